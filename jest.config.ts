@@ -1,0 +1,24 @@
+import type { Config } from 'jest';
+
+// Every suite runs twice: against Express 5 (the `express` dev dependency) and
+// against Express 4 (the `express4` alias), so both supported majors stay green.
+const shared: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', {}] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+};
+
+const config: Config = {
+  projects: [
+    { ...shared, displayName: 'express5' },
+    {
+      ...shared,
+      displayName: 'express4',
+      moduleNameMapper: { ...shared.moduleNameMapper, '^express$': 'express4' },
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,65 @@
+import type { Request } from 'express';
+import type { ApiError } from '../errors/api-error.js';
+import { getDefaultLogger, type Configuration, type Logger, type LogLevel } from './options.js';
+import { summarizeError } from './summarize-error.js';
+
+export interface LogContext {
+  readonly code: string;
+  readonly requestId: string | undefined;
+  /** What was thrown, before it became `error`. */
+  readonly thrown: unknown;
+}
+
+/** Query parameters whose values are secrets (RFC 6750 §2.3 allows `access_token` in the query). */
+const SECRET_PARAM = /token|key|secret|password|passwd|auth|session|signature|sig|code/i;
+
+/**
+ * Logs one line for a handled error, like pino-http: on `req.log` when it
+ * exists, under `err`, at `error` for 5xx and `warn` for 4xx unless
+ * configured. Request headers are never logged: they hold credentials.
+ */
+export function logError(
+  req: Request,
+  error: ApiError,
+  config: Configuration,
+  context: LogContext,
+): void {
+  if (config.logger === false) return;
+  const level = levelFor(error.status, config);
+  if (level === 'silent') return;
+  const logger = config.logger ?? (req as Request & { log?: Logger }).log ?? getDefaultLogger();
+  const url = redactUrl(req.originalUrl ?? req.url ?? '');
+  const line: Record<string, unknown> = {
+    // The original error when there is one (its stack points at the bug), else the ApiError made for it.
+    err: summarizeError(
+      typeof context.thrown === 'object' && context.thrown !== null ? context.thrown : error,
+    ),
+    method: req.method,
+    url,
+    status: error.status,
+    code: context.code,
+  };
+  if (error.subCode !== undefined) line.subCode = error.subCode;
+  if (context.requestId !== undefined) line.requestId = context.requestId;
+  logger[level](line, `${req.method} ${url} failed with ${error.status} ${context.code}`);
+}
+
+function levelFor(status: number, config: Configuration): LogLevel {
+  return config.logLevels.get(status) ?? (status >= 500 ? 'error' : 'warn');
+}
+
+/** The URL with the values of secret-looking query parameters replaced. */
+export function redactUrl(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const query = url
+    .slice(queryStart + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals === -1 ? pair : pair.slice(0, equals);
+      return equals !== -1 && SECRET_PARAM.test(name) ? `${name}=[Redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, queryStart)}?${query}`;
+}

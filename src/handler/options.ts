@@ -1,0 +1,212 @@
+import { pino } from 'pino';
+import { Catalog, defaultCatalog } from '../catalog/catalog.js';
+import type { CatalogEntry } from '../catalog/catalog-entry.js';
+import type { ApiError } from '../errors/api-error.js';
+import { assertToken } from '../headers/field-value.js';
+import {
+  bearerChallenge,
+  formatWwwAuthenticate,
+  type Challenge,
+} from '../headers/www-authenticate.js';
+
+/** The pino levels the handler logs at, and `silent` to log nothing. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** What the handler needs of a logger: pino's level methods. A pino logger fits. */
+export type Logger = Record<
+  Exclude<LogLevel, 'silent'>,
+  (object: Record<string, unknown>, message?: string) => void
+>;
+
+/** A class of domain errors, matched with `instanceof`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ErrorClass = abstract new (...args: any[]) => Error;
+
+/**
+ * Maps a domain error to an HTTP answer. The first mapping whose `match` fits wins.
+ *
+ * @example { match: OrderMissing, to: 404 }
+ * @example { match: (e) => e?.code === 'P2002', to: (e) => new ConflictError('Already exists') }
+ */
+export interface ErrorMapping {
+  /** An Error subclass (matched with `instanceof`) or a predicate. */
+  match: ErrorClass | ((error: unknown) => boolean);
+  /**
+   * A status or sub-code of the catalog (the error's message becomes the
+   * detail below 500), or a function that returns the `ApiError` to answer with.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  to: number | string | ((error: any) => ApiError);
+}
+
+export interface ErrorHandlerOptions {
+  /** The codes to answer with. Defaults to `defaultCatalog`. */
+  catalog?: Catalog;
+  /** Domain errors to map, tried in order before anything else. Defaults to none. */
+  mappings?: readonly ErrorMapping[];
+  /**
+   * Where to log. Defaults to `req.log` when pino-http is mounted, else a pino
+   * logger writing to stdout. `false` logs nothing.
+   */
+  logger?: Logger | false;
+  /** Log level per status, e.g. `{ 404: 'info' }`. Defaults to `error` for 5xx and `warn` for 4xx. */
+  logLevels?: Readonly<Record<number, LogLevel>>;
+  /** The header that carries the sub-code. Defaults to `X-Status-Sub-Code`; `false` sends none. */
+  subCodeHeader?: string | false;
+  /** The header that carries the request id, read from the request and echoed. Defaults to `X-Request-Id`; `false` neither reads nor sends it. */
+  requestIdHeader?: string | false;
+  /** The challenge of a 401 that has none of its own. Defaults to `Bearer realm="api"`. */
+  defaultChallenge?: Challenge | readonly Challenge[];
+  /**
+   * The `type` URI of a problem (RFC 9457 §3.1.1). Defaults to `about:blank`,
+   * with the status phrase as title; with your own URIs the title is the
+   * sub-code's title.
+   */
+  problemType?: (entry: CatalogEntry) => string;
+  /**
+   * Send the real message and stack of 5xx errors. Defaults to `false`.
+   * For local development only: it exposes internals.
+   */
+  debug?: boolean;
+}
+
+/** The resolved, validated form of the options, built once. */
+export interface Configuration {
+  readonly catalog: Catalog;
+  readonly mappings: readonly ErrorMapping[];
+  readonly logger: Logger | false | undefined;
+  readonly logLevels: ReadonlyMap<number, LogLevel>;
+  readonly subCodeHeader: string | false;
+  readonly requestIdHeader: string | false;
+  /** The lower-case form of `requestIdHeader`, as Node keys `req.headers`. */
+  readonly requestIdHeaderKey: string | false;
+  readonly defaultChallenge: string;
+  readonly realm: string | undefined;
+  readonly problemType: ((entry: CatalogEntry) => string) | undefined;
+  readonly debug: boolean;
+}
+
+const LEVELS = new Set<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const DEFAULT_CHALLENGE = bearerChallenge({ realm: 'api' });
+
+let defaultLogger: Logger | undefined;
+/** One stdout logger shared by every handler that was given none, made on first use. */
+export function getDefaultLogger(): Logger {
+  defaultLogger ??= pino({ name: 'express-api-errors' });
+  return defaultLogger;
+}
+
+/** Checks the options once, at start-up, and fails with a message that says what to change. */
+export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('errorHandler() options must be an object');
+  }
+  const catalog = options.catalog ?? defaultCatalog;
+  if (!(catalog instanceof Catalog)) {
+    throw new TypeError('`catalog` must be built with defineCatalog()');
+  }
+  const challenge = options.defaultChallenge ?? DEFAULT_CHALLENGE;
+  const firstChallenge: Challenge | undefined = Array.isArray(challenge)
+    ? challenge[0]
+    : (challenge as Challenge);
+  return {
+    catalog,
+    mappings: parseMappings(options.mappings, catalog),
+    logger: parseLogger(options.logger),
+    logLevels: parseLogLevels(options.logLevels),
+    subCodeHeader: parseHeaderName(options.subCodeHeader, 'X-Status-Sub-Code', 'subCodeHeader'),
+    requestIdHeader: parseHeaderName(options.requestIdHeader, 'X-Request-Id', 'requestIdHeader'),
+    requestIdHeaderKey:
+      options.requestIdHeader === false
+        ? false
+        : (options.requestIdHeader ?? 'X-Request-Id').toLowerCase(),
+    defaultChallenge: formatWwwAuthenticate(challenge),
+    realm: firstChallenge?.params?.realm,
+    problemType: parseFunction(options.problemType, 'problemType'),
+    debug: parseBoolean(options.debug, 'debug'),
+  };
+}
+
+function parseMappings(
+  mappings: readonly ErrorMapping[] | undefined,
+  catalog: Catalog,
+): readonly ErrorMapping[] {
+  if (mappings === undefined) return [];
+  if (!Array.isArray(mappings)) throw new TypeError('`mappings` must be an array');
+  return mappings.map((mapping: ErrorMapping, index) => {
+    const where = `\`mappings[${index}]\``;
+    if (typeof mapping?.match !== 'function') {
+      throw new TypeError(`${where}.match must be an Error subclass or a predicate function`);
+    }
+    const { to } = mapping;
+    if (typeof to === 'number' || typeof to === 'string') {
+      const status = typeof to === 'number' ? to : Number(to.split('.')[0]);
+      if (!(status >= 400 && status <= 599) || !catalog.has(to)) {
+        throw new TypeError(
+          `${where}.to must be an error status or sub-code of the catalog, got ${JSON.stringify(to)}`,
+        );
+      }
+    } else if (typeof to !== 'function') {
+      throw new TypeError(
+        `${where}.to must be a status, a sub-code or a function returning an ApiError`,
+      );
+    }
+    return Object.freeze({ match: mapping.match, to });
+  });
+}
+
+function parseLogger(logger: Logger | false | undefined): Logger | false | undefined {
+  if (logger === undefined || logger === false) return logger;
+  for (const level of ['error', 'warn', 'info'] as const) {
+    if (typeof logger?.[level] !== 'function') {
+      throw new TypeError(
+        `\`logger\` must be a pino logger (or have pino's level methods); it has no \`${level}()\``,
+      );
+    }
+  }
+  return logger;
+}
+
+function parseLogLevels(levels: ErrorHandlerOptions['logLevels']): ReadonlyMap<number, LogLevel> {
+  const parsed = new Map<number, LogLevel>();
+  if (levels === undefined) return parsed;
+  if (typeof levels !== 'object' || levels === null) {
+    throw new TypeError('`logLevels` must map statuses to pino levels, e.g. { 404: "info" }');
+  }
+  for (const [key, level] of Object.entries(levels)) {
+    const status = Number(key);
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`\`logLevels\` keys must be statuses from 400 to 599, got ${key}`);
+    }
+    if (!LEVELS.has(level)) {
+      throw new TypeError(
+        `\`logLevels[${key}]\` must be one of ${[...LEVELS].join(', ')}, got ${JSON.stringify(level)}`,
+      );
+    }
+    parsed.set(status, level);
+  }
+  return parsed;
+}
+
+function parseHeaderName(
+  value: string | false | undefined,
+  fallback: string,
+  option: string,
+): string | false {
+  if (value === false) return false;
+  return assertToken(value ?? fallback, `\`${option}\``);
+}
+
+function parseFunction<F>(value: F | undefined, option: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`\`${option}\` must be a function`);
+  }
+  return value;
+}
+
+function parseBoolean(value: boolean | undefined, option: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`\`${option}\` must be a boolean`);
+  }
+  return value ?? false;
+}

@@ -1,0 +1,102 @@
+import { STATUS_CODES } from 'node:http';
+import type { CatalogEntry } from '../catalog/catalog-entry.js';
+import type { ApiError } from '../errors/api-error.js';
+import type { Configuration } from './options.js';
+import { summarizeError } from './summarize-error.js';
+
+/** An RFC 9457 problem details object, with this library's extension members. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  /** The catalog name, e.g. `TOKEN_EXPIRED`. */
+  code: string;
+  subCode?: string;
+  requestId?: string;
+  [extension: string]: unknown;
+}
+
+// Extension members may not replace these (RFC 9457 §3.2 extensions sit beside them).
+const RESERVED = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'subCode',
+  'requestId',
+]);
+
+/** The catalog entry of an error's sub-code, else of its status, else one made from the status phrase. */
+export function findEntry(error: ApiError, config: Configuration): CatalogEntry {
+  return (
+    (error.subCode === undefined ? undefined : config.catalog.get(error.subCode)) ??
+    statusEntry(error.status, config)
+  );
+}
+
+const phraseEntries = new Map<number, CatalogEntry>();
+
+function statusEntry(status: number, config: Configuration): CatalogEntry {
+  const entry = config.catalog.get(status);
+  if (entry) return entry;
+  let fallback = phraseEntries.get(status);
+  if (!fallback) {
+    const phrase = STATUS_CODES[status] ?? `HTTP ${status}`;
+    fallback = {
+      status,
+      name: phrase
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, '_')
+        .replace(/^_|_$/g, ''),
+      title: phrase,
+      description: phrase,
+    };
+    phraseEntries.set(status, fallback);
+  }
+  return fallback;
+}
+
+export interface ProblemContext {
+  readonly instance: string;
+  readonly requestId: string | undefined;
+  /** What was thrown, before it became `error`: shown only in debug mode. */
+  readonly thrown: unknown;
+}
+
+/** The one place that decides the body of an error response. */
+export function buildProblem(
+  error: ApiError,
+  entry: CatalogEntry,
+  config: Configuration,
+  context: ProblemContext,
+): ProblemDetails {
+  const type = config.problemType?.(entry) ?? 'about:blank';
+  const problem: ProblemDetails = {
+    type,
+    // RFC 9457 §4.2.1: with about:blank, the title is the status phrase.
+    title: type === 'about:blank' ? statusEntry(error.status, config).title : entry.title,
+    status: error.status,
+    detail: (error.expose ? error.detail : undefined) ?? entry.description,
+    instance: context.instance,
+    code: entry.name,
+  };
+  if (error.subCode !== undefined) problem.subCode = error.subCode;
+  if (context.requestId !== undefined) problem.requestId = context.requestId;
+  if (error.extensions) {
+    for (const [name, value] of Object.entries(error.extensions)) {
+      if (!RESERVED.has(name)) problem[name] = value;
+    }
+  }
+  if (config.debug && error.status >= 500) addDebugMembers(problem, context.thrown);
+  return problem;
+}
+
+function addDebugMembers(problem: ProblemDetails, thrown: unknown): void {
+  const summary = summarizeError(thrown);
+  if (summary.message !== undefined) problem.detail = summary.message;
+  if (summary.stack !== undefined) problem.stack = summary.stack.split('\n');
+}

@@ -1,0 +1,157 @@
+import { ApiError, isApiError } from '../errors/api-error.js';
+import {
+  InternalServerError,
+  UnauthorizedError,
+  UnprocessableEntityError,
+  type ValidationIssue,
+} from '../errors/error-classes.js';
+import { isFieldValue, isToken } from '../headers/field-value.js';
+import { bearerChallenge } from '../headers/www-authenticate.js';
+import type { Configuration, ErrorMapping } from './options.js';
+
+/**
+ * The one place that decides the status of anything thrown. In order:
+ * the user's mappings, `ApiError`s, errors that carry an HTTP status
+ * (http-errors, body-parser, …), well-known libraries' errors recognised
+ * by shape, and finally 500 for everything else.
+ *
+ * It never throws: a value that defeats inspection (a throwing getter, a
+ * hostile Proxy, a mapping that fails) becomes a 500.
+ */
+export function toApiError(thrown: unknown, config: Configuration): ApiError {
+  try {
+    return (
+      fromMappings(thrown, config.mappings) ??
+      (isApiError(thrown) ? thrown : undefined) ??
+      fromStatusError(thrown) ??
+      fromKnownLibraries(thrown, config.realm) ??
+      new InternalServerError(undefined, { cause: thrown })
+    );
+  } catch {
+    return new InternalServerError(undefined, { cause: thrown });
+  }
+}
+
+function fromMappings(thrown: unknown, mappings: readonly ErrorMapping[]): ApiError | undefined {
+  for (const { match, to } of mappings) {
+    if (!matches(thrown, match)) continue;
+    if (typeof to === 'function') {
+      const mapped = to(thrown);
+      if (!isApiError(mapped)) throw new TypeError('An error mapping did not return an ApiError');
+      return mapped;
+    }
+    const status = typeof to === 'number' ? to : Number(to.split('.')[0]);
+    const message = thrown instanceof Error ? thrown.message : undefined;
+    return new ApiError(status, status < 500 ? message : undefined, {
+      subCode: typeof to === 'string' ? (to as never) : undefined,
+      cause: thrown,
+    });
+  }
+  return undefined;
+}
+
+function matches(thrown: unknown, match: ErrorMapping['match']): boolean {
+  // An Error subclass is matched with instanceof; any other function is a predicate.
+  if (match === Error || match.prototype instanceof Error) return thrown instanceof match;
+  return (match as (error: unknown) => boolean)(thrown) === true;
+}
+
+// body-parser and raw-body tag their errors with `type`; these get a detail of
+// our own, because their messages can quote the request body.
+const BODY_ERROR_DETAILS: Readonly<Record<string, (error: Record<string, unknown>) => string>> = {
+  'entity.parse.failed': () => 'The request body could not be parsed.',
+  'entity.too.large': ({ limit }) =>
+    typeof limit === 'number'
+      ? `The request body is larger than the limit of ${limit} bytes.`
+      : 'The request body is too large.',
+  'encoding.unsupported': () => 'The content encoding of the request body is not supported.',
+  'charset.unsupported': () => 'The charset of the request body is not supported.',
+};
+
+/**
+ * Errors that carry their own status, like http-errors': the status is
+ * trusted only from 400 to 599, and headers only with such a status
+ * (the rules of Express's finalhandler).
+ */
+function fromStatusError(thrown: unknown): ApiError | undefined {
+  if (typeof thrown !== 'object' || thrown === null) return undefined;
+  const error = thrown as Record<string, unknown>;
+  const status = Number.isInteger(error.status) ? error.status : error.statusCode;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
+    return undefined;
+  }
+  const bodyDetail = typeof error.type === 'string' ? BODY_ERROR_DETAILS[error.type] : undefined;
+  // http-errors sets `expose` (true below 500); an error without it keeps its message to itself.
+  const exposed = error.expose === true;
+  const detail = bodyDetail
+    ? bodyDetail(error)
+    : exposed && typeof error.message === 'string'
+      ? error.message
+      : undefined;
+  return new ApiError(status, detail, {
+    headers: safeHeaders(error.headers),
+    expose: bodyDetail !== undefined || exposed,
+    cause: thrown,
+  });
+}
+
+/** Keeps the headers of a foreign error that can be sent as they are; drops the rest. */
+function safeHeaders(headers: unknown): Record<string, string> | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const text = typeof value === 'number' ? String(value) : value;
+    if (typeof text === 'string' && isToken(name) && isFieldValue(text)) kept[name] = text;
+  }
+  return kept;
+}
+
+/** Errors of libraries APIs commonly use, recognised by shape so that none is a dependency. */
+function fromKnownLibraries(thrown: unknown, realm: string | undefined): ApiError | undefined {
+  if (typeof thrown !== 'object' || thrown === null) return undefined;
+  const { name } = thrown as { name?: unknown };
+  switch (name) {
+    case 'ZodError':
+      return fromZodError(thrown as { issues?: unknown });
+    case 'TokenExpiredError': // jsonwebtoken
+      return invalidToken('401.24', 'The access token has expired.', realm, thrown);
+    case 'JsonWebTokenError': // jsonwebtoken: bad signature, malformed token, …
+    case 'NotBeforeError': // jsonwebtoken: token not active yet
+      return invalidToken('401.23', 'The access token is not valid.', realm, thrown);
+    default:
+      return undefined;
+  }
+}
+
+function invalidToken(
+  subCode: '401.23' | '401.24',
+  description: string,
+  realm: string | undefined,
+  cause: unknown,
+): ApiError {
+  // RFC 6750 §3.1: an invalid, expired or malformed token is `invalid_token`.
+  return new UnauthorizedError(description, {
+    subCode,
+    challenge: bearerChallenge({ realm, error: 'invalid_token', errorDescription: description }),
+    cause,
+  });
+}
+
+function fromZodError(error: { issues?: unknown }): ApiError | undefined {
+  if (!Array.isArray(error.issues)) return undefined;
+  const errors: ValidationIssue[] = error.issues.map(
+    (issue: { path?: unknown; message?: unknown }) => ({
+      pointer: toJsonPointer(Array.isArray(issue?.path) ? issue.path : []),
+      detail: typeof issue?.message === 'string' ? issue.message : 'Invalid value',
+    }),
+  );
+  return new UnprocessableEntityError('The request failed validation.', {
+    errors,
+    cause: error,
+  });
+}
+
+/** RFC 6901 JSON Pointer to a member of the body: `['user', 'tags', 0]` → `/user/tags/0`. */
+function toJsonPointer(path: readonly unknown[]): string {
+  return path.map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}

@@ -1,0 +1,52 @@
+// Catalog
+export { Catalog, defineCatalog, defaultCatalog } from './catalog/catalog.js';
+export type {
+  CatalogStatus,
+  ErrorStatusOf,
+  Register,
+  RegisteredEntry,
+  SubCode,
+  SubCodeOf,
+} from './catalog/catalog.js';
+export type { CatalogEntry, SubCodeString } from './catalog/catalog-entry.js';
+export { defaultEntries } from './catalog/default-entries.js';
+export type { DefaultEntry } from './catalog/default-entries.js';
+
+// Errors
+export { ApiError, isApiError } from './errors/api-error.js';
+export type { ApiErrorOptions, ErrorHeaders } from './errors/api-error.js';
+export {
+  BadRequestError,
+  ConflictError,
+  ExpectationFailedError,
+  ForbiddenError,
+  GoneError,
+  ImATeapotError,
+  InternalServerError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnprocessableEntityError,
+  UnsupportedMediaTypeError,
+  errorClasses,
+} from './errors/error-classes.js';
+export type { ValidationIssue } from './errors/error-classes.js';
+export type { ApiErrorClass } from './errors/define-error-class.js';
+
+// Headers
+export { bearerChallenge } from './headers/www-authenticate.js';
+export type {
+  BearerChallengeOptions,
+  BearerErrorCode,
+  Challenge,
+} from './headers/www-authenticate.js';
+export type { RetryAfter } from './headers/retry-after.js';
+
+// Middleware
+export { errorHandler } from './handler/error-handler.js';
+export type { ErrorHandlerOptions, ErrorMapping, Logger, LogLevel } from './handler/options.js';
+export type { ProblemDetails } from './handler/problem.js';
+export { notFound } from './middleware/not-found.js';
