@@ -3,6 +3,7 @@ import { assertFieldValue } from './field-value.js';
 // Characters that may not appear raw in a URI reference (RFC 3986 §2), and a
 // `%` that does not start a percent-encoded octet. Existing escapes are kept.
 const NEEDS_ENCODING = /%(?![0-9A-Fa-f]{2})|[^\x21-\x7e]|["<>\\^`{|}]/gu;
+// eslint-disable-next-line no-control-regex -- control characters are what this rejects
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /**
