@@ -1,0 +1,20 @@
+import { assertFieldValue, assertToken, quoteString } from '../../src/headers/field-value.js';
+
+describe('header field values', () => {
+  it('accepts visible ASCII, spaces, tabs and Latin-1 text', () => {
+    expect(assertFieldValue('a b\tc ü', 'x')).toBe('a b\tc ü');
+  });
+
+  it.each(['\r', '\n', '\0', '\x7f', '☃'])('refuses %j and names the option', (char) => {
+    expect(() => assertFieldValue(`a${char}b`, '`thing`')).toThrow(/`thing` must be a string/);
+  });
+
+  it('refuses tokens with separators', () => {
+    expect(() => assertToken('a b', '`name`')).toThrow('`name` must be an RFC 9110 token');
+    expect(assertToken('X-Status-Sub-Code', '`name`')).toBe('X-Status-Sub-Code');
+  });
+
+  it('quotes a string and escapes quotes and backslashes', () => {
+    expect(quoteString('a"b\\c', 'x')).toBe('"a\\"b\\\\c"');
+  });
+});

@@ -1,0 +1,30 @@
+import { formatRetryAfter } from '../../src/headers/retry-after.js';
+
+describe('formatRetryAfter', () => {
+  it('sends whole seconds as they are', () => {
+    expect(formatRetryAfter(120)).toBe('120');
+  });
+
+  it('rounds fractions of a second up, so clients never retry too early', () => {
+    expect(formatRetryAfter(0.2)).toBe('1');
+    expect(formatRetryAfter(59.001)).toBe('60');
+  });
+
+  it('turns a Date into the seconds from now, rounded up', () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    expect(formatRetryAfter(new Date(now + 90_500), now)).toBe('91');
+  });
+
+  it('sends 0 for a Date in the past', () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(formatRetryAfter(new Date(now - 5000), now)).toBe('0');
+  });
+
+  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY]])('refuses %p seconds', (seconds) => {
+    expect(() => formatRetryAfter(seconds)).toThrow(/retryAfter/);
+  });
+
+  it('refuses an invalid Date', () => {
+    expect(() => formatRetryAfter(new Date('nope'))).toThrow(TypeError);
+  });
+});
