@@ -36,12 +36,12 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
   }
 
   /** The entry for a status (`404`) or a sub-code (`'404.1'`), if the catalog has one. */
-  get(code: number | string): Entry | undefined {
+  get(code: number | string): CatalogEntry | undefined {
     return this.#byCode.get(code);
   }
 
   /** The entry with this symbolic name, e.g. `TOKEN_EXPIRED`. */
-  byName(name: string): Entry | undefined {
+  byName(name: string): CatalogEntry | undefined {
     return this.#byName.get(name);
   }
 

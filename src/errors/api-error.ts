@@ -44,7 +44,8 @@ export class ApiError<Status extends number = number> extends Error {
   /** Extension members for the problem body. */
   readonly extensions: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(status: Status, detail?: string, options: ApiErrorOptions<Status> = {}) {
+  // NoInfer: the status alone decides `Status`, so a sub-code of another status is an error.
+  constructor(status: Status, detail?: string, options: ApiErrorOptions<NoInfer<Status>> = {}) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(`ApiError \`status\` must be an integer from 400 to 599, got ${status}`);
     }

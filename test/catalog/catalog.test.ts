@@ -1,0 +1,168 @@
+import { Catalog, defaultCatalog, defaultEntries, defineCatalog } from '../../src/index.js';
+
+// Every code and sub-code documented by the vendor pages in shared/seeds.
+const SEED_STATUSES = [
+  200, 201, 202, 204, 302, 304, 400, 401, 403, 404, 405, 409, 410, 413, 415, 417, 418, 422, 429,
+  500, 503,
+];
+const SEED_SUB_CODES = [
+  ...Array.from({ length: 10 }, (_, i) => `401.${i + 1}`),
+  '401.20',
+  '401.21',
+  '401.22',
+  '401.23',
+  '401.24',
+  '401.30',
+  '401.31',
+  '401.32',
+  '403.21',
+  '403.22',
+  '403.23',
+  '403.25',
+  '403.30',
+  '404.1',
+  '404.2',
+  '409.1',
+];
+
+describe('defaultCatalog', () => {
+  it('holds exactly the statuses and sub-codes of the seed pages', () => {
+    expect(defaultEntries.filter((e) => !('subCode' in e)).map((e) => e.status)).toEqual(
+      SEED_STATUSES,
+    );
+    expect(defaultEntries.flatMap((e) => ('subCode' in e ? [e.subCode] : []))).toEqual(
+      SEED_SUB_CODES,
+    );
+  });
+
+  it.each(SEED_SUB_CODES)('finds sub-code %s under its status', (subCode) => {
+    const entry = defaultCatalog.get(subCode);
+    expect(entry?.subCode).toBe(subCode);
+    expect(String(entry?.status)).toBe(subCode.split('.')[0]);
+  });
+
+  it('numbers the ten signature failures in the order the seed lists them', () => {
+    expect(SEED_SUB_CODES.slice(0, 10).map((code) => defaultCatalog.get(code)?.name)).toEqual([
+      'SIGNATURE_HEADER_MISSING',
+      'SIGNATURE_HEADER_DUPLICATED',
+      'SIGNATURE_MALFORMED',
+      'SIGNATURE_APP_KEY_INVALID',
+      'SIGNATURE_ISSUED_AT_INVALID',
+      'SIGNATURE_ISSUED_AT_OUT_OF_RANGE',
+      'APP_KEY_NOT_FOUND',
+      'SIGNATURE_TOKEN_MISSING',
+      'SIGNATURE_TOKEN_MISMATCH',
+      'APP_SECRET_EXPIRED',
+    ]);
+  });
+
+  it('finds entries by symbolic name', () => {
+    expect(defaultCatalog.byName('TOKEN_EXPIRED')?.subCode).toBe('401.24');
+    expect(defaultCatalog.byName('DUPLICATE_REQUEST_IN_PROGRESS')?.subCode).toBe('409.1');
+  });
+
+  it('answers undefined for codes it does not document', () => {
+    expect(defaultCatalog.get(451)).toBeUndefined();
+    expect(defaultCatalog.get('404.99')).toBeUndefined();
+    expect(defaultCatalog.has(404)).toBe(true);
+  });
+
+  it('documents the headers that come with each code', () => {
+    expect(defaultCatalog.get(201)?.headers).toEqual(['Location']);
+    expect(defaultCatalog.get(405)?.headers).toEqual(['Allow']);
+    expect(defaultCatalog.get(401)?.headers).toEqual(['WWW-Authenticate']);
+    expect(defaultCatalog.get(503)?.headers).toEqual(['Retry-After']);
+    expect(defaultCatalog.get(202)?.headers).toBeUndefined();
+  });
+
+  it('cannot be changed after it is built', () => {
+    expect(Object.isFrozen(defaultCatalog.entries)).toBe(true);
+  });
+});
+
+describe('defineCatalog', () => {
+  const entry = {
+    status: 404,
+    name: 'NOT_FOUND',
+    title: 'Not Found',
+    description: 'Nothing here.',
+  };
+
+  it('extends the default entries with the user’s own', () => {
+    const catalog = defineCatalog([
+      ...defaultEntries,
+      {
+        status: 404,
+        subCode: '404.7',
+        name: 'ORDER_NOT_FOUND',
+        title: 'Order not found',
+        description: 'No order has this id.',
+      },
+    ]);
+    expect(catalog).toBeInstanceOf(Catalog);
+    expect(catalog.get('404.7')?.name).toBe('ORDER_NOT_FOUND');
+    expect(catalog.get('401.24')?.name).toBe('TOKEN_EXPIRED');
+  });
+
+  it('replaces the default entries when given only the user’s own', () => {
+    const catalog = defineCatalog([entry]);
+    expect(catalog.entries).toEqual([entry]);
+    expect(catalog.get(401)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a status out of range',
+      { ...entry, status: 700 },
+      'status` must be an integer from 100 to 599',
+    ],
+    [
+      'a sub-code of another status',
+      { ...entry, subCode: '401.2' },
+      '`subCode` must be "404." followed by a number',
+    ],
+    [
+      'a malformed sub-code',
+      { ...entry, subCode: '404-1' },
+      '`subCode` must be "404." followed by a number',
+    ],
+    [
+      'a name not in SCREAMING_SNAKE_CASE',
+      { ...entry, name: 'notFound' },
+      '`name` must be SCREAMING_SNAKE_CASE',
+    ],
+    ['an empty title', { ...entry, title: ' ' }, '`title` must be a non-empty string'],
+    [
+      'a missing description',
+      { ...entry, description: undefined },
+      '`description` must be a non-empty string',
+    ],
+  ])('refuses %s, saying what to change', (_case, bad, message) => {
+    expect(() => defineCatalog([bad as never])).toThrow(message);
+  });
+
+  it('refuses a code listed twice', () => {
+    expect(() => defineCatalog([entry, { ...entry, name: 'OTHER' }])).toThrow(
+      'Catalog lists `404` twice',
+    );
+  });
+
+  it('refuses a name used twice', () => {
+    expect(() => defineCatalog([entry, { ...entry, status: 410 }])).toThrow(
+      'Catalog uses the name `NOT_FOUND` twice',
+    );
+  });
+
+  it('refuses a sub-code whose status has no entry', () => {
+    expect(() =>
+      defineCatalog([{ ...entry, status: 409, subCode: '409.1', name: 'DUPLICATE' }]),
+    ).toThrow('Catalog has sub-code `409.1` but no entry for its status 409: add one');
+  });
+
+  it('does not change the array it was given', () => {
+    const entries = [entry];
+    defineCatalog(entries);
+    expect(entries).toEqual([entry]);
+    expect(Object.isFrozen(entries)).toBe(false);
+  });
+});
