@@ -49,4 +49,5 @@ export type { RetryAfter } from './headers/retry-after.js';
 export { errorHandler } from './handler/error-handler.js';
 export type { ErrorHandlerOptions, ErrorMapping, Logger, LogLevel } from './handler/options.js';
 export type { ProblemDetails } from './handler/problem.js';
+export { redactPaths } from './handler/redact-paths.js';
 export { notFound } from './middleware/not-found.js';

@@ -41,7 +41,11 @@ function handle(
     config.requestIdHeader === false
       ? undefined
       : resolveRequestId(req, res, config.requestIdHeader, config.requestIdHeaderKey);
-  logError(req, error, config, { code: entry.name, requestId, thrown });
+  try {
+    logError(req, error, config, { code: entry.name, requestId, thrown });
+  } catch {
+    // A failing logger must not change the answer.
+  }
 
   if (res.headersSent) {
     // Too late to answer: Express's final handler closes the connection.

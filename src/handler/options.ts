@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { redactPaths } from './redact-paths.js';
 import { Catalog, defaultCatalog } from '../catalog/catalog.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
@@ -92,7 +93,7 @@ const DEFAULT_CHALLENGE = bearerChallenge({ realm: 'api' });
 let defaultLogger: Logger | undefined;
 /** One stdout logger shared by every handler that was given none, made on first use. */
 export function getDefaultLogger(): Logger {
-  defaultLogger ??= pino({ name: 'express-api-errors' });
+  defaultLogger ??= pino({ name: 'express-api-errors', redact: [...redactPaths] });
   return defaultLogger;
 }
 

@@ -1,0 +1,57 @@
+import request from 'supertest';
+import {
+  MethodNotAllowedError,
+  defaultCatalog,
+  errorClasses,
+  type CatalogEntry,
+} from '../../src/index.js';
+import { appThrowing } from '../helpers/app.js';
+import { problemOf } from '../helpers/problem.js';
+
+const errorEntries = defaultCatalog.entries.filter((entry) => entry.status >= 400);
+
+/** The error a route would throw for an entry: its status's class, with the sub-code. */
+function errorFor(entry: CatalogEntry) {
+  const ErrorClass = errorClasses[entry.status as keyof typeof errorClasses];
+  const options = { subCode: entry.subCode as never };
+  return ErrorClass === MethodNotAllowedError
+    ? new MethodNotAllowedError({ ...options, allow: ['GET', 'HEAD'] })
+    : new (ErrorClass as (typeof errorClasses)[404])(options);
+}
+
+/** The headers a response for the entry must carry, beside the content headers and request id. */
+function impliedHeaders(entry: CatalogEntry): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (entry.status === 401) headers['www-authenticate'] = 'Bearer realm="api"';
+  if (entry.status === 405) headers.allow = 'GET, HEAD';
+  if (entry.status === 503) headers['retry-after'] = '120';
+  if (entry.subCode) headers['x-status-sub-code'] = entry.subCode;
+  return headers;
+}
+
+describe.each(errorEntries.map((entry) => [entry.subCode ?? entry.status, entry] as const))(
+  'catalog entry %s thrown from a route',
+  (_code, entry) => {
+    it('answers with its status, headers and problem body', async () => {
+      const res = await request(appThrowing(() => errorFor(entry))).get('/throw');
+      const statusEntry = defaultCatalog.get(entry.status)!;
+
+      expect(res.status).toBe(entry.status);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      for (const [name, value] of Object.entries(impliedHeaders(entry))) {
+        expect(res.headers[name]).toBe(value);
+      }
+      if (!entry.subCode) expect(res.headers['x-status-sub-code']).toBeUndefined();
+      if (entry.status !== 401) expect(res.headers['www-authenticate']).toBeUndefined();
+      expect(problemOf(res)).toEqual({
+        type: 'about:blank',
+        title: statusEntry.title,
+        status: entry.status,
+        detail: entry.description,
+        instance: '/throw',
+        code: entry.name,
+        ...(entry.subCode ? { subCode: entry.subCode } : {}),
+      });
+    });
+  },
+);

@@ -1,0 +1,681 @@
+import express from 'express';
+import createHttpError from 'http-errors';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { z } from 'zod';
+import {
+  ApiError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  UnauthorizedError,
+  errorHandler,
+  type ErrorHandlerOptions,
+} from '../../src/index.js';
+import { appThrowing, createApp } from '../helpers/app.js';
+import { problemOf } from '../helpers/problem.js';
+
+class OrderMissing extends Error {}
+class PaymentDeclined extends Error {
+  constructor(readonly reason: string) {
+    super(`Payment declined: ${reason}`);
+  }
+}
+
+describe('errorHandler: what it maps, in order', () => {
+  it('maps a domain error class to a status, exposing its message below 500', async () => {
+    const res = await request(
+      appThrowing(() => new OrderMissing('Order 7 does not exist'), {
+        logger: false,
+        mappings: [{ match: OrderMissing, to: 404 }],
+      }),
+    ).get('/throw');
+    expect(res.status).toBe(404);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'Order 7 does not exist',
+      instance: '/throw',
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('maps a domain error to a sub-code, which also sets the status', async () => {
+    const res = await request(
+      appThrowing(() => new OrderMissing('No user 9'), {
+        logger: false,
+        mappings: [{ match: OrderMissing, to: '404.1' }],
+      }),
+    ).get('/throw');
+    expect(res.status).toBe(404);
+    expect(res.headers['x-status-sub-code']).toBe('404.1');
+    expect(problemOf(res)).toMatchObject({
+      code: 'USER_NOT_FOUND',
+      subCode: '404.1',
+      detail: 'No user 9',
+    });
+  });
+
+  it('maps with a predicate and a factory that builds the ApiError', async () => {
+    const res = await request(
+      appThrowing(() => Object.assign(new Error('unique violation'), { code: 'P2002' }), {
+        logger: false,
+        mappings: [
+          {
+            match: (error) => (error as { code?: string }).code === 'P2002',
+            to: () => new ConflictError('This email is taken', { location: '/users/3' }),
+          },
+        ],
+      }),
+    ).get('/throw');
+    expect(res.status).toBe(409);
+    expect(res.headers.location).toBe('/users/3');
+    expect(problemOf(res)).toMatchObject({ detail: 'This email is taken', code: 'CONFLICT' });
+  });
+
+  it('hides the message of a domain error mapped to 5xx', async () => {
+    const res = await request(
+      appThrowing(() => new PaymentDeclined('card 4242 blocked'), {
+        logger: false,
+        mappings: [{ match: PaymentDeclined, to: 503 }],
+      }),
+    ).get('/throw');
+    expect(res.status).toBe(503);
+    expect(res.text).not.toContain('4242');
+  });
+
+  it('uses the first matching mapping, before ApiErrors themselves', async () => {
+    const res = await request(
+      appThrowing(() => new NotFoundError('x'), {
+        logger: false,
+        mappings: [
+          { match: NotFoundError as never, to: 410 },
+          { match: () => true, to: 400 },
+        ],
+      }),
+    ).get('/throw');
+    expect(res.status).toBe(410);
+  });
+
+  it('answers 500 when a mapping throws or returns something else than an ApiError', async () => {
+    const throwing = await request(
+      appThrowing(() => new OrderMissing(), {
+        logger: false,
+        mappings: [
+          {
+            match: () => {
+              throw new Error('bug in predicate');
+            },
+            to: 400,
+          },
+        ],
+      }),
+    ).get('/throw');
+    expect(throwing.status).toBe(500);
+    const wrong = await request(
+      appThrowing(() => new OrderMissing(), {
+        logger: false,
+        mappings: [{ match: OrderMissing, to: () => new Error('not an ApiError') as never }],
+      }),
+    ).get('/throw');
+    expect(wrong.status).toBe(500);
+  });
+
+  it('answers an http-errors error with its status, message and headers', async () => {
+    const res = await request(
+      appThrowing(() =>
+        createHttpError(404, 'No such widget', { headers: { 'X-Hint': 'widgets' } }),
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(404);
+    expect(res.headers['x-hint']).toBe('widgets');
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No such widget',
+      instance: '/throw',
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('answers a status the catalog lacks with the RFC status phrase', async () => {
+    const res = await request(appThrowing(() => createHttpError(451))).get('/throw');
+    expect(res.status).toBe(451);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Unavailable For Legal Reasons',
+      status: 451,
+      detail: 'Unavailable For Legal Reasons',
+      instance: '/throw',
+      code: 'UNAVAILABLE_FOR_LEGAL_REASONS',
+    });
+  });
+
+  it('reads statusCode when there is no status', async () => {
+    const res = await request(appThrowing(() => ({ statusCode: 409, message: 'x' }))).get('/throw');
+    expect(res.status).toBe(409);
+    // No `expose: true`: the message of a foreign object stays private.
+    expect(problemOf(res).detail).toBe(
+      'The request conflicts with the current state of the resource, for example it already exists. Location may point at the existing one.',
+    );
+  });
+
+  it.each([
+    ['a 2xx status', { status: 200 }],
+    ['a 3xx status', { status: 302, headers: { Location: 'https://evil.example' } }],
+    ['a status above 599', { status: 600 }],
+    ['a string status', { status: '404' }],
+    ['a fractional status', { status: 404.5 }],
+  ])('answers 500 for %s, and sends none of its headers', async (_case, thrown) => {
+    const res = await request(appThrowing(() => thrown)).get('/throw');
+    expect(res.status).toBe(500);
+    expect(res.headers.location).toBeUndefined();
+  });
+
+  it('drops headers of a foreign error that cannot be sent safely', async () => {
+    const res = await request(
+      appThrowing(() => ({
+        status: 400,
+        headers: { 'X-Ok': 'yes', 'X-Split': 'a\r\nSet-Cookie: s=1', 'Bad Name': 'x', 'X-Obj': {} },
+      })),
+    ).get('/throw');
+    expect(res.status).toBe(400);
+    expect(res.headers['x-ok']).toBe('yes');
+    expect(res.headers['x-split']).toBeUndefined();
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('answers a ZodError with 422 and a JSON Pointer per issue', async () => {
+    const schema = z.object({
+      email: z.email(),
+      tags: z.array(z.string()),
+      'a/b~c': z.number(),
+    });
+    const res = await request(
+      appThrowing(() => schema.safeParse({ email: 'nope', tags: ['ok', 3], 'a/b~c': 'x' }).error),
+    ).get('/throw');
+    expect(res.status).toBe(422);
+    const body = problemOf(res);
+    expect(body).toMatchObject({
+      status: 422,
+      code: 'UNPROCESSABLE_ENTITY',
+      detail: 'The request failed validation.',
+    });
+    expect((body.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual([
+      '/email',
+      '/tags/1',
+      '/a~1b~0c',
+    ]);
+    for (const issue of body.errors as { detail: unknown }[]) {
+      expect(typeof issue.detail).toBe('string');
+    }
+  });
+
+  it('answers an expired jsonwebtoken with 401.24 and an invalid_token challenge', async () => {
+    const token = jwt.sign({ sub: '1', exp: Math.floor(Date.now() / 1000) - 60 }, 'secret');
+    const res = await request(
+      appThrowing(() => captureThrow(() => jwt.verify(token, 'secret'))),
+    ).get('/throw');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="The access token has expired."',
+    );
+    expect(res.headers['x-status-sub-code']).toBe('401.24');
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'The access token has expired.',
+      instance: '/throw',
+      code: 'TOKEN_EXPIRED',
+      subCode: '401.24',
+    });
+  });
+
+  it('answers a jsonwebtoken signed with another key with 401.23', async () => {
+    const token = jwt.sign({ sub: '1' }, 'other secret');
+    const res = await request(
+      appThrowing(() => captureThrow(() => jwt.verify(token, 'secret')), {
+        logger: false,
+        defaultChallenge: { scheme: 'Bearer', params: { realm: 'shop' } },
+      }),
+    ).get('/throw');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="shop", error="invalid_token", error_description="The access token is not valid."',
+    );
+    expect(problemOf(res)).toMatchObject({ code: 'TOKEN_NOT_RECOGNIZED', subCode: '401.23' });
+  });
+
+  it.each([
+    ['a string', () => 'oops'],
+    ['a number', () => 42],
+    ['a plain object', () => ({ message: 'SELECT * FROM users' })],
+    ['an Error', () => new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ['a symbol', () => Symbol('x')],
+    [
+      'an object whose getters throw',
+      () =>
+        Object.defineProperty({}, 'status', {
+          get() {
+            throw new Error('boom');
+          },
+        }),
+    ],
+    [
+      'a Proxy that throws on every trap',
+      () =>
+        new Proxy(
+          {},
+          {
+            get: () => {
+              throw new Error('trap');
+            },
+            getPrototypeOf: () => {
+              throw new Error('trap');
+            },
+            has: () => {
+              throw new Error('trap');
+            },
+            ownKeys: () => {
+              throw new Error('trap');
+            },
+          },
+        ),
+    ],
+  ])('answers %s with a generic 500', async (_case, makeError) => {
+    const res = await request(appThrowing(makeError)).get('/throw');
+    expect(res.status).toBe(500);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'The server hit an unexpected error. The problem is on our side.',
+      instance: '/throw',
+      code: 'INTERNAL_SERVER_ERROR',
+    });
+  });
+});
+
+describe('errorHandler: what it hides', () => {
+  it('never sends the message of a 5xx ApiError unless exposed', async () => {
+    const res = await request(
+      appThrowing(() => new InternalServerError('password=hunter2 rejected by db')),
+    ).get('/throw');
+    expect(res.text).not.toContain('hunter2');
+    expect(problemOf(res).detail).toBe(
+      'The server hit an unexpected error. The problem is on our side.',
+    );
+  });
+
+  it('sends the message of a 5xx ApiError that says expose: true', async () => {
+    const res = await request(
+      appThrowing(() => new InternalServerError('Reports are rebuilt nightly', { expose: true })),
+    ).get('/throw');
+    expect(problemOf(res).detail).toBe('Reports are rebuilt nightly');
+  });
+
+  it('sends the real message and stack of a 5xx only in debug mode', async () => {
+    const res = await request(
+      appThrowing(() => new TypeError('x is undefined'), { logger: false, debug: true }),
+    ).get('/throw');
+    const body = problemOf(res);
+    expect(body.detail).toBe('x is undefined');
+    expect((body.stack as string[])[0]).toBe('TypeError: x is undefined');
+  });
+
+  it('never sends a stack for a 4xx, even in debug mode', async () => {
+    const res = await request(
+      appThrowing(() => new NotFoundError('gone'), { logger: false, debug: true }),
+    ).get('/throw');
+    expect(problemOf(res).stack).toBeUndefined();
+  });
+
+  it('keeps the query string, which may hold tokens, out of instance', async () => {
+    const res = await request(appThrowing(() => new NotFoundError())).get(
+      '/throw?access_token=SECRET',
+    );
+    expect(problemOf(res).instance).toBe('/throw');
+    expect(res.text).not.toContain('SECRET');
+  });
+
+  it('does not let extension members replace standard ones', async () => {
+    const res = await request(
+      appThrowing(
+        () => new NotFoundError('x', { extensions: { status: 200, code: 'OK', balance: 30 } }),
+      ),
+    ).get('/throw');
+    expect(problemOf(res)).toMatchObject({ status: 404, code: 'NOT_FOUND', balance: 30 });
+  });
+});
+
+describe('errorHandler: the response', () => {
+  it('sends no body for HEAD but the same status and headers', async () => {
+    const app = appThrowing(() => new NotFoundError('x', { subCode: '404.1' }));
+    const get = await request(app).get('/throw');
+    const head = await request(app).head('/throw');
+    expect(head.status).toBe(404);
+    expect(head.text).toBeUndefined();
+    expect(head.headers['content-type']).toBe('application/problem+json');
+    expect(head.headers['content-length']).toBe(get.headers['content-length']);
+    expect(head.headers['x-status-sub-code']).toBe('404.1');
+  });
+
+  it.each([
+    [undefined, 'application/problem+json'],
+    ['*/*', 'application/problem+json'],
+    ['application/problem+json', 'application/problem+json'],
+    ['application/json', 'application/json'],
+    ['application/json, application/problem+json;q=0.5', 'application/json'],
+    ['application/*', 'application/problem+json'],
+    ['text/html', 'application/problem+json'],
+  ])('answers Accept: %s with %s', async (accept, type) => {
+    const req = request(appThrowing(() => new NotFoundError())).get('/throw');
+    const res = await (accept === undefined ? req : req.set('Accept', accept));
+    expect(res.headers['content-type']).toBe(type);
+    expect(JSON.parse(res.text)).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('echoes a well-formed X-Request-Id', async () => {
+    const res = await request(appThrowing(() => new NotFoundError()))
+      .get('/throw')
+      .set('X-Request-Id', 'req-123');
+    expect(res.headers['x-request-id']).toBe('req-123');
+    expect(JSON.parse(res.text).requestId).toBe('req-123');
+  });
+
+  it.each([['has spaces'], ['x'.repeat(201)], ['ünïcode']])(
+    'replaces an unsafe request id (%s) with a new UUID',
+    async (id) => {
+      const res = await request(appThrowing(() => new NotFoundError()))
+        .get('/throw')
+        .set('X-Request-Id', id);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
+
+  it('prefers the id pino-http put on req.id', async () => {
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, _res, next) => {
+          next(new NotFoundError());
+        }),
+      { logger: false },
+      [
+        (req, _res, next) => {
+          (req as unknown as { id: number }).id = 77;
+          next();
+        },
+      ],
+    );
+    const res = await request(app).get('/throw').set('X-Request-Id', 'from-client');
+    expect(res.headers['x-request-id']).toBe('77');
+  });
+
+  it('uses the header names it is given, and none when set to false', async () => {
+    const renamed = await request(
+      appThrowing(() => new NotFoundError({ subCode: '404.2' }), {
+        logger: false,
+        subCodeHeader: 'X-Sub-Status',
+        requestIdHeader: 'X-Correlation-Id',
+      }),
+    )
+      .get('/throw')
+      .set('X-Correlation-Id', 'corr-1');
+    expect(renamed.headers['x-sub-status']).toBe('404.2');
+    expect(renamed.headers['x-correlation-id']).toBe('corr-1');
+    expect(renamed.headers['x-request-id']).toBeUndefined();
+
+    const off = await request(
+      appThrowing(() => new NotFoundError({ subCode: '404.2' }), {
+        logger: false,
+        subCodeHeader: false,
+        requestIdHeader: false,
+      }),
+    ).get('/throw');
+    expect(off.headers['x-status-sub-code']).toBeUndefined();
+    expect(off.headers['x-request-id']).toBeUndefined();
+    expect(JSON.parse(off.text)).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No user matches the given external key and type.',
+      instance: '/throw',
+      code: 'EXTERNAL_USER_NOT_FOUND',
+      subCode: '404.2',
+    });
+  });
+
+  it('keeps a 401’s own challenge, and adds the default to one without', async () => {
+    const own = await request(
+      appThrowing(
+        () => new UnauthorizedError({ challenge: { scheme: 'Basic', params: { realm: 'x' } } }),
+      ),
+    ).get('/throw');
+    expect(own.headers['www-authenticate']).toBe('Basic realm="x"');
+    const plain = await request(appThrowing(() => new ApiError(401))).get('/throw');
+    expect(plain.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
+  it('titles problems by sub-code when given its own type URIs', async () => {
+    const res = await request(
+      appThrowing(() => new UnauthorizedError({ subCode: '401.24' }), {
+        logger: false,
+        problemType: (entry) => `https://api.example.com/problems#${entry.name.toLowerCase()}`,
+      }),
+    ).get('/throw');
+    expect(problemOf(res)).toMatchObject({
+      type: 'https://api.example.com/problems#token_expired',
+      title: 'Token expired',
+      detail: 'The access token has expired. Obtain a new one and retry.',
+    });
+  });
+
+  it('drops content headers of the abandoned response and keeps the others', async () => {
+    const app = createApp((a) =>
+      a.get('/throw', (_req, res, next) => {
+        res.setHeader('ETag', '"abc"');
+        res.setHeader('Content-Encoding', 'gzip');
+        res.setHeader('Access-Control-Allow-Origin', '*');
+        res.setHeader('X-Rate-Limit-Remaining', '3');
+        next(new NotFoundError());
+      }),
+    );
+    const res = await request(app).get('/throw');
+    expect(res.status).toBe(404);
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['x-rate-limit-remaining']).toBe('3');
+  });
+
+  it('leaves a response whose headers were sent to Express, which closes the connection', async () => {
+    const app = createApp((a) =>
+      a.get('/throw', (_req, res, next) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.write('partial');
+        next(new Error('failed mid-stream'));
+      }),
+    );
+    await expect(request(app).get('/throw')).rejects.toThrow();
+  });
+
+  it('still answers correctly when the logger throws', async () => {
+    const throwingLogger = {
+      error: () => {
+        throw new Error('log sink down');
+      },
+      warn: () => {
+        throw new Error('log sink down');
+      },
+      info: () => undefined,
+      debug: () => undefined,
+      trace: () => undefined,
+      fatal: () => undefined,
+    };
+    const res = await request(
+      appThrowing(() => new NotFoundError(), { logger: throwingLogger }),
+    ).get('/throw');
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('errorHandler: body parser errors from express.json()', () => {
+  const app = createApp((a) =>
+    a.post('/echo', express.json({ limit: 100 }), (req, res) => res.json(req.body)),
+  );
+
+  it('answers malformed JSON with 400 without echoing the payload', async () => {
+    const res = await request(app)
+      .post('/echo')
+      .set('Content-Type', 'application/json')
+      .send('{"password": "hunter2",');
+    expect(res.status).toBe(400);
+    expect(res.text).not.toContain('hunter2');
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'The request body could not be parsed.',
+      instance: '/echo',
+      code: 'BAD_REQUEST',
+    });
+  });
+
+  it('answers a body over the limit with 413 naming the limit', async () => {
+    const res = await request(app)
+      .post('/echo')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ text: 'x'.repeat(200) }));
+    expect(res.status).toBe(413);
+    expect(problemOf(res)).toMatchObject({
+      title: 'Content Too Large',
+      detail: 'The request body is larger than the limit of 100 bytes.',
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+  });
+
+  it('answers an unsupported charset with 415', async () => {
+    const res = await request(app)
+      .post('/echo')
+      .set('Content-Type', 'application/json; charset=klingon')
+      .send('{}');
+    expect(res.status).toBe(415);
+    expect(problemOf(res)).toMatchObject({
+      detail: 'The charset of the request body is not supported.',
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
+  });
+
+  it('answers an unsupported content encoding with 415', async () => {
+    const res = await request(app)
+      .post('/echo')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'compress')
+      .send('{}');
+    expect(res.status).toBe(415);
+    expect(problemOf(res).detail).toBe(
+      'The content encoding of the request body is not supported.',
+    );
+  });
+});
+
+describe('errorHandler: options', () => {
+  it.each<[string, ErrorHandlerOptions, string | RegExp]>([
+    [
+      'a catalog not made by defineCatalog',
+      { catalog: [] as never },
+      '`catalog` must be built with defineCatalog()',
+    ],
+    ['mappings that are not an array', { mappings: {} as never }, '`mappings` must be an array'],
+    [
+      'a mapping without match',
+      { mappings: [{ to: 404 } as never] },
+      '`mappings[0]`.match must be an Error subclass or a predicate function',
+    ],
+    [
+      'a mapping to a status outside the catalog',
+      { mappings: [{ match: () => true, to: 451 }] },
+      '`mappings[0]`.to must be an error status or sub-code of the catalog, got 451',
+    ],
+    [
+      'a mapping to a success status',
+      { mappings: [{ match: () => true, to: 200 }] },
+      '`mappings[0]`.to must be an error status or sub-code of the catalog, got 200',
+    ],
+    [
+      'a mapping to an unknown sub-code',
+      { mappings: [{ match: () => true, to: '404.9' }] },
+      'got "404.9"',
+    ],
+    [
+      'a mapping to something else',
+      { mappings: [{ match: () => true, to: {} as never }] },
+      '`mappings[0]`.to must be a status, a sub-code or a function',
+    ],
+    ['a logger without level methods', { logger: {} as never }, '`logger` must be a pino logger'],
+    [
+      'a log level that pino lacks',
+      { logLevels: { 404: 'loud' as never } },
+      '`logLevels[404]` must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ],
+    [
+      'a log level for a non-error status',
+      { logLevels: { 200: 'info' } },
+      '`logLevels` keys must be statuses from 400 to 599, got 200',
+    ],
+    [
+      'a sub-code header that is not a token',
+      { subCodeHeader: 'X Sub' },
+      '`subCodeHeader` must be an RFC 9110 token',
+    ],
+    [
+      'a request id header that is not a token',
+      { requestIdHeader: '' },
+      '`requestIdHeader` must be an RFC 9110 token',
+    ],
+    [
+      'a default challenge with CR/LF',
+      { defaultChallenge: { scheme: 'Bearer', params: { realm: 'a\r\n' } } },
+      /Challenge parameter `realm`/,
+    ],
+    [
+      'a problemType that is not a function',
+      { problemType: 'https://x' as never },
+      '`problemType` must be a function',
+    ],
+    ['debug that is not a boolean', { debug: 'yes' as never }, '`debug` must be a boolean'],
+  ])('refuses %s at start-up', (_case, options, message) => {
+    expect(() => errorHandler(options)).toThrow(message);
+  });
+
+  it('does not change the options object it is given', () => {
+    const options = Object.freeze({
+      logger: false as const,
+      mappings: Object.freeze([{ match: OrderMissing, to: 404 }]),
+      logLevels: Object.freeze({ 404: 'info' as const }),
+    });
+    expect(() => errorHandler(options)).not.toThrow();
+    expect(options).toEqual({
+      logger: false,
+      mappings: [{ match: OrderMissing, to: 404 }],
+      logLevels: { 404: 'info' },
+    });
+  });
+
+  it('is an Express error middleware: it takes four arguments', () => {
+    expect(errorHandler({ logger: false })).toHaveLength(4);
+  });
+});
+
+/** Runs `fn` and returns what it threw. */
+function captureThrow(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
