@@ -97,6 +97,6 @@ export function buildProblem(
 
 function addDebugMembers(problem: ProblemDetails, thrown: unknown): void {
   const summary = summarizeError(thrown);
-  if (summary.message !== undefined) problem.detail = summary.message;
-  if (summary.stack !== undefined) problem.stack = summary.stack.split('\n');
+  problem.detail = summary.message;
+  problem.stack = summary.stack?.split('\n');
 }

@@ -1,52 +1,56 @@
-/** A plain, safe description of a thrown value, for logs (and debug bodies). */
-export interface ErrorSummary {
-  type: string;
-  message?: string;
-  stack?: string;
-  code?: string;
-  status?: number;
-  cause?: ErrorSummary;
-}
-
 const MAX_TEXT = 2000;
 const MAX_CAUSE_DEPTH = 3;
 
 /**
- * Describes what was thrown by its name, message, stack, code, status and
- * causes only. Other properties are left out on purpose: errors of HTTP
- * clients and ORMs carry request headers, credentials and rows. Every read
- * is guarded, so throwing getters and hostile Proxies cannot break it.
+ * A safe copy of what was thrown, for logs and debug bodies: an `Error` with
+ * the original's name, message, stack, string `code`, numeric `status` and
+ * causes, and nothing else. Other properties are left out on purpose: errors
+ * of HTTP clients and ORMs carry request headers, credentials and rows.
+ * Every read is guarded, so throwing getters and hostile Proxies cannot
+ * break it. Being an `Error`, it goes through pino's `err` serializer.
  */
-export function summarizeError(thrown: unknown, depth = 0): ErrorSummary {
+export function summarizeError(thrown: unknown, depth = 0): Error {
   if (typeof thrown !== 'object' || thrown === null) {
-    return { type: typeof thrown, message: truncate(safeString(thrown)) };
+    return copyOf(typeof thrown, truncate(safeString(thrown)), undefined);
   }
-  const summary: ErrorSummary = {
-    type: read(() => thrown.constructor?.name, 'Object') ?? 'Object',
-  };
   const error = thrown as Record<string, unknown>;
   const name = read(() => error.name);
-  if (typeof name === 'string' && name !== summary.type) summary.type = name;
+  const constructorName = read(() => (thrown.constructor as { name?: unknown } | undefined)?.name);
+  const type =
+    typeof name === 'string' ? name : typeof constructorName === 'string' ? constructorName : 'Object';
   const message = read(() => error.message);
-  if (typeof message === 'string') summary.message = truncate(message);
   const stack = read(() => error.stack);
-  if (typeof stack === 'string') summary.stack = stack;
+  const copy = copyOf(
+    type,
+    typeof message === 'string' ? truncate(message) : '',
+    typeof stack === 'string' ? stack : undefined,
+  );
   const code = read(() => error.code);
-  if (typeof code === 'string') summary.code = truncate(code);
+  if (typeof code === 'string') Object.assign(copy, { code: truncate(code) });
   const status = read(() => error.status);
-  if (typeof status === 'number') summary.status = status;
+  if (typeof status === 'number') Object.assign(copy, { status });
   const cause = read(() => error.cause);
   if (cause !== undefined && depth < MAX_CAUSE_DEPTH) {
-    summary.cause = summarizeError(cause, depth + 1);
+    copy.cause = summarizeError(cause, depth + 1);
   }
-  return summary;
+  return copy;
 }
 
-function read<T>(get: () => T, fallback?: T): T | undefined {
+function copyOf(type: string, message: string, stack: string | undefined): Error {
+  const copy = new Error(message);
+  copy.name = type;
+  copy.stack = stack ?? `${type}: ${message}`;
+  // pino names an error by its constructor unless that is not a function:
+  // this makes it use `name`, the original's type.
+  Object.defineProperty(copy, 'constructor', { value: undefined });
+  return copy;
+}
+
+function read(get: () => unknown): unknown {
   try {
     return get();
   } catch {
-    return fallback;
+    return undefined;
   }
 }
 

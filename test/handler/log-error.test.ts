@@ -1,0 +1,197 @@
+import { pino } from 'pino';
+import { pinoHttp } from 'pino-http';
+import request from 'supertest';
+import {
+  InternalServerError,
+  NotFoundError,
+  UnauthorizedError,
+  errorHandler,
+  redactPaths,
+} from '../../src/index.js';
+import { redactUrl } from '../../src/handler/log-error.js';
+import { appThrowing, createApp } from '../helpers/app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+
+const SECRET_HEADERS = {
+  Authorization: 'Bearer SECRET-TOKEN',
+  Cookie: 'sid=SECRET-COOKIE',
+  'Proxy-Authorization': 'Basic SECRET-PROXY',
+};
+
+describe('errorHandler logging', () => {
+  it('logs one warn line for a 4xx with what happened and where', async () => {
+    const { logger, lines } = captureLogs();
+    await request(
+      appThrowing(() => new NotFoundError('No user 9', { subCode: '404.1' }), { logger }),
+    )
+      .get('/throw?page=2')
+      .set('X-Request-Id', 'req-1');
+    await flushed();
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
+    expect(line).toMatchObject({
+      level: 40,
+      method: 'GET',
+      url: '/throw?page=2',
+      status: 404,
+      code: 'USER_NOT_FOUND',
+      subCode: '404.1',
+      requestId: 'req-1',
+      msg: 'GET /throw?page=2 failed with 404 USER_NOT_FOUND',
+      err: { type: 'NotFoundError', message: 'No user 9', status: 404 },
+    });
+    expect((line!.err as { stack: string }).stack).toContain('NotFoundError: No user 9');
+  });
+
+  it('logs a 5xx at error with the original error, its stack and its cause', async () => {
+    const { logger, lines } = captureLogs();
+    const cause = new Error('connection refused');
+    await request(appThrowing(() => new TypeError('cannot read id', { cause }), { logger })).get(
+      '/throw',
+    );
+    await flushed();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      status: 500,
+      code: 'INTERNAL_SERVER_ERROR',
+      // pino's err serializer joins the causes into message and stack.
+      err: { type: 'TypeError', message: 'cannot read id: connection refused' },
+    });
+    const { stack } = lines[0]!.err as { stack: string };
+    expect(stack).toMatch(/^TypeError: cannot read id\n\s+at /);
+    expect(stack).toContain('caused by: Error: connection refused');
+  });
+
+  it('logs a thrown non-error value as the cause of the 500', async () => {
+    const { logger, lines } = captureLogs();
+    await request(appThrowing(() => 'plain string', { logger })).get('/throw');
+    await flushed();
+    expect(lines[0]).toMatchObject({
+      err: { type: 'InternalServerError', message: 'Internal Server Error: plain string' },
+    });
+  });
+
+  it('uses the configured level per status, and silent to skip one', async () => {
+    const { logger, lines } = captureLogs();
+    const options = { logger, logLevels: { 404: 'info', 401: 'silent' } as const };
+    await request(appThrowing(() => new NotFoundError(), options)).get('/throw');
+    await request(appThrowing(() => new UnauthorizedError(), options)).get('/throw');
+    await flushed();
+    expect(lines.map((line) => [line.level, line.status])).toEqual([[30, 404]]);
+  });
+
+  it('logs nothing with logger: false', async () => {
+    const spy = jest.spyOn(process.stdout, 'write');
+    await request(appThrowing(() => new InternalServerError(), { logger: false })).get('/throw');
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('never logs credentials from headers, error properties or the query string', async () => {
+    const { logger, lines } = captureLogs();
+    // An error like an HTTP client's, carrying the outgoing request's headers.
+    const clientError = Object.assign(new Error('upstream failed'), {
+      config: { headers: { Authorization: 'Bearer SECRET-UPSTREAM' } },
+      response: { headers: { 'set-cookie': 'SECRET-SET-COOKIE' } },
+    });
+    await request(appThrowing(() => clientError, { logger }))
+      .get('/throw?access_token=SECRET-QUERY&page=1')
+      .set(SECRET_HEADERS);
+    await flushed();
+    expect(lines).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toMatch(/SECRET/);
+    expect(lines[0]!.url).toBe('/throw?access_token=[Redacted]&page=1');
+  });
+
+  it('logs on req.log when pino-http is mounted, once, without credentials when given redactPaths', async () => {
+    const { logger, lines } = captureLogs();
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, _res, next) => {
+          next(new NotFoundError('No user 9'));
+        }),
+      {},
+      [
+        pinoHttp({
+          logger: pino({ redact: [...redactPaths] }, streamOf(logger)),
+          autoLogging: false,
+        }),
+      ],
+    );
+    await request(app).get('/throw').set(SECRET_HEADERS);
+    await flushed();
+    expect(lines).toHaveLength(1);
+    // pino-http binds the request to req.log, so the line carries its id and (redacted) headers.
+    expect(lines[0]).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+      req: {
+        method: 'GET',
+        url: '/throw',
+        headers: { authorization: '[Redacted]', cookie: '[Redacted]' },
+      },
+    });
+    expect(lines[0]!.requestId).toBe(String((lines[0]!.req as { id: unknown }).id));
+    expect(JSON.stringify(lines)).not.toMatch(/SECRET/);
+  });
+
+  it('prefers its logger option over req.log', async () => {
+    const own = captureLogs();
+    const http = captureLogs();
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, _res, next) => {
+          next(new NotFoundError());
+        }),
+      { logger: own.logger },
+      [pinoHttp({ logger: http.logger, autoLogging: false })],
+    );
+    await request(app).get('/throw');
+    await flushed();
+    expect(own.lines).toHaveLength(1);
+    expect(http.lines).toHaveLength(0);
+  });
+
+  it('logs once when the headers were already sent', async () => {
+    const { logger, lines } = captureLogs();
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, res, next) => {
+          res.writeHead(200);
+          res.write('partial');
+          next(new Error('stream broke'));
+        }),
+      { logger },
+    );
+    await request(app)
+      .get('/throw')
+      .catch(() => undefined);
+    await flushed();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ status: 500, err: { message: 'stream broke' } });
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    ['/a', '/a'],
+    ['/a?page=1', '/a?page=1'],
+    ['/a?token=x&b=2', '/a?token=[Redacted]&b=2'],
+    ['/a?api_key=x&password=y&sig=z', '/a?api_key=[Redacted]&password=[Redacted]&sig=[Redacted]'],
+    ['/a?flag&session=1', '/a?flag&session=[Redacted]'],
+  ])('turns %s into %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+});
+
+describe('the default logger', () => {
+  it('is used when there is neither a logger option nor req.log, and redacts nothing it does not log', () => {
+    expect(() => errorHandler()).not.toThrow();
+  });
+});
+
+/** The destination stream behind a captureLogs() logger, to build another pino on it. */
+function streamOf(logger: pino.Logger): pino.DestinationStream {
+  return (logger as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym]!;
+}
