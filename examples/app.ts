@@ -1,0 +1,79 @@
+import express, { type Express, type Request, type Response } from 'express';
+import { ConflictError, errorHandler, notFound, type Logger } from '../src/index.js';
+import { bearerRouter } from './bearer-routes.js';
+import { DEMO_JWT_SECRET } from './bearer.js';
+import { demoErrorsRouter } from './demo-errors.js';
+import { routeIndex } from './route-index.js';
+import { demoApps, requireSignature, type AppRegistry } from './signature.js';
+import { EmailTakenError, UserStore } from './user-store.js';
+import { usersRouter } from './users.js';
+
+export interface ExampleAppOptions {
+  /** Where `errorHandler` logs. Defaults to pino on stdout; `false` logs nothing. */
+  logger?: Logger | false;
+  /** The clock, in milliseconds since the epoch. Defaults to `Date.now`. */
+  now?: () => number;
+  /** The HS256 secret of Bearer tokens. Defaults to `DEMO_JWT_SECRET`. */
+  jwtSecret?: string;
+  /** The applications allowed to sign requests. Defaults to the demo application. */
+  apps?: AppRegistry;
+}
+
+/** The largest JSON body accepted; a larger one gets a 413. */
+export const BODY_LIMIT = '10kb';
+
+/** Builds the example API, with a fresh, seeded user store. */
+export function createExampleApp(options: ExampleAppOptions = {}): Express {
+  const { logger, now, jwtSecret, apps } = parseOptions(options);
+  const store = new UserStore(now);
+  const app = express();
+
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.get('/', showIndex);
+  app.use(usersRouter(store));
+  app.use(bearerRouter({ store, secret: jwtSecret, now }));
+  app.get('/signed/ping', requireSignature({ apps, now }), signedPing);
+  app.use(demoErrorsRouter());
+
+  app.use(notFound());
+  app.use(
+    errorHandler({
+      logger,
+      mappings: [{ match: EmailTakenError, to: emailTaken }],
+    }),
+  );
+  return app;
+
+  function signedPing(_req: Request, res: Response): void {
+    res.json({ pong: true, appKey: res.locals.appKey, serverTime: new Date(now()).toISOString() });
+  }
+}
+
+function showIndex(_req: Request, res: Response): void {
+  res.json(routeIndex);
+}
+
+/** The store's domain error becomes a 409 pointing at the user who has the email. */
+function emailTaken(error: EmailTakenError): ConflictError {
+  return new ConflictError(error.message, { location: `/users/${error.existingId}` });
+}
+
+/** The options with their defaults filled in, checked once. */
+interface ExampleConfig {
+  readonly logger: Logger | false | undefined;
+  readonly now: () => number;
+  readonly jwtSecret: string;
+  readonly apps: AppRegistry;
+}
+
+function parseOptions(options: ExampleAppOptions): ExampleConfig {
+  const { logger, now = Date.now, jwtSecret = DEMO_JWT_SECRET, apps = demoApps() } = options;
+  if (typeof now !== 'function') {
+    throw new TypeError('`now` must be a function returning milliseconds');
+  }
+  if (typeof jwtSecret !== 'string' || jwtSecret.length < 16) {
+    throw new TypeError('`jwtSecret` must be a string of at least 16 characters');
+  }
+  if (!(apps instanceof Map)) throw new TypeError('`apps` must be a Map of AppKey to secrets');
+  return { logger, now, jwtSecret, apps };
+}
