@@ -363,4 +363,5 @@ export const defaultEntries = [
   },
 ] as const satisfies readonly CatalogEntry[];
 
-export type DefaultEntry = (typeof defaultEntries)[number];
+/** One entry of the default catalog, literal-typed; `CatalogEntry` keeps optional fields readable on every member. */
+export type DefaultEntry = (typeof defaultEntries)[number] & CatalogEntry;
