@@ -38,7 +38,8 @@ export function summarizeError(thrown: unknown, depth = 0): Error {
 
 function copyOf(type: string, message: string, stack: string | undefined): Error {
   const copy = new Error(message);
-  copy.name = type;
+  // Not enumerable, like Error.prototype.name, so serializers do not repeat it.
+  Object.defineProperty(copy, 'name', { value: type, writable: true, configurable: true });
   copy.stack = stack ?? `${type}: ${message}`;
   // pino names an error by its constructor unless that is not a function:
   // this makes it use `name`, the original's type.
