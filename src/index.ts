@@ -45,6 +45,20 @@ export type {
 } from './headers/www-authenticate.js';
 export type { RetryAfter } from './headers/retry-after.js';
 
+// Rate limiting
+export { rateLimit } from './rate-limit/rate-limit.js';
+export type { RateLimitOptions, WindowOptions } from './rate-limit/options.js';
+export type { Algorithm } from './rate-limit/algorithms.js';
+export { MemoryStore } from './stores/memory-store.js';
+export type { MemoryStoreOptions } from './stores/memory-store.js';
+export type {
+  BlockPolicy,
+  PolicyWindow,
+  RateLimitDecision,
+  RateLimitPolicy,
+  RateLimitStore,
+} from './stores/store.js';
+
 // Middleware
 export { errorHandler } from './handler/error-handler.js';
 export type { ErrorHandlerOptions, ErrorMapping, Logger, LogLevel } from './handler/options.js';

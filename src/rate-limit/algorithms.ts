@@ -1,0 +1,199 @@
+/**
+ * The rate-limit algorithms, as pure functions over a slot of numbers, so
+ * that the memory store keeps each key's state in one typed array. The
+ * Redis store runs the same arithmetic in Lua (see `redis-script.ts`).
+ * All times are milliseconds on the store's clock.
+ */
+
+/** `gcra` (the default), `sliding-window` or `fixed-window`. */
+export type Algorithm = 'gcra' | 'sliding-window' | 'fixed-window';
+
+export const ALGORITHMS: readonly Algorithm[] = ['gcra', 'sliding-window', 'fixed-window'];
+
+/** How many numbers one window of one key needs. */
+export const STATE_SIZE: Readonly<Record<Algorithm, number>> = {
+  gcra: 1, // theoretical arrival time
+  'fixed-window': 2, // window start, count
+  'sliding-window': 3, // aligned window start, previous count, current count
+};
+
+/** One window of a policy: `limit` requests per `windowMs`. */
+export interface RateLimitWindow {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** The outcome of one window for one request; reused between calls to avoid allocation. */
+export interface WindowVerdict {
+  allowed: boolean;
+  /** Requests left after this one (or now, when refused). */
+  remaining: number;
+  /** Until the window's quota is whole again (allowed), or until this request would pass (refused). */
+  resetMs: number;
+  /** Until this request would pass; 0 when allowed. */
+  retryAfterMs: number;
+}
+
+/**
+ * Evaluates one window: reads the state at `offset` in `state`, writes what
+ * the state would become if the request is admitted at the same offset of
+ * `next`, and fills `verdict`. Nothing is committed here: a request is
+ * admitted only if every window allows it.
+ */
+export type Evaluate = (
+  state: Float64Array,
+  next: Float64Array,
+  offset: number,
+  window: RateLimitWindow,
+  cost: number,
+  now: number,
+  verdict: WindowVerdict,
+) => void;
+
+// A request that can never fit (cost above the limit) waits one window and is refused again.
+const neverFits = (verdict: WindowVerdict, windowMs: number, remaining: number): void => {
+  verdict.allowed = false;
+  verdict.remaining = remaining;
+  verdict.retryAfterMs = windowMs;
+  verdict.resetMs = windowMs;
+};
+
+/**
+ * GCRA, the generic cell rate algorithm: a token bucket of `limit` tokens
+ * refilled continuously at `limit / windowMs`, kept as one number, the
+ * theoretical arrival time (TAT). Exact, with no burst at window edges.
+ */
+const gcra: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, verdict) => {
+  const interval = windowMs / limit;
+  const tat = Math.max(state[offset]!, now);
+  const remainingNow = Math.max(0, Math.floor((windowMs - (tat - now)) / interval + 1e-9));
+  if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
+  const newTat = tat + cost * interval;
+  const allowAt = newTat - windowMs;
+  if (now < allowAt) {
+    verdict.allowed = false;
+    verdict.remaining = remainingNow;
+    verdict.retryAfterMs = allowAt - now;
+    verdict.resetMs = allowAt - now;
+    return;
+  }
+  next[offset] = newTat;
+  verdict.allowed = true;
+  verdict.remaining = Math.max(0, Math.floor((windowMs - (newTat - now)) / interval + 1e-9));
+  verdict.resetMs = newTat - now;
+  verdict.retryAfterMs = 0;
+};
+
+/** A counter per key that starts with its first request and resets `windowMs` later. */
+const fixedWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, verdict) => {
+  let start = state[offset]!;
+  let count = state[offset + 1]!;
+  if (count === 0 || now >= start + windowMs) {
+    start = now;
+    count = 0;
+  }
+  const resetMs = start + windowMs - now;
+  if (cost > limit) return neverFits(verdict, resetMs, limit - count);
+  if (count + cost > limit) {
+    verdict.allowed = false;
+    verdict.remaining = limit - count;
+    verdict.retryAfterMs = resetMs;
+    verdict.resetMs = resetMs;
+    return;
+  }
+  next[offset] = start;
+  next[offset + 1] = count + cost;
+  verdict.allowed = true;
+  verdict.remaining = limit - count - cost;
+  verdict.resetMs = resetMs;
+  verdict.retryAfterMs = 0;
+};
+
+/**
+ * The sliding window counter: windows aligned on multiples of `windowMs`,
+ * the previous window's count weighted by how much of it still overlaps the
+ * last `windowMs`. Two counters per key; close to a true sliding log.
+ */
+const slidingWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, verdict) => {
+  const current = Math.floor(now / windowMs) * windowMs;
+  let previousCount = 0;
+  let currentCount = 0;
+  const stored = state[offset]!;
+  if (stored === current) {
+    previousCount = state[offset + 1]!;
+    currentCount = state[offset + 2]!;
+  } else if (stored === current - windowMs) {
+    previousCount = state[offset + 2]!;
+  }
+  const elapsed = now - current;
+  const weight = (windowMs - elapsed) / windowMs;
+  const used = previousCount * weight + currentCount;
+  const remainingNow = Math.max(0, Math.floor(limit - used + 1e-9));
+  if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
+  if (used + cost > limit + 1e-9) {
+    const wait = slidingWait(limit, windowMs, previousCount, currentCount, elapsed, cost);
+    verdict.allowed = false;
+    verdict.remaining = remainingNow;
+    verdict.retryAfterMs = wait;
+    verdict.resetMs = wait;
+    return;
+  }
+  next[offset] = current;
+  next[offset + 1] = previousCount;
+  next[offset + 2] = currentCount + cost;
+  verdict.allowed = true;
+  verdict.remaining = Math.max(0, Math.floor(limit - used - cost + 1e-9));
+  // Whole again once neither window counts: at the end of the next window, or of this one if it is empty.
+  verdict.resetMs = (currentCount + cost > 0 ? 2 * windowMs : windowMs) - elapsed;
+  verdict.retryAfterMs = 0;
+};
+
+/** How long until `cost` fits under a sliding window counter. */
+function slidingWait(
+  limit: number,
+  windowMs: number,
+  previousCount: number,
+  currentCount: number,
+  elapsed: number,
+  cost: number,
+): number {
+  const untilRollover = windowMs - elapsed;
+  // Within this window, the previous count's weight falls linearly to zero.
+  if (previousCount > 0 && currentCount + cost <= limit) {
+    const weightNeeded = (limit - currentCount - cost) / previousCount;
+    return Math.max(0, untilRollover - weightNeeded * windowMs);
+  }
+  // After the rollover the current count becomes the previous one and fades the same way.
+  if (currentCount === 0) return untilRollover;
+  const weightNeeded = (limit - cost) / currentCount;
+  return untilRollover + Math.max(0, windowMs - weightNeeded * windowMs);
+}
+
+export const EVALUATE: Readonly<Record<Algorithm, Evaluate>> = {
+  gcra,
+  'fixed-window': fixedWindow,
+  'sliding-window': slidingWindow,
+};
+
+/** Gives back `cost` to one window, for requests that should not have counted. */
+export function refundWindow(
+  algorithm: Algorithm,
+  state: Float64Array,
+  offset: number,
+  { limit, windowMs }: RateLimitWindow,
+  cost: number,
+  now: number,
+): void {
+  if (algorithm === 'gcra') {
+    state[offset] = state[offset]! - cost * (windowMs / limit);
+  } else if (algorithm === 'fixed-window') {
+    if (now < state[offset]! + windowMs) state[offset + 1] = Math.max(0, state[offset + 1]! - cost);
+  } else {
+    // The request was counted in the stored window's current count, if that window still counts.
+    const current = Math.floor(now / windowMs) * windowMs;
+    const stored = state[offset]!;
+    if (stored === current || stored === current - windowMs) {
+      state[offset + 2] = Math.max(0, state[offset + 2]! - cost);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+/**
+ * The rate-limit key of a client address. IPv4 addresses are kept as they
+ * are. IPv6 addresses are cut to their first `prefixLength` bits, since one
+ * client usually holds a whole block (a /56 or a /64) and could otherwise
+ * rotate addresses to escape its limit. IPv4-mapped IPv6 addresses
+ * (`::ffff:192.0.2.1`, in any notation) count as their IPv4 address.
+ */
+export function clientKey(address: string, prefixLength: number | false): string {
+  if (isIPv4(address)) return address;
+  if (!isIPv6(address)) return address;
+  const words = parseIPv6(address);
+  if (isIPv4Mapped(words)) {
+    return `${words[6]! >> 8}.${words[6]! & 0xff}.${words[7]! >> 8}.${words[7]! & 0xff}`;
+  }
+  return formatPrefix(words, prefixLength === false ? 128 : prefixLength);
+}
+
+/** The eight 16-bit words of a valid IPv6 address (zone id ignored). */
+function parseIPv6(address: string): number[] {
+  const withoutZone = address.split('%')[0]!;
+  const [head = '', tail] = withoutZone.split('::');
+  const parse = (part: string): number[] => {
+    if (part === '') return [];
+    const groups = part.split(':');
+    const words: number[] = [];
+    for (const group of groups) {
+      if (group.includes('.')) {
+        // An embedded IPv4 address fills the last two words.
+        const [a, b, c, d] = group.split('.').map(Number) as [number, number, number, number];
+        words.push((a << 8) | b, (c << 8) | d);
+      } else {
+        words.push(parseInt(group, 16));
+      }
+    }
+    return words;
+  };
+  const start = parse(head);
+  if (tail === undefined) return start;
+  const end = parse(tail);
+  return [...start, ...new Array<number>(8 - start.length - end.length).fill(0), ...end];
+}
+
+// RFC 4291 §2.5.5.2: 80 zero bits, 16 one bits, then the IPv4 address.
+function isIPv4Mapped(words: number[]): boolean {
+  return (
+    words[0] === 0 &&
+    words[1] === 0 &&
+    words[2] === 0 &&
+    words[3] === 0 &&
+    words[4] === 0 &&
+    words[5] === 0xffff
+  );
+}
+
+/** `2001:db8:1234:5600::/56`: the prefix's words in hex, the rest cleared. */
+function formatPrefix(words: number[], prefixLength: number): string {
+  const kept = words.map((word, index) => {
+    const bitsBefore = index * 16;
+    if (bitsBefore + 16 <= prefixLength) return word;
+    if (bitsBefore >= prefixLength) return 0;
+    const keep = prefixLength - bitsBefore;
+    return word & (0xffff << (16 - keep)) & 0xffff;
+  });
+  return `${kept.map((word) => word.toString(16)).join(':')}/${prefixLength}`;
+}

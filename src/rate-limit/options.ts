@@ -1,0 +1,241 @@
+import type { Request, Response } from 'express';
+import { getDefaultLogger, type Logger } from '../handler/options.js';
+import { formatPolicyName, formatRateLimitPolicy } from '../headers/rate-limit.js';
+import { MemoryStore } from '../stores/memory-store.js';
+import type {
+  BlockPolicy,
+  PolicyWindow,
+  RateLimitPolicy,
+  RateLimitStore,
+} from '../stores/store.js';
+import { ALGORITHMS, type Algorithm } from './algorithms.js';
+
+/** One window: `limit` requests per `windowMs`, optionally named for `RateLimit-Policy`. */
+export interface WindowOptions {
+  limit: number;
+  windowMs: number;
+  /** The policy name in the IETF fields. Defaults to e.g. `15-in-1s`. */
+  name?: string;
+}
+
+export interface RateLimitOptions {
+  /** Requests allowed per `windowMs`. With `windowMs`, a one-window policy; or use `windows`. */
+  limit?: number;
+  /** The window of `limit`, in milliseconds. */
+  windowMs?: number;
+  /** Several windows decided together, e.g. 15 per second and 1,000 per hour. */
+  windows?: readonly WindowOptions[];
+  /** Defaults to `gcra`: exact, one number per key, no burst at window edges. */
+  algorithm?: Algorithm;
+  /** Prefix of the default window names in the IETF fields. */
+  name?: string;
+  /** The client's key. Defaults to its IP as Express reports it (`req.ip`), IPv6 grouped by `ipv6Subnet`. */
+  key?: (req: Request) => string;
+  /** The prefix length IPv6 addresses are grouped by in the default key. Defaults to 56; `false` keeps whole addresses. */
+  ipv6Subnet?: number | false;
+  /** How much a request costs. Defaults to 1. A request costing more than remains is refused and spends nothing. */
+  cost?: (req: Request) => number;
+  /** Requests that are not limited at all. Defaults to none. */
+  skip?: (req: Request) => boolean;
+  /**
+   * Count only some responses, decided when they finish: `'failures'`
+   * (status 400 and above, for login brute-force protection) or a predicate.
+   * Defaults to counting every request.
+   */
+  countOnly?: 'failures' | ((req: Request, res: Response) => boolean);
+  /** Deny a key for a while (403.30) once it was refused `after` times within `withinMs`. Defaults to never. */
+  block?: BlockPolicy;
+  /** Where counts live. Defaults to a new `MemoryStore`; use `RedisStore` for several instances. */
+  store?: RateLimitStore;
+  /** When the store fails: `true` lets the request through and warns; `false` answers 503. Defaults to `true`. */
+  failOpen?: boolean;
+  /** How long to wait for the store before treating it as failed. Defaults to 500 ms. */
+  storeTimeoutMs?: number;
+  /** Send `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (seconds). Defaults to `true`. */
+  legacyHeaders?: boolean;
+  /** Send the IETF `RateLimit` and `RateLimit-Policy` fields (`'draft-10'`). Defaults to `false`. */
+  standardHeaders?: 'draft-10' | false;
+  /** Where warnings go. Defaults to a pino logger to stdout; `false` silences them. */
+  logger?: Logger | false;
+}
+
+export interface RateLimitConfiguration {
+  readonly policy: RateLimitPolicy;
+  readonly store: RateLimitStore;
+  readonly key: ((req: Request) => string) | undefined;
+  readonly ipv6Subnet: number | false;
+  readonly cost: ((req: Request) => number) | undefined;
+  readonly skip: ((req: Request) => boolean) | undefined;
+  readonly countOnly: ((req: Request, res: Response) => boolean) | undefined;
+  readonly failOpen: boolean;
+  readonly storeTimeoutMs: number;
+  readonly legacyHeaders: boolean;
+  readonly standardHeaders: boolean;
+  /** The `RateLimit-Policy` value, and each window's quoted name, built once. */
+  readonly policyField: string;
+  readonly quotedNames: readonly string[];
+  readonly logger: () => Logger | false;
+}
+
+// Windows may exceed setTimeout's 2^31-1 ms: the stores keep no per-key timers.
+const MAX_WINDOW_MS = Number.MAX_SAFE_INTEGER;
+
+export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfiguration {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('rateLimit() needs options, e.g. { limit: 15, windowMs: 1000 }');
+  }
+  const algorithm = options.algorithm ?? 'gcra';
+  if (!ALGORITHMS.includes(algorithm)) {
+    throw new TypeError(
+      `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}, got ${JSON.stringify(algorithm)}`,
+    );
+  }
+  const windows = parseWindows(options);
+  const block = parseBlock(options.block);
+  const store = options.store ?? new MemoryStore();
+  for (const method of ['init', 'consume', 'refund', 'reset'] as const) {
+    if (typeof store?.[method] !== 'function') {
+      throw new TypeError(
+        `\`store\` must implement the RateLimitStore interface; it has no \`${method}()\``,
+      );
+    }
+  }
+  const logger = options.logger;
+  if (logger !== undefined && logger !== false && typeof logger?.warn !== 'function') {
+    throw new TypeError('`logger` must be a pino logger (or have its `warn()`), or false');
+  }
+  return {
+    policy: Object.freeze({ algorithm, windows, block }),
+    store,
+    key: parseFunction(options.key, 'key'),
+    ipv6Subnet: parseSubnet(options.ipv6Subnet),
+    cost: parseFunction(options.cost, 'cost'),
+    skip: parseFunction(options.skip, 'skip'),
+    countOnly: parseCountOnly(options.countOnly),
+    failOpen: parseBoolean(options.failOpen, 'failOpen', true),
+    storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs'),
+    legacyHeaders: parseBoolean(options.legacyHeaders, 'legacyHeaders', true),
+    standardHeaders: parseStandardHeaders(options.standardHeaders),
+    policyField: formatRateLimitPolicy(windows),
+    quotedNames: windows.map((window) => formatPolicyName(window.name)),
+    logger: () => (logger === undefined ? getDefaultLogger() : logger),
+  };
+}
+
+function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
+  const hasShorthand = options.limit !== undefined || options.windowMs !== undefined;
+  if (hasShorthand && options.windows !== undefined) {
+    throw new TypeError('Give either `limit` and `windowMs`, or `windows`, not both');
+  }
+  const given: readonly WindowOptions[] = options.windows ?? [
+    { limit: options.limit as number, windowMs: options.windowMs as number },
+  ];
+  if (!Array.isArray(given) || given.length === 0) {
+    throw new TypeError('`windows` must be a non-empty array of { limit, windowMs }');
+  }
+  const named = given.map((window, index) => {
+    const where = options.windows ? `windows[${index}].` : '';
+    const limit = window?.limit;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(`\`${where}limit\` must be a positive integer, got ${String(limit)}`);
+    }
+    const windowMs = parseDuration(window.windowMs, `${where}windowMs`);
+    const name = window.name ?? defaultName(options.name, limit, windowMs, given.length);
+    return Object.freeze({ limit, windowMs, name });
+  });
+  const names = new Set(named.map((window) => window.name));
+  if (names.size !== named.length) throw new TypeError('Each window needs its own `name`');
+  return Object.freeze(named);
+}
+
+function defaultName(
+  prefix: string | undefined,
+  limit: number,
+  windowMs: number,
+  count: number,
+): string {
+  const base = `${limit}-in-${formatDuration(windowMs)}`;
+  if (prefix === undefined) return base;
+  return count === 1 ? prefix : `${prefix}-${base}`;
+}
+
+/** `1000` → `1s`, `3600000` → `1h`; other values in the largest exact unit. */
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {
+  if (block === undefined) return undefined;
+  if (typeof block !== 'object' || block === null) {
+    throw new TypeError('`block` must be { after, withinMs, durationMs }');
+  }
+  if (!Number.isInteger(block.after) || block.after < 1) {
+    throw new RangeError(`\`block.after\` must be a positive integer, got ${String(block.after)}`);
+  }
+  return Object.freeze({
+    after: block.after,
+    withinMs: parseDuration(block.withinMs, 'block.withinMs'),
+    durationMs: parseDuration(block.durationMs, 'block.durationMs'),
+  });
+}
+
+function parseDuration(value: unknown, option: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_WINDOW_MS) {
+    throw new RangeError(
+      `\`${option}\` must be a positive whole number of milliseconds, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function parseSubnet(value: number | false | undefined): number | false {
+  if (value === undefined) return 56;
+  if (value === false) return false;
+  if (!Number.isInteger(value) || value < 1 || value > 128) {
+    throw new RangeError(
+      `\`ipv6Subnet\` must be a prefix length from 1 to 128, or false, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function parseCountOnly(
+  value: RateLimitOptions['countOnly'],
+): ((req: Request, res: Response) => boolean) | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'failures') return (_req, res) => res.statusCode >= 400;
+  if (typeof value === 'function') return value;
+  throw new TypeError(
+    `\`countOnly\` must be 'failures' or a function, got ${JSON.stringify(value)}`,
+  );
+}
+
+function parseStandardHeaders(value: RateLimitOptions['standardHeaders']): boolean {
+  if (value === undefined || value === false) return false;
+  if (value === 'draft-10') return true;
+  throw new TypeError(
+    `\`standardHeaders\` must be 'draft-10' or false, got ${JSON.stringify(value)}`,
+  );
+}
+
+function parseFunction<F>(value: F | undefined, option: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`\`${option}\` must be a function`);
+  }
+  return value;
+}
+
+function parseBoolean(value: boolean | undefined, option: string, fallback: boolean): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`\`${option}\` must be a boolean`);
+  }
+  return value ?? fallback;
+}

@@ -1,0 +1,237 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  ForbiddenError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from '../errors/error-classes.js';
+import {
+  appendListField,
+  formatRateLimit,
+  setXRateLimitHeaders,
+  toRetrySeconds,
+  xRateLimitHeaders,
+} from '../headers/rate-limit.js';
+import type { RateLimitDecision, RateLimitStore } from '../stores/store.js';
+import { clientKey } from './client-key.js';
+import {
+  parseRateLimitOptions,
+  type RateLimitConfiguration,
+  type RateLimitOptions,
+} from './options.js';
+import { Warnings } from './warnings.js';
+
+/** How long a client is asked to wait when the store is down and `failOpen` is false. */
+const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
+
+// Stores already serving a limiter, to warn when one is shared.
+const storesInUse = new WeakSet<RateLimitStore>();
+
+/**
+ * Limits requests per client. Allowed responses carry `X-Rate-Limit-*`
+ * (and, optionally, the IETF `RateLimit` fields); a refused request becomes
+ * a `TooManyRequestsError` (429, `Retry-After`) for `errorHandler`, and a
+ * blocked client a `ForbiddenError` with sub-code 403.30.
+ */
+export function rateLimit(options: RateLimitOptions): RequestHandler {
+  const config = parseRateLimitOptions(options);
+  const warnings = new Warnings(config.logger);
+  if (createdInRequest()) warnings.warnOnce('RATE_LIMIT_CREATED_IN_HANDLER');
+  if (storesInUse.has(config.store)) warnings.warnOnce('RATE_LIMIT_STORE_SHARED');
+  storesInUse.add(config.store);
+  config.store.init(config.policy);
+  const limiter = new Limiter(config, warnings);
+  return function rateLimitMiddleware(req, res, next) {
+    limiter.handle(req, res, next);
+  };
+}
+
+class Limiter {
+  constructor(
+    private readonly config: RateLimitConfiguration,
+    private readonly warnings: Warnings,
+  ) {}
+
+  handle(req: Request, res: Response, next: NextFunction): void {
+    const { config } = this;
+    let key: string;
+    let cost: number;
+    let decision: RateLimitDecision | Promise<RateLimitDecision>;
+    try {
+      if (config.skip?.(req)) return next();
+      key = this.keyOf(req);
+      cost = this.costOf(req);
+    } catch (error) {
+      return next(error);
+    }
+    try {
+      decision = config.store.consume(key, cost);
+    } catch (error) {
+      return this.storeFailed(error, next);
+    }
+    if (decision instanceof Promise) {
+      withTimeout(decision, config.storeTimeoutMs).then(
+        (settled) => this.apply(settled, key, cost, req, res, next),
+        (error: unknown) => this.storeFailed(error, next),
+      );
+    } else {
+      this.apply(decision, key, cost, req, res, next);
+    }
+  }
+
+  private keyOf(req: Request): string {
+    if (this.config.key) {
+      const key = this.config.key(req);
+      if (typeof key !== 'string') throw new TypeError('rateLimit `key` must return a string');
+      return key;
+    }
+    this.checkProxySetup(req);
+    return clientKey(req.ip ?? req.socket.remoteAddress ?? '', this.config.ipv6Subnet);
+  }
+
+  private costOf(req: Request): number {
+    if (!this.config.cost) return 1;
+    const cost = this.config.cost(req);
+    if (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0) {
+      throw new TypeError(
+        `rateLimit \`cost\` must return a finite number >= 0, got ${String(cost)}`,
+      );
+    }
+    return cost;
+  }
+
+  /** The default key trusts `req.ip`, so a proxy set-up that makes it wrong deserves a warning. */
+  private checkProxySetup(req: Request): void {
+    if (
+      this.warnings.has('RATE_LIMIT_FORWARDED_WITHOUT_TRUST_PROXY') &&
+      this.warnings.has('RATE_LIMIT_TRUST_PROXY_TRUE')
+    ) {
+      return;
+    }
+    const trustProxy: unknown = req.app.get('trust proxy');
+    if (trustProxy === true) this.warnings.warnOnce('RATE_LIMIT_TRUST_PROXY_TRUE');
+    else if (!trustProxy && req.headers['x-forwarded-for'] !== undefined) {
+      this.warnings.warnOnce('RATE_LIMIT_FORWARDED_WITHOUT_TRUST_PROXY');
+    }
+  }
+
+  private apply(
+    decision: RateLimitDecision,
+    key: string,
+    cost: number,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ): void {
+    const { config } = this;
+    if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
+    if (decision.blockedMs > 0) {
+      // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
+      next(
+        new ForbiddenError('Too many refused requests: access is denied for a while.', {
+          subCode: '403.30',
+          retryAfter: toRetrySeconds(decision.blockedMs),
+        }),
+      );
+      return;
+    }
+    const window = config.policy.windows[decision.window]!;
+    const resetSeconds = decision.allowed
+      ? Math.ceil(decision.resetMs / 1000)
+      : toRetrySeconds(decision.retryAfterMs);
+    const values = { limit: window.limit, remaining: decision.remaining, resetSeconds };
+    if (config.legacyHeaders) setXRateLimitHeaders(res, values);
+    if (config.standardHeaders) {
+      appendListField(res, 'RateLimit-Policy', config.policyField);
+      appendListField(
+        res,
+        'RateLimit',
+        formatRateLimit(config.quotedNames[decision.window]!, decision.remaining, resetSeconds),
+      );
+    }
+    if (!decision.allowed) {
+      next(
+        new TooManyRequestsError(
+          `Rate limit of ${window.limit} requests per ${window.windowMs / 1000} s exceeded.`,
+          {
+            retryAfter: resetSeconds,
+            headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
+          },
+        ),
+      );
+      return;
+    }
+    if (config.countOnly) this.refundUncounted(key, cost, req, res);
+    next();
+  }
+
+  /** With `countOnly`, gives the cost back once the response shows it should not have counted. */
+  private refundUncounted(key: string, cost: number, req: Request, res: Response): void {
+    res.once('finish', () => {
+      let counts: boolean;
+      try {
+        counts = this.config.countOnly!(req, res);
+      } catch {
+        counts = true;
+      }
+      if (counts) return;
+      try {
+        const refunded = this.config.store.refund(key, cost);
+        if (refunded instanceof Promise) refunded.catch(() => undefined);
+      } catch {
+        // A failed refund leaves the request counted: the safe side.
+      }
+    });
+  }
+
+  /** A store error is never a limit decision: let the request through (`failOpen`) or answer 503. */
+  private storeFailed(error: unknown, next: NextFunction): void {
+    this.warnings.warnOnce('RATE_LIMIT_STORE_UNAVAILABLE', {
+      err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
+    });
+    if (this.config.failOpen) {
+      next();
+      return;
+    }
+    next(
+      new ServiceUnavailableError('Rate limiting is unavailable; try again shortly.', {
+        retryAfter: STORE_DOWN_RETRY_AFTER_SECONDS,
+        expose: true,
+      }),
+    );
+  }
+
+  private storeRecovered(): void {
+    this.warnings.rearm('RATE_LIMIT_STORE_UNAVAILABLE');
+    const logger = this.config.logger();
+    if (logger !== false)
+      logger.info({ code: 'RATE_LIMIT_STORE_RECOVERED' }, 'The rate-limit store answers again.');
+  }
+}
+
+/** Rejects if `promise` has not settled within `ms`, so a hung store cannot hang requests. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The store did not answer within ${ms} ms`)),
+      ms,
+    );
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+// Express 4's layer.js or the router package's (Express 5) on the stack means we are inside a request.
+const REQUEST_FRAME = /[\\/](?:express[\\/]lib[\\/]router|router[\\/]lib)[\\/]layer\.js/;
+
+function createdInRequest(): boolean {
+  return REQUEST_FRAME.test(new Error().stack ?? '');
+}

@@ -1,0 +1,39 @@
+import type { Logger } from '../handler/options.js';
+
+/** The coded warnings a limiter gives, each at most once. */
+export const WARNINGS = {
+  RATE_LIMIT_TRUST_PROXY_TRUE:
+    "`trust proxy` is `true`: any client can pick its IP with X-Forwarded-For and escape the limit. Set it to the number of proxies in front of the app, or their addresses (see Express's 'trust proxy' setting).",
+  RATE_LIMIT_FORWARDED_WITHOUT_TRUST_PROXY:
+    "A request came with X-Forwarded-For but `trust proxy` is off, so every client behind the proxy shares one limit. If the app is behind a proxy, set Express's 'trust proxy' setting.",
+  RATE_LIMIT_CREATED_IN_HANDLER:
+    'rateLimit() was called while handling a request: each call makes a new limiter with empty counts, so nothing is limited. Create the limiter once, when the app starts.',
+  RATE_LIMIT_STORE_SHARED:
+    'One store is used by two limiters: their counts mix. Give each rateLimit() its own store (for Redis, its own `prefix`).',
+  RATE_LIMIT_STORE_UNAVAILABLE:
+    'The rate-limit store failed or timed out; requests are let through unlimited until it answers again (`failOpen`).',
+} as const;
+
+export type WarningCode = keyof typeof WARNINGS;
+
+/** Emits each coded warning once per limiter, through its logger. */
+export class Warnings {
+  readonly #given = new Set<WarningCode>();
+  constructor(readonly logger: () => Logger | false) {}
+
+  warnOnce(code: WarningCode, details: Record<string, unknown> = {}): void {
+    if (this.#given.has(code)) return;
+    this.#given.add(code);
+    const logger = this.logger();
+    if (logger !== false) logger.warn({ code, ...details }, WARNINGS[code]);
+  }
+
+  /** Lets a warning be given again, e.g. the next time the store fails after recovering. */
+  rearm(code: WarningCode): void {
+    this.#given.delete(code);
+  }
+
+  has(code: WarningCode): boolean {
+    return this.#given.has(code);
+  }
+}

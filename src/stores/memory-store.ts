@@ -1,0 +1,244 @@
+import { performance } from 'node:perf_hooks';
+import {
+  EVALUATE,
+  STATE_SIZE,
+  refundWindow,
+  type WindowVerdict,
+} from '../rate-limit/algorithms.js';
+import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
+
+export interface MemoryStoreOptions {
+  /**
+   * The most keys kept. Beyond it the least recently used key is forgotten,
+   * so a flood of new keys cannot grow memory without bound. Defaults to 1,000,000.
+   */
+  maxKeys?: number;
+  /** A monotonic clock in milliseconds. Defaults to `performance.now`; tests pass their own. */
+  now?: () => number;
+}
+
+interface Block {
+  /** Refusals counted since `since`. */
+  refusals: number;
+  since: number;
+  /** The block lasts until then; 0 while not blocked. */
+  until: number;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+const SWEEP_BUDGET = 50_000;
+const INITIAL_SLOTS = 1024;
+
+/**
+ * The default store: counts in this process's memory. Each key costs one
+ * `Map` entry and a few numbers in a typed array; there is no timer per key.
+ * It uses a monotonic clock, so wall-clock jumps neither free nor lock clients.
+ * For several app instances, use `RedisStore`.
+ */
+export class MemoryStore implements RateLimitStore {
+  readonly #maxKeys: number;
+  readonly #now: () => number;
+  /** key → slot. Map order is recency: the first key is the least recently used. */
+  readonly #slots = new Map<string, number>();
+  readonly #freeSlots: number[] = [];
+  readonly #blocks = new Map<string, Block>();
+  #policy: RateLimitPolicy | undefined;
+  #stride = 0;
+  #capacity = 0;
+  #state = new Float64Array(0);
+  #next = new Float64Array(0);
+  #verdict: WindowVerdict = { allowed: true, remaining: 0, resetMs: 0, retryAfterMs: 0 };
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const { maxKeys = 1_000_000, now = () => performance.now() } = options;
+    if (!Number.isInteger(maxKeys) || maxKeys < 1) {
+      throw new RangeError(`MemoryStore \`maxKeys\` must be a positive integer, got ${maxKeys}`);
+    }
+    if (typeof now !== 'function') throw new TypeError('MemoryStore `now` must be a function');
+    this.#maxKeys = maxKeys;
+    this.#now = now;
+  }
+
+  init(policy: RateLimitPolicy): void {
+    this.#policy = policy;
+    this.#stride = STATE_SIZE[policy.algorithm] * policy.windows.length;
+    this.#grow(Math.min(INITIAL_SLOTS, this.#maxKeys));
+    this.#next = new Float64Array(this.#stride);
+    this.#timer ??= setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  consume(key: string, cost: number): RateLimitDecision {
+    const policy = this.#usable();
+    const now = this.#now();
+    const block = this.#blocks.get(key);
+    if (block !== undefined && block.until > now) return blocked(block.until - now);
+
+    const slot = this.#slotFor(key);
+    const base = slot * this.#stride;
+    const size = STATE_SIZE[policy.algorithm];
+    const evaluate = EVALUATE[policy.algorithm];
+    const state = this.#state.subarray(base, base + this.#stride);
+    const next = this.#next;
+    const verdict = this.#verdict;
+
+    let allowed = true;
+    let window = 0;
+    let remaining = Infinity;
+    let resetMs = 0;
+    let retryAfterMs = 0;
+    for (let index = 0; index < policy.windows.length; index++) {
+      evaluate(state, next, index * size, policy.windows[index]!, cost, now, verdict);
+      if (!verdict.allowed) {
+        // Refused: report the window that refuses longest.
+        if (allowed || verdict.retryAfterMs > retryAfterMs) {
+          window = index;
+          remaining = verdict.remaining;
+          resetMs = verdict.resetMs;
+          retryAfterMs = verdict.retryAfterMs;
+        }
+        allowed = false;
+      } else if (
+        allowed &&
+        (verdict.remaining < remaining ||
+          (verdict.remaining === remaining && verdict.resetMs > resetMs))
+      ) {
+        // Allowed so far: report the window closest to exhaustion.
+        window = index;
+        remaining = verdict.remaining;
+        resetMs = verdict.resetMs;
+      }
+    }
+    if (allowed) {
+      state.set(next);
+      return { allowed, window, remaining, resetMs, retryAfterMs: 0, blockedMs: 0 };
+    }
+    const blockedMs = this.#countRefusal(key, block, now);
+    return { allowed, window, remaining, resetMs, retryAfterMs, blockedMs };
+  }
+
+  refund(key: string, cost: number): void {
+    const policy = this.#usable();
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return;
+    const now = this.#now();
+    const base = slot * this.#stride;
+    const size = STATE_SIZE[policy.algorithm];
+    policy.windows.forEach((window, index) =>
+      refundWindow(policy.algorithm, this.#state, base + index * size, window, cost, now),
+    );
+  }
+
+  reset(key: string): void {
+    const slot = this.#slots.get(key);
+    if (slot !== undefined) this.#release(key, slot);
+    this.#blocks.delete(key);
+  }
+
+  shutdown(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#slots.clear();
+    this.#freeSlots.length = 0;
+    this.#blocks.clear();
+  }
+
+  /** How many keys the store holds now. */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  #usable(): RateLimitPolicy {
+    if (this.#policy === undefined) {
+      throw new Error('MemoryStore has no policy: pass it to rateLimit({ store }) before use');
+    }
+    return this.#policy;
+  }
+
+  /** The slot of `key`, made the most recently used; a new key may evict the least recently used. */
+  #slotFor(key: string): number {
+    let slot = this.#slots.get(key);
+    if (slot !== undefined) {
+      this.#slots.delete(key);
+      this.#slots.set(key, slot);
+      return slot;
+    }
+    if (this.#slots.size >= this.#maxKeys) {
+      const [oldestKey, oldestSlot] = this.#slots.entries().next().value as [string, number];
+      this.#release(oldestKey, oldestSlot);
+    }
+    slot = this.#freeSlots.pop();
+    if (slot === undefined) {
+      if (this.#slots.size >= this.#capacity)
+        this.#grow(Math.min(this.#capacity * 2, this.#maxKeys));
+      slot = this.#slots.size;
+    }
+    this.#slots.set(key, slot);
+    return slot;
+  }
+
+  #release(key: string, slot: number): void {
+    this.#slots.delete(key);
+    this.#state.fill(0, slot * this.#stride, (slot + 1) * this.#stride);
+    this.#freeSlots.push(slot);
+  }
+
+  #grow(capacity: number): void {
+    if (capacity <= this.#capacity) return;
+    const state = new Float64Array(capacity * this.#stride);
+    state.set(this.#state);
+    this.#state = state;
+    this.#capacity = capacity;
+  }
+
+  /** Counts a refusal toward a block; returns how long the key is now blocked (0 if not). */
+  #countRefusal(key: string, block: Block | undefined, now: number): number {
+    const policy = this.#policy!.block;
+    if (policy === undefined) return 0;
+    if (block === undefined || now - block.since > policy.withinMs) {
+      if (block === undefined && this.#blocks.size >= this.#maxKeys) {
+        this.#blocks.delete(this.#blocks.keys().next().value as string);
+      }
+      block = { refusals: 0, since: now, until: 0 };
+      this.#blocks.set(key, block);
+    }
+    block.refusals += 1;
+    if (block.refusals < policy.after) return 0;
+    block.until = now + policy.durationMs;
+    block.refusals = 0;
+    block.since = block.until;
+    return policy.durationMs;
+  }
+
+  /** Forgets keys whose every window is whole again, least recently used first, a bounded number per pass. */
+  #sweep(): void {
+    const policy = this.#policy;
+    if (policy === undefined) return;
+    const now = this.#now();
+    let budget = SWEEP_BUDGET;
+    for (const [key, slot] of this.#slots) {
+      if (budget-- === 0 || !this.#isIdle(slot, now, policy)) break;
+      this.#release(key, slot);
+    }
+    for (const [key, block] of this.#blocks) {
+      if (block.until <= now && now - block.since > policy.block!.withinMs)
+        this.#blocks.delete(key);
+    }
+  }
+
+  #isIdle(slot: number, now: number, policy: RateLimitPolicy): boolean {
+    const size = STATE_SIZE[policy.algorithm];
+    const base = slot * this.#stride;
+    return policy.windows.every(({ windowMs }, index) => {
+      const first = this.#state[base + index * size]!;
+      if (policy.algorithm === 'gcra') return first <= now;
+      // fixed: the window has ended; sliding: neither the current nor the previous window counts.
+      return now >= first + (policy.algorithm === 'fixed-window' ? windowMs : 2 * windowMs);
+    });
+  }
+}
+
+function blocked(blockedMs: number): RateLimitDecision {
+  return { allowed: false, window: 0, remaining: 0, resetMs: 0, retryAfterMs: 0, blockedMs };
+}

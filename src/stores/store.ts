@@ -1,0 +1,60 @@
+import type { Algorithm, RateLimitWindow } from '../rate-limit/algorithms.js';
+
+/** A window of a policy, with the name it has in `RateLimit-Policy`. */
+export interface PolicyWindow extends RateLimitWindow {
+  readonly name: string;
+}
+
+/** Deny a key for a while once it has been over the limit too often (403.30). */
+export interface BlockPolicy {
+  /** How many refusals make a block. */
+  readonly after: number;
+  /** Within how long, counted from the first refusal. */
+  readonly withinMs: number;
+  /** How long the block lasts. */
+  readonly durationMs: number;
+}
+
+/** What a limiter tells its store once, before the first request. */
+export interface RateLimitPolicy {
+  readonly algorithm: Algorithm;
+  readonly windows: readonly PolicyWindow[];
+  readonly block: BlockPolicy | undefined;
+}
+
+/** A store's answer for one request. */
+export interface RateLimitDecision {
+  /** Whether the request may proceed; when true, its cost was spent in every window. */
+  readonly allowed: boolean;
+  /** The window to report: the one closest to exhaustion, or the one that refused longest. */
+  readonly window: number;
+  /** Requests left in that window. */
+  readonly remaining: number;
+  /** Milliseconds until that window's quota is whole again (or, when refused, until the request would pass). */
+  readonly resetMs: number;
+  /** When refused: milliseconds until the request would pass. 0 when allowed. */
+  readonly retryAfterMs: number;
+  /** When the key is blocked: milliseconds the block still lasts. 0 otherwise. */
+  readonly blockedMs: number;
+}
+
+/**
+ * Where a limiter keeps its counts. A store serves one limiter: `init`
+ * receives its policy once. Methods may answer synchronously (as the memory
+ * store does, to spare a promise per request) or with a promise.
+ */
+export interface RateLimitStore {
+  /** Receives the limiter's policy, once, before any other call. */
+  init(policy: RateLimitPolicy): void;
+  /**
+   * Spends `cost` from every window of `key`, all or nothing. A blocked key
+   * is refused without touching its counts; a refusal may start a block.
+   */
+  consume(key: string, cost: number): RateLimitDecision | Promise<RateLimitDecision>;
+  /** Gives back what a request spent, when it should not count (see `countOnly`). */
+  refund(key: string, cost: number): void | Promise<void>;
+  /** Forgets everything about `key`: counts and block. */
+  reset(key: string): void | Promise<void>;
+  /** Releases timers and connections the store opened itself. */
+  shutdown?(): void | Promise<void>;
+}
