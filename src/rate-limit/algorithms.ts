@@ -50,6 +50,15 @@ export type Evaluate = (
   verdict: WindowVerdict,
 ) => void;
 
+/**
+ * Tolerance for floating-point drift: the arrival times add up fractions of
+ * a millisecond (1000 / 3 …), and a request due now must not be refused
+ * because of the last bit. One microsecond, in milliseconds.
+ */
+const EPSILON_MS = 1e-3;
+/** The same tolerance for counts of requests. */
+const EPSILON_COUNT = 1e-6;
+
 // A request that can never fit (cost above the limit) waits one window and is refused again.
 const neverFits = (verdict: WindowVerdict, windowMs: number, remaining: number): void => {
   verdict.allowed = false;
@@ -66,11 +75,11 @@ const neverFits = (verdict: WindowVerdict, windowMs: number, remaining: number):
 const gcra: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, verdict) => {
   const interval = windowMs / limit;
   const tat = Math.max(state[offset]!, now);
-  const remainingNow = Math.max(0, Math.floor((windowMs - (tat - now)) / interval + 1e-9));
+  const remainingNow = Math.max(0, Math.floor((windowMs - (tat - now)) / interval + EPSILON_COUNT));
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
   const newTat = tat + cost * interval;
   const allowAt = newTat - windowMs;
-  if (now < allowAt) {
+  if (allowAt - now > EPSILON_MS) {
     verdict.allowed = false;
     verdict.remaining = remainingNow;
     verdict.retryAfterMs = allowAt - now;
@@ -79,7 +88,7 @@ const gcra: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, ver
   }
   next[offset] = newTat;
   verdict.allowed = true;
-  verdict.remaining = Math.max(0, Math.floor((windowMs - (newTat - now)) / interval + 1e-9));
+  verdict.remaining = Math.max(0, Math.floor((windowMs - (newTat - now)) / interval + EPSILON_COUNT));
   verdict.resetMs = newTat - now;
   verdict.retryAfterMs = 0;
 };
@@ -128,9 +137,9 @@ const slidingWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost,
   const elapsed = now - current;
   const weight = (windowMs - elapsed) / windowMs;
   const used = previousCount * weight + currentCount;
-  const remainingNow = Math.max(0, Math.floor(limit - used + 1e-9));
+  const remainingNow = Math.max(0, Math.floor(limit - used + EPSILON_COUNT));
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
-  if (used + cost > limit + 1e-9) {
+  if (used + cost > limit + EPSILON_COUNT) {
     const wait = slidingWait(limit, windowMs, previousCount, currentCount, elapsed, cost);
     verdict.allowed = false;
     verdict.remaining = remainingNow;
@@ -142,7 +151,7 @@ const slidingWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost,
   next[offset + 1] = previousCount;
   next[offset + 2] = currentCount + cost;
   verdict.allowed = true;
-  verdict.remaining = Math.max(0, Math.floor(limit - used - cost + 1e-9));
+  verdict.remaining = Math.max(0, Math.floor(limit - used - cost + EPSILON_COUNT));
   // Whole again once neither window counts: at the end of the next window, or of this one if it is empty.
   verdict.resetMs = (currentCount + cost > 0 ? 2 * windowMs : windowMs) - elapsed;
   verdict.retryAfterMs = 0;

@@ -1,0 +1,290 @@
+import { MemoryStore, type RateLimitPolicy } from '../../src/index.js';
+import type { Algorithm } from '../../src/rate-limit/algorithms.js';
+import { fakeClock } from '../helpers/clock.js';
+
+function storeWith(
+  algorithm: Algorithm,
+  windows: { limit: number; windowMs: number }[],
+  extra: Partial<RateLimitPolicy> & { maxKeys?: number } = {},
+) {
+  const clock = fakeClock();
+  const store = new MemoryStore({ now: clock.now, maxKeys: extra.maxKeys });
+  store.init({
+    algorithm,
+    windows: windows.map((w, i) => ({ ...w, name: `w${i}` })),
+    block: extra.block,
+  });
+  return { store, clock };
+}
+
+/** Spends one request at a time until refused; returns how many were allowed. */
+function drain(store: MemoryStore, key = 'k', max = 1000): number {
+  let allowed = 0;
+  while (allowed < max && store.consume(key, 1).allowed) allowed++;
+  return allowed;
+}
+
+afterEach(() => jest.useRealTimers());
+
+describe.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
+  'MemoryStore with %s',
+  (algorithm) => {
+    it('allows exactly `limit` requests at once, then refuses', () => {
+      const { store } = storeWith(algorithm, [{ limit: 15, windowMs: 1000 }]);
+      expect(drain(store)).toBe(15);
+      const refused = store.consume('k', 1);
+      expect(refused).toMatchObject({ allowed: false, remaining: 0, blockedMs: 0 });
+      expect(refused.retryAfterMs).toBeGreaterThan(0);
+      expect(refused.resetMs).toBe(refused.retryAfterMs);
+    });
+
+    it('counts remaining requests down from the limit', () => {
+      const { store } = storeWith(algorithm, [{ limit: 3, windowMs: 1000 }]);
+      expect([1, 2, 3].map(() => store.consume('k', 1).remaining)).toEqual([2, 1, 0]);
+    });
+
+    it('keeps keys apart', () => {
+      const { store } = storeWith(algorithm, [{ limit: 2, windowMs: 1000 }]);
+      expect(drain(store, 'a')).toBe(2);
+      expect(drain(store, 'b')).toBe(2);
+      expect(store.size).toBe(2);
+    });
+
+    it('allows requests again once the refusal’s wait has passed', () => {
+      const { store, clock } = storeWith(algorithm, [{ limit: 5, windowMs: 1000 }]);
+      drain(store);
+      const { retryAfterMs } = store.consume('k', 1);
+      clock.advance(retryAfterMs - 1);
+      expect(store.consume('k', 1).allowed).toBe(false);
+      clock.advance(1);
+      expect(store.consume('k', 1).allowed).toBe(true);
+    });
+
+    it('refuses a request that costs more than remains, and spends nothing', () => {
+      const { store } = storeWith(algorithm, [{ limit: 10, windowMs: 1000 }]);
+      expect(store.consume('k', 7).remaining).toBe(3);
+      const refused = store.consume('k', 4);
+      expect(refused).toMatchObject({ allowed: false, remaining: 3 });
+      expect(store.consume('k', 3)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    it('refuses a request that costs more than the limit, always', () => {
+      const { store, clock } = storeWith(algorithm, [{ limit: 10, windowMs: 1000 }]);
+      expect(store.consume('k', 11)).toMatchObject({ allowed: false, remaining: 10 });
+      clock.advance(10_000);
+      expect(store.consume('k', 11).allowed).toBe(false);
+      expect(store.consume('k', 10).allowed).toBe(true);
+    });
+
+    it('lets free requests (cost 0) through without spending', () => {
+      const { store } = storeWith(algorithm, [{ limit: 1, windowMs: 1000 }]);
+      expect(store.consume('k', 0)).toMatchObject({ allowed: true, remaining: 1 });
+      expect(store.consume('k', 1)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    it('has the whole quota back after a full window of silence', () => {
+      const { store, clock } = storeWith(algorithm, [{ limit: 4, windowMs: 1000 }]);
+      drain(store);
+      clock.advance(algorithm === 'sliding-window' ? 2000 : 1000);
+      expect(drain(store)).toBe(4);
+    });
+
+    it('handles windows longer than 2^31-1 ms', () => {
+      const thirtyDays = 30 * 24 * 3600 * 1000;
+      const { store, clock } = storeWith(algorithm, [{ limit: 1, windowMs: thirtyDays }]);
+      expect(drain(store)).toBe(1);
+      const refused = store.consume('k', 1);
+      expect(refused.retryAfterMs).toBeGreaterThan(2 ** 31);
+      clock.advance(2 * thirtyDays);
+      expect(store.consume('k', 1).allowed).toBe(true);
+    });
+
+    it('gives back refunded requests', () => {
+      const { store } = storeWith(algorithm, [{ limit: 2, windowMs: 1000 }]);
+      drain(store);
+      store.refund('k', 1);
+      expect(store.consume('k', 1).allowed).toBe(true);
+      expect(store.consume('k', 1).allowed).toBe(false);
+    });
+
+    it('forgets a key on reset', () => {
+      const { store } = storeWith(algorithm, [{ limit: 2, windowMs: 1000 }]);
+      drain(store);
+      store.reset('k');
+      expect(drain(store)).toBe(2);
+    });
+  },
+);
+
+describe('GCRA', () => {
+  it('refills one request every windowMs / limit', () => {
+    const { store, clock } = storeWith('gcra', [{ limit: 10, windowMs: 1000 }]);
+    drain(store);
+    expect(store.consume('k', 1).retryAfterMs).toBeCloseTo(100, 6);
+    clock.advance(100);
+    expect(store.consume('k', 1)).toMatchObject({ allowed: true, remaining: 0 });
+    clock.advance(250);
+    expect(store.consume('k', 1)).toMatchObject({ allowed: true, remaining: 1 });
+  });
+
+  it('reports the time until the bucket is full again', () => {
+    const { store } = storeWith('gcra', [{ limit: 10, windowMs: 1000 }]);
+    expect(store.consume('k', 1).resetMs).toBeCloseTo(100, 6);
+    expect(store.consume('k', 4).resetMs).toBeCloseTo(500, 6);
+  });
+
+  it('allows no burst at a window edge: at most limit + elapsed refill', () => {
+    const { store, clock } = storeWith('gcra', [{ limit: 10, windowMs: 1000 }]);
+    clock.advance(990);
+    expect(drain(store)).toBe(10);
+    clock.advance(20);
+    expect(drain(store)).toBe(0);
+  });
+});
+
+describe('fixed window', () => {
+  it('resets the count when the window that started with the first request ends', () => {
+    const { store, clock } = storeWith('fixed-window', [{ limit: 3, windowMs: 1000 }]);
+    clock.advance(400);
+    expect(store.consume('k', 1).resetMs).toBe(1000);
+    drain(store);
+    clock.advance(999);
+    expect(store.consume('k', 1)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+    clock.advance(1);
+    expect(drain(store)).toBe(3);
+  });
+});
+
+describe('sliding window', () => {
+  it('weights the previous window by how much of it still overlaps', () => {
+    const { store, clock } = storeWith('sliding-window', [{ limit: 10, windowMs: 1000 }]);
+    // Align to a window start, fill the window, then step a quarter into the next one.
+    clock.advance(1000 - (1_000_000 % 1000));
+    expect(drain(store)).toBe(10);
+    clock.advance(1250);
+    // Previous window (10) weighs 0.75 at 250 ms: 7.5 used, 2 whole requests left.
+    expect(drain(store)).toBe(2);
+  });
+
+  it('tells how long until the previous window has faded enough', () => {
+    const { store, clock } = storeWith('sliding-window', [{ limit: 10, windowMs: 1000 }]);
+    clock.advance(1000 - (1_000_000 % 1000));
+    drain(store);
+    clock.advance(1000);
+    const refused = store.consume('k', 1);
+    // 10 × (1 − t/1000) + 1 ≤ 10 once t ≥ 100 ms.
+    expect(refused.retryAfterMs).toBeCloseTo(100, 6);
+    clock.advance(100);
+    expect(store.consume('k', 1).allowed).toBe(true);
+  });
+});
+
+describe('several windows', () => {
+  it('admits a request only if every window has room, and spends in all or none', () => {
+    const { store, clock } = storeWith('fixed-window', [
+      { limit: 3, windowMs: 1000 },
+      { limit: 5, windowMs: 60_000 },
+    ]);
+    expect(drain(store)).toBe(3);
+    clock.advance(1000);
+    expect(drain(store)).toBe(2);
+    const refused = store.consume('k', 1);
+    expect(refused).toMatchObject({ allowed: false, window: 1 });
+    expect(refused.retryAfterMs).toBe(59_000);
+  });
+
+  it('reports the window closest to exhaustion', () => {
+    const { store } = storeWith('gcra', [
+      { limit: 15, windowMs: 1000 },
+      { limit: 1000, windowMs: 3_600_000 },
+    ]);
+    expect(store.consume('k', 1)).toMatchObject({ window: 0, remaining: 14 });
+    const { store: other } = storeWith('gcra', [
+      { limit: 15, windowMs: 1000 },
+      { limit: 3, windowMs: 3_600_000 },
+    ]);
+    expect(other.consume('k', 1)).toMatchObject({ window: 1, remaining: 2 });
+  });
+});
+
+describe('blocking', () => {
+  const block = { after: 3, withinMs: 10_000, durationMs: 60_000 };
+
+  it('blocks a key refused `after` times within `withinMs`, for `durationMs`', () => {
+    const { store } = storeWith('fixed-window', [{ limit: 1, windowMs: 1000 }], { block });
+    store.consume('k', 1);
+    expect(store.consume('k', 1)).toMatchObject({ allowed: false, blockedMs: 0 });
+    expect(store.consume('k', 1)).toMatchObject({ allowed: false, blockedMs: 0 });
+    expect(store.consume('k', 1)).toMatchObject({ allowed: false, blockedMs: 60_000 });
+  });
+
+  it('refuses a blocked key without touching its counts, until the block ends', () => {
+    const { store, clock } = storeWith('fixed-window', [{ limit: 2, windowMs: 1000 }], { block });
+    for (let i = 0; i < 5; i++) store.consume('k', 1);
+    clock.advance(30_000);
+    expect(store.consume('k', 1)).toMatchObject({ allowed: false, blockedMs: 30_000 });
+    clock.advance(30_000);
+    expect(drain(store)).toBe(2);
+  });
+
+  it('forgets refusals older than `withinMs`', () => {
+    const { store, clock } = storeWith('fixed-window', [{ limit: 1, windowMs: 1000 }], { block });
+    store.consume('k', 1);
+    store.consume('k', 1);
+    store.consume('k', 1);
+    clock.advance(10_001);
+    store.consume('k', 1);
+    expect(store.consume('k', 1).blockedMs).toBe(0);
+  });
+});
+
+describe('MemoryStore bounds', () => {
+  it('never holds more than maxKeys keys, evicting the least recently used', () => {
+    const { store } = storeWith('gcra', [{ limit: 2, windowMs: 60_000 }], { maxKeys: 100 });
+    drain(store, 'kept');
+    for (let i = 0; i < 10_000; i++) {
+      store.consume(`flood-${i}`, 1);
+      if (i % 50 === 0) store.consume('kept', 1);
+    }
+    expect(store.size).toBe(100);
+    // Recently used, so never evicted: still limited.
+    expect(store.consume('kept', 1).allowed).toBe(false);
+    // Evicted long ago: its count is gone.
+    expect(store.consume('flood-0', 1).allowed).toBe(true);
+  });
+
+  it('sweeps keys whose windows are whole again, on an unref’ed timer', () => {
+    jest.useFakeTimers();
+    const { store, clock } = storeWith('gcra', [{ limit: 2, windowMs: 1000 }]);
+    store.consume('a', 1);
+    store.consume('b', 1);
+    clock.advance(2000);
+    jest.advanceTimersByTime(60_000);
+    expect(store.size).toBe(0);
+    store.shutdown();
+  });
+
+  it('refuses a non-positive maxKeys', () => {
+    expect(() => new MemoryStore({ maxKeys: 0 })).toThrow(
+      'MemoryStore `maxKeys` must be a positive integer, got 0',
+    );
+  });
+
+  it('says so when used before a limiter gave it a policy', () => {
+    expect(() => new MemoryStore().consume('k', 1)).toThrow('MemoryStore has no policy');
+  });
+
+  it('uses a monotonic clock by default, immune to wall-clock jumps', () => {
+    const store = new MemoryStore();
+    store.init({
+      algorithm: 'fixed-window',
+      windows: [{ limit: 1, windowMs: 60_000, name: 'w' }],
+      block: undefined,
+    });
+    store.consume('k', 1);
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 3_600_000);
+    expect(store.consume('k', 1).allowed).toBe(false);
+    spy.mockRestore();
+    store.shutdown();
+  });
+});
