@@ -17,7 +17,11 @@ export function summarizeError(thrown: unknown, depth = 0): Error {
   const name = read(() => error.name);
   const constructorName = read(() => (thrown.constructor as { name?: unknown } | undefined)?.name);
   const type =
-    typeof name === 'string' ? name : typeof constructorName === 'string' ? constructorName : 'Object';
+    typeof name === 'string'
+      ? name
+      : typeof constructorName === 'string'
+        ? constructorName
+        : 'Object';
   const message = read(() => error.message);
   const stack = read(() => error.stack);
   const copy = copyOf(

@@ -88,7 +88,10 @@ const gcra: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, ver
   }
   next[offset] = newTat;
   verdict.allowed = true;
-  verdict.remaining = Math.max(0, Math.floor((windowMs - (newTat - now)) / interval + EPSILON_COUNT));
+  verdict.remaining = Math.max(
+    0,
+    Math.floor((windowMs - (newTat - now)) / interval + EPSILON_COUNT),
+  );
   verdict.resetMs = newTat - now;
   verdict.retryAfterMs = 0;
 };

@@ -229,8 +229,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-// Express 4's layer.js or the router package's (Express 5) on the stack means we are inside a request.
-const REQUEST_FRAME = /[\\/](?:express[\\/]lib[\\/]router|router[\\/]lib)[\\/]layer\.js/;
+// Express 4's layer.js (under express, or an alias such as express4) or the router package's
+// (Express 5) on the stack means we are inside a request.
+const REQUEST_FRAME = /[\\/](?:express[^\\/]*[\\/]lib[\\/]router|router[\\/]lib)[\\/]layer\.js/;
 
 function createdInRequest(): boolean {
   return REQUEST_FRAME.test(new Error().stack ?? '');

@@ -1,0 +1,479 @@
+import express from 'express';
+import { parseRateLimit } from 'ratelimit-header-parser';
+import { parseList } from 'structured-headers';
+import request from 'supertest';
+import {
+  MemoryStore,
+  errorHandler,
+  rateLimit,
+  type RateLimitOptions,
+  type RateLimitStore,
+} from '../../src/index.js';
+import { fakeClock } from '../helpers/clock.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+import { problemOf } from '../helpers/problem.js';
+
+/** An app limited by `rateLimit(options)` on a memory store driven by a fake clock. */
+function limitedApp(options: Partial<RateLimitOptions> = {}, clock = fakeClock()) {
+  const app = express();
+  const store = options.store ?? new MemoryStore({ now: clock.now });
+  app.use(rateLimit({ limit: 3, windowMs: 1000, logger: false, ...options, store }));
+  app.get('/', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.post('/login', (req, res) => {
+    res.status(req.query.password === 'right' ? 200 : 401).json({});
+  });
+  app.use(errorHandler({ logger: false }));
+  return { app, clock, store };
+}
+
+async function hit(app: express.Express, times: number, path = '/') {
+  const responses = [];
+  for (let i = 0; i < times; i++) responses.push(await request(app).get(path));
+  return responses;
+}
+
+describe('rateLimit: allowed requests', () => {
+  it('sends X-Rate-Limit-Limit, -Remaining and -Reset in seconds', async () => {
+    const { app } = limitedApp();
+    const res = await request(app).get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-rate-limit-limit']).toBe('3');
+    expect(res.headers['x-rate-limit-remaining']).toBe('2');
+    expect(res.headers['x-rate-limit-reset']).toBe('1');
+    expect(res.headers.ratelimit).toBeUndefined();
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(parseRateLimit(res.headers, { reset: 'seconds' })).toMatchObject({
+      limit: 3,
+      remaining: 2,
+      used: 1,
+    });
+  });
+
+  it('sends the draft-10 RateLimit and RateLimit-Policy fields when asked', async () => {
+    const { app } = limitedApp({ standardHeaders: 'draft-10', legacyHeaders: false, limit: 15 });
+    const res = await request(app).get('/');
+    expect(res.headers['ratelimit-policy']).toBe('"15-in-1s";q=15;w=1');
+    expect(res.headers.ratelimit).toBe('"15-in-1s";r=14;t=1');
+    expect(res.headers['x-rate-limit-limit']).toBeUndefined();
+    const [[name, params]] = parseList(res.headers.ratelimit as string) as [
+      [unknown, Map<string, unknown>],
+    ];
+    expect(String(name)).toBe('15-in-1s');
+    expect(Object.fromEntries(params)).toEqual({ r: 14, t: 1 });
+  });
+
+  it('lists every window in RateLimit-Policy and reports the one closest to exhaustion', async () => {
+    const { app } = limitedApp({
+      limit: undefined,
+      windowMs: undefined,
+      name: 'api',
+      windows: [
+        { limit: 15, windowMs: 1000 },
+        { limit: 2, windowMs: 3_600_000 },
+      ],
+      standardHeaders: 'draft-10',
+    });
+    const res = await request(app).get('/');
+    expect(res.headers['ratelimit-policy']).toBe(
+      '"api-15-in-1s";q=15;w=1, "api-2-in-1h";q=2;w=3600',
+    );
+    expect(res.headers.ratelimit).toBe('"api-2-in-1h";r=1;t=1800');
+    expect(res.headers['x-rate-limit-limit']).toBe('2');
+  });
+
+  it('lets stacked limiters each show their policy, and X-Rate-Limit show the tighter one', async () => {
+    const clock = fakeClock();
+    const app = express();
+    app.use(
+      rateLimit({
+        name: 'per-ip',
+        limit: 10,
+        windowMs: 1000,
+        standardHeaders: 'draft-10',
+        logger: false,
+        store: new MemoryStore({ now: clock.now }),
+      }),
+    );
+    app.use(
+      rateLimit({
+        name: 'per-user',
+        limit: 3,
+        windowMs: 1000,
+        standardHeaders: 'draft-10',
+        logger: false,
+        key: () => 'user-1',
+        store: new MemoryStore({ now: clock.now }),
+      }),
+    );
+    app.get('/', (_req, res) => {
+      res.json({});
+    });
+    const res = await request(app).get('/');
+    expect(res.headers['ratelimit-policy']).toBe('"per-ip";q=10;w=1, "per-user";q=3;w=1');
+    expect(res.headers.ratelimit).toBe('"per-ip";r=9;t=1, "per-user";r=2;t=1');
+    expect(res.headers['x-rate-limit-limit']).toBe('3');
+    expect(res.headers['x-rate-limit-remaining']).toBe('2');
+  });
+
+  it('skips requests `skip` picks, sending no headers', async () => {
+    const { app } = limitedApp({ limit: 1, skip: (req) => req.path === '/' });
+    const responses = await hit(app, 3);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(responses[0]!.headers['x-rate-limit-limit']).toBeUndefined();
+  });
+
+  it('charges what `cost` says', async () => {
+    const { app } = limitedApp({ limit: 10, cost: () => 4 });
+    const responses = await hit(app, 3);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(responses[1]!.headers['x-rate-limit-remaining']).toBe('2');
+    expect(responses[2]!.headers['x-rate-limit-remaining']).toBe('2');
+  });
+});
+
+describe('rateLimit: refused requests', () => {
+  it('answers 429 through errorHandler with Retry-After and the rate-limit headers', async () => {
+    const { app } = limitedApp({ algorithm: 'fixed-window' });
+    const responses = await hit(app, 4);
+    const refused = responses[3]!;
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.headers['x-rate-limit-limit']).toBe('3');
+    expect(refused.headers['x-rate-limit-remaining']).toBe('0');
+    expect(refused.headers['x-rate-limit-reset']).toBe('1');
+    expect(problemOf(refused)).toEqual({
+      type: 'about:blank',
+      title: 'Too Many Requests',
+      status: 429,
+      detail: 'Rate limit of 3 requests per 1 s exceeded.',
+      instance: '/',
+      code: 'TOO_MANY_REQUESTS',
+    });
+  });
+
+  it('never sends Retry-After 0 while limited, nor earlier than the reset it reports', async () => {
+    const { app, clock } = limitedApp({ limit: 10, windowMs: 1000 });
+    await hit(app, 10);
+    clock.advance(99.9);
+    const refused = await request(app).get('/');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(
+      Number(refused.headers['x-rate-limit-reset']),
+    );
+  });
+
+  it('rounds Retry-After up to whole seconds', async () => {
+    const { app } = limitedApp({ limit: 1, windowMs: 90_500, algorithm: 'fixed-window' });
+    const [, refused] = await hit(app, 2);
+    expect(refused!.headers['retry-after']).toBe('91');
+  });
+
+  it('lets the client in again after Retry-After', async () => {
+    const { app, clock } = limitedApp({ algorithm: 'fixed-window' });
+    const responses = await hit(app, 4);
+    clock.advance(Number(responses[3]!.headers['retry-after']) * 1000);
+    expect((await request(app).get('/')).status).toBe(200);
+  });
+
+  it('blocks a client refused too often with 403.30 and Retry-After, without touching its counts', async () => {
+    const { app, clock } = limitedApp({
+      limit: 1,
+      algorithm: 'fixed-window',
+      block: { after: 2, withinMs: 60_000, durationMs: 600_000 },
+    });
+    const responses = await hit(app, 4);
+    expect(responses.map((r) => r.status)).toEqual([200, 429, 403, 403]);
+    const blocked = responses[3]!;
+    expect(blocked.headers['retry-after']).toBe('600');
+    expect(blocked.headers['x-status-sub-code']).toBe('403.30');
+    expect(problemOf(blocked)).toMatchObject({
+      status: 403,
+      code: 'TEMPORARILY_BLOCKED',
+      subCode: '403.30',
+    });
+    clock.advance(600_000);
+    expect((await request(app).get('/')).status).toBe(200);
+  });
+});
+
+describe('rateLimit: counting only failures', () => {
+  it('counts failed logins only, so successes never lock a user out', async () => {
+    const { app } = limitedApp({ limit: 2, countOnly: 'failures', algorithm: 'fixed-window' });
+    for (let i = 0; i < 5; i++) {
+      expect((await request(app).post('/login?password=right')).status).toBe(200);
+    }
+    expect((await request(app).post('/login?password=wrong')).status).toBe(401);
+    expect((await request(app).post('/login?password=wrong')).status).toBe(401);
+    expect((await request(app).post('/login?password=right')).status).toBe(429);
+  });
+
+  it('accepts a predicate on the response', async () => {
+    const { app } = limitedApp({
+      limit: 1,
+      algorithm: 'fixed-window',
+      countOnly: (_req, res) => res.statusCode === 401,
+    });
+    await request(app).get('/');
+    await request(app).get('/');
+    expect((await request(app).get('/')).status).toBe(200);
+  });
+});
+
+describe('rateLimit: the client key', () => {
+  it('limits each IP on its own, honouring trust proxy', async () => {
+    const clock = fakeClock();
+    const app = express();
+    app.set('trust proxy', 1);
+    app.use(
+      rateLimit({
+        limit: 1,
+        windowMs: 1000,
+        logger: false,
+        store: new MemoryStore({ now: clock.now }),
+      }),
+    );
+    app.get('/', (_req, res) => {
+      res.json({});
+    });
+    app.use(errorHandler({ logger: false }));
+    const a = await request(app).get('/').set('X-Forwarded-For', '198.51.100.1');
+    const b = await request(app).get('/').set('X-Forwarded-For', '198.51.100.2');
+    const a2 = await request(app).get('/').set('X-Forwarded-For', '198.51.100.1');
+    expect([a.status, b.status, a2.status]).toEqual([200, 200, 429]);
+  });
+
+  it('cannot be dodged with X-Forwarded-For when trust proxy is off', async () => {
+    const { app } = limitedApp({ limit: 1 });
+    const first = await request(app).get('/').set('X-Forwarded-For', '198.51.100.1');
+    const second = await request(app).get('/').set('X-Forwarded-For', '198.51.100.2');
+    expect([first.status, second.status]).toEqual([200, 429]);
+  });
+
+  it('uses the key function it is given', async () => {
+    const { app } = limitedApp({ limit: 1, key: (req) => String(req.query.user) });
+    const responses = [
+      await request(app).get('/?user=a'),
+      await request(app).get('/?user=b'),
+      await request(app).get('/?user=a'),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 429]);
+  });
+
+  it('answers 500 when the key function throws or returns no string', async () => {
+    const { app } = limitedApp({ key: () => 42 as never });
+    expect((await request(app).get('/')).status).toBe(500);
+  });
+});
+
+describe('rateLimit: warnings', () => {
+  function appWith(setup: (app: express.Express) => void, options: Partial<RateLimitOptions> = {}) {
+    const { logger, lines } = captureLogs();
+    const app = express();
+    setup(app);
+    app.use(rateLimit({ limit: 100, windowMs: 1000, logger, ...options }));
+    app.get('/', (_req, res) => {
+      res.json({});
+    });
+    return { app, lines };
+  }
+
+  it('warns once when trust proxy is true', async () => {
+    const { app, lines } = appWith((a) => a.set('trust proxy', true));
+    await hit(app, 3);
+    await flushed();
+    expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_TRUST_PROXY_TRUE']);
+    expect(lines[0]!.level).toBe(40);
+  });
+
+  it('warns once when X-Forwarded-For arrives while trust proxy is off', async () => {
+    const { app, lines } = appWith(() => undefined);
+    for (let i = 0; i < 3; i++) await request(app).get('/').set('X-Forwarded-For', '198.51.100.1');
+    await flushed();
+    expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_FORWARDED_WITHOUT_TRUST_PROXY']);
+  });
+
+  it('does not warn about a sound set-up', async () => {
+    const { app, lines } = appWith((a) => a.set('trust proxy', 1));
+    await request(app).get('/').set('X-Forwarded-For', '198.51.100.1');
+    await flushed();
+    expect(lines).toEqual([]);
+  });
+
+  it('warns when a limiter is created inside a request handler', async () => {
+    const { logger, lines } = captureLogs();
+    const app = express();
+    app.get('/', (req, res, next) => {
+      rateLimit({ limit: 1, windowMs: 1000, logger })(req, res, next);
+    });
+    app.get('/', (_req, res) => {
+      res.json({});
+    });
+    await request(app).get('/');
+    await flushed();
+    expect(lines.map((l) => l.code)).toContain('RATE_LIMIT_CREATED_IN_HANDLER');
+  });
+
+  it('warns when two limiters share a store', async () => {
+    const { logger, lines } = captureLogs();
+    const store = new MemoryStore();
+    rateLimit({ limit: 1, windowMs: 1000, logger, store });
+    rateLimit({ limit: 1, windowMs: 1000, logger, store });
+    await flushed();
+    expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_SHARED']);
+    store.shutdown();
+  });
+});
+
+describe('rateLimit: store failures', () => {
+  const failing = (error: () => never | Promise<never>): RateLimitStore => ({
+    init: () => undefined,
+    consume: error,
+    refund: () => undefined,
+    reset: () => undefined,
+  });
+
+  it('lets requests through and warns once when the store fails (failOpen)', async () => {
+    const { logger, lines } = captureLogs();
+    const { app } = limitedApp({
+      logger,
+      store: failing(() => Promise.reject(new Error('ECONNREFUSED'))),
+    });
+    const responses = await hit(app, 3);
+    await flushed();
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(responses[0]!.headers['x-rate-limit-limit']).toBeUndefined();
+    expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_UNAVAILABLE']);
+  });
+
+  it('answers 503 with Retry-After when failing closed', async () => {
+    const { app } = limitedApp({
+      failOpen: false,
+      store: failing(() => {
+        throw new Error('sync failure');
+      }),
+    });
+    const res = await request(app).get('/');
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(problemOf(res)).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'Rate limiting is unavailable; try again shortly.',
+    });
+  });
+
+  it('does not wait for a hung store longer than storeTimeoutMs', async () => {
+    const { app } = limitedApp({
+      storeTimeoutMs: 50,
+      failOpen: false,
+      store: failing(() => new Promise<never>(() => undefined)),
+    });
+    const res = await request(app).get('/');
+    expect(res.status).toBe(503);
+  });
+});
+
+describe('rateLimit: options', () => {
+  it.each<[string, RateLimitOptions, string]>([
+    ['no limit', { windowMs: 1000 }, '`limit` must be a positive integer, got undefined'],
+    [
+      'a fractional limit',
+      { limit: 1.5, windowMs: 1000 },
+      '`limit` must be a positive integer, got 1.5',
+    ],
+    [
+      'no window',
+      { limit: 1 },
+      '`windowMs` must be a positive whole number of milliseconds, got undefined',
+    ],
+    [
+      'a zero window',
+      { limit: 1, windowMs: 0 },
+      '`windowMs` must be a positive whole number of milliseconds, got 0',
+    ],
+    [
+      'both forms',
+      { limit: 1, windowMs: 1, windows: [] },
+      'Give either `limit` and `windowMs`, or `windows`, not both',
+    ],
+    ['an empty windows list', { windows: [] }, '`windows` must be a non-empty array'],
+    [
+      'a bad window in the list',
+      { windows: [{ limit: 0, windowMs: 1 }] },
+      '`windows[0].limit` must be a positive integer, got 0',
+    ],
+    [
+      'two windows with one name',
+      {
+        windows: [
+          { limit: 1, windowMs: 1000, name: 'a' },
+          { limit: 2, windowMs: 2000, name: 'a' },
+        ],
+      },
+      'Each window needs its own `name`',
+    ],
+    [
+      'an unknown algorithm',
+      { limit: 1, windowMs: 1, algorithm: 'leaky' as never },
+      '`algorithm` must be one of gcra, sliding-window, fixed-window, got "leaky"',
+    ],
+    [
+      'a bad block',
+      { limit: 1, windowMs: 1, block: { after: 0, withinMs: 1, durationMs: 1 } },
+      '`block.after` must be a positive integer, got 0',
+    ],
+    [
+      'a bad block duration',
+      { limit: 1, windowMs: 1, block: { after: 1, withinMs: 1, durationMs: -1 } },
+      '`block.durationMs` must be a positive whole number',
+    ],
+    [
+      'a store without consume',
+      { limit: 1, windowMs: 1, store: {} as never },
+      '`store` must implement the RateLimitStore interface; it has no `init()`',
+    ],
+    [
+      'an IPv6 prefix out of range',
+      { limit: 1, windowMs: 1, ipv6Subnet: 129 },
+      '`ipv6Subnet` must be a prefix length from 1 to 128, or false, got 129',
+    ],
+    [
+      'a bad countOnly',
+      { limit: 1, windowMs: 1, countOnly: 'errors' as never },
+      "`countOnly` must be 'failures' or a function",
+    ],
+    [
+      'a bad standardHeaders',
+      { limit: 1, windowMs: 1, standardHeaders: 'draft-7' as never },
+      "`standardHeaders` must be 'draft-10' or false",
+    ],
+    [
+      'a key that is not a function',
+      { limit: 1, windowMs: 1, key: 'ip' as never },
+      '`key` must be a function',
+    ],
+    [
+      'a policy name with control characters',
+      { limit: 1, windowMs: 1, name: 'a\nb' },
+      'A rate-limit policy `name` must be printable ASCII',
+    ],
+  ])('refuses %s at start-up, saying what to change', (_case, options, message) => {
+    expect(() => rateLimit({ logger: false, ...options })).toThrow(message);
+  });
+
+  it('does not change the options object it is given', () => {
+    const options = Object.freeze({
+      windows: Object.freeze([Object.freeze({ limit: 5, windowMs: 1000 })]),
+      block: Object.freeze({ after: 1, withinMs: 1000, durationMs: 1000 }),
+      logger: false as const,
+    });
+    expect(() => rateLimit(options)).not.toThrow();
+    expect(options).toEqual({
+      windows: [{ limit: 5, windowMs: 1000 }],
+      block: { after: 1, withinMs: 1000, durationMs: 1000 },
+      logger: false,
+    });
+  });
+});
