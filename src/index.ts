@@ -51,6 +51,8 @@ export type { RateLimitOptions, WindowOptions } from './rate-limit/options.js';
 export type { Algorithm } from './rate-limit/algorithms.js';
 export { MemoryStore } from './stores/memory-store.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
+export { RedisStore } from './stores/redis-store.js';
+export type { RedisClient, RedisStoreOptions } from './stores/redis-store.js';
 export type {
   BlockPolicy,
   PolicyWindow,
