@@ -11,6 +11,7 @@ const shared: Config = {
 };
 
 const config: Config = {
+  globalSetup: '<rootDir>/test/helpers/redis-global-setup.ts',
   projects: [
     { ...shared, displayName: 'express5' },
     {

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+
+export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** `describe` when Redis answered in the global set-up, else `describe.skip` (the set-up said why). */
+export const describeWithRedis = process.env.REDIS_AVAILABLE === '1' ? describe : describe.skip;
+
+/** A key prefix of its own for each test, so that runs sharing one Redis never meet. */
+export function uniquePrefix(): string {
+  return `eae-test:${randomUUID()}:`;
+}
+
+export type ClientKind = 'ioredis' | 'node-redis';
+
+/** A connected client of either kind, and a way to close it. */
+export async function connectClient(kind: ClientKind, url = redisUrl) {
+  if (kind === 'ioredis') {
+    const client = new Redis(url, { lazyConnect: true });
+    client.on('error', () => undefined);
+    await client.connect();
+    return { client, close: async () => void client.disconnect() };
+  }
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  await client.connect();
+  return { client, close: async () => void (await client.quit()) };
+}
+
+/** A loopback port nobody listens on now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A private redis-server on `port`, for fault tests: started and stopped by the test itself. */
+export async function startRedisServer(port: number): Promise<ChildProcess> {
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const client = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await client.connect();
+      await client.ping();
+      client.disconnect();
+      return server;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  server.kill('SIGKILL');
+  throw new Error(`redis-server did not start on port ${port}`);
+}
+
+export async function stopRedisServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGKILL');
+  await exited;
+}

@@ -1,0 +1,239 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import request from 'supertest';
+import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
+import type { Algorithm } from '../../src/rate-limit/algorithms.js';
+import {
+  connectClient,
+  describeWithRedis,
+  uniquePrefix,
+  type ClientKind,
+} from '../helpers/redis.js';
+
+const policy = (
+  algorithm: Algorithm,
+  windows: { limit: number; windowMs: number }[],
+  block?: RateLimitPolicy['block'],
+): RateLimitPolicy => ({
+  algorithm,
+  windows: windows.map((w, i) => ({ ...w, name: `w${i}` })),
+  block,
+});
+
+describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %s', (kind) => {
+  let connection: Awaited<ReturnType<typeof connectClient>>;
+  beforeAll(async () => {
+    connection = await connectClient(kind);
+  });
+  afterAll(async () => {
+    await connection.close();
+  });
+
+  function storeWith(p: RateLimitPolicy, prefix = uniquePrefix()) {
+    const store = new RedisStore({ client: connection.client, prefix });
+    store.init(p);
+    return store;
+  }
+
+  async function drain(store: RedisStore, key = 'k', max = 100) {
+    let allowed = 0;
+    while (allowed < max && (await store.consume(key, 1)).allowed) allowed++;
+    return allowed;
+  }
+
+  it.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
+    'with %s, allows exactly limit requests, then refuses with a wait',
+    async (algorithm) => {
+      const store = storeWith(policy(algorithm, [{ limit: 5, windowMs: 60_000 }]));
+      expect(await drain(store)).toBe(5);
+      const refused = await store.consume('k', 1);
+      expect(refused).toMatchObject({ allowed: false, remaining: 0, blockedMs: 0 });
+      expect(refused.retryAfterMs).toBeGreaterThan(0);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(120_000);
+    },
+  );
+
+  it('counts remaining requests down and reports the reset', async () => {
+    const store = storeWith(policy('fixed-window', [{ limit: 3, windowMs: 60_000 }]));
+    const decisions = [await store.consume('k', 1), await store.consume('k', 1)];
+    expect(decisions.map((d) => d.remaining)).toEqual([2, 1]);
+    expect(decisions[0]!.resetMs).toBeGreaterThan(59_000);
+    expect(decisions[0]!.resetMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('refuses a request costing more than remains without spending anything', async () => {
+    const store = storeWith(policy('gcra', [{ limit: 10, windowMs: 60_000 }]));
+    expect((await store.consume('k', 7)).remaining).toBe(3);
+    expect(await store.consume('k', 4)).toMatchObject({ allowed: false, remaining: 3 });
+    expect(await store.consume('k', 3)).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
+  it('decides several windows in one round trip and reports the one closest to exhaustion', async () => {
+    let sent = 0;
+    const counting = {
+      call: (...args: string[]) => {
+        sent++;
+        return kind === 'ioredis'
+          ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(...args)
+          : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand(
+              args,
+            );
+      },
+    };
+    const store = new RedisStore({ client: counting, prefix: uniquePrefix() });
+    store.init(
+      policy('gcra', [
+        { limit: 15, windowMs: 1000 },
+        { limit: 3, windowMs: 3_600_000 },
+      ]),
+    );
+    await store.consume('k', 1); // may load the script once
+    sent = 0;
+    expect(await store.consume('k', 1)).toMatchObject({ allowed: true, window: 1, remaining: 1 });
+    expect(sent).toBe(1);
+  });
+
+  it('loads the script again after Redis forgot it (NOSCRIPT)', async () => {
+    const store = storeWith(policy('gcra', [{ limit: 5, windowMs: 60_000 }]));
+    await store.consume('k', 1);
+    const flush =
+      kind === 'ioredis'
+        ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(
+            'SCRIPT',
+            'FLUSH',
+          )
+        : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand([
+            'SCRIPT',
+            'FLUSH',
+          ]);
+    await flush;
+    expect(await store.consume('k', 1)).toMatchObject({ allowed: true, remaining: 3 });
+  });
+
+  it('keeps each key’s counts and block under one hash tag, with an expiry', async () => {
+    const prefix = uniquePrefix();
+    const store = storeWith(
+      policy('fixed-window', [{ limit: 1, windowMs: 60_000 }], {
+        after: 1,
+        withinMs: 60_000,
+        durationMs: 1000,
+      }),
+      prefix,
+    );
+    await store.consume('user:7', 1);
+    await store.consume('user:7', 1);
+    const send = (args: string[]) =>
+      kind === 'ioredis'
+        ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(...args)
+        : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand(
+            args,
+          );
+    const keys = ((await send(['KEYS', `${prefix}*`])) as string[]).sort();
+    expect(keys).toEqual([`${prefix}{user:7}`, `${prefix}{user:7}:block`]);
+    const ttl = Number(await send(['PTTL', `${prefix}{user:7}`]));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('blocks across the board once refused too often, and lifts the block after it', async () => {
+    const store = storeWith(
+      policy('fixed-window', [{ limit: 1, windowMs: 60_000 }], {
+        after: 2,
+        withinMs: 60_000,
+        durationMs: 300,
+      }),
+    );
+    await store.consume('k', 1);
+    expect((await store.consume('k', 1)).blockedMs).toBe(0);
+    const blocking = await store.consume('k', 1);
+    expect(blocking.blockedMs).toBe(300);
+    const during = await store.consume('k', 1);
+    expect(during.blockedMs).toBeGreaterThan(0);
+    expect(during.blockedMs).toBeLessThanOrEqual(300);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    // The block is over; the window's count is untouched by it.
+    expect(await store.consume('k', 1)).toMatchObject({ allowed: false, blockedMs: 0 });
+  });
+
+  it('gives back refunded requests and forgets a reset key', async () => {
+    const store = storeWith(policy('sliding-window', [{ limit: 2, windowMs: 60_000 }]));
+    expect(await drain(store)).toBe(2);
+    await store.refund('k', 1);
+    expect((await store.consume('k', 1)).allowed).toBe(true);
+    await store.reset('k');
+    expect(await drain(store)).toBe(2);
+  });
+
+  it('is exact under concurrency: two app instances, limit 20, 200 concurrent requests, 20 succeed', async () => {
+    const prefix = uniquePrefix();
+    const instances = await Promise.all(
+      [0, 1].map(async () => {
+        const { client, close } = await connectClient(kind);
+        const app = express();
+        app.use(
+          rateLimit({
+            limit: 20,
+            windowMs: 3_600_000,
+            key: () => 'shared-client',
+            logger: false,
+            store: new RedisStore({ client, prefix }),
+          }),
+        );
+        app.get('/', (_req, res) => {
+          res.json({});
+        });
+        app.use(errorHandler({ logger: false }));
+        const server = app.listen(0, '127.0.0.1');
+        await new Promise((resolve) => server.once('listening', resolve));
+        return { server, close, port: (server.address() as AddressInfo).port };
+      }),
+    );
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          fetch(`http://127.0.0.1:${instances[i % 2]!.port}/`).then((res) => res.status),
+        ),
+      );
+      expect(statuses.filter((status) => status === 200)).toHaveLength(20);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(180);
+    } finally {
+      for (const instance of instances) {
+        await new Promise((resolve) => instance.server.close(resolve));
+        await instance.close();
+      }
+    }
+  });
+
+  it('limits through rateLimit() with the same headers as the memory store', async () => {
+    const app = express();
+    app.use(
+      rateLimit({
+        limit: 2,
+        windowMs: 60_000,
+        algorithm: 'fixed-window',
+        logger: false,
+        store: new RedisStore({ client: connection.client, prefix: uniquePrefix() }),
+      }),
+    );
+    app.get('/', (_req, res) => {
+      res.json({});
+    });
+    app.use(errorHandler({ logger: false }));
+    const first = await request(app).get('/');
+    await request(app).get('/');
+    const refused = await request(app).get('/');
+    expect(first.headers['x-rate-limit-remaining']).toBe('1');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['x-rate-limit-remaining']).toBe('0');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+    expect(refused.headers['retry-after']).toBe(refused.headers['x-rate-limit-reset']);
+  });
+});
+
+describe('RedisStore options', () => {
+  it('refuses something that is not a Redis client', () => {
+    expect(() => new RedisStore({ client: {} as never })).toThrow(
+      'RedisStore `client` must be an ioredis client or a node-redis (v4 or later) client',
+    );
+  });
+});
