@@ -5,6 +5,7 @@ import { DEMO_JWT_SECRET } from './bearer.js';
 import { demoErrorsRouter } from './demo-errors.js';
 import { routeIndex } from './route-index.js';
 import { demoApps, requireSignature, type AppRegistry } from './signature.js';
+import { apiLimiter, memoryStores, tokenLimiter, type StoreFactory } from './rate-limits.js';
 import { EmailTakenError, UserStore } from './user-store.js';
 import { usersRouter } from './users.js';
 
@@ -17,6 +18,8 @@ export interface ExampleAppOptions {
   jwtSecret?: string;
   /** The applications allowed to sign requests. Defaults to the demo application. */
   apps?: AppRegistry;
+  /** The store of each rate limiter. Defaults to a new `MemoryStore` each. */
+  rateLimitStores?: StoreFactory;
 }
 
 /** The largest JSON body accepted; a larger one gets a 413. */
@@ -24,10 +27,12 @@ export const BODY_LIMIT = '10kb';
 
 /** Builds the example API, with a fresh, seeded user store. */
 export function createExampleApp(options: ExampleAppOptions = {}): Express {
-  const { logger, now, jwtSecret, apps } = parseOptions(options);
+  const { logger, now, jwtSecret, apps, rateLimitStores } = parseOptions(options);
   const store = new UserStore(now);
   const app = express();
 
+  app.use(apiLimiter(rateLimitStores('api')));
+  app.post('/tokens', tokenLimiter(rateLimitStores('tokens')));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.get('/', showIndex);
   app.use(usersRouter(store));
@@ -64,10 +69,17 @@ interface ExampleConfig {
   readonly now: () => number;
   readonly jwtSecret: string;
   readonly apps: AppRegistry;
+  readonly rateLimitStores: StoreFactory;
 }
 
 function parseOptions(options: ExampleAppOptions): ExampleConfig {
-  const { logger, now = Date.now, jwtSecret = DEMO_JWT_SECRET, apps = demoApps() } = options;
+  const {
+    logger,
+    now = Date.now,
+    jwtSecret = DEMO_JWT_SECRET,
+    apps = demoApps(),
+    rateLimitStores = memoryStores,
+  } = options;
   if (typeof now !== 'function') {
     throw new TypeError('`now` must be a function returning milliseconds');
   }
@@ -75,5 +87,8 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     throw new TypeError('`jwtSecret` must be a string of at least 16 characters');
   }
   if (!(apps instanceof Map)) throw new TypeError('`apps` must be a Map of AppKey to secrets');
-  return { logger, now, jwtSecret, apps };
+  if (typeof rateLimitStores !== 'function') {
+    throw new TypeError('`rateLimitStores` must be a function returning a store per limiter');
+  }
+  return { logger, now, jwtSecret, apps, rateLimitStores };
 }

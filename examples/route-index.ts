@@ -1,6 +1,8 @@
 /** What `GET /` lists: every route of the example and what it shows. */
 export const routeIndex = {
   name: 'express-api-errors example API',
+  rateLimits:
+    'every route: 15 requests/s and 1,000/h per IP (429 + Retry-After), 403.30 for 5 min after 10 refusals in a minute; POST /tokens: 5 failures per 15 min',
   routes: [
     { method: 'GET', path: '/users', shows: '200 with every user' },
     {
