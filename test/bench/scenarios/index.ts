@@ -1,0 +1,27 @@
+import type { Scenario } from '../scenario.js';
+
+/**
+ * Every scenario, loaded on demand so that a run (and each server child)
+ * imports only the dependencies of the scenario it measures. To add one,
+ * write `scenarios/<name>.ts` exporting `scenario` and list it here.
+ */
+export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> = {
+  'error-path': async () => (await import('./error-path.js')).scenario,
+  'error-path-breakdown': async () => (await import('./error-path-breakdown.js')).scenario,
+};
+
+/** What `npm run bench` runs without `--scenario`: the scenarios with targets, not the diagnostics. */
+export const defaultScenarios: readonly string[] = ['error-path'];
+
+export async function loadScenario(name: string): Promise<Scenario> {
+  const load = scenarioLoaders[name];
+  if (!load) {
+    throw new Error(
+      `Unknown scenario ${JSON.stringify(name)}; known: ${Object.keys(scenarioLoaders).join(', ')}`,
+    );
+  }
+  const scenario = await load();
+  if (scenario.name !== name)
+    throw new Error(`Scenario module for ${name} names itself ${scenario.name}`);
+  return scenario;
+}
