@@ -52,8 +52,11 @@ export class ApiError<Status extends number = number> extends Error {
     if (detail !== undefined && typeof detail !== 'string') {
       throw new TypeError(`ApiError \`detail\` must be a string, got ${typeof detail}`);
     }
-    super(detail ?? STATUS_CODES[status] ?? `HTTP ${status}`, { cause: options.cause });
-    if (options.cause === undefined) delete this.cause;
+    // Pass `cause` only when there is one: deleting it afterwards would slow every instance down.
+    super(
+      detail ?? STATUS_CODES[status] ?? `HTTP ${status}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
 
     this.status = status;
     this.statusCode = status;

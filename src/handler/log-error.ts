@@ -15,8 +15,8 @@ const SECRET_PARAM = /token|key|secret|password|passwd|auth|session|signature|si
 
 /**
  * Logs one line for a handled error, like pino-http: on `req.log` when it
- * exists, under `err`, at `error` for 5xx and `warn` for 4xx unless
- * configured. Request headers are never logged: they hold credentials.
+ * exists, under `err`, at `error` for 5xx (with the stack) and `warn` for
+ * 4xx unless configured. Request headers are never logged: they hold credentials.
  */
 export function logError(
   req: Request,
@@ -30,9 +30,11 @@ export function logError(
   const logger = config.logger ?? (req as Request & { log?: Logger }).log ?? getDefaultLogger();
   const url = redactUrl(req.originalUrl ?? req.url ?? '');
   const line: Record<string, unknown> = {
-    // The original error when there is one (its stack points at the bug), else the ApiError made for it.
+    // The original error when there is one (its stack points at the bug), else the ApiError made
+    // for it. Stacks only for 5xx: a 4xx is the client's doing, and formatting stacks is costly.
     err: summarizeError(
       typeof context.thrown === 'object' && context.thrown !== null ? context.thrown : error,
+      error.status >= 500,
     ),
     method: req.method,
     url,

@@ -17,7 +17,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export type Logger = Record<
   Exclude<LogLevel, 'silent'>,
   (object: Record<string, unknown>, message?: string) => void
->;
+> & {
+  /** pino's: lets the handler skip building a line the logger would drop. */
+  isLevelEnabled?(level: string): boolean;
+};
 
 /** A class of domain errors, matched with `instanceof`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
