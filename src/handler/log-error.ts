@@ -28,6 +28,8 @@ export function logError(
   const level = levelFor(error.status, config);
   if (level === 'silent') return;
   const logger = config.logger ?? (req as Request & { log?: Logger }).log ?? getDefaultLogger();
+  // Build nothing for a line the logger would drop.
+  if (logger.isLevelEnabled?.(level) === false) return;
   const url = redactUrl(req.originalUrl ?? req.url ?? '');
   const line: Record<string, unknown> = {
     // The original error when there is one (its stack points at the bug), else the ApiError made
