@@ -1,0 +1,1041 @@
+/**
+ * Property-based tests of `errorHandler` through a real Express app on
+ * 127.0.0.1: thousands of arbitrary thrown values, error-like objects,
+ * hostile objects and library errors must each become a well-formed RFC 9457
+ * problem response that leaks neither stacks nor secrets.
+ *
+ * How values reach the handler. The test keeps each generated value in
+ * `pending` under a fresh id and requests `/throw/<id>`; the route takes the
+ * value back and passes it to `next(value)`, which Express 4 and 5 treat alike.
+ * Two things Express decides before our handler runs:
+ * - `next('route')` and `next('router')` are control signals, not errors, so
+ *   those two exact strings are never generated (their behaviour is pinned
+ *   in its own test below).
+ * - A falsy value (`undefined`, `null`, `false`, `0`, `-0`, `NaN`, `''`, `0n`)
+ *   means "no error", whether passed to `next()` or thrown synchronously (the
+ *   router catches the throw and calls `next(value)`). The route throws those,
+ *   the request falls through to `notFound()`, and the answer is a 404
+ *   `NOT_FOUND` problem: that is what the properties expect for them.
+ *
+ * The process must stay up. jest-circus replaces the real process's
+ * `uncaughtException` and `unhandledRejection` listeners with its own, which
+ * fail the test that is running; listeners added here would sit on jest's
+ * sandboxed copy of `process` and never fire. So a crash fails the property
+ * that caused it, and after each property a request must still be answered.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express, RequestHandler } from 'express';
+import fc from 'fast-check';
+import createError from 'http-errors';
+import {
+  ApiError,
+  bearerChallenge,
+  type BearerChallengeOptions,
+  defaultCatalog,
+  defaultEntries,
+  errorClasses,
+  notFound,
+} from '../../src/index.js';
+import { createApp } from '../helpers/app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+
+// Counts sized so that the file stays well under 30 s per Express project.
+const RUNS = { anything: 2000, errorLike: 2000, hostile: 1000, library: 1500, logged: 1000 };
+const PROPERTY_TIMEOUT = 60_000;
+
+// RFC 9110 §5.6.2 token and §5.5 field-value: written here independently of src/headers.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const CODE = /^[A-Z][A-Z0-9_]*$/;
+const STACK_LINE = /\n\s+at /;
+// Framing headers a foreign error must not impose on the problem body; see the
+// `it.failing` tests at the end. The generators below never produce them.
+const FRAMING_HEADERS = new Set(['transfer-encoding', 'trailer', 'content-encoding']);
+// Headers the handler writes itself, over any the error carries.
+const HANDLER_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'x-content-type-options',
+  'x-request-id',
+  'x-status-sub-code',
+]);
+const BODY_PARSER_TYPES = [
+  'entity.parse.failed',
+  'entity.too.large',
+  'encoding.unsupported',
+  'charset.unsupported',
+];
+
+// ---------------------------------------------------------------------------
+// The server: one per file, answering `/throw/<id>` (logger: false) and
+// `/logged/throw/<id>` (a real pino logger writing into `logs`).
+
+const pending = new Map<string, unknown>();
+let nextId = 0;
+const logs = captureLogs();
+
+function mountThrowRoute(app: Express): void {
+  const take = (id: unknown): unknown => {
+    const value = pending.get(String(id));
+    pending.delete(String(id));
+    return value;
+  };
+  const throwRoute: RequestHandler = (req, _res, next) => {
+    const value = take(req.params.id);
+    // Express treats a falsy argument to next() as "no error"; a falsy value is
+    // thrown instead, to show that a synchronous throw is treated the same way.
+    if (!value) throw value;
+    next(value);
+  };
+  app.all('/throw/:id', throwRoute);
+  // For the tests of what Express does with falsy values and control strings.
+  app.get('/next/:id', (req, _res, next) => next(take(req.params.id)));
+  app.get('/signal/:signal', (req, _res, next) => next(req.params.signal));
+  app.get('/alive', (_req, res) => {
+    res.send('yes');
+  });
+  app.use(notFound());
+}
+
+let server: http.Server;
+let port: number;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+beforeAll(async () => {
+  const logged = createApp(mountThrowRoute, { logger: logs.logger });
+  const app = createApp((root) => {
+    root.use('/logged', logged);
+    mountThrowRoute(root);
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  agent.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  rawHeaders: string[];
+  body: Buffer;
+}
+
+function request(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: 'GET', agent, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
+    req.setTimeout(5000, () => req.destroy(new Error(`no answer to GET ${path} within 5 s`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Throws `value` through the app and returns the request path and the reply. */
+async function throwThrough(
+  value: unknown,
+  { prefix = '', headers = {} }: { prefix?: string; headers?: Record<string, string> } = {},
+): Promise<{ path: string; reply: Reply }> {
+  const id = String(nextId++);
+  pending.set(id, value);
+  const path = `${prefix}/throw/${id}`;
+  // The query is not part of `instance` (it may hold secrets).
+  const reply = await request(`${path}?access_token=SECRET-query-${id}`, headers);
+  return { path, reply };
+}
+
+async function expectServerAlive(): Promise<void> {
+  const reply = await request('/alive');
+  expect(reply.status).toBe(200);
+  expect(pending.size).toBe(0);
+}
+
+// ---------------------------------------------------------------------------
+// The model: what the handler should answer for a value, following the
+// precedence of src/handler/to-api-error.ts.
+
+interface Expected {
+  status: number;
+  /** The exact `detail` when the value's own text may be shown, else undefined. */
+  detail?: string;
+  /** Headers the value carries that must be echoed, by lower-case name. */
+  headers: Map<string, string>;
+}
+
+/**
+ * - falsy: never an error for Express → `notFound()` → 404;
+ * - an `ApiError`: its status, and its detail if `expose`;
+ * - an object (not a function) whose `status` — or, when `status` is not an
+ *   integer, `statusCode` — is an integer 400–599: that status; its message
+ *   is shown only with `expose === true`, and its valid headers are sent;
+ * - an object named `ZodError` with an `issues` array → 422; one named
+ *   `TokenExpiredError`, `JsonWebTokenError` or `NotBeforeError` → 401;
+ * - anything else, or a value whose inspection throws: 500.
+ *
+ * Note the precedence: an integer `status` outside 400–599 (say 200) is not
+ * skipped in favour of a valid `statusCode`; finalhandler would use the latter.
+ */
+function expectedFor(value: unknown): Expected {
+  const none = new Map<string, string>();
+  if (!value) return { status: 404, detail: defaultCatalog.get(404)?.description, headers: none };
+  try {
+    if (value instanceof ApiError) {
+      return {
+        status: value.status,
+        detail: value.expose ? value.detail : undefined,
+        headers: keptHeaders(value.headers),
+      };
+    }
+    if (typeof value !== 'object' || value === null) return { status: 500, headers: none };
+    const error = value as Record<string, unknown>;
+    const status = Number.isInteger(error.status) ? error.status : error.statusCode;
+    if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599) {
+      const type = error.type;
+      const fromBodyParser = typeof type === 'string' && BODY_PARSER_TYPES.includes(type);
+      if (type === 'entity.too.large') void error.limit;
+      const exposed = error.expose === true;
+      let detail: string | undefined;
+      if (!fromBodyParser && exposed) {
+        const message = error.message;
+        if (typeof message === 'string') detail = message;
+      }
+      return { status, detail, headers: keptHeaders(error.headers) };
+    }
+    const name = error.name;
+    if (name === 'ZodError') {
+      return Array.isArray(error.issues)
+        ? { status: 422, detail: 'The request failed validation.', headers: none }
+        : { status: 500, headers: none };
+    }
+    if (name === 'TokenExpiredError') {
+      return { status: 401, detail: 'The access token has expired.', headers: none };
+    }
+    if (name === 'JsonWebTokenError' || name === 'NotBeforeError') {
+      return { status: 401, detail: 'The access token is not valid.', headers: none };
+    }
+    return { status: 500, headers: none };
+  } catch {
+    return { status: 500, headers: none };
+  }
+}
+
+/** The headers of a foreign error that can be sent as they are (later duplicates win). */
+function keptHeaders(headers: unknown): Map<string, string> {
+  const kept = new Map<string, string>();
+  if (typeof headers !== 'object' || headers === null) return kept;
+  for (const [name, value] of Object.entries(headers)) {
+    // An own `__proto__` key (fast-check makes them) is lost on assignment to
+    // a plain object, in src as anywhere: harmless, so not expected either.
+    if (name === '__proto__') continue;
+    const text = typeof value === 'number' ? String(value) : value;
+    if (typeof text === 'string' && TOKEN.test(name) && FIELD_VALUE.test(text)) {
+      kept.set(name.toLowerCase(), text);
+    }
+  }
+  return kept;
+}
+
+// ---------------------------------------------------------------------------
+// The checks every reply must pass.
+
+function allStrings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) for (const item of value) allStrings(item, into);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      into.push(key);
+      allStrings(item, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * What is wrong with a reply, as sentences; empty when it is a well-formed
+ * problem. (Plain checks gathered into one `expect`: thousands of runs of
+ * dozens of `expect` calls each would dominate the run time.)
+ */
+function problemFaults(reply: Reply, path: string, expected: Expected): string[] {
+  const faults: string[] = [];
+  const check = (ok: boolean, fault: string) => {
+    if (!ok) faults.push(fault);
+  };
+  const { status, headers, rawHeaders, body } = reply;
+  check(
+    Number.isInteger(status) && status >= 400 && status <= 599,
+    `status ${status} is not 4xx/5xx`,
+  );
+  check(status === expected.status, `status ${status}, expected ${expected.status}`);
+
+  // Every header is a token name with a valid value; no secret, no stack.
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index] as string;
+    const value = rawHeaders[index + 1] as string;
+    check(TOKEN.test(name), `header name ${JSON.stringify(name)} is not a token`);
+    check(FIELD_VALUE.test(value), `header ${name} has an invalid value ${JSON.stringify(value)}`);
+    check(!/[\r\n]/.test(value), `header ${name} holds CR or LF`);
+    check(!/SECRET-|CREDENTIAL-/.test(value), `header ${name} leaks a secret: ${value}`);
+    check(!STACK_LINE.test(value), `header ${name} holds a stack trace`);
+    check(!/SECRET-|injected/i.test(name), `header ${name} was injected`);
+  }
+  check(
+    headers['content-type'] === 'application/problem+json',
+    `content-type is ${headers['content-type']}`,
+  );
+  check(headers['x-content-type-options'] === 'nosniff', 'x-content-type-options is not nosniff');
+  check(
+    headers['content-length'] === String(body.length),
+    `content-length ${headers['content-length']} for a body of ${body.length} bytes`,
+  );
+  for (const name of FRAMING_HEADERS) {
+    check(headers[name] === undefined, `framing header ${name}: ${String(headers[name])}`);
+  }
+
+  let problem: Record<string, unknown>;
+  try {
+    problem = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return [...faults, `the body is not JSON: ${body.toString('utf8').slice(0, 200)}`];
+  }
+  check(typeof problem.type === 'string', 'type is not a string');
+  check(typeof problem.title === 'string', 'title is not a string');
+  check(problem.status === status, `body status ${String(problem.status)} ≠ HTTP ${status}`);
+  check(typeof problem.detail === 'string', 'detail is not a string');
+  check(problem.instance === path, `instance ${String(problem.instance)} ≠ ${path}`);
+  check(
+    typeof problem.code === 'string' && CODE.test(problem.code),
+    `code ${String(problem.code)}`,
+  );
+  check(problem.requestId === headers['x-request-id'], 'requestId ≠ x-request-id');
+  if (expected.detail !== undefined) {
+    check(
+      problem.detail === expected.detail,
+      `detail ${String(problem.detail)} ≠ ${expected.detail}`,
+    );
+  }
+
+  // Past the detail the value was allowed to show, nothing of it leaks.
+  const shown = { ...problem, detail: expected.detail === undefined ? problem.detail : '' };
+  for (const member of allStrings(shown)) {
+    check(!STACK_LINE.test(member), `the body holds a stack trace: ${member}`);
+    check(!/SECRET-|CREDENTIAL-|plantedFrame/.test(member), `the body leaks a secret: ${member}`);
+    check(
+      !/node_modules|error-handler\.property\.test/.test(member),
+      `the body names a source file: ${member}`,
+    );
+  }
+
+  // The value's own valid headers are sent, bar those the handler writes itself.
+  // Values beyond ASCII (obs-text) are only checked for presence: Node encodes
+  // them as UTF-8 or Latin-1 depending on whether the body goes in the same write.
+  for (const [name, value] of expected.headers) {
+    if (HANDLER_HEADERS.has(name) || name === 'set-cookie') continue;
+    const sent = headers[name];
+    if (/^[\t\x20-\x7e]*$/.test(value)) {
+      const trimmed = value.replace(/^[\t ]+|[\t ]+$/g, '');
+      check(sent === trimmed, `header ${name} is ${String(sent)}, expected ${trimmed}`);
+    } else {
+      check(sent !== undefined, `header ${name} was not sent`);
+    }
+  }
+  return faults;
+}
+
+function expectWellFormedProblem(reply: Reply, path: string, expected: Expected): void {
+  expect(problemFaults(reply, path, expected)).toEqual([]);
+}
+
+// ---------------------------------------------------------------------------
+// Generators.
+
+/**
+ * Every generated value travels in a box, with a description for
+ * counterexamples: fast-check inspects the values it generates (for a clone
+ * method) and prints them, and a Proxy that throws on every trap would break
+ * fast-check rather than the handler; members added with defineProperty
+ * would not be printed.
+ */
+interface Boxed {
+  readonly value: unknown;
+}
+
+function box(value: unknown, description?: string): Boxed {
+  return {
+    value,
+    [fc.toStringMethod]: () => {
+      if (description !== undefined) return description;
+      try {
+        return fc.stringify(value);
+      } catch {
+        return '<a value that throws when printed>';
+      }
+    },
+  } as Boxed;
+}
+
+const secret = fc
+  .string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 12, maxLength: 12 })
+  .map((random) => `SECRET-${random}`);
+
+/** A stack trace with a secret in it, as a string. */
+const plantedStack = secret.map(
+  (text) =>
+    `Error: ${text}\n    at plantedFrame (/srv/app/planted.js:1:1)\n    at main (/srv/app/index.js:2:2)`,
+);
+
+/** Not the two strings Express reads as control signals; see the top of the file. */
+const notExpressSignal = (value: unknown) => value !== 'route' && value !== 'router';
+
+/**
+ * Whether an error-like value has a `type` naming an `Object.prototype`
+ * member (`valueOf`, `constructor`, `__proto__`…): src mishandles those
+ * (a known bug, pinned by `it.failing` below), so the properties skip them.
+ */
+const inheritedType = (type: unknown) => typeof type === 'string' && type in Object.prototype;
+const withoutInheritedType = (value: unknown) =>
+  typeof value !== 'object' || value === null || !inheritedType((value as { type?: unknown }).type);
+
+const interestingKey = fc.constantFrom(
+  'status',
+  'statusCode',
+  'expose',
+  'message',
+  'headers',
+  'name',
+  'type',
+  'stack',
+  'cause',
+  'issues',
+);
+
+const anyValue = fc
+  .oneof(
+    fc.anything({
+      key: fc.oneof(fc.string(), interestingKey),
+      maxDepth: 3,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withObjectString: true,
+      withNullPrototype: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withBigInt: true,
+      withDate: true,
+    }),
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.double(),
+    fc.integer(),
+    fc.bigInt(),
+    fc.string().map((description) => Symbol(description)),
+    fc.func(fc.anything()),
+    plantedStack,
+  )
+  .filter(notExpressSignal)
+  .filter(withoutInheritedType)
+  .map((value) => box(value));
+
+const statusLike = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 400, max: 599 }) },
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.constantFrom(0, -0, 200, 204, 302, 399, 600, 404.5, NaN, Infinity, -Infinity),
+  fc.double(),
+  fc.integer({ min: 400, max: 599 }).map(String),
+  fc.integer({ min: 400, max: 599 }).map((n) => BigInt(n)),
+  fc.integer({ min: 400, max: 599 }).map((n) => Object(n) as unknown),
+  fc.anything(),
+);
+
+const headerName = fc.oneof(
+  fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/),
+  fc.string(),
+  fc.constantFrom(
+    'X-Custom',
+    'Retry-After',
+    'WWW-Authenticate',
+    'www-authenticate',
+    'Content-Type',
+    'Content-Length',
+    'X-Content-Type-Options',
+    // One case only: two case-variants of X-Request-Id trip a known bug (below).
+    'X-Request-Id',
+    'Set-Cookie',
+    'Location',
+    'Allow',
+    'bad name',
+    'bad:name',
+    'x\r\nX-Injected',
+    '',
+    'é',
+    '(x)',
+  ),
+);
+
+const headerValue = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.constantFrom(
+    'ok',
+    ' padded\t',
+    'v\r\nX-Injected: yes',
+    'v\nX-Injected: yes',
+    'nul\u0000byte',
+    'café',
+    '€uro',
+    '\u2028',
+  ),
+  fc.integer(),
+  fc.double(),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.anything({ maxDepth: 1 }),
+  fc.constant(undefined),
+);
+
+const headersLike = fc.oneof(
+  { weight: 4, arbitrary: fc.dictionary(headerName, headerValue, { maxKeys: 5 }) },
+  fc.anything({ maxDepth: 2 }),
+  fc.array(fc.string(), { maxLength: 3 }),
+);
+
+const causeLike = fc.oneof(
+  secret.map((text) => new Error(text)),
+  secret.map((text) => ({ message: text, password: text })),
+  secret.map((text) => new Error('outer', { cause: new Error(text) })),
+  secret,
+);
+
+const errorName = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    'Error',
+    'TypeError',
+    'HttpError',
+    'ZodError',
+    'TokenExpiredError',
+    'JsonWebTokenError',
+    'NotBeforeError',
+  ),
+);
+
+/** The members an error-like value may have; each is left out at random. */
+const errorParts = fc.record(
+  {
+    status: statusLike,
+    statusCode: statusLike,
+    expose: fc.oneof(fc.boolean(), fc.anything({ maxDepth: 0 })),
+    message: fc.oneof(secret, fc.string(), fc.anything({ maxDepth: 1 })),
+    name: errorName,
+    type: fc.oneof(
+      fc.constantFrom(...BODY_PARSER_TYPES),
+      fc.string().filter((type) => !inheritedType(type)),
+    ),
+    limit: fc.oneof(fc.nat(), fc.string()),
+    issues: fc.oneof(
+      fc.array(
+        fc.record({
+          path: fc.array(fc.oneof(fc.string(), fc.nat()), { maxLength: 3 }),
+          message: fc.string(),
+        }),
+        { maxLength: 3 },
+      ),
+      fc.anything({ maxDepth: 1 }),
+    ),
+    headers: headersLike,
+    cause: causeLike,
+    stack: plantedStack,
+    credentials: secret,
+  },
+  { requiredKeys: [] },
+);
+
+/**
+ * Gives `target` the members `parts`, with defineProperty (a function's
+ * `name` is read-only). V8 formats an Error's stack lazily from its `name`
+ * and `message`, which may become objects that cannot be made strings: the
+ * stack is formatted first, while they are still plain.
+ */
+function withMembers<T extends object>(target: T, parts: Record<string, unknown>): T {
+  if (target instanceof Error) void target.stack;
+  for (const [key, value] of Object.entries(parts)) {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return target;
+}
+
+const errorLike = fc
+  .tuple(
+    fc.constantFrom('error', 'type-error', 'plain', 'null-prototype', 'function', 'frozen'),
+    errorParts,
+  )
+  .map(([kind, parts]) => {
+    const base: object =
+      kind === 'error' || kind === 'frozen'
+        ? new Error()
+        : kind === 'type-error'
+          ? new TypeError()
+          : kind === 'null-prototype'
+            ? Object.create(null)
+            : kind === 'function'
+              ? () => undefined
+              : {};
+    withMembers(base, parts);
+    return box(kind === 'frozen' ? Object.freeze(base) : base, `${kind} ${fc.stringify(parts)}`);
+  });
+
+/** A getter that throws an error carrying a secret and a stack. */
+function throwingGetter(text: string) {
+  return {
+    get() {
+      throw new Error(`getter ${text}`);
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
+
+const hostileKeys = fc.subarray(
+  [
+    'status',
+    'statusCode',
+    'message',
+    'name',
+    'stack',
+    'headers',
+    'cause',
+    'expose',
+    'type',
+    'constructor',
+  ],
+  { minLength: 1 },
+);
+
+const allTrapsThrow: ProxyHandler<object> = new Proxy(
+  {},
+  {
+    get: (_target, trap) => () => {
+      throw new Error(`trap ${String(trap)} SECRET-proxy\n    at plantedFrame (x.js:1:1)`);
+    },
+  },
+);
+
+const hostile: fc.Arbitrary<Boxed> = fc.oneof(
+  // An error-like value whose members throw when read.
+  fc.tuple(errorParts, hostileKeys, secret).map(([parts, keys, text]) => {
+    const error = withMembers(new Error(text), parts);
+    for (const key of keys) Object.defineProperty(error, key, throwingGetter(text));
+    return box(error, `Error ${fc.stringify(parts)} with throwing ${keys.join(', ')}`);
+  }),
+  // Objects whose conversion to a string or primitive throws.
+  fc.tuple(errorParts, secret).map(([parts, text]) =>
+    box(
+      {
+        ...parts,
+        toString() {
+          throw new Error(text);
+        },
+        valueOf() {
+          throw new Error(text);
+        },
+        [Symbol.toPrimitive]() {
+          throw new Error(text);
+        },
+      },
+      `${fc.stringify(parts)} whose toString, valueOf and toPrimitive throw`,
+    ),
+  ),
+  // Proxies that throw on every trap, around an object, an Error or a function.
+  fc
+    .constantFrom<() => object>(
+      () => ({}),
+      () => new Error('SECRET-target'),
+      () => () => undefined,
+    )
+    .map((target) => box(new Proxy(target(), allTrapsThrow), `a Proxy of ${String(target)}`)),
+  // A revoked Proxy: every operation on it throws.
+  fc.constant(null).map(() => {
+    const { proxy, revoke } = Proxy.revocable({ status: 404 }, {});
+    revoke();
+    return box(proxy, 'a revoked Proxy');
+  }),
+  // Headers that throw when enumerated or read, on an otherwise trusted error.
+  fc.tuple(fc.integer({ min: 400, max: 599 }), secret).map(([status, text]) =>
+    box(
+      Object.assign(new Error(text), {
+        status,
+        headers: new Proxy({ 'X-A': 'b' }, allTrapsThrow),
+      }),
+      `an Error with status ${status} and headers that throw`,
+    ),
+  ),
+  // Circular causes, direct and indirect, with secrets along the way.
+  fc.tuple(statusLike, secret, fc.boolean()).map(([status, text, direct]) => {
+    const outer = Object.assign(new Error(text), { status });
+    outer.cause = direct ? outer : new Error(text, { cause: outer });
+    return box(
+      outer,
+      `an Error with status ${fc.stringify(status)} and a ${direct ? 'direct' : 'two-step'} circular cause`,
+    );
+  }),
+  // Frozen and sealed error-like values.
+  errorParts.map((parts) =>
+    box(Object.freeze(withMembers(new Error(), parts)), `frozen Error ${fc.stringify(parts)}`),
+  ),
+  errorParts.map((parts) =>
+    box(Object.seal(withMembers(new Error(), parts)), `sealed Error ${fc.stringify(parts)}`),
+  ),
+);
+
+const statusesWithClass = Object.keys(errorClasses).map(Number) as (keyof typeof errorClasses)[];
+
+function subCodesOf(status: number): string[] {
+  return defaultEntries.flatMap((entry) =>
+    entry.status === status && 'subCode' in entry ? [entry.subCode as string] : [],
+  );
+}
+
+/** Headers an `ApiError` accepts: token names, valid values. */
+const validHeaders = fc.dictionary(
+  fc.stringMatching(/^X-[A-Za-z0-9]{1,10}$/),
+  fc.oneof(fc.stringMatching(/^[\x20-\x7e]{0,20}$/), fc.nat()),
+  { maxKeys: 3 },
+);
+
+/**
+ * The options of the generated classes: challenge, retryAfter, allow,
+ * location, accept, errors. Random ones may be invalid (a realm with CR/LF,
+ * a negative delay, no `allow` for a 405): the constructor then throws, and
+ * what it throws is passed to next() instead, as a route would.
+ */
+const classOptions = fc.record(
+  {
+    // Bearer options, made a challenge by bearerChallenge() (which may throw).
+    challenge: fc.record(
+      {
+        realm: fc.oneof(fc.string(), fc.constantFrom('api', 'a "quoted" \\ realm', 'x\r\ny')),
+        error: fc.constantFrom('invalid_request', 'invalid_token', 'insufficient_scope'),
+        errorDescription: fc.string(),
+      },
+      { requiredKeys: [] },
+    ),
+    retryAfter: fc.oneof(fc.nat(), fc.integer({ min: -5, max: -1 }), fc.date()),
+    allow: fc.array(fc.constantFrom('GET', 'POST', 'DELETE', 'bad method', ''), { maxLength: 3 }),
+    location: fc.oneof(fc.webUrl(), fc.string()),
+    accept: fc.array(fc.constantFrom('application/json', 'text/csv'), { maxLength: 2 }),
+    errors: fc.array(
+      fc.record({ pointer: fc.constantFrom('/name', '/tags/0'), detail: fc.string() }),
+      { maxLength: 2 },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+const apiErrorInstance = fc
+  .record({
+    status: fc.constantFrom(...statusesWithClass),
+    pickSubCode: fc.nat(),
+    useSubCode: fc.boolean(),
+    detail: fc.option(fc.oneof(secret, fc.string()), { nil: undefined }),
+    expose: fc.option(fc.boolean(), { nil: undefined }),
+    headers: fc.option(validHeaders, { nil: undefined }),
+    cause: fc.option(causeLike, { nil: undefined }),
+    extensions: fc.option(fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.jsonValue()), {
+      nil: undefined,
+    }),
+    own: classOptions,
+  })
+  .map(({ status, pickSubCode, useSubCode, own, ...options }) => {
+    const subCodes = subCodesOf(status);
+    const subCode =
+      useSubCode && subCodes.length > 0 ? subCodes[pickSubCode % subCodes.length] : undefined;
+    // The sub-code is literal-typed per class; these are taken from the catalog itself.
+    const { challenge, ...rest } = own;
+    const all = { ...rest, ...options, subCode: subCode as never };
+    const ErrorClass = errorClasses[status] as unknown as new (
+      detail?: string,
+      options?: object,
+    ) => ApiError;
+    const description = `new ${ErrorClass.name}(${fc.stringify(options.detail)}, ${fc.stringify({ ...all, challenge })})`;
+    try {
+      const withChallenge = challenge
+        ? { ...all, challenge: bearerChallenge(challenge as BearerChallengeOptions) }
+        : all;
+      return box(new ErrorClass(options.detail, withChallenge), description);
+    } catch (error) {
+      return box(error, `what ${description} threw`);
+    }
+  });
+
+const baseApiError = fc
+  .tuple(
+    fc.integer({ min: 400, max: 599 }),
+    fc.option(fc.oneof(secret, fc.string()), { nil: undefined }),
+    fc.option(fc.boolean(), { nil: undefined }),
+    fc.option(causeLike, { nil: undefined }),
+  )
+  .map(([status, detail, expose, cause]) =>
+    box(
+      new ApiError(status, detail, { expose, cause }),
+      `new ApiError(${status}, ${fc.stringify(detail)}, ${fc.stringify({ expose, cause })})`,
+    ),
+  );
+
+const httpError = fc
+  .tuple(
+    fc.integer({ min: 400, max: 599 }),
+    fc.oneof(secret, fc.string()),
+    fc.record(
+      {
+        expose: fc.boolean(),
+        headers: headersLike,
+        cause: causeLike,
+        password: secret,
+        stack: plantedStack,
+      },
+      { requiredKeys: [] },
+    ),
+  )
+  .map(([status, message, props]) =>
+    box(
+      createError(status, message, props),
+      `createError(${status}, ${fc.stringify(message)}, ${fc.stringify(props)})`,
+    ),
+  );
+
+const libraryError = fc.oneof(apiErrorInstance, baseApiError, httpError);
+
+// ---------------------------------------------------------------------------
+
+describe('errorHandler under arbitrary thrown values', () => {
+  const check = async ({ value }: Boxed) => {
+    const expected = expectedFor(value);
+    const { path, reply } = await throwThrough(value);
+    expectWellFormedProblem(reply, path, expected);
+  };
+
+  it(
+    'answers any value whatsoever with a well-formed problem',
+    async () => {
+      await fc.assert(fc.asyncProperty(anyValue, check), { numRuns: RUNS.anything });
+      await expectServerAlive();
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    'trusts status, then statusCode, only as an integer from 400 to 599, and leaks nothing',
+    async () => {
+      await fc.assert(fc.asyncProperty(errorLike, check), { numRuns: RUNS.errorLike });
+      await expectServerAlive();
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    'answers values that throw on inspection, Proxies and circular causes without crashing',
+    async () => {
+      await fc.assert(fc.asyncProperty(hostile, check), { numRuns: RUNS.hostile });
+      await expectServerAlive();
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    'answers ApiErrors and http-errors with their own status, detail and headers',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(libraryError, async ({ value: error }) => {
+          const { path, reply } = await throwThrough(error);
+          expectWellFormedProblem(reply, path, expectedFor(error));
+          const problem = JSON.parse(reply.body.toString('utf8')) as Record<string, unknown>;
+          if (error instanceof ApiError) {
+            if (error.subCode !== undefined) {
+              expect(problem.subCode).toBe(error.subCode);
+              expect(reply.headers['x-status-sub-code']).toBe(error.subCode);
+            }
+            const entry = defaultCatalog.get(error.subCode ?? error.status);
+            if (entry) expect(problem.code).toBe(entry.name);
+            for (const [name, value] of Object.entries(error.extensions ?? {})) {
+              if (!(name in { type: 1, title: 1, status: 1, detail: 1, instance: 1, code: 1 })) {
+                expect(problem[name]).toEqual(JSON.parse(JSON.stringify(value)));
+              }
+            }
+          }
+          if (reply.status === 401) expect(reply.headers['www-authenticate']).toBeDefined();
+        }),
+        { numRuns: RUNS.library },
+      );
+      await expectServerAlive();
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    'logs exactly one parseable line per request, without credentials',
+    async () => {
+      const value = fc.oneof(anyValue, errorLike, hostile, libraryError);
+      await fc.assert(
+        fc.asyncProperty(value, secret, async ({ value: thrown }, credential) => {
+          const token = credential.replace('SECRET-', 'CREDENTIAL-');
+          const requestId = `req-${nextId}`;
+          const before = logs.lines.length;
+          const expected = expectedFor(thrown);
+          const { path, reply } = await throwThrough(thrown, {
+            prefix: '/logged',
+            headers: {
+              Authorization: `Bearer ${token}`,
+              Cookie: `sid=${token}`,
+              'X-Request-Id': requestId,
+            },
+          });
+          await flushed();
+          expectWellFormedProblem(reply, path, expected);
+          expect(logs.lines.length).toBe(before + 1);
+          const line = logs.lines[before] as Record<string, unknown>;
+          expect(line.level).toBe(reply.status >= 500 ? 50 : 40);
+          expect(line.status).toBe(reply.status);
+          expect(line.requestId).toBe(requestId);
+          expect(line.url).toBe(`${path}?access_token=[Redacted]`);
+          const logged = JSON.stringify(line);
+          expect(logged).not.toContain(token);
+          expect(logged).not.toContain('CREDENTIAL-');
+          expect(logged).not.toContain('SECRET-query-');
+        }),
+        { numRuns: RUNS.logged },
+      );
+      await expectServerAlive();
+    },
+    PROPERTY_TIMEOUT,
+  );
+});
+
+describe('what Express does before errorHandler runs', () => {
+  it.each([undefined, null, false, 0, -0, NaN, '', 0n])(
+    'treats a falsy %p, thrown or passed to next(), as no error: notFound() answers 404',
+    async (value) => {
+      for (const route of ['/throw', '/next']) {
+        const id = String(nextId++);
+        pending.set(id, value);
+        const reply = await request(`${route}/${id}`);
+        expectWellFormedProblem(reply, `${route}/${id}`, expectedFor(value));
+        expect(JSON.parse(reply.body.toString('utf8')).code).toBe('NOT_FOUND');
+      }
+    },
+  );
+
+  it("treats next('route') as a skip to the next route: notFound() answers 404", async () => {
+    const reply = await request('/signal/route');
+    expectWellFormedProblem(reply, '/signal/route', expectedFor(undefined));
+  });
+
+  it("treats next('router') as leaving the app: Express's own final handler answers 404", async () => {
+    const reply = await request('/signal/router');
+    expect(reply.status).toBe(404);
+    expect(reply.headers['content-type']).toMatch(/^text\/html/);
+  });
+});
+
+// Known bugs: `it.failing` passes while the bug is there; when src is fixed,
+// the test fails and `.failing` should be removed.
+describe('a `type` naming an Object.prototype member (known bug)', () => {
+  // to-api-error.ts looks `type` up in a plain object literal of body-parser
+  // types, so `BODY_ERROR_DETAILS['valueOf']` finds Object.prototype.valueOf
+  // and calls it: it throws (the whole error becomes a 500) or, for
+  // `toString`, returns "[object Undefined]", which is sent as the detail.
+  it.failing.each([
+    'valueOf',
+    'toString',
+    'constructor',
+    'hasOwnProperty',
+    '__proto__',
+    'toLocaleString',
+    'isPrototypeOf',
+  ])('keeps the status and message of a 400 whose type is %p', async (type) => {
+    const error = Object.assign(new Error('bad request'), { status: 400, expose: true, type });
+    const { path, reply } = await throwThrough(error);
+    expectWellFormedProblem(reply, path, {
+      status: 400,
+      detail: 'bad request',
+      headers: new Map(),
+    });
+  });
+});
+
+describe("the handler's own headers beside case-variants in err.headers (known bug)", () => {
+  // error-handler.ts adds X-Request-Id and X-Status-Sub-Code to a copy of
+  // err.headers by exact key. When err.headers holds the exact-case name and
+  // then another case of it, the copy keeps both keys, the later variant is
+  // set last, and it wins: the header no longer matches the body.
+  it.failing('sends the request id of the body in X-Request-Id', async () => {
+    const error = createError(400, 'bad request', {
+      headers: { 'X-Request-Id': 'a', 'x-request-id': 'b' },
+    });
+    const { path, reply } = await throwThrough(error);
+    expectWellFormedProblem(reply, path, { status: 400, headers: new Map() });
+  });
+
+  it.failing('sends the sub-code of the body in X-Status-Sub-Code', async () => {
+    const error = new errorClasses[404]('no such user', {
+      subCode: '404.1',
+      headers: { 'X-Status-Sub-Code': 'a', 'x-status-sub-code': 'b' },
+    });
+    const { reply } = await throwThrough(error);
+    const problem = JSON.parse(reply.body.toString('utf8')) as Record<string, unknown>;
+    expect(problem.subCode).toBe('404.1');
+    expect(reply.headers['x-status-sub-code']).toBe('404.1');
+  });
+});
+
+describe('framing headers carried by a foreign error (known bug)', () => {
+  // A foreign error's valid-looking headers are applied as they are, after
+  // sendProblem() dropped stale ones and before it sets Content-Length:
+  // - `Transfer-Encoding: chunked` beside Content-Length: the client rejects
+  //   the response (HPE_INVALID_CONTENT_LENGTH);
+  // - `Trailer` without chunked encoding: Node refuses to write, and the
+  //   last resort fails the same way, so the socket is destroyed (no answer);
+  // - `Content-Encoding: gzip`: a plain JSON body is labelled gzip.
+  // These are `it.failing` until src drops framing headers from err.headers.
+  it.failing.each([
+    ['Transfer-Encoding', 'chunked'],
+    ['Trailer', 'Expires'],
+    ['Content-Encoding', 'gzip'],
+  ])('ignores %s: %s from err.headers', async (name, value) => {
+    const error = Object.assign(new Error('bad request'), {
+      status: 400,
+      expose: true,
+      headers: { [name]: value },
+    });
+    const { path, reply } = await throwThrough(error);
+    expectWellFormedProblem(reply, path, { status: 400, headers: new Map() });
+  });
+
+  it('still answers after those failures', async () => {
+    await expectServerAlive();
+  });
+});
