@@ -60,15 +60,42 @@ function handle(
   sendProblem(req, res, problem, responseHeaders(error, config, requestId));
 }
 
-/** The error's own headers, plus the sub-code, request id and a 401's required challenge. */
+// Headers an error may not set: the handler frames and describes the body
+// itself (RFC 9112 §6 for Transfer-Encoding and Content-Length), and
+// hop-by-hop fields (RFC 9110 §7.6.1) are the connection's business.
+const CONTROLLED_HEADERS = new Set([
+  'connection',
+  'content-encoding',
+  'content-length',
+  'content-range',
+  'content-type',
+  'keep-alive',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'x-content-type-options',
+]);
+
+/**
+ * The error's own headers, less those the handler controls, plus the
+ * sub-code, request id and a 401's required challenge.
+ */
 function responseHeaders(
   error: ApiError,
   config: Configuration,
   requestId: string | undefined,
 ): Record<string, string> {
-  const headers: Record<string, string> = { ...error.headers };
+  const headers: Record<string, string> = {};
+  let hasChallenge = false;
+  for (const name in error.headers) {
+    const lower = name.toLowerCase();
+    if (CONTROLLED_HEADERS.has(lower) || config.ownedHeaders.has(lower)) continue;
+    if (lower === 'www-authenticate') hasChallenge = true;
+    headers[name] = error.headers[name]!;
+  }
   // RFC 9110 §15.5.2: a 401 must carry at least one challenge.
-  if (error.status === 401 && !hasHeader(headers, 'www-authenticate')) {
+  if (error.status === 401 && !hasChallenge) {
     headers['WWW-Authenticate'] = config.defaultChallenge;
   }
   if (config.subCodeHeader !== false && error.subCode !== undefined) {
@@ -78,11 +105,6 @@ function responseHeaders(
     headers[config.requestIdHeader] = requestId;
   }
   return headers;
-}
-
-function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
-  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
-  return false;
 }
 
 /** The path of the request, without its query (which may hold secrets): the problem's `instance`. */
@@ -107,6 +129,8 @@ function lastResort(res: Response, next: NextFunction, thrown: unknown, failure:
       next(thrown);
       return;
     }
+    // Whatever was set before may be what broke the response.
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
     res.statusCode = 500;
     res.setHeader('Content-Type', 'application/problem+json');
     res.setHeader('Content-Length', Buffer.byteLength(FALLBACK_BODY));

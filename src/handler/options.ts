@@ -84,6 +84,8 @@ export interface Configuration {
   readonly requestIdHeader: string | false;
   /** The lower-case form of `requestIdHeader`, as Node keys `req.headers`. */
   readonly requestIdHeaderKey: string | false;
+  /** Lower-case names of the headers the handler sets itself; an error's own are dropped. */
+  readonly ownedHeaders: ReadonlySet<string>;
   readonly defaultChallenge: string;
   readonly realm: string | undefined;
   readonly problemType: ((entry: CatalogEntry) => string) | undefined;
@@ -110,6 +112,16 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
     throw new TypeError('`catalog` must be built with defineCatalog()');
   }
   const challenge = options.defaultChallenge ?? DEFAULT_CHALLENGE;
+  const subCodeHeader = parseHeaderName(
+    options.subCodeHeader,
+    'X-Status-Sub-Code',
+    'subCodeHeader',
+  );
+  const requestIdHeader = parseHeaderName(
+    options.requestIdHeader,
+    'X-Request-Id',
+    'requestIdHeader',
+  );
   const firstChallenge: Challenge | undefined = Array.isArray(challenge)
     ? challenge[0]
     : (challenge as Challenge);
@@ -118,12 +130,14 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
     mappings: parseMappings(options.mappings, catalog),
     logger: parseLogger(options.logger),
     logLevels: parseLogLevels(options.logLevels),
-    subCodeHeader: parseHeaderName(options.subCodeHeader, 'X-Status-Sub-Code', 'subCodeHeader'),
-    requestIdHeader: parseHeaderName(options.requestIdHeader, 'X-Request-Id', 'requestIdHeader'),
-    requestIdHeaderKey:
-      options.requestIdHeader === false
-        ? false
-        : (options.requestIdHeader ?? 'X-Request-Id').toLowerCase(),
+    subCodeHeader,
+    requestIdHeader,
+    requestIdHeaderKey: requestIdHeader === false ? false : requestIdHeader.toLowerCase(),
+    ownedHeaders: new Set(
+      [subCodeHeader, requestIdHeader].flatMap((name) =>
+        name === false ? [] : [name.toLowerCase()],
+      ),
+    ),
     defaultChallenge: formatWwwAuthenticate(challenge),
     realm: firstChallenge?.params?.realm,
     problemType: parseFunction(options.problemType, 'problemType'),

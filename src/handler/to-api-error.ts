@@ -57,16 +57,20 @@ function matches(thrown: unknown, match: ErrorMapping['match']): boolean {
 }
 
 // body-parser and raw-body tag their errors with `type`; these get a detail of
-// our own, because their messages can quote the request body.
-const BODY_ERROR_DETAILS: Readonly<Record<string, (error: Record<string, unknown>) => string>> = {
-  'entity.parse.failed': () => 'The request body could not be parsed.',
-  'entity.too.large': ({ limit }) =>
-    typeof limit === 'number'
-      ? `The request body is larger than the limit of ${limit} bytes.`
-      : 'The request body is too large.',
-  'encoding.unsupported': () => 'The content encoding of the request body is not supported.',
-  'charset.unsupported': () => 'The charset of the request body is not supported.',
-};
+// our own, because their messages can quote the request body. A Map, so that
+// a `type` such as "valueOf" finds nothing rather than Object.prototype's.
+const BODY_ERROR_DETAILS = new Map<string, (error: Record<string, unknown>) => string>([
+  ['entity.parse.failed', () => 'The request body could not be parsed.'],
+  [
+    'entity.too.large',
+    ({ limit }) =>
+      typeof limit === 'number'
+        ? `The request body is larger than the limit of ${limit} bytes.`
+        : 'The request body is too large.',
+  ],
+  ['encoding.unsupported', () => 'The content encoding of the request body is not supported.'],
+  ['charset.unsupported', () => 'The charset of the request body is not supported.'],
+]);
 
 /**
  * Errors that carry their own status, like http-errors': the status is
@@ -76,11 +80,15 @@ const BODY_ERROR_DETAILS: Readonly<Record<string, (error: Record<string, unknown
 function fromStatusError(thrown: unknown): ApiError | undefined {
   if (typeof thrown !== 'object' || thrown === null) return undefined;
   const error = thrown as Record<string, unknown>;
-  const status = Number.isInteger(error.status) ? error.status : error.statusCode;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
-    return undefined;
-  }
-  const bodyDetail = typeof error.type === 'string' ? BODY_ERROR_DETAILS[error.type] : undefined;
+  // finalhandler's rule: `status` if it is an error status, else `statusCode` if that is one.
+  const status = isErrorStatus(error.status)
+    ? error.status
+    : isErrorStatus(error.statusCode)
+      ? error.statusCode
+      : undefined;
+  if (status === undefined) return undefined;
+  const bodyDetail =
+    typeof error.type === 'string' ? BODY_ERROR_DETAILS.get(error.type) : undefined;
   // http-errors sets `expose` (true below 500); an error without it keeps its message to itself.
   const exposed = error.expose === true;
   const detail = bodyDetail
@@ -93,6 +101,10 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
     expose: bodyDetail !== undefined || exposed,
     cause: thrown,
   });
+}
+
+function isErrorStatus(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 400 && (value as number) <= 599;
 }
 
 /** Keeps the headers of a foreign error that can be sent as they are; drops the rest. */

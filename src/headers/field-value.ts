@@ -5,9 +5,10 @@
 
 // RFC 9110 §5.6.2: token = 1*tchar
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// RFC 9110 §5.5: field-value characters are VCHAR, SP, HTAB and obs-text.
+// RFC 9110 §5.5: field values are VCHAR, SP and HTAB; obs-text (bytes above
+// 0x7F) is legacy that recipients treat as opaque, so it is not generated.
 // Anything else (CR and LF above all) would let a value split the response.
-const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
 export function isToken(value: string): boolean {
   return TOKEN.test(value);
@@ -29,7 +30,7 @@ export function isFieldValue(value: string): boolean {
 export function assertFieldValue(value: unknown, what: string): string {
   if (typeof value !== 'string' || !FIELD_VALUE.test(value)) {
     throw new TypeError(
-      `${what} must be a string without control characters (CR, LF, NUL…), got ${JSON.stringify(value)}`,
+      `${what} must be a string of printable ASCII, without control characters (CR, LF, NUL…), got ${JSON.stringify(value)}`,
     );
   }
   return value;

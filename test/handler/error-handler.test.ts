@@ -162,6 +162,34 @@ describe('errorHandler: what it maps, in order', () => {
     );
   });
 
+  it('falls back to statusCode when status is not an error status, as finalhandler does', async () => {
+    const res = await request(appThrowing(() => ({ status: 200, statusCode: 404 }))).get('/throw');
+    expect(res.status).toBe(404);
+  });
+
+  it('drops framing, hop-by-hop and handler-owned headers an error carries', async () => {
+    const res = await request(
+      appThrowing(() =>
+        createHttpError(400, 'x', {
+          headers: {
+            'Transfer-Encoding': 'chunked',
+            'Content-Encoding': 'gzip',
+            Connection: 'close',
+            'x-request-id': 'forged',
+            'X-Status-Sub-Code': '400.9',
+            'X-Kept': 'yes',
+          },
+        }),
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(400);
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.headers['x-status-sub-code']).toBeUndefined();
+    expect(res.headers['x-request-id']).toBe(JSON.parse(res.text).requestId);
+    expect(res.headers['x-kept']).toBe('yes');
+  });
+
   it.each([
     ['a 2xx status', { status: 200 }],
     ['a 3xx status', { status: 302, headers: { Location: 'https://evil.example' } }],

@@ -1,11 +1,12 @@
 import { assertFieldValue, assertToken, quoteString } from '../../src/headers/field-value.js';
 
 describe('header field values', () => {
-  it('accepts visible ASCII, spaces, tabs and Latin-1 text', () => {
-    expect(assertFieldValue('a b\tc ü', 'x')).toBe('a b\tc ü');
+  it('accepts visible ASCII, spaces and tabs', () => {
+    expect(assertFieldValue('a b\tc ~!', 'x')).toBe('a b\tc ~!');
   });
 
-  it.each(['\r', '\n', '\0', '\x7f', '☃'])('refuses %j and names the option', (char) => {
+  // RFC 9110 §5.5: obs-text is legacy; Node would send it as UTF-8 bytes anyway.
+  it.each(['\r', '\n', '\0', '\x7f', 'ü', '☃'])('refuses %j and names the option', (char) => {
     expect(() => assertFieldValue(`a${char}b`, '`thing`')).toThrow(/`thing` must be a string/);
   });
 

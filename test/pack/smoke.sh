@@ -58,14 +58,16 @@ for required in \
   package/dist/esm/package.json \
   package/dist/cjs/index.js \
   package/dist/cjs/index.d.ts \
-  package/dist/cjs/package.json; do
+  package/dist/cjs/package.json \
+  package/src/index.ts; do
   grep -qx "$required" "$scratch/contents.txt" || {
     echo "missing from the tarball: $required" >&2
     exit 1
   }
 done
-if grep -E '^package/(src|test|examples)/|\.test\.|tsconfig' "$scratch/contents.txt"; then
-  echo 'the tarball ships sources or tests (above)' >&2
+# src/ ships so that the source maps resolve; tests and examples do not.
+if grep -E '^package/(test|examples)/|\.test\.|tsconfig' "$scratch/contents.txt"; then
+  echo 'the tarball ships tests or examples (above)' >&2
   exit 1
 fi
 echo "$(wc -l <"$scratch/contents.txt") files, dist/esm and dist/cjs with types"
