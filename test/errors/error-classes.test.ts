@@ -134,7 +134,7 @@ describe('ApiError', () => {
 
   it('validates extra headers at construction', () => {
     expect(() => new BadRequestError('x', { headers: { 'X-A': 'a\r\nb' } })).toThrow(
-      'Header `X-A` must be a string without control characters',
+      'Header `X-A` must be a string of printable ASCII, without control characters',
     );
     expect(() => new BadRequestError('x', { headers: { 'X A': 'a' } })).toThrow(
       'Header name must be an RFC 9110 token',
