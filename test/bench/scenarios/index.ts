@@ -8,10 +8,12 @@ import type { Scenario } from '../scenario.js';
 export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> = {
   'error-path': async () => (await import('./error-path.js')).scenario,
   'error-path-breakdown': async () => (await import('./error-path-breakdown.js')).scenario,
+  'rate-limit': async () => (await import('./rate-limit.js')).scenario,
+  'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
 };
 
 /** What `npm run bench` runs without `--scenario`: the scenarios with targets, not the diagnostics. */
-export const defaultScenarios: readonly string[] = ['error-path'];
+export const defaultScenarios: readonly string[] = ['error-path', 'rate-limit', 'rate-limit-redis'];
 
 export async function loadScenario(name: string): Promise<Scenario> {
   const load = scenarioLoaders[name];

@@ -1,0 +1,116 @@
+/**
+ * The apps of the rate-limit scenarios. Every app answers `GET /items/:id`
+ * with a small JSON body; the limiters are set so that every measured request
+ * is allowed (the path a healthy API takes almost always), keyed by the
+ * client IP, and each sends the same three headers: limit, remaining, reset.
+ * The load client is one IP, so the store holds one hot key.
+ */
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit as expressRateLimit } from 'express-rate-limit';
+import { Redis } from 'ioredis';
+import { RedisStore as RateLimitRedisStore } from 'rate-limit-redis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { RedisStore, rateLimit } from '../../../src/index.js';
+
+const ROUTE = '/items/:id';
+/** High enough that no measured request is refused. */
+export const LIMIT = 1_000_000_000;
+export const WINDOW_MS = 60_000;
+
+function appWith(limiter?: RequestHandler): Express {
+  const app = express();
+  if (limiter) app.use(limiter);
+  app.get(ROUTE, (req, res) => {
+    res.json({ id: req.params.id });
+  });
+  return app;
+}
+
+export const bareExpress = (): Express => appWith();
+
+/** Our limiter, on the default memory store. */
+export const oursMemory = (): Express =>
+  appWith(rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, logger: false }));
+
+/** express-rate-limit on its memory store, with its X-RateLimit-* headers only. */
+export const expressRateLimitMemory = (): Express =>
+  appWith(
+    expressRateLimit({
+      limit: LIMIT,
+      windowMs: WINDOW_MS,
+      legacyHeaders: true,
+      standardHeaders: false,
+    }),
+  );
+
+/**
+ * rate-limiter-flexible has no Express middleware: this is the one its
+ * documentation shows, setting the same three headers.
+ */
+function flexibleMiddleware(limiter: RateLimiterMemory | RateLimiterRedis): RequestHandler {
+  return (req, res, next) => {
+    limiter
+      .consume(req.ip ?? '')
+      .then((result: RateLimiterRes) => {
+        res.setHeader('X-RateLimit-Limit', LIMIT);
+        res.setHeader('X-RateLimit-Remaining', result.remainingPoints);
+        res.setHeader('X-RateLimit-Reset', Math.ceil(result.msBeforeNext / 1000));
+        next();
+      })
+      .catch(() => {
+        res.status(429).end();
+      });
+  };
+}
+
+export const flexibleMemory = (): Express =>
+  appWith(flexibleMiddleware(new RateLimiterMemory({ points: LIMIT, duration: WINDOW_MS / 1000 })));
+
+/** One ioredis client per server process, to REDIS_URL, as an app would have. */
+function redisClient(): Redis {
+  const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Each server process starts from empty counts under a prefix of its own. */
+const prefix = (name: string): string => `bench:${name}:${process.pid}:`;
+
+export const oursRedis = (): Express =>
+  appWith(
+    rateLimit({
+      limit: LIMIT,
+      windowMs: WINDOW_MS,
+      logger: false,
+      store: new RedisStore({ client: redisClient(), prefix: prefix('ours') }),
+    }),
+  );
+
+export function expressRateLimitRedis(): Express {
+  const client = redisClient();
+  return appWith(
+    expressRateLimit({
+      limit: LIMIT,
+      windowMs: WINDOW_MS,
+      legacyHeaders: true,
+      standardHeaders: false,
+      store: new RateLimitRedisStore({
+        prefix: prefix('erl'),
+        sendCommand: (command: string, ...args: string[]) =>
+          client.call(command, ...args) as Promise<number>,
+      }),
+    }),
+  );
+}
+
+export const flexibleRedis = (): Express =>
+  appWith(
+    flexibleMiddleware(
+      new RateLimiterRedis({
+        storeClient: redisClient(),
+        keyPrefix: prefix('rlf'),
+        points: LIMIT,
+        duration: WINDOW_MS / 1000,
+      }),
+    ),
+  );
