@@ -9,6 +9,8 @@ import { isIPv4, isIPv6 } from 'node:net';
  */
 export function clientKey(address: string, prefixLength: number | false): string {
   if (isIPv4(address)) return address;
+  // The usual form of an IPv4 client on a dual-stack server: skip the full parse.
+  if (address.startsWith('::ffff:') && isIPv4(address.slice(7))) return address.slice(7);
   if (!isIPv6(address)) return address;
   const words = parseIPv6(address);
   if (isIPv4Mapped(words)) {

@@ -46,6 +46,9 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
 }
 
 class Limiter {
+  /** Set once the proxy set-up was judged, sound or not: the check stops costing anything. */
+  private proxyChecked = false;
+
   constructor(
     private readonly config: RateLimitConfiguration,
     private readonly warnings: Warnings,
@@ -101,16 +104,16 @@ class Limiter {
 
   /** The default key trusts `req.ip`, so a proxy set-up that makes it wrong deserves a warning. */
   private checkProxySetup(req: Request): void {
-    if (
-      this.warnings.has('RATE_LIMIT_FORWARDED_WITHOUT_TRUST_PROXY') &&
-      this.warnings.has('RATE_LIMIT_TRUST_PROXY_TRUE')
-    ) {
-      return;
-    }
+    if (this.proxyChecked) return;
     const trustProxy: unknown = req.app.get('trust proxy');
-    if (trustProxy === true) this.warnings.warnOnce('RATE_LIMIT_TRUST_PROXY_TRUE');
-    else if (!trustProxy && req.headers['x-forwarded-for'] !== undefined) {
+    if (trustProxy === true) {
+      this.warnings.warnOnce('RATE_LIMIT_TRUST_PROXY_TRUE');
+      this.proxyChecked = true;
+    } else if (trustProxy) {
+      this.proxyChecked = true;
+    } else if (req.headers['x-forwarded-for'] !== undefined) {
       this.warnings.warnOnce('RATE_LIMIT_FORWARDED_WITHOUT_TRUST_PROXY');
+      this.proxyChecked = true;
     }
   }
 
