@@ -36,14 +36,15 @@ export interface WindowVerdict {
 
 /**
  * Evaluates one window: reads the state at `offset` in `state`, writes what
- * the state would become if the request is admitted at the same offset of
+ * the state would become if the request is admitted at `nextOffset` of
  * `next`, and fills `verdict`. Nothing is committed here: a request is
  * admitted only if every window allows it.
  */
 export type Evaluate = (
   state: Float64Array,
-  next: Float64Array,
   offset: number,
+  next: Float64Array,
+  nextOffset: number,
   window: RateLimitWindow,
   cost: number,
   now: number,
@@ -72,7 +73,16 @@ const neverFits = (verdict: WindowVerdict, windowMs: number, remaining: number):
  * refilled continuously at `limit / windowMs`, kept as one number, the
  * theoretical arrival time (TAT). Exact, with no burst at window edges.
  */
-const gcra: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, verdict) => {
+const gcra: Evaluate = (
+  state,
+  offset,
+  next,
+  nextOffset,
+  { limit, windowMs },
+  cost,
+  now,
+  verdict,
+) => {
   const interval = windowMs / limit;
   const tat = Math.max(state[offset]!, now);
   const remainingNow = Math.max(0, Math.floor((windowMs - (tat - now)) / interval + EPSILON_COUNT));
@@ -86,7 +96,7 @@ const gcra: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, ver
     verdict.resetMs = allowAt - now;
     return;
   }
-  next[offset] = newTat;
+  next[nextOffset] = newTat;
   verdict.allowed = true;
   verdict.remaining = Math.max(
     0,
@@ -97,7 +107,16 @@ const gcra: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, ver
 };
 
 /** A counter per key that starts with its first request and resets `windowMs` later. */
-const fixedWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, verdict) => {
+const fixedWindow: Evaluate = (
+  state,
+  offset,
+  next,
+  nextOffset,
+  { limit, windowMs },
+  cost,
+  now,
+  verdict,
+) => {
   let start = state[offset]!;
   let count = state[offset + 1]!;
   if (count === 0 || now >= start + windowMs) {
@@ -113,8 +132,8 @@ const fixedWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost, n
     verdict.resetMs = resetMs;
     return;
   }
-  next[offset] = start;
-  next[offset + 1] = count + cost;
+  next[nextOffset] = start;
+  next[nextOffset + 1] = count + cost;
   verdict.allowed = true;
   verdict.remaining = limit - count - cost;
   verdict.resetMs = resetMs;
@@ -126,7 +145,16 @@ const fixedWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost, n
  * the previous window's count weighted by how much of it still overlaps the
  * last `windowMs`. Two counters per key; close to a true sliding log.
  */
-const slidingWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost, now, verdict) => {
+const slidingWindow: Evaluate = (
+  state,
+  offset,
+  next,
+  nextOffset,
+  { limit, windowMs },
+  cost,
+  now,
+  verdict,
+) => {
   const current = Math.floor(now / windowMs) * windowMs;
   let previousCount = 0;
   let currentCount = 0;
@@ -150,9 +178,9 @@ const slidingWindow: Evaluate = (state, next, offset, { limit, windowMs }, cost,
     verdict.resetMs = wait;
     return;
   }
-  next[offset] = current;
-  next[offset + 1] = previousCount;
-  next[offset + 2] = currentCount + cost;
+  next[nextOffset] = current;
+  next[nextOffset + 1] = previousCount;
+  next[nextOffset + 2] = currentCount + cost;
   verdict.allowed = true;
   verdict.remaining = Math.max(0, Math.floor(limit - used - cost + EPSILON_COUNT));
   // Whole again once neither window counts: at the end of the next window, or of this one if it is empty.

@@ -40,6 +40,8 @@ export class MemoryStore implements RateLimitStore {
   readonly #now: () => number;
   /** key → slot. Map order is recency: the first key is the least recently used. */
   readonly #slots = new Map<string, number>();
+  /** The most recently used key: already last in `#slots`, so it need not be moved. */
+  #lastKey: string | undefined;
   readonly #freeSlots: number[] = [];
   readonly #blocks = new Map<string, Block>();
   #policy: RateLimitPolicy | undefined;
@@ -79,7 +81,7 @@ export class MemoryStore implements RateLimitStore {
     const base = slot * this.#stride;
     const size = STATE_SIZE[policy.algorithm];
     const evaluate = EVALUATE[policy.algorithm];
-    const state = this.#state.subarray(base, base + this.#stride);
+    const state = this.#state;
     const next = this.#next;
     const verdict = this.#verdict;
 
@@ -89,7 +91,8 @@ export class MemoryStore implements RateLimitStore {
     let resetMs = 0;
     let retryAfterMs = 0;
     for (let index = 0; index < policy.windows.length; index++) {
-      evaluate(state, next, index * size, policy.windows[index]!, cost, now, verdict);
+      const offset = index * size;
+      evaluate(state, base + offset, next, offset, policy.windows[index]!, cost, now, verdict);
       if (!verdict.allowed) {
         // Refused: report the window that refuses longest.
         if (allowed || verdict.retryAfterMs > retryAfterMs) {
@@ -111,7 +114,7 @@ export class MemoryStore implements RateLimitStore {
       }
     }
     if (allowed) {
-      state.set(next);
+      state.set(next, base);
       return { allowed, window, remaining, resetMs, retryAfterMs: 0, blockedMs: 0 };
     }
     const blockedMs = this.#countRefusal(key, block, now);
@@ -140,6 +143,7 @@ export class MemoryStore implements RateLimitStore {
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#slots.clear();
+    this.#lastKey = undefined;
     this.#freeSlots.length = 0;
     this.#blocks.clear();
   }
@@ -160,8 +164,11 @@ export class MemoryStore implements RateLimitStore {
   #slotFor(key: string): number {
     let slot = this.#slots.get(key);
     if (slot !== undefined) {
-      this.#slots.delete(key);
-      this.#slots.set(key, slot);
+      if (key !== this.#lastKey) {
+        this.#slots.delete(key);
+        this.#slots.set(key, slot);
+        this.#lastKey = key;
+      }
       return slot;
     }
     if (this.#slots.size >= this.#maxKeys) {
@@ -175,11 +182,13 @@ export class MemoryStore implements RateLimitStore {
       slot = this.#slots.size;
     }
     this.#slots.set(key, slot);
+    this.#lastKey = key;
     return slot;
   }
 
   #release(key: string, slot: number): void {
     this.#slots.delete(key);
+    if (key === this.#lastKey) this.#lastKey = undefined;
     this.#state.fill(0, slot * this.#stride, (slot + 1) * this.#stride);
     this.#freeSlots.push(slot);
   }

@@ -1,5 +1,11 @@
 import type { Scenario } from '../scenario.js';
-import { bareExpress, expressRateLimitMemory, flexibleMemory, oursMemory } from './limiter-apps.js';
+import {
+  bareExpress,
+  expressRateLimitMemory,
+  flexibleMemory,
+  oursMemory,
+  staticHeaders,
+} from './limiter-apps.js';
 
 export const scenario: Scenario = {
   name: 'rate-limit',
@@ -12,6 +18,13 @@ export const scenario: Scenario = {
       description: 'Express 5 answering `res.json({ id })`, no limiter.',
       expectedStatus: 200,
       createApp: bareExpress,
+    },
+    {
+      name: 'static-headers',
+      description:
+        'Bare Express plus three constant rate-limit headers and no limiting: the floor for any limiter that sends them.',
+      expectedStatus: 200,
+      createApp: staticHeaders,
     },
     {
       name: 'ours-memory',
@@ -35,6 +48,8 @@ export const scenario: Scenario = {
     },
   ],
   comparisons: [
+    { subject: 'static-headers', baseline: 'bare-express-200' },
+    { subject: 'ours-memory', baseline: 'static-headers' },
     {
       subject: 'ours-memory',
       baseline: 'bare-express-200',
