@@ -29,8 +29,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --scenario <name>   Scenario to run; repeatable. Defaults to ${defaultScenarios.join(', ')}.
                       Known: ${Object.keys(scenarioLoaders).join(', ')}.
   --variant <name>    Only this variant; repeatable. Defaults to all.
-  --rounds <n>        Rounds; each runs every variant once, order rotated. Defaults to 7.
-  --requests <n>      Measured requests per variant per round. Defaults to 3000.
+  --rounds <n>        Rounds; each runs every variant once, order rotated. Defaults to 5.
+  --requests <n>      Measured requests per variant per round. Defaults to 12000.
   --slices <n>        Interleaved slices the measured requests of a round are cut into. Defaults to 6.
   --warmup <n>        Warm-up requests per variant per round. Defaults to 2000.
   --concurrency <n>   Requests in flight. Defaults to 8.
@@ -75,13 +75,13 @@ function parseCli(args: string[]): Cli | undefined {
     },
   });
   if (values.help) return undefined;
-  const requests = positiveInteger(values.requests, 3000, 'requests');
+  const requests = positiveInteger(values.requests, 12_000, 'requests');
   const slices = positiveInteger(values.slices, 6, 'slices');
   if (slices > requests) throw new RangeError('`--slices` cannot exceed `--requests`');
   return {
     scenarios: values.scenario ?? defaultScenarios,
     variants: values.variant ?? [],
-    rounds: positiveInteger(values.rounds, 7, 'rounds'),
+    rounds: positiveInteger(values.rounds, 5, 'rounds'),
     requests,
     slices,
     warmup: positiveInteger(values.warmup, 2000, 'warmup'),
