@@ -13,6 +13,7 @@ import {
 } from '../headers/rate-limit.js';
 import type { RateLimitDecision, RateLimitStore } from '../stores/store.js';
 import { clientKey } from './client-key.js';
+import { Deadlines } from './deadlines.js';
 import {
   parseRateLimitOptions,
   type RateLimitConfiguration,
@@ -48,11 +49,15 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
 class Limiter {
   /** Set once the proxy set-up was judged, sound or not: the check stops costing anything. */
   private proxyChecked = false;
+  /** So that a hung store cannot hang requests. */
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly config: RateLimitConfiguration,
     private readonly warnings: Warnings,
-  ) {}
+  ) {
+    this.deadlines = new Deadlines(config.storeTimeoutMs);
+  }
 
   handle(req: Request, res: Response, next: NextFunction): void {
     const { config } = this;
@@ -72,9 +77,23 @@ class Limiter {
       return this.storeFailed(error, next);
     }
     if (decision instanceof Promise) {
-      withTimeout(decision, config.storeTimeoutMs).then(
-        (settled) => this.apply(settled, key, cost, req, res, next),
-        (error: unknown) => this.storeFailed(error, next),
+      const pending = this.deadlines.track(() =>
+        this.storeFailed(
+          new Error(`The store did not answer within ${config.storeTimeoutMs} ms`),
+          next,
+        ),
+      );
+      decision.then(
+        (settled) => {
+          if (pending.done) return;
+          pending.done = true;
+          this.apply(settled, key, cost, req, res, next);
+        },
+        (error: unknown) => {
+          if (pending.done) return;
+          pending.done = true;
+          this.storeFailed(error, next);
+        },
       );
     } else {
       this.apply(decision, key, cost, req, res, next);
@@ -209,27 +228,6 @@ class Limiter {
     if (logger !== false)
       logger.info({ code: 'RATE_LIMIT_STORE_RECOVERED' }, 'The rate-limit store answers again.');
   }
-}
-
-/** Rejects if `promise` has not settled within `ms`, so a hung store cannot hang requests. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The store did not answer within ${ms} ms`)),
-      ms,
-    );
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 // Express 4's layer.js (under express, or an alias such as express4) or the router package's

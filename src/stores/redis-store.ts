@@ -36,6 +36,8 @@ const REFUND = script(REFUND_SCRIPT);
 export class RedisStore implements RateLimitStore {
   readonly #send: (args: string[]) => Promise<unknown>;
   readonly #prefix: string;
+  /** The algorithm's number, the first ARGV. */
+  #algorithm = '1';
   /** ARGV after the cost: the policy, serialized once. */
   #policyArgs: string[] = [];
 
@@ -43,7 +45,7 @@ export class RedisStore implements RateLimitStore {
     const client = options?.client as Record<string, unknown> | undefined;
     if (typeof client?.call === 'function') {
       const call = client.call as (command: string, ...args: string[]) => Promise<unknown>;
-      this.#send = ([command, ...args]) => call.call(client, command!, ...args);
+      this.#send = (args) => call.apply(client, args as [string, ...string[]]);
     } else if (typeof client?.sendCommand === 'function') {
       const sendCommand = client.sendCommand as (args: string[]) => Promise<unknown>;
       this.#send = (args) => sendCommand.call(client, args);
@@ -59,8 +61,8 @@ export class RedisStore implements RateLimitStore {
 
   init(policy: RateLimitPolicy): void {
     const { algorithm, windows, block } = policy;
+    this.#algorithm = String(ALGORITHMS.indexOf(algorithm) + 1);
     this.#policyArgs = [
-      String(ALGORITHMS.indexOf(algorithm) + 1),
       String(windows.length),
       ...windows.flatMap(({ limit, windowMs }) => [String(limit), String(windowMs)]),
       String(block?.after ?? 0),
@@ -69,28 +71,12 @@ export class RedisStore implements RateLimitStore {
     ];
   }
 
-  async consume(key: string, cost: number): Promise<RateLimitDecision> {
-    const [algorithm, ...rest] = this.#policyArgs;
-    const reply = await this.#run(CONSUME, key, [algorithm!, String(cost), ...rest]);
-    if (!Array.isArray(reply) || reply.length !== 6) {
-      throw new Error(`Unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
-    }
-    const [allowed, window, remaining, resetMs, retryAfterMs, blockedMs] = reply.map(
-      Number,
-    ) as number[];
-    return {
-      allowed: allowed === 1,
-      window: window!,
-      remaining: remaining!,
-      resetMs: resetMs!,
-      retryAfterMs: retryAfterMs!,
-      blockedMs: blockedMs!,
-    };
+  consume(key: string, cost: number): Promise<RateLimitDecision> {
+    return this.#run(CONSUME, key, cost).then(toDecision);
   }
 
   async refund(key: string, cost: number): Promise<void> {
-    const [algorithm, ...rest] = this.#policyArgs;
-    await this.#run(REFUND, key, [algorithm!, String(cost), ...rest]);
+    await this.#run(REFUND, key, cost);
   }
 
   async reset(key: string): Promise<void> {
@@ -107,15 +93,36 @@ export class RedisStore implements RateLimitStore {
     return [counts, `${counts}:block`];
   }
 
-  async #run(script: Script, key: string, args: string[]): Promise<unknown> {
-    const keys = this.#keys(key);
-    try {
-      return await this.#send(['EVALSHA', script.sha, '2', ...keys, ...args]);
-    } catch (error) {
+  /** One EVALSHA; on NOSCRIPT (Redis restarted or flushed its cache), loads the script and runs it again, once. */
+  #run(script: Script, key: string, cost: number): Promise<unknown> {
+    const counts = `${this.#prefix}{${key}}`;
+    const command = [
+      'EVALSHA',
+      script.sha,
+      '2',
+      counts,
+      `${counts}:block`,
+      this.#algorithm,
+      String(cost),
+    ];
+    for (const arg of this.#policyArgs) command.push(arg);
+    return this.#send(command).catch((error: unknown) => {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
-      // Redis restarted or flushed its script cache: load the script again, once.
-      await this.#send(['SCRIPT', 'LOAD', script.source]);
-      return this.#send(['EVALSHA', script.sha, '2', ...keys, ...args]);
-    }
+      return this.#send(['SCRIPT', 'LOAD', script.source]).then(() => this.#send(command));
+    });
   }
+}
+
+function toDecision(reply: unknown): RateLimitDecision {
+  if (!Array.isArray(reply) || reply.length !== 6) {
+    throw new Error(`Unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
+  }
+  return {
+    allowed: Number(reply[0]) === 1,
+    window: Number(reply[1]),
+    remaining: Number(reply[2]),
+    resetMs: Number(reply[3]),
+    retryAfterMs: Number(reply[4]),
+    blockedMs: Number(reply[5]),
+  };
 }
