@@ -1,192 +1,192 @@
+import type { Algorithm } from '../rate-limit/algorithms.js';
+
 /**
- * The Lua scripts of the Redis store. Each decision is one script run, so it
+ * The Lua scripts of the Redis store, one per algorithm so that each call
+ * runs only the arithmetic it needs. Each decision is one script run, so it
  * is atomic across every app instance, and uses Redis's clock (`TIME`), so
  * instances with skewed clocks agree. The arithmetic mirrors
- * `rate-limit/algorithms.ts`; numbers are stored with `%.17g`, which keeps
- * doubles exact.
+ * `rate-limit/algorithms.ts`; state is stored with `%.17g`, which keeps
+ * doubles exact. Durations are returned as whole milliseconds rounded up
+ * (the limiter rounds them up to whole seconds anyway).
  *
  * KEYS[1]: the key's counts, one string of numbers; KEYS[2]: its block record.
- * Both share a hash tag, so the script works on Redis Cluster.
+ * Both share a hash tag, so the scripts work on Redis Cluster.
+ * ARGV: cost, window count, then limit and windowMs per window, then the
+ * block's after, withinMs and durationMs (0 when there is no block).
+ * Reply: { allowed, window, remaining, resetMs, retryAfterMs, blockedMs }.
  */
 
-const SHARED = `
-local EPS_MS = 0.001
-local EPS_COUNT = 0.000001
-local SIZES = { 1, 3, 2 } -- gcra, sliding window, fixed window
+/** Per algorithm: how many numbers a window keeps, and the Lua that decides one window. */
+const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> = {
+  // In: s1 = TAT. Out: ok, left, reset, wait, idle, n1.
+  gcra: {
+    size: 1,
+    lua: `
+    local interval = w / limit
+    local tat = max(s1, now)
+    local left_now = max(0, floor((w - (tat - now)) / interval + EPS_COUNT))
+    local new_tat = tat + cost * interval
+    local allow_at = new_tat - w
+    if cost > limit then ok, left, reset, wait = false, left_now, w, w
+    elseif allow_at - now > EPS_MS then ok, left, reset, wait = false, left_now, allow_at - now, allow_at - now
+    else
+      ok, left, reset, wait, idle = true, max(0, floor((w - (new_tat - now)) / interval + EPS_COUNT)), new_tat - now, 0, new_tat - now
+      n1 = new_tat
+    end`,
+  },
+  // In: s1 = aligned window start, s2 = previous count, s3 = current count.
+  'sliding-window': {
+    size: 3,
+    lua: `
+    local current_start = floor(now / w) * w
+    local previous, current = 0, 0
+    if s1 == current_start then previous, current = s2, s3
+    elseif s1 == current_start - w then previous = s3 end
+    local elapsed = now - current_start
+    local used = previous * ((w - elapsed) / w) + current
+    local left_now = max(0, floor(limit - used + EPS_COUNT))
+    if cost > limit then ok, left, reset, wait = false, left_now, w, w
+    elseif used + cost > limit + EPS_COUNT then
+      local until_rollover = w - elapsed
+      if previous > 0 and current + cost <= limit then
+        wait = max(0, until_rollover - ((limit - current - cost) / previous) * w)
+      elseif current == 0 then wait = until_rollover
+      else wait = until_rollover + max(0, w - ((limit - cost) / current) * w) end
+      ok, left, reset = false, left_now, wait
+    else
+      ok, left, wait, idle = true, max(0, floor(limit - used - cost + EPS_COUNT)), 0, 2 * w - elapsed
+      if current + cost > 0 then reset = 2 * w - elapsed else reset = w - elapsed end
+      n1, n2, n3 = current_start, previous, current + cost
+    end`,
+  },
+  // In: s1 = window start, s2 = count.
+  'fixed-window': {
+    size: 2,
+    lua: `
+    local start, count = s1, s2
+    if count == 0 or now >= start + w then start, count = now, 0 end
+    reset = start + w - now
+    if cost > limit or count + cost > limit then ok, left, wait = false, limit - count, reset
+    else
+      ok, left, wait, idle = true, limit - count - cost, 0, reset
+      n1, n2 = start, count + cost
+    end`,
+  },
+};
 
-local function clock()
-  local time = redis.call('TIME')
-  return tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
-end
-
-local function load(key)
-  local state = {}
-  local stored = redis.call('GET', key)
-  if stored then
-    for value in string.gmatch(stored, '%S+') do state[#state + 1] = tonumber(value) end
-  end
-  return state
-end
-
-local function dump(state, count)
-  local parts = {}
-  for i = 1, count do parts[i] = string.format('%.17g', state[i] or 0) end
-  return table.concat(parts, ' ')
-end
+const PRELUDE = `
+local floor, ceil, max = math.floor, math.ceil, math.max
+local EPS_MS, EPS_COUNT = 0.001, 0.000001
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+local cost, windows = tonumber(ARGV[1]), tonumber(ARGV[2])
 `;
 
-export const CONSUME_SCRIPT = `${SHARED}
-local function gcra(state, o, limit, w, cost, now, out)
-  local interval = w / limit
-  local tat = math.max(state[o] or 0, now)
-  local remaining_now = math.max(0, math.floor((w - (tat - now)) / interval + EPS_COUNT))
-  if cost > limit then return false, remaining_now, w, w, 0 end
-  local new_tat = tat + cost * interval
-  local allow_at = new_tat - w
-  if allow_at - now > EPS_MS then return false, remaining_now, allow_at - now, allow_at - now, 0 end
-  out[o] = new_tat
-  return true, math.max(0, math.floor((w - (new_tat - now)) / interval + EPS_COUNT)), new_tat - now, 0, new_tat - now
-end
-
-local function sliding_wait(limit, w, previous, current, elapsed, cost)
-  local until_rollover = w - elapsed
-  if previous > 0 and current + cost <= limit then
-    return math.max(0, until_rollover - ((limit - current - cost) / previous) * w)
-  end
-  if current == 0 then return until_rollover end
-  return until_rollover + math.max(0, w - ((limit - cost) / current) * w)
-end
-
-local function sliding(state, o, limit, w, cost, now, out)
-  local current_start = math.floor(now / w) * w
-  local previous, current = 0, 0
-  local stored = state[o] or 0
-  if stored == current_start then
-    previous = state[o + 1] or 0
-    current = state[o + 2] or 0
-  elseif stored == current_start - w then
-    previous = state[o + 2] or 0
-  end
-  local elapsed = now - current_start
-  local used = previous * ((w - elapsed) / w) + current
-  local remaining_now = math.max(0, math.floor(limit - used + EPS_COUNT))
-  if cost > limit then return false, remaining_now, w, w, 0 end
-  if used + cost > limit + EPS_COUNT then
-    local wait = sliding_wait(limit, w, previous, current, elapsed, cost)
-    return false, remaining_now, wait, wait, 0
-  end
-  out[o] = current_start
-  out[o + 1] = previous
-  out[o + 2] = current + cost
-  local reset = w - elapsed
-  if current + cost > 0 then reset = 2 * w - elapsed end
-  return true, math.max(0, math.floor(limit - used - cost + EPS_COUNT)), reset, 0, 2 * w - elapsed
-end
-
-local function fixed(state, o, limit, w, cost, now, out)
-  local start = state[o] or 0
-  local count = state[o + 1] or 0
-  if count == 0 or now >= start + w then
-    start = now
-    count = 0
-  end
-  local reset = start + w - now
-  if cost > limit or count + cost > limit then return false, limit - count, reset, reset, 0 end
-  out[o] = start
-  out[o + 1] = count + cost
-  return true, limit - count - cost, reset, 0, reset
-end
-
-local EVALUATE = { gcra, sliding, fixed }
-
-local algorithm = tonumber(ARGV[1])
-local cost = tonumber(ARGV[2])
-local windows = tonumber(ARGV[3])
-local block_after = tonumber(ARGV[4 + 2 * windows])
-local block_within = tonumber(ARGV[5 + 2 * windows])
-local block_duration = tonumber(ARGV[6 + 2 * windows])
-local now = clock()
-
+/** The consume script of one algorithm, for a policy of `windows` windows. */
+export function consumeScript(algorithm: Algorithm, windows: number): string {
+  const { size, lua } = WINDOW_LOGIC[algorithm];
+  const slots = Array.from({ length: size }, (_, i) => i + 1);
+  const read = slots.map((i) => `local s${i} = state[o + ${i - 1}] or 0`).join('\n    ');
+  const declare = `local n${slots.join(', n')}`;
+  const write = slots.map((i) => `out[o + ${i - 1}] = n${i}`).join('\n      ');
+  return `${PRELUDE}
+local block_after = tonumber(ARGV[3 + 2 * windows])
 local refusals, since, blocked_until = 0, now, 0
 if block_after > 0 then
   local record = redis.call('GET', KEYS[2])
   if record then
-    local values = {}
-    for value in string.gmatch(record, '%S+') do values[#values + 1] = tonumber(value) end
-    refusals, since, blocked_until = values[1], values[2], values[3]
-    if blocked_until > now then
-      return { '0', '0', '0', '0', '0', string.format('%.3f', blocked_until - now) }
-    end
+    local a, b, c = string.match(record, '(%S+) (%S+) (%S+)')
+    refusals, since, blocked_until = tonumber(a), tonumber(b), tonumber(c)
+    if blocked_until > now then return { 0, 0, 0, 0, 0, ceil(blocked_until - now) } end
   end
 end
 
-local size = SIZES[algorithm]
-local evaluate = EVALUATE[algorithm]
-local state = load(KEYS[1])
+local state = {}
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local i = 0
+  for value in string.gmatch(stored, '%S+') do i = i + 1; state[i] = tonumber(value) end
+end
 local out = {}
-for i = 1, windows * size do out[i] = state[i] or 0 end
-
-local allowed, chosen, remaining, reset, retry, ttl = true, 0, math.huge, 0, 0, 1
-for i = 1, windows do
-  local limit = tonumber(ARGV[2 + 2 * i])
-  local w = tonumber(ARGV[3 + 2 * i])
-  local ok, left, until_reset, wait, idle_in = evaluate(state, (i - 1) * size + 1, limit, w, cost, now, out)
-  if idle_in > ttl then ttl = idle_in end
-  if not ok then
-    if allowed or wait > retry then
-      chosen, remaining, reset, retry = i - 1, left, until_reset, wait
+local allowed, chosen, remaining, chosen_reset, retry, ttl = true, 0, math.huge, 0, 0, 1
+for index = 1, windows do
+  local limit, w = tonumber(ARGV[1 + 2 * index]), tonumber(ARGV[2 + 2 * index])
+  local o = (index - 1) * ${size} + 1
+  ${read}
+  local ok, left, reset, wait, idle = false, 0, 0, 0, 0
+  ${declare}
+  ${lua}
+  if ok then
+    ${write}
+    if idle > ttl then ttl = idle end
+    if allowed and (left < remaining or (left == remaining and reset > chosen_reset)) then
+      chosen, remaining, chosen_reset = index - 1, left, reset
     end
+  else
+    if allowed or wait > retry then chosen, remaining, chosen_reset, retry = index - 1, left, reset, wait end
     allowed = false
-  elseif allowed and (left < remaining or (left == remaining and until_reset > reset)) then
-    chosen, remaining, reset = i - 1, left, until_reset
   end
 end
 
 if allowed then
-  redis.call('SET', KEYS[1], dump(out, windows * size), 'PX', math.ceil(ttl))
-  return { '1', tostring(chosen), tostring(remaining), string.format('%.3f', reset), '0', '0' }
+  ${storeState(size * windows)}
+  return { 1, chosen, remaining, ceil(chosen_reset), 0, 0 }
 end
 
 local blocked_ms = 0
 if block_after > 0 then
-  if now - since > block_within then
-    refusals, since = 0, now
-  end
+  local block_within = tonumber(ARGV[4 + 2 * windows])
+  local block_duration = tonumber(ARGV[5 + 2 * windows])
+  if now - since > block_within then refusals, since = 0, now end
   refusals = refusals + 1
   if refusals >= block_after then
     blocked_until = now + block_duration
     refusals, since, blocked_ms = 0, blocked_until, block_duration
   end
-  local keep = math.max(blocked_until, since + block_within) - now
-  redis.call('SET', KEYS[2], dump({ refusals, since, blocked_until }, 3), 'PX', math.max(1, math.ceil(keep)))
+  local keep = max(blocked_until, since + block_within) - now
+  redis.call('SET', KEYS[2], string.format('%.17g %.17g %.17g', refusals, since, blocked_until),
+    'PX', max(1, ceil(keep)))
 end
-return { '0', tostring(chosen), tostring(remaining), string.format('%.3f', reset),
-  string.format('%.3f', retry), string.format('%.3f', blocked_ms) }
+return { 0, chosen, remaining, ceil(chosen_reset), ceil(retry), ceil(blocked_ms) }
 `;
+}
 
-export const REFUND_SCRIPT = `${SHARED}
-local algorithm = tonumber(ARGV[1])
-local cost = tonumber(ARGV[2])
-local windows = tonumber(ARGV[3])
-local size = SIZES[algorithm]
-local state = load(KEYS[1])
-if #state == 0 then return 0 end
-local now = clock()
-for i = 1, windows do
-  local limit = tonumber(ARGV[2 + 2 * i])
-  local w = tonumber(ARGV[3 + 2 * i])
-  local o = (i - 1) * size + 1
-  if algorithm == 1 then
-    state[o] = state[o] - cost * (w / limit)
-  elseif algorithm == 3 then
-    if now < state[o] + w then state[o + 1] = math.max(0, state[o + 1] - cost) end
-  else
-    local current_start = math.floor(now / w) * w
+/**
+ * Lua that stores `out[1..count]` with expiry `ttl`. A single number goes to
+ * SET as a Lua number, which Redis writes with %.17g (exact) and which spares
+ * string.format, the costliest step of the default policy's script.
+ */
+function storeState(count: number): string {
+  if (count === 1) return `redis.call('SET', KEYS[1], out[1], 'PX', ceil(ttl))`;
+  return `local parts = {}
+  for i = 1, ${count} do parts[i] = string.format('%.17g', out[i]) end
+  redis.call('SET', KEYS[1], table.concat(parts, ' '), 'PX', ceil(ttl))`;
+}
+
+/** The refund script of one algorithm: gives `cost` back to every window, keeping the expiry. */
+export function refundScript(algorithm: Algorithm): string {
+  const { size } = WINDOW_LOGIC[algorithm];
+  const give = {
+    gcra: `state[o] = state[o] - cost * (w / limit)`,
+    'fixed-window': `if now < state[o] + w then state[o + 1] = max(0, state[o + 1] - cost) end`,
+    'sliding-window': `local current_start = floor(now / w) * w
     if state[o] == current_start or state[o] == current_start - w then
-      state[o + 2] = math.max(0, state[o + 2] - cost)
-    end
-  end
+      state[o + 2] = max(0, state[o + 2] - cost)
+    end`,
+  }[algorithm];
+  return `${PRELUDE}
+local stored = redis.call('GET', KEYS[1])
+if not stored then return 0 end
+local state = {}
+for value in string.gmatch(stored, '%S+') do state[#state + 1] = tonumber(value) end
+for index = 1, windows do
+  local limit, w = tonumber(ARGV[1 + 2 * index]), tonumber(ARGV[2 + 2 * index])
+  local o = (index - 1) * ${size} + 1
+  ${give}
 end
-redis.call('SET', KEYS[1], dump(state, windows * size), 'KEEPTTL')
+local parts = {}
+for i = 1, #state do parts[i] = string.format('%.17g', state[i]) end
+redis.call('SET', KEYS[1], table.concat(parts, ' '), 'KEEPTTL')
 return 1
 `;
+}

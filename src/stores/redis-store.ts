@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ALGORITHMS } from '../rate-limit/algorithms.js';
-import { CONSUME_SCRIPT, REFUND_SCRIPT } from './redis-script.js';
+import type { Algorithm } from '../rate-limit/algorithms.js';
+import { consumeScript, refundScript } from './redis-script.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 
 /** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`), connected by you. */
@@ -24,8 +24,21 @@ const script = (source: string): Script => ({
   source,
   sha: createHash('sha1').update(source).digest('hex'),
 });
-const CONSUME = script(CONSUME_SCRIPT);
-const REFUND = script(REFUND_SCRIPT);
+const SCRIPTS = new Map<string, { consume: Script; refund: Script }>();
+
+/** The scripts of one policy shape (algorithm and window count), made once per process. */
+function scriptsFor(algorithm: Algorithm, windows: number): { consume: Script; refund: Script } {
+  const shape = `${algorithm}/${windows}`;
+  let scripts = SCRIPTS.get(shape);
+  if (!scripts) {
+    scripts = {
+      consume: script(consumeScript(algorithm, windows)),
+      refund: script(refundScript(algorithm)),
+    };
+    SCRIPTS.set(shape, scripts);
+  }
+  return scripts;
+}
 
 /**
  * Keeps counts in Redis, so that every instance of the app shares them.
@@ -36,8 +49,7 @@ const REFUND = script(REFUND_SCRIPT);
 export class RedisStore implements RateLimitStore {
   readonly #send: (args: string[]) => Promise<unknown>;
   readonly #prefix: string;
-  /** The algorithm's number, the first ARGV. */
-  #algorithm = '1';
+  #scripts: { consume: Script; refund: Script } | undefined;
   /** ARGV after the cost: the policy, serialized once. */
   #policyArgs: string[] = [];
 
@@ -61,7 +73,7 @@ export class RedisStore implements RateLimitStore {
 
   init(policy: RateLimitPolicy): void {
     const { algorithm, windows, block } = policy;
-    this.#algorithm = String(ALGORITHMS.indexOf(algorithm) + 1);
+    this.#scripts = scriptsFor(algorithm, windows.length);
     this.#policyArgs = [
       String(windows.length),
       ...windows.flatMap(({ limit, windowMs }) => [String(limit), String(windowMs)]),
@@ -72,16 +84,23 @@ export class RedisStore implements RateLimitStore {
   }
 
   consume(key: string, cost: number): Promise<RateLimitDecision> {
-    return this.#run(CONSUME, key, cost).then(toDecision);
+    return this.#run(this.#usable().consume, key, cost).then(toDecision);
   }
 
   async refund(key: string, cost: number): Promise<void> {
-    await this.#run(REFUND, key, cost);
+    await this.#run(this.#usable().refund, key, cost);
   }
 
   async reset(key: string): Promise<void> {
     const [counts, block] = this.#keys(key);
     await this.#send(['DEL', counts, block]);
+  }
+
+  #usable(): { consume: Script; refund: Script } {
+    if (this.#scripts === undefined) {
+      throw new Error('RedisStore has no policy: pass it to rateLimit({ store }) before use');
+    }
+    return this.#scripts;
   }
 
   /** The client belongs to the caller, who closes it. */
@@ -96,17 +115,9 @@ export class RedisStore implements RateLimitStore {
   /** One EVALSHA; on NOSCRIPT (Redis restarted or flushed its cache), loads the script and runs it again, once. */
   #run(script: Script, key: string, cost: number): Promise<unknown> {
     const counts = `${this.#prefix}{${key}}`;
-    const command = [
-      'EVALSHA',
-      script.sha,
-      '2',
-      counts,
-      `${counts}:block`,
-      this.#algorithm,
-      String(cost),
-    ];
+    const command = ['EVALSHA', script.sha, '2', counts, `${counts}:block`, String(cost)];
     for (const arg of this.#policyArgs) command.push(arg);
-    return this.#send(command).catch((error: unknown) => {
+    return this.#send(command).then(undefined, (error: unknown) => {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
       return this.#send(['SCRIPT', 'LOAD', script.source]).then(() => this.#send(command));
     });
