@@ -82,15 +82,56 @@ local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
 local cost, windows = tonumber(ARGV[1]), tonumber(ARGV[2])
 `;
 
-/** The consume script of one algorithm, for a policy of `windows` windows. */
+/**
+ * The consume script of one algorithm for a policy of `windows` windows,
+ * unrolled: every number lives in a local, so a call allocates no table
+ * but its reply.
+ */
 export function consumeScript(algorithm: Algorithm, windows: number): string {
   const { size, lua } = WINDOW_LOGIC[algorithm];
-  const slots = Array.from({ length: size }, (_, i) => i + 1);
-  const read = slots.map((i) => `local s${i} = state[o + ${i - 1}] or 0`).join('\n    ');
-  const declare = `local n${slots.join(', n')}`;
-  const write = slots.map((i) => `out[o + ${i - 1}] = n${i}`).join('\n      ');
+  const count = size * windows;
+  const names = (prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+  const values = names('v');
+  const outs = names('o');
+  const blockArg = 3 + 2 * windows;
+  const perWindow = Array.from({ length: windows }, (_, w) => {
+    const slot = (j: number) => w * size + j + 1;
+    const reads = Array.from({ length: size }, (_, j) => `local s${j + 1} = v${slot(j)}`).join(' ');
+    const writes = Array.from({ length: size }, (_, j) => `o${slot(j)} = n${j + 1}`).join(' ');
+    const declare = Array.from({ length: size }, (_, j) => `n${j + 1}`).join(', ');
+    return `do
+  local limit, w = tonumber(ARGV[${2 + 2 * w + 1}]), tonumber(ARGV[${2 + 2 * w + 2}])
+  ${reads}
+  local ok, left, reset, wait, idle = false, 0, 0, 0, 0
+  local ${declare}
+  ${lua}
+  if ok then
+    ${writes}
+    if idle > ttl then ttl = idle end
+    if allowed and (left < remaining or (left == remaining and reset > chosen_reset)) then
+      chosen, remaining, chosen_reset = ${w}, left, reset
+    end
+  else
+    if allowed or wait > retry then chosen, remaining, chosen_reset, retry = ${w}, left, reset, wait end
+    allowed = false
+  end
+end`;
+  });
+  const parse =
+    count === 1
+      ? `local v1 = tonumber(redis.call('GET', KEYS[1])) or 0`
+      : `local ${values.join(', ')} = ${values.map(() => '0').join(', ')}
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local ${values.map((v) => `t${v}`).join(', ')} = string.match(stored, '${values.map(() => '(%S+)').join(' ')}')
+  ${values.map((v) => `${v} = tonumber(t${v}) or 0`).join('\n  ')}
+end`;
+  const store =
+    count === 1
+      ? `redis.call('SET', KEYS[1], o1, 'PX', ceil(ttl))`
+      : `redis.call('SET', KEYS[1], string.format('${values.map(() => '%.17g').join(' ')}', ${outs.join(', ')}), 'PX', ceil(ttl))`;
   return `${PRELUDE}
-local block_after = tonumber(ARGV[3 + 2 * windows])
+local block_after = tonumber(ARGV[${blockArg}])
 local refusals, since, blocked_until = 0, now, 0
 if block_after > 0 then
   local record = redis.call('GET', KEYS[2])
@@ -101,42 +142,20 @@ if block_after > 0 then
   end
 end
 
-local state = {}
-local stored = redis.call('GET', KEYS[1])
-if stored then
-  local i = 0
-  for value in string.gmatch(stored, '%S+') do i = i + 1; state[i] = tonumber(value) end
-end
-local out = {}
+${parse}
+local ${outs.join(', ')} = ${values.join(', ')}
 local allowed, chosen, remaining, chosen_reset, retry, ttl = true, 0, math.huge, 0, 0, 1
-for index = 1, windows do
-  local limit, w = tonumber(ARGV[1 + 2 * index]), tonumber(ARGV[2 + 2 * index])
-  local o = (index - 1) * ${size} + 1
-  ${read}
-  local ok, left, reset, wait, idle = false, 0, 0, 0, 0
-  ${declare}
-  ${lua}
-  if ok then
-    ${write}
-    if idle > ttl then ttl = idle end
-    if allowed and (left < remaining or (left == remaining and reset > chosen_reset)) then
-      chosen, remaining, chosen_reset = index - 1, left, reset
-    end
-  else
-    if allowed or wait > retry then chosen, remaining, chosen_reset, retry = index - 1, left, reset, wait end
-    allowed = false
-  end
-end
+${perWindow.join('\n')}
 
 if allowed then
-  ${storeState(size * windows)}
+  ${store}
   return { 1, chosen, remaining, ceil(chosen_reset), 0, 0 }
 end
 
 local blocked_ms = 0
 if block_after > 0 then
-  local block_within = tonumber(ARGV[4 + 2 * windows])
-  local block_duration = tonumber(ARGV[5 + 2 * windows])
+  local block_within = tonumber(ARGV[${blockArg + 1}])
+  local block_duration = tonumber(ARGV[${blockArg + 2}])
   if now - since > block_within then refusals, since = 0, now end
   refusals = refusals + 1
   if refusals >= block_after then
@@ -149,18 +168,6 @@ if block_after > 0 then
 end
 return { 0, chosen, remaining, ceil(chosen_reset), ceil(retry), ceil(blocked_ms) }
 `;
-}
-
-/**
- * Lua that stores `out[1..count]` with expiry `ttl`. A single number goes to
- * SET as a Lua number, which Redis writes with %.17g (exact) and which spares
- * string.format, the costliest step of the default policy's script.
- */
-function storeState(count: number): string {
-  if (count === 1) return `redis.call('SET', KEYS[1], out[1], 'PX', ceil(ttl))`;
-  return `local parts = {}
-  for i = 1, ${count} do parts[i] = string.format('%.17g', out[i]) end
-  redis.call('SET', KEYS[1], table.concat(parts, ' '), 'PX', ceil(ttl))`;
 }
 
 /** The refund script of one algorithm: gives `cost` back to every window, keeping the expiry. */

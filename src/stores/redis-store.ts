@@ -50,6 +50,8 @@ export class RedisStore implements RateLimitStore {
   readonly #send: (args: string[]) => Promise<unknown>;
   readonly #prefix: string;
   #scripts: { consume: Script; refund: Script } | undefined;
+  /** Whether the policy blocks: without, the script never reads KEYS[2], so no block key is built. */
+  #blocks = false;
   /** ARGV after the cost: the policy, serialized once. */
   #policyArgs: string[] = [];
 
@@ -74,6 +76,7 @@ export class RedisStore implements RateLimitStore {
   init(policy: RateLimitPolicy): void {
     const { algorithm, windows, block } = policy;
     this.#scripts = scriptsFor(algorithm, windows.length);
+    this.#blocks = block !== undefined;
     this.#policyArgs = [
       String(windows.length),
       ...windows.flatMap(({ limit, windowMs }) => [String(limit), String(windowMs)]),
@@ -115,7 +118,15 @@ export class RedisStore implements RateLimitStore {
   /** One EVALSHA; on NOSCRIPT (Redis restarted or flushed its cache), loads the script and runs it again, once. */
   #run(script: Script, key: string, cost: number): Promise<unknown> {
     const counts = `${this.#prefix}{${key}}`;
-    const command = ['EVALSHA', script.sha, '2', counts, `${counts}:block`, String(cost)];
+    const command = [
+      'EVALSHA',
+      script.sha,
+      '2',
+      counts,
+      // Without a block policy KEYS[2] is never read: repeat KEYS[1] rather than build a string.
+      this.#blocks ? `${counts}:block` : counts,
+      cost === 1 ? '1' : String(cost),
+    ];
     for (const arg of this.#policyArgs) command.push(arg);
     return this.#send(command).then(undefined, (error: unknown) => {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
