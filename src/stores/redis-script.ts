@@ -1,8 +1,11 @@
 import type { Algorithm } from '../rate-limit/algorithms.js';
+import type { RateLimitPolicy } from './store.js';
 
 /**
- * The Lua scripts of the Redis store, one per algorithm so that each call
- * runs only the arithmetic it needs. Each decision is one script run, so it
+ * The Lua scripts of the Redis store, generated for each policy: the
+ * algorithm's arithmetic and the policy's numbers are written into the
+ * script, unrolled, so that a call sends only its keys and cost and runs
+ * only what it needs. Each decision is one script run, so it
  * is atomic across every app instance, and uses Redis's clock (`TIME`), so
  * instances with skewed clocks agree. The arithmetic mirrors
  * `rate-limit/algorithms.ts`; state is stored with `%.17g`, which keeps
@@ -11,9 +14,9 @@ import type { Algorithm } from '../rate-limit/algorithms.js';
  *
  * KEYS[1]: the key's counts, one string of numbers; KEYS[2]: its block record.
  * Both share a hash tag, so the scripts work on Redis Cluster.
- * ARGV: cost, window count, then limit and windowMs per window, then the
- * block's after, withinMs and durationMs (0 when there is no block).
- * Reply: { allowed, window, remaining, resetMs, retryAfterMs, blockedMs }.
+ * ARGV[1]: the cost.
+ * Reply: { allowed, window, remaining, resetMs } when allowed, and
+ * { allowed, window, remaining, resetMs, retryAfterMs, blockedMs } when not.
  */
 
 /** Per algorithm: how many numbers a window keeps, and the Lua that decides one window. */
@@ -79,28 +82,31 @@ local floor, ceil, max = math.floor, math.ceil, math.max
 local EPS_MS, EPS_COUNT = 0.001, 0.000001
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
-local cost, windows = tonumber(ARGV[1]), tonumber(ARGV[2])
+local cost = tonumber(ARGV[1])
 `;
 
 /**
- * The consume script of one algorithm for a policy of `windows` windows,
- * unrolled: every number lives in a local, so a call allocates no table
- * but its reply.
+ * The consume script of a policy, unrolled: every number lives in a local,
+ * so a call allocates no table but its reply.
  */
-export function consumeScript(algorithm: Algorithm, windows: number): string {
+export function consumeScript({
+  algorithm,
+  windows: policyWindows,
+  block,
+}: RateLimitPolicy): string {
   const { size, lua } = WINDOW_LOGIC[algorithm];
+  const windows = policyWindows.length;
   const count = size * windows;
   const names = (prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
   const values = names('v');
   const outs = names('o');
-  const blockArg = 3 + 2 * windows;
   const perWindow = Array.from({ length: windows }, (_, w) => {
     const slot = (j: number) => w * size + j + 1;
     const reads = Array.from({ length: size }, (_, j) => `local s${j + 1} = v${slot(j)}`).join(' ');
     const writes = Array.from({ length: size }, (_, j) => `o${slot(j)} = n${j + 1}`).join(' ');
     const declare = Array.from({ length: size }, (_, j) => `n${j + 1}`).join(', ');
     return `do
-  local limit, w = tonumber(ARGV[${2 + 2 * w + 1}]), tonumber(ARGV[${2 + 2 * w + 2}])
+  local limit, w = ${policyWindows[w]!.limit}, ${policyWindows[w]!.windowMs}
   ${reads}
   local ok, left, reset, wait, idle = false, 0, 0, 0, 0
   local ${declare}
@@ -130,17 +136,27 @@ end`;
     count === 1
       ? `redis.call('SET', KEYS[1], o1, 'PX', ceil(ttl))`
       : `redis.call('SET', KEYS[1], string.format('${values.map(() => '%.17g').join(' ')}', ${outs.join(', ')}), 'PX', ceil(ttl))`;
-  return `${PRELUDE}
-local block_after = tonumber(ARGV[${blockArg}])
-local refusals, since, blocked_until = 0, now, 0
-if block_after > 0 then
-  local record = redis.call('GET', KEYS[2])
-  if record then
-    local a, b, c = string.match(record, '(%S+) (%S+) (%S+)')
-    refusals, since, blocked_until = tonumber(a), tonumber(b), tonumber(c)
-    if blocked_until > now then return { 0, 0, 0, 0, 0, ceil(blocked_until - now) } end
-  end
+  const readBlock = block
+    ? `local refusals, since, blocked_until = 0, now, 0
+local record = redis.call('GET', KEYS[2])
+if record then
+  local a, b, c = string.match(record, '(%S+) (%S+) (%S+)')
+  refusals, since, blocked_until = tonumber(a), tonumber(b), tonumber(c)
+  if blocked_until > now then return { 0, 0, 0, 0, 0, ceil(blocked_until - now) } end
+end`
+    : '';
+  const countRefusal = block
+    ? `if now - since > ${block.withinMs} then refusals, since = 0, now end
+refusals = refusals + 1
+if refusals >= ${block.after} then
+  blocked_until = now + ${block.durationMs}
+  refusals, since, blocked_ms = 0, blocked_until, ${block.durationMs}
 end
+redis.call('SET', KEYS[2], string.format('%.17g %.17g %.17g', refusals, since, blocked_until),
+  'PX', max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)))`
+    : '';
+  return `${PRELUDE}
+${readBlock}
 
 ${parse}
 local ${outs.join(', ')} = ${values.join(', ')}
@@ -149,29 +165,17 @@ ${perWindow.join('\n')}
 
 if allowed then
   ${store}
-  return { 1, chosen, remaining, ceil(chosen_reset), 0, 0 }
+  return { 1, chosen, remaining, ceil(chosen_reset) }
 end
 
 local blocked_ms = 0
-if block_after > 0 then
-  local block_within = tonumber(ARGV[${blockArg + 1}])
-  local block_duration = tonumber(ARGV[${blockArg + 2}])
-  if now - since > block_within then refusals, since = 0, now end
-  refusals = refusals + 1
-  if refusals >= block_after then
-    blocked_until = now + block_duration
-    refusals, since, blocked_ms = 0, blocked_until, block_duration
-  end
-  local keep = max(blocked_until, since + block_within) - now
-  redis.call('SET', KEYS[2], string.format('%.17g %.17g %.17g', refusals, since, blocked_until),
-    'PX', max(1, ceil(keep)))
-end
+${countRefusal}
 return { 0, chosen, remaining, ceil(chosen_reset), ceil(retry), ceil(blocked_ms) }
 `;
 }
 
-/** The refund script of one algorithm: gives `cost` back to every window, keeping the expiry. */
-export function refundScript(algorithm: Algorithm): string {
+/** The refund script of a policy: gives `cost` back to every window, keeping the expiry. */
+export function refundScript({ algorithm, windows }: RateLimitPolicy): string {
   const { size } = WINDOW_LOGIC[algorithm];
   const give = {
     gcra: `state[o] = state[o] - cost * (w / limit)`,
@@ -186,11 +190,14 @@ local stored = redis.call('GET', KEYS[1])
 if not stored then return 0 end
 local state = {}
 for value in string.gmatch(stored, '%S+') do state[#state + 1] = tonumber(value) end
-for index = 1, windows do
-  local limit, w = tonumber(ARGV[1 + 2 * index]), tonumber(ARGV[2 + 2 * index])
-  local o = (index - 1) * ${size} + 1
+${windows
+  .map(
+    ({ limit, windowMs }, index) => `do
+  local limit, w, o = ${limit}, ${windowMs}, ${index * size + 1}
   ${give}
-end
+end`,
+  )
+  .join('\n')}
 local parts = {}
 for i = 1, #state do parts[i] = string.format('%.17g', state[i]) end
 redis.call('SET', KEYS[1], table.concat(parts, ' '), 'KEEPTTL')

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Algorithm } from '../rate-limit/algorithms.js';
 import { consumeScript, refundScript } from './redis-script.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 
@@ -26,15 +25,17 @@ const script = (source: string): Script => ({
 });
 const SCRIPTS = new Map<string, { consume: Script; refund: Script }>();
 
-/** The scripts of one policy shape (algorithm and window count), made once per process. */
-function scriptsFor(algorithm: Algorithm, windows: number): { consume: Script; refund: Script } {
-  const shape = `${algorithm}/${windows}`;
+/** The scripts of one policy, made once per process (the policy is written into them). */
+function scriptsFor(policy: RateLimitPolicy): { consume: Script; refund: Script } {
+  const { algorithm, windows, block } = policy;
+  const shape = JSON.stringify({
+    algorithm,
+    windows: windows.map((w) => [w.limit, w.windowMs]),
+    block,
+  });
   let scripts = SCRIPTS.get(shape);
   if (!scripts) {
-    scripts = {
-      consume: script(consumeScript(algorithm, windows)),
-      refund: script(refundScript(algorithm)),
-    };
+    scripts = { consume: script(consumeScript(policy)), refund: script(refundScript(policy)) };
     SCRIPTS.set(shape, scripts);
   }
   return scripts;
@@ -52,8 +53,6 @@ export class RedisStore implements RateLimitStore {
   #scripts: { consume: Script; refund: Script } | undefined;
   /** Whether the policy blocks: without, the script never reads KEYS[2], so no block key is built. */
   #blocks = false;
-  /** ARGV after the cost: the policy, serialized once. */
-  #policyArgs: string[] = [];
 
   constructor(options: RedisStoreOptions) {
     const client = options?.client as Record<string, unknown> | undefined;
@@ -74,16 +73,8 @@ export class RedisStore implements RateLimitStore {
   }
 
   init(policy: RateLimitPolicy): void {
-    const { algorithm, windows, block } = policy;
-    this.#scripts = scriptsFor(algorithm, windows.length);
-    this.#blocks = block !== undefined;
-    this.#policyArgs = [
-      String(windows.length),
-      ...windows.flatMap(({ limit, windowMs }) => [String(limit), String(windowMs)]),
-      String(block?.after ?? 0),
-      String(block?.withinMs ?? 0),
-      String(block?.durationMs ?? 0),
-    ];
+    this.#scripts = scriptsFor(policy);
+    this.#blocks = policy.block !== undefined;
   }
 
   consume(key: string, cost: number): Promise<RateLimitDecision> {
@@ -127,7 +118,6 @@ export class RedisStore implements RateLimitStore {
       this.#blocks ? `${counts}:block` : counts,
       cost === 1 ? '1' : String(cost),
     ];
-    for (const arg of this.#policyArgs) command.push(arg);
     return this.#send(command).then(undefined, (error: unknown) => {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
       return this.#send(['SCRIPT', 'LOAD', script.source]).then(() => this.#send(command));
@@ -135,16 +125,18 @@ export class RedisStore implements RateLimitStore {
   }
 }
 
+/** The script's reply: 4 numbers when allowed, 6 when refused. */
 function toDecision(reply: unknown): RateLimitDecision {
-  if (!Array.isArray(reply) || reply.length !== 6) {
+  if (!Array.isArray(reply) || (reply.length !== 4 && reply.length !== 6)) {
     throw new Error(`Unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
   }
+  const allowed = Number(reply[0]) === 1;
   return {
-    allowed: Number(reply[0]) === 1,
+    allowed,
     window: Number(reply[1]),
     remaining: Number(reply[2]),
     resetMs: Number(reply[3]),
-    retryAfterMs: Number(reply[4]),
-    blockedMs: Number(reply[5]),
+    retryAfterMs: allowed ? 0 : Number(reply[4]),
+    blockedMs: allowed ? 0 : Number(reply[5]),
   };
 }
