@@ -1,0 +1,50 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import { ExpectationFailedError } from '../errors/error-classes.js';
+
+/** Set on a request whose `Expect` Node could not meet; registry-wide, like the ApiError brand. */
+const UNMET_EXPECTATION = Symbol.for('express-api-errors.unmetExpectation');
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+const servers = new WeakSet<Server>();
+
+/**
+ * Node answers an `Expect` other than `100-continue` (RFC 9110 §10.1.1)
+ * with a bare 417 of its own unless the server has a `checkExpectation`
+ * listener. This adds one that hands such requests to `app`, marked, so
+ * that `expectationFailed()`, mounted first, answers them with a 417
+ * problem through `errorHandler`. `Expect: 100-continue` keeps Node's
+ * handling.
+ */
+export function handleExpectations(server: Server, app: RequestListener): void {
+  if (typeof server?.on !== 'function') {
+    throw new TypeError('`handleExpectations` needs the http.Server the app listens on');
+  }
+  if (typeof app !== 'function') {
+    throw new TypeError('`handleExpectations` needs the app (a request listener) as `app`');
+  }
+  // A second listener would run the app twice for one request.
+  if (servers.has(server)) {
+    throw new Error('`handleExpectations` was already called for this server');
+  }
+  servers.add(server);
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    Object.defineProperty(req, UNMET_EXPECTATION, { value: true });
+    app(req, res);
+  });
+}
+
+/**
+ * Mount first: a request that `handleExpectations` marked becomes a
+ * `417 Expectation Failed` problem. Other requests pass untouched.
+ */
+export function expectationFailed(): RequestHandler {
+  return function expectationFailedHandler(req, _res, next) {
+    if ((req as unknown as Record<symbol, unknown>)[UNMET_EXPECTATION] === true) {
+      next(new ExpectationFailedError());
+      return;
+    }
+    next();
+  };
+}

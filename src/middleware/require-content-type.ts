@@ -1,0 +1,55 @@
+import type { Request, RequestHandler } from 'express';
+import { UnsupportedMediaTypeError } from '../errors/error-classes.js';
+import { formatMediaTypeList, parseMediaRange } from '../headers/media-type-list.js';
+
+/**
+ * The header that tells a client which media types a method accepts, where
+ * one is defined: `Accept-Post` (W3C LDP §7.1) and `Accept-Patch`
+ * (RFC 5789 §3.1, which asks for it on a 415 to a PATCH).
+ */
+const ACCEPT_HEADER_BY_METHOD: ReadonlyMap<string, string> = new Map([
+  ['POST', 'Accept-Post'],
+  ['PATCH', 'Accept-Patch'],
+]);
+
+/**
+ * Answers 415 to a request whose body is not of one of `types`, e.g.
+ * `requireContentType('application/json', 'application/*+json')`. Types
+ * match case-insensitively and regardless of parameters such as
+ * `; charset=utf-8`, with the wildcards of Express's `req.is()`. A request
+ * without a body passes: there is nothing to check.
+ */
+export function requireContentType(...types: string[]): RequestHandler {
+  if (types.length === 0) {
+    throw new TypeError('`requireContentType` needs at least one media type');
+  }
+  const accepted = [
+    ...new Set(types.map((type) => parseMediaRange(type, '`requireContentType` type'))),
+  ];
+  const acceptValue = formatMediaTypeList(accepted, '`requireContentType` types');
+
+  return function requireContentTypeHandler(req, _res, next) {
+    if (!hasBody(req) || req.is(accepted)) {
+      next();
+      return;
+    }
+    const acceptHeader = ACCEPT_HEADER_BY_METHOD.get(req.method);
+    next(
+      new UnsupportedMediaTypeError({
+        accept: accepted,
+        headers: acceptHeader === undefined ? undefined : { [acceptHeader]: acceptValue },
+      }),
+    );
+  };
+}
+
+/**
+ * Whether the request has content (RFC 9112 §6.3): framed by
+ * `Transfer-Encoding`, or by a `Content-Length` above zero. An empty body
+ * has no media type to check.
+ */
+function hasBody(req: Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && Number(length) > 0;
+}
