@@ -1,0 +1,130 @@
+import type { Request, RequestHandler } from 'express';
+import {
+  DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER,
+  ServiceUnavailableError,
+} from '../errors/error-classes.js';
+import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
+
+/** A request that passes during maintenance: an exact `req.path`, a RegExp tested on it, or a predicate. */
+export type MaintenanceAllowRule = string | RegExp | ((req: Request) => boolean);
+
+export interface MaintenanceOptions {
+  /** Whether maintenance is on: a boolean, or a function read on every request (e.g. a feature flag). */
+  enabled: boolean | ((req: Request) => boolean);
+  /**
+   * `Retry-After`: seconds, or the Date maintenance ends (counted down per
+   * request; `0` once it has passed). Defaults to 120 seconds.
+   */
+  retryAfter?: RetryAfter;
+  /**
+   * Requests that pass during maintenance, compared with `req.path` (relative
+   * to where the middleware is mounted). Defaults to `DEFAULT_MAINTENANCE_ALLOW`:
+   * `/health`, `/healthz`, `/livez`, `/ready` and `/readyz`. `[]` lets nothing through.
+   */
+  allow?: readonly MaintenanceAllowRule[];
+  /** The problem's `detail`. Defaults to `The service is down for maintenance.` */
+  detail?: string;
+}
+
+/** The health-check paths that pass by default, so that orchestrators do not restart a server in maintenance. */
+export const DEFAULT_MAINTENANCE_ALLOW: readonly string[] = Object.freeze([
+  '/health',
+  '/healthz',
+  '/livez',
+  '/ready',
+  '/readyz',
+]);
+
+const DEFAULT_DETAIL = 'The service is down for maintenance.';
+
+interface MaintenanceConfiguration {
+  readonly enabled: (req: Request) => boolean;
+  readonly retryAfter: RetryAfter;
+  readonly allowed: (req: Request) => boolean;
+  readonly detail: string;
+}
+
+/**
+ * While `enabled`, answers every request but the allowed ones with a `503`
+ * (`ServiceUnavailableError`, with `Retry-After`) through `next(err)`, for
+ * `errorHandler` to send. Mount it first, after any CORS middleware.
+ */
+export function maintenance(options: MaintenanceOptions): RequestHandler {
+  const config = parseMaintenanceOptions(options);
+  return function maintenanceMiddleware(req, _res, next) {
+    if (!config.enabled(req) || config.allowed(req)) {
+      next();
+      return;
+    }
+    next(
+      new ServiceUnavailableError(config.detail, { retryAfter: config.retryAfter, expose: true }),
+    );
+  };
+}
+
+function parseMaintenanceOptions(options: MaintenanceOptions): MaintenanceConfiguration {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('maintenance() needs options, e.g. { enabled: true }');
+  }
+  const retryAfter = options.retryAfter ?? DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER;
+  formatRetryAfter(retryAfter); // throws a TypeError or RangeError naming `retryAfter`
+  const detail = options.detail ?? DEFAULT_DETAIL;
+  if (typeof detail !== 'string' || detail.length === 0) {
+    throw new TypeError(`\`detail\` must be a non-empty string, got ${JSON.stringify(detail)}`);
+  }
+  return {
+    enabled: parseEnabled(options.enabled),
+    retryAfter,
+    allowed: parseAllow(options.allow ?? DEFAULT_MAINTENANCE_ALLOW),
+    detail,
+  };
+}
+
+function parseEnabled(enabled: MaintenanceOptions['enabled']): (req: Request) => boolean {
+  if (typeof enabled === 'boolean') return () => enabled;
+  if (typeof enabled !== 'function') {
+    throw new TypeError(
+      `\`enabled\` must be a boolean or a function (req) => boolean, got ${JSON.stringify(enabled)}`,
+    );
+  }
+  return (req) => {
+    const on: unknown = enabled(req);
+    // A Promise (an async flag lookup) would be truthy: maintenance forever. Refuse it loudly.
+    if (typeof on !== 'boolean') {
+      throw new TypeError(
+        `\`enabled\` must return a boolean, got ${on instanceof Promise ? 'a Promise' : typeof on}; read async flags outside the request path`,
+      );
+    }
+    return on;
+  };
+}
+
+function parseAllow(allow: readonly MaintenanceAllowRule[]): (req: Request) => boolean {
+  if (!Array.isArray(allow)) {
+    throw new TypeError('`allow` must be an array of paths, RegExps or predicates');
+  }
+  const paths = new Set<string>();
+  const tests: ((req: Request) => boolean)[] = [];
+  allow.forEach((rule: unknown, index) => {
+    if (typeof rule === 'string') {
+      if (!rule.startsWith('/')) {
+        throw new TypeError(`\`allow[${index}]\` must be a path starting with /, got "${rule}"`);
+      }
+      paths.add(rule);
+    } else if (rule instanceof RegExp) {
+      // With g or y, test() moves lastIndex: the answer would depend on the previous request.
+      if (rule.global || rule.sticky) {
+        throw new TypeError(`\`allow[${index}]\` must not have the g or y flag, got ${rule}`);
+      }
+      tests.push((req) => rule.test(req.path));
+    } else if (typeof rule === 'function') {
+      tests.push(rule as (req: Request) => boolean);
+    } else {
+      throw new TypeError(
+        `\`allow[${index}]\` must be a path, a RegExp or a function, got ${JSON.stringify(rule)}`,
+      );
+    }
+  });
+  const rules = Object.freeze(tests);
+  return (req) => paths.has(req.path) || rules.some((test) => test(req) === true);
+}

@@ -1,0 +1,66 @@
+import type { Response } from 'express';
+import { assertFieldValue } from '../headers/field-value.js';
+import { formatLocation } from '../headers/location.js';
+
+export interface CreatedOptions {
+  /** The global identifier of the new resource, sent as `X-Global-Identifier`. Defaults to none. */
+  globalId?: string;
+}
+
+/**
+ * `201 Created` (RFC 9110 §15.3.2): `Location` names the new resource; the
+ * optional body (sent with `res.json`) describes it. Arguments are checked
+ * before anything is written, so a bad one leaves the response untouched.
+ */
+export function created(
+  res: Response,
+  location: string,
+  body?: unknown,
+  options: CreatedOptions = {},
+): void {
+  const headers: Record<string, string> = { Location: formatLocation(location) };
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('created() `options` must be an object, e.g. { globalId }');
+  }
+  if (options.globalId !== undefined) {
+    headers['X-Global-Identifier'] = formatGlobalId(options.globalId);
+  }
+  send(res.status(201).set(headers), body);
+}
+
+/**
+ * `202 Accepted` (RFC 9110 §15.3.3): the request was queued, not done. No
+ * `Location`; describe how to follow the job in the body.
+ */
+export function accepted(res: Response, body?: unknown): void {
+  send(res.status(202), body);
+}
+
+/** `204 No Content` (RFC 9110 §15.3.5): never a body, so neither `Content-Type` nor `ETag`. */
+export function noContent(res: Response): void {
+  res.status(204).end();
+}
+
+/**
+ * `302 Found` (RFC 9110 §15.4.3) with `Location` and an empty body: unlike
+ * `res.redirect`, no HTML or text note, which API clients do not read.
+ */
+export function found(res: Response, location: string): void {
+  const value = formatLocation(location);
+  res.status(302).set('Location', value).end();
+}
+
+/** `undefined` means no body; anything else, `null` included, is sent as JSON. */
+function send(res: Response, body: unknown): void {
+  if (body === undefined) res.end();
+  else res.json(body);
+}
+
+function formatGlobalId(globalId: unknown): string {
+  if (typeof globalId !== 'string' || globalId.length === 0) {
+    throw new TypeError(
+      `\`globalId\` must be a non-empty string, got ${JSON.stringify(globalId) ?? String(globalId)}`,
+    );
+  }
+  return assertFieldValue(globalId, '`globalId`');
+}
