@@ -1,0 +1,79 @@
+import type { RequestHandler } from 'express';
+import { MethodNotAllowedError } from '../errors/error-classes.js';
+import { formatAllow } from '../headers/allow.js';
+import { handlesMethod, methodsOf, stackReader } from './express-routes.js';
+import { RouteCache } from './route-cache.js';
+
+export interface MethodNotAllowedOptions {
+  /**
+   * How many request paths the routes matching them are remembered for
+   * (least recently used are dropped); `0` matches every request afresh.
+   * Defaults to 1,000.
+   */
+  cacheSize?: number;
+}
+
+interface MethodNotAllowedConfiguration {
+  readonly cacheSize: number;
+}
+
+const DEFAULT_CACHE_SIZE = 1000;
+
+/**
+ * Mount after the routes of `appOrRouter`, before `notFound()`:
+ * `app.use(methodNotAllowed(app))`. A request whose path matches a route but
+ * whose method none of the matching routes handles becomes a 405
+ * (`MethodNotAllowedError` with `Allow`, through `next(err)`, for
+ * `errorHandler` to send); an OPTIONS request to such a path is answered
+ * `204` with `Allow`. Any other request goes on with `next()`.
+ */
+export function methodNotAllowed(
+  appOrRouter: unknown,
+  options: MethodNotAllowedOptions = {},
+): RequestHandler {
+  const readStack = stackReader(appOrRouter);
+  const config = parseMethodNotAllowedOptions(options);
+  const cache = new RouteCache(readStack, config.cacheSize);
+  return function methodNotAllowedMiddleware(req, res, next) {
+    const routes = cache.routesFor(req.path);
+    if (routes.length === 0 || handlesMethod(routes, req.method)) {
+      next();
+      return;
+    }
+    const methods = methodsOf(routes);
+    if (methods.length === 0) {
+      next(); // only routes without handlers yet: as if there were none
+      return;
+    }
+    // OPTIONS is answered here (below), or by Express in a mounted Router.
+    const allow = [...methods, 'OPTIONS'].sort();
+    if (req.method === 'OPTIONS') {
+      res.status(204).setHeader('Allow', formatAllow(allow));
+      res.end();
+      return;
+    }
+    next(
+      new MethodNotAllowedError(
+        `${req.method} is not allowed on this resource; it allows ${allow.join(', ')}.`,
+        { allow },
+      ),
+    );
+  };
+}
+
+function parseMethodNotAllowedOptions(
+  options: MethodNotAllowedOptions,
+): MethodNotAllowedConfiguration {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `\`methodNotAllowed\` options must be an object, got ${JSON.stringify(options)}`,
+    );
+  }
+  const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
+    throw new RangeError(
+      `\`cacheSize\` must be a whole number of paths, 0 or more, got ${String(cacheSize)}`,
+    );
+  }
+  return { cacheSize };
+}
