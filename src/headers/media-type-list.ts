@@ -17,6 +17,8 @@ export function parseMediaRange(value: unknown, what: string): string {
     !isToken(type) ||
     !isToken(subtype) ||
     (type.includes('*') && type !== '*') ||
+    // `*/json` is no media range (RFC 9110 §12.5.1); `*/*+json` is req.is()'s `+json`.
+    (type === '*' && !subtype.startsWith('*')) ||
     (subtype.includes('*') && subtype !== '*' && !/^\*\+[^*]+$/.test(subtype))
   ) {
     throw new TypeError(
