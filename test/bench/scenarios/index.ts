@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario.js';
 export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> = {
   'error-path': async () => (await import('./error-path.js')).scenario,
   'error-path-breakdown': async () => (await import('./error-path-breakdown.js')).scenario,
+  'method-not-allowed': async () => (await import('./method-not-allowed.js')).scenario,
   'rate-limit': async () => (await import('./rate-limit.js')).scenario,
   'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
 };
