@@ -26,7 +26,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const DETAIL = 'The server is overloaded.';
 
 interface LoadSheddingConfiguration {
-  readonly maxEventLoopDelayNs: number;
+  readonly maxEventLoopDelayMs: number;
   readonly maxHeapUsedBytes: number | undefined;
   readonly retryAfter: number;
   readonly sampleIntervalMs: number;
@@ -35,7 +35,7 @@ interface LoadSheddingConfiguration {
 /**
  * Answers `503` with `Retry-After` (a `ServiceUnavailableError` through
  * `next(err)`) while the process is overloaded. One unref'ed timer per
- * middleware samples the event-loop delay histogram (and the heap) every
+ * middleware samples the event-loop delay (and the heap) every
  * `sampleIntervalMs`; a request only reads the last verdict.
  */
 export function loadShedding(options: LoadSheddingOptions): LoadSheddingMiddleware {
@@ -51,26 +51,39 @@ export function loadShedding(options: LoadSheddingOptions): LoadSheddingMiddlewa
   return Object.assign(middleware, { close: () => sampler.close() });
 }
 
-/** Reads the event-loop delay histogram and the heap once per interval, and keeps the verdict. */
+/**
+ * Samples the process once per interval and keeps the verdict. The delay is
+ * the larger of two measures: the longest gap between the histogram's 10 ms
+ * ticks, less those 10 ms; and how late this sampler's own timer fired.
+ * Both are needed: `reset()` also forgets the histogram's last tick, so when
+ * this timer fires before the histogram's after a stall, the histogram never
+ * records that stall, but this timer was then at least as late.
+ */
 class OverloadSampler {
   overloaded = false;
   readonly #histogram: IntervalHistogram;
   readonly #timer: NodeJS.Timeout;
+  #dueAt: number;
 
   constructor(private readonly config: LoadSheddingConfiguration) {
     this.#histogram = monitorEventLoopDelay({ resolution: HISTOGRAM_RESOLUTION_MS });
     this.#histogram.enable();
+    this.#dueAt = performance.now() + config.sampleIntervalMs;
     this.#timer = setInterval(() => this.sample(), config.sampleIntervalMs);
     this.#timer.unref();
   }
 
   private sample(): void {
+    const now = performance.now();
+    const lateMs = now - this.#dueAt;
+    this.#dueAt = now + this.config.sampleIntervalMs;
     // `max` is in nanoseconds; reset so that each verdict covers one interval only.
-    const delayed = this.#histogram.max > this.config.maxEventLoopDelayNs;
+    const histogramMs =
+      this.#histogram.count === 0 ? 0 : this.#histogram.max / 1e6 - HISTOGRAM_RESOLUTION_MS;
     this.#histogram.reset();
-    const { maxHeapUsedBytes } = this.config;
+    const { maxEventLoopDelayMs, maxHeapUsedBytes } = this.config;
     this.overloaded =
-      delayed ||
+      Math.max(lateMs, histogramMs) > maxEventLoopDelayMs ||
       (maxHeapUsedBytes !== undefined && process.memoryUsage().heapUsed > maxHeapUsedBytes);
   }
 
@@ -124,7 +137,7 @@ function parseLoadSheddingOptions(options: LoadSheddingOptions): LoadSheddingCon
     );
   }
   return {
-    maxEventLoopDelayNs: maxEventLoopDelayMs * 1e6,
+    maxEventLoopDelayMs,
     maxHeapUsedBytes,
     retryAfter,
     sampleIntervalMs,

@@ -1,0 +1,232 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Express } from 'express';
+import request, { type Response } from 'supertest';
+import {
+  loadShedding,
+  type LoadSheddingMiddleware,
+  type LoadSheddingOptions,
+} from '../../src/middleware/load-shedding.js';
+import { createApp } from '../helpers/app.js';
+import { problemOf } from '../helpers/problem.js';
+
+const opened: LoadSheddingMiddleware[] = [];
+
+/** An app behind `loadShedding(options)` whose catch-all answers 200; its sampler is closed after the test. */
+function appShedding(options: LoadSheddingOptions): Express {
+  const shedding = loadShedding(options);
+  opened.push(shedding);
+  return createApp((app) => {
+    app.use(shedding);
+    app.use((_req, res) => {
+      res.json({ ok: true });
+    });
+  });
+}
+
+afterEach(() => {
+  for (const shedding of opened.splice(0)) shedding.close();
+});
+
+/** Really blocks the event loop: a bounded busy-wait, as a CPU-bound handler would. */
+function blockEventLoop(ms: number): void {
+  const end = performance.now() + ms;
+  for (let spins = 0; spins < 1e10 && performance.now() < end; spins++);
+}
+
+/**
+ * Requests `GET /work` until the answer has `status`, at most `attempts`
+ * times, 20 ms apart: the verdict changes on the sampler's next tick, not at
+ * once, and a loaded machine may delay that tick. Never asserts durations.
+ */
+async function untilStatus(app: Express, status: number, attempts = 150): Promise<Response> {
+  let last: Response | undefined;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    last = await request(app).get('/work');
+    if (last.status === status) return last;
+    await sleep(20);
+  }
+  throw new Error(`No ${status} after ${attempts} attempts; the last answer was ${last?.status}`);
+}
+
+const OVERLOADED_PROBLEM = {
+  type: 'about:blank',
+  title: 'Service Unavailable',
+  status: 503,
+  detail: 'The server is overloaded.',
+  instance: '/work',
+  code: 'SERVICE_UNAVAILABLE',
+};
+
+describe('loadShedding: event-loop delay', () => {
+  it('lets requests through while the event loop is healthy', async () => {
+    const app = appShedding({ maxEventLoopDelayMs: 1000, sampleIntervalMs: 20 });
+    await sleep(100); // a few samples
+    const res = await request(app).get('/work');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true });
+    expect(res.headers['retry-after']).toBeUndefined();
+  });
+
+  it('answers 503 with Retry-After after the event loop was blocked, then recovers by itself', async () => {
+    const app = appShedding({ maxEventLoopDelayMs: 100, sampleIntervalMs: 100 });
+    await untilStatus(app, 200); // healthy before
+    blockEventLoop(400);
+    const shed = await untilStatus(app, 503);
+    expect(shed.headers['retry-after']).toBe('10');
+    expect(problemOf(shed)).toEqual(OVERLOADED_PROBLEM);
+    // The next healthy sample clears the verdict.
+    const recovered = await untilStatus(app, 200);
+    expect(recovered.body).toEqual({ ok: true });
+    expect(recovered.headers['retry-after']).toBeUndefined();
+  });
+  it('sheds after each of several stalls, whatever the stall’s phase against the sampler', async () => {
+    const app = appShedding({ maxEventLoopDelayMs: 100, sampleIntervalMs: 100 });
+    for (const offsetMs of [0, 35, 70]) {
+      await untilStatus(app, 200);
+      await sleep(offsetMs);
+      blockEventLoop(400);
+      expect((await untilStatus(app, 503)).headers['retry-after']).toBe('10');
+    }
+    await untilStatus(app, 200);
+  });
+});
+
+describe('loadShedding: heap', () => {
+  it('answers 503 while the heap in use exceeds `maxHeapUsedBytes`, with its `retryAfter`', async () => {
+    const app = appShedding({
+      maxEventLoopDelayMs: 60_000,
+      maxHeapUsedBytes: 1,
+      retryAfter: 7,
+      sampleIntervalMs: 20,
+    });
+    const res = await untilStatus(app, 503);
+    expect(res.headers['retry-after']).toBe('7');
+    expect(problemOf(res)).toEqual(OVERLOADED_PROBLEM);
+  });
+
+  it('answers HEAD with 503 and Retry-After but no body', async () => {
+    const app = appShedding({
+      maxEventLoopDelayMs: 60_000,
+      maxHeapUsedBytes: 1,
+      sampleIntervalMs: 20,
+    });
+    await untilStatus(app, 503);
+    const res = await request(app).head('/work');
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('10');
+    expect(res.text).toBeUndefined();
+  });
+
+  it('lets requests through while the heap is under `maxHeapUsedBytes`', async () => {
+    const app = appShedding({
+      maxEventLoopDelayMs: 60_000,
+      maxHeapUsedBytes: Number.MAX_SAFE_INTEGER,
+      sampleIntervalMs: 20,
+    });
+    await sleep(100);
+    expect((await request(app).get('/work')).status).toBe(200);
+  });
+});
+
+describe('loadShedding: close()', () => {
+  it('stops sampling and lets every request through afterwards', async () => {
+    const shedding = loadShedding({
+      maxEventLoopDelayMs: 60_000,
+      maxHeapUsedBytes: 1,
+      sampleIntervalMs: 20,
+    });
+    opened.push(shedding);
+    const app = createApp((a) => {
+      a.use(shedding);
+      a.use((_req, res) => {
+        res.json({ ok: true });
+      });
+    });
+    await untilStatus(app, 503);
+    shedding.close();
+    expect((await request(app).get('/work')).status).toBe(200);
+    await sleep(100); // several intervals: no sample turns it back on
+    expect((await request(app).get('/work')).status).toBe(200);
+  });
+
+  it('may be called twice', () => {
+    const shedding = loadShedding({ maxEventLoopDelayMs: 100 });
+    shedding.close();
+    expect(() => shedding.close()).not.toThrow();
+  });
+
+  it('is not needed for the process to exit: the timer is unref’ed', async () => {
+    const source = join(__dirname, '../../src/middleware/load-shedding.ts');
+    const script = `require(${JSON.stringify(source)}).loadShedding({ maxEventLoopDelayMs: 100, sampleIntervalMs: 10 }); console.log('created');`;
+    const { exitCode, stdout } = await new Promise<{ exitCode: number | null; stdout: string }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          ['--require', 'tsx/cjs', '-e', script],
+          { timeout: 20_000 },
+          (_error, out) => resolve({ exitCode: child.exitCode, stdout: out }),
+        );
+      },
+    );
+    expect(stdout).toBe('created\n');
+    expect(exitCode).toBe(0);
+  }, 30_000);
+});
+
+describe('loadShedding: options', () => {
+  it('does not change the options object it was given', () => {
+    const options = { maxEventLoopDelayMs: 100, maxHeapUsedBytes: 1e9 };
+    const shedding = loadShedding(options);
+    shedding.close();
+    expect(options).toEqual({ maxEventLoopDelayMs: 100, maxHeapUsedBytes: 1e9 });
+  });
+
+  it.each([
+    ['no options', undefined, TypeError, 'loadShedding() needs options'],
+    ['no `maxEventLoopDelayMs`', {}, RangeError, '`maxEventLoopDelayMs`'],
+    ['a zero delay', { maxEventLoopDelayMs: 0 }, RangeError, '`maxEventLoopDelayMs`'],
+    ['an infinite delay', { maxEventLoopDelayMs: Infinity }, RangeError, '`maxEventLoopDelayMs`'],
+    [
+      'a fractional heap',
+      { maxEventLoopDelayMs: 1, maxHeapUsedBytes: 1.5 },
+      RangeError,
+      '`maxHeapUsedBytes`',
+    ],
+    [
+      'a Date `retryAfter`',
+      { maxEventLoopDelayMs: 1, retryAfter: new Date() },
+      TypeError,
+      '`retryAfter`',
+    ],
+    [
+      'a negative `retryAfter`',
+      { maxEventLoopDelayMs: 1, retryAfter: -1 },
+      RangeError,
+      '`retryAfter`',
+    ],
+    [
+      'a 5 ms interval',
+      { maxEventLoopDelayMs: 1, sampleIntervalMs: 5 },
+      RangeError,
+      '`sampleIntervalMs`',
+    ],
+    [
+      'a fractional interval',
+      { maxEventLoopDelayMs: 1, sampleIntervalMs: 50.5 },
+      RangeError,
+      '`sampleIntervalMs`',
+    ],
+    [
+      'a huge interval',
+      { maxEventLoopDelayMs: 1, sampleIntervalMs: 2 ** 31 },
+      RangeError,
+      '`sampleIntervalMs`',
+    ],
+  ])('throws at creation for %s', (_name, options, type, message) => {
+    const create = () => loadShedding(options as unknown as LoadSheddingOptions);
+    expect(create).toThrow(type);
+    expect(create).toThrow(message);
+  });
+});
