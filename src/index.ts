@@ -67,3 +67,5 @@ export type { ErrorHandlerOptions, ErrorMapping, Logger, LogLevel } from './hand
 export type { ProblemDetails } from './handler/problem.js';
 export { redactPaths } from './handler/redact-paths.js';
 export { notFound } from './middleware/not-found.js';
+export { methodNotAllowed } from './middleware/method-not-allowed.js';
+export type { MethodNotAllowedOptions } from './middleware/method-not-allowed.js';
