@@ -45,10 +45,11 @@ interface Configuration {
  */
 export function deprecated(options: DeprecatedOptions): RequestHandler {
   const { headers, sunsetTime, now } = parseOptions(options);
+  const goneHeaders = Object.fromEntries(headers);
 
   return function deprecatedHandler(_req, res, next) {
     if (sunsetTime !== undefined && now() >= sunsetTime) {
-      next(new GoneError({ headers: Object.fromEntries(headers) }));
+      next(new GoneError({ headers: goneHeaders }));
       return;
     }
     // `Link` may already hold other links (pagination, …): add ours to them.
