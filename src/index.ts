@@ -69,3 +69,11 @@ export { redactPaths } from './handler/redact-paths.js';
 export { notFound } from './middleware/not-found.js';
 export { methodNotAllowed } from './middleware/method-not-allowed.js';
 export type { MethodNotAllowedOptions } from './middleware/method-not-allowed.js';
+export { maintenance, DEFAULT_MAINTENANCE_ALLOW } from './middleware/maintenance.js';
+export type { MaintenanceAllowRule, MaintenanceOptions } from './middleware/maintenance.js';
+export { loadShedding } from './middleware/load-shedding.js';
+export type { LoadSheddingMiddleware, LoadSheddingOptions } from './middleware/load-shedding.js';
+
+// Success responses
+export { accepted, created, found, noContent } from './responses/success.js';
+export type { CreatedOptions } from './responses/success.js';
