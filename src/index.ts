@@ -72,6 +72,10 @@ export type { MethodNotAllowedOptions } from './middleware/method-not-allowed.js
 export { maintenance, DEFAULT_MAINTENANCE_ALLOW } from './middleware/maintenance.js';
 export type { MaintenanceAllowRule, MaintenanceOptions } from './middleware/maintenance.js';
 export { loadShedding } from './middleware/load-shedding.js';
+export { requireContentType } from './middleware/require-content-type.js';
+export { deprecated } from './middleware/deprecated.js';
+export type { DeprecatedOptions } from './middleware/deprecated.js';
+export { expectationFailed, handleExpectations } from './middleware/expect.js';
 export type { LoadSheddingMiddleware, LoadSheddingOptions } from './middleware/load-shedding.js';
 
 // Success responses
