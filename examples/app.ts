@@ -1,13 +1,23 @@
-import express, { type Express, type Request, type Response } from 'express';
-import { ConflictError, errorHandler, notFound, type Logger } from '../src/index.js';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import {
+  ConflictError,
+  errorHandler,
+  expectationFailed,
+  maintenance,
+  methodNotAllowed,
+  notFound,
+  type Logger,
+} from '../src/index.js';
 import { bearerRouter } from './bearer-routes.js';
 import { DEMO_JWT_SECRET } from './bearer.js';
 import { demoErrorsRouter } from './demo-errors.js';
+import { exportsRouter } from './exports.js';
 import { routeIndex } from './route-index.js';
 import { demoApps, requireSignature, type AppRegistry } from './signature.js';
 import { apiLimiter, memoryStores, tokenLimiter, type StoreFactory } from './rate-limits.js';
 import { EmailTakenError, UserStore } from './user-store.js';
 import { usersRouter } from './users.js';
+import { versionsRouter } from './versions.js';
 
 export interface ExampleAppOptions {
   /** Where `errorHandler` logs. Defaults to pino on stdout; `false` logs nothing. */
@@ -20,26 +30,52 @@ export interface ExampleAppOptions {
   apps?: AppRegistry;
   /** The store of each rate limiter. Defaults to a new `MemoryStore` each. */
   rateLimitStores?: StoreFactory;
+  /**
+   * Whether the API is down for maintenance (503 + Retry-After, but for
+   * `GET /health`): a boolean, or a function read on every request, such as
+   * a flag the server toggles. Defaults to `false`.
+   */
+  maintenance?: boolean | (() => boolean);
+  /**
+   * Middleware that sheds load, e.g. `loadShedding({ maxEventLoopDelayMs: 200 })`,
+   * mounted after the health check. Whoever creates it calls its `close()`.
+   * Defaults to none.
+   */
+  loadShedding?: RequestHandler;
 }
+
+/** How long clients are told to wait during maintenance, in seconds. */
+export const MAINTENANCE_RETRY_AFTER = 300;
 
 /** The largest JSON body accepted; a larger one gets a 413. */
 export const BODY_LIMIT = '10kb';
 
 /** Builds the example API, with a fresh, seeded user store. */
 export function createExampleApp(options: ExampleAppOptions = {}): Express {
-  const { logger, now, jwtSecret, apps, rateLimitStores } = parseOptions(options);
+  const config = parseOptions(options);
+  const { logger, now, jwtSecret, apps, rateLimitStores } = config;
   const store = new UserStore(now);
   const app = express();
 
+  // First: a request whose Expect the server cannot meet (see handleExpectations in server.ts) gets a 417.
+  app.use(expectationFailed());
+  app.use(maintenance({ enabled: config.maintenance, retryAfter: MAINTENANCE_RETRY_AFTER }));
+  // Health checks pass during maintenance, and are neither shed nor rate-limited.
+  app.get('/health', showHealth);
+  if (config.loadShedding) app.use(config.loadShedding);
   app.use(apiLimiter(rateLimitStores('api')));
   app.post('/tokens', tokenLimiter(rateLimitStores('tokens')));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.get('/', showIndex);
   app.use(usersRouter(store));
+  app.use(exportsRouter());
   app.use(bearerRouter({ store, secret: jwtSecret, now }));
   app.get('/signed/ping', requireSignature({ apps, now }), signedPing);
+  app.use(versionsRouter({ store, now }));
   app.use(demoErrorsRouter());
 
+  // After every route: a known path with an unhandled method gets 405 + Allow, any other path 404.
+  app.use(methodNotAllowed(app));
   app.use(notFound());
   app.use(
     errorHandler({
@@ -58,6 +94,10 @@ function showIndex(_req: Request, res: Response): void {
   res.json(routeIndex);
 }
 
+function showHealth(_req: Request, res: Response): void {
+  res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+}
+
 /** The store's domain error becomes a 409 pointing at the user who has the email. */
 function emailTaken(error: EmailTakenError): ConflictError {
   return new ConflictError(error.message, { location: `/users/${error.existingId}` });
@@ -70,6 +110,8 @@ interface ExampleConfig {
   readonly jwtSecret: string;
   readonly apps: AppRegistry;
   readonly rateLimitStores: StoreFactory;
+  readonly maintenance: boolean | (() => boolean);
+  readonly loadShedding: RequestHandler | undefined;
 }
 
 function parseOptions(options: ExampleAppOptions): ExampleConfig {
@@ -79,6 +121,8 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     jwtSecret = DEMO_JWT_SECRET,
     apps = demoApps(),
     rateLimitStores = memoryStores,
+    maintenance = false,
+    loadShedding,
   } = options;
   if (typeof now !== 'function') {
     throw new TypeError('`now` must be a function returning milliseconds');
@@ -90,5 +134,11 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
   if (typeof rateLimitStores !== 'function') {
     throw new TypeError('`rateLimitStores` must be a function returning a store per limiter');
   }
-  return { logger, now, jwtSecret, apps, rateLimitStores };
+  if (typeof maintenance !== 'boolean' && typeof maintenance !== 'function') {
+    throw new TypeError('`maintenance` must be a boolean or a function returning one');
+  }
+  if (loadShedding !== undefined && typeof loadShedding !== 'function') {
+    throw new TypeError('`loadShedding` must be a middleware, e.g. loadShedding({ ... })');
+  }
+  return { logger, now, jwtSecret, apps, rateLimitStores, maintenance, loadShedding };
 }

@@ -1,8 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { UnprocessableEntityError, type ValidationIssue } from '../src/index.js';
+import {
+  requireContentType,
+  UnprocessableEntityError,
+  type ValidationIssue,
+} from '../src/index.js';
 import { asyncHandler } from './async-handler.js';
 import { issueToken, requireBearer, requireRole, type BearerLocals } from './bearer.js';
-import { requireJson } from './require-json.js';
 import type { UserStore } from './user-store.js';
 import { findUser } from './users.js';
 
@@ -25,7 +28,7 @@ export interface BearerRoutesOptions {
 export function bearerRouter({ store, secret, now }: BearerRoutesOptions): Router {
   const router = Router();
   const authenticate = requireBearer({ secret, now });
-  router.post('/tokens', requireJson(), asyncHandler(createToken));
+  router.post('/tokens', requireContentType('application/json'), asyncHandler(createToken));
   router.get('/me', authenticate, asyncHandler(getMe));
   router.get('/admin/stats', authenticate, requireRole('admin'), getStats);
   return router;

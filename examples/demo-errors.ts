@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { GoneError, ImATeapotError, ServiceUnavailableError } from '../src/index.js';
+import { ImATeapotError, ServiceUnavailableError } from '../src/index.js';
 
 /** Routes that exist to show one error each. Synchronous throws reach `errorHandler` on Express 4 and 5. */
 export function demoErrorsRouter(): Router {
@@ -7,8 +7,6 @@ export function demoErrorsRouter(): Router {
   router.get('/coffee', brewCoffee);
   router.get('/crash', crash);
   router.get('/reports/latest', latestReport);
-  // Every method and path under /v1: the whole version is gone.
-  router.use('/v1', retiredVersion);
   return router;
 }
 
@@ -26,8 +24,4 @@ function latestReport(): never {
   throw new ServiceUnavailableError('Reports are being regenerated. Try again in two minutes.', {
     expose: true,
   });
-}
-
-function retiredVersion(): never {
-  throw new GoneError('This API version is deprecated, please update: use the unversioned routes.');
 }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RedisStore } from '../src/index.js';
+import { handleExpectations, loadShedding, RedisStore } from '../src/index.js';
 import { createExampleApp } from './app.js';
 import type { StoreFactory } from './rate-limits.js';
 
@@ -15,9 +15,24 @@ if (redisUrl !== undefined) {
   rateLimitStores = (limiter) => new RedisStore({ client, prefix: `example:${limiter}:` });
 }
 
-const app = createExampleApp({ jwtSecret: process.env.JWT_SECRET, rateLimitStores });
+// MAINTENANCE=1 starts the server in maintenance; SIGUSR2 toggles it without a restart.
+let inMaintenance = process.env.MAINTENANCE === '1';
+process.on('SIGUSR2', () => {
+  inMaintenance = !inMaintenance;
+  console.log(`Maintenance ${inMaintenance ? 'on' : 'off'}.`);
+});
 
-app.listen(port, () => {
+// 503 + Retry-After: 10 while the event loop stalls for more than 200 ms.
+const shedder = loadShedding({ maxEventLoopDelayMs: 200 });
+
+const app = createExampleApp({
+  jwtSecret: process.env.JWT_SECRET,
+  rateLimitStores,
+  maintenance: () => inMaintenance,
+  loadShedding: shedder,
+});
+
+const server = app.listen(port, () => {
   console.log(`Example API listening on http://localhost:${port}`);
   console.log(
     redisUrl === undefined
@@ -27,4 +42,8 @@ app.listen(port, () => {
   if (process.env.JWT_SECRET === undefined) {
     console.log('Using the built-in demo JWT secret: set JWT_SECRET to use your own.');
   }
+  if (inMaintenance) console.log('In maintenance (MAINTENANCE=1): only GET /health answers.');
 });
+// An Expect other than 100-continue reaches the app, whose expectationFailed() answers 417.
+handleExpectations(server, app);
+server.on('close', () => shedder.close());

@@ -61,6 +61,15 @@ export class UserStore {
     return this.#users.get(id);
   }
 
+  /** The user created last (the highest id still present), or undefined when there is none. */
+  async latest(): Promise<User | undefined> {
+    let latest: User | undefined;
+    for (const user of this.#users.values()) {
+      if (latest === undefined || Number(user.id) > Number(latest.id)) latest = user;
+    }
+    return latest;
+  }
+
   /** Adds a member; throws `EmailTakenError` if the email (in any case) is in use. */
   async create({ name, email }: NewUser): Promise<User> {
     const existing = this.#findByEmail(email);

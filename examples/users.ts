@@ -1,9 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { NotFoundError } from '../src/index.js';
-import { allowOnly } from './allow-only.js';
+import { created, found, noContent, NotFoundError, requireContentType } from '../src/index.js';
 import { asyncHandler } from './async-handler.js';
-import { requireJson } from './require-json.js';
 import type { User, UserStore } from './user-store.js';
 
 /**
@@ -24,23 +23,21 @@ const newUserSchema = z.object(
 
 type IdParams = { id: string };
 
-/** `/users`, `/users/:id` and `/users/:id/avatar`. */
+/**
+ * `/users`, `/users/latest`, `/users/:id` and `/users/:id/avatar`. Other
+ * methods get a 405 with `Allow` from `methodNotAllowed(app)`, which reads
+ * these routes.
+ */
 export function usersRouter(store: UserStore): Router {
   const router = Router();
   router
     .route('/users')
     .get(asyncHandler(listUsers))
-    .post(requireJson(), asyncHandler(createUser))
-    .all(allowOnly(['GET', 'HEAD', 'POST']));
-  router
-    .route('/users/:id')
-    .get(asyncHandler(getUser))
-    .delete(asyncHandler(deleteUser))
-    .all(allowOnly(['GET', 'HEAD', 'DELETE']));
-  router
-    .route('/users/:id/avatar')
-    .get(asyncHandler(getAvatar))
-    .all(allowOnly(['GET', 'HEAD']));
+    .post(requireContentType('application/json'), asyncHandler(createUser));
+  // Before `/users/:id`, which would take "latest" for an id.
+  router.get('/users/latest', asyncHandler(latestUser));
+  router.route('/users/:id').get(asyncHandler(getUser)).delete(asyncHandler(deleteUser));
+  router.get('/users/:id/avatar', asyncHandler(getAvatar));
   return router;
 
   async function listUsers(_req: Request, res: Response): Promise<void> {
@@ -49,7 +46,15 @@ export function usersRouter(store: UserStore): Router {
 
   async function createUser(req: Request, res: Response): Promise<void> {
     const user = await store.create(newUserSchema.parse(req.body));
-    res.status(201).location(`/users/${user.id}`).json(user);
+    // The id is only unique here; the global identifier names the user across services.
+    created(res, `/users/${user.id}`, user, { globalId: `urn:uuid:${randomUUID()}` });
+  }
+
+  /** 302 to the newest user, so a client can follow it; 404 when there are no users. */
+  async function latestUser(_req: Request, res: Response): Promise<void> {
+    const user = await store.latest();
+    if (!user) throw new NotFoundError('There are no users.');
+    found(res, `/users/${user.id}`);
   }
 
   async function getUser(req: Request<IdParams>, res: Response): Promise<void> {
@@ -58,7 +63,7 @@ export function usersRouter(store: UserStore): Router {
 
   async function deleteUser(req: Request<IdParams>, res: Response): Promise<void> {
     if (!(await store.delete(req.params.id))) throw userNotFound(req.params.id);
-    res.status(204).end();
+    noContent(res);
   }
 
   async function getAvatar(req: Request<IdParams>, res: Response): Promise<void> {

@@ -4,9 +4,9 @@ import request from 'supertest';
 import { createExampleApp } from '../../examples/app.js';
 import { DEMO_JWT_SECRET, issueToken } from '../../examples/bearer.js';
 import { routeIndex } from '../../examples/route-index.js';
-import { defaultCatalog } from '../../src/index.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
+import { expectedProblem } from './expected-problem.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 
@@ -30,23 +30,11 @@ function exampleApp(clock = { now: NOW }) {
   return createExampleApp({ logger: false, now: () => clock.now });
 }
 
-/** The problem body `errorHandler` sends for a catalog code, with the catalog's texts unless overridden. */
-function expectedProblem(
-  code: number | `${number}.${number}`,
-  instance: string,
-  members: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const entry = defaultCatalog.get(code)!;
-  return {
-    type: 'about:blank',
-    title: defaultCatalog.get(entry.status)!.title,
-    status: entry.status,
-    detail: entry.description,
-    instance,
-    code: entry.name,
-    ...(entry.subCode === undefined ? {} : { subCode: entry.subCode }),
-    ...members,
-  };
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+
+/** The detail of the 405 `methodNotAllowed()` sends. */
+function notAllowed(method: string, allow: string): string {
+  return `${method} is not allowed on this resource; it allows ${allow}.`;
 }
 
 function tokenFor(userId: string, role: 'admin' | 'member', expiresIn = 3600, now = NOW) {
@@ -61,6 +49,15 @@ describe('GET /', () => {
   });
 });
 
+describe('GET /health', () => {
+  it('answers 200 with an uncached status', async () => {
+    const res = await request(exampleApp()).get('/health').expect(200);
+
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+});
+
 describe('GET /users', () => {
   it('lists the seeded users', async () => {
     const res = await request(exampleApp()).get('/users').expect(200);
@@ -72,9 +69,11 @@ describe('GET /users', () => {
   it('answers 405 with Allow for a method the collection does not support', async () => {
     const res = await request(exampleApp()).put('/users').send({}).expect(405);
 
-    expect(res.headers.allow).toBe('GET, HEAD, POST');
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS, POST');
     expect(problemOf(res)).toEqual(
-      expectedProblem(405, '/users', { detail: 'PUT is not supported on this resource.' }),
+      expectedProblem(405, '/users', {
+        detail: notAllowed('PUT', 'GET, HEAD, OPTIONS, POST'),
+      }),
     );
   });
 });
@@ -94,6 +93,40 @@ describe('GET /users/:id', () => {
     expect(res.headers['www-authenticate']).toBeUndefined();
     expect(problemOf(res)).toEqual(
       expectedProblem('404.1', '/users/999', { detail: 'There is no user with the id "999".' }),
+    );
+  });
+
+  it('answers 304 without a body to If-None-Match with the ETag of a first request', async () => {
+    const app = exampleApp();
+    const first = await request(app).get('/users/1').expect(200);
+    const etag = first.headers.etag!;
+    expect(etag).toMatch(/^W\/"[^"]+"$/);
+
+    const res = await request(app).get('/users/1').set('If-None-Match', etag).expect(304);
+
+    expect(res.headers.etag).toBe(etag);
+    expect(res.headers['content-type']).toBeUndefined();
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(res.text).toBe('');
+  });
+
+  it('answers 200 with the user to If-None-Match with another ETag', async () => {
+    const res = await request(exampleApp())
+      .get('/users/1')
+      .set('If-None-Match', 'W/"stale"')
+      .expect(200);
+
+    expect(res.body).toEqual(ada);
+  });
+
+  it('answers 405 with Allow for a method the user does not support', async () => {
+    const res = await request(exampleApp()).put('/users/1').send({}).expect(405);
+
+    expect(res.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS');
+    expect(problemOf(res)).toEqual(
+      expectedProblem(405, '/users/1', {
+        detail: notAllowed('PUT', 'DELETE, GET, HEAD, OPTIONS'),
+      }),
     );
   });
 
@@ -124,6 +157,32 @@ describe('POST /users', () => {
     };
     expect(res.body).toEqual(alan);
     await request(app).get('/users/3').expect(200, alan);
+  });
+
+  it('names the new user with a urn:uuid in X-Global-Identifier', async () => {
+    const app = exampleApp();
+    const first = await request(app)
+      .post('/users')
+      .send({ name: 'Alan Turing', email: 'alan@example.com' })
+      .expect(201);
+    const second = await request(app)
+      .post('/users')
+      .send({ name: 'Edsger Dijkstra', email: 'edsger@example.com' })
+      .expect(201);
+
+    expect(first.headers['x-global-identifier']).toMatch(new RegExp(`^urn:uuid:${UUID}$`));
+    expect(second.headers['x-global-identifier']).toMatch(new RegExp(`^urn:uuid:${UUID}$`));
+    expect(second.headers['x-global-identifier']).not.toBe(first.headers['x-global-identifier']);
+  });
+
+  it('accepts application/json with a charset parameter', async () => {
+    const res = await request(exampleApp())
+      .post('/users')
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ name: 'Alan Turing', email: 'alan@example.com' }))
+      .expect(201);
+
+    expect(res.headers.location).toBe('/users/3');
   });
 
   it('answers 422 listing each invalid field by JSON Pointer (zod)', async () => {
@@ -171,19 +230,28 @@ describe('POST /users', () => {
     );
   });
 
-  it('answers 415 listing the accepted media type when the body is not JSON', async () => {
+  it('answers 415 with Accept-Post and the accepted media type when the body is not JSON', async () => {
     const res = await request(exampleApp())
       .post('/users')
       .type('text/plain')
       .send('name=Alan')
       .expect(415);
 
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.headers['accept-post']).toBe('application/json');
     expect(problemOf(res)).toEqual(
-      expectedProblem(415, '/users', {
-        detail: 'Send the body as application/json.',
-        accept: ['application/json'],
-      }),
+      expectedProblem(415, '/users', { accept: ['application/json'] }),
     );
+  });
+
+  it('answers 415 to a form-encoded body, which express.json() leaves unparsed', async () => {
+    const res = await request(exampleApp())
+      .post('/users')
+      .type('form')
+      .send('name=Alan&email=alan@example.com')
+      .expect(415);
+
+    expect(res.headers['accept-post']).toBe('application/json');
   });
 
   it('answers 413 when the JSON body is larger than 10kb', async () => {
@@ -218,6 +286,7 @@ describe('DELETE /users/:id', () => {
     const res = await request(app).delete('/users/2').expect(204);
 
     expect(res.text).toBe('');
+    expect(res.headers['content-type']).toBeUndefined();
     await request(app).get('/users/2').expect(404);
   });
 
@@ -240,14 +309,14 @@ describe('/users/:id/avatar', () => {
   });
 
   it.each(['post', 'put', 'patch', 'delete'] as const)(
-    'answers %s with 405 and Allow: GET, HEAD',
+    'answers %s with 405 and Allow: GET, HEAD, OPTIONS',
     async (method) => {
       const res = await request(exampleApp())[method]('/users/1/avatar').expect(405);
 
-      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
       expect(problemOf(res)).toEqual(
         expectedProblem(405, '/users/1/avatar', {
-          detail: `${method.toUpperCase()} is not supported on this resource.`,
+          detail: notAllowed(method.toUpperCase(), 'GET, HEAD, OPTIONS'),
         }),
       );
     },
@@ -257,6 +326,71 @@ describe('/users/:id/avatar', () => {
     const res = await request(exampleApp()).get('/users/9/avatar').expect(404);
 
     expect(res.headers['x-status-sub-code']).toBe('404.1');
+  });
+});
+
+describe('GET /users/latest', () => {
+  it('answers 302 with the Location of the newest user and no body', async () => {
+    const res = await request(exampleApp()).get('/users/latest').expect(302);
+
+    expect(res.headers.location).toBe('/users/2');
+    expect(res.headers['content-type']).toBeUndefined();
+    expect(res.text).toBe('');
+  });
+
+  it('points at a user created since', async () => {
+    const app = exampleApp();
+    await request(app)
+      .post('/users')
+      .send({ name: 'Alan Turing', email: 'alan@example.com' })
+      .expect(201);
+
+    const res = await request(app).get('/users/latest').expect(302);
+
+    expect(res.headers.location).toBe('/users/3');
+  });
+
+  it('answers 404 when there are no users', async () => {
+    const app = exampleApp();
+    await request(app).delete('/users/1').expect(204);
+    await request(app).delete('/users/2').expect(204);
+
+    const res = await request(app).get('/users/latest').expect(404);
+
+    expect(res.headers['x-status-sub-code']).toBeUndefined();
+    expect(problemOf(res)).toEqual(
+      expectedProblem(404, '/users/latest', { detail: 'There are no users.' }),
+    );
+  });
+});
+
+describe('POST /exports', () => {
+  it('answers 202 with the id of the queued export and no Location', async () => {
+    const res = await request(exampleApp()).post('/exports').expect(202);
+
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers.location).toBeUndefined();
+    expect(res.body).toEqual({
+      id: expect.stringMatching(new RegExp(`^${UUID}$`)),
+      status: 'queued',
+    });
+  });
+
+  it('gives each export its own id', async () => {
+    const app = exampleApp();
+    const first = await request(app).post('/exports').expect(202);
+    const second = await request(app).post('/exports').expect(202);
+
+    expect(second.body.id).not.toBe(first.body.id);
+  });
+
+  it('answers GET with 405 and Allow: OPTIONS, POST', async () => {
+    const res = await request(exampleApp()).get('/exports').expect(405);
+
+    expect(res.headers.allow).toBe('OPTIONS, POST');
+    expect(problemOf(res)).toEqual(
+      expectedProblem(405, '/exports', { detail: notAllowed('GET', 'OPTIONS, POST') }),
+    );
   });
 });
 
@@ -297,6 +431,28 @@ describe('POST /tokens', () => {
           { pointer: '/expiresIn', detail: 'Must be a whole number of seconds from 1 to 86400.' },
         ],
       }),
+    );
+  });
+
+  it('answers 415 with Accept-Post when the body is not JSON', async () => {
+    const res = await request(exampleApp())
+      .post('/tokens')
+      .type('form')
+      .send('userId=2')
+      .expect(415);
+
+    expect(res.headers['accept-post']).toBe('application/json');
+    expect(problemOf(res)).toEqual(
+      expectedProblem(415, '/tokens', { accept: ['application/json'] }),
+    );
+  });
+
+  it('answers GET with 405 and Allow: OPTIONS, POST', async () => {
+    const res = await request(exampleApp()).get('/tokens').expect(405);
+
+    expect(res.headers.allow).toBe('OPTIONS, POST');
+    expect(problemOf(res)).toEqual(
+      expectedProblem(405, '/tokens', { detail: notAllowed('GET', 'OPTIONS, POST') }),
     );
   });
 
@@ -472,6 +628,15 @@ describe('routes that show one error each', () => {
     );
   });
 
+  it('answers a path no route serves with 404 from notFound()', async () => {
+    const res = await request(exampleApp()).get('/nowhere?token=secret').expect(404);
+
+    expect(res.headers['x-status-sub-code']).toBeUndefined();
+    expect(problemOf(res)).toEqual(expectedProblem(404, '/nowhere'));
+  });
+});
+
+describe('/v1, past its sunset', () => {
   it.each([
     ['get', '/v1/users'],
     ['post', '/v1/users/1/orders'],
@@ -479,18 +644,74 @@ describe('routes that show one error each', () => {
   ] as const)('answers %s %s with 410 Gone', async (method, path) => {
     const res = await request(exampleApp())[method](path).expect(410);
 
+    expect(problemOf(res)).toEqual(expectedProblem(410, path));
+  });
+
+  it('sends Deprecation, Sunset and Link with the 410', async () => {
+    const res = await request(exampleApp()).get('/v1/users').expect(410);
+
+    expect(res.headers.deprecation).toBe('@1719705600');
+    expect(res.headers.sunset).toBe('Mon, 31 Mar 2025 00:00:00 GMT');
+    expect(res.headers.link).toBe(
+      '<https://api.example.com/docs/migrating-from-v1>; rel="deprecation"',
+    );
+  });
+});
+
+describe('/v2, deprecated but before its sunset', () => {
+  const v2Headers = {
+    deprecation: '@1746057600',
+    sunset: 'Fri, 31 Dec 2027 00:00:00 GMT',
+    link: '<https://api.example.com/docs/migrating-from-v2>; rel="deprecation", <https://api.example.com/docs/sunset-policy>; rel="sunset"',
+  };
+
+  it('answers GET /v2/users with the users in the v2 shape', async () => {
+    const res = await request(exampleApp()).get('/v2/users').expect(200);
+
+    expect(res.body).toEqual({
+      data: [
+        { id: '1', name: 'Ada Lovelace', email: 'ada@example.com' },
+        { id: '2', name: 'Grace Hopper', email: 'grace@example.com' },
+      ],
+    });
+  });
+
+  it('sends Deprecation, Sunset and Link with a 200', async () => {
+    const res = await request(exampleApp()).get('/v2/users/2').expect(200);
+
+    expect(res.body).toEqual({
+      data: { id: '2', name: 'Grace Hopper', email: 'grace@example.com' },
+    });
+    expect(res.headers).toMatchObject(v2Headers);
+  });
+
+  it('answers 404.1 for a missing user', async () => {
+    const res = await request(exampleApp()).get('/v2/users/9').expect(404);
+
     expect(problemOf(res)).toEqual(
-      expectedProblem(410, path, {
-        detail: 'This API version is deprecated, please update: use the unversioned routes.',
-      }),
+      expectedProblem('404.1', '/v2/users/9', { detail: 'There is no user with the id "9".' }),
     );
   });
 
-  it('answers a path no route serves with 404 from notFound()', async () => {
-    const res = await request(exampleApp()).get('/nowhere?token=secret').expect(404);
+  it('answers 405 with Allow for a method v2 does not support', async () => {
+    const res = await request(exampleApp()).post('/v2/users').expect(405);
 
-    expect(res.headers['x-status-sub-code']).toBeUndefined();
-    expect(problemOf(res)).toEqual(expectedProblem(404, '/nowhere'));
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(problemOf(res)).toEqual(
+      expectedProblem(405, '/v2/users', { detail: notAllowed('POST', 'GET, HEAD, OPTIONS') }),
+    );
+  });
+
+  it('answers 410 with the same headers once the clock reaches the sunset', async () => {
+    const clock = { now: NOW };
+    const app = exampleApp(clock);
+    await request(app).get('/v2/users').expect(200);
+
+    clock.now = Date.parse('2027-12-31T00:00:00Z');
+    const res = await request(app).get('/v2/users').expect(410);
+
+    expect(res.headers).toMatchObject(v2Headers);
+    expect(problemOf(res)).toEqual(expectedProblem(410, '/v2/users'));
   });
 });
 
@@ -506,6 +727,18 @@ describe('createExampleApp()', () => {
     expect(() => createExampleApp({ jwtSecret: 'short' })).toThrow(
       new TypeError('`jwtSecret` must be a string of at least 16 characters'),
     );
+  });
+
+  it('refuses a maintenance option that is neither a boolean nor a function', () => {
+    expect(() => createExampleApp({ maintenance: 'yes' as unknown as boolean })).toThrow(
+      new TypeError('`maintenance` must be a boolean or a function returning one'),
+    );
+  });
+
+  it('refuses a loadShedding option that is not a middleware', () => {
+    expect(() =>
+      createExampleApp({ loadShedding: { maxEventLoopDelayMs: 200 } as unknown as never }),
+    ).toThrow(new TypeError('`loadShedding` must be a middleware, e.g. loadShedding({ ... })'));
   });
 
   it('does not change the options it is given', () => {
