@@ -32,12 +32,8 @@ export function logError(
   if (logger.isLevelEnabled?.(level) === false) return;
   const url = redactUrl(req.originalUrl ?? req.url ?? '');
   const line: Record<string, unknown> = {
-    // The original error when there is one (its stack points at the bug), else the ApiError made
-    // for it. Stacks only for 5xx: a 4xx is the client's doing, and formatting stacks is costly.
-    err: summarizeError(
-      typeof context.thrown === 'object' && context.thrown !== null ? context.thrown : error,
-      error.status >= 500,
-    ),
+    // Stacks only for 5xx: a 4xx is the client's doing, and formatting stacks is costly.
+    err: summarizeError(loggedError(error, context.thrown), error.status >= 500),
     method: req.method,
     url,
     status: error.status,
@@ -46,6 +42,17 @@ export function logError(
   if (error.subCode !== undefined) line.subCode = error.subCode;
   if (context.requestId !== undefined) line.requestId = context.requestId;
   logger[level](line, `${req.method} ${url} failed with ${error.status} ${context.code}`);
+}
+
+/**
+ * What the line describes: the error that was thrown (its stack points at the
+ * bug), or what the ApiError made for it kept of it (`cause`: a body error's
+ * safe copy). A thrown primitive is described as the cause of its 500.
+ */
+function loggedError(error: ApiError, thrown: unknown): unknown {
+  if (typeof thrown !== 'object' || thrown === null) return error;
+  if (error === thrown) return thrown;
+  return error.cause ?? thrown;
 }
 
 function levelFor(status: number, config: Configuration): LogLevel {

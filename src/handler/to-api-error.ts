@@ -70,7 +70,38 @@ const BODY_ERROR_DETAILS = new Map<string, (error: Record<string, unknown>) => s
   ],
   ['encoding.unsupported', () => 'The content encoding of the request body is not supported.'],
   ['charset.unsupported', () => 'The charset of the request body is not supported.'],
+  ['parameters.too.many', () => 'The request body has too many parameters.'],
+  ['querystring.parse.rangeError', () => 'The request body is nested too deeply.'],
 ]);
+
+/** The detail of a body error, by its `type`, or by zlib's `Z_*` code for a corrupt compressed body. */
+function bodyErrorDetail(error: Record<string, unknown>): string | undefined {
+  if (typeof error.type === 'string') {
+    const detail = BODY_ERROR_DETAILS.get(error.type);
+    if (detail) return detail(error);
+  }
+  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+    return 'The request body could not be decoded with its Content-Encoding.';
+  }
+  return undefined;
+}
+
+/**
+ * What is kept of a body error for the log: its name, type, code and our
+ * detail, but not its message or stack, which can quote the request body
+ * (Express 5's JSON parser says `"token=…" is not valid JSON`).
+ */
+function bodyErrorCause(error: Record<string, unknown>, detail: string): Record<string, unknown> {
+  const cause: Record<string, unknown> = { name: 'Error', message: detail };
+  try {
+    if (typeof error.name === 'string') cause.name = error.name;
+    if (typeof error.type === 'string') cause.type = error.type;
+    if (typeof error.code === 'string') cause.code = error.code;
+  } catch {
+    // A getter that throws leaves the generic name: the detail is what matters.
+  }
+  return cause;
+}
 
 /**
  * Errors that carry their own status, like http-errors': the status is
@@ -87,20 +118,21 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
       ? error.statusCode
       : undefined;
   if (status === undefined) return undefined;
-  const bodyDetail =
-    typeof error.type === 'string' ? BODY_ERROR_DETAILS.get(error.type) : undefined;
+  const bodyDetail = bodyErrorDetail(error);
+  if (bodyDetail !== undefined) {
+    return new ApiError(status, bodyDetail, {
+      headers: safeHeaders(error.headers),
+      expose: true,
+      cause: bodyErrorCause(error, bodyDetail),
+    });
+  }
   // http-errors sets `expose` (true below 500); an error without it keeps its message to itself.
   const exposed = error.expose === true;
-  const detail = bodyDetail
-    ? bodyDetail(error)
-    : exposed && typeof error.message === 'string'
-      ? error.message
-      : undefined;
-  return new ApiError(status, detail, {
-    headers: safeHeaders(error.headers),
-    expose: bodyDetail !== undefined || exposed,
-    cause: thrown,
-  });
+  return new ApiError(
+    status,
+    exposed && typeof error.message === 'string' ? error.message : undefined,
+    { headers: safeHeaders(error.headers), expose: exposed, cause: thrown },
+  );
 }
 
 function isErrorStatus(value: unknown): value is number {

@@ -73,6 +73,8 @@ const BODY_PARSER_TYPES = [
   'entity.too.large',
   'encoding.unsupported',
   'charset.unsupported',
+  'parameters.too.many',
+  'querystring.parse.rangeError',
 ];
 
 // ---------------------------------------------------------------------------
@@ -226,12 +228,19 @@ function expectedFor(value: unknown): Expected {
         : undefined;
     if (status !== undefined) {
       const type = error.type;
-      const fromBodyParser = typeof type === 'string' && BODY_PARSER_TYPES.includes(type);
+      // A body error by its `type`, else (read only then) by zlib's `Z_*` code.
+      const fromBodyParser =
+        (typeof type === 'string' && BODY_PARSER_TYPES.includes(type)) ||
+        (() => {
+          const code = error.code;
+          return typeof code === 'string' && code.startsWith('Z_');
+        })();
       // (A `type` such as "valueOf" is no body-parser type: the message stands.)
       if (type === 'entity.too.large') void error.limit;
-      const exposed = error.expose === true;
+      // A body error gets our detail: its `expose` and message are never read.
+      const exposed = !fromBodyParser && error.expose === true;
       let detail: string | undefined;
-      if (!fromBodyParser && exposed) {
+      if (exposed) {
         const message = error.message;
         if (typeof message === 'string') detail = message;
       }
