@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { assertFieldValue } from '../headers/field-value.js';
+import { formatGlobalIdentifier } from '../headers/global-identifier.js';
 import { formatLocation } from '../headers/location.js';
 
 export interface CreatedOptions {
@@ -23,7 +23,7 @@ export function created(
     throw new TypeError('created() `options` must be an object, e.g. { globalId }');
   }
   if (options.globalId !== undefined) {
-    headers['X-Global-Identifier'] = formatGlobalId(options.globalId);
+    headers['X-Global-Identifier'] = formatGlobalIdentifier(options.globalId);
   }
   send(res.status(201).set(headers), body);
 }
@@ -54,13 +54,4 @@ export function found(res: Response, location: string): void {
 function send(res: Response, body: unknown): void {
   if (body === undefined) res.end();
   else res.json(body);
-}
-
-function formatGlobalId(globalId: unknown): string {
-  if (typeof globalId !== 'string' || globalId.length === 0) {
-    throw new TypeError(
-      `\`globalId\` must be a non-empty string, got ${JSON.stringify(globalId) ?? String(globalId)}`,
-    );
-  }
-  return assertFieldValue(globalId, '`globalId`');
 }

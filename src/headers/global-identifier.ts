@@ -1,0 +1,14 @@
+import { assertFieldValue } from './field-value.js';
+
+/**
+ * Formats `X-Global-Identifier`: the global identifier of a created resource,
+ * as one vendor's response-codes page documents beside `Location` on a 201.
+ */
+export function formatGlobalIdentifier(globalId: unknown): string {
+  if (typeof globalId !== 'string' || globalId.length === 0) {
+    throw new TypeError(
+      `\`globalId\` must be a non-empty string, got ${JSON.stringify(globalId) ?? String(globalId)}`,
+    );
+  }
+  return assertFieldValue(globalId, '`globalId`');
+}
