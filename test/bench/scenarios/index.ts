@@ -14,7 +14,12 @@ export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> 
 };
 
 /** What `npm run bench` runs without `--scenario`: the scenarios with targets, not the diagnostics. */
-export const defaultScenarios: readonly string[] = ['error-path', 'rate-limit', 'rate-limit-redis'];
+export const defaultScenarios: readonly string[] = [
+  'error-path',
+  'rate-limit',
+  'rate-limit-redis',
+  'method-not-allowed',
+];
 
 export async function loadScenario(name: string): Promise<Scenario> {
   const load = scenarioLoaders[name];
