@@ -41,5 +41,11 @@ export const routeIndex = {
     { method: 'GET', path: '/coffee', shows: "418 I'm a teapot" },
     { method: 'GET', path: '/crash', shows: '500 that hides what went wrong' },
     { method: 'GET', path: '/reports/latest', shows: '503 + Retry-After: 120' },
+    {
+      method: 'GET',
+      path: '/reports/primes',
+      shows:
+        'a CPU-bound report that stalls the event loop: requests right after it get 503 from loadShedding',
+    },
   ],
 } as const;

@@ -628,6 +628,13 @@ describe('routes that show one error each', () => {
     );
   });
 
+  it('counts the primes of GET /reports/primes, capping the range it will compute', async () => {
+    const small = await request(exampleApp()).get('/reports/primes?below=100').expect(200);
+    expect(small.body).toEqual({ below: 100, primes: 25 });
+    const capped = await request(exampleApp()).get('/reports/primes?below=-5').expect(200);
+    expect(capped.body).toEqual({ below: 0, primes: 0 });
+  });
+
   it('answers a path no route serves with 404 from notFound()', async () => {
     const res = await request(exampleApp()).get('/nowhere?token=secret').expect(404);
 
