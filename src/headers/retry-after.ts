@@ -16,5 +16,11 @@ export function formatRetryAfter(retryAfter: RetryAfter, now: number = Date.now(
   if (seconds < 0 && !(retryAfter instanceof Date)) {
     throw new RangeError(`\`retryAfter\` must not be negative, got ${seconds}`);
   }
+  // Beyond this String() would write exponent notation, which is not delay-seconds (1*DIGIT).
+  if (seconds > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(
+      `\`retryAfter\` must be at most ${Number.MAX_SAFE_INTEGER} seconds, got ${seconds}`,
+    );
+  }
   return String(Math.max(0, Math.ceil(seconds)));
 }

@@ -98,6 +98,12 @@ function parseLinks(link: DeprecatedOptions['link']): WebLink[] {
       `\`link\` must be a URL or \`{ deprecation?, sunset? }\`, got ${JSON.stringify(link)}`,
     );
   }
+  const unknown = Object.keys(link).filter((name) => name !== 'deprecation' && name !== 'sunset');
+  if (unknown.length > 0 || (link.deprecation === undefined && link.sunset === undefined)) {
+    throw new TypeError(
+      `\`link\` takes \`deprecation\` and/or \`sunset\` URLs${unknown.length > 0 ? `, not \`${unknown.join('`, `')}\`` : ''}`,
+    );
+  }
   const links: WebLink[] = [];
   if (link.deprecation !== undefined) links.push({ href: link.deprecation, rel: 'deprecation' });
   if (link.sunset !== undefined) links.push({ href: link.sunset, rel: 'sunset' });

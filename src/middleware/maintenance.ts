@@ -66,8 +66,10 @@ function parseMaintenanceOptions(options: MaintenanceOptions): MaintenanceConfig
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('maintenance() needs options, e.g. { enabled: true }');
   }
-  const retryAfter = options.retryAfter ?? DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER;
-  formatRetryAfter(retryAfter); // throws a TypeError or RangeError naming `retryAfter`
+  const given = options.retryAfter ?? DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER;
+  formatRetryAfter(given); // throws a TypeError or RangeError naming `retryAfter`
+  // A copy: the caller may go on changing their Date.
+  const retryAfter = given instanceof Date ? new Date(given.getTime()) : given;
   const detail = options.detail ?? DEFAULT_DETAIL;
   if (typeof detail !== 'string' || detail.length === 0) {
     throw new TypeError(`\`detail\` must be a non-empty string, got ${JSON.stringify(detail)}`);

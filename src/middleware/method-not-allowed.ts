@@ -46,7 +46,7 @@ export function methodNotAllowed(
       return;
     }
     // OPTIONS is answered here (below), or by Express in a mounted Router.
-    const allow = [...methods, 'OPTIONS'].sort();
+    const allow = [...new Set([...methods, 'OPTIONS'])].sort();
     if (req.method === 'OPTIONS') {
       res.status(204).setHeader('Allow', formatAllow(allow));
       res.end();

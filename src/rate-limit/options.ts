@@ -79,6 +79,10 @@ export interface RateLimitConfiguration {
 
 // Windows may exceed setTimeout's 2^31-1 ms: the stores keep no per-key timers.
 const MAX_WINDOW_MS = Number.MAX_SAFE_INTEGER;
+/** setTimeout's limit: a longer delay fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A Lua function may hold at most 200 locals; the Redis script keeps a few per window. */
+const MAX_WINDOWS = 10;
 
 export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfiguration {
   if (typeof options !== 'object' || options === null) {
@@ -113,7 +117,7 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
     skip: parseFunction(options.skip, 'skip'),
     countOnly: parseCountOnly(options.countOnly),
     failOpen: parseBoolean(options.failOpen, 'failOpen', true),
-    storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs'),
+    storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs', MAX_TIMER_MS),
     legacyHeaders: parseBoolean(options.legacyHeaders, 'legacyHeaders', true),
     standardHeaders: parseStandardHeaders(options.standardHeaders),
     policyField: formatRateLimitPolicy(windows),
@@ -133,6 +137,14 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
   if (!Array.isArray(given) || given.length === 0) {
     throw new TypeError('`windows` must be a non-empty array of { limit, windowMs }');
   }
+  if (given.length > MAX_WINDOWS) {
+    throw new RangeError(
+      `\`windows\` may hold at most ${MAX_WINDOWS} windows, got ${given.length}`,
+    );
+  }
+  if (options.name !== undefined && typeof options.name !== 'string') {
+    throw new TypeError(`\`name\` must be a string, got ${typeof options.name}`);
+  }
   const named = given.map((window, index) => {
     const where = options.windows ? `windows[${index}].` : '';
     const limit = window?.limit;
@@ -140,6 +152,9 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
       throw new RangeError(`\`${where}limit\` must be a positive integer, got ${String(limit)}`);
     }
     const windowMs = parseDuration(window.windowMs, `${where}windowMs`);
+    if (window.name !== undefined && typeof window.name !== 'string') {
+      throw new TypeError(`\`${where}name\` must be a string, got ${typeof window.name}`);
+    }
     const name = window.name ?? defaultName(options.name, limit, windowMs, given.length);
     return Object.freeze({ limit, windowMs, name });
   });
@@ -187,10 +202,10 @@ function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {
   });
 }
 
-function parseDuration(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_WINDOW_MS) {
+function parseDuration(value: unknown, option: string, max = MAX_WINDOW_MS): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
     throw new RangeError(
-      `\`${option}\` must be a positive whole number of milliseconds, got ${String(value)}`,
+      `\`${option}\` must be a positive whole number of milliseconds${max === MAX_WINDOW_MS ? '' : ` up to ${max}`}, got ${String(value)}`,
     );
   }
   return value;

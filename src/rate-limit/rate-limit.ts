@@ -76,7 +76,8 @@ class Limiter {
     } catch (error) {
       return this.storeFailed(error, next);
     }
-    if (decision instanceof Promise) {
+    // Any thenable counts, not only native promises (stores may use another library).
+    if (isThenable(decision)) {
       const pending = this.deadlines.track(() =>
         this.storeFailed(
           new Error(`The store did not answer within ${config.storeTimeoutMs} ms`),
@@ -87,7 +88,12 @@ class Limiter {
         (settled) => {
           if (pending.done) return;
           pending.done = true;
-          this.apply(settled, key, cost, req, res, next);
+          // Outside Express's reach: a throw here would be an unhandled rejection.
+          try {
+            this.apply(settled, key, cost, req, res, next);
+          } catch (error) {
+            next(error);
+          }
         },
         (error: unknown) => {
           if (pending.done) return;
@@ -113,9 +119,10 @@ class Limiter {
   private costOf(req: Request): number {
     if (!this.config.cost) return 1;
     const cost = this.config.cost(req);
-    if (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0) {
+    // Whole requests only: RateLimit's `r` and X-Rate-Limit-Remaining are integers.
+    if (!Number.isSafeInteger(cost) || cost < 0) {
       throw new TypeError(
-        `rateLimit \`cost\` must return a finite number >= 0, got ${String(cost)}`,
+        `rateLimit \`cost\` must return a whole number >= 0, got ${String(cost)}`,
       );
     }
     return cost;
@@ -145,6 +152,13 @@ class Limiter {
     next: NextFunction,
   ): void {
     const { config } = this;
+    if (!isDecision(decision, config.policy.windows.length)) {
+      this.storeFailed(
+        new TypeError(`The store answered with an invalid decision: ${describe(decision)}`),
+        next,
+      );
+      return;
+    }
     if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
     if (decision.blockedMs > 0) {
       // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
@@ -227,6 +241,33 @@ class Limiter {
     const logger = this.config.logger();
     if (logger !== false)
       logger.info({ code: 'RATE_LIMIT_STORE_RECOVERED' }, 'The rate-limit store answers again.');
+  }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Whether a store's answer has the shape the limiter relies on; anything else is a store failure. */
+function isDecision(value: unknown, windows: number): value is RateLimitDecision {
+  if (typeof value !== 'object' || value === null) return false;
+  const decision = value as Record<string, unknown>;
+  return (
+    typeof decision.allowed === 'boolean' &&
+    Number.isInteger(decision.window) &&
+    (decision.window as number) >= 0 &&
+    (decision.window as number) < windows &&
+    ['remaining', 'resetMs', 'retryAfterMs', 'blockedMs'].every(
+      (field) => Number.isFinite(decision[field]) && (decision[field] as number) >= 0,
+    )
+  );
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }
 

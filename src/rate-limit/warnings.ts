@@ -11,7 +11,7 @@ export const WARNINGS = {
   RATE_LIMIT_STORE_SHARED:
     'One store is used by two limiters: their counts mix. Give each rateLimit() its own store (for Redis, its own `prefix`).',
   RATE_LIMIT_STORE_UNAVAILABLE:
-    'The rate-limit store failed or timed out; requests are let through unlimited until it answers again (`failOpen`).',
+    'The rate-limit store failed or timed out. Until it answers again, requests are let through unlimited (`failOpen: true`, the default) or answered 503 (`failOpen: false`).',
 } as const;
 
 export type WarningCode = keyof typeof WARNINGS;

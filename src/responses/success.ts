@@ -38,6 +38,10 @@ export function accepted(res: Response, body?: unknown): void {
 
 /** `204 No Content` (RFC 9110 §15.3.5): never a body, so neither `Content-Type` nor `ETag`. */
 export function noContent(res: Response): void {
+  // RFC 9110 §15.3.5: no content, so no header may describe any (set earlier by other middleware).
+  for (const name of ['Content-Type', 'Content-Length', 'Transfer-Encoding', 'ETag']) {
+    res.removeHeader(name);
+  }
   res.status(204).end();
 }
 

@@ -145,6 +145,8 @@ export class MemoryStore implements RateLimitStore {
     this.#slots.clear();
     this.#lastKey = undefined;
     this.#freeSlots.length = 0;
+    // A store used again after shutdown must not hand old counts to new keys.
+    this.#state.fill(0);
     this.#blocks.clear();
   }
 

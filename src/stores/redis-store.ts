@@ -86,8 +86,8 @@ export class RedisStore implements RateLimitStore {
   }
 
   async reset(key: string): Promise<void> {
-    const [counts, block] = this.#keys(key);
-    await this.#send(['DEL', counts, block]);
+    const counts = this.#countsKey(key);
+    await this.#send(['DEL', counts, `${counts}:block`]);
   }
 
   #usable(): { consume: Script; refund: Script } {
@@ -100,15 +100,20 @@ export class RedisStore implements RateLimitStore {
   /** The client belongs to the caller, who closes it. */
   shutdown(): void {}
 
-  /** The counts key and the block key; `{…}` makes Redis Cluster put both in one slot. */
-  #keys(key: string): [string, string] {
-    const counts = `${this.#prefix}{${key}}`;
-    return [counts, `${counts}:block`];
+  /**
+   * The counts key, `<prefix>{<key>}`; the block key adds `:block`. The hash
+   * tag `{…}` puts both in one Redis Cluster slot. A tag must not be empty
+   * (Redis would then hash the whole name, and the two keys could part), so
+   * a key that is empty or starts with `}` is tagged with a `~` in front.
+   */
+  #countsKey(key: string): string {
+    const tag = key === '' || key.startsWith('}') ? `~${key}` : key;
+    return `${this.#prefix}{${tag}}`;
   }
 
   /** One EVALSHA; on NOSCRIPT (Redis restarted or flushed its cache), loads the script and runs it again, once. */
   #run(script: Script, key: string, cost: number): Promise<unknown> {
-    const counts = `${this.#prefix}{${key}}`;
+    const counts = this.#countsKey(key);
     const command = [
       'EVALSHA',
       script.sha,

@@ -28,3 +28,10 @@ describe('formatRetryAfter', () => {
     expect(() => formatRetryAfter(new Date('nope'))).toThrow(TypeError);
   });
 });
+
+describe('formatRetryAfter limits', () => {
+  it('refuses a delay that would print in exponent notation', () => {
+    expect(() => formatRetryAfter(1e21)).toThrow(RangeError);
+    expect(formatRetryAfter(Number.MAX_SAFE_INTEGER)).toBe(String(Number.MAX_SAFE_INTEGER));
+  });
+});

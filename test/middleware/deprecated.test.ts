@@ -237,3 +237,15 @@ describe('deprecated: options', () => {
     expect(() => deprecated(undefined as never)).toThrow(TypeError);
   });
 });
+
+describe('deprecated: link objects', () => {
+  it.each([
+    [{}, '`link` takes `deprecation` and/or `sunset` URLs'],
+    [
+      { deprecaton: 'https://example.com/d' },
+      '`link` takes `deprecation` and/or `sunset` URLs, not `deprecaton`',
+    ],
+  ])('refuses %j instead of sending no Link', (link, message) => {
+    expect(() => deprecated({ since: SINCE, link: link as never })).toThrow(message);
+  });
+});

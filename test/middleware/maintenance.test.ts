@@ -199,3 +199,13 @@ describe('maintenance: bad options fail at creation', () => {
     expect(create).toThrow(message);
   });
 });
+
+describe('maintenance: the options it keeps', () => {
+  it('keeps its own copy of a retryAfter Date, so later changes to the caller’s Date do not leak in', async () => {
+    const end = new Date(Date.now() + 60_000);
+    const app = appWithCatchAll({ enabled: true, retryAfter: end });
+    end.setTime(end.getTime() + 3_600_000);
+    const res = await request(app).get('/orders');
+    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
+  });
+});

@@ -350,3 +350,18 @@ describe('methodNotAllowed: its arguments', () => {
     expect(options).toEqual({ cacheSize: 10 });
   });
 });
+
+describe('methodNotAllowed: a route of its own for OPTIONS', () => {
+  it('names OPTIONS once in the 405, header and detail alike', async () => {
+    const app = appWith((a) => {
+      a.get('/x', ok);
+      a.options('/x', ok);
+    });
+    const res = await request(app).delete('/x');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(problemOf(res).detail).toBe(
+      'DELETE is not allowed on this resource; it allows GET, HEAD, OPTIONS.',
+    );
+  });
+});

@@ -477,3 +477,78 @@ describe('rateLimit: options', () => {
     });
   });
 });
+
+describe('rateLimit: what a store or a cost function gets wrong', () => {
+  const storeAnswering = (answer: () => unknown): RateLimitStore => ({
+    init: () => undefined,
+    consume: answer as never,
+    refund: () => undefined,
+    reset: () => undefined,
+  });
+
+  it('treats an invalid decision as a store failure, letting the request through (failOpen)', async () => {
+    const { logger, lines } = captureLogs();
+    const { app } = limitedApp({
+      logger,
+      store: storeAnswering(() =>
+        Promise.resolve({
+          allowed: true,
+          window: 7,
+          remaining: 1,
+          resetMs: 1,
+          retryAfterMs: 0,
+          blockedMs: 0,
+        }),
+      ),
+    });
+    expect((await request(app).get('/')).status).toBe(200);
+    await flushed();
+    expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_UNAVAILABLE']);
+  });
+
+  it('waits for a store that answers with a thenable of another promise library', async () => {
+    const decision = {
+      allowed: false,
+      window: 0,
+      remaining: 0,
+      resetMs: 2000,
+      retryAfterMs: 2000,
+      blockedMs: 0,
+    };
+    const { app } = limitedApp({
+      store: storeAnswering(() => ({
+        then: (resolve: (value: unknown) => void) => resolve(decision),
+      })),
+    });
+    const res = await request(app).get('/');
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('2');
+  });
+
+  it('answers 500 to a cost that is not a whole number', async () => {
+    const { app } = limitedApp({ cost: () => 0.5 });
+    expect((await request(app).get('/')).status).toBe(500);
+  });
+
+  it('refuses a store timeout beyond what setTimeout can wait', () => {
+    expect(() =>
+      rateLimit({ limit: 1, windowMs: 1000, logger: false, storeTimeoutMs: 2 ** 31 }),
+    ).toThrow('`storeTimeoutMs` must be a positive whole number of milliseconds up to 2147483647');
+  });
+
+  it('refuses more windows than the Redis script can hold', () => {
+    const windows = Array.from({ length: 11 }, (_, i) => ({
+      limit: i + 1,
+      windowMs: (i + 1) * 1000,
+    }));
+    expect(() => rateLimit({ windows, logger: false })).toThrow(
+      '`windows` may hold at most 10 windows, got 11',
+    );
+  });
+
+  it('refuses a policy name that is not a string', () => {
+    expect(() => rateLimit({ limit: 1, windowMs: 1000, logger: false, name: 5 as never })).toThrow(
+      '`name` must be a string, got number',
+    );
+  });
+});

@@ -250,3 +250,20 @@ describe('conditional GET (If-None-Match)', () => {
     expect(moved.headers.etag).toBeUndefined();
   });
 });
+
+describe('noContent after other middleware described a body', () => {
+  it('drops Content-Type, Content-Length and ETag set earlier', async () => {
+    const app = createApp((a) =>
+      a.delete('/x', (_req, res) => {
+        res.type('json');
+        res.set('ETag', '"abc"');
+        noContent(res);
+      }),
+    );
+    const res = await request(app).delete('/x');
+    expect(res.status).toBe(204);
+    expect(res.headers['content-type']).toBeUndefined();
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.text).toBe('');
+  });
+});

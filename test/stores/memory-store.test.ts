@@ -288,3 +288,18 @@ describe('MemoryStore bounds', () => {
     store.shutdown();
   });
 });
+
+describe('MemoryStore after shutdown', () => {
+  it('hands no old counts to new keys when used again', () => {
+    const { store } = storeWith('gcra', [{ limit: 2, windowMs: 1000 }]);
+    drain(store, 'old');
+    store.shutdown();
+    store.init({
+      algorithm: 'gcra',
+      windows: [{ limit: 2, windowMs: 1000, name: 'w' }],
+      block: undefined,
+    });
+    expect(store.consume('new', 1)).toMatchObject({ allowed: true, remaining: 1 });
+    store.shutdown();
+  });
+});

@@ -135,6 +135,28 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it('gives an empty key a non-empty hash tag, so its two keys stay in one Cluster slot', async () => {
+    const prefix = uniquePrefix();
+    const store = storeWith(
+      policy('fixed-window', [{ limit: 1, windowMs: 60_000 }], {
+        after: 1,
+        withinMs: 60_000,
+        durationMs: 1000,
+      }),
+      prefix,
+    );
+    await store.consume('', 1);
+    await store.consume('', 1);
+    const send = (args: string[]) =>
+      kind === 'ioredis'
+        ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(...args)
+        : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand(
+            args,
+          );
+    const keys = ((await send(['KEYS', `${prefix}*`])) as string[]).sort();
+    expect(keys).toEqual([`${prefix}{~}`, `${prefix}{~}:block`]);
+  });
+
   it('blocks across the board once refused too often, and lifts the block after it', async () => {
     const store = storeWith(
       policy('fixed-window', [{ limit: 1, windowMs: 60_000 }], {
