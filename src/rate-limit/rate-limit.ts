@@ -251,16 +251,24 @@ function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
 /** Whether a store's answer has the shape the limiter relies on; anything else is a store failure. */
 function isDecision(value: unknown, windows: number): value is RateLimitDecision {
   if (typeof value !== 'object' || value === null) return false;
-  const decision = value as Record<string, unknown>;
+  const { allowed, window, remaining, resetMs, retryAfterMs, blockedMs } = value as Record<
+    string,
+    unknown
+  >;
   return (
-    typeof decision.allowed === 'boolean' &&
-    Number.isInteger(decision.window) &&
-    (decision.window as number) >= 0 &&
-    (decision.window as number) < windows &&
-    ['remaining', 'resetMs', 'retryAfterMs', 'blockedMs'].every(
-      (field) => Number.isFinite(decision[field]) && (decision[field] as number) >= 0,
-    )
+    typeof allowed === 'boolean' &&
+    Number.isInteger(window) &&
+    (window as number) >= 0 &&
+    (window as number) < windows &&
+    isDuration(remaining) &&
+    isDuration(resetMs) &&
+    isDuration(retryAfterMs) &&
+    isDuration(blockedMs)
   );
+}
+
+function isDuration(value: unknown): boolean {
+  return typeof value === 'number' && value >= 0 && value !== Infinity;
 }
 
 function describe(value: unknown): string {
