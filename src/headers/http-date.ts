@@ -3,12 +3,23 @@
  * naming `what`. HTTP-dates have a four-digit year (RFC 9110 §5.6.7), so
  * dates outside years 0 to 9999 are refused with a RangeError.
  */
+// The strings taken for dates: ISO 8601 (`2026-06-30`, `2026-06-30T23:59:59Z`) or an
+// IMF-fixdate. `new Date()` alone would also read `'March 7'` or `'12'` as some date.
+const ISO_8601 =
+  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 export function toValidDate(value: unknown, what: string): Date {
   const date =
-    value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+    value instanceof Date
+      ? value
+      : typeof value === 'string' && (ISO_8601.test(value) || IMF_FIXDATE.test(value))
+        ? new Date(value)
+        : undefined;
   if (date === undefined || Number.isNaN(date.getTime())) {
     throw new TypeError(
-      `${what} must be a valid Date or date string, got ${JSON.stringify(value)}`,
+      `${what} must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value)}`,
     );
   }
   const year = date.getUTCFullYear();

@@ -99,12 +99,14 @@ function parseLoadSheddingOptions(options: LoadSheddingOptions): LoadSheddingCon
     throw new TypeError('loadShedding() needs options, e.g. { maxEventLoopDelayMs: 200 }');
   }
   const { maxEventLoopDelayMs, maxHeapUsedBytes } = options;
+  // A wrong type is a TypeError, a number out of range a RangeError.
+  const delayError = typeof maxEventLoopDelayMs === 'number' ? RangeError : TypeError;
   if (
     typeof maxEventLoopDelayMs !== 'number' ||
     !Number.isFinite(maxEventLoopDelayMs) ||
     maxEventLoopDelayMs <= 0
   ) {
-    throw new RangeError(
+    throw new delayError(
       `\`maxEventLoopDelayMs\` must be a positive number of milliseconds, got ${String(maxEventLoopDelayMs)}`,
     );
   }
@@ -114,7 +116,7 @@ function parseLoadSheddingOptions(options: LoadSheddingOptions): LoadSheddingCon
       !Number.isSafeInteger(maxHeapUsedBytes) ||
       maxHeapUsedBytes < 1)
   ) {
-    throw new RangeError(
+    throw new (typeof maxHeapUsedBytes === 'number' ? RangeError : TypeError)(
       `\`maxHeapUsedBytes\` must be a positive whole number of bytes, got ${String(maxHeapUsedBytes)}`,
     );
   }

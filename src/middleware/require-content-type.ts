@@ -26,7 +26,10 @@ export function requireContentType(...types: string[]): RequestHandler {
   const accepted = [
     ...new Set(types.map((type) => parseMediaRange(type, '`requireContentType` type'))),
   ];
-  const acceptValue = formatMediaTypeList(accepted, '`requireContentType` types');
+  const acceptValues = new Map([
+    ['Accept-Post', formatMediaTypeList(accepted, '`requireContentType` types')],
+    ['Accept-Patch', acceptPatchValue(accepted)],
+  ]);
 
   return function requireContentTypeHandler(req, _res, next) {
     if (!hasBody(req) || req.is(accepted)) {
@@ -34,13 +37,28 @@ export function requireContentType(...types: string[]): RequestHandler {
       return;
     }
     const acceptHeader = ACCEPT_HEADER_BY_METHOD.get(req.method);
+    const acceptValue = acceptHeader === undefined ? undefined : acceptValues.get(acceptHeader);
     next(
       new UnsupportedMediaTypeError({
         accept: accepted,
-        headers: acceptHeader === undefined ? undefined : { [acceptHeader]: acceptValue },
+        headers:
+          acceptHeader === undefined || acceptValue === undefined
+            ? undefined
+            : { [acceptHeader]: acceptValue },
       }),
     );
   };
+}
+
+/**
+ * `Accept-Patch` lists media types, not ranges (RFC 5789 §3.1), so wildcard
+ * entries are left out; with none left, the header is not sent.
+ */
+function acceptPatchValue(types: readonly string[]): string | undefined {
+  const concrete = types.filter((type) => !type.includes('*'));
+  return concrete.length === 0
+    ? undefined
+    : formatMediaTypeList(concrete, '`requireContentType` types');
 }
 
 /**

@@ -14,13 +14,17 @@ describe('toValidDate', () => {
     'refuses %p with a TypeError naming the option',
     (value) => {
       expect(() => toValidDate(value, '`d`')).toThrow(TypeError);
-      expect(() => toValidDate(value, '`d`')).toThrow(/^`d` must be a valid Date or date string/);
+      expect(() => toValidDate(value, '`d`')).toThrow(
+        /^`d` must be a valid Date, an ISO 8601 date string or an IMF-fixdate/,
+      );
     },
   );
 
   it('refuses years an HTTP-date cannot hold', () => {
     expect(() => toValidDate(new Date(Date.UTC(10_000, 0, 1)), '`d`')).toThrow(RangeError);
-    expect(() => toValidDate('-000001-01-01T00:00:00Z', '`d`')).toThrow(RangeError);
+    expect(() => toValidDate(new Date(Date.UTC(-1, 0, 1)), '`d`')).toThrow(RangeError);
+    // An expanded-year string is not among the forms taken at all.
+    expect(() => toValidDate('-000001-01-01T00:00:00Z', '`d`')).toThrow(TypeError);
   });
 });
 

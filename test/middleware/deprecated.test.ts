@@ -212,11 +212,17 @@ describe('deprecated: options', () => {
   });
 
   it.each([
-    [{ since: 'yesterday' }, /^`since` must be a valid Date or date string, got "yesterday"$/],
-    [{ sunset: new Date('nope') }, /^`sunset` must be a valid Date or date string/],
+    [
+      { since: 'yesterday' },
+      /^`since` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got "yesterday"$/,
+    ],
+    [
+      { sunset: new Date('nope') },
+      /^`sunset` must be a valid Date, an ISO 8601 date string or an IMF-fixdate/,
+    ],
     [
       { since: 1_700_000_000 as never },
-      /^`since` must be a valid Date or date string, got 1700000000$/,
+      /^`since` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got 1700000000$/,
     ],
     [{}, /^`deprecated` needs `since`, `sunset` or both/],
     [
@@ -247,5 +253,25 @@ describe('deprecated: link objects', () => {
     ],
   ])('refuses %j instead of sending no Link', (link, message) => {
     expect(() => deprecated({ since: SINCE, link: link as never })).toThrow(message);
+  });
+});
+
+describe('deprecated: date strings', () => {
+  it.each(['March 7', '12', '2026/06/30'])(
+    'refuses %j, which new Date() alone would read as some date',
+    (since) => {
+      expect(() => deprecated({ since })).toThrow(
+        /`since` must be a valid Date, an ISO 8601 date string or an IMF-fixdate/,
+      );
+    },
+  );
+
+  it.each([
+    '2026-06-30',
+    '2026-06-30T23:59:59Z',
+    '2026-06-30T23:59:59.250+02:00',
+    'Tue, 30 Jun 2026 23:59:59 GMT',
+  ])('takes %j', (sunset) => {
+    expect(() => deprecated({ sunset })).not.toThrow();
   });
 });

@@ -185,7 +185,13 @@ describe('loadShedding: options', () => {
 
   it.each([
     ['no options', undefined, TypeError, 'loadShedding() needs options'],
-    ['no `maxEventLoopDelayMs`', {}, RangeError, '`maxEventLoopDelayMs`'],
+    ['no `maxEventLoopDelayMs`', {}, TypeError, '`maxEventLoopDelayMs`'],
+    [
+      'a delay that is not a number',
+      { maxEventLoopDelayMs: '200' },
+      TypeError,
+      '`maxEventLoopDelayMs`',
+    ],
     ['a zero delay', { maxEventLoopDelayMs: 0 }, RangeError, '`maxEventLoopDelayMs`'],
     ['an infinite delay', { maxEventLoopDelayMs: Infinity }, RangeError, '`maxEventLoopDelayMs`'],
     [
