@@ -1,5 +1,6 @@
 import type { CatalogEntry } from './catalog-entry.js';
 import { defaultEntries, type DefaultEntry } from './default-entries.js';
+import { describeValue } from '../errors/describe-value.js';
 
 const NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 const SUB_CODE = /^([1-5]\d\d)\.(\d{1,4})$/;
@@ -62,13 +63,13 @@ function validateEntry(entry: CatalogEntry, index: number): void {
     const match = SUB_CODE.exec(entry.subCode);
     if (!match || Number(match[1]) !== entry.status) {
       throw new TypeError(
-        `${where}: \`subCode\` must be "${entry.status}." followed by a number, got ${JSON.stringify(entry.subCode)}`,
+        `${where}: \`subCode\` must be "${entry.status}." followed by a number, got ${describeValue(entry.subCode)}`,
       );
     }
   }
   if (typeof entry.name !== 'string' || !NAME.test(entry.name)) {
     throw new TypeError(
-      `${where}: \`name\` must be SCREAMING_SNAKE_CASE, got ${JSON.stringify(entry.name)}`,
+      `${where}: \`name\` must be SCREAMING_SNAKE_CASE, got ${describeValue(entry.name)}`,
     );
   }
   for (const field of ['title', 'description'] as const) {

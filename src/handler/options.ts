@@ -9,6 +9,7 @@ import {
   formatWwwAuthenticate,
   type Challenge,
 } from '../headers/www-authenticate.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /** The pino levels the handler logs at, and `silent` to log nothing. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -161,7 +162,7 @@ function parseMappings(
       const status = typeof to === 'number' ? to : Number(to.split('.')[0]);
       if (!(status >= 400 && status <= 599) || !catalog.has(to)) {
         throw new TypeError(
-          `${where}.to must be an error status or sub-code of the catalog, got ${JSON.stringify(to)}`,
+          `${where}.to must be an error status or sub-code of the catalog, got ${describeValue(to)}`,
         );
       }
     } else if (typeof to !== 'function') {
@@ -198,7 +199,7 @@ function parseLogLevels(levels: ErrorHandlerOptions['logLevels']): ReadonlyMap<n
     }
     if (!LEVELS.has(level)) {
       throw new TypeError(
-        `\`logLevels[${key}]\` must be one of ${[...LEVELS].join(', ')}, got ${JSON.stringify(level)}`,
+        `\`logLevels[${key}]\` must be one of ${[...LEVELS].join(', ')}, got ${describeValue(level)}`,
       );
     }
     parsed.set(status, level);

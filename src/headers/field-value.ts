@@ -1,3 +1,4 @@
+import { describeValue } from '../errors/describe-value.js';
 /**
  * The one place that checks and quotes header field values, so that every
  * header this library writes follows the same rules.
@@ -17,7 +18,7 @@ export function isToken(value: string): boolean {
 /** Throws a TypeError naming `what` unless `value` is an RFC 9110 token. */
 export function assertToken(value: unknown, what: string): string {
   if (typeof value !== 'string' || !TOKEN.test(value)) {
-    throw new TypeError(`${what} must be an RFC 9110 token, got ${JSON.stringify(value)}`);
+    throw new TypeError(`${what} must be an RFC 9110 token, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -30,7 +31,7 @@ export function isFieldValue(value: string): boolean {
 export function assertFieldValue(value: unknown, what: string): string {
   if (typeof value !== 'string' || !FIELD_VALUE.test(value)) {
     throw new TypeError(
-      `${what} must be a string of printable ASCII, without control characters (CR, LF, NUL…), got ${JSON.stringify(value)}`,
+      `${what} must be a string of printable ASCII, without control characters (CR, LF, NUL…), got ${describeValue(value)}`,
     );
   }
   return value;

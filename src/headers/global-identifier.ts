@@ -1,4 +1,5 @@
 import { assertFieldValue } from './field-value.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /**
  * Formats `X-Global-Identifier`: the global identifier of a created resource,
@@ -6,9 +7,7 @@ import { assertFieldValue } from './field-value.js';
  */
 export function formatGlobalIdentifier(globalId: unknown): string {
   if (typeof globalId !== 'string' || globalId.length === 0) {
-    throw new TypeError(
-      `\`globalId\` must be a non-empty string, got ${JSON.stringify(globalId) ?? String(globalId)}`,
-    );
+    throw new TypeError(`\`globalId\` must be a non-empty string, got ${describeValue(globalId)}`);
   }
   return assertFieldValue(globalId, '`globalId`');
 }

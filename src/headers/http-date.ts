@@ -1,3 +1,5 @@
+import { describeValue } from '../errors/describe-value.js';
+
 /**
  * Turns a Date or a date string into a valid Date, or throws a TypeError
  * naming `what`. HTTP-dates have a four-digit year (RFC 9110 §5.6.7), so
@@ -19,7 +21,7 @@ export function toValidDate(value: unknown, what: string): Date {
         : undefined;
   if (date === undefined || Number.isNaN(date.getTime())) {
     throw new TypeError(
-      `${what} must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value)}`,
+      `${what} must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got ${describeValue(value)}`,
     );
   }
   const year = date.getUTCFullYear();

@@ -1,5 +1,6 @@
 import { quoteString } from './field-value.js';
 import { formatLocation } from './location.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /** One link of a `Link` field: a target URI reference and its relation type. */
 export interface WebLink {
@@ -25,7 +26,7 @@ export function formatLink(links: readonly WebLink[], what = '`link`'): string {
     .map(({ href, rel }) => {
       if (typeof rel !== 'string' || !RELATION_TYPE.test(rel)) {
         throw new TypeError(
-          `${what} relation type must be a lower-case name, got ${JSON.stringify(rel)}`,
+          `${what} relation type must be a lower-case name, got ${describeValue(rel)}`,
         );
       }
       let target: string;
@@ -33,7 +34,7 @@ export function formatLink(links: readonly WebLink[], what = '`link`'): string {
         target = formatLocation(href);
       } catch {
         throw new TypeError(
-          `${what} must be a non-empty URI reference without control characters, got ${JSON.stringify(href)}`,
+          `${what} must be a non-empty URI reference without control characters, got ${describeValue(href)}`,
         );
       }
       return `<${target}>; rel=${quoteString(rel, `${what} relation type`)}`;

@@ -1,4 +1,5 @@
 import { assertFieldValue } from './field-value.js';
+import { describeValue } from '../errors/describe-value.js';
 
 // Characters that may not appear raw in a URI reference (RFC 3986 §2), and a
 // `%` that does not start a percent-encoded octet. Existing escapes are kept.
@@ -14,7 +15,7 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 export function formatLocation(location: string): string {
   if (typeof location !== 'string' || location.length === 0 || CONTROL.test(location)) {
     throw new TypeError(
-      `\`location\` must be a non-empty URI reference without control characters, got ${JSON.stringify(location)}`,
+      `\`location\` must be a non-empty URI reference without control characters, got ${describeValue(location)}`,
     );
   }
   let encoded: string;

@@ -1,4 +1,5 @@
 import { isToken } from './field-value.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /**
  * Checks and normalises one media type a resource accepts: `type/subtype`,
@@ -22,7 +23,7 @@ export function parseMediaRange(value: unknown, what: string): string {
     (subtype.includes('*') && subtype !== '*' && !/^\*\+[^*]+$/.test(subtype))
   ) {
     throw new TypeError(
-      `${what} must be a media type such as "application/json", "text/*" or "application/*+json", without parameters, got ${JSON.stringify(value)}`,
+      `${what} must be a media type such as "application/json", "text/*" or "application/*+json", without parameters, got ${describeValue(value)}`,
     );
   }
   return (value as string).toLowerCase();

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { PolicyWindow } from '../stores/store.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /** Whole seconds, rounded up, and at least 1: a client told 0 would retry while still limited. */
 export function toRetrySeconds(ms: number): number {
@@ -13,7 +14,7 @@ const SF_STRING = /^[\x20-\x7e]*$/;
 export function formatPolicyName(name: string): string {
   if (!SF_STRING.test(name)) {
     throw new TypeError(
-      `A rate-limit policy \`name\` must be printable ASCII, got ${JSON.stringify(name)}`,
+      `A rate-limit policy \`name\` must be printable ASCII, got ${describeValue(name)}`,
     );
   }
   return `"${name.replace(/["\\]/g, '\\$&')}"`;

@@ -1,4 +1,5 @@
 import { assertToken, quoteString } from './field-value.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /**
  * One authentication challenge (RFC 9110 §11.3):
@@ -38,7 +39,7 @@ export function bearerChallenge(options: BearerChallengeOptions = {}): Challenge
     const value = params[name];
     if (value !== undefined && !BEARER_PARAM_VALUE.test(value)) {
       throw new TypeError(
-        `Bearer \`${name}\` may only hold printable ASCII without '"' or '\\' (RFC 6750 §3), got ${JSON.stringify(value)}`,
+        `Bearer \`${name}\` may only hold printable ASCII without '"' or '\\' (RFC 6750 §3), got ${describeValue(value)}`,
       );
     }
   }

@@ -4,6 +4,7 @@ import { formatDeprecation } from '../headers/deprecation.js';
 import { toValidDate } from '../headers/http-date.js';
 import { formatLink, type WebLink } from '../headers/link.js';
 import { formatSunset } from '../headers/sunset.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /** Options of `deprecated()`. */
 export interface DeprecatedOptions {
@@ -95,7 +96,7 @@ function parseLinks(link: DeprecatedOptions['link']): WebLink[] {
   if (typeof link === 'string') return [{ href: link, rel: 'deprecation' }];
   if (typeof link !== 'object' || link === null) {
     throw new TypeError(
-      `\`link\` must be a URL or \`{ deprecation?, sunset? }\`, got ${JSON.stringify(link)}`,
+      `\`link\` must be a URL or \`{ deprecation?, sunset? }\`, got ${describeValue(link)}`,
     );
   }
   const unknown = Object.keys(link).filter((name) => name !== 'deprecation' && name !== 'sunset');

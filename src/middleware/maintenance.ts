@@ -4,6 +4,7 @@ import {
   ServiceUnavailableError,
 } from '../errors/error-classes.js';
 import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /** A request that passes during maintenance: an exact `req.path`, a RegExp tested on it, or a predicate. */
 export type MaintenanceAllowRule = string | RegExp | ((req: Request) => boolean);
@@ -72,7 +73,7 @@ function parseMaintenanceOptions(options: MaintenanceOptions): MaintenanceConfig
   const retryAfter = given instanceof Date ? new Date(given.getTime()) : given;
   const detail = options.detail ?? DEFAULT_DETAIL;
   if (typeof detail !== 'string' || detail.length === 0) {
-    throw new TypeError(`\`detail\` must be a non-empty string, got ${JSON.stringify(detail)}`);
+    throw new TypeError(`\`detail\` must be a non-empty string, got ${describeValue(detail)}`);
   }
   return {
     enabled: parseEnabled(options.enabled),
@@ -86,7 +87,7 @@ function parseEnabled(enabled: MaintenanceOptions['enabled']): (req: Request) =>
   if (typeof enabled === 'boolean') return () => enabled;
   if (typeof enabled !== 'function') {
     throw new TypeError(
-      `\`enabled\` must be a boolean or a function (req) => boolean, got ${JSON.stringify(enabled)}`,
+      `\`enabled\` must be a boolean or a function (req) => boolean, got ${describeValue(enabled)}`,
     );
   }
   return (req) => {
@@ -123,7 +124,7 @@ function parseAllow(allow: readonly MaintenanceAllowRule[]): (req: Request) => b
       tests.push(rule as (req: Request) => boolean);
     } else {
       throw new TypeError(
-        `\`allow[${index}]\` must be a path, a RegExp or a function, got ${JSON.stringify(rule)}`,
+        `\`allow[${index}]\` must be a path, a RegExp or a function, got ${describeValue(rule)}`,
       );
     }
   });

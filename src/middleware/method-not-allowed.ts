@@ -3,6 +3,7 @@ import { MethodNotAllowedError } from '../errors/error-classes.js';
 import { formatAllow } from '../headers/allow.js';
 import { handlesMethod, methodsOf, stackReader } from './express-routes.js';
 import { RouteCache } from './route-cache.js';
+import { describeValue } from '../errors/describe-value.js';
 
 export interface MethodNotAllowedOptions {
   /**
@@ -66,7 +67,7 @@ function parseMethodNotAllowedOptions(
 ): MethodNotAllowedConfiguration {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
-      `\`methodNotAllowed\` options must be an object, got ${JSON.stringify(options)}`,
+      `\`methodNotAllowed\` options must be an object, got ${describeValue(options)}`,
     );
   }
   const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;

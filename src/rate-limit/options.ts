@@ -9,6 +9,7 @@ import type {
   RateLimitStore,
 } from '../stores/store.js';
 import { ALGORITHMS, type Algorithm } from './algorithms.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /** One window: `limit` requests per `windowMs`, optionally named for `RateLimit-Policy`. */
 export interface WindowOptions {
@@ -91,7 +92,7 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
   const algorithm = options.algorithm ?? 'gcra';
   if (!ALGORITHMS.includes(algorithm)) {
     throw new TypeError(
-      `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}, got ${JSON.stringify(algorithm)}`,
+      `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}, got ${describeValue(algorithm)}`,
     );
   }
   const windows = parseWindows(options);
@@ -229,7 +230,7 @@ function parseCountOnly(
   if (value === 'failures') return (_req, res) => res.statusCode >= 400;
   if (typeof value === 'function') return value;
   throw new TypeError(
-    `\`countOnly\` must be 'failures' or a function, got ${JSON.stringify(value)}`,
+    `\`countOnly\` must be 'failures' or a function, got ${describeValue(value)}`,
   );
 }
 
@@ -237,7 +238,7 @@ function parseStandardHeaders(value: RateLimitOptions['standardHeaders']): boole
   if (value === undefined || value === false) return false;
   if (value === 'draft-10') return true;
   throw new TypeError(
-    `\`standardHeaders\` must be 'draft-10' or false, got ${JSON.stringify(value)}`,
+    `\`standardHeaders\` must be 'draft-10' or false, got ${describeValue(value)}`,
   );
 }
 

@@ -1,0 +1,32 @@
+import { describeValue } from '../../src/errors/describe-value.js';
+import { deprecated, rateLimit } from '../../src/index.js';
+
+describe('describeValue', () => {
+  it.each<[unknown, string]>([
+    ['text', '"text"'],
+    [5, '5'],
+    [null, 'null'],
+    [{ a: 1 }, '{"a":1}'],
+    [10n, '10n'],
+    [undefined, 'undefined'],
+    [Symbol('x'), 'Symbol(x)'],
+    [function named() {}, 'a function (named)'],
+  ])('shows %p as %s', (value, shown) => {
+    expect(describeValue(value)).toBe(shown);
+  });
+
+  it('never throws, even for a circular object', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(describeValue(circular)).toBe('[object Object]');
+  });
+});
+
+describe('option errors given a BigInt', () => {
+  it('still name the option', () => {
+    expect(() =>
+      rateLimit({ limit: 1, windowMs: 1000, logger: false, algorithm: 1n as never }),
+    ).toThrow('`algorithm` must be one of gcra, sliding-window, fixed-window, got 1n');
+    expect(() => deprecated({ since: 1n as never })).toThrow('`since` must be a valid Date');
+  });
+});
