@@ -12,6 +12,7 @@ import {
   xRateLimitHeaders,
 } from '../headers/rate-limit.js';
 import type { RateLimitDecision, RateLimitStore } from '../stores/store.js';
+import { describeValue } from '../errors/describe-value.js';
 import { clientKey } from './client-key.js';
 import { Deadlines } from './deadlines.js';
 import {
@@ -154,7 +155,7 @@ class Limiter {
     const { config } = this;
     if (!isDecision(decision, config.policy.windows.length)) {
       this.storeFailed(
-        new TypeError(`The store answered with an invalid decision: ${describe(decision)}`),
+        new TypeError(`The store answered with an invalid decision: ${describeValue(decision)}`),
         next,
       );
       return;
@@ -269,14 +270,6 @@ function isDecision(value: unknown, windows: number): value is RateLimitDecision
 
 function isDuration(value: unknown): boolean {
   return typeof value === 'number' && value >= 0 && value !== Infinity;
-}
-
-function describe(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 // Express 4's layer.js (under express, or an alias such as express4) or the router package's

@@ -35,6 +35,13 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     return store;
   }
 
+  /** One raw command through whichever client this suite runs with. */
+  function send(args: string[]): Promise<unknown> {
+    return kind === 'ioredis'
+      ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(...args)
+      : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand(args);
+  }
+
   async function drain(store: RedisStore, key = 'k', max = 100) {
     let allowed = 0;
     while (allowed < max && (await store.consume(key, 1)).allowed) allowed++;
@@ -73,11 +80,7 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     const counting = {
       call: (...args: string[]) => {
         sent++;
-        return kind === 'ioredis'
-          ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(...args)
-          : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand(
-              args,
-            );
+        return send(args);
       },
     };
     const store = new RedisStore({ client: counting, prefix: uniquePrefix() });
@@ -96,17 +99,7 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
   it('loads the script again after Redis forgot it (NOSCRIPT)', async () => {
     const store = storeWith(policy('gcra', [{ limit: 5, windowMs: 60_000 }]));
     await store.consume('k', 1);
-    const flush =
-      kind === 'ioredis'
-        ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(
-            'SCRIPT',
-            'FLUSH',
-          )
-        : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand([
-            'SCRIPT',
-            'FLUSH',
-          ]);
-    await flush;
+    await send(['SCRIPT', 'FLUSH']);
     expect(await store.consume('k', 1)).toMatchObject({ allowed: true, remaining: 3 });
   });
 
@@ -122,12 +115,6 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     );
     await store.consume('user:7', 1);
     await store.consume('user:7', 1);
-    const send = (args: string[]) =>
-      kind === 'ioredis'
-        ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(...args)
-        : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand(
-            args,
-          );
     const keys = ((await send(['KEYS', `${prefix}*`])) as string[]).sort();
     expect(keys).toEqual([`${prefix}{user:7}`, `${prefix}{user:7}:block`]);
     const ttl = Number(await send(['PTTL', `${prefix}{user:7}`]));
@@ -147,12 +134,6 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     );
     await store.consume('', 1);
     await store.consume('', 1);
-    const send = (args: string[]) =>
-      kind === 'ioredis'
-        ? (connection.client as { call: (...a: string[]) => Promise<unknown> }).call(...args)
-        : (connection.client as { sendCommand: (a: string[]) => Promise<unknown> }).sendCommand(
-            args,
-          );
     const keys = ((await send(['KEYS', `${prefix}*`])) as string[]).sort();
     expect(keys).toEqual([`${prefix}{~}`, `${prefix}{~}:block`]);
   });
