@@ -1,11 +1,41 @@
 import { performance } from 'node:perf_hooks';
 
-/** A store call being waited for. */
-export interface Pending {
-  /** Set once the call answered or timed out: whichever comes second is ignored. */
-  done: boolean;
-  readonly deadline: number;
-  readonly expire: () => void;
+/** A store call being waited for: it ends once, answered or timed out. */
+export class Pending {
+  #expire: (() => void) | undefined;
+
+  constructor(
+    readonly deadline: number,
+    expire: () => void,
+  ) {
+    this.#expire = expire;
+  }
+
+  /** Whether the call has ended, answered or timed out. */
+  get done(): boolean {
+    return this.#expire === undefined;
+  }
+
+  /**
+   * Ends the call because it answered. Returns false if it had already ended
+   * (timed out), when the answer must be ignored. It lets go of the expiry
+   * callback at once: the entry waits in the queue until its deadline, and a
+   * callback kept that long would keep the request's objects alive past
+   * young-generation collections.
+   */
+  settle(): boolean {
+    if (this.#expire === undefined) return false;
+    this.#expire = undefined;
+    return true;
+  }
+
+  /** Ends the call because its deadline passed, unless it answered first. */
+  expire(): void {
+    const expire = this.#expire;
+    if (expire === undefined) return;
+    this.#expire = undefined;
+    expire();
+  }
 }
 
 /**
@@ -23,9 +53,9 @@ export class Deadlines {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Calls `expire` if the returned entry is not marked `done` within the timeout. */
+  /** Calls `expire` unless the returned entry is settled within the timeout. */
   track(expire: () => void): Pending {
-    const pending: Pending = { done: false, deadline: performance.now() + this.#timeoutMs, expire };
+    const pending = new Pending(performance.now() + this.#timeoutMs, expire);
     this.#queue.push(pending);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
     return pending;
@@ -44,10 +74,7 @@ export class Deadlines {
       const pending = queue[this.#head]!;
       if (!pending.done && pending.deadline > now) break;
       this.#head += 1;
-      if (!pending.done) {
-        pending.done = true;
-        pending.expire();
-      }
+      pending.expire();
     }
     if (this.#head === queue.length) {
       this.#queue = [];

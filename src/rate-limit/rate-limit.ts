@@ -87,8 +87,7 @@ class Limiter {
       );
       decision.then(
         (settled) => {
-          if (pending.done) return;
-          pending.done = true;
+          if (!pending.settle()) return;
           // Outside Express's reach: a throw here would be an unhandled rejection.
           try {
             this.apply(settled, key, cost, req, res, next);
@@ -97,8 +96,7 @@ class Limiter {
           }
         },
         (error: unknown) => {
-          if (pending.done) return;
-          pending.done = true;
+          if (!pending.settle()) return;
           this.storeFailed(error, next);
         },
       );

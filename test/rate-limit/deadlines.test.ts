@@ -1,16 +1,39 @@
-import { Deadlines } from '../../src/rate-limit/deadlines.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Deadlines, type Pending } from '../../src/rate-limit/deadlines.js';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A real full collection, to show what a settled call still keeps alive.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 describe('Deadlines', () => {
-  it('expires every call not done within the timeout, each once', async () => {
+  it('expires every call not settled within the timeout, each once', async () => {
     const deadlines = new Deadlines(20);
     const expired: number[] = [];
     const calls = [0, 1, 2, 3].map((i) => deadlines.track(() => expired.push(i)));
-    calls[1]!.done = true;
+    expect(calls[1]!.settle()).toBe(true);
     await wait(60);
     expect(expired).toEqual([0, 2, 3]);
     expect(calls.every((call) => call.done)).toBe(true);
+  });
+
+  it('refuses to settle a call that already timed out', async () => {
+    const deadlines = new Deadlines(10);
+    const call = deadlines.track(() => undefined);
+    expect(call.done).toBe(false);
+    await wait(30);
+    expect(call.done).toBe(true);
+    expect(call.settle()).toBe(false);
+  });
+
+  it('settles a call once', () => {
+    const deadlines = new Deadlines(10);
+    const call = deadlines.track(() => undefined);
+    expect(call.settle()).toBe(true);
+    expect(call.settle()).toBe(false);
+    expect(call.done).toBe(true);
   });
 
   it('expires later calls at their own deadline, not the first one’s', async () => {
@@ -28,7 +51,7 @@ describe('Deadlines', () => {
   it('keeps no timer once nothing is pending, and never holds the process open', async () => {
     const deadlines = new Deadlines(10);
     const call = deadlines.track(() => undefined);
-    call.done = true;
+    call.settle();
     await wait(30);
     // A new call after the queue emptied is timed out again.
     let expired = false;
@@ -38,4 +61,29 @@ describe('Deadlines', () => {
     await wait(30);
     expect(expired).toBe(true);
   });
+
+  it('lets go of what a settled call’s callback holds before the deadline comes', async () => {
+    const deadlines = new Deadlines(60_000);
+    const { call, held } = trackRequest(deadlines);
+    call.settle();
+    // WeakRef targets stay alive until the current job ends.
+    await wait(0);
+    collectGarbage();
+    expect(held.deref()).toBeUndefined();
+  });
+
+  it('keeps what an unsettled call’s callback holds until it settles', async () => {
+    const deadlines = new Deadlines(60_000);
+    const { call, held } = trackRequest(deadlines);
+    await wait(0);
+    collectGarbage();
+    expect(held.deref()).toEqual({ body: 'a request waiting for the store' });
+    call.settle();
+  });
 });
+
+/** Tracks a call whose callback alone holds a request-like object. */
+function trackRequest(deadlines: Deadlines): { call: Pending; held: WeakRef<object> } {
+  const request = { body: 'a request waiting for the store' };
+  return { call: deadlines.track(() => void request), held: new WeakRef(request) };
+}
