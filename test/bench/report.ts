@@ -53,6 +53,8 @@ export interface Machine {
   readonly express: string;
   readonly platform: string;
   readonly loadAverage: readonly number[];
+  /** Where the servers and the load client ran, if pinned. */
+  readonly pinning: { readonly server: string; readonly client: string } | undefined;
 }
 
 export interface RunResult {
@@ -179,12 +181,12 @@ export function renderScenario(scenario: ScenarioResult, settings: Settings): st
   if (comparisons.length > 0) {
     lines.push(
       '',
-      '| Ratio of median server CPU per request | Ratio | Same-round ratios, min–max | Target | Result |',
+      '| Ratio of median server CPU per request | Ratio | Same-round ratios: median, min–max | Target | Result |',
       '| --- | --: | --: | --- | --- |',
     );
     for (const c of comparisons) {
       lines.push(
-        `| ${c.subject} / ${c.baseline} | ${fixed(c.ratio, 2)} | ${fixed(c.perRound.min, 2)}–${fixed(c.perRound.max, 2)} | ${targetCell(c)} | ${metCell(c.met)} |`,
+        `| ${c.subject} / ${c.baseline} | ${fixed(c.ratio, 2)} | ${fixed(c.perRound.median, 2)}, ${fixed(c.perRound.min, 2)}–${fixed(c.perRound.max, 2)} | ${targetCell(c)} | ${metCell(c.met)} |`,
       );
     }
     if (settings.rounds < MIN_ROUNDS || settings.requests < MIN_REQUESTS) {
@@ -205,7 +207,7 @@ export function renderMarkdown(result: RunResult): string {
   const header = [
     `# Benchmark results`,
     '',
-    `${result.startedAt}, ${fixed(result.durationSeconds, 0)} s. Node ${machine.node}, Express ${machine.express}, ${machine.platform}, ${machine.cpus} × ${machine.cpuModel}, load average at start ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
+    `${result.startedAt}, ${fixed(result.durationSeconds, 0)} s. Node ${machine.node}, Express ${machine.express}, ${machine.platform}, ${machine.cpus} × ${machine.cpuModel}, load average at start ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}. ${machine.pinning ? `Servers pinned to CPU ${machine.pinning.server}, the load client to CPU ${machine.pinning.client}.` : 'Unpinned.'}`,
   ];
   return [
     ...header,

@@ -22,6 +22,7 @@ import {
 } from './report.js';
 import type { Scenario, Variant } from './scenario.js';
 import { defaultScenarios, loadScenario, scenarioLoaders } from './scenarios/index.js';
+import { pinLoadClient, type Pinning } from './cpu-affinity.js';
 import { ServerProcess } from './server-process.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -36,6 +37,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --concurrency <n>   Requests in flight. Defaults to 8.
   --json <path>       Also write the raw results there.
   --cpu-prof <dir>    Run the servers with --cpu-prof, writing .cpuprofile files there.
+  --no-pin            Leave the scheduler free. By default each server has CPU 0 to itself
+                      and the load client runs on the others (Linux, with taskset).
   --help              Show this.
 `;
 
@@ -44,6 +47,7 @@ interface Cli extends Settings {
   readonly variants: readonly string[];
   readonly json: string | undefined;
   readonly cpuProf: string | undefined;
+  readonly pin: boolean;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, option: string): number {
@@ -71,6 +75,7 @@ function parseCli(args: string[]): Cli | undefined {
       concurrency: { type: 'string' },
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'no-pin': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -88,6 +93,7 @@ function parseCli(args: string[]): Cli | undefined {
     concurrency: positiveInteger(values.concurrency, 8, 'concurrency'),
     json: values.json,
     cpuProf: values['cpu-prof'],
+    pin: !values['no-pin'],
   };
 }
 
@@ -101,7 +107,7 @@ function packageVersion(name: string): string {
   }
 }
 
-function describeMachine(): Machine {
+function describeMachine(): Omit<Machine, 'pinning'> {
   return {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     cpus: availableParallelism(),
@@ -186,11 +192,12 @@ async function runRound(
   order: readonly Variant[],
   cli: Cli,
   round: number,
+  pinning: Pinning | undefined,
 ): Promise<Map<string, { session: Session; response: ResponseShape | undefined }>> {
   const execArgv = cli.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cli.cpuProf}`] : [];
   const lives: Live[] = order.map((variant) => ({
     variant,
-    server: new ServerProcess(scenario.name, variant.name, { execArgv }),
+    server: new ServerProcess(scenario.name, variant.name, { execArgv, cpuList: pinning?.server }),
     agent: keepAliveAgent(cli.concurrency),
     userUs: 0,
     systemUs: 0,
@@ -223,7 +230,11 @@ async function runRound(
   );
 }
 
-async function runScenario(scenario: Scenario, cli: Cli): Promise<ScenarioResult> {
+async function runScenario(
+  scenario: Scenario,
+  cli: Cli,
+  pinning: Pinning | undefined,
+): Promise<ScenarioResult> {
   const variants = scenario.variants.filter(
     ({ name }) => cli.variants.length === 0 || cli.variants.includes(name),
   );
@@ -234,7 +245,7 @@ async function runScenario(scenario: Scenario, cli: Cli): Promise<ScenarioResult
   for (let round = 0; round < cli.rounds; round += 1) {
     // Rotate the order, so that no variant always goes first or right after another.
     const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
-    const measured = await runRound(scenario, order, cli, round);
+    const measured = await runRound(scenario, order, cli, round, pinning);
     const line: string[] = [];
     for (const [name, { session, response }] of measured) {
       const sofar = collected.get(name);
@@ -273,14 +284,16 @@ async function main(): Promise<void> {
   }
   const scenarios = await Promise.all(cli.scenarios.map(loadScenario));
   if (cli.cpuProf) mkdirSync(cli.cpuProf, { recursive: true });
+  // Described before pinning: a pinned process sees only its own CPUs.
   const machine = describeMachine();
+  const pinning = cli.pin ? pinLoadClient() : undefined;
   const startedAt = new Date();
   const results: ScenarioResult[] = [];
-  for (const scenario of scenarios) results.push(await runScenario(scenario, cli));
+  for (const scenario of scenarios) results.push(await runScenario(scenario, cli, pinning));
   const result: RunResult = {
     startedAt: startedAt.toISOString(),
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
-    machine,
+    machine: { ...machine, pinning },
     settings: {
       rounds: cli.rounds,
       requests: cli.requests,

@@ -1,6 +1,7 @@
 /** The runner's handle on one server child: fork, typed IPC, and a bounded shutdown. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setAffinity } from './cpu-affinity.js';
 import type { Command, Report } from './protocol.js';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -12,6 +13,8 @@ type ReportOf<T extends Report['type']> = Extract<Report, { type: T }>;
 export interface ServerProcessOptions {
   /** Extra Node flags for the child, e.g. `--cpu-prof`. */
   readonly execArgv?: readonly string[];
+  /** CPUs to pin the child to (a `taskset` list such as `0`); unpinned if absent. */
+  readonly cpuList?: string;
 }
 
 export class ServerProcess {
@@ -33,6 +36,10 @@ export class ServerProcess {
       env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
+    // Pinned before it has loaded anything: the threads it starts later inherit the mask.
+    if (options.cpuList !== undefined && this.child.pid !== undefined) {
+      setAffinity(this.child.pid, options.cpuList);
+    }
     this.child.on('message', (report: Report) => this.deliver(report));
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {

@@ -28,6 +28,9 @@ function appWith(limiter?: RequestHandler): Express {
 
 export const bareExpress = (): Express => appWith();
 
+/** Bare Express plus a middleware that only calls `next()`: what any middleware costs. */
+export const noopMiddleware = (): Express => appWith((_req, _res, next) => next());
+
 /** Bare Express plus three constant rate-limit headers: what sending them costs, with no limiting. */
 export const staticHeaders = (): Express =>
   appWith((_req, res, next) => {

@@ -3,6 +3,7 @@ import {
   bareExpress,
   expressRateLimitMemory,
   flexibleMemory,
+  noopMiddleware,
   oursMemory,
   staticHeaders,
 } from './limiter-apps.js';
@@ -18,6 +19,13 @@ export const scenario: Scenario = {
       description: 'Express 5 answering `res.json({ id })`, no limiter.',
       expectedStatus: 200,
       createApp: bareExpress,
+    },
+    {
+      name: 'noop-middleware',
+      description:
+        'Bare Express plus a middleware that only calls `next()`: what mounting any middleware costs.',
+      expectedStatus: 200,
+      createApp: noopMiddleware,
     },
     {
       name: 'static-headers',
@@ -48,6 +56,7 @@ export const scenario: Scenario = {
     },
   ],
   comparisons: [
+    { subject: 'noop-middleware', baseline: 'bare-express-200' },
     { subject: 'static-headers', baseline: 'bare-express-200' },
     { subject: 'ours-memory', baseline: 'static-headers' },
     {
