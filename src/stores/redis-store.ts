@@ -78,11 +78,11 @@ export class RedisStore implements RateLimitStore {
   }
 
   consume(key: string, cost: number): Promise<RateLimitDecision> {
-    return this.#run(this.#usable().consume, key, cost).then(toDecision);
+    return this.#run(this.#usable().consume, key, cost, toDecision);
   }
 
   async refund(key: string, cost: number): Promise<void> {
-    await this.#run(this.#usable().refund, key, cost);
+    await this.#run(this.#usable().refund, key, cost, ignoreReply);
   }
 
   async reset(key: string): Promise<void> {
@@ -111,8 +111,12 @@ export class RedisStore implements RateLimitStore {
     return `${this.#prefix}{${tag}}`;
   }
 
-  /** One EVALSHA; on NOSCRIPT (Redis restarted or flushed its cache), loads the script and runs it again, once. */
-  #run(script: Script, key: string, cost: number): Promise<unknown> {
+  /**
+   * One EVALSHA, its reply read by `read` in the same step (a promise per
+   * call, not one per stage). On NOSCRIPT (Redis restarted or flushed its
+   * script cache), loads the script and runs it again, once.
+   */
+  #run<T>(script: Script, key: string, cost: number, read: (reply: unknown) => T): Promise<T> {
     const counts = this.#countsKey(key);
     const command = [
       'EVALSHA',
@@ -123,12 +127,16 @@ export class RedisStore implements RateLimitStore {
       this.#blocks ? `${counts}:block` : counts,
       cost === 1 ? '1' : String(cost),
     ];
-    return this.#send(command).then(undefined, (error: unknown) => {
+    return this.#send(command).then(read, (error: unknown) => {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
-      return this.#send(['SCRIPT', 'LOAD', script.source]).then(() => this.#send(command));
+      return this.#send(['SCRIPT', 'LOAD', script.source])
+        .then(() => this.#send(command))
+        .then(read);
     });
   }
 }
+
+const ignoreReply = (): void => undefined;
 
 /** The script's reply: 4 numbers when allowed, 6 when refused. */
 function toDecision(reply: unknown): RateLimitDecision {
