@@ -4,12 +4,11 @@
  * BENCHMARKS.md for the method and `--help` for the options.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { drive, keepAliveAgent, probe, type LoadResult, type Target } from './load.js';
+import { LoadClient, probe, type LoadResult, type Target } from './load.js';
 import {
   renderMarkdown,
   type Machine,
@@ -137,8 +136,7 @@ function checkStatuses(variant: Variant, load: LoadResult): void {
 interface Live {
   readonly variant: Variant;
   readonly server: ServerProcess;
-  readonly agent: Agent;
-  target?: Target;
+  client?: LoadClient;
   response?: ResponseShape;
   userUs: number;
   systemUs: number;
@@ -156,7 +154,7 @@ function shares(total: number, parts: number): number[] {
 async function start(live: Live, scenario: Scenario, cli: Cli, probeIt: boolean): Promise<void> {
   const { port } = await live.server.expect('ready');
   const target: Target = { port, ...scenario.request };
-  live.target = target;
+  live.client = new LoadClient(target, cli.concurrency);
   if (probeIt) {
     const sample = await probe(target);
     const contentType = sample.headers['content-type'];
@@ -166,14 +164,14 @@ async function start(live: Live, scenario: Scenario, cli: Cli, probeIt: boolean)
       bodyBytes: Buffer.byteLength(sample.body),
     };
   }
-  checkStatuses(live.variant, await drive(live.agent, target, cli.warmup, cli.concurrency));
+  checkStatuses(live.variant, await live.client.drive(cli.warmup));
 }
 
 /** Measures one slice: the server counts its own CPU time from `start` to `stop`. */
-async function measureSlice(live: Live, requests: number, cli: Cli): Promise<void> {
+async function measureSlice(live: Live, requests: number): Promise<void> {
   live.server.send({ type: 'start' });
   await live.server.expect('started');
-  const load = await drive(live.agent, live.target as Target, requests, cli.concurrency);
+  const load = await (live.client as LoadClient).drive(requests);
   live.server.send({ type: 'stop' });
   const cpu = await live.server.expect('stopped');
   checkStatuses(live.variant, load);
@@ -198,7 +196,6 @@ async function runRound(
   const lives: Live[] = order.map((variant) => ({
     variant,
     server: new ServerProcess(scenario.name, variant.name, { execArgv, cpuList: pinning?.server }),
-    agent: keepAliveAgent(cli.concurrency),
     userUs: 0,
     systemUs: 0,
     elapsedMs: 0,
@@ -206,10 +203,10 @@ async function runRound(
   try {
     for (const live of lives) await start(live, scenario, cli, round === 0);
     for (const requests of shares(cli.requests, cli.slices)) {
-      for (const live of lives) await measureSlice(live, requests, cli);
+      for (const live of lives) await measureSlice(live, requests);
     }
   } finally {
-    for (const live of lives) live.agent.destroy();
+    for (const live of lives) live.client?.destroy();
     await Promise.all(lives.map((live) => live.server.close()));
   }
   return new Map(
