@@ -111,8 +111,12 @@ class Limiter {
       if (typeof key !== 'string') throw new TypeError('rateLimit `key` must return a string');
       return key;
     }
-    this.checkProxySetup(req);
-    return clientKey(req.ip ?? req.socket.remoteAddress ?? '', this.config.ipv6Subnet);
+    const trustProxy: unknown = req.app.get('trust proxy');
+    if (!this.proxyChecked) this.checkProxySetup(trustProxy, req);
+    // With `trust proxy` off, Express's `req.ip` is the socket's address: read it
+    // directly rather than through the getter, which parses X-Forwarded-For to drop it.
+    const address = trustProxy ? req.ip : req.socket.remoteAddress;
+    return clientKey(address ?? '', this.config.ipv6Subnet);
   }
 
   private costOf(req: Request): number {
@@ -128,9 +132,7 @@ class Limiter {
   }
 
   /** The default key trusts `req.ip`, so a proxy set-up that makes it wrong deserves a warning. */
-  private checkProxySetup(req: Request): void {
-    if (this.proxyChecked) return;
-    const trustProxy: unknown = req.app.get('trust proxy');
+  private checkProxySetup(trustProxy: unknown, req: Request): void {
     if (trustProxy === true) {
       this.warnings.warnOnce('RATE_LIMIT_TRUST_PROXY_TRUE');
       this.proxyChecked = true;
