@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 type StoreName =
   | 'ours-memory'
@@ -119,7 +120,13 @@ function main(): void {
     void child(name as StoreName, Number(count));
     return;
   }
-  const keys = Number(flag ?? 1_000_000);
+  const { values } = parseArgs({ strict: true, options: { keys: { type: 'string' } } });
+  const keys = Number(values.keys ?? 1_000_000);
+  if (!Number.isSafeInteger(keys) || keys < 100_000) {
+    throw new RangeError(
+      `\`--keys\` must be a whole number of at least 100000, got ${values.keys}`,
+    );
+  }
   console.log(
     `# Memory per key\n\n${keys.toLocaleString('en')} distinct IPv4-like keys, each store in a fresh process (Node ${process.version}).\n`,
   );

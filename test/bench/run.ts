@@ -3,10 +3,12 @@
  * side, in interleaved rounds, and prints a markdown report. See
  * BENCHMARKS.md for the method and `--help` for the options.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LoadClient, probe, type LoadResult, type Target } from './load.js';
 import {
@@ -24,6 +26,8 @@ import { defaultScenarios, loadScenario, scenarioLoaders } from './scenarios/ind
 import { pinLoadClient, type Pinning } from './cpu-affinity.js';
 import { ServerProcess } from './server-process.js';
 
+const MEMORY_SCRIPT = fileURLToPath(new URL('./memory-per-key.ts', import.meta.url));
+
 const USAGE = `Usage: npm run bench -- [options]
 
   --scenario <name>   Scenario to run; repeatable. Defaults to ${defaultScenarios.join(', ')}.
@@ -36,6 +40,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --concurrency <n>   Requests in flight. Defaults to 8.
   --json <path>       Also write the raw results there.
   --cpu-prof <dir>    Run the servers with --cpu-prof, writing .cpuprofile files there.
+  --no-memory         Skip the bytes-per-key measurement that a run of the default scenarios ends with.
   --no-pin            Leave the scheduler free. By default each server has CPU 0 to itself
                       and the load client runs on the others (Linux, with taskset).
   --help              Show this.
@@ -47,6 +52,8 @@ interface Cli extends Settings {
   readonly json: string | undefined;
   readonly cpuProf: string | undefined;
   readonly pin: boolean;
+  /** Whether to end with the bytes-per-key measurement (memory-per-key.ts). */
+  readonly memory: boolean;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, option: string): number {
@@ -75,6 +82,7 @@ function parseCli(args: string[]): Cli | undefined {
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'no-pin': { type: 'boolean' },
+      'no-memory': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -93,6 +101,7 @@ function parseCli(args: string[]): Cli | undefined {
     json: values.json,
     cpuProf: values['cpu-prof'],
     pin: !values['no-pin'],
+    memory: values.scenario === undefined && !values['no-memory'],
   };
 }
 
@@ -304,6 +313,10 @@ async function main(): Promise<void> {
   if (cli.json) {
     writeFileSync(cli.json, `${JSON.stringify(result, null, 2)}\n`);
     log(`Wrote ${cli.json}`);
+  }
+  if (cli.memory) {
+    process.stdout.write('\n');
+    execFileSync(process.execPath, ['--import', 'tsx', MEMORY_SCRIPT], { stdio: 'inherit' });
   }
 }
 
