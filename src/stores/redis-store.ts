@@ -87,7 +87,7 @@ export class RedisStore implements RateLimitStore {
 
   async reset(key: string): Promise<void> {
     const counts = this.#countsKey(key);
-    await this.#send(['DEL', counts, `${counts}:block`]);
+    await this.#send(['del', counts, `${counts}:block`]);
   }
 
   #usable(): { consume: Script; refund: Script } {
@@ -118,8 +118,10 @@ export class RedisStore implements RateLimitStore {
    */
   #run<T>(script: Script, key: string, cost: number, read: (reply: unknown) => T): Promise<T> {
     const counts = this.#countsKey(key);
+    // Command names in lower case: ioredis lower-cases the name at each of its flag
+    // look-ups (several per command), which allocates a new string for an upper-case one.
     const command = [
-      'EVALSHA',
+      'evalsha',
       script.sha,
       '2',
       counts,
@@ -129,7 +131,7 @@ export class RedisStore implements RateLimitStore {
     ];
     return this.#send(command).then(read, (error: unknown) => {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
-      return this.#send(['SCRIPT', 'LOAD', script.source])
+      return this.#send(['script', 'load', script.source])
         .then(() => this.#send(command))
         .then(read);
     });
