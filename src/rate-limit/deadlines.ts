@@ -42,10 +42,14 @@ export class Pending {
  * Times out store calls without a timer per request: calls share one
  * timeout, so their deadlines come in order, and one unref'ed timer walks
  * the queue from the oldest. Tracking a call costs an object and a push.
+ * Calls that answered leave the head of the queue as the next call is
+ * tracked, so that a busy limiter holds about as many entries as it has
+ * calls in flight, not a whole timeout's worth: entries kept that long
+ * would outlive young-generation collections and burden the old generation.
  */
 export class Deadlines {
   readonly #timeoutMs: number;
-  #queue: Pending[] = [];
+  #queue: (Pending | undefined)[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -53,8 +57,14 @@ export class Deadlines {
     this.#timeoutMs = timeoutMs;
   }
 
+  /** How many calls the queue still holds, answered or not. */
+  get size(): number {
+    return this.#queue.length - this.#head;
+  }
+
   /** Calls `expire` unless the returned entry is settled within the timeout. */
   track(expire: () => void): Pending {
+    this.#dropSettled();
     const pending = new Pending(performance.now() + this.#timeoutMs, expire);
     this.#queue.push(pending);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
@@ -66,25 +76,41 @@ export class Deadlines {
     this.#timer.unref();
   }
 
-  #fire(): void {
-    this.#timer = undefined;
-    const now = performance.now();
+  /** Forgets the calls at the head of the queue that have ended. */
+  #dropSettled(): void {
     const queue = this.#queue;
-    while (this.#head < queue.length) {
-      const pending = queue[this.#head]!;
+    while (this.#head < queue.length && queue[this.#head]!.done) {
+      queue[this.#head] = undefined;
+      this.#head += 1;
+    }
+    this.#compact();
+  }
+
+  #compact(): void {
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #fire(): void {
+    // `#timer` stays set until the walk ends, so that a call tracked from
+    // inside an `expire` callback does not arm a second timer.
+    const now = performance.now();
+    while (this.#head < this.#queue.length) {
+      const pending = this.#queue[this.#head]!;
       if (!pending.done && pending.deadline > now) break;
+      this.#queue[this.#head] = undefined;
       this.#head += 1;
       pending.expire();
     }
-    if (this.#head === queue.length) {
-      this.#queue = [];
-      this.#head = 0;
-      return;
+    this.#timer = undefined;
+    this.#compact();
+    if (this.#head < this.#queue.length) {
+      this.#arm(Math.max(1, this.#queue[this.#head]!.deadline - now));
     }
-    if (this.#head > 1024) {
-      this.#queue = queue.slice(this.#head);
-      this.#head = 0;
-    }
-    this.#arm(Math.max(1, this.#queue[this.#head]!.deadline - now));
   }
 }

@@ -62,6 +62,42 @@ describe('Deadlines', () => {
     expect(expired).toBe(true);
   });
 
+  it('holds only the calls in flight once the calls before them answered', () => {
+    const deadlines = new Deadlines(60_000);
+    for (let i = 0; i < 10_000; i++) deadlines.track(() => undefined).settle();
+    const inFlight = [0, 1, 2].map(() => deadlines.track(() => undefined));
+    expect(deadlines.size).toBe(3);
+    inFlight[0]!.settle();
+    deadlines.track(() => undefined).settle();
+    expect(deadlines.size).toBe(3);
+    for (const call of inFlight) call.settle();
+  });
+
+  it('keeps calls that answered behind one still waiting until that one ends', async () => {
+    const deadlines = new Deadlines(20);
+    const expired: string[] = [];
+    deadlines.track(() => expired.push('slow'));
+    deadlines.track(() => expired.push('answered')).settle();
+    deadlines.track(() => expired.push('waiting'));
+    expect(deadlines.size).toBe(3);
+    await wait(60);
+    expect(expired).toEqual(['slow', 'waiting']);
+    expect(deadlines.size).toBe(0);
+  });
+
+  it('times out a call tracked from inside an expiry callback', async () => {
+    const deadlines = new Deadlines(20);
+    const expired: string[] = [];
+    deadlines.track(() => {
+      expired.push('first');
+      deadlines.track(() => expired.push('tracked on expiry'));
+    });
+    await wait(30);
+    expect(expired).toEqual(['first']);
+    await wait(40);
+    expect(expired).toEqual(['first', 'tracked on expiry']);
+  });
+
   it('lets go of what a settled call’s callback holds before the deadline comes', async () => {
     const deadlines = new Deadlines(60_000);
     const { call, held } = trackRequest(deadlines);
