@@ -49,12 +49,15 @@ export class Pending {
  */
 export class Deadlines {
   readonly #timeoutMs: number;
+  readonly #now: () => number;
   #queue: (Pending | undefined)[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(timeoutMs: number) {
+  /** `now` is a monotonic clock in milliseconds; tests pass their own. */
+  constructor(timeoutMs: number, now: () => number = () => performance.now()) {
     this.#timeoutMs = timeoutMs;
+    this.#now = now;
   }
 
   /** How many calls the queue still holds, answered or not. */
@@ -65,7 +68,7 @@ export class Deadlines {
   /** Calls `expire` unless the returned entry is settled within the timeout. */
   track(expire: () => void): Pending {
     this.#dropSettled();
-    const pending = new Pending(performance.now() + this.#timeoutMs, expire);
+    const pending = new Pending(this.#now() + this.#timeoutMs, expire);
     this.#queue.push(pending);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
     return pending;
@@ -98,19 +101,23 @@ export class Deadlines {
 
   #fire(): void {
     // `#timer` stays set until the walk ends, so that a call tracked from
-    // inside an `expire` callback does not arm a second timer.
-    const now = performance.now();
-    while (this.#head < this.#queue.length) {
-      const pending = this.#queue[this.#head]!;
-      if (!pending.done && pending.deadline > now) break;
-      this.#queue[this.#head] = undefined;
-      this.#head += 1;
-      pending.expire();
-    }
-    this.#timer = undefined;
-    this.#compact();
-    if (this.#head < this.#queue.length) {
-      this.#arm(Math.max(1, this.#queue[this.#head]!.deadline - now));
+    // inside an `expire` callback does not arm a second timer; `finally`,
+    // so that a callback that throws does not leave the queue without one.
+    try {
+      const now = this.#now();
+      while (this.#head < this.#queue.length) {
+        const pending = this.#queue[this.#head]!;
+        if (!pending.done && pending.deadline > now) break;
+        this.#queue[this.#head] = undefined;
+        this.#head += 1;
+        pending.expire();
+      }
+    } finally {
+      this.#timer = undefined;
+      this.#compact();
+      if (this.#head < this.#queue.length) {
+        this.#arm(Math.max(1, this.#queue[this.#head]!.deadline - this.#now()));
+      }
     }
   }
 }

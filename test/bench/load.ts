@@ -41,9 +41,7 @@ const CHUNKED = /\r\ntransfer-encoding:[^\r]*chunked/i;
 
 /** The body length of a response, from its head; throws for framing the client does not read. */
 function bodyLength(head: string, status: number, method: string): number {
-  if (method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) {
-    return 0;
-  }
+  if (method === 'HEAD' || status === 204 || status === 304) return 0;
   const length = CONTENT_LENGTH.exec(head);
   if (length) return Number(length[1]);
   if (CHUNKED.test(head)) throw new Error('The load client reads only Content-Length bodies');
@@ -56,6 +54,8 @@ class Connection {
   readonly #request: Buffer;
   readonly #method: string;
   #pending: Buffer | undefined;
+  /** Set once the socket closed: a later `send` fails at once rather than waiting for nothing. */
+  #closed = false;
   #onResponse: ((status: number) => void) | undefined;
   #onError: ((error: Error) => void) | undefined;
 
@@ -65,15 +65,20 @@ class Connection {
     this.#socket = connect({ host: '127.0.0.1', port: target.port, noDelay: true });
     this.#socket.on('data', (chunk: Buffer) => this.#read(chunk));
     this.#socket.on('error', (error) => this.#onError?.(error));
-    this.#socket.on('close', () =>
-      this.#onError?.(new Error('The server closed a keep-alive connection')),
-    );
+    this.#socket.on('close', () => {
+      this.#closed = true;
+      this.#onError?.(new Error('The server closed a keep-alive connection'));
+    });
   }
 
   /** Sends the request; `onResponse` gets each response's status. */
   send(onResponse: (status: number) => void, onError: (error: Error) => void): void {
     this.#onResponse = onResponse;
     this.#onError = onError;
+    if (this.#closed) {
+      onError(new Error('The server closed a keep-alive connection between drives'));
+      return;
+    }
     this.#socket.write(this.#request);
   }
 
@@ -97,10 +102,15 @@ class Connection {
         if (headEnd === -1) break;
         const head = data.toString('latin1', 0, headEnd);
         const status = Number(head.slice(9, 12));
-        const end = headEnd + HEADER_END.length + bodyLength(head, status, this.#method);
+        // 1xx (e.g. 103 Early Hints) comes before the final response and has no body.
+        const informational = status >= 100 && status < 200;
+        const end =
+          headEnd +
+          HEADER_END.length +
+          (informational ? 0 : bodyLength(head, status, this.#method));
         if (data.length < end) break;
         data = data.subarray(end);
-        this.#onResponse?.(status);
+        if (!informational) this.#onResponse?.(status);
       }
     } catch (error) {
       this.#onError?.(error as Error);

@@ -98,6 +98,31 @@ describe('Deadlines', () => {
     expect(expired).toEqual(['first', 'tracked on expiry']);
   });
 
+  it('keeps timing out calls after an expiry callback throws', () => {
+    jest.useFakeTimers();
+    try {
+      let clock = 0;
+      const deadlines = new Deadlines(20, () => clock);
+      const expired: string[] = [];
+      deadlines.track(() => {
+        throw new Error('a logger that throws');
+      });
+      deadlines.track(() => expired.push('queued behind it'));
+      clock = 25;
+      expect(() => jest.advanceTimersByTime(25)).toThrow('a logger that throws');
+      clock = 30;
+      jest.advanceTimersByTime(5);
+      expect(expired).toEqual(['queued behind it']);
+      deadlines.track(() => expired.push('tracked afterwards'));
+      clock = 55;
+      jest.advanceTimersByTime(25);
+      expect(expired).toEqual(['queued behind it', 'tracked afterwards']);
+      expect(deadlines.size).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('lets go of what a settled call’s callback holds before the deadline comes', async () => {
     const deadlines = new Deadlines(60_000);
     const { call, held } = trackRequest(deadlines);
