@@ -239,9 +239,11 @@ class Limiter {
 
   private storeRecovered(): void {
     this.warnings.rearm('RATE_LIMIT_STORE_UNAVAILABLE');
-    const logger = this.config.logger();
-    if (logger !== false)
-      logger.info({ code: 'RATE_LIMIT_STORE_RECOVERED' }, 'The rate-limit store answers again.');
+    this.warnings.log(
+      'info',
+      { code: 'RATE_LIMIT_STORE_RECOVERED' },
+      'The rate-limit store answers again.',
+    );
   }
 }
 

@@ -24,8 +24,21 @@ export class Warnings {
   warnOnce(code: WarningCode, details: Record<string, unknown> = {}): void {
     if (this.#given.has(code)) return;
     this.#given.add(code);
-    const logger = this.logger();
-    if (logger !== false) logger.warn({ code, ...details }, WARNINGS[code]);
+    this.log('warn', { code, ...details }, WARNINGS[code]);
+  }
+
+  /**
+   * Writes one line. Logging must not change what the limiter answers: a
+   * logger that throws is ignored (a throw here could come from a timer or
+   * a promise callback, where nothing would catch it).
+   */
+  log(level: 'warn' | 'info', fields: Record<string, unknown>, message: string): void {
+    try {
+      const logger = this.logger();
+      if (logger !== false) logger[level](fields, message);
+    } catch {
+      // Ignored: see above.
+    }
   }
 
   /** Lets a warning be given again, e.g. the next time the store fails after recovering. */

@@ -348,6 +348,30 @@ describe('rateLimit: store failures', () => {
     expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_UNAVAILABLE']);
   });
 
+  it.each<[string, () => never | Promise<never>]>([
+    ['rejects', () => Promise.reject(new Error('ECONNREFUSED'))],
+    [
+      'throws',
+      () => {
+        throw new Error('sync failure');
+      },
+    ],
+    ['hangs', () => new Promise<never>(() => undefined)],
+  ])(
+    'still lets requests through when the store %s and the logger throws too',
+    async (_, consume) => {
+      const logger = {
+        warn: () => {
+          throw new Error('logger down');
+        },
+        info: () => undefined,
+      } as unknown as RateLimitOptions['logger'];
+      const { app } = limitedApp({ logger, storeTimeoutMs: 50, store: failing(consume) });
+      const responses = await hit(app, 2);
+      expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    },
+  );
+
   it('answers 503 with Retry-After when failing closed', async () => {
     const { app } = limitedApp({
       failOpen: false,
