@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { PolicyWindow } from '../stores/store.js';
+import type { RateLimitWindow } from '../rate-limit/algorithms.js';
+import type { PolicyWindow, RateLimitDecision } from '../stores/store.js';
 import { describeValue } from '../errors/describe-value.js';
 
 /** Whole seconds, rounded up, and at least 1: a client told 0 would retry while still limited. */
@@ -53,6 +54,24 @@ export interface XRateLimitValues {
   remaining: number;
   /** Seconds until the reported window resets (a delay, not an epoch: immune to clock skew). */
   resetSeconds: number;
+}
+
+/**
+ * The numbers every rate-limit header shows for a decision: the reported
+ * window's limit, what remains, and the seconds until the quota is whole
+ * again (allowed) or until the request would pass (refused, as `Retry-After`).
+ */
+export function rateLimitValues(
+  decision: RateLimitDecision,
+  window: RateLimitWindow,
+): XRateLimitValues {
+  return {
+    limit: window.limit,
+    remaining: decision.remaining,
+    resetSeconds: decision.allowed
+      ? Math.ceil(decision.resetMs / 1000)
+      : toRetrySeconds(decision.retryAfterMs),
+  };
 }
 
 /**

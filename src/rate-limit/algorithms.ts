@@ -12,7 +12,7 @@ export const ALGORITHMS: readonly Algorithm[] = ['gcra', 'sliding-window', 'fixe
 
 /** How many numbers one window of one key needs. */
 export const STATE_SIZE: Readonly<Record<Algorithm, number>> = {
-  gcra: 1, // theoretical arrival time
+  gcra: 2, // bucket level (requests), time of that level
   'fixed-window': 2, // window start, count
   'sliding-window': 3, // aligned window start, previous count, current count
 };
@@ -60,6 +60,16 @@ const EPSILON_MS = 1e-3;
 /** The same tolerance for counts of requests. */
 const EPSILON_COUNT = 1e-6;
 
+/**
+ * A duration as stores report it: whole milliseconds, rounded up, with the
+ * same one-microsecond tolerance the algorithms allow, so that the float
+ * noise of `(t + w) - t` never adds a millisecond (nor, later, a second).
+ * The Lua scripts round with the same expression.
+ */
+export function wholeMs(ms: number): number {
+  return Math.max(0, Math.ceil(ms - EPSILON_MS));
+}
+
 // A request that can never fit (cost above the limit) waits one window and is refused again.
 const neverFits = (verdict: WindowVerdict, windowMs: number, remaining: number): void => {
   verdict.allowed = false;
@@ -69,9 +79,13 @@ const neverFits = (verdict: WindowVerdict, windowMs: number, remaining: number):
 };
 
 /**
- * GCRA, the generic cell rate algorithm: a token bucket of `limit` tokens
- * refilled continuously at `limit / windowMs`, kept as one number, the
- * theoretical arrival time (TAT). Exact, with no burst at window edges.
+ * GCRA, the generic cell rate algorithm: a bucket of `limit` requests that
+ * drains continuously at `limit / windowMs`. Exact, with no burst at window
+ * edges. Kept as the bucket's level and the time of that level rather than
+ * as GCRA's theoretical arrival time: a level is a small number, so its
+ * rounding does not depend on how large the clock's readings are (an
+ * epoch in milliseconds loses a quarter of a microsecond per addition,
+ * which made Redis and memory disagree on `remaining`).
  */
 const gcra: Evaluate = (
   state,
@@ -83,26 +97,26 @@ const gcra: Evaluate = (
   now,
   verdict,
 ) => {
-  const interval = windowMs / limit;
-  const tat = Math.max(state[offset]!, now);
-  const remainingNow = Math.max(0, Math.floor((windowMs - (tat - now)) / interval + EPSILON_COUNT));
+  const at = state[offset + 1]!;
+  // A clock that steps back drains nothing and keeps the later time.
+  const elapsed = now > at ? now - at : 0;
+  const level = Math.max(0, state[offset]! - (elapsed * limit) / windowMs);
+  const remainingNow = Math.max(0, Math.floor(limit - level + EPSILON_COUNT));
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
-  const newTat = tat + cost * interval;
-  const allowAt = newTat - windowMs;
-  if (allowAt - now > EPSILON_MS) {
+  const newLevel = level + cost;
+  const excessMs = ((newLevel - limit) * windowMs) / limit;
+  if (excessMs > EPSILON_MS) {
     verdict.allowed = false;
     verdict.remaining = remainingNow;
-    verdict.retryAfterMs = allowAt - now;
-    verdict.resetMs = allowAt - now;
+    verdict.retryAfterMs = excessMs;
+    verdict.resetMs = excessMs;
     return;
   }
-  next[nextOffset] = newTat;
+  next[nextOffset] = newLevel;
+  next[nextOffset + 1] = now > at ? now : at;
   verdict.allowed = true;
-  verdict.remaining = Math.max(
-    0,
-    Math.floor((windowMs - (newTat - now)) / interval + EPSILON_COUNT),
-  );
-  verdict.resetMs = newTat - now;
+  verdict.remaining = Math.max(0, Math.floor(limit - newLevel + EPSILON_COUNT));
+  verdict.resetMs = (newLevel * windowMs) / limit;
   verdict.retryAfterMs = 0;
 };
 
@@ -119,11 +133,12 @@ const fixedWindow: Evaluate = (
 ) => {
   let start = state[offset]!;
   let count = state[offset + 1]!;
-  if (count === 0 || now >= start + windowMs) {
+  // Differences of clock readings, never sums: `start + windowMs - now` rounds with the clock's size.
+  if (count === 0 || now - start >= windowMs) {
     start = now;
     count = 0;
   }
-  const resetMs = start + windowMs - now;
+  const resetMs = windowMs - (now - start);
   if (cost > limit) return neverFits(verdict, resetMs, limit - count);
   if (count + cost > limit) {
     verdict.allowed = false;
@@ -225,9 +240,13 @@ export function refundWindow(
   now: number,
 ): void {
   if (algorithm === 'gcra') {
-    state[offset] = state[offset]! - cost * (windowMs / limit);
+    const at = state[offset + 1]!;
+    const elapsed = now > at ? now - at : 0;
+    const level = Math.max(0, state[offset]! - (elapsed * limit) / windowMs);
+    state[offset] = Math.max(0, level - cost);
+    state[offset + 1] = now > at ? now : at;
   } else if (algorithm === 'fixed-window') {
-    if (now < state[offset]! + windowMs) state[offset + 1] = Math.max(0, state[offset + 1]! - cost);
+    if (now - state[offset]! < windowMs) state[offset + 1] = Math.max(0, state[offset + 1]! - cost);
   } else {
     // The request was counted in the stored window's current count, if that window still counts.
     const current = Math.floor(now / windowMs) * windowMs;

@@ -7,6 +7,7 @@ import {
 import {
   appendListField,
   formatRateLimit,
+  rateLimitValues,
   setXRateLimitHeaders,
   toRetrySeconds,
   xRateLimitHeaders,
@@ -172,10 +173,8 @@ class Limiter {
       return;
     }
     const window = config.policy.windows[decision.window]!;
-    const resetSeconds = decision.allowed
-      ? Math.ceil(decision.resetMs / 1000)
-      : toRetrySeconds(decision.retryAfterMs);
-    const values = { limit: window.limit, remaining: decision.remaining, resetSeconds };
+    const values = rateLimitValues(decision, window);
+    const { resetSeconds } = values;
     if (config.legacyHeaders) setXRateLimitHeaders(res, values);
     if (config.standardHeaders) {
       appendListField(res, 'RateLimit-Policy', config.policyField);

@@ -3,9 +3,11 @@ import {
   EVALUATE,
   STATE_SIZE,
   refundWindow,
+  wholeMs,
   type WindowVerdict,
 } from '../rate-limit/algorithms.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
+import { storedKey } from './stored-key.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -71,11 +73,12 @@ export class MemoryStore implements RateLimitStore {
     this.#timer.unref();
   }
 
-  consume(key: string, cost: number): RateLimitDecision {
+  consume(clientKey: string, cost: number): RateLimitDecision {
     const policy = this.#usable();
+    const key = storedKey(clientKey);
     const now = this.#now();
     const block = this.#blocks.get(key);
-    if (block !== undefined && block.until > now) return blocked(block.until - now);
+    if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
 
     const slot = this.#slotFor(key);
     const base = slot * this.#stride;
@@ -115,15 +118,29 @@ export class MemoryStore implements RateLimitStore {
     }
     if (allowed) {
       state.set(next, base);
-      return { allowed, window, remaining, resetMs, retryAfterMs: 0, blockedMs: 0 };
+      return {
+        allowed,
+        window,
+        remaining,
+        resetMs: wholeMs(resetMs),
+        retryAfterMs: 0,
+        blockedMs: 0,
+      };
     }
     const blockedMs = this.#countRefusal(key, block, now);
-    return { allowed, window, remaining, resetMs, retryAfterMs, blockedMs };
+    return {
+      allowed,
+      window,
+      remaining,
+      resetMs: wholeMs(resetMs),
+      retryAfterMs: wholeMs(retryAfterMs),
+      blockedMs,
+    };
   }
 
   refund(key: string, cost: number): void {
     const policy = this.#usable();
-    const slot = this.#slots.get(key);
+    const slot = this.#slots.get(storedKey(key));
     if (slot === undefined) return;
     const now = this.#now();
     const base = slot * this.#stride;
@@ -133,7 +150,8 @@ export class MemoryStore implements RateLimitStore {
     );
   }
 
-  reset(key: string): void {
+  reset(clientKey: string): void {
+    const key = storedKey(clientKey);
     const slot = this.#slots.get(key);
     if (slot !== undefined) this.#release(key, slot);
     this.#blocks.delete(key);
@@ -241,11 +259,16 @@ export class MemoryStore implements RateLimitStore {
   #isIdle(slot: number, now: number, policy: RateLimitPolicy): boolean {
     const size = STATE_SIZE[policy.algorithm];
     const base = slot * this.#stride;
-    return policy.windows.every(({ windowMs }, index) => {
+    return policy.windows.every(({ limit, windowMs }, index) => {
       const first = this.#state[base + index * size]!;
-      if (policy.algorithm === 'gcra') return first <= now;
+      // gcra: the bucket has drained.
+      if (policy.algorithm === 'gcra') {
+        return (
+          first <= (Math.max(0, now - this.#state[base + index * size + 1]!) * limit) / windowMs
+        );
+      }
       // fixed: the window has ended; sliding: neither the current nor the previous window counts.
-      return now >= first + (policy.algorithm === 'fixed-window' ? windowMs : 2 * windowMs);
+      return now - first >= (policy.algorithm === 'fixed-window' ? windowMs : 2 * windowMs);
     });
   }
 }

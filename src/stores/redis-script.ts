@@ -9,32 +9,36 @@ import type { RateLimitPolicy } from './store.js';
  * is atomic across every app instance, and uses Redis's clock (`TIME`), so
  * instances with skewed clocks agree. The arithmetic mirrors
  * `rate-limit/algorithms.ts`; state is stored with `%.17g`, which keeps
- * doubles exact. Durations are returned as whole milliseconds rounded up
- * (the limiter rounds them up to whole seconds anyway).
+ * doubles exact. Durations are returned as whole milliseconds, rounded as
+ * `wholeMs` rounds them, so that both stores report the same numbers.
  *
  * KEYS[1]: the key's counts, one string of numbers; KEYS[2]: its block record.
  * Both share a hash tag, so the scripts work on Redis Cluster.
- * ARGV[1]: the cost.
+ * ARGV[1]: the cost; ARGV[2]: the time, with the `argument` clock.
  * Reply: { allowed, window, remaining, resetMs } when allowed, and
  * { allowed, window, remaining, resetMs, retryAfterMs, blockedMs } when not.
  */
 
 /** Per algorithm: how many numbers a window keeps, and the Lua that decides one window. */
 const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> = {
-  // In: s1 = TAT. Out: ok, left, reset, wait, idle, n1.
+  // In: s1 = bucket level, s2 = time of that level. Out: ok, left, reset, wait, idle, n1, n2.
   gcra: {
-    size: 1,
+    size: 2,
     lua: `
-    local interval = w / limit
-    local tat = max(s1, now)
-    local left_now = max(0, floor((w - (tat - now)) / interval + EPS_COUNT))
-    local new_tat = tat + cost * interval
-    local allow_at = new_tat - w
+    local elapsed = 0
+    if now > s2 then elapsed = now - s2 end
+    local level = max(0, s1 - (elapsed * limit) / w)
+    local left_now = max(0, floor(limit - level + EPS_COUNT))
+    local new_level = level + cost
+    local excess = ((new_level - limit) * w) / limit
     if cost > limit then ok, left, reset, wait = false, left_now, w, w
-    elseif allow_at - now > EPS_MS then ok, left, reset, wait = false, left_now, allow_at - now, allow_at - now
+    elseif excess > EPS_MS then ok, left, reset, wait = false, left_now, excess, excess
     else
-      ok, left, reset, wait, idle = true, max(0, floor((w - (new_tat - now)) / interval + EPS_COUNT)), new_tat - now, 0, new_tat - now
-      n1 = new_tat
+      ok, left, wait = true, max(0, floor(limit - new_level + EPS_COUNT)), 0
+      reset = (new_level * w) / limit
+      idle = reset
+      n1, n2 = new_level, s2
+      if now > s2 then n2 = now end
     end`,
   },
   // In: s1 = aligned window start, s2 = previous count, s3 = current count.
@@ -67,8 +71,8 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
     size: 2,
     lua: `
     local start, count = s1, s2
-    if count == 0 or now >= start + w then start, count = now, 0 end
-    reset = start + w - now
+    if count == 0 or now - start >= w then start, count = now, 0 end
+    reset = w - (now - start)
     if cost > limit or count + cost > limit then ok, left, wait = false, limit - count, reset
     else
       ok, left, wait, idle = true, limit - count - cost, 0, reset
@@ -77,23 +81,40 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
   },
 };
 
-const PRELUDE = `
+/** Where the scripts read the time: Redis's `TIME`, shared by every instance, or ARGV[2]. */
+export type ScriptClock = 'redis' | 'argument';
+
+/**
+ * The clock, and what is added to every expiry. Redis expires keys on its own
+ * clock: with another clock, keys are kept a minute longer, so that none
+ * expires before that clock says it is idle. (An idle key decides exactly as
+ * a missing one, so a later expiry changes no decision.)
+ */
+const CLOCKS: Readonly<Record<ScriptClock, string>> = {
+  redis: `local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+local TTL_PAD = 0`,
+  argument: `local now = tonumber(ARGV[2])
+local TTL_PAD = 60000`,
+};
+
+function prelude(clock: ScriptClock): string {
+  return `
 local floor, ceil, max = math.floor, math.ceil, math.max
 local EPS_MS, EPS_COUNT = 0.001, 0.000001
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+${CLOCKS[clock]}
 local cost = tonumber(ARGV[1])
 `;
+}
 
 /**
  * The consume script of a policy, unrolled: every number lives in a local,
  * so a call allocates no table but its reply.
  */
-export function consumeScript({
-  algorithm,
-  windows: policyWindows,
-  block,
-}: RateLimitPolicy): string {
+export function consumeScript(
+  { algorithm, windows: policyWindows, block }: RateLimitPolicy,
+  clock: ScriptClock = 'redis',
+): string {
   const { size, lua } = WINDOW_LOGIC[algorithm];
   const windows = policyWindows.length;
   const count = size * windows;
@@ -123,26 +144,21 @@ export function consumeScript({
   end
 end`;
   });
-  const parse =
-    count === 1
-      ? `local v1 = tonumber(redis.call('GET', KEYS[1])) or 0`
-      : `local ${values.join(', ')} = ${values.map(() => '0').join(', ')}
+  // Anchored: state of another layout (an older version, other windows) reads as none.
+  const parse = `local ${values.join(', ')} = ${values.map(() => '0').join(', ')}
 local stored = redis.call('GET', KEYS[1])
 if stored then
-  local ${values.map((v) => `t${v}`).join(', ')} = string.match(stored, '${values.map(() => '(%S+)').join(' ')}')
+  local ${values.map((v) => `t${v}`).join(', ')} = string.match(stored, '^${values.map(() => '(%S+)').join(' ')}$')
   ${values.map((v) => `${v} = tonumber(t${v}) or 0`).join('\n  ')}
 end`;
-  const store =
-    count === 1
-      ? `redis.call('SET', KEYS[1], o1, 'PX', ceil(ttl))`
-      : `redis.call('SET', KEYS[1], string.format('${values.map(() => '%.17g').join(' ')}', ${outs.join(', ')}), 'PX', ceil(ttl))`;
+  const store = `redis.call('SET', KEYS[1], string.format('${values.map(() => '%.17g').join(' ')}', ${outs.join(', ')}), 'PX', ceil(ttl) + TTL_PAD)`;
   const readBlock = block
     ? `local refusals, since, blocked_until = 0, now, 0
 local record = redis.call('GET', KEYS[2])
 if record then
   local a, b, c = string.match(record, '(%S+) (%S+) (%S+)')
   refusals, since, blocked_until = tonumber(a), tonumber(b), tonumber(c)
-  if blocked_until > now then return { 0, 0, 0, 0, 0, ceil(blocked_until - now) } end
+  if blocked_until > now then return { 0, 0, 0, 0, 0, max(0, ceil(blocked_until - now - EPS_MS)) } end
 end`
     : '';
   const countRefusal = block
@@ -153,9 +169,9 @@ if refusals >= ${block.after} then
   refusals, since, blocked_ms = 0, blocked_until, ${block.durationMs}
 end
 redis.call('SET', KEYS[2], string.format('%.17g %.17g %.17g', refusals, since, blocked_until),
-  'PX', max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)))`
+  'PX', max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)) + TTL_PAD)`
     : '';
-  return `${PRELUDE}
+  return `${prelude(clock)}
 ${readBlock}
 
 ${parse}
@@ -165,31 +181,40 @@ ${perWindow.join('\n')}
 
 if allowed then
   ${store}
-  return { 1, chosen, remaining, ceil(chosen_reset) }
+  return { 1, chosen, remaining, max(0, ceil(chosen_reset - EPS_MS)) }
 end
 
 local blocked_ms = 0
 ${countRefusal}
-return { 0, chosen, remaining, ceil(chosen_reset), ceil(retry), ceil(blocked_ms) }
+return { 0, chosen, remaining, max(0, ceil(chosen_reset - EPS_MS)), max(0, ceil(retry - EPS_MS)), max(0, ceil(blocked_ms - EPS_MS)) }
 `;
 }
 
 /** The refund script of a policy: gives `cost` back to every window, keeping the expiry. */
-export function refundScript({ algorithm, windows }: RateLimitPolicy): string {
+export function refundScript(
+  { algorithm, windows }: RateLimitPolicy,
+  clock: ScriptClock = 'redis',
+): string {
   const { size } = WINDOW_LOGIC[algorithm];
   const give = {
-    gcra: `state[o] = state[o] - cost * (w / limit)`,
-    'fixed-window': `if now < state[o] + w then state[o + 1] = max(0, state[o + 1] - cost) end`,
+    gcra: `local at = state[o + 1]
+    local elapsed = 0
+    if now > at then elapsed = now - at end
+    state[o] = max(0, max(0, state[o] - (elapsed * limit) / w) - cost)
+    if now > at then state[o + 1] = now end`,
+    'fixed-window': `if now - state[o] < w then state[o + 1] = max(0, state[o + 1] - cost) end`,
     'sliding-window': `local current_start = floor(now / w) * w
     if state[o] == current_start or state[o] == current_start - w then
       state[o + 2] = max(0, state[o + 2] - cost)
     end`,
   }[algorithm];
-  return `${PRELUDE}
+  return `${prelude(clock)}
 local stored = redis.call('GET', KEYS[1])
 if not stored then return 0 end
 local state = {}
 for value in string.gmatch(stored, '%S+') do state[#state + 1] = tonumber(value) end
+-- State of another layout (an older version of this library) is left to expire.
+if #state ~= ${size * windows.length} then return 0 end
 ${windows
   .map(
     ({ limit, windowMs }, index) => `do

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { consumeScript, refundScript } from './redis-script.js';
+import { consumeScript, refundScript, type ScriptClock } from './redis-script.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
+import { storedKey } from './stored-key.js';
 
 /** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`), connected by you. */
 export type RedisClient =
@@ -12,6 +13,12 @@ export interface RedisStoreOptions {
   client: RedisClient;
   /** Prepended to every key. Defaults to `rl:`. Give each limiter its own. */
   prefix?: string;
+  /**
+   * A clock in milliseconds, read for each call and sent to the script in
+   * place of Redis's `TIME`. For tests that control time. Defaults to
+   * Redis's clock, which every app instance shares: leave it so in production.
+   */
+  now?: () => number;
 }
 
 interface Script {
@@ -26,16 +33,23 @@ const script = (source: string): Script => ({
 const SCRIPTS = new Map<string, { consume: Script; refund: Script }>();
 
 /** The scripts of one policy, made once per process (the policy is written into them). */
-function scriptsFor(policy: RateLimitPolicy): { consume: Script; refund: Script } {
+function scriptsFor(
+  policy: RateLimitPolicy,
+  clock: ScriptClock,
+): { consume: Script; refund: Script } {
   const { algorithm, windows, block } = policy;
   const shape = JSON.stringify({
     algorithm,
     windows: windows.map((w) => [w.limit, w.windowMs]),
     block,
+    clock,
   });
   let scripts = SCRIPTS.get(shape);
   if (!scripts) {
-    scripts = { consume: script(consumeScript(policy)), refund: script(refundScript(policy)) };
+    scripts = {
+      consume: script(consumeScript(policy, clock)),
+      refund: script(refundScript(policy, clock)),
+    };
     SCRIPTS.set(shape, scripts);
   }
   return scripts;
@@ -50,6 +64,7 @@ function scriptsFor(policy: RateLimitPolicy): { consume: Script; refund: Script 
 export class RedisStore implements RateLimitStore {
   readonly #send: (args: string[]) => Promise<unknown>;
   readonly #prefix: string;
+  readonly #now: (() => number) | undefined;
   #scripts: { consume: Script; refund: Script } | undefined;
   /** Whether the policy blocks: without, the script never reads KEYS[2], so no block key is built. */
   #blocks = false;
@@ -70,10 +85,14 @@ export class RedisStore implements RateLimitStore {
     const prefix = options.prefix ?? 'rl:';
     if (typeof prefix !== 'string') throw new TypeError('RedisStore `prefix` must be a string');
     this.#prefix = prefix;
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError('RedisStore `now` must be a function');
+    }
+    this.#now = options.now;
   }
 
   init(policy: RateLimitPolicy): void {
-    this.#scripts = scriptsFor(policy);
+    this.#scripts = scriptsFor(policy, this.#now ? 'argument' : 'redis');
     this.#blocks = policy.block !== undefined;
   }
 
@@ -101,14 +120,11 @@ export class RedisStore implements RateLimitStore {
   shutdown(): void {}
 
   /**
-   * The counts key, `<prefix>{<key>}`; the block key adds `:block`. The hash
-   * tag `{…}` puts both in one Redis Cluster slot. A tag must not be empty
-   * (Redis would then hash the whole name, and the two keys could part), so
-   * a key that is empty or starts with `}` is tagged with a `~` in front.
+   * The counts key, `<prefix>{<tag>}`; the block key adds `:block`. The hash
+   * tag `{…}` puts both in one Redis Cluster slot.
    */
   #countsKey(key: string): string {
-    const tag = key === '' || key.startsWith('}') ? `~${key}` : key;
-    return `${this.#prefix}{${tag}}`;
+    return `${this.#prefix}{${hashTag(storedKey(key))}}`;
   }
 
   /**
@@ -129,6 +145,7 @@ export class RedisStore implements RateLimitStore {
       this.#blocks ? `${counts}:block` : counts,
       cost === 1 ? '1' : String(cost),
     ];
+    if (this.#now) command.push(String(this.#now()));
     return this.#send(command).then(read, (error: unknown) => {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
       return this.#send(['script', 'load', script.source])
@@ -139,6 +156,21 @@ export class RedisStore implements RateLimitStore {
 }
 
 const ignoreReply = (): void => undefined;
+
+const TAG_ESCAPES = /[~}]/g;
+
+/**
+ * A key as the content of a hash tag, one to one: a tag ends at the first
+ * `}` and must not be empty (Redis would then hash the whole name, and the
+ * counts and block keys could land in different slots). So `~` is written
+ * `~~`, `}` is written `~)`, and the empty key is `~`, which no other key
+ * becomes (elsewhere `~` only comes in pairs).
+ */
+export function hashTag(key: string): string {
+  if (key === '') return '~';
+  if (key.indexOf('~') === -1 && key.indexOf('}') === -1) return key;
+  return key.replace(TAG_ESCAPES, (c) => (c === '~' ? '~~' : '~)'));
+}
 
 /** The script's reply: 4 numbers when allowed, 6 when refused. */
 function toDecision(reply: unknown): RateLimitDecision {

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { MemoryStore, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
 import { fakeClock } from '../helpers/clock.js';
@@ -25,6 +27,15 @@ function drain(store: MemoryStore, key = 'k', max = 1000): number {
 }
 
 afterEach(() => jest.useRealTimers());
+
+// Real full collections, to measure what the store itself keeps.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+function heapBytes(): number {
+  collectGarbage();
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
 
 describe.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
   'MemoryStore with %s',
@@ -264,6 +275,25 @@ describe('MemoryStore bounds', () => {
     store.shutdown();
   });
 
+  it('keeps a flood of long distinct keys within 400 bytes a key: long keys are stored as digests', () => {
+    const { store } = storeWith('gcra', [{ limit: 1, windowMs: 60_000 }]);
+    // Flat 8 KB strings, as a request header would give them.
+    const header = Buffer.alloc(8192, 'k');
+    const keyOf = (i: number) => {
+      header.write(String(i).padStart(8, '0'));
+      return header.toString('latin1');
+    };
+    const keys = 10_000;
+    const before = heapBytes();
+    for (let i = 0; i < keys; i++) store.consume(keyOf(i), 1);
+    const grown = heapBytes() - before;
+    expect(store.size).toBe(keys);
+    expect(grown / keys).toBeLessThan(400);
+    // Still counted per key: the first is refused, a new one is not.
+    expect(store.consume(keyOf(0), 1).allowed).toBe(false);
+    expect(store.consume(keyOf(keys), 1).allowed).toBe(true);
+  });
+
   it('refuses a non-positive maxKeys', () => {
     expect(() => new MemoryStore({ maxKeys: 0 })).toThrow(
       'MemoryStore `maxKeys` must be a positive integer, got 0',
@@ -287,6 +317,33 @@ describe('MemoryStore bounds', () => {
     spy.mockRestore();
     store.shutdown();
   });
+});
+
+describe('MemoryStore durations', () => {
+  it.each<[Algorithm, number]>([
+    ['fixed-window', 1000],
+    ['fixed-window', 60_000],
+    ['gcra', 60_000],
+    ['sliding-window', 60_000],
+  ])(
+    'with %s over %i ms, reports whole milliseconds wherever the clock stands',
+    (algorithm, windowMs) => {
+      // (8100.7 + 1000) - 8100.7 is 1000.0000000000009 in floating point.
+      const store = new MemoryStore({ now: () => 8100.7 });
+      store.init({ algorithm, windows: [{ limit: 1, windowMs, name: 'w' }], block: undefined });
+      const allowed = store.consume('k', 1);
+      const refused = store.consume('k', 1);
+      const whole = algorithm === 'sliding-window' ? undefined : windowMs;
+      if (whole !== undefined) {
+        expect(allowed.resetMs).toBe(whole);
+        expect(refused.retryAfterMs).toBe(whole);
+      }
+      for (const ms of [allowed.resetMs, refused.resetMs, refused.retryAfterMs]) {
+        expect(Number.isInteger(ms)).toBe(true);
+      }
+      store.shutdown();
+    },
+  );
 });
 
 describe('MemoryStore after shutdown', () => {

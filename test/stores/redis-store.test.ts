@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import fc from 'fast-check';
 import request from 'supertest';
+import { hashTag } from '../../src/stores/redis-store.js';
 import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
 import {
@@ -138,6 +140,39 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     expect(keys).toEqual([`${prefix}{~}`, `${prefix}{~}:block`]);
   });
 
+  it('keeps keys apart that once shared a Redis key: "", "~", "}x" and "~}x"', async () => {
+    const prefix = uniquePrefix();
+    const store = storeWith(policy('fixed-window', [{ limit: 1, windowMs: 60_000 }]), prefix);
+    for (const key of ['', '~', '}x', '~}x']) {
+      expect(await store.consume(key, 1)).toMatchObject({ allowed: true, remaining: 0 });
+    }
+    const keys = ((await send(['KEYS', `${prefix}*`])) as string[]).sort();
+    expect(keys).toEqual(
+      [`${prefix}{~)x}`, `${prefix}{~}`, `${prefix}{~~~)x}`, `${prefix}{~~}`].sort(),
+    );
+  });
+
+  it('stores a long key as a fixed-size digest, so a client cannot make Redis keys of any size', async () => {
+    const prefix = uniquePrefix();
+    const store = storeWith(policy('gcra', [{ limit: 2, windowMs: 60_000 }]), prefix);
+    const longKey = 'k'.repeat(8192);
+    expect(await store.consume(longKey, 1)).toMatchObject({ allowed: true, remaining: 1 });
+    expect(await store.consume(longKey, 1)).toMatchObject({ allowed: true, remaining: 0 });
+    const keys = (await send(['KEYS', `${prefix}*`])) as string[];
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^[^{]*\{#[A-Za-z0-9_-]{43}\}$/);
+  });
+
+  it.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
+    'with %s and Redis’s own clock, a first request leaves limit - 1 at 15, 60, 150 and 1,000 a second',
+    async (algorithm) => {
+      for (const limit of [15, 60, 150, 1000]) {
+        const store = storeWith(policy(algorithm, [{ limit, windowMs: 1000 }]));
+        expect(await store.consume('k', 1)).toMatchObject({ allowed: true, remaining: limit - 1 });
+      }
+    },
+  );
+
   it('blocks across the board once refused too often, and lifts the block after it', async () => {
     const store = storeWith(
       policy('fixed-window', [{ limit: 1, windowMs: 60_000 }], {
@@ -230,6 +265,29 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     expect(refused.headers['x-rate-limit-remaining']).toBe('0');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(59);
     expect(refused.headers['retry-after']).toBe(refused.headers['x-rate-limit-reset']);
+  });
+});
+
+describe('hashTag', () => {
+  it.each([
+    ['', '~'],
+    ['~', '~~'],
+    ['}x', '~)x'],
+    ['~}x', '~~~)x'],
+    ['user:7', 'user:7'],
+    ['{a}', '{a~)'],
+  ])('writes %j as the tag %j', (key, tag) => {
+    expect(hashTag(key)).toBe(tag);
+  });
+
+  it('gives distinct keys distinct, non-empty tags without a closing brace', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), (a, b) => {
+        const [tagA, tagB] = [hashTag(a), hashTag(b)];
+        return tagA !== '' && !tagA.includes('}') && (a === b) === (tagA === tagB);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
