@@ -312,6 +312,14 @@ export const defaultEntries = [
     description: 'The request body is larger than the server is willing to process.',
   },
   {
+    status: 413,
+    subCode: '413.1',
+    name: 'REQUEST_COST_EXCEEDS_LIMIT',
+    title: 'Request costs more than the rate limit',
+    description:
+      'The request costs more than the rate limit allows in a whole window, so it can never be allowed as it is. Split it into smaller requests: retrying it unchanged will not help.',
+  },
+  {
     status: 415,
     name: 'UNSUPPORTED_MEDIA_TYPE',
     title: 'Unsupported Media Type',

@@ -72,14 +72,28 @@ export interface RateLimitConfiguration {
   readonly storeTimeoutMs: number;
   readonly legacyHeaders: boolean;
   readonly standardHeaders: boolean;
+  /** The window with the smallest limit: a request costing more can never pass. */
+  readonly tightest: PolicyWindow;
   /** The `RateLimit-Policy` value, and each window's quoted name, built once. */
   readonly policyField: string;
   readonly quotedNames: readonly string[];
   readonly logger: () => Logger | false;
 }
 
-// Windows may exceed setTimeout's 2^31-1 ms: the stores keep no per-key timers.
-const MAX_WINDOW_MS = Number.MAX_SAFE_INTEGER;
+/**
+ * The largest limit (and block `after`): counts are doubles, exact to the
+ * stores' tolerance of a millionth of a request up to about a billion, and
+ * well inside RFC 8941's 15-digit integers for `RateLimit-Policy`'s `q`.
+ */
+export const MAX_LIMIT = 1_000_000_000;
+/**
+ * The longest window or block duration, about 31 years. Windows may exceed
+ * setTimeout's 2^31-1 ms (the stores keep no per-key timers), but a clock
+ * reading (an epoch in ms, on Redis) plus twice this still resolves a
+ * microsecond in a double, and Redis's expiry, which Lua writes with 14
+ * digits, stays a whole number.
+ */
+export const MAX_DURATION_MS = 1_000_000_000_000;
 /** setTimeout's limit: a longer delay fires after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A Lua function may hold at most 200 locals; the Redis script keeps a few per window. */
@@ -121,6 +135,9 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
     storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs', MAX_TIMER_MS),
     legacyHeaders: parseBoolean(options.legacyHeaders, 'legacyHeaders', true),
     standardHeaders: parseStandardHeaders(options.standardHeaders),
+    tightest: windows.reduce((tightest, window) =>
+      window.limit < tightest.limit ? window : tightest,
+    ),
     policyField: formatRateLimitPolicy(windows),
     quotedNames: windows.map((window) => formatPolicyName(window.name)),
     logger: () => (logger === undefined ? getDefaultLogger() : logger),
@@ -148,10 +165,7 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
   }
   const named = given.map((window, index) => {
     const where = options.windows ? `windows[${index}].` : '';
-    const limit = window?.limit;
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(`\`${where}limit\` must be a positive integer, got ${String(limit)}`);
-    }
+    const limit = parseCount(window?.limit, `${where}limit`);
     const windowMs = parseDuration(window.windowMs, `${where}windowMs`);
     if (window.name !== undefined && typeof window.name !== 'string') {
       throw new TypeError(`\`${where}name\` must be a string, got ${typeof window.name}`);
@@ -193,23 +207,34 @@ function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {
   if (typeof block !== 'object' || block === null) {
     throw new TypeError('`block` must be { after, withinMs, durationMs }');
   }
-  if (!Number.isInteger(block.after) || block.after < 1) {
-    throw new RangeError(`\`block.after\` must be a positive integer, got ${String(block.after)}`);
-  }
   return Object.freeze({
-    after: block.after,
+    after: parseCount(block.after, 'block.after'),
     withinMs: parseDuration(block.withinMs, 'block.withinMs'),
     durationMs: parseDuration(block.durationMs, 'block.durationMs'),
   });
 }
 
-function parseDuration(value: unknown, option: string, max = MAX_WINDOW_MS): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+function parseCount(value: unknown, option: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
     throw new RangeError(
-      `\`${option}\` must be a positive whole number of milliseconds${max === MAX_WINDOW_MS ? '' : ` up to ${max}`}, got ${String(value)}`,
+      `\`${option}\` must be a whole number from 1 to ${formatNumber(MAX_LIMIT)}, got ${describeValue(value)}`,
     );
   }
   return value;
+}
+
+function parseDuration(value: unknown, option: string, max = MAX_DURATION_MS): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(
+      `\`${option}\` must be a whole number of milliseconds from 1 to ${formatNumber(max)}, got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** `1000000000` → `1,000,000,000`, so that a range in a message reads at a glance. */
+function formatNumber(value: number): string {
+  return value.toLocaleString('en-US');
 }
 
 function parseSubnet(value: number | false | undefined): number | false {

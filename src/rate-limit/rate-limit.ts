@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
   ForbiddenError,
+  PayloadTooLargeError,
   ServiceUnavailableError,
   TooManyRequestsError,
 } from '../errors/error-classes.js';
@@ -13,6 +14,7 @@ import {
   xRateLimitHeaders,
 } from '../headers/rate-limit.js';
 import type { RateLimitDecision, RateLimitStore } from '../stores/store.js';
+import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../errors/describe-value.js';
 import { clientKey } from './client-key.js';
 import { Deadlines } from './deadlines.js';
@@ -73,6 +75,7 @@ class Limiter {
     } catch (error) {
       return next(error);
     }
+    if (cost > config.tightest.limit) return next(neverAllowed(cost, config.tightest));
     try {
       decision = config.store.consume(key, cost);
     } catch (error) {
@@ -186,13 +189,10 @@ class Limiter {
     }
     if (!decision.allowed) {
       next(
-        new TooManyRequestsError(
-          `Rate limit of ${window.limit} requests per ${window.windowMs / 1000} s exceeded.`,
-          {
-            retryAfter: resetSeconds,
-            headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
-          },
-        ),
+        new TooManyRequestsError(`Rate limit of ${describeWindow(window)} exceeded.`, {
+          retryAfter: resetSeconds,
+          headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
+        }),
       );
       return;
     }
@@ -244,6 +244,24 @@ class Limiter {
       'The rate-limit store answers again.',
     );
   }
+}
+
+/** `15 requests per 1 s`: a window as a refusal's detail names it. */
+function describeWindow({ limit, windowMs }: RateLimitWindow): string {
+  return `${limit} requests per ${windowMs / 1000} s`;
+}
+
+/**
+ * A request that costs more than a whole window's limit can never pass, so
+ * it is not a 429 (a client would retry it after `Retry-After`, forever): it
+ * is a 413 without `Retry-After`, whose absence says that waiting will not
+ * help (RFC 9110 §15.5.14), and it reaches no store.
+ */
+function neverAllowed(cost: number, window: RateLimitWindow): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `This request costs ${cost}, more than the whole rate limit of ${describeWindow(window)}: it can never be allowed. Split it into smaller requests.`,
+    { subCode: '413.1' },
+  );
 }
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

@@ -27,6 +27,8 @@ interface Block {
   until: number;
 }
 
+/** A typed array holds at most 2^32 numbers: ten sliding windows a key reach it a little above this. */
+const MAX_KEYS = 100_000_000;
 const SWEEP_INTERVAL_MS = 60_000;
 const SWEEP_BUDGET = 50_000;
 const INITIAL_SLOTS = 1024;
@@ -56,8 +58,10 @@ export class MemoryStore implements RateLimitStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     const { maxKeys = 1_000_000, now = () => performance.now() } = options;
-    if (!Number.isInteger(maxKeys) || maxKeys < 1) {
-      throw new RangeError(`MemoryStore \`maxKeys\` must be a positive integer, got ${maxKeys}`);
+    if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > MAX_KEYS) {
+      throw new RangeError(
+        `MemoryStore \`maxKeys\` must be a whole number from 1 to 100,000,000, got ${String(maxKeys)}`,
+      );
     }
     if (typeof now !== 'function') throw new TypeError('MemoryStore `now` must be a function');
     this.#maxKeys = maxKeys;

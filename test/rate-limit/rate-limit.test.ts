@@ -64,6 +64,22 @@ describe('rateLimit: allowed requests', () => {
     expect(Object.fromEntries(params)).toEqual({ r: 14, t: 1 });
   });
 
+  it('sends valid RFC 8941 integers at the largest limit and window the options accept', async () => {
+    const { app } = limitedApp({
+      limit: 1_000_000_000,
+      windowMs: 1_000_000_000_000,
+      standardHeaders: 'draft-10',
+      name: 'max',
+    });
+    const res = await request(app).get('/');
+    expect(res.headers['ratelimit-policy']).toBe('"max";q=1000000000;w=1000000000');
+    expect(res.headers.ratelimit).toBe('"max";r=999999999;t=1');
+    const [[, params]] = parseList(res.headers['ratelimit-policy'] as string) as [
+      [unknown, Map<string, unknown>],
+    ];
+    expect(Object.fromEntries(params)).toEqual({ q: 1_000_000_000, w: 1_000_000_000 });
+  });
+
   it('lists every window in RateLimit-Policy and reports the one closest to exhaustion', async () => {
     const { app } = limitedApp({
       limit: undefined,
@@ -130,6 +146,44 @@ describe('rateLimit: allowed requests', () => {
     expect(responses.map((r) => r.status)).toEqual([200, 200, 429]);
     expect(responses[1]!.headers['x-rate-limit-remaining']).toBe('2');
     expect(responses[2]!.headers['x-rate-limit-remaining']).toBe('2');
+  });
+});
+
+describe('rateLimit: requests that can never pass', () => {
+  it('answers 413.1 without Retry-After to a request costing more than the whole limit, spending nothing', async () => {
+    const { app } = limitedApp({
+      limit: undefined,
+      windowMs: undefined,
+      windows: [
+        { limit: 100, windowMs: 3_600_000 },
+        { limit: 5, windowMs: 1000 },
+      ],
+      cost: (req) => Number(req.query.items ?? 1),
+    });
+    const res = await request(app).get('/?items=6');
+    expect(res.status).toBe(413);
+    expect(res.headers['x-status-sub-code']).toBe('413.1');
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(res.headers['x-rate-limit-remaining']).toBeUndefined();
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Content Too Large',
+      status: 413,
+      detail:
+        'This request costs 6, more than the whole rate limit of 5 requests per 1 s: it can never be allowed. Split it into smaller requests.',
+      instance: '/',
+      code: 'REQUEST_COST_EXCEEDS_LIMIT',
+      subCode: '413.1',
+    });
+    // Nothing was spent: the whole limit is still there.
+    expect((await request(app).get('/?items=5')).headers['x-rate-limit-remaining']).toBe('0');
+  });
+
+  it('still allows a request costing exactly the limit', async () => {
+    const { app } = limitedApp({ limit: 3, cost: () => 3 });
+    const res = await request(app).get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-rate-limit-remaining']).toBe('0');
   });
 });
 
@@ -401,21 +455,25 @@ describe('rateLimit: store failures', () => {
 
 describe('rateLimit: options', () => {
   it.each<[string, RateLimitOptions, string]>([
-    ['no limit', { windowMs: 1000 }, '`limit` must be a positive integer, got undefined'],
+    [
+      'no limit',
+      { windowMs: 1000 },
+      '`limit` must be a whole number from 1 to 1,000,000,000, got undefined',
+    ],
     [
       'a fractional limit',
       { limit: 1.5, windowMs: 1000 },
-      '`limit` must be a positive integer, got 1.5',
+      '`limit` must be a whole number from 1 to 1,000,000,000, got 1.5',
     ],
     [
       'no window',
       { limit: 1 },
-      '`windowMs` must be a positive whole number of milliseconds, got undefined',
+      '`windowMs` must be a whole number of milliseconds from 1 to 1,000,000,000,000, got undefined',
     ],
     [
       'a zero window',
       { limit: 1, windowMs: 0 },
-      '`windowMs` must be a positive whole number of milliseconds, got 0',
+      '`windowMs` must be a whole number of milliseconds from 1 to 1,000,000,000,000, got 0',
     ],
     [
       'both forms',
@@ -426,7 +484,7 @@ describe('rateLimit: options', () => {
     [
       'a bad window in the list',
       { windows: [{ limit: 0, windowMs: 1 }] },
-      '`windows[0].limit` must be a positive integer, got 0',
+      '`windows[0].limit` must be a whole number from 1 to 1,000,000,000, got 0',
     ],
     [
       'two windows with one name',
@@ -446,12 +504,32 @@ describe('rateLimit: options', () => {
     [
       'a bad block',
       { limit: 1, windowMs: 1, block: { after: 0, withinMs: 1, durationMs: 1 } },
-      '`block.after` must be a positive integer, got 0',
+      '`block.after` must be a whole number from 1 to 1,000,000,000, got 0',
     ],
     [
       'a bad block duration',
       { limit: 1, windowMs: 1, block: { after: 1, withinMs: 1, durationMs: -1 } },
-      '`block.durationMs` must be a positive whole number',
+      '`block.durationMs` must be a whole number of milliseconds from 1 to 1,000,000,000,000, got -1',
+    ],
+    [
+      'a limit beyond RFC 8941 integers (RateLimit-Policy q)',
+      { limit: 1e16, windowMs: 1000 },
+      '`limit` must be a whole number from 1 to 1,000,000,000, got 10000000000000000',
+    ],
+    [
+      'a limit the stores cannot count exactly',
+      { limit: 1e300, windowMs: 1000 },
+      '`limit` must be a whole number from 1 to 1,000,000,000, got 1e+300',
+    ],
+    [
+      'a window the stores cannot time exactly',
+      { limit: 1, windowMs: Number.MAX_SAFE_INTEGER },
+      '`windowMs` must be a whole number of milliseconds from 1 to 1,000,000,000,000, got 9007199254740991',
+    ],
+    [
+      'a block beyond the longest duration',
+      { limit: 1, windowMs: 1, block: { after: 1, withinMs: 1e13, durationMs: 1 } },
+      '`block.withinMs` must be a whole number of milliseconds from 1 to 1,000,000,000,000, got 10000000000000',
     ],
     [
       'a store without consume',
@@ -557,7 +635,9 @@ describe('rateLimit: what a store or a cost function gets wrong', () => {
   it('refuses a store timeout beyond what setTimeout can wait', () => {
     expect(() =>
       rateLimit({ limit: 1, windowMs: 1000, logger: false, storeTimeoutMs: 2 ** 31 }),
-    ).toThrow('`storeTimeoutMs` must be a positive whole number of milliseconds up to 2147483647');
+    ).toThrow(
+      '`storeTimeoutMs` must be a whole number of milliseconds from 1 to 2,147,483,647, got 2147483648',
+    );
   });
 
   it('refuses more windows than the Redis script can hold', () => {

@@ -294,9 +294,9 @@ describe('MemoryStore bounds', () => {
     expect(store.consume(keyOf(keys), 1).allowed).toBe(true);
   });
 
-  it('refuses a non-positive maxKeys', () => {
-    expect(() => new MemoryStore({ maxKeys: 0 })).toThrow(
-      'MemoryStore `maxKeys` must be a positive integer, got 0',
+  it.each([0, 1.5, 1e9])('refuses maxKeys %p', (maxKeys) => {
+    expect(() => new MemoryStore({ maxKeys })).toThrow(
+      `MemoryStore \`maxKeys\` must be a whole number from 1 to 100,000,000, got ${maxKeys}`,
     );
   });
 

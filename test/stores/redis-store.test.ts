@@ -3,6 +3,7 @@ import express from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
 import { hashTag } from '../../src/stores/redis-store.js';
+import { MAX_DURATION_MS, MAX_LIMIT } from '../../src/rate-limit/options.js';
 import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
 import {
@@ -170,6 +171,32 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
         const store = storeWith(policy(algorithm, [{ limit, windowMs: 1000 }]));
         expect(await store.consume('k', 1)).toMatchObject({ allowed: true, remaining: limit - 1 });
       }
+    },
+  );
+
+  it.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
+    'with %s, decides exactly at the largest limit and window the options accept',
+    async (algorithm) => {
+      const prefix = uniquePrefix();
+      const store = storeWith(
+        policy(algorithm, [{ limit: MAX_LIMIT, windowMs: MAX_DURATION_MS }], {
+          after: MAX_LIMIT,
+          withinMs: MAX_DURATION_MS,
+          durationMs: MAX_DURATION_MS,
+        }),
+        prefix,
+      );
+      expect(await store.consume('k', 1)).toMatchObject({
+        allowed: true,
+        remaining: MAX_LIMIT - 1,
+      });
+      const refused = await store.consume('k', MAX_LIMIT);
+      expect(refused).toMatchObject({ allowed: false, remaining: MAX_LIMIT - 1, blockedMs: 0 });
+      expect(Number.isInteger(refused.retryAfterMs)).toBe(true);
+      // Redis took the expiry: until the bucket drains (GCRA: one request, 1 s), or the window ends.
+      const ttl = Number(await send(['PTTL', `${prefix}{k}`]));
+      expect(ttl).toBeGreaterThan(algorithm === 'gcra' ? 0 : MAX_DURATION_MS / 2);
+      expect(ttl).toBeLessThanOrEqual(algorithm === 'gcra' ? 1000 : 2 * MAX_DURATION_MS);
     },
   );
 
