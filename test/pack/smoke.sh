@@ -3,7 +3,7 @@
 # (whose `prepack` builds dist/esm and dist/cjs), installs the tarball into a
 # scratch app beside express@5, and uses it the way users will: from ESM and
 # CommonJS at run time, and from TypeScript under `nodenext`, `bundler` and
-# `node10` resolution.
+# `node10` resolution. publint and arethetypeswrong check the tarball first.
 #
 #   bash test/pack/smoke.sh
 #
@@ -53,6 +53,7 @@ tar -tzf "$tarball" | sort >"$scratch/contents.txt"
 for required in \
   package/package.json \
   package/README.md \
+  package/LICENSE \
   package/dist/esm/index.js \
   package/dist/esm/index.d.ts \
   package/dist/esm/package.json \
@@ -71,6 +72,12 @@ if grep -E '^package/(test|examples)/|\.test\.|tsconfig' "$scratch/contents.txt"
   exit 1
 fi
 echo "$(wc -l <"$scratch/contents.txt") files, dist/esm and dist/cjs with types"
+
+step 'publint: the package.json fields and files of the tarball'
+(cd "$repo" && quietly ./node_modules/.bin/publint run "$tarball" --strict)
+
+step 'are the types wrong: every entry point resolves to the right types under every module kind'
+(cd "$repo" && quietly ./node_modules/.bin/attw "$tarball" --no-color)
 
 step 'install the tarball in a scratch app'
 app="$scratch/app"
