@@ -47,6 +47,8 @@ export type { RetryAfter } from './headers/retry-after.js';
 
 // Rate limiting
 export { rateLimit } from './rate-limit/rate-limit.js';
+export type { RateLimitMiddleware } from './rate-limit/rate-limit.js';
+export type { RateLimitInfo } from './rate-limit/rate-limit-info.js';
 export type { RateLimitOptions, WindowOptions } from './rate-limit/options.js';
 export type { Algorithm } from './rate-limit/algorithms.js';
 export { MemoryStore } from './stores/memory-store.js';

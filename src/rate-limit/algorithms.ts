@@ -32,6 +32,8 @@ export interface WindowVerdict {
   resetMs: number;
   /** Until this request would pass; 0 when allowed. */
   retryAfterMs: number;
+  /** Whether the window's state, before this request, is as good as none: nothing spent. */
+  empty: boolean;
 }
 
 /**
@@ -102,6 +104,7 @@ const gcra: Evaluate = (
   const elapsed = now > at ? now - at : 0;
   const level = Math.max(0, state[offset]! - (elapsed * limit) / windowMs);
   const remainingNow = Math.max(0, Math.floor(limit - level + EPSILON_COUNT));
+  verdict.empty = level === 0;
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
   const newLevel = level + cost;
   const excessMs = ((newLevel - limit) * windowMs) / limit;
@@ -139,6 +142,7 @@ const fixedWindow: Evaluate = (
     count = 0;
   }
   const resetMs = windowMs - (now - start);
+  verdict.empty = count === 0;
   if (cost > limit) return neverFits(verdict, resetMs, limit - count);
   if (count + cost > limit) {
     verdict.allowed = false;
@@ -184,6 +188,7 @@ const slidingWindow: Evaluate = (
   const weight = (windowMs - elapsed) / windowMs;
   const used = previousCount * weight + currentCount;
   const remainingNow = Math.max(0, Math.floor(limit - used + EPSILON_COUNT));
+  verdict.empty = used === 0;
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
   if (used + cost > limit + EPSILON_COUNT) {
     const wait = slidingWait(limit, windowMs, previousCount, currentCount, elapsed, cost);

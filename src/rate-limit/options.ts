@@ -9,6 +9,7 @@ import type {
   RateLimitStore,
 } from '../stores/store.js';
 import { ALGORITHMS, type Algorithm } from './algorithms.js';
+import type { RateLimitInfo } from './rate-limit-info.js';
 import { describeValue } from '../errors/describe-value.js';
 
 /** One window: `limit` requests per `windowMs`, optionally named for `RateLimit-Policy`. */
@@ -30,14 +31,29 @@ export interface RateLimitOptions {
   algorithm?: Algorithm;
   /** Prefix of the default window names in the IETF fields. */
   name?: string;
-  /** The client's key. Defaults to its IP as Express reports it (`req.ip`), IPv6 grouped by `ipv6Subnet`. */
-  key?: (req: Request) => string;
+  /**
+   * The client's key, or a promise of it. Defaults to its IP as Express
+   * reports it (`req.ip`), IPv6 grouped by `ipv6Subnet`. A key that is not a
+   * string, or a function that throws or rejects, fails the request (500).
+   */
+  key?: (req: Request) => string | PromiseLike<string>;
   /** The prefix length IPv6 addresses are grouped by in the default key. Defaults to 56; `false` keeps whole addresses. */
   ipv6Subnet?: number | false;
-  /** How much a request costs. Defaults to 1. A request costing more than remains is refused and spends nothing. */
-  cost?: (req: Request) => number;
-  /** Requests that are not limited at all. Defaults to none. */
-  skip?: (req: Request) => boolean;
+  /**
+   * How much a request costs, or a promise of it: a whole number. Defaults
+   * to 1. A request costing more than remains is refused and spends nothing;
+   * one costing more than a whole limit gets 413.1.
+   */
+  cost?: (req: Request) => number | PromiseLike<number>;
+  /** Requests that are not limited at all: `true` (or a promise of it) skips. Defaults to none. */
+  skip?: (req: Request) => boolean | PromiseLike<boolean>;
+  /**
+   * The `detail` of a 429: a string, or a function of the request and its
+   * `RateLimitInfo`. Defaults to e.g. `Rate limit of 15 requests per 1 s exceeded.`
+   */
+  detail?: string | ((req: Request, info: RateLimitInfo) => string);
+  /** Where the decision is put on the request. Defaults to `rateLimit` (`req.rateLimit`). */
+  requestPropertyName?: string;
   /**
    * Count only some responses, decided when they finish: `'failures'`
    * (status 400 and above, for login brute-force protection) or a predicate.
@@ -63,10 +79,12 @@ export interface RateLimitOptions {
 export interface RateLimitConfiguration {
   readonly policy: RateLimitPolicy;
   readonly store: RateLimitStore;
-  readonly key: ((req: Request) => string) | undefined;
+  readonly key: RateLimitOptions['key'];
   readonly ipv6Subnet: number | false;
-  readonly cost: ((req: Request) => number) | undefined;
-  readonly skip: ((req: Request) => boolean) | undefined;
+  readonly cost: RateLimitOptions['cost'];
+  readonly skip: RateLimitOptions['skip'];
+  readonly detail: RateLimitOptions['detail'];
+  readonly requestPropertyName: string;
   readonly countOnly: ((req: Request, res: Response) => boolean) | undefined;
   readonly failOpen: boolean;
   readonly storeTimeoutMs: number;
@@ -130,6 +148,8 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
     ipv6Subnet: parseSubnet(options.ipv6Subnet),
     cost: parseFunction(options.cost, 'cost'),
     skip: parseFunction(options.skip, 'skip'),
+    detail: parseDetail(options.detail),
+    requestPropertyName: parsePropertyName(options.requestPropertyName),
     countOnly: parseCountOnly(options.countOnly),
     failOpen: parseBoolean(options.failOpen, 'failOpen', true),
     storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs', MAX_TIMER_MS),
@@ -235,6 +255,28 @@ function parseDuration(value: unknown, option: string, max = MAX_DURATION_MS): n
 /** `1000000000` → `1,000,000,000`, so that a range in a message reads at a glance. */
 function formatNumber(value: number): string {
   return value.toLocaleString('en-US');
+}
+
+function parseDetail(value: RateLimitOptions['detail']): RateLimitOptions['detail'] {
+  if (value === undefined || typeof value === 'function') return value;
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(
+      `\`detail\` must be a non-empty string or a function returning one, got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+const PROPERTY_NAME = /^[A-Za-z_$][\w$]*$/;
+
+function parsePropertyName(value: string | undefined): string {
+  if (value === undefined) return 'rateLimit';
+  if (typeof value !== 'string' || !PROPERTY_NAME.test(value) || value in Object.prototype) {
+    throw new TypeError(
+      `\`requestPropertyName\` must be an identifier such as 'rateLimit', got ${describeValue(value)}`,
+    );
+  }
+  return value;
 }
 
 function parseSubnet(value: number | false | undefined): number | false {

@@ -23,6 +23,7 @@ import {
   type RateLimitConfiguration,
   type RateLimitOptions,
 } from './options.js';
+import { rateLimitInfo, setRateLimitInfo, type RateLimitInfo } from './rate-limit-info.js';
 import { Warnings } from './warnings.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
@@ -31,13 +32,21 @@ const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 // Stores already serving a limiter, to warn when one is shared.
 const storesInUse = new WeakSet<RateLimitStore>();
 
+/** The middleware `rateLimit()` returns, with express-rate-limit's `resetKey` and `getKey`. */
+export interface RateLimitMiddleware extends RequestHandler {
+  /** Forgets everything about a client key: counts and block. */
+  resetKey(key: string): Promise<void>;
+  /** What the limiter knows of a client key now, spending nothing; undefined for an unknown key. */
+  getKey(key: string): Promise<RateLimitInfo | undefined>;
+}
+
 /**
  * Limits requests per client. Allowed responses carry `X-Rate-Limit-*`
  * (and, optionally, the IETF `RateLimit` fields); a refused request becomes
  * a `TooManyRequestsError` (429, `Retry-After`) for `errorHandler`, and a
  * blocked client a `ForbiddenError` with sub-code 403.30.
  */
-export function rateLimit(options: RateLimitOptions): RequestHandler {
+export function rateLimit(options: RateLimitOptions): RateLimitMiddleware {
   const config = parseRateLimitOptions(options);
   const warnings = new Warnings(config.logger);
   if (createdInRequest()) warnings.warnOnce('RATE_LIMIT_CREATED_IN_HANDLER');
@@ -45,9 +54,19 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   storesInUse.add(config.store);
   config.store.init(config.policy);
   const limiter = new Limiter(config, warnings);
-  return function rateLimitMiddleware(req, res, next) {
+  const middleware: RequestHandler = function rateLimitMiddleware(req, res, next) {
     limiter.handle(req, res, next);
   };
+  return Object.assign(middleware, {
+    resetKey: (key: string) => limiter.resetKey(key),
+    getKey: (key: string) => limiter.getKey(key),
+  });
+}
+
+/** What a request is charged, and under which key. */
+interface Charge {
+  readonly key: string;
+  readonly cost: number;
 }
 
 class Limiter {
@@ -64,18 +83,59 @@ class Limiter {
   }
 
   handle(req: Request, res: Response, next: NextFunction): void {
-    const { config } = this;
-    let key: string;
-    let cost: number;
-    let decision: RateLimitDecision | Promise<RateLimitDecision>;
+    let charge: Charge | undefined | PromiseLike<Charge | undefined>;
     try {
-      if (config.skip?.(req)) return next();
-      key = this.keyOf(req);
-      cost = this.costOf(req);
+      charge = this.chargeOf(req);
     } catch (error) {
       return next(error);
     }
+    if (charge === undefined) return next();
+    if (!isThenable(charge)) return this.decide(charge, req, res, next);
+    charge.then(
+      (settled) => {
+        // Outside Express's reach: a throw here would be an unhandled rejection.
+        try {
+          if (settled === undefined) next();
+          else this.decide(settled, req, res, next);
+        } catch (error) {
+          next(error);
+        }
+      },
+      (error: unknown) => next(error),
+    );
+  }
+
+  /**
+   * The key and cost of a request, or undefined when `skip` says so; a
+   * promise when one of those functions answered with one. A function
+   * that throws, rejects or answers with the wrong type fails the request.
+   */
+  private chargeOf(req: Request): Charge | undefined | PromiseLike<Charge | undefined> {
+    const skipped = this.config.skip ? this.config.skip(req) : false;
+    if (isThenable(skipped)) {
+      return Promise.resolve(skipped).then((settled) =>
+        checkSkip(settled) ? undefined : this.keyAndCost(req),
+      );
+    }
+    return checkSkip(skipped) ? undefined : this.keyAndCost(req);
+  }
+
+  private keyAndCost(req: Request): Charge | PromiseLike<Charge> {
+    const key = this.config.key ? this.config.key(req) : this.defaultKey(req);
+    const cost = this.config.cost ? this.config.cost(req) : 1;
+    if (isThenable(key) || isThenable(cost)) {
+      return Promise.all([key, cost]).then(([settledKey, settledCost]) => ({
+        key: checkKey(settledKey),
+        cost: checkCost(settledCost),
+      }));
+    }
+    return { key: checkKey(key), cost: checkCost(cost) };
+  }
+
+  private decide({ key, cost }: Charge, req: Request, res: Response, next: NextFunction): void {
+    const { config } = this;
     if (cost > config.tightest.limit) return next(neverAllowed(cost, config.tightest));
+    let decision: RateLimitDecision | PromiseLike<RateLimitDecision>;
     try {
       decision = config.store.consume(key, cost);
     } catch (error) {
@@ -109,30 +169,39 @@ class Limiter {
     }
   }
 
-  private keyOf(req: Request): string {
-    if (this.config.key) {
-      const key = this.config.key(req);
-      if (typeof key !== 'string') throw new TypeError('rateLimit `key` must return a string');
-      return key;
+  resetKey(key: string): Promise<void> {
+    return new Promise<void>((resolve) => resolve(this.config.store.reset(this.normalized(key))));
+  }
+
+  async getKey(key: string): Promise<RateLimitInfo | undefined> {
+    const { store, policy } = this.config;
+    if (typeof store.get !== 'function') {
+      throw new TypeError('getKey() needs a store with a `get()` method; this store has none');
     }
+    const normalized = this.normalized(key);
+    const decision = await store.get(normalized);
+    if (decision === undefined) return undefined;
+    if (!isDecision(decision, policy.windows.length)) {
+      throw new TypeError(
+        `The store answered get() with an invalid decision: ${describeValue(decision)}`,
+      );
+    }
+    return rateLimitInfo(decision, policy.windows[decision.window]!, normalized);
+  }
+
+  /** A key as the limiter would charge it: the default key groups IPv6 addresses by `ipv6Subnet`. */
+  private normalized(key: string): string {
+    checkKey(key);
+    return this.config.key ? key : clientKey(key, this.config.ipv6Subnet);
+  }
+
+  private defaultKey(req: Request): string {
     const trustProxy: unknown = req.app.get('trust proxy');
     if (!this.proxyChecked) this.checkProxySetup(trustProxy, req);
     // With `trust proxy` off, Express's `req.ip` is the socket's address: read it
     // directly rather than through the getter, which parses X-Forwarded-For to drop it.
     const address = trustProxy ? req.ip : req.socket.remoteAddress;
     return clientKey(address ?? '', this.config.ipv6Subnet);
-  }
-
-  private costOf(req: Request): number {
-    if (!this.config.cost) return 1;
-    const cost = this.config.cost(req);
-    // Whole requests only: RateLimit's `r` and X-Rate-Limit-Remaining are integers.
-    if (!Number.isSafeInteger(cost) || cost < 0) {
-      throw new TypeError(
-        `rateLimit \`cost\` must return a whole number >= 0, got ${String(cost)}`,
-      );
-    }
-    return cost;
   }
 
   /** The default key trusts `req.ip`, so a proxy set-up that makes it wrong deserves a warning. */
@@ -165,6 +234,9 @@ class Limiter {
       return;
     }
     if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
+    const window = config.policy.windows[decision.window]!;
+    const info = rateLimitInfo(decision, window, key);
+    setRateLimitInfo(req, config.requestPropertyName, info);
     if (decision.blockedMs > 0) {
       // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
       next(
@@ -175,7 +247,6 @@ class Limiter {
       );
       return;
     }
-    const window = config.policy.windows[decision.window]!;
     const values = rateLimitValues(decision, window);
     const { resetSeconds } = values;
     if (config.legacyHeaders) setXRateLimitHeaders(res, values);
@@ -189,7 +260,7 @@ class Limiter {
     }
     if (!decision.allowed) {
       next(
-        new TooManyRequestsError(`Rate limit of ${describeWindow(window)} exceeded.`, {
+        new TooManyRequestsError(this.refusalDetail(req, info, window), {
           retryAfter: resetSeconds,
           headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
         }),
@@ -198,6 +269,17 @@ class Limiter {
     }
     if (config.countOnly) this.refundUncounted(key, cost, req, res);
     next();
+  }
+
+  private refusalDetail(req: Request, info: RateLimitInfo, window: RateLimitWindow): string {
+    const { detail } = this.config;
+    if (detail === undefined) return `Rate limit of ${describeWindow(window)} exceeded.`;
+    if (typeof detail === 'string') return detail;
+    const text = detail(req, info);
+    if (typeof text !== 'string') {
+      throw new TypeError(`rateLimit \`detail\` must return a string, got ${describeValue(text)}`);
+    }
+    return text;
   }
 
   /** With `countOnly`, gives the cost back once the response shows it should not have counted. */
@@ -244,6 +326,30 @@ class Limiter {
       'The rate-limit store answers again.',
     );
   }
+}
+
+function checkSkip(skipped: unknown): boolean {
+  if (typeof skipped !== 'boolean') {
+    throw new TypeError(`rateLimit \`skip\` must return a boolean, got ${describeValue(skipped)}`);
+  }
+  return skipped;
+}
+
+function checkKey(key: unknown): string {
+  if (typeof key !== 'string') {
+    throw new TypeError(`rateLimit \`key\` must return a string, got ${describeValue(key)}`);
+  }
+  return key;
+}
+
+/** Whole requests only: RateLimit's `r` and X-Rate-Limit-Remaining are integers. */
+function checkCost(cost: unknown): number {
+  if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 0) {
+    throw new TypeError(
+      `rateLimit \`cost\` must return a whole number >= 0, got ${describeValue(cost)}`,
+    );
+  }
+  return cost;
 }
 
 /** `15 requests per 1 s`: a window as a refusal's detail names it. */

@@ -19,6 +19,8 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 interface Block {
   /** Refusals counted since `since`. */
   refusals: number;
@@ -53,8 +55,16 @@ export class MemoryStore implements RateLimitStore {
   #capacity = 0;
   #state = new Float64Array(0);
   #next = new Float64Array(0);
-  #verdict: WindowVerdict = { allowed: true, remaining: 0, resetMs: 0, retryAfterMs: 0 };
+  #verdict: WindowVerdict = {
+    allowed: true,
+    remaining: 0,
+    resetMs: 0,
+    retryAfterMs: 0,
+    empty: true,
+  };
   #timer: NodeJS.Timeout | undefined;
+  /** Whether the last `#decide` found every window as good as none. */
+  #empty = true;
 
   constructor(options: MemoryStoreOptions = {}) {
     const { maxKeys = 1_000_000, now = () => performance.now() } = options;
@@ -78,14 +88,42 @@ export class MemoryStore implements RateLimitStore {
   }
 
   consume(clientKey: string, cost: number): RateLimitDecision {
-    const policy = this.#usable();
+    this.#usable();
     const key = storedKey(clientKey);
     const now = this.#now();
     const block = this.#blocks.get(key);
     if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
+    const base = this.#slotFor(key) * this.#stride;
+    const decision = this.#decide(base, cost, now);
+    if (decision.allowed) {
+      this.#state.set(this.#next, base);
+    } else {
+      decision.blockedMs = this.#countRefusal(key, block, now);
+    }
+    return decision;
+  }
 
-    const slot = this.#slotFor(key);
-    const base = slot * this.#stride;
+  /** The decision a request of cost 0 would get now, spending nothing; undefined for an unknown key. */
+  get(clientKey: string): RateLimitDecision | undefined {
+    this.#usable();
+    const key = storedKey(clientKey);
+    const now = this.#now();
+    const block = this.#blocks.get(key);
+    if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return undefined;
+    const decision = this.#decide(slot * this.#stride, 0, now);
+    // A key whose every window is as good as none is unknown, as if the sweep had forgotten it.
+    return this.#empty ? undefined : decision;
+  }
+
+  /**
+   * Evaluates every window of the key whose state starts at `base`, writing
+   * the state it would have into `#next` (committed by the caller), and
+   * reports one window: the one closest to exhaustion, or the one that refuses longest.
+   */
+  #decide(base: number, cost: number, now: number): Mutable<RateLimitDecision> {
+    const policy = this.#policy!;
     const size = STATE_SIZE[policy.algorithm];
     const evaluate = EVALUATE[policy.algorithm];
     const state = this.#state;
@@ -97,9 +135,11 @@ export class MemoryStore implements RateLimitStore {
     let remaining = Infinity;
     let resetMs = 0;
     let retryAfterMs = 0;
+    let empty = true;
     for (let index = 0; index < policy.windows.length; index++) {
       const offset = index * size;
       evaluate(state, base + offset, next, offset, policy.windows[index]!, cost, now, verdict);
+      empty &&= verdict.empty;
       if (!verdict.allowed) {
         // Refused: report the window that refuses longest.
         if (allowed || verdict.retryAfterMs > retryAfterMs) {
@@ -120,25 +160,14 @@ export class MemoryStore implements RateLimitStore {
         resetMs = verdict.resetMs;
       }
     }
-    if (allowed) {
-      state.set(next, base);
-      return {
-        allowed,
-        window,
-        remaining,
-        resetMs: wholeMs(resetMs),
-        retryAfterMs: 0,
-        blockedMs: 0,
-      };
-    }
-    const blockedMs = this.#countRefusal(key, block, now);
+    this.#empty = empty;
     return {
       allowed,
       window,
       remaining,
       resetMs: wholeMs(resetMs),
-      retryAfterMs: wholeMs(retryAfterMs),
-      blockedMs,
+      retryAfterMs: allowed ? 0 : wholeMs(retryAfterMs),
+      blockedMs: 0,
     };
   }
 

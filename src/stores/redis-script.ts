@@ -29,6 +29,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
     if now > s2 then elapsed = now - s2 end
     local level = max(0, s1 - (elapsed * limit) / w)
     local left_now = max(0, floor(limit - level + EPS_COUNT))
+    empty = level == 0
     local new_level = level + cost
     local excess = ((new_level - limit) * w) / limit
     if cost > limit then ok, left, reset, wait = false, left_now, w, w
@@ -52,6 +53,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
     local elapsed = now - current_start
     local used = previous * ((w - elapsed) / w) + current
     local left_now = max(0, floor(limit - used + EPS_COUNT))
+    empty = used == 0
     if cost > limit then ok, left, reset, wait = false, left_now, w, w
     elseif used + cost > limit + EPS_COUNT then
       local until_rollover = w - elapsed
@@ -73,6 +75,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
     local start, count = s1, s2
     if count == 0 or now - start >= w then start, count = now, 0 end
     reset = w - (now - start)
+    empty = count == 0
     if cost > limit or count + cost > limit then ok, left, wait = false, limit - count, reset
     else
       ok, left, wait, idle = true, limit - count - cost, 0, reset
@@ -115,6 +118,24 @@ export function consumeScript(
   { algorithm, windows: policyWindows, block }: RateLimitPolicy,
   clock: ScriptClock = 'redis',
 ): string {
+  return decisionScript({ algorithm, windows: policyWindows, block }, clock, 'consume');
+}
+
+/**
+ * The peek script of a policy: the decision a request of cost 0 would get
+ * (ARGV[1] is '0'), writing nothing, or nil for a key Redis knows nothing of.
+ * It is the consume script without its writes, so that the two cannot drift.
+ */
+export function peekScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
+  return decisionScript(policy, clock, 'peek');
+}
+
+function decisionScript(
+  { algorithm, windows: policyWindows, block }: RateLimitPolicy,
+  clock: ScriptClock,
+  mode: 'consume' | 'peek',
+): string {
+  const writes = mode === 'consume';
   const { size, lua } = WINDOW_LOGIC[algorithm];
   const windows = policyWindows.length;
   const count = size * windows;
@@ -129,9 +150,10 @@ export function consumeScript(
     return `do
   local limit, w = ${policyWindows[w]!.limit}, ${policyWindows[w]!.windowMs}
   ${reads}
-  local ok, left, reset, wait, idle = false, 0, 0, 0, 0
+  local ok, left, reset, wait, idle, empty = false, 0, 0, 0, 0, false
   local ${declare}
   ${lua}
+  if not empty then known = true end
   if ok then
     ${writes}
     if idle > ttl then ttl = idle end
@@ -151,7 +173,11 @@ if stored then
   local ${values.map((v) => `t${v}`).join(', ')} = string.match(stored, '^${values.map(() => '(%S+)').join(' ')}$')
   ${values.map((v) => `${v} = tonumber(t${v}) or 0`).join('\n  ')}
 end`;
-  const store = `redis.call('SET', KEYS[1], string.format('${values.map(() => '%.17g').join(' ')}', ${outs.join(', ')}), 'PX', ceil(ttl) + TTL_PAD)`;
+  const store = writes
+    ? `redis.call('SET', KEYS[1], string.format('${values.map(() => '%.17g').join(' ')}', ${outs.join(', ')}), 'PX', ceil(ttl) + TTL_PAD)`
+    : '';
+  // A key whose every window is as good as none is unknown, whether or not Redis has expired it yet.
+  const unknownKey = writes ? '' : 'if not known then return false end';
   const readBlock = block
     ? `local refusals, since, blocked_until = 0, now, 0
 local record = redis.call('GET', KEYS[2])
@@ -161,8 +187,9 @@ if record then
   if blocked_until > now then return { 0, 0, 0, 0, 0, max(0, ceil(blocked_until - now - EPS_MS)) } end
 end`
     : '';
-  const countRefusal = block
-    ? `if now - since > ${block.withinMs} then refusals, since = 0, now end
+  const countRefusal =
+    block && writes
+      ? `if now - since > ${block.withinMs} then refusals, since = 0, now end
 refusals = refusals + 1
 if refusals >= ${block.after} then
   blocked_until = now + ${block.durationMs}
@@ -170,14 +197,15 @@ if refusals >= ${block.after} then
 end
 redis.call('SET', KEYS[2], string.format('%.17g %.17g %.17g', refusals, since, blocked_until),
   'PX', max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)) + TTL_PAD)`
-    : '';
+      : '';
   return `${prelude(clock)}
 ${readBlock}
 
 ${parse}
 local ${outs.join(', ')} = ${values.join(', ')}
-local allowed, chosen, remaining, chosen_reset, retry, ttl = true, 0, math.huge, 0, 0, 1
+local allowed, chosen, remaining, chosen_reset, retry, ttl, known = true, 0, math.huge, 0, 0, 1, false
 ${perWindow.join('\n')}
+${unknownKey}
 
 if allowed then
   ${store}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { consumeScript, refundScript, type ScriptClock } from './redis-script.js';
+import { consumeScript, peekScript, refundScript, type ScriptClock } from './redis-script.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
 
@@ -30,13 +30,16 @@ const script = (source: string): Script => ({
   source,
   sha: createHash('sha1').update(source).digest('hex'),
 });
-const SCRIPTS = new Map<string, { consume: Script; refund: Script }>();
+interface Scripts {
+  readonly consume: Script;
+  readonly peek: Script;
+  readonly refund: Script;
+}
+
+const SCRIPTS = new Map<string, Scripts>();
 
 /** The scripts of one policy, made once per process (the policy is written into them). */
-function scriptsFor(
-  policy: RateLimitPolicy,
-  clock: ScriptClock,
-): { consume: Script; refund: Script } {
+function scriptsFor(policy: RateLimitPolicy, clock: ScriptClock): Scripts {
   const { algorithm, windows, block } = policy;
   const shape = JSON.stringify({
     algorithm,
@@ -48,6 +51,7 @@ function scriptsFor(
   if (!scripts) {
     scripts = {
       consume: script(consumeScript(policy, clock)),
+      peek: script(peekScript(policy, clock)),
       refund: script(refundScript(policy, clock)),
     };
     SCRIPTS.set(shape, scripts);
@@ -65,7 +69,7 @@ export class RedisStore implements RateLimitStore {
   readonly #send: (args: string[]) => Promise<unknown>;
   readonly #prefix: string;
   readonly #now: (() => number) | undefined;
-  #scripts: { consume: Script; refund: Script } | undefined;
+  #scripts: Scripts | undefined;
   /** Whether the policy blocks: without, the script never reads KEYS[2], so no block key is built. */
   #blocks = false;
 
@@ -100,6 +104,13 @@ export class RedisStore implements RateLimitStore {
     return this.#run(this.#usable().consume, key, cost, toDecision);
   }
 
+  /** The decision a request of cost 0 would get now, spending nothing; undefined for an unknown key. */
+  get(key: string): Promise<RateLimitDecision | undefined> {
+    return this.#run(this.#usable().peek, key, 0, (reply) =>
+      reply === null || reply === undefined ? undefined : toDecision(reply),
+    );
+  }
+
   async refund(key: string, cost: number): Promise<void> {
     await this.#run(this.#usable().refund, key, cost, ignoreReply);
   }
@@ -109,7 +120,7 @@ export class RedisStore implements RateLimitStore {
     await this.#send(['del', counts, `${counts}:block`]);
   }
 
-  #usable(): { consume: Script; refund: Script } {
+  #usable(): Scripts {
     if (this.#scripts === undefined) {
       throw new Error('RedisStore has no policy: pass it to rateLimit({ store }) before use');
     }

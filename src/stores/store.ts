@@ -51,6 +51,12 @@ export interface RateLimitStore {
    * is refused without touching its counts; a refusal may start a block.
    */
   consume(key: string, cost: number): RateLimitDecision | Promise<RateLimitDecision>;
+  /**
+   * The decision a request of cost 0 would get now, spending nothing, or
+   * `undefined` for a key the store knows nothing of. Optional: the
+   * middleware's `getKey()` needs it.
+   */
+  get?(key: string): RateLimitDecision | undefined | Promise<RateLimitDecision | undefined>;
   /** Gives back what a request spent, when it should not count (see `countOnly`). */
   refund(key: string, cost: number): void | Promise<void>;
   /** Forgets everything about `key`: counts and block. */

@@ -2,9 +2,9 @@
  * One truth, two implementations: the rate-limit algorithms exist in
  * TypeScript (`MemoryStore`) and in Lua (`RedisStore`). This property test
  * drives both with the same random policies and sequences of requests
- * (keys, costs, clock steps, refunds, resets, blocks), on one controlled
- * clock, and demands the same decision and the same header values for every
- * request. Changing either side alone makes it fail.
+ * (keys, costs, clock steps, refunds, resets, blocks and read-only `get`s),
+ * on one controlled clock, and demands the same decision and the same header
+ * values for every request. Changing either side alone makes it fail.
  *
  * Redis runs for real (REDIS_URL). The Redis store reads the controlled
  * clock through its `now` option, which it sends to the script in place
@@ -30,7 +30,7 @@ const PROPERTY_TIMEOUT = 120_000;
 const KEYS = ['a', 'b', '', '~', '}x', '~}x', '#a', `long:${'x'.repeat(300)}`];
 
 interface Operation {
-  readonly kind: 'consume' | 'refund' | 'reset';
+  readonly kind: 'consume' | 'get' | 'refund' | 'reset';
   readonly key: string;
   readonly cost: number;
   /** How far the clock moves before the operation, in milliseconds (may be fractional). */
@@ -72,6 +72,8 @@ const operationArb = (maxLimit: number, maxWindowMs: number, intervals: readonly
   fc.record({
     kind: fc.constantFrom<Operation['kind']>(
       ...Array<'consume'>(12).fill('consume'),
+      'get',
+      'get',
       'refund',
       'reset',
     ),
@@ -161,6 +163,12 @@ describeWithRedis('MemoryStore and RedisStore decide identically', () => {
                 expect({ where, values: values(fromRedis, policy) }).toEqual({
                   where,
                   values: values(fromMemory, policy),
+                });
+              } else if (op.kind === 'get') {
+                const where = `operation ${index} (get ${op.key.slice(0, 8)}) at ${now}`;
+                expect({ where, decision: await redis.get(op.key) }).toEqual({
+                  where,
+                  decision: memory.get(op.key),
                 });
               } else if (op.kind === 'refund') {
                 memory.refund(op.key, op.cost);

@@ -1,0 +1,134 @@
+import express from 'express';
+import request from 'supertest';
+import { MemoryStore, errorHandler, rateLimit, type RateLimitOptions } from '../../src/index.js';
+import { fakeClock } from '../helpers/clock.js';
+import { problemOf } from '../helpers/problem.js';
+
+/** An app limited by `rateLimit(options)`; the route echoes what it was given. */
+function limitedApp(options: Partial<RateLimitOptions>, failures: unknown[] = []) {
+  const app = express();
+  app.use(
+    rateLimit({
+      limit: 2,
+      windowMs: 60_000,
+      algorithm: 'fixed-window',
+      logger: false,
+      store: new MemoryStore({ now: fakeClock().now }),
+      ...options,
+    }),
+  );
+  app.get('/', (req, res) => {
+    res.json({ rateLimit: req.rateLimit ?? null });
+  });
+  app.use(
+    (error: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      failures.push(error);
+      next(error);
+    },
+  );
+  app.use(errorHandler({ logger: false }));
+  return app;
+}
+
+const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => resolve(value)));
+
+describe('rateLimit: key, cost and skip as functions of the request', () => {
+  it('takes an async key', async () => {
+    const app = limitedApp({ key: (req) => later(`user:${req.get('x-user') ?? 'anonymous'}`) });
+    const res = await request(app).get('/').set('X-User', 'ada');
+    expect(res.status).toBe(200);
+    expect(res.body.rateLimit).toMatchObject({ key: 'user:ada', remaining: 1 });
+    expect((await request(app).get('/').set('X-User', 'bob')).body.rateLimit).toMatchObject({
+      key: 'user:bob',
+      remaining: 1,
+    });
+  });
+
+  it('takes an async cost', async () => {
+    const app = limitedApp({ limit: 10, cost: () => later(4) });
+    const res = await request(app).get('/');
+    expect(res.headers['x-rate-limit-remaining']).toBe('6');
+  });
+
+  it('takes an async skip, and skips only on true', async () => {
+    const app = limitedApp({ limit: 1, skip: (req) => later(req.get('x-internal') === 'yes') });
+    await request(app).get('/').set('X-Internal', 'yes');
+    const skipped = await request(app).get('/').set('X-Internal', 'yes');
+    expect(skipped.status).toBe(200);
+    expect(skipped.headers['x-rate-limit-limit']).toBeUndefined();
+    expect((await request(app).get('/')).status).toBe(200);
+    expect((await request(app).get('/')).status).toBe(429);
+  });
+
+  it.each<[string, Partial<RateLimitOptions>, string]>([
+    [
+      'a key that rejects',
+      { key: () => Promise.reject(new Error('session store down')) },
+      'session store down',
+    ],
+    [
+      'a key that throws',
+      {
+        key: () => {
+          throw new Error('no user');
+        },
+      },
+      'no user',
+    ],
+    [
+      'a key that is not a string',
+      { key: () => later(7 as unknown as string) },
+      'rateLimit `key` must return a string, got 7',
+    ],
+    ['a cost that rejects', { cost: () => Promise.reject(new Error('db down')) }, 'db down'],
+    [
+      'a cost that is not whole',
+      { cost: () => later(1.5) },
+      'rateLimit `cost` must return a whole number >= 0, got 1.5',
+    ],
+    [
+      'a skip that is not a boolean',
+      { skip: () => 'yes' as unknown as boolean },
+      'rateLimit `skip` must return a boolean, got "yes"',
+    ],
+    ['a skip that rejects', { skip: () => Promise.reject(new Error('flags down')) }, 'flags down'],
+  ])(
+    'fails the request on %s, never falling back to a default',
+    async (_name, options, message) => {
+      const failures: unknown[] = [];
+      const res = await request(limitedApp(options, failures)).get('/');
+      expect(res.status).toBe(500);
+      expect(problemOf(res)).toMatchObject({ status: 500, code: 'INTERNAL_SERVER_ERROR' });
+      expect(failures).toHaveLength(1);
+      expect((failures[0] as Error).message).toBe(message);
+    },
+  );
+});
+
+describe('rateLimit: the detail of a 429', () => {
+  it('can be a fixed string', async () => {
+    const app = limitedApp({ limit: 1, detail: 'Slow down: one request a minute.' });
+    await request(app).get('/');
+    const res = await request(app).get('/');
+    expect(res.status).toBe(429);
+    expect(problemOf(res).detail).toBe('Slow down: one request a minute.');
+  });
+
+  it('can be a function of the request and its rate-limit info', async () => {
+    const app = limitedApp({
+      limit: 1,
+      key: () => 'user-7',
+      detail: (req, info) =>
+        `${req.method} refused for ${info.key}: ${info.used} of ${info.limit} used.`,
+    });
+    await request(app).get('/');
+    const res = await request(app).get('/');
+    expect(problemOf(res).detail).toBe('GET refused for user-7: 1 of 1 used.');
+  });
+
+  it('refuses a detail that is neither a string nor a function', () => {
+    expect(() => rateLimit({ limit: 1, windowMs: 1000, detail: 42 as unknown as string })).toThrow(
+      '`detail` must be a non-empty string or a function returning one, got 42',
+    );
+  });
+});
