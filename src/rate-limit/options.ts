@@ -11,6 +11,8 @@ import type {
 import { ALGORITHMS, type Algorithm } from './algorithms.js';
 import type { RateLimitInfo } from './rate-limit-info.js';
 import { describeValue } from '../errors/describe-value.js';
+import { optionError, type OptionErrorCode } from '../options/option-error.js';
+import { checkOptionNames } from '../options/option-names.js';
 
 /** One window: `limit` requests per `windowMs`, optionally named for `RateLimit-Policy`. */
 export interface WindowOptions {
@@ -20,14 +22,27 @@ export interface WindowOptions {
   name?: string;
 }
 
-export interface RateLimitOptions {
-  /** Requests allowed per `windowMs`. With `windowMs`, a one-window policy; or use `windows`. */
-  limit?: number;
-  /** The window of `limit`, in milliseconds. */
-  windowMs?: number;
-  /** Several windows decided together, e.g. 15 per second and 1,000 per hour. */
-  windows?: readonly WindowOptions[];
-  /** Defaults to `gcra`: exact, one number per key, no burst at window edges. */
+/** One window (`limit` per `windowMs`) or several (`windows`): one of the two is required. */
+export type RateLimitOptions = RateLimitSharedOptions &
+  (
+    | {
+        /** Requests allowed per `windowMs`: a one-window policy. */
+        limit: number;
+        /** The window of `limit`, in milliseconds. */
+        windowMs: number;
+        windows?: undefined;
+      }
+    | {
+        /** Several windows decided together, e.g. 15 per second and 1,000 per hour. */
+        windows: readonly WindowOptions[];
+        limit?: undefined;
+        windowMs?: undefined;
+      }
+  );
+
+/** The options of `rateLimit()` other than its windows. */
+export interface RateLimitSharedOptions {
+  /** Defaults to `gcra`: exact, no burst at window edges. */
   algorithm?: Algorithm;
   /** Prefix of the default window names in the IETF fields. */
   name?: string;
@@ -117,13 +132,78 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A Lua function may hold at most 200 locals; the Redis script keeps a few per window. */
 const MAX_WINDOWS = 10;
 
+const FACTORY = 'rateLimit()';
+const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);
+
+/** Every option of `rateLimit()`: the compile-time checks below keep it equal to `RateLimitOptions`. */
+const RATE_LIMIT_OPTION_NAMES = [
+  'limit',
+  'windowMs',
+  'windows',
+  'algorithm',
+  'name',
+  'key',
+  'ipv6Subnet',
+  'cost',
+  'skip',
+  'detail',
+  'requestPropertyName',
+  'countOnly',
+  'block',
+  'store',
+  'failOpen',
+  'storeTimeoutMs',
+  'legacyHeaders',
+  'standardHeaders',
+  'logger',
+] as const satisfies readonly (keyof RateLimitOptions)[];
+type Unlisted = Exclude<keyof RateLimitOptions, (typeof RATE_LIMIT_OPTION_NAMES)[number]>;
+const everyOptionListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyOptionListed;
+
+const BLOCK_OPTION_NAMES = [
+  'after',
+  'withinMs',
+  'durationMs',
+] as const satisfies readonly (keyof BlockPolicy)[];
+const WINDOW_OPTION_NAMES = [
+  'limit',
+  'windowMs',
+  'name',
+] as const satisfies readonly (keyof WindowOptions)[];
+
+/** What express-rate-limit's option names are here, for those who bring their options along. */
+const FROM_EXPRESS_RATE_LIMIT: Readonly<Record<string, string>> = {
+  max: "use `limit` (express-rate-limit's `max`)",
+  keyGenerator: "use `key` (express-rate-limit's `keyGenerator`), which may also be async",
+  message: 'use `detail`, the text of the 429 problem',
+  handler: '`errorHandler()` answers the 429 like any error; `detail` sets its text',
+  statusCode: 'a refusal is always 429 (403.30 when `block`ed), answered by `errorHandler()`',
+  skipSuccessfulRequests: "use `countOnly: 'failures'`",
+  skipFailedRequests: 'use `countOnly: (req, res) => res.statusCode < 400`',
+  requestWasSuccessful: 'use `countOnly: (req, res) => boolean` (true counts the request)',
+  passOnStoreError: 'use `failOpen`',
+  headers: 'use `legacyHeaders`',
+  draft_polli_ratelimit_headers: "use `standardHeaders: 'draft-10'`",
+  identifier: 'use `name`, the policy name in the IETF fields',
+  validate: 'options are always checked, and there is nothing to turn off',
+  onLimitReached: 'handle the 429 in an error middleware mounted before `errorHandler()`',
+};
+
 export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfiguration {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('rateLimit() needs options, e.g. { limit: 15, windowMs: 1000 }');
+    throw fail('ERR_EAE_OPTIONS', 'needs options, e.g. { limit: 15, windowMs: 1000 }');
+  }
+  checkOptionNames(FACTORY, options, RATE_LIMIT_OPTION_NAMES, {
+    migrations: FROM_EXPRESS_RATE_LIMIT,
+  });
+  if (typeof options.block === 'object' && options.block !== null) {
+    checkOptionNames(FACTORY, options.block, BLOCK_OPTION_NAMES, { path: 'block.' });
   }
   const algorithm = options.algorithm ?? 'gcra';
   if (!ALGORITHMS.includes(algorithm)) {
-    throw new TypeError(
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
       `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}, got ${describeValue(algorithm)}`,
     );
   }
@@ -132,14 +212,18 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
   const store = options.store ?? new MemoryStore();
   for (const method of ['init', 'consume', 'refund', 'reset'] as const) {
     if (typeof store?.[method] !== 'function') {
-      throw new TypeError(
+      throw fail(
+        'ERR_EAE_OPTION_TYPE',
         `\`store\` must implement the RateLimitStore interface; it has no \`${method}()\``,
       );
     }
   }
   const logger = options.logger;
   if (logger !== undefined && logger !== false && typeof logger?.warn !== 'function') {
-    throw new TypeError('`logger` must be a pino logger (or have its `warn()`), or false');
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      '`logger` must be a pino logger (or have its `warn()`), or false',
+    );
   }
   return {
     policy: Object.freeze({ algorithm, windows, block }),
@@ -167,34 +251,46 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
 function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
   const hasShorthand = options.limit !== undefined || options.windowMs !== undefined;
   if (hasShorthand && options.windows !== undefined) {
-    throw new TypeError('Give either `limit` and `windowMs`, or `windows`, not both');
+    throw fail(
+      'ERR_EAE_OPTION_CONFLICT',
+      'give either `limit` and `windowMs`, or `windows`, not both',
+    );
   }
   const given: readonly WindowOptions[] = options.windows ?? [
     { limit: options.limit as number, windowMs: options.windowMs as number },
   ];
   if (!Array.isArray(given) || given.length === 0) {
-    throw new TypeError('`windows` must be a non-empty array of { limit, windowMs }');
+    throw fail('ERR_EAE_OPTION_TYPE', '`windows` must be a non-empty array of { limit, windowMs }');
   }
   if (given.length > MAX_WINDOWS) {
-    throw new RangeError(
+    throw fail(
+      'ERR_EAE_OPTION_RANGE',
       `\`windows\` may hold at most ${MAX_WINDOWS} windows, got ${given.length}`,
     );
   }
   if (options.name !== undefined && typeof options.name !== 'string') {
-    throw new TypeError(`\`name\` must be a string, got ${typeof options.name}`);
+    throw fail('ERR_EAE_OPTION_TYPE', `\`name\` must be a string, got ${typeof options.name}`);
   }
   const named = given.map((window, index) => {
     const where = options.windows ? `windows[${index}].` : '';
+    if (options.windows && typeof window === 'object' && window !== null) {
+      checkOptionNames(FACTORY, window, WINDOW_OPTION_NAMES, { path: where });
+    }
     const limit = parseCount(window?.limit, `${where}limit`);
     const windowMs = parseDuration(window.windowMs, `${where}windowMs`);
     if (window.name !== undefined && typeof window.name !== 'string') {
-      throw new TypeError(`\`${where}name\` must be a string, got ${typeof window.name}`);
+      throw fail(
+        'ERR_EAE_OPTION_TYPE',
+        `\`${where}name\` must be a string, got ${typeof window.name}`,
+      );
     }
     const name = window.name ?? defaultName(options.name, limit, windowMs, given.length);
     return Object.freeze({ limit, windowMs, name });
   });
   const names = new Set(named.map((window) => window.name));
-  if (names.size !== named.length) throw new TypeError('Each window needs its own `name`');
+  if (names.size !== named.length) {
+    throw fail('ERR_EAE_OPTION_CONFLICT', 'each window needs its own `name`');
+  }
   return Object.freeze(named);
 }
 
@@ -225,7 +321,7 @@ function formatDuration(ms: number): string {
 function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {
   if (block === undefined) return undefined;
   if (typeof block !== 'object' || block === null) {
-    throw new TypeError('`block` must be { after, withinMs, durationMs }');
+    throw fail('ERR_EAE_OPTION_TYPE', '`block` must be { after, withinMs, durationMs }');
   }
   return Object.freeze({
     after: parseCount(block.after, 'block.after'),
@@ -235,8 +331,15 @@ function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {
 }
 
 function parseCount(value: unknown, option: string): number {
+  if (value === undefined) {
+    throw fail(
+      'ERR_EAE_OPTION_MISSING',
+      `\`${option}\` is required: a whole number from 1 to ${formatNumber(MAX_LIMIT)}`,
+    );
+  }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
-    throw new RangeError(
+    throw fail(
+      'ERR_EAE_OPTION_RANGE',
       `\`${option}\` must be a whole number from 1 to ${formatNumber(MAX_LIMIT)}, got ${describeValue(value)}`,
     );
   }
@@ -244,8 +347,15 @@ function parseCount(value: unknown, option: string): number {
 }
 
 function parseDuration(value: unknown, option: string, max = MAX_DURATION_MS): number {
+  if (value === undefined) {
+    throw fail(
+      'ERR_EAE_OPTION_MISSING',
+      `\`${option}\` is required: a whole number of milliseconds from 1 to ${formatNumber(max)}`,
+    );
+  }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new RangeError(
+    throw fail(
+      'ERR_EAE_OPTION_RANGE',
       `\`${option}\` must be a whole number of milliseconds from 1 to ${formatNumber(max)}, got ${describeValue(value)}`,
     );
   }
@@ -260,7 +370,8 @@ function formatNumber(value: number): string {
 function parseDetail(value: RateLimitOptions['detail']): RateLimitOptions['detail'] {
   if (value === undefined || typeof value === 'function') return value;
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
       `\`detail\` must be a non-empty string or a function returning one, got ${describeValue(value)}`,
     );
   }
@@ -272,7 +383,8 @@ const PROPERTY_NAME = /^[A-Za-z_$][\w$]*$/;
 function parsePropertyName(value: string | undefined): string {
   if (value === undefined) return 'rateLimit';
   if (typeof value !== 'string' || !PROPERTY_NAME.test(value) || value in Object.prototype) {
-    throw new TypeError(
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
       `\`requestPropertyName\` must be an identifier such as 'rateLimit', got ${describeValue(value)}`,
     );
   }
@@ -283,7 +395,8 @@ function parseSubnet(value: number | false | undefined): number | false {
   if (value === undefined) return 56;
   if (value === false) return false;
   if (!Number.isInteger(value) || value < 1 || value > 128) {
-    throw new RangeError(
+    throw fail(
+      'ERR_EAE_OPTION_RANGE',
       `\`ipv6Subnet\` must be a prefix length from 1 to 128, or false, got ${String(value)}`,
     );
   }
@@ -296,7 +409,8 @@ function parseCountOnly(
   if (value === undefined) return undefined;
   if (value === 'failures') return (_req, res) => res.statusCode >= 400;
   if (typeof value === 'function') return value;
-  throw new TypeError(
+  throw fail(
+    'ERR_EAE_OPTION_TYPE',
     `\`countOnly\` must be 'failures' or a function, got ${describeValue(value)}`,
   );
 }
@@ -304,21 +418,26 @@ function parseCountOnly(
 function parseStandardHeaders(value: RateLimitOptions['standardHeaders']): boolean {
   if (value === undefined || value === false) return false;
   if (value === 'draft-10') return true;
-  throw new TypeError(
-    `\`standardHeaders\` must be 'draft-10' or false, got ${describeValue(value)}`,
+  throw fail(
+    'ERR_EAE_OPTION_TYPE',
+    `\`standardHeaders\` must be 'draft-10' or false, got ${describeValue(value)}${
+      (value as unknown) === true || String(value).startsWith('draft-')
+        ? " (express-rate-limit's drafts 6 to 8 are superseded by draft 10: use 'draft-10')"
+        : ''
+    }`,
   );
 }
 
 function parseFunction<F>(value: F | undefined, option: string): F | undefined {
   if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`\`${option}\` must be a function`);
+    throw fail('ERR_EAE_OPTION_TYPE', `\`${option}\` must be a function`);
   }
   return value;
 }
 
 function parseBoolean(value: boolean | undefined, option: string, fallback: boolean): boolean {
   if (value !== undefined && typeof value !== 'boolean') {
-    throw new TypeError(`\`${option}\` must be a boolean`);
+    throw fail('ERR_EAE_OPTION_TYPE', `\`${option}\` must be a boolean`);
   }
   return value ?? fallback;
 }

@@ -8,6 +8,8 @@ import {
 } from '../rate-limit/algorithms.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames } from '../options/option-names.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -32,6 +34,8 @@ interface Block {
 /** A typed array holds at most 2^32 numbers: ten sliding windows a key reach it a little above this. */
 const MAX_KEYS = 100_000_000;
 const SWEEP_INTERVAL_MS = 60_000;
+const FACTORY = 'new MemoryStore()';
+const OPTION_NAMES = ['maxKeys', 'now'] as const satisfies readonly (keyof MemoryStoreOptions)[];
 const SWEEP_BUDGET = 50_000;
 const INITIAL_SLOTS = 1024;
 
@@ -67,13 +71,21 @@ export class MemoryStore implements RateLimitStore {
   #empty = true;
 
   constructor(options: MemoryStoreOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw optionError(FACTORY, 'ERR_EAE_OPTIONS', 'options must be an object, e.g. { maxKeys }');
+    }
+    checkOptionNames(FACTORY, options, OPTION_NAMES);
     const { maxKeys = 1_000_000, now = () => performance.now() } = options;
     if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > MAX_KEYS) {
-      throw new RangeError(
-        `MemoryStore \`maxKeys\` must be a whole number from 1 to 100,000,000, got ${String(maxKeys)}`,
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_RANGE',
+        `\`maxKeys\` must be a whole number from 1 to 100,000,000, got ${String(maxKeys)}`,
       );
     }
-    if (typeof now !== 'function') throw new TypeError('MemoryStore `now` must be a function');
+    if (typeof now !== 'function') {
+      throw optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', '`now` must be a function');
+    }
     this.#maxKeys = maxKeys;
     this.#now = now;
   }

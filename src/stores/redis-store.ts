@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { consumeScript, peekScript, refundScript, type ScriptClock } from './redis-script.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames } from '../options/option-names.js';
 
 /** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`), connected by you. */
 export type RedisClient =
@@ -30,6 +32,18 @@ const script = (source: string): Script => ({
   source,
   sha: createHash('sha1').update(source).digest('hex'),
 });
+const FACTORY = 'new RedisStore()';
+const OPTION_NAMES = [
+  'client',
+  'prefix',
+  'now',
+] as const satisfies readonly (keyof RedisStoreOptions)[];
+/** What rate-limit-redis's option names are here. */
+const FROM_RATE_LIMIT_REDIS: Readonly<Record<string, string>> = {
+  sendCommand: 'pass your ioredis or node-redis client itself as `client`',
+  resetExpiryOnChange: 'expiries always follow the algorithm; there is nothing to set',
+};
+
 interface Scripts {
   readonly consume: Script;
   readonly peek: Script;
@@ -74,7 +88,11 @@ export class RedisStore implements RateLimitStore {
   #blocks = false;
 
   constructor(options: RedisStoreOptions) {
-    const client = options?.client as Record<string, unknown> | undefined;
+    if (typeof options !== 'object' || options === null) {
+      throw optionError(FACTORY, 'ERR_EAE_OPTIONS', 'needs options, e.g. { client }');
+    }
+    checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: FROM_RATE_LIMIT_REDIS });
+    const client = options.client as Record<string, unknown> | undefined;
     if (typeof client?.call === 'function') {
       const call = client.call as (command: string, ...args: string[]) => Promise<unknown>;
       this.#send = (args) => call.apply(client, args as [string, ...string[]]);
@@ -82,15 +100,19 @@ export class RedisStore implements RateLimitStore {
       const sendCommand = client.sendCommand as (args: string[]) => Promise<unknown>;
       this.#send = (args) => sendCommand.call(client, args);
     } else {
-      throw new TypeError(
-        'RedisStore `client` must be an ioredis client or a node-redis (v4 or later) client',
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        '`client` must be an ioredis client or a node-redis (v4 or later) client',
       );
     }
     const prefix = options.prefix ?? 'rl:';
-    if (typeof prefix !== 'string') throw new TypeError('RedisStore `prefix` must be a string');
+    if (typeof prefix !== 'string') {
+      throw optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', '`prefix` must be a string');
+    }
     this.#prefix = prefix;
     if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new TypeError('RedisStore `now` must be a function');
+      throw optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', '`now` must be a function');
     }
     this.#now = options.now;
   }

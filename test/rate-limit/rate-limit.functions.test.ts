@@ -15,7 +15,7 @@ function limitedApp(options: Partial<RateLimitOptions>, failures: unknown[] = []
       logger: false,
       store: new MemoryStore({ now: fakeClock().now }),
       ...options,
-    }),
+    } as RateLimitOptions),
   );
   app.get('/', (req, res) => {
     res.json({ rateLimit: req.rateLimit ?? null });
@@ -130,5 +130,85 @@ describe('rateLimit: the detail of a 429', () => {
     expect(() => rateLimit({ limit: 1, windowMs: 1000, detail: 42 as unknown as string })).toThrow(
       '`detail` must be a non-empty string or a function returning one, got 42',
     );
+  });
+});
+
+describe('rateLimit: options written for express-rate-limit', () => {
+  function refusal(options: object) {
+    try {
+      rateLimit(options as RateLimitOptions);
+    } catch (error) {
+      return error as TypeError & { code: string };
+    }
+    throw new Error('accepted');
+  }
+
+  it('refuses `max` and `keyGenerator` at start-up, saying what replaces them, instead of limiting by IP with the default', () => {
+    const error = refusal({
+      windowMs: 15 * 60_000,
+      max: 5,
+      keyGenerator: (req: express.Request) => String(req.headers['x-user']),
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+    });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.code).toBe('ERR_EAE_UNKNOWN_OPTION');
+    expect(error.message).toMatch(
+      /^rateLimit\(\): `max` is not an option: use `limit` \(express-rate-limit's `max`\)\. The options are `limit`, `windowMs`, /,
+    );
+  });
+
+  it.each([
+    ['keyGenerator', "use `key` (express-rate-limit's `keyGenerator`), which may also be async"],
+    ['message', 'use `detail`, the text of the 429 problem'],
+    ['handler', '`errorHandler()` answers the 429 like any error; `detail` sets its text'],
+    ['skipSuccessfulRequests', "use `countOnly: 'failures'`"],
+    ['passOnStoreError', 'use `failOpen`'],
+  ])('refuses `%s` with its migration advice', (name, advice) => {
+    const error = refusal({ limit: 5, windowMs: 1000, [name]: true });
+    expect(error.code).toBe('ERR_EAE_UNKNOWN_OPTION');
+    expect(error.message).toContain(`rateLimit(): \`${name}\` is not an option: ${advice}.`);
+  });
+
+  it("refuses express-rate-limit's header drafts, naming draft 10", () => {
+    const error = refusal({ limit: 5, windowMs: 1000, standardHeaders: 'draft-8' });
+    expect(error.code).toBe('ERR_EAE_OPTION_TYPE');
+    expect(error.message).toBe(
+      "rateLimit(): `standardHeaders` must be 'draft-10' or false, got \"draft-8\" (express-rate-limit's drafts 6 to 8 are superseded by draft 10: use 'draft-10')",
+    );
+  });
+
+  it('refuses a misspelt option with the nearest one, also inside block and windows', () => {
+    expect(refusal({ limit: 5, windowMs: 1000, failopen: true }).message).toContain(
+      '`failopen` is not an option. Did you mean `failOpen`?',
+    );
+    expect(
+      refusal({ limit: 5, windowMs: 1000, block: { after: 2, within: 1000, durationMs: 1000 } })
+        .message,
+    ).toContain('`block.within` is not an option. Did you mean `block.withinMs`?');
+    expect(refusal({ windows: [{ limit: 5, window: 1000 }] }).message).toContain(
+      '`windows[0].window` is not an option. Did you mean `windows[0].windowMs`?',
+    );
+  });
+
+  it.each<[string, object, string]>([
+    ['ERR_EAE_OPTIONS', null as unknown as object, 'rateLimit(): needs options'],
+    ['ERR_EAE_OPTION_MISSING', { windowMs: 1000 }, 'rateLimit(): `limit` is required'],
+    ['ERR_EAE_OPTION_RANGE', { limit: 0, windowMs: 1000 }, 'rateLimit(): `limit` must be'],
+    [
+      'ERR_EAE_OPTION_TYPE',
+      { limit: 1, windowMs: 1000, failOpen: 'yes' },
+      'rateLimit(): `failOpen`',
+    ],
+    [
+      'ERR_EAE_OPTION_CONFLICT',
+      { limit: 1, windowMs: 1000, windows: [] },
+      'rateLimit(): give either `limit` and `windowMs`, or `windows`',
+    ],
+  ])('codes each kind of bad option: %s', (code, options, message) => {
+    const error = refusal(options);
+    expect(error.code).toBe(code);
+    expect(error).toBeInstanceOf(code === 'ERR_EAE_OPTION_RANGE' ? RangeError : TypeError);
+    expect(error.message).toContain(message);
   });
 });

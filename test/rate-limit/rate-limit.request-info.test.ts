@@ -34,7 +34,7 @@ function limiter(options: Partial<RateLimitOptions> = {}) {
     logger: false,
     store: new MemoryStore({ now: clock.now }),
     ...options,
-  });
+  } as RateLimitOptions);
 }
 
 beforeEach(() => {

@@ -17,7 +17,9 @@ import { problemOf } from '../helpers/problem.js';
 function limitedApp(options: Partial<RateLimitOptions> = {}, clock = fakeClock()) {
   const app = express();
   const store = options.store ?? new MemoryStore({ now: clock.now });
-  app.use(rateLimit({ limit: 3, windowMs: 1000, logger: false, ...options, store }));
+  app.use(
+    rateLimit({ limit: 3, windowMs: 1000, logger: false, ...options, store } as RateLimitOptions),
+  );
   app.get('/', (_req, res) => {
     res.json({ ok: true });
   });
@@ -327,7 +329,7 @@ describe('rateLimit: warnings', () => {
     const { logger, lines } = captureLogs();
     const app = express();
     setup(app);
-    app.use(rateLimit({ limit: 100, windowMs: 1000, logger, ...options }));
+    app.use(rateLimit({ limit: 100, windowMs: 1000, logger, ...options } as RateLimitOptions));
     app.get('/', (_req, res) => {
       res.json({});
     });
@@ -454,12 +456,9 @@ describe('rateLimit: store failures', () => {
 });
 
 describe('rateLimit: options', () => {
-  it.each<[string, RateLimitOptions, string]>([
-    [
-      'no limit',
-      { windowMs: 1000 },
-      '`limit` must be a whole number from 1 to 1,000,000,000, got undefined',
-    ],
+  // Shapes the types refuse too: what a JavaScript caller could still pass.
+  it.each<[string, object, string]>([
+    ['no limit', { windowMs: 1000 }, '`limit` is required: a whole number from 1 to 1,000,000,000'],
     [
       'a fractional limit',
       { limit: 1.5, windowMs: 1000 },
@@ -468,7 +467,7 @@ describe('rateLimit: options', () => {
     [
       'no window',
       { limit: 1 },
-      '`windowMs` must be a whole number of milliseconds from 1 to 1,000,000,000,000, got undefined',
+      '`windowMs` is required: a whole number of milliseconds from 1 to 1,000,000,000,000',
     ],
     [
       'a zero window',
@@ -478,7 +477,7 @@ describe('rateLimit: options', () => {
     [
       'both forms',
       { limit: 1, windowMs: 1, windows: [] },
-      'Give either `limit` and `windowMs`, or `windows`, not both',
+      'give either `limit` and `windowMs`, or `windows`, not both',
     ],
     ['an empty windows list', { windows: [] }, '`windows` must be a non-empty array'],
     [
@@ -494,7 +493,7 @@ describe('rateLimit: options', () => {
           { limit: 2, windowMs: 2000, name: 'a' },
         ],
       },
-      'Each window needs its own `name`',
+      'each window needs its own `name`',
     ],
     [
       'an unknown algorithm',
@@ -562,7 +561,7 @@ describe('rateLimit: options', () => {
       'A rate-limit policy `name` must be printable ASCII',
     ],
   ])('refuses %s at start-up, saying what to change', (_case, options, message) => {
-    expect(() => rateLimit({ logger: false, ...options })).toThrow(message);
+    expect(() => rateLimit({ logger: false, ...options } as RateLimitOptions)).toThrow(message);
   });
 
   it('does not change the options object it is given', () => {

@@ -296,7 +296,7 @@ describe('MemoryStore bounds', () => {
 
   it.each([0, 1.5, 1e9])('refuses maxKeys %p', (maxKeys) => {
     expect(() => new MemoryStore({ maxKeys })).toThrow(
-      `MemoryStore \`maxKeys\` must be a whole number from 1 to 100,000,000, got ${maxKeys}`,
+      `new MemoryStore(): \`maxKeys\` must be a whole number from 1 to 100,000,000, got ${maxKeys}`,
     );
   });
 

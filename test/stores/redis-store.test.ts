@@ -321,7 +321,7 @@ describe('hashTag', () => {
 describe('RedisStore options', () => {
   it('refuses something that is not a Redis client', () => {
     expect(() => new RedisStore({ client: {} as never })).toThrow(
-      'RedisStore `client` must be an ioredis client or a node-redis (v4 or later) client',
+      'new RedisStore(): `client` must be an ioredis client or a node-redis (v4 or later) client',
     );
   });
 });

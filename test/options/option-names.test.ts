@@ -1,0 +1,61 @@
+import { checkOptionNames } from '../../src/options/option-names.js';
+
+const KNOWN = ['limit', 'windowMs', 'debug', 'retryAfter'] as const;
+
+function refusal(options: object, extra?: Parameters<typeof checkOptionNames>[3]) {
+  try {
+    checkOptionNames('factory()', options, KNOWN, extra);
+  } catch (error) {
+    return error as TypeError & { code: string };
+  }
+  throw new Error('accepted');
+}
+
+describe('checkOptionNames', () => {
+  it('accepts known names', () => {
+    expect(() => checkOptionNames('factory()', { limit: 1, debug: true }, KNOWN)).not.toThrow();
+  });
+
+  it.each([
+    ['debg', 'debug'],
+    ['Debug', 'debug'],
+    ['retry_after', 'retryAfter'],
+    ['retryafter', 'retryAfter'],
+    ['windowMS', 'windowMs'],
+    ['limt', 'limit'],
+  ])(
+    'refuses %j with a TypeError coded ERR_EAE_UNKNOWN_OPTION, suggesting `%s`',
+    (name, nearest) => {
+      const error = refusal({ [name]: 1 });
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.code).toBe('ERR_EAE_UNKNOWN_OPTION');
+      expect(error.message).toBe(
+        `factory(): \`${name}\` is not an option. Did you mean \`${nearest}\`? The options are \`limit\`, \`windowMs\`, \`debug\`, \`retryAfter\`.`,
+      );
+    },
+  );
+
+  it('suggests nothing for a name far from every option', () => {
+    expect(refusal({ colour: 'red' }).message).toBe(
+      'factory(): `colour` is not an option. The options are `limit`, `windowMs`, `debug`, `retryAfter`.',
+    );
+  });
+
+  it('gives the advice of a migration table before any guess', () => {
+    expect(refusal({ max: 5 }, { migrations: { max: 'use `limit`' } }).message).toBe(
+      'factory(): `max` is not an option: use `limit`. The options are `limit`, `windowMs`, `debug`, `retryAfter`.',
+    );
+  });
+
+  it('names a nested option by its path', () => {
+    expect(refusal({ limt: 1 }, { path: 'windows[0].' }).message).toContain(
+      '`windows[0].limt` is not an option. Did you mean `windows[0].limit`?',
+    );
+  });
+
+  it('looks up migration advice as own properties only', () => {
+    expect(refusal({ toString: 1 }, { migrations: {} }).message).toContain(
+      '`toString` is not an option.',
+    );
+  });
+});
