@@ -9,21 +9,25 @@ setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
 describe('Deadlines', () => {
-  it('expires every call not settled within the timeout, each once', async () => {
-    const deadlines = new Deadlines(20);
+  // Fake time, read by each Deadlines through Date.now(): real waits stretch on a loaded machine.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('expires every call not settled within the timeout, each once', () => {
+    const deadlines = new Deadlines(20, () => Date.now());
     const expired: number[] = [];
     const calls = [0, 1, 2, 3].map((i) => deadlines.track(() => expired.push(i)));
     expect(calls[1]!.settle()).toBe(true);
-    await wait(60);
+    jest.advanceTimersByTime(60);
     expect(expired).toEqual([0, 2, 3]);
     expect(calls.every((call) => call.done)).toBe(true);
   });
 
-  it('refuses to settle a call that already timed out', async () => {
-    const deadlines = new Deadlines(10);
+  it('refuses to settle a call that already timed out', () => {
+    const deadlines = new Deadlines(10, () => Date.now());
     const call = deadlines.track(() => undefined);
     expect(call.done).toBe(false);
-    await wait(30);
+    jest.advanceTimersByTime(30);
     expect(call.done).toBe(true);
     expect(call.settle()).toBe(false);
   });
@@ -36,29 +40,29 @@ describe('Deadlines', () => {
     expect(call.done).toBe(true);
   });
 
-  it('expires later calls at their own deadline, not the first one’s', async () => {
-    const deadlines = new Deadlines(30);
+  it('expires later calls at their own deadline, not the first one’s', () => {
+    const deadlines = new Deadlines(30, () => Date.now());
     const expired: string[] = [];
     deadlines.track(() => expired.push('early'));
-    await wait(20);
+    jest.advanceTimersByTime(20);
     deadlines.track(() => expired.push('late'));
-    await wait(20);
+    jest.advanceTimersByTime(20);
     expect(expired).toEqual(['early']);
-    await wait(30);
+    jest.advanceTimersByTime(30);
     expect(expired).toEqual(['early', 'late']);
   });
 
-  it('keeps no timer once nothing is pending, and never holds the process open', async () => {
-    const deadlines = new Deadlines(10);
+  it('keeps no timer once nothing is pending, and never holds the process open', () => {
+    const deadlines = new Deadlines(10, () => Date.now());
     const call = deadlines.track(() => undefined);
     call.settle();
-    await wait(30);
+    jest.advanceTimersByTime(30);
     // A new call after the queue emptied is timed out again.
     let expired = false;
     deadlines.track(() => {
       expired = true;
     });
-    await wait(30);
+    jest.advanceTimersByTime(30);
     expect(expired).toBe(true);
   });
 
@@ -73,28 +77,28 @@ describe('Deadlines', () => {
     for (const call of inFlight) call.settle();
   });
 
-  it('keeps calls that answered behind one still waiting until that one ends', async () => {
-    const deadlines = new Deadlines(20);
+  it('keeps calls that answered behind one still waiting until that one ends', () => {
+    const deadlines = new Deadlines(20, () => Date.now());
     const expired: string[] = [];
     deadlines.track(() => expired.push('slow'));
     deadlines.track(() => expired.push('answered')).settle();
     deadlines.track(() => expired.push('waiting'));
     expect(deadlines.size).toBe(3);
-    await wait(60);
+    jest.advanceTimersByTime(60);
     expect(expired).toEqual(['slow', 'waiting']);
     expect(deadlines.size).toBe(0);
   });
 
-  it('times out a call tracked from inside an expiry callback', async () => {
-    const deadlines = new Deadlines(20);
+  it('times out a call tracked from inside an expiry callback', () => {
+    const deadlines = new Deadlines(20, () => Date.now());
     const expired: string[] = [];
     deadlines.track(() => {
       expired.push('first');
       deadlines.track(() => expired.push('tracked on expiry'));
     });
-    await wait(30);
+    jest.advanceTimersByTime(30);
     expect(expired).toEqual(['first']);
-    await wait(40);
+    jest.advanceTimersByTime(40);
     expect(expired).toEqual(['first', 'tracked on expiry']);
   });
 
@@ -124,6 +128,7 @@ describe('Deadlines', () => {
   });
 
   it('lets go of what a settled call’s callback holds before the deadline comes', async () => {
+    jest.useRealTimers();
     const deadlines = new Deadlines(60_000);
     const { call, held } = trackRequest(deadlines);
     call.settle();
@@ -134,6 +139,7 @@ describe('Deadlines', () => {
   });
 
   it('keeps what an unsettled call’s callback holds until it settles', async () => {
+    jest.useRealTimers();
     const deadlines = new Deadlines(60_000);
     const { call, held } = trackRequest(deadlines);
     await wait(0);
