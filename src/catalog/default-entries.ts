@@ -307,6 +307,7 @@ export const defaultEntries = [
     title: 'Proxy Authentication Required',
     description:
       'The client must first authenticate with the proxy. The Proxy-Authenticate header says how.',
+    headers: ['Proxy-Authenticate'],
   },
   {
     status: 408,
@@ -314,6 +315,7 @@ export const defaultEntries = [
     title: 'Request Timeout',
     description:
       'The server stopped waiting for the rest of the request and closes the connection. Send the request again on a new connection.',
+    headers: ['Connection'],
   },
   {
     status: 409,
@@ -386,6 +388,7 @@ export const defaultEntries = [
     title: 'Range Not Satisfiable',
     description:
       'None of the ranges in the Range header overlaps the representation. Content-Range gives its current length.',
+    headers: ['Content-Range'],
   },
   {
     status: 417,
@@ -438,6 +441,7 @@ export const defaultEntries = [
     title: 'Upgrade Required',
     description:
       'The server will not serve this request over the current protocol. The Upgrade header lists the protocols to switch to.',
+    headers: ['Upgrade', 'Connection'],
   },
   {
     status: 428,
@@ -467,6 +471,7 @@ export const defaultEntries = [
     title: 'Unavailable For Legal Reasons',
     description:
       'Access to the resource is denied because of a legal demand. A Link with rel="blocked-by" names who is blocking it.',
+    headers: ['Link'],
   },
 
   // 5xx

@@ -1,7 +1,10 @@
 import { formatAllow } from '../headers/allow.js';
+import { formatUnsatisfiedRange } from '../headers/content-range.js';
+import { formatLink } from '../headers/link.js';
 import { formatLocation } from '../headers/location.js';
 import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
-import { formatWwwAuthenticate, type Challenge } from '../headers/www-authenticate.js';
+import { formatUpgrade } from '../headers/upgrade.js';
+import { formatChallenges, type Challenge } from '../headers/www-authenticate.js';
 import type { ErrorStatusOf } from '../catalog/catalog.js';
 import type { DefaultEntry } from '../catalog/default-entries.js';
 import type { ApiError } from './api-error.js';
@@ -21,7 +24,10 @@ export interface ValidationIssue {
 export const DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER = 120;
 
 const challengeHeader = ({ challenge }: { challenge?: Challenge | readonly Challenge[] }) =>
-  challenge === undefined ? undefined : { 'WWW-Authenticate': formatWwwAuthenticate(challenge) };
+  challenge === undefined ? undefined : { 'WWW-Authenticate': formatChallenges(challenge) };
+
+const proxyChallengeHeader = ({ challenge }: { challenge?: Challenge | readonly Challenge[] }) =>
+  challenge === undefined ? undefined : { 'Proxy-Authenticate': formatChallenges(challenge) };
 
 const retryAfterHeader = (retryAfter: RetryAfter | undefined) =>
   retryAfter === undefined ? undefined : { 'Retry-After': formatRetryAfter(retryAfter) };
@@ -67,13 +73,22 @@ export type MethodNotAllowedError = ApiError<405>;
 export const NotAcceptableError = defineErrorClass(406, 'NotAcceptableError');
 export type NotAcceptableError = ApiError<406>;
 
-export const ProxyAuthenticationRequiredError = defineErrorClass(
+/** 407. `challenge` builds `Proxy-Authenticate`; without one, `errorHandler` sends its default challenge. */
+export const ProxyAuthenticationRequiredError = defineErrorClass<
   407,
-  'ProxyAuthenticationRequiredError',
-);
+  { challenge?: Challenge | readonly Challenge[] }
+>(407, 'ProxyAuthenticationRequiredError', (options) => ({
+  headers: proxyChallengeHeader(options),
+}));
 export type ProxyAuthenticationRequiredError = ApiError<407>;
 
-export const RequestTimeoutError = defineErrorClass(408, 'RequestTimeoutError');
+/**
+ * 408. Carries `Connection: close`: the server gives up on the connection
+ * (RFC 9110 §15.5.9 asks for the "close" option).
+ */
+export const RequestTimeoutError = defineErrorClass(408, 'RequestTimeoutError', () => ({
+  headers: { Connection: 'close' },
+}));
 export type RequestTimeoutError = ApiError<408>;
 
 /** 409. `location` points at the existing resource when the conflict is "already exists". */
@@ -95,7 +110,12 @@ export type LengthRequiredError = ApiError<411>;
 export const PreconditionFailedError = defineErrorClass(412, 'PreconditionFailedError');
 export type PreconditionFailedError = ApiError<412>;
 
-export const PayloadTooLargeError = defineErrorClass(413, 'PayloadTooLargeError');
+/** 413. `retryAfter` when the condition is temporary (RFC 9110 §15.5.14); without it, retrying will not help. */
+export const PayloadTooLargeError = defineErrorClass<413, { retryAfter?: RetryAfter }>(
+  413,
+  'PayloadTooLargeError',
+  ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
+);
 export type PayloadTooLargeError = ApiError<413>;
 
 export const URITooLongError = defineErrorClass(414, 'URITooLongError');
@@ -109,7 +129,21 @@ export const UnsupportedMediaTypeError = defineErrorClass<415, { accept?: readon
 );
 export type UnsupportedMediaTypeError = ApiError<415>;
 
-export const RangeNotSatisfiableError = defineErrorClass(416, 'RangeNotSatisfiableError');
+/**
+ * 416. `completeLength`, the current length of the representation in bytes,
+ * builds `Content-Range` in its unsatisfied-range form (RFC 9110 §15.5.17
+ * asks for it).
+ */
+export const RangeNotSatisfiableError = defineErrorClass<416, { completeLength?: number }>(
+  416,
+  'RangeNotSatisfiableError',
+  ({ completeLength }) => ({
+    headers:
+      completeLength === undefined
+        ? undefined
+        : { 'Content-Range': formatUnsatisfiedRange(completeLength) },
+  }),
+);
 export type RangeNotSatisfiableError = ApiError<416>;
 
 export const ExpectationFailedError = defineErrorClass(417, 'ExpectationFailedError');
@@ -151,7 +185,21 @@ export type FailedDependencyError = ApiError<424>;
 export const TooEarlyError = defineErrorClass(425, 'TooEarlyError');
 export type TooEarlyError = ApiError<425>;
 
-export const UpgradeRequiredError = defineErrorClass(426, 'UpgradeRequiredError');
+/**
+ * 426. `upgrade` is required: a 426 must carry `Upgrade` (RFC 9110
+ * §15.5.22), and a sender of `Upgrade` must also send `Connection: upgrade`
+ * (§7.8).
+ */
+export const UpgradeRequiredError = defineErrorClass<426, { upgrade: string | readonly string[] }>(
+  426,
+  'UpgradeRequiredError',
+  ({ upgrade }) => {
+    if (upgrade === undefined) {
+      throw new TypeError('UpgradeRequiredError needs `upgrade`: the protocols to switch to');
+    }
+    return { headers: { Upgrade: formatUpgrade(upgrade), Connection: 'upgrade' } };
+  },
+);
 export type UpgradeRequiredError = ApiError<426>;
 
 export const PreconditionRequiredError = defineErrorClass(428, 'PreconditionRequiredError');
@@ -171,9 +219,19 @@ export const RequestHeaderFieldsTooLargeError = defineErrorClass(
 );
 export type RequestHeaderFieldsTooLargeError = ApiError<431>;
 
-export const UnavailableForLegalReasonsError = defineErrorClass(
+/**
+ * 451. `blockedBy`, a URI identifying who implements the block (not who
+ * demanded it), builds `Link: <uri>; rel="blocked-by"` (RFC 7725 §4).
+ */
+export const UnavailableForLegalReasonsError = defineErrorClass<451, { blockedBy?: string }>(
   451,
   'UnavailableForLegalReasonsError',
+  ({ blockedBy }) => ({
+    headers:
+      blockedBy === undefined
+        ? undefined
+        : { Link: formatLink([{ href: blockedBy, rel: 'blocked-by' }], '`blockedBy`') },
+  }),
 );
 export type UnavailableForLegalReasonsError = ApiError<451>;
 

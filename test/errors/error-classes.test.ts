@@ -1,3 +1,4 @@
+import { parse as parseAuthHeader } from 'auth-header';
 import createHttpError from 'http-errors';
 import {
   ApiError,
@@ -56,7 +57,7 @@ const classes = [
   [MethodNotAllowedError, 405, 'MethodNotAllowedError', { Allow: 'GET' }],
   [NotAcceptableError, 406, 'NotAcceptableError', {}],
   [ProxyAuthenticationRequiredError, 407, 'ProxyAuthenticationRequiredError', {}],
-  [RequestTimeoutError, 408, 'RequestTimeoutError', {}],
+  [RequestTimeoutError, 408, 'RequestTimeoutError', { Connection: 'close' }],
   [ConflictError, 409, 'ConflictError', {}],
   [GoneError, 410, 'GoneError', {}],
   [LengthRequiredError, 411, 'LengthRequiredError', {}],
@@ -72,7 +73,12 @@ const classes = [
   [LockedError, 423, 'LockedError', {}],
   [FailedDependencyError, 424, 'FailedDependencyError', {}],
   [TooEarlyError, 425, 'TooEarlyError', {}],
-  [UpgradeRequiredError, 426, 'UpgradeRequiredError', {}],
+  [
+    UpgradeRequiredError,
+    426,
+    'UpgradeRequiredError',
+    { Upgrade: 'websocket', Connection: 'upgrade' },
+  ],
   [PreconditionRequiredError, 428, 'PreconditionRequiredError', {}],
   [TooManyRequestsError, 429, 'TooManyRequestsError', {}],
   [RequestHeaderFieldsTooLargeError, 431, 'RequestHeaderFieldsTooLargeError', {}],
@@ -90,11 +96,13 @@ const classes = [
   [NetworkAuthenticationRequiredError, 511, 'NetworkAuthenticationRequiredError', {}],
 ] as const;
 
-// A 405 cannot be built without `allow`; every other class can be built bare.
+// A 405 cannot be built without `allow`, nor a 426 without `upgrade`; every other class can be built bare.
 const build = (ErrorClass: (typeof classes)[number][0], detail?: string) =>
   ErrorClass === MethodNotAllowedError
     ? new MethodNotAllowedError(detail, { allow: ['GET'] })
-    : new (ErrorClass as typeof NotFoundError)(detail);
+    : ErrorClass === UpgradeRequiredError
+      ? new UpgradeRequiredError(detail, { upgrade: 'websocket' })
+      : new (ErrorClass as typeof NotFoundError)(detail);
 
 describe.each(classes)('%p', (ErrorClass, status, name, headers) => {
   const error = build(ErrorClass, 'Something specific');
@@ -309,6 +317,54 @@ describe('class options', () => {
     });
   });
 
+  it('ProxyAuthenticationRequiredError builds Proxy-Authenticate from its challenge', () => {
+    const error = new ProxyAuthenticationRequiredError({
+      challenge: { scheme: 'Basic', params: { realm: 'proxy "eu"' } },
+    });
+    expect(error.headers).toEqual({ 'Proxy-Authenticate': 'Basic realm="proxy \\"eu\\""' });
+    expect(parseAuthHeader(error.headers['Proxy-Authenticate']!)).toMatchObject({
+      scheme: 'Basic',
+      params: { realm: 'proxy "eu"' },
+    });
+    expect(new ProxyAuthenticationRequiredError().headers).toEqual({});
+  });
+
+  it('RequestTimeoutError asks for the connection to be closed', () => {
+    expect(new RequestTimeoutError().headers).toEqual({ Connection: 'close' });
+  });
+
+  it('PayloadTooLargeError carries Retry-After only when the condition is temporary', () => {
+    expect(new PayloadTooLargeError({ retryAfter: 30 }).headers).toEqual({ 'Retry-After': '30' });
+    expect(new PayloadTooLargeError().headers).toEqual({});
+  });
+
+  it('RangeNotSatisfiableError states the complete length in Content-Range', () => {
+    expect(new RangeNotSatisfiableError({ completeLength: 1234 }).headers).toEqual({
+      'Content-Range': 'bytes */1234',
+    });
+    expect(new RangeNotSatisfiableError().headers).toEqual({});
+  });
+
+  it('UpgradeRequiredError sets Upgrade with Connection: upgrade and refuses to be built without it', () => {
+    expect(new UpgradeRequiredError({ upgrade: ['TLS/1.3', 'HTTP/2.0'] }).headers).toEqual({
+      Upgrade: 'TLS/1.3, HTTP/2.0',
+      Connection: 'upgrade',
+    });
+    expect(() => new UpgradeRequiredError(undefined, undefined as never)).toThrow(
+      'UpgradeRequiredError needs `upgrade`',
+    );
+  });
+
+  it('UnavailableForLegalReasonsError links to who blocks the resource with rel="blocked-by"', () => {
+    const error = new UnavailableForLegalReasonsError({
+      blockedBy: 'https://isp.example/legal?case=1',
+    });
+    expect(error.headers).toEqual({
+      Link: '<https://isp.example/legal?case=1>; rel="blocked-by"',
+    });
+    expect(new UnavailableForLegalReasonsError().headers).toEqual({});
+  });
+
   it('lets explicit headers replace implied ones, whatever their case', () => {
     const error = new ServiceUnavailableError({ headers: { 'retry-after': '5' } });
     expect(error.headers).toEqual({ 'retry-after': '5' });
@@ -318,5 +374,14 @@ describe('class options', () => {
     expect(() => new ConflictError({ location: '/a\r\nb' })).toThrow(TypeError);
     expect(() => new TooManyRequestsError({ retryAfter: -1 })).toThrow(RangeError);
     expect(() => new MethodNotAllowedError({ allow: ['G ET'] })).toThrow(TypeError);
+    expect(() => new RangeNotSatisfiableError({ completeLength: -1 })).toThrow(RangeError);
+    expect(() => new UpgradeRequiredError({ upgrade: 'web socket' })).toThrow(TypeError);
+    expect(() => new UnavailableForLegalReasonsError({ blockedBy: '/a\r\nb' })).toThrow(
+      '`blockedBy` must be a non-empty URI reference without control characters',
+    );
+    expect(() => new PayloadTooLargeError({ retryAfter: -1 })).toThrow(RangeError);
+    expect(
+      () => new ProxyAuthenticationRequiredError({ challenge: { scheme: 'Basic realm' } }),
+    ).toThrow(TypeError);
   });
 });

@@ -749,9 +749,10 @@ const validHeaders = fc.dictionary(
 
 /**
  * The options of the generated classes: challenge, retryAfter, allow,
- * location, accept, errors. Random ones may be invalid (a realm with CR/LF,
- * a negative delay, no `allow` for a 405): the constructor then throws, and
- * what it throws is passed to next() instead, as a route would.
+ * location, accept, errors, completeLength, upgrade, blockedBy. Random ones
+ * may be invalid (a realm with CR/LF, a negative delay, no `allow` for a 405,
+ * no `upgrade` for a 426): the constructor then throws, and what it throws is
+ * passed to next() instead, as a route would.
  */
 const classOptions = fc.record(
   {
@@ -772,6 +773,12 @@ const classOptions = fc.record(
       fc.record({ pointer: fc.constantFrom('/name', '/tags/0'), detail: fc.string() }),
       { maxLength: 2 },
     ),
+    completeLength: fc.oneof(fc.nat(), fc.integer({ min: -5, max: -1 }), fc.double()),
+    upgrade: fc.oneof(
+      fc.constantFrom('websocket', 'TLS/1.3', 'bad protocol', ''),
+      fc.array(fc.constantFrom('TLS/1.3', 'HTTP/2.0', 'x/y/z'), { maxLength: 2 }),
+    ),
+    blockedBy: fc.oneof(fc.webUrl(), fc.string()),
   },
   { requiredKeys: [] },
 );
@@ -908,6 +915,7 @@ describe('errorHandler under arbitrary thrown values', () => {
             }
           }
           if (reply.status === 401) expect(reply.headers['www-authenticate']).toBeDefined();
+          if (reply.status === 407) expect(reply.headers['proxy-authenticate']).toBeDefined();
         }),
         { numRuns: RUNS.library },
       );
