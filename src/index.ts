@@ -60,6 +60,8 @@ export {
 } from './errors/error-classes.js';
 export type { ValidationIssue } from './errors/error-classes.js';
 export type { ApiErrorClass } from './errors/define-error-class.js';
+export { createError } from './errors/create-error.js';
+export type { CreateErrorArgs, ErrorClassStatus } from './errors/create-error.js';
 
 // Headers
 export { bearerChallenge } from './headers/www-authenticate.js';
