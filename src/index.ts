@@ -59,7 +59,8 @@ export {
   errorClasses,
 } from './errors/error-classes.js';
 export type { ValidationIssue } from './errors/error-classes.js';
-export type { ApiErrorClass } from './errors/define-error-class.js';
+export { defineErrorClass } from './errors/define-error-class.js';
+export type { ApiErrorClass, ImpliedParts } from './errors/define-error-class.js';
 export { createError } from './errors/create-error.js';
 export type { CreateErrorArgs, ErrorClassStatus } from './errors/create-error.js';
 
