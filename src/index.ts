@@ -16,25 +16,53 @@ export type { DefaultEntry } from './catalog/default-entries.js';
 export { ApiError, isApiError } from './errors/api-error.js';
 export type { ApiErrorOptions, ErrorHeaders } from './errors/api-error.js';
 export {
+  BadGatewayError,
   BadRequestError,
   ConflictError,
   ExpectationFailedError,
+  FailedDependencyError,
   ForbiddenError,
+  GatewayTimeoutError,
   GoneError,
+  HTTPVersionNotSupportedError,
   ImATeapotError,
+  InsufficientStorageError,
   InternalServerError,
+  LengthRequiredError,
+  LockedError,
+  LoopDetectedError,
   MethodNotAllowedError,
+  MisdirectedRequestError,
+  NetworkAuthenticationRequiredError,
+  NotAcceptableError,
+  NotExtendedError,
   NotFoundError,
+  NotImplementedError,
   PayloadTooLargeError,
+  PaymentRequiredError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  ProxyAuthenticationRequiredError,
+  RangeNotSatisfiableError,
+  RequestHeaderFieldsTooLargeError,
+  RequestTimeoutError,
   ServiceUnavailableError,
+  TooEarlyError,
   TooManyRequestsError,
   UnauthorizedError,
+  UnavailableForLegalReasonsError,
   UnprocessableEntityError,
   UnsupportedMediaTypeError,
+  UpgradeRequiredError,
+  URITooLongError,
+  VariantAlsoNegotiatesError,
   errorClasses,
 } from './errors/error-classes.js';
 export type { ValidationIssue } from './errors/error-classes.js';
-export type { ApiErrorClass } from './errors/define-error-class.js';
+export { defineErrorClass } from './errors/define-error-class.js';
+export type { ApiErrorClass, ImpliedParts } from './errors/define-error-class.js';
+export { createError } from './errors/create-error.js';
+export type { CreateErrorArgs, ErrorClassStatus } from './errors/create-error.js';
 
 // Headers
 export { bearerChallenge } from './headers/www-authenticate.js';

@@ -2,8 +2,13 @@ import type { CatalogEntry } from './catalog-entry.js';
 
 /**
  * The codes documented by the response-code pages API teams publish: every
- * status and sub-code of the vendor pages this library was built from.
- * Status titles are RFC 9110's reason phrases (§15); 418 is RFC 2324's.
+ * status and sub-code of the vendor pages this library was built from, and
+ * every other 4xx and 5xx that http-errors has a class for, bar the
+ * unregistered 509. Status titles are RFC 9110's reason phrases (§15); the
+ * others are those of the RFC that registers the status: 418 RFC 2324 §2.3.2,
+ * 423 and 424 RFC 4918 §11, 425 RFC 8470 §5.2, 428 and 431 RFC 6585 §3 and §5,
+ * 451 RFC 7725 §3, 506 RFC 2295 §8.1, 507 RFC 4918 §11.5, 508 RFC 5842 §7.2,
+ * 510 RFC 2774 §7, 511 RFC 6585 §6.
  */
 export const defaultEntries = [
   // 2xx and 3xx: not thrown, but documented and used by the success helpers.
@@ -211,6 +216,13 @@ export const defaultEntries = [
     headers: ['WWW-Authenticate'],
   },
   {
+    status: 402,
+    name: 'PAYMENT_REQUIRED',
+    title: 'Payment Required',
+    description:
+      'The request cannot be served until a payment is settled, for example an unpaid invoice or a plan that does not include this feature.',
+  },
+  {
     status: 403,
     name: 'FORBIDDEN',
     title: 'Forbidden',
@@ -283,6 +295,29 @@ export const defaultEntries = [
     headers: ['Allow'],
   },
   {
+    status: 406,
+    name: 'NOT_ACCEPTABLE',
+    title: 'Not Acceptable',
+    description:
+      'The resource has no representation that matches the Accept headers of the request. Ask for a media type, language or encoding it offers.',
+  },
+  {
+    status: 407,
+    name: 'PROXY_AUTHENTICATION_REQUIRED',
+    title: 'Proxy Authentication Required',
+    description:
+      'The client must first authenticate with the proxy. The Proxy-Authenticate header says how.',
+    headers: ['Proxy-Authenticate'],
+  },
+  {
+    status: 408,
+    name: 'REQUEST_TIMEOUT',
+    title: 'Request Timeout',
+    description:
+      'The server stopped waiting for the rest of the request and closes the connection. Send the request again on a new connection.',
+    headers: ['Connection'],
+  },
+  {
     status: 409,
     name: 'CONFLICT',
     title: 'Conflict',
@@ -306,6 +341,20 @@ export const defaultEntries = [
       'This API version is deprecated and no longer served. Update to the newer version.',
   },
   {
+    status: 411,
+    name: 'LENGTH_REQUIRED',
+    title: 'Length Required',
+    description:
+      'The request has a body without a Content-Length, which this resource requires. Send the body with its length.',
+  },
+  {
+    status: 412,
+    name: 'PRECONDITION_FAILED',
+    title: 'Precondition Failed',
+    description:
+      'A condition of the request, such as If-Match, no longer holds: the resource changed since the client last read it. Read it again before retrying.',
+  },
+  {
     status: 413,
     name: 'PAYLOAD_TOO_LARGE',
     title: 'Content Too Large',
@@ -320,11 +369,26 @@ export const defaultEntries = [
       'The request costs more than the rate limit allows in a whole window, so it can never be allowed as it is. Split it into smaller requests: retrying it unchanged will not help.',
   },
   {
+    status: 414,
+    name: 'URI_TOO_LONG',
+    title: 'URI Too Long',
+    description:
+      'The request URL is longer than the server is willing to read. Move long parameters into the request body.',
+  },
+  {
     status: 415,
     name: 'UNSUPPORTED_MEDIA_TYPE',
     title: 'Unsupported Media Type',
     description:
       'The request body is in a media type or encoding that this resource does not accept.',
+  },
+  {
+    status: 416,
+    name: 'RANGE_NOT_SATISFIABLE',
+    title: 'Range Not Satisfiable',
+    description:
+      'None of the ranges in the Range header overlaps the representation. Content-Range gives its current length.',
+    headers: ['Content-Range'],
   },
   {
     status: 417,
@@ -339,11 +403,52 @@ export const defaultEntries = [
     description: 'The server refuses to brew coffee because it is a teapot (RFC 2324).',
   },
   {
+    status: 421,
+    name: 'MISDIRECTED_REQUEST',
+    title: 'Misdirected Request',
+    description:
+      'The request reached a server that does not answer for its host, for example over a reused connection. Retry on a new connection.',
+  },
+  {
     status: 422,
     name: 'UNPROCESSABLE_ENTITY',
     title: 'Unprocessable Content',
     description:
       'The request is well-formed but its content fails validation; `errors` lists each problem.',
+  },
+  {
+    status: 423,
+    name: 'LOCKED',
+    title: 'Locked',
+    description: 'The resource is locked, so it cannot be changed until the lock is released.',
+  },
+  {
+    status: 424,
+    name: 'FAILED_DEPENDENCY',
+    title: 'Failed Dependency',
+    description: 'The request was not carried out because another action it depends on failed.',
+  },
+  {
+    status: 425,
+    name: 'TOO_EARLY',
+    title: 'Too Early',
+    description:
+      'The server will not process a request that could be replayed, such as one sent in TLS early data. Retry once the handshake is complete.',
+  },
+  {
+    status: 426,
+    name: 'UPGRADE_REQUIRED',
+    title: 'Upgrade Required',
+    description:
+      'The server will not serve this request over the current protocol. The Upgrade header lists the protocols to switch to.',
+    headers: ['Upgrade', 'Connection'],
+  },
+  {
+    status: 428,
+    name: 'PRECONDITION_REQUIRED',
+    title: 'Precondition Required',
+    description:
+      'This resource accepts only conditional requests, so that concurrent updates cannot overwrite each other. Send If-Match with the ETag last read.',
   },
   {
     status: 429,
@@ -352,6 +457,21 @@ export const defaultEntries = [
     description:
       'The client has sent more requests than its rate limit allows. Retry after the time in Retry-After; the X-Rate-Limit headers show the limit.',
     headers: ['Retry-After', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Reset'],
+  },
+  {
+    status: 431,
+    name: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    title: 'Request Header Fields Too Large',
+    description:
+      'A header field, or all of them together, are larger than the server accepts. Send smaller headers, for example fewer cookies.',
+  },
+  {
+    status: 451,
+    name: 'UNAVAILABLE_FOR_LEGAL_REASONS',
+    title: 'Unavailable For Legal Reasons',
+    description:
+      'Access to the resource is denied because of a legal demand. A Link with rel="blocked-by" names who is blocking it.',
+    headers: ['Link'],
   },
 
   // 5xx
@@ -362,12 +482,72 @@ export const defaultEntries = [
     description: 'The server hit an unexpected error. The problem is on our side.',
   },
   {
+    status: 501,
+    name: 'NOT_IMPLEMENTED',
+    title: 'Not Implemented',
+    description:
+      'The server does not support what the request needs, such as its method, on any resource.',
+  },
+  {
+    status: 502,
+    name: 'BAD_GATEWAY',
+    title: 'Bad Gateway',
+    description:
+      'A server further along the chain sent an invalid answer. The problem is on our side.',
+  },
+  {
     status: 503,
     name: 'SERVICE_UNAVAILABLE',
     title: 'Service Unavailable',
     description:
       'The server is overloaded or down for maintenance. Wait at least the time in Retry-After before retrying.',
     headers: ['Retry-After'],
+  },
+  {
+    status: 504,
+    name: 'GATEWAY_TIMEOUT',
+    title: 'Gateway Timeout',
+    description:
+      'A server further along the chain did not answer in time. The problem is on our side; a later retry may succeed.',
+  },
+  {
+    status: 505,
+    name: 'HTTP_VERSION_NOT_SUPPORTED',
+    title: 'HTTP Version Not Supported',
+    description: 'The server does not support the major HTTP version the request was sent with.',
+  },
+  {
+    status: 506,
+    name: 'VARIANT_ALSO_NEGOTIATES',
+    title: 'Variant Also Negotiates',
+    description:
+      'The content negotiation of the server is misconfigured: the variant it chose negotiates again. The problem is on our side.',
+  },
+  {
+    status: 507,
+    name: 'INSUFFICIENT_STORAGE',
+    title: 'Insufficient Storage',
+    description: 'The server cannot store what it needs to complete the request.',
+  },
+  {
+    status: 508,
+    name: 'LOOP_DETECTED',
+    title: 'Loop Detected',
+    description: 'The server stopped the request because processing it ran into an endless loop.',
+  },
+  {
+    status: 510,
+    name: 'NOT_EXTENDED',
+    title: 'Not Extended',
+    description:
+      'The request lacks an HTTP extension that the server requires to access the resource.',
+  },
+  {
+    status: 511,
+    name: 'NETWORK_AUTHENTICATION_REQUIRED',
+    title: 'Network Authentication Required',
+    description:
+      'The client must authenticate to gain network access, as at a captive portal. The answer comes from the network, not from the intended server.',
   },
 ] as const satisfies readonly CatalogEntry[];
 

@@ -1,7 +1,10 @@
 import { formatAllow } from '../headers/allow.js';
+import { formatUnsatisfiedRange } from '../headers/content-range.js';
+import { formatLink } from '../headers/link.js';
 import { formatLocation } from '../headers/location.js';
 import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
-import { formatWwwAuthenticate, type Challenge } from '../headers/www-authenticate.js';
+import { formatUpgrade } from '../headers/upgrade.js';
+import { formatChallenges, type Challenge } from '../headers/www-authenticate.js';
 import type { ErrorStatusOf } from '../catalog/catalog.js';
 import type { DefaultEntry } from '../catalog/default-entries.js';
 import type { ApiError } from './api-error.js';
@@ -21,7 +24,10 @@ export interface ValidationIssue {
 export const DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER = 120;
 
 const challengeHeader = ({ challenge }: { challenge?: Challenge | readonly Challenge[] }) =>
-  challenge === undefined ? undefined : { 'WWW-Authenticate': formatWwwAuthenticate(challenge) };
+  challenge === undefined ? undefined : { 'WWW-Authenticate': formatChallenges(challenge) };
+
+const proxyChallengeHeader = ({ challenge }: { challenge?: Challenge | readonly Challenge[] }) =>
+  challenge === undefined ? undefined : { 'Proxy-Authenticate': formatChallenges(challenge) };
 
 const retryAfterHeader = (retryAfter: RetryAfter | undefined) =>
   retryAfter === undefined ? undefined : { 'Retry-After': formatRetryAfter(retryAfter) };
@@ -35,6 +41,9 @@ export const UnauthorizedError = defineErrorClass<
   { challenge?: Challenge | readonly Challenge[] }
 >(401, 'UnauthorizedError', (options) => ({ headers: challengeHeader(options) }));
 export type UnauthorizedError = ApiError<401>;
+
+export const PaymentRequiredError = defineErrorClass(402, 'PaymentRequiredError');
+export type PaymentRequiredError = ApiError<402>;
 
 /** 403. `retryAfter` for a temporary denial (403.30); `challenge` for Bearer `insufficient_scope` (RFC 6750 §3.1). */
 export const ForbiddenError = defineErrorClass<
@@ -61,6 +70,27 @@ export const MethodNotAllowedError = defineErrorClass<405, { allow: readonly str
 );
 export type MethodNotAllowedError = ApiError<405>;
 
+export const NotAcceptableError = defineErrorClass(406, 'NotAcceptableError');
+export type NotAcceptableError = ApiError<406>;
+
+/** 407. `challenge` builds `Proxy-Authenticate`; without one, `errorHandler` sends its default challenge. */
+export const ProxyAuthenticationRequiredError = defineErrorClass<
+  407,
+  { challenge?: Challenge | readonly Challenge[] }
+>(407, 'ProxyAuthenticationRequiredError', (options) => ({
+  headers: proxyChallengeHeader(options),
+}));
+export type ProxyAuthenticationRequiredError = ApiError<407>;
+
+/**
+ * 408. Carries `Connection: close`: the server gives up on the connection
+ * (RFC 9110 §15.5.9 asks for the "close" option).
+ */
+export const RequestTimeoutError = defineErrorClass(408, 'RequestTimeoutError', () => ({
+  headers: { Connection: 'close' },
+}));
+export type RequestTimeoutError = ApiError<408>;
+
 /** 409. `location` points at the existing resource when the conflict is "already exists". */
 export const ConflictError = defineErrorClass<409, { location?: string }>(
   409,
@@ -74,8 +104,22 @@ export type ConflictError = ApiError<409>;
 export const GoneError = defineErrorClass(410, 'GoneError');
 export type GoneError = ApiError<410>;
 
-export const PayloadTooLargeError = defineErrorClass(413, 'PayloadTooLargeError');
+export const LengthRequiredError = defineErrorClass(411, 'LengthRequiredError');
+export type LengthRequiredError = ApiError<411>;
+
+export const PreconditionFailedError = defineErrorClass(412, 'PreconditionFailedError');
+export type PreconditionFailedError = ApiError<412>;
+
+/** 413. `retryAfter` when the condition is temporary (RFC 9110 §15.5.14); without it, retrying will not help. */
+export const PayloadTooLargeError = defineErrorClass<413, { retryAfter?: RetryAfter }>(
+  413,
+  'PayloadTooLargeError',
+  ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
+);
 export type PayloadTooLargeError = ApiError<413>;
+
+export const URITooLongError = defineErrorClass(414, 'URITooLongError');
+export type URITooLongError = ApiError<414>;
 
 /** 415. `accept` lists the media types the resource does accept; sent as the `accept` member. */
 export const UnsupportedMediaTypeError = defineErrorClass<415, { accept?: readonly string[] }>(
@@ -85,11 +129,31 @@ export const UnsupportedMediaTypeError = defineErrorClass<415, { accept?: readon
 );
 export type UnsupportedMediaTypeError = ApiError<415>;
 
+/**
+ * 416. `completeLength`, the current length of the representation in bytes,
+ * builds `Content-Range` in its unsatisfied-range form (RFC 9110 §15.5.17
+ * asks for it).
+ */
+export const RangeNotSatisfiableError = defineErrorClass<416, { completeLength?: number }>(
+  416,
+  'RangeNotSatisfiableError',
+  ({ completeLength }) => ({
+    headers:
+      completeLength === undefined
+        ? undefined
+        : { 'Content-Range': formatUnsatisfiedRange(completeLength) },
+  }),
+);
+export type RangeNotSatisfiableError = ApiError<416>;
+
 export const ExpectationFailedError = defineErrorClass(417, 'ExpectationFailedError');
 export type ExpectationFailedError = ApiError<417>;
 
 export const ImATeapotError = defineErrorClass(418, 'ImATeapotError');
 export type ImATeapotError = ApiError<418>;
+
+export const MisdirectedRequestError = defineErrorClass(421, 'MisdirectedRequestError');
+export type MisdirectedRequestError = ApiError<421>;
 
 /** 422. `errors` lists each field that failed validation; sent as the `errors` member. */
 export const UnprocessableEntityError = defineErrorClass<
@@ -112,6 +176,35 @@ export const UnprocessableEntityError = defineErrorClass<
 });
 export type UnprocessableEntityError = ApiError<422>;
 
+export const LockedError = defineErrorClass(423, 'LockedError');
+export type LockedError = ApiError<423>;
+
+export const FailedDependencyError = defineErrorClass(424, 'FailedDependencyError');
+export type FailedDependencyError = ApiError<424>;
+
+export const TooEarlyError = defineErrorClass(425, 'TooEarlyError');
+export type TooEarlyError = ApiError<425>;
+
+/**
+ * 426. `upgrade` is required: a 426 must carry `Upgrade` (RFC 9110
+ * §15.5.22), and a sender of `Upgrade` must also send `Connection: upgrade`
+ * (§7.8).
+ */
+export const UpgradeRequiredError = defineErrorClass<426, { upgrade: string | readonly string[] }>(
+  426,
+  'UpgradeRequiredError',
+  ({ upgrade }) => {
+    if (upgrade === undefined) {
+      throw new TypeError('UpgradeRequiredError needs `upgrade`: the protocols to switch to');
+    }
+    return { headers: { Upgrade: formatUpgrade(upgrade), Connection: 'upgrade' } };
+  },
+);
+export type UpgradeRequiredError = ApiError<426>;
+
+export const PreconditionRequiredError = defineErrorClass(428, 'PreconditionRequiredError');
+export type PreconditionRequiredError = ApiError<428>;
+
 /** 429. `retryAfter` (seconds or a Date) sets `Retry-After`. */
 export const TooManyRequestsError = defineErrorClass<429, { retryAfter?: RetryAfter }>(
   429,
@@ -120,8 +213,36 @@ export const TooManyRequestsError = defineErrorClass<429, { retryAfter?: RetryAf
 );
 export type TooManyRequestsError = ApiError<429>;
 
+export const RequestHeaderFieldsTooLargeError = defineErrorClass(
+  431,
+  'RequestHeaderFieldsTooLargeError',
+);
+export type RequestHeaderFieldsTooLargeError = ApiError<431>;
+
+/**
+ * 451. `blockedBy`, a URI identifying who implements the block (not who
+ * demanded it), builds `Link: <uri>; rel="blocked-by"` (RFC 7725 §4).
+ */
+export const UnavailableForLegalReasonsError = defineErrorClass<451, { blockedBy?: string }>(
+  451,
+  'UnavailableForLegalReasonsError',
+  ({ blockedBy }) => ({
+    headers:
+      blockedBy === undefined
+        ? undefined
+        : { Link: formatLink([{ href: blockedBy, rel: 'blocked-by' }], '`blockedBy`') },
+  }),
+);
+export type UnavailableForLegalReasonsError = ApiError<451>;
+
 export const InternalServerError = defineErrorClass(500, 'InternalServerError');
 export type InternalServerError = ApiError<500>;
+
+export const NotImplementedError = defineErrorClass(501, 'NotImplementedError');
+export type NotImplementedError = ApiError<501>;
+
+export const BadGatewayError = defineErrorClass(502, 'BadGatewayError');
+export type BadGatewayError = ApiError<502>;
 
 /** 503. `Retry-After` defaults to 120 seconds. */
 export const ServiceUnavailableError = defineErrorClass<503, { retryAfter?: RetryAfter }>(
@@ -133,23 +254,72 @@ export const ServiceUnavailableError = defineErrorClass<503, { retryAfter?: Retr
 );
 export type ServiceUnavailableError = ApiError<503>;
 
+export const GatewayTimeoutError = defineErrorClass(504, 'GatewayTimeoutError');
+export type GatewayTimeoutError = ApiError<504>;
+
+export const HTTPVersionNotSupportedError = defineErrorClass(505, 'HTTPVersionNotSupportedError');
+export type HTTPVersionNotSupportedError = ApiError<505>;
+
+export const VariantAlsoNegotiatesError = defineErrorClass(506, 'VariantAlsoNegotiatesError');
+export type VariantAlsoNegotiatesError = ApiError<506>;
+
+export const InsufficientStorageError = defineErrorClass(507, 'InsufficientStorageError');
+export type InsufficientStorageError = ApiError<507>;
+
+export const LoopDetectedError = defineErrorClass(508, 'LoopDetectedError');
+export type LoopDetectedError = ApiError<508>;
+
+export const NotExtendedError = defineErrorClass(510, 'NotExtendedError');
+export type NotExtendedError = ApiError<510>;
+
+export const NetworkAuthenticationRequiredError = defineErrorClass(
+  511,
+  'NetworkAuthenticationRequiredError',
+);
+export type NetworkAuthenticationRequiredError = ApiError<511>;
+
 /** Every generated class, by status: what `errorHandler` uses to turn a status into an error. */
 export const errorClasses = {
   400: BadRequestError,
   401: UnauthorizedError,
+  402: PaymentRequiredError,
   403: ForbiddenError,
   404: NotFoundError,
   405: MethodNotAllowedError,
+  406: NotAcceptableError,
+  407: ProxyAuthenticationRequiredError,
+  408: RequestTimeoutError,
   409: ConflictError,
   410: GoneError,
+  411: LengthRequiredError,
+  412: PreconditionFailedError,
   413: PayloadTooLargeError,
+  414: URITooLongError,
   415: UnsupportedMediaTypeError,
+  416: RangeNotSatisfiableError,
   417: ExpectationFailedError,
   418: ImATeapotError,
+  421: MisdirectedRequestError,
   422: UnprocessableEntityError,
+  423: LockedError,
+  424: FailedDependencyError,
+  425: TooEarlyError,
+  426: UpgradeRequiredError,
+  428: PreconditionRequiredError,
   429: TooManyRequestsError,
+  431: RequestHeaderFieldsTooLargeError,
+  451: UnavailableForLegalReasonsError,
   500: InternalServerError,
+  501: NotImplementedError,
+  502: BadGatewayError,
   503: ServiceUnavailableError,
+  504: GatewayTimeoutError,
+  505: HTTPVersionNotSupportedError,
+  506: VariantAlsoNegotiatesError,
+  507: InsufficientStorageError,
+  508: LoopDetectedError,
+  510: NotExtendedError,
+  511: NetworkAuthenticationRequiredError,
 } as const satisfies {
   // Compile-time check: every error status of the default catalog has its class.
   [Status in ErrorStatusOf<DefaultEntry>]: { readonly status: Status };

@@ -5,6 +5,7 @@ import { parseOptions, type Configuration, type ErrorHandlerOptions } from './op
 import { buildProblem, findEntry } from './problem.js';
 import { resolveRequestId } from './request-id.js';
 import { sendProblem } from './send-problem.js';
+import { applyStatusHeaderRule, statusHeaderRule } from './status-headers.js';
 import { toApiError } from './to-api-error.js';
 
 /**
@@ -57,7 +58,9 @@ function handle(
     requestId,
     thrown,
   });
-  sendProblem(req, res, problem, responseHeaders(error, config, requestId));
+  // Node's own: false when the client sent `Connection: close` or spoke HTTP/1.0 without keep-alive.
+  const keepAlive = res.shouldKeepAlive !== false;
+  sendProblem(req, res, problem, responseHeaders(error, config, requestId, keepAlive));
 }
 
 // Headers an error may not set: the handler frames and describes the body
@@ -78,26 +81,25 @@ const CONTROLLED_HEADERS = new Set([
 ]);
 
 /**
- * The error's own headers, less those the handler controls, plus the
- * sub-code, request id and a 401's required challenge.
+ * The error's own headers, less those the handler controls (bar the one its
+ * status defines), plus what its status requires (see status-headers.ts),
+ * the sub-code and the request id.
  */
 function responseHeaders(
   error: ApiError,
   config: Configuration,
   requestId: string | undefined,
+  keepAlive: boolean,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
-  let hasChallenge = false;
+  const rule = statusHeaderRule(error.status);
   for (const name in error.headers) {
     const lower = name.toLowerCase();
-    if (CONTROLLED_HEADERS.has(lower) || config.ownedHeaders.has(lower)) continue;
-    if (lower === 'www-authenticate') hasChallenge = true;
+    if (config.ownedHeaders.has(lower)) continue;
+    if (CONTROLLED_HEADERS.has(lower) && lower !== rule.owns) continue;
     headers[name] = error.headers[name]!;
   }
-  // RFC 9110 §15.5.2: a 401 must carry at least one challenge.
-  if (error.status === 401 && !hasChallenge) {
-    headers['WWW-Authenticate'] = config.defaultChallenge;
-  }
+  applyStatusHeaderRule(rule, headers, config.defaultChallenge, keepAlive);
   if (config.subCodeHeader !== false && error.subCode !== undefined) {
     headers[config.subCodeHeader] = error.subCode;
   }

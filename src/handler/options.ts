@@ -4,11 +4,7 @@ import { Catalog, defaultCatalog } from '../catalog/catalog.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
 import { assertToken } from '../headers/field-value.js';
-import {
-  bearerChallenge,
-  formatWwwAuthenticate,
-  type Challenge,
-} from '../headers/www-authenticate.js';
+import { bearerChallenge, formatChallenges, type Challenge } from '../headers/www-authenticate.js';
 import { describeValue } from '../errors/describe-value.js';
 
 /** The pino levels the handler logs at, and `silent` to log nothing. */
@@ -60,7 +56,10 @@ export interface ErrorHandlerOptions {
   subCodeHeader?: string | false;
   /** The header that carries the request id, read from the request and echoed. Defaults to `X-Request-Id`; `false` neither reads nor sends it. */
   requestIdHeader?: string | false;
-  /** The challenge of a 401 that has none of its own. Defaults to `Bearer realm="api"`. */
+  /**
+   * The challenge of a 401 (in `WWW-Authenticate`) or a 407 (in
+   * `Proxy-Authenticate`) that has none of its own. Defaults to `Bearer realm="api"`.
+   */
   defaultChallenge?: Challenge | readonly Challenge[];
   /**
    * The `type` URI of a problem (RFC 9457 §3.1.1). Defaults to `about:blank`,
@@ -139,7 +138,7 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
         name === false ? [] : [name.toLowerCase()],
       ),
     ),
-    defaultChallenge: formatWwwAuthenticate(challenge),
+    defaultChallenge: formatChallenges(challenge),
     realm: firstChallenge?.params?.realm,
     problemType: parseFunction(options.problemType, 'problemType'),
     debug: parseBoolean(options.debug, 'debug'),

@@ -11,9 +11,9 @@ import type { Configuration, ErrorMapping } from './options.js';
 
 /**
  * The one place that decides the status of anything thrown. In order:
- * the user's mappings, `ApiError`s, errors that carry an HTTP status
- * (http-errors, body-parser, …), well-known libraries' errors recognised
- * by shape, and finally 500 for everything else.
+ * the user's mappings, `ApiError`s, Boom errors, errors that carry an HTTP
+ * status (http-errors, body-parser, …), well-known libraries' errors
+ * recognised by shape, and finally 500 for everything else.
  *
  * It never throws: a value that defeats inspection (a throwing getter, a
  * hostile Proxy, a mapping that fails) becomes a 500.
@@ -23,6 +23,7 @@ export function toApiError(thrown: unknown, config: Configuration): ApiError {
     return (
       fromMappings(thrown, config.mappings) ??
       (isApiError(thrown) ? thrown : undefined) ??
+      fromBoom(thrown) ??
       fromStatusError(thrown) ??
       fromKnownLibraries(thrown, config.realm) ??
       new InternalServerError(undefined, { cause: thrown })
@@ -133,6 +134,34 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
     exposed && typeof error.message === 'string' ? error.message : undefined,
     { headers: safeHeaders(error.headers), expose: exposed, cause: thrown },
   );
+}
+
+/**
+ * @hapi/boom errors, recognised by shape (`isBoom: true`), since Boom keeps
+ * the status in `output.statusCode` (trusted only from 400 to 599) and the
+ * headers in `output.headers`. The message is sent for a 4xx only: for a 5xx,
+ * Boom's payload holds either a generic text or the original message (502,
+ * 503, …), which must not leak. `data` is never read.
+ */
+function fromBoom(thrown: unknown): ApiError | undefined {
+  if (typeof thrown !== 'object' || thrown === null) return undefined;
+  const { isBoom, output } = thrown as { isBoom?: unknown; output?: unknown };
+  if (isBoom !== true || typeof output !== 'object' || output === null) return undefined;
+  const { statusCode, headers, payload } = output as Record<string, unknown>;
+  if (!isErrorStatus(statusCode)) return undefined;
+  const exposed = statusCode < 500;
+  return new ApiError(statusCode, exposed ? boomMessage(payload) : undefined, {
+    headers: safeHeaders(headers),
+    expose: exposed,
+    cause: thrown,
+  });
+}
+
+/** Boom's message, unless it is only the status phrase Boom puts there by default. */
+function boomMessage(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const { message, error } = payload as { message?: unknown; error?: unknown };
+  return typeof message === 'string' && message !== error ? message : undefined;
 }
 
 function isErrorStatus(value: unknown): value is number {

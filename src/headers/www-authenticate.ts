@@ -57,8 +57,12 @@ function formatChallenge(challenge: Challenge): string {
   return `${scheme} ${formatted.join(', ')}`;
 }
 
-/** Formats the `WWW-Authenticate` field value (RFC 9110 §11.6.1); several challenges are comma-separated. */
-export function formatWwwAuthenticate(challenges: Challenge | readonly Challenge[]): string {
+/**
+ * Formats a list of challenges, comma-separated: the value of `WWW-Authenticate`
+ * (RFC 9110 §11.6.1) and of `Proxy-Authenticate` (§11.7.1), which share the
+ * `#challenge` syntax.
+ */
+export function formatChallenges(challenges: Challenge | readonly Challenge[]): string {
   const list: readonly Challenge[] = Array.isArray(challenges)
     ? challenges
     : [challenges as Challenge];

@@ -1,3 +1,4 @@
+import createHttpError from 'http-errors';
 import { Catalog, defaultCatalog, defaultEntries, defineCatalog } from '../../src/index.js';
 
 // Every code and sub-code documented by the vendor pages in shared/seeds.
@@ -26,11 +27,17 @@ const SEED_SUB_CODES = [
 ];
 // Sub-codes of the library's own, for answers it gives itself.
 const LIBRARY_SUB_CODES = ['413.1'];
+// Statuses of the library's own: every other 4xx and 5xx http-errors has a
+// class for (issue #9), bar 509, which no RFC defines and IANA does not register.
+const LIBRARY_STATUSES = [
+  402, 406, 407, 408, 411, 412, 414, 416, 421, 423, 424, 425, 426, 428, 431, 451, 501, 502, 504,
+  505, 506, 507, 508, 510, 511,
+];
 
 describe('defaultCatalog', () => {
   it('holds exactly the statuses and sub-codes of the seed pages, plus the library’s own', () => {
     expect(defaultEntries.filter((e) => !('subCode' in e)).map((e) => e.status)).toEqual(
-      SEED_STATUSES,
+      [...SEED_STATUSES, ...LIBRARY_STATUSES].sort((a, b) => a - b),
     );
     expect(defaultEntries.flatMap((e) => ('subCode' in e ? [e.subCode] : []))).toEqual(
       [...SEED_SUB_CODES, ...LIBRARY_SUB_CODES].sort(
@@ -65,8 +72,16 @@ describe('defaultCatalog', () => {
     expect(defaultCatalog.byName('DUPLICATE_REQUEST_IN_PROGRESS')?.subCode).toBe('409.1');
   });
 
+  it('has an entry for every 4xx and 5xx status http-errors has a class for, but 509', () => {
+    const httpErrorsStatuses = Object.keys(createHttpError)
+      .filter((key) => /^[45]\d\d$/.test(key))
+      .map(Number);
+    expect(httpErrorsStatuses).toHaveLength(41);
+    expect(httpErrorsStatuses.filter((status) => !defaultCatalog.has(status))).toEqual([509]);
+  });
+
   it('answers undefined for codes it does not document', () => {
-    expect(defaultCatalog.get(451)).toBeUndefined();
+    expect(defaultCatalog.get(509)).toBeUndefined();
     expect(defaultCatalog.get('404.99')).toBeUndefined();
     expect(defaultCatalog.has(404)).toBe(true);
   });

@@ -1,50 +1,108 @@
+import { parse as parseAuthHeader } from 'auth-header';
 import createHttpError from 'http-errors';
 import {
   ApiError,
+  BadGatewayError,
   BadRequestError,
-  ConflictError,
-  ExpectationFailedError,
-  ForbiddenError,
-  GoneError,
-  ImATeapotError,
-  InternalServerError,
-  isApiError,
-  MethodNotAllowedError,
-  NotFoundError,
-  PayloadTooLargeError,
-  ServiceUnavailableError,
-  TooManyRequestsError,
-  UnauthorizedError,
-  UnprocessableEntityError,
-  UnsupportedMediaTypeError,
   bearerChallenge,
+  ConflictError,
   defaultEntries,
   errorClasses,
+  ExpectationFailedError,
+  FailedDependencyError,
+  ForbiddenError,
+  GatewayTimeoutError,
+  GoneError,
+  HTTPVersionNotSupportedError,
+  ImATeapotError,
+  InsufficientStorageError,
+  InternalServerError,
+  isApiError,
+  LengthRequiredError,
+  LockedError,
+  LoopDetectedError,
+  MethodNotAllowedError,
+  MisdirectedRequestError,
+  NetworkAuthenticationRequiredError,
+  NotAcceptableError,
+  NotExtendedError,
+  NotFoundError,
+  NotImplementedError,
+  PayloadTooLargeError,
+  PaymentRequiredError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  ProxyAuthenticationRequiredError,
+  RangeNotSatisfiableError,
+  RequestHeaderFieldsTooLargeError,
+  RequestTimeoutError,
+  ServiceUnavailableError,
+  TooEarlyError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnavailableForLegalReasonsError,
+  UnprocessableEntityError,
+  UnsupportedMediaTypeError,
+  UpgradeRequiredError,
+  URITooLongError,
+  VariantAlsoNegotiatesError,
 } from '../../src/index.js';
 
 const classes = [
   [BadRequestError, 400, 'BadRequestError', {}],
   [UnauthorizedError, 401, 'UnauthorizedError', {}],
+  [PaymentRequiredError, 402, 'PaymentRequiredError', {}],
   [ForbiddenError, 403, 'ForbiddenError', {}],
   [NotFoundError, 404, 'NotFoundError', {}],
   [MethodNotAllowedError, 405, 'MethodNotAllowedError', { Allow: 'GET' }],
+  [NotAcceptableError, 406, 'NotAcceptableError', {}],
+  [ProxyAuthenticationRequiredError, 407, 'ProxyAuthenticationRequiredError', {}],
+  [RequestTimeoutError, 408, 'RequestTimeoutError', { Connection: 'close' }],
   [ConflictError, 409, 'ConflictError', {}],
   [GoneError, 410, 'GoneError', {}],
+  [LengthRequiredError, 411, 'LengthRequiredError', {}],
+  [PreconditionFailedError, 412, 'PreconditionFailedError', {}],
   [PayloadTooLargeError, 413, 'PayloadTooLargeError', {}],
+  [URITooLongError, 414, 'URITooLongError', {}],
   [UnsupportedMediaTypeError, 415, 'UnsupportedMediaTypeError', {}],
+  [RangeNotSatisfiableError, 416, 'RangeNotSatisfiableError', {}],
   [ExpectationFailedError, 417, 'ExpectationFailedError', {}],
   [ImATeapotError, 418, 'ImATeapotError', {}],
+  [MisdirectedRequestError, 421, 'MisdirectedRequestError', {}],
   [UnprocessableEntityError, 422, 'UnprocessableEntityError', {}],
+  [LockedError, 423, 'LockedError', {}],
+  [FailedDependencyError, 424, 'FailedDependencyError', {}],
+  [TooEarlyError, 425, 'TooEarlyError', {}],
+  [
+    UpgradeRequiredError,
+    426,
+    'UpgradeRequiredError',
+    { Upgrade: 'websocket', Connection: 'upgrade' },
+  ],
+  [PreconditionRequiredError, 428, 'PreconditionRequiredError', {}],
   [TooManyRequestsError, 429, 'TooManyRequestsError', {}],
+  [RequestHeaderFieldsTooLargeError, 431, 'RequestHeaderFieldsTooLargeError', {}],
+  [UnavailableForLegalReasonsError, 451, 'UnavailableForLegalReasonsError', {}],
   [InternalServerError, 500, 'InternalServerError', {}],
+  [NotImplementedError, 501, 'NotImplementedError', {}],
+  [BadGatewayError, 502, 'BadGatewayError', {}],
   [ServiceUnavailableError, 503, 'ServiceUnavailableError', { 'Retry-After': '120' }],
+  [GatewayTimeoutError, 504, 'GatewayTimeoutError', {}],
+  [HTTPVersionNotSupportedError, 505, 'HTTPVersionNotSupportedError', {}],
+  [VariantAlsoNegotiatesError, 506, 'VariantAlsoNegotiatesError', {}],
+  [InsufficientStorageError, 507, 'InsufficientStorageError', {}],
+  [LoopDetectedError, 508, 'LoopDetectedError', {}],
+  [NotExtendedError, 510, 'NotExtendedError', {}],
+  [NetworkAuthenticationRequiredError, 511, 'NetworkAuthenticationRequiredError', {}],
 ] as const;
 
-// A 405 cannot be built without `allow`; every other class can be built bare.
+// A 405 cannot be built without `allow`, nor a 426 without `upgrade`; every other class can be built bare.
 const build = (ErrorClass: (typeof classes)[number][0], detail?: string) =>
   ErrorClass === MethodNotAllowedError
     ? new MethodNotAllowedError(detail, { allow: ['GET'] })
-    : new (ErrorClass as typeof NotFoundError)(detail);
+    : ErrorClass === UpgradeRequiredError
+      ? new UpgradeRequiredError(detail, { upgrade: 'websocket' })
+      : new (ErrorClass as typeof NotFoundError)(detail);
 
 describe.each(classes)('%p', (ErrorClass, status, name, headers) => {
   const error = build(ErrorClass, 'Something specific');
@@ -53,6 +111,13 @@ describe.each(classes)('%p', (ErrorClass, status, name, headers) => {
     expect(error.status).toBe(status);
     expect(error.statusCode).toBe(status);
     expect(ErrorClass.status).toBe(status);
+  });
+
+  it('has the class name http-errors gives its status', () => {
+    const httpErrorsClass = (createHttpError as unknown as Record<number, { name: string }>)[
+      status
+    ];
+    expect(httpErrorsClass?.name).toBe(name);
   });
 
   it('is named after its class', () => {
@@ -252,6 +317,54 @@ describe('class options', () => {
     });
   });
 
+  it('ProxyAuthenticationRequiredError builds Proxy-Authenticate from its challenge', () => {
+    const error = new ProxyAuthenticationRequiredError({
+      challenge: { scheme: 'Basic', params: { realm: 'proxy "eu"' } },
+    });
+    expect(error.headers).toEqual({ 'Proxy-Authenticate': 'Basic realm="proxy \\"eu\\""' });
+    expect(parseAuthHeader(error.headers['Proxy-Authenticate']!)).toMatchObject({
+      scheme: 'Basic',
+      params: { realm: 'proxy "eu"' },
+    });
+    expect(new ProxyAuthenticationRequiredError().headers).toEqual({});
+  });
+
+  it('RequestTimeoutError asks for the connection to be closed', () => {
+    expect(new RequestTimeoutError().headers).toEqual({ Connection: 'close' });
+  });
+
+  it('PayloadTooLargeError carries Retry-After only when the condition is temporary', () => {
+    expect(new PayloadTooLargeError({ retryAfter: 30 }).headers).toEqual({ 'Retry-After': '30' });
+    expect(new PayloadTooLargeError().headers).toEqual({});
+  });
+
+  it('RangeNotSatisfiableError states the complete length in Content-Range', () => {
+    expect(new RangeNotSatisfiableError({ completeLength: 1234 }).headers).toEqual({
+      'Content-Range': 'bytes */1234',
+    });
+    expect(new RangeNotSatisfiableError().headers).toEqual({});
+  });
+
+  it('UpgradeRequiredError sets Upgrade with Connection: upgrade and refuses to be built without it', () => {
+    expect(new UpgradeRequiredError({ upgrade: ['TLS/1.3', 'HTTP/2.0'] }).headers).toEqual({
+      Upgrade: 'TLS/1.3, HTTP/2.0',
+      Connection: 'upgrade',
+    });
+    expect(() => new UpgradeRequiredError(undefined, undefined as never)).toThrow(
+      'UpgradeRequiredError needs `upgrade`',
+    );
+  });
+
+  it('UnavailableForLegalReasonsError links to who blocks the resource with rel="blocked-by"', () => {
+    const error = new UnavailableForLegalReasonsError({
+      blockedBy: 'https://isp.example/legal?case=1',
+    });
+    expect(error.headers).toEqual({
+      Link: '<https://isp.example/legal?case=1>; rel="blocked-by"',
+    });
+    expect(new UnavailableForLegalReasonsError().headers).toEqual({});
+  });
+
   it('lets explicit headers replace implied ones, whatever their case', () => {
     const error = new ServiceUnavailableError({ headers: { 'retry-after': '5' } });
     expect(error.headers).toEqual({ 'retry-after': '5' });
@@ -261,5 +374,14 @@ describe('class options', () => {
     expect(() => new ConflictError({ location: '/a\r\nb' })).toThrow(TypeError);
     expect(() => new TooManyRequestsError({ retryAfter: -1 })).toThrow(RangeError);
     expect(() => new MethodNotAllowedError({ allow: ['G ET'] })).toThrow(TypeError);
+    expect(() => new RangeNotSatisfiableError({ completeLength: -1 })).toThrow(RangeError);
+    expect(() => new UpgradeRequiredError({ upgrade: 'web socket' })).toThrow(TypeError);
+    expect(() => new UnavailableForLegalReasonsError({ blockedBy: '/a\r\nb' })).toThrow(
+      '`blockedBy` must be a non-empty URI reference without control characters',
+    );
+    expect(() => new PayloadTooLargeError({ retryAfter: -1 })).toThrow(RangeError);
+    expect(
+      () => new ProxyAuthenticationRequiredError({ challenge: { scheme: 'Basic realm' } }),
+    ).toThrow(TypeError);
   });
 });

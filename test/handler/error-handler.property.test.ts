@@ -27,6 +27,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express, RequestHandler } from 'express';
 import fc from 'fast-check';
+import Boom from '@hapi/boom';
 import createError from 'http-errors';
 import {
   ApiError,
@@ -196,6 +197,9 @@ interface Expected {
 /**
  * - falsy: never an error for Express → `notFound()` → 404;
  * - an `ApiError`: its status, and its detail if `expose`;
+ * - an object with `isBoom === true` and an `output` object whose `statusCode`
+ *   is an integer 400–599 (@hapi/boom's shape): that status, the headers of
+ *   `output`, and below 500 the payload's message unless it is the phrase;
  * - an object (not a function) whose `status` — or, when `status` is not an
  *   integer, `statusCode` — is an integer 400–599: that status; its message
  *   is shown only with `expose === true`, and its valid headers are sent;
@@ -221,6 +225,8 @@ function expectedFor(value: unknown): Expected {
     const error = value as Record<string, unknown>;
     const isErrorStatus = (v: unknown): v is number =>
       Number.isInteger(v) && (v as number) >= 400 && (v as number) <= 599;
+    const boom = boomExpectation(error, isErrorStatus);
+    if (boom) return boom;
     const status = isErrorStatus(error.status)
       ? error.status
       : isErrorStatus(error.statusCode)
@@ -262,6 +268,24 @@ function expectedFor(value: unknown): Expected {
   } catch {
     return { status: 500, headers: none };
   }
+}
+
+/** What a Boom-shaped value is answered with, or undefined when it is not one. */
+function boomExpectation(
+  error: Record<string, unknown>,
+  isErrorStatus: (value: unknown) => value is number,
+): Expected | undefined {
+  const isBoom = error.isBoom;
+  const output = error.output;
+  if (isBoom !== true || typeof output !== 'object' || output === null) return undefined;
+  const { statusCode, headers, payload } = output as Record<string, unknown>;
+  if (!isErrorStatus(statusCode)) return undefined;
+  let detail: string | undefined;
+  if (statusCode < 500 && typeof payload === 'object' && payload !== null) {
+    const { message, error: phrase } = payload as Record<string, unknown>;
+    if (typeof message === 'string' && message !== phrase) detail = message;
+  }
+  return { status: statusCode, detail, headers: keptHeaders(headers) };
 }
 
 /** The headers of a foreign error that can be sent as they are (later duplicates win). */
@@ -442,6 +466,8 @@ const interestingKey = fc.constantFrom(
   'stack',
   'cause',
   'issues',
+  'isBoom',
+  'output',
 );
 
 const anyValue = fc
@@ -749,9 +775,10 @@ const validHeaders = fc.dictionary(
 
 /**
  * The options of the generated classes: challenge, retryAfter, allow,
- * location, accept, errors. Random ones may be invalid (a realm with CR/LF,
- * a negative delay, no `allow` for a 405): the constructor then throws, and
- * what it throws is passed to next() instead, as a route would.
+ * location, accept, errors, completeLength, upgrade, blockedBy. Random ones
+ * may be invalid (a realm with CR/LF, a negative delay, no `allow` for a 405,
+ * no `upgrade` for a 426): the constructor then throws, and what it throws is
+ * passed to next() instead, as a route would.
  */
 const classOptions = fc.record(
   {
@@ -772,6 +799,12 @@ const classOptions = fc.record(
       fc.record({ pointer: fc.constantFrom('/name', '/tags/0'), detail: fc.string() }),
       { maxLength: 2 },
     ),
+    completeLength: fc.oneof(fc.nat(), fc.integer({ min: -5, max: -1 }), fc.double()),
+    upgrade: fc.oneof(
+      fc.constantFrom('websocket', 'TLS/1.3', 'bad protocol', ''),
+      fc.array(fc.constantFrom('TLS/1.3', 'HTTP/2.0', 'x/y/z'), { maxLength: 2 }),
+    ),
+    blockedBy: fc.oneof(fc.webUrl(), fc.string()),
   },
   { requiredKeys: [] },
 );
@@ -848,7 +881,60 @@ const httpError = fc
     ),
   );
 
-const libraryError = fc.oneof(apiErrorInstance, baseApiError, httpError);
+/** Real @hapi/boom errors, with messages and data that must not leak from a 5xx. */
+const boomError = fc
+  .tuple(
+    fc.integer({ min: 400, max: 599 }),
+    fc.oneof(secret, fc.string()),
+    fc.option(fc.record({ password: secret }), { nil: undefined }),
+    fc.boolean(),
+  )
+  .map(([status, message, data, boomify]) =>
+    boomify
+      ? box(
+          Boom.boomify(Object.assign(new Error(message), { data }), { statusCode: status }),
+          `Boom.boomify(new Error(${fc.stringify(message)}), { statusCode: ${status} })`,
+        )
+      : box(
+          new Boom.Boom(message, { statusCode: status, data }),
+          `new Boom(${fc.stringify(message)}, { statusCode: ${status}, data: ${fc.stringify(data)} })`,
+        ),
+  );
+
+/** Objects of Boom's shape whose members are anything. */
+const boomLike = fc
+  .record(
+    {
+      isBoom: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.anything({ maxDepth: 0 })),
+      output: fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.record(
+            {
+              statusCode: statusLike,
+              headers: headersLike,
+              payload: fc.record(
+                {
+                  message: fc.oneof(secret, fc.string(), fc.anything({ maxDepth: 0 })),
+                  error: fc.string(),
+                },
+                { requiredKeys: [] },
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+        },
+        fc.anything({ maxDepth: 1 }),
+      ),
+      status: statusLike,
+      message: secret,
+      data: secret,
+    },
+    { requiredKeys: ['isBoom'] },
+  )
+  .map((parts) => box(withMembers(new Error(), parts), `Boom-like ${fc.stringify(parts)}`));
+
+const libraryError = fc.oneof(apiErrorInstance, baseApiError, httpError, boomError, boomLike);
 
 // ---------------------------------------------------------------------------
 
@@ -887,7 +973,7 @@ describe('errorHandler under arbitrary thrown values', () => {
   );
 
   it(
-    'answers ApiErrors and http-errors with their own status, detail and headers',
+    'answers ApiErrors, http-errors and Boom errors with their own status, detail and headers',
     async () => {
       await fc.assert(
         fc.asyncProperty(libraryError, async ({ value: error }) => {
@@ -908,6 +994,7 @@ describe('errorHandler under arbitrary thrown values', () => {
             }
           }
           if (reply.status === 401) expect(reply.headers['www-authenticate']).toBeDefined();
+          if (reply.status === 407) expect(reply.headers['proxy-authenticate']).toBeDefined();
         }),
         { numRuns: RUNS.library },
       );

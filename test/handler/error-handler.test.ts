@@ -141,15 +141,15 @@ describe('errorHandler: what it maps, in order', () => {
   });
 
   it('answers a status the catalog lacks with the RFC status phrase', async () => {
-    const res = await request(appThrowing(() => createHttpError(451))).get('/throw');
-    expect(res.status).toBe(451);
+    const res = await request(appThrowing(() => createHttpError(509))).get('/throw');
+    expect(res.status).toBe(509);
     expect(problemOf(res)).toEqual({
       type: 'about:blank',
-      title: 'Unavailable For Legal Reasons',
-      status: 451,
-      detail: 'Unavailable For Legal Reasons',
+      title: 'Bandwidth Limit Exceeded',
+      status: 509,
+      detail: 'Bandwidth Limit Exceeded',
       instance: '/throw',
-      code: 'UNAVAILABLE_FOR_LEGAL_REASONS',
+      code: 'BANDWIDTH_LIMIT_EXCEEDED',
     });
   });
 
@@ -625,8 +625,8 @@ describe('errorHandler: options', () => {
     ],
     [
       'a mapping to a status outside the catalog',
-      { mappings: [{ match: () => true, to: 451 }] },
-      '`mappings[0]`.to must be an error status or sub-code of the catalog, got 451',
+      { mappings: [{ match: () => true, to: 509 }] },
+      '`mappings[0]`.to must be an error status or sub-code of the catalog, got 509',
     ],
     [
       'a mapping to a success status',

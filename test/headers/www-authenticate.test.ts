@@ -1,20 +1,20 @@
 import { parse } from 'auth-header';
 import { bearerChallenge } from '../../src/index.js';
-import { formatWwwAuthenticate } from '../../src/headers/www-authenticate.js';
+import { formatChallenges } from '../../src/headers/www-authenticate.js';
 
-describe('formatWwwAuthenticate', () => {
+describe('formatChallenges', () => {
   it('formats a scheme without parameters as the bare scheme', () => {
-    expect(formatWwwAuthenticate({ scheme: 'Basic' })).toBe('Basic');
+    expect(formatChallenges({ scheme: 'Basic' })).toBe('Basic');
   });
 
   it('quotes every parameter value', () => {
-    expect(formatWwwAuthenticate({ scheme: 'Signature', params: { realm: 'api' } })).toBe(
+    expect(formatChallenges({ scheme: 'Signature', params: { realm: 'api' } })).toBe(
       'Signature realm="api"',
     );
   });
 
   it('escapes double quotes and backslashes inside quoted values', () => {
-    const value = formatWwwAuthenticate({
+    const value = formatChallenges({
       scheme: 'Basic',
       params: { realm: 'say "hi" \\ bye' },
     });
@@ -23,13 +23,13 @@ describe('formatWwwAuthenticate', () => {
 
   it('round-trips escaped quotes through an independent parser', () => {
     // auth-header unescapes \" but not \\, so the backslash case is checked by exact value above.
-    const value = formatWwwAuthenticate({ scheme: 'Basic', params: { realm: 'say "hi"' } });
+    const value = formatChallenges({ scheme: 'Basic', params: { realm: 'say "hi"' } });
     expect(parse(value).params).toEqual({ realm: 'say "hi"' });
   });
 
   it('joins several challenges with commas', () => {
     expect(
-      formatWwwAuthenticate([
+      formatChallenges([
         { scheme: 'Bearer', params: { realm: 'api' } },
         { scheme: 'Basic', params: { realm: 'api' } },
       ]),
@@ -44,11 +44,11 @@ describe('formatWwwAuthenticate', () => {
     ['a scheme that is not a token', { scheme: 'Bear er' }],
     ['a parameter name that is not a token', { scheme: 'Bearer', params: { 're alm': 'x' } }],
   ])('refuses %s with a TypeError', (_case, challenge) => {
-    expect(() => formatWwwAuthenticate(challenge)).toThrow(TypeError);
+    expect(() => formatChallenges(challenge)).toThrow(TypeError);
   });
 
   it('refuses an empty list of challenges', () => {
-    expect(() => formatWwwAuthenticate([])).toThrow('at least one challenge');
+    expect(() => formatChallenges([])).toThrow('at least one challenge');
   });
 });
 
@@ -61,7 +61,7 @@ describe('bearerChallenge', () => {
       scope: 'read write',
       realm: 'api',
     });
-    const value = formatWwwAuthenticate(challenge);
+    const value = formatChallenges(challenge);
     expect(value).toBe(
       'Bearer realm="api", scope="read write", error="invalid_token", error_description="The access token expired", error_uri="https://example.com/e"',
     );

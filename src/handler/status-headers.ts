@@ -1,0 +1,63 @@
+/**
+ * The header rules that depend on the status, in one table: which field a
+ * status requires, which handler-controlled field it defines itself, and
+ * which `Connection` option it calls for.
+ */
+interface StatusHeaderRule {
+  /** A challenge field the status requires: the handler adds its default challenge when the error has none. */
+  readonly challenge?: string;
+  /** A field the handler otherwise controls (lower-case) that this status defines: the error's own is sent. */
+  readonly owns?: string;
+  /** The `Connection` option to send: always, or with `owns`, only when that field is sent. */
+  readonly connection?: string;
+}
+
+const RULES: ReadonlyMap<number, StatusHeaderRule> = new Map([
+  // RFC 9110 §15.5.2: a 401 MUST carry WWW-Authenticate with at least one challenge.
+  [401, { challenge: 'WWW-Authenticate' }],
+  // RFC 9110 §15.5.8: a 407 MUST carry Proxy-Authenticate with at least one challenge.
+  [407, { challenge: 'Proxy-Authenticate' }],
+  // RFC 9110 §15.5.9: a 408 SHOULD send the "close" option; the server gives up on the connection.
+  [408, { connection: 'close' }],
+  // RFC 9110 §14.4, §15.5.17: a 416's `bytes */length` gives the length of the representation and
+  // describes no content, so it is kept; an abandoned response's Content-Range is still dropped.
+  [416, { owns: 'content-range' }],
+  // RFC 9110 §15.5.22: a 426 MUST send Upgrade; §7.8: a sender of Upgrade MUST also send the
+  // "upgrade" connection option, so that intermediaries do not forward it.
+  [426, { owns: 'upgrade', connection: 'upgrade' }],
+]);
+
+const NO_RULE: StatusHeaderRule = {};
+
+/** The header rule of a status; an empty one for most. */
+export function statusHeaderRule(status: number): StatusHeaderRule {
+  return RULES.get(status) ?? NO_RULE;
+}
+
+/**
+ * Adds what the rule requires to the headers about to be sent: the default
+ * challenge where one is missing, and the `Connection` option. When the
+ * connection would not be kept alive (the client sent `close`, or HTTP/1.0),
+ * `close` stays among the options: RFC 9112 §9.6 has the server close it,
+ * and Node closes only on a `Connection` value that says so.
+ */
+export function applyStatusHeaderRule(
+  rule: StatusHeaderRule,
+  headers: Record<string, string>,
+  defaultChallenge: string,
+  keepAlive: boolean,
+): void {
+  if (rule.challenge !== undefined && !hasField(headers, rule.challenge)) {
+    headers[rule.challenge] = defaultChallenge;
+  }
+  if (rule.connection !== undefined && (rule.owns === undefined || hasField(headers, rule.owns))) {
+    headers.Connection =
+      keepAlive || rule.connection === 'close' ? rule.connection : `${rule.connection}, close`;
+  }
+}
+
+function hasField(headers: Record<string, string>, name: string): boolean {
+  const lower = name.toLowerCase();
+  for (const key in headers) if (key.toLowerCase() === lower) return true;
+  return false;
+}
