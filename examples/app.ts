@@ -56,6 +56,8 @@ export function createExampleApp(options: ExampleAppOptions = {}): Express {
   const { logger, now, jwtSecret, apps, rateLimitStores } = config;
   const store = new UserStore(now);
   const app = express();
+  // Tells attackers nothing about the stack (Express sends X-Powered-By: Express otherwise).
+  app.disable('x-powered-by');
 
   // First: a request whose Expect the server cannot meet (see handleExpectations in server.ts) gets a 417.
   app.use(expectationFailed());
