@@ -4,6 +4,7 @@ import { logError } from './log-error.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { buildProblem, findEntry } from './problem.js';
 import { resolveRequestId } from './request-id.js';
+import { CONTROLLED_HEADERS } from './replaced-headers.js';
 import { sendProblem } from './send-problem.js';
 import { toApiError } from './to-api-error.js';
 
@@ -59,23 +60,6 @@ function handle(
   });
   sendProblem(req, res, problem, responseHeaders(error, config, requestId));
 }
-
-// Headers an error may not set: the handler frames and describes the body
-// itself (RFC 9112 §6 for Transfer-Encoding and Content-Length), and
-// hop-by-hop fields (RFC 9110 §7.6.1) are the connection's business.
-const CONTROLLED_HEADERS = new Set([
-  'connection',
-  'content-encoding',
-  'content-length',
-  'content-range',
-  'content-type',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'x-content-type-options',
-]);
 
 /**
  * The error's own headers, less those the handler controls, plus the

@@ -1,20 +1,9 @@
 import type { Request, Response } from 'express';
 import type { ProblemDetails } from './problem.js';
+import { dropAbandonedHeaders } from './replaced-headers.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 const JSON_TYPE = 'application/json';
-
-// Headers an earlier, abandoned response may have set that would misdescribe
-// the problem body. Others (CORS, rate limits, request id) are kept.
-const STALE_HEADERS = [
-  'Content-Disposition',
-  'Content-Encoding',
-  'Content-Language',
-  'Content-Location',
-  'Content-Range',
-  'ETag',
-  'Last-Modified',
-];
 
 /**
  * RFC 9457 §3: problems are `application/problem+json`; a client that accepts
@@ -33,7 +22,7 @@ export function sendProblem(
   problem: ProblemDetails,
   headers: Readonly<Record<string, string>>,
 ): void {
-  for (const name of STALE_HEADERS) res.removeHeader(name);
+  dropAbandonedHeaders(res);
   res.statusCode = problem.status;
   for (const name in headers) res.setHeader(name, headers[name] as string);
   if (problem.status === 204 || problem.status === 304) {
