@@ -5,7 +5,7 @@ import { parseOptions, type Configuration, type ErrorHandlerOptions } from './op
 import { buildProblem, findEntry } from './problem.js';
 import { resolveRequestId } from './request-id.js';
 import { CONTROLLED_HEADERS } from './replaced-headers.js';
-import { sendProblem } from './send-problem.js';
+import { sendProblem, setStatus } from './send-problem.js';
 import { toApiError } from './to-api-error.js';
 
 /**
@@ -24,7 +24,7 @@ export function errorHandler(options?: ErrorHandlerOptions): ErrorRequestHandler
     try {
       handle(thrown, req, res, next, config);
     } catch (failure) {
-      lastResort(res, next, thrown, failure);
+      lastResort(req, res, next, thrown, failure);
     }
   };
 }
@@ -107,7 +107,13 @@ const FALLBACK_BODY = JSON.stringify({
 });
 
 /** If handling itself failed (a logger that throws, a broken response object), still answer. */
-function lastResort(res: Response, next: NextFunction, thrown: unknown, failure: unknown): void {
+function lastResort(
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  thrown: unknown,
+  failure: unknown,
+): void {
   try {
     if (res.headersSent) {
       next(thrown);
@@ -115,7 +121,7 @@ function lastResort(res: Response, next: NextFunction, thrown: unknown, failure:
     }
     // Whatever was set before may be what broke the response.
     for (const name of res.getHeaderNames()) res.removeHeader(name);
-    res.statusCode = 500;
+    setStatus(req, res, 500);
     res.setHeader('Content-Type', 'application/problem+json');
     res.setHeader('Content-Length', Buffer.byteLength(FALLBACK_BODY));
     res.end(FALLBACK_BODY);

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import type { ProblemDetails } from './problem.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';
@@ -15,6 +16,16 @@ function chooseMediaType(req: Request): string {
   return req.accepts([PROBLEM_JSON, JSON_TYPE]) === JSON_TYPE ? JSON_TYPE : PROBLEM_JSON;
 }
 
+/**
+ * Sets the status and its reason phrase (RFC 9112 §4), which a handler may
+ * have set for the response it abandoned. Node's phrase for the status, or
+ * its `unknown` for a status it has none for; HTTP/2 has no reason phrase.
+ */
+export function setStatus(req: Request, res: Response, status: number): void {
+  res.statusCode = status;
+  if (req.httpVersionMajor < 2) res.statusMessage = STATUS_CODES[status] ?? 'unknown';
+}
+
 /** Writes the status, headers and problem body; no body for HEAD (RFC 9110 §9.3.2), 204 and 304. */
 export function sendProblem(
   req: Request,
@@ -23,7 +34,7 @@ export function sendProblem(
   headers: Readonly<Record<string, string>>,
 ): void {
   dropAbandonedHeaders(res);
-  res.statusCode = problem.status;
+  setStatus(req, res, problem.status);
   for (const name in headers) res.setHeader(name, headers[name] as string);
   if (problem.status === 204 || problem.status === 304) {
     res.removeHeader('Content-Type');
