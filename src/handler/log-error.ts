@@ -4,10 +4,16 @@ import { getDefaultLogger, type Configuration, type Logger, type LogLevel } from
 import { summarizeError } from './summarize-error.js';
 
 export interface LogContext {
+  /** The status sent, which decides the level: the error's, or 500 if the handler fell back. */
+  readonly status: number;
   readonly code: string;
   readonly requestId: string | undefined;
   /** What was thrown, before it became `error`. */
   readonly thrown: unknown;
+  /** Extension members left out of the body because JSON cannot represent them. */
+  readonly droppedMembers?: readonly string[];
+  /** Why the handler fell back to its last resort. */
+  readonly handlerFailure?: string;
 }
 
 /** Query parameters whose values are secrets (RFC 6750 §2.3 allows `access_token` in the query). */
@@ -16,7 +22,8 @@ const SECRET_PARAM = /token|key|secret|password|passwd|auth|session|signature|si
 /**
  * Logs one line for a handled error, like pino-http: on `req.log` when it
  * exists, under `err`, at `error` for 5xx (with the stack) and `warn` for
- * 4xx unless configured. Request headers are never logged: they hold credentials.
+ * 4xx unless configured, by the status that was sent. Request headers are
+ * never logged: they hold credentials.
  */
 export function logError(
   req: Request,
@@ -25,7 +32,8 @@ export function logError(
   context: LogContext,
 ): void {
   if (config.logger === false) return;
-  const level = levelFor(error.status, config);
+  const { status } = context;
+  const level = levelFor(status, config);
   if (level === 'silent') return;
   const logger = config.logger ?? (req as Request & { log?: Logger }).log ?? getDefaultLogger();
   // Build nothing for a line the logger would drop.
@@ -33,15 +41,34 @@ export function logError(
   const url = redactUrl(req.originalUrl ?? req.url ?? '');
   const line: Record<string, unknown> = {
     // Stacks only for 5xx: a 4xx is the client's doing, and formatting stacks is costly.
-    err: summarizeError(loggedError(error, context.thrown), error.status >= 500),
+    err: summarizeError(loggedError(error, context.thrown), status >= 500),
     method: req.method,
     url,
-    status: error.status,
+    status,
     code: context.code,
   };
   if (error.subCode !== undefined) line.subCode = error.subCode;
   if (context.requestId !== undefined) line.requestId = context.requestId;
-  logger[level](line, `${req.method} ${url} failed with ${error.status} ${context.code}`);
+  if (context.droppedMembers?.length) line.droppedMembers = context.droppedMembers;
+  if (context.handlerFailure !== undefined) line.handlerFailure = context.handlerFailure;
+  logger[level](line, `${req.method} ${url} failed with ${status} ${context.code}`);
+}
+
+/** Logs the one line of a request, unless it was logged already; a logger that throws changes nothing. */
+export function logOnce(
+  req: Request,
+  error: ApiError,
+  config: Configuration,
+  context: LogContext,
+  progress: { logged: boolean },
+): void {
+  if (progress.logged) return;
+  progress.logged = true;
+  try {
+    logError(req, error, config, context);
+  } catch {
+    // A failing logger must not change the answer.
+  }
 }
 
 /**

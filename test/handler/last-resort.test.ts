@@ -2,8 +2,10 @@
  * The fallback answer when handling itself fails (here: a `problemType`
  * that throws), read off the socket.
  */
+import request from 'supertest';
 import { ConflictError } from '../../src/index.js';
-import { appFailingAfter } from '../helpers/app.js';
+import { appFailingAfter, appThrowing } from '../helpers/app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
 import { rawGet } from '../helpers/raw-http.js';
 
 const failingProblemType = () => {
@@ -28,5 +30,55 @@ describe('lastResort', () => {
     const res = await rawGet(app, '/throw');
 
     expect(res.statusLine).toBe('HTTP/1.1 500 Internal Server Error');
+  });
+
+  it('answers 500 with the request id, nosniff and the negotiated Content-Type', async () => {
+    const res = await request(
+      appThrowing(() => new ConflictError('Order 7 is already paid.'), {
+        logger: false,
+        problemType: failingProblemType,
+      }),
+    )
+      .get('/throw')
+      .set('Accept', 'application/json')
+      .set('X-Request-Id', 'req-7');
+
+    expect(res.status).toBe(500);
+    expect(res.headers['x-request-id']).toBe('req-7');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(res.text)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'The server hit an unexpected error.',
+      instance: '/throw',
+      code: 'INTERNAL_SERVER_ERROR',
+      requestId: 'req-7',
+    });
+  });
+
+  it('logs one line, at error, with the 500 it sent and what broke', async () => {
+    const { logger, lines } = captureLogs();
+    await request(
+      appThrowing(() => new ConflictError('Order 7 is already paid.'), {
+        logger,
+        problemType: failingProblemType,
+      }),
+    )
+      .get('/throw')
+      .set('X-Request-Id', 'req-7');
+    await flushed();
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      status: 500,
+      code: 'INTERNAL_SERVER_ERROR',
+      requestId: 'req-7',
+      handlerFailure: 'Error: problemType is broken',
+      err: { type: 'ConflictError', message: 'Order 7 is already paid.' },
+      msg: 'GET /throw failed with 500 INTERNAL_SERVER_ERROR',
+    });
   });
 });
