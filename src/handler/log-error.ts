@@ -1,3 +1,4 @@
+import { unescape } from 'node:querystring';
 import type { Request } from 'express';
 import type { ApiError } from '../errors/api-error.js';
 import { getDefaultLogger, type Configuration, type Logger, type LogLevel } from './options.js';
@@ -96,8 +97,20 @@ export function redactUrl(url: string): string {
     .map((pair) => {
       const equals = pair.indexOf('=');
       const name = equals === -1 ? pair : pair.slice(0, equals);
-      return equals !== -1 && SECRET_PARAM.test(name) ? `${name}=[Redacted]` : pair;
+      return equals !== -1 && isSecretName(name) ? `${name}=[Redacted]` : pair;
     })
     .join('&');
   return `${url.slice(0, queryStart)}?${query}`;
+}
+
+/**
+ * Whether a parameter's name looks secret, as sent or as a query parser reads
+ * it: `+` is a space, `%74oken` is `token` (qs and Node's querystring both
+ * decode names, brackets included). A malformed escape does not throw: Node's
+ * `unescape` decodes the valid ones, as Express 5's parser does, and the name
+ * as sent is tested too, which is what qs keeps of a name it cannot decode.
+ */
+function isSecretName(name: string): boolean {
+  if (SECRET_PARAM.test(name)) return true;
+  return /[%+]/.test(name) && SECRET_PARAM.test(unescape(name.replace(/\+/g, ' ')));
 }
