@@ -5,7 +5,7 @@ import { logOnce } from './log-error.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { buildProblem, findEntry } from './problem.js';
 import { CONTROLLED_HEADERS } from './replaced-headers.js';
-import { pathOf } from './request-path.js';
+import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
 import { sendProblem } from './send-problem.js';
 import { toApiError } from './to-api-error.js';

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { InternalServerError } from '../errors/error-classes.js';
 import { logOnce } from './log-error.js';
 import type { Configuration } from './options.js';
-import { pathOf } from './request-path.js';
+import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
 import { chooseMediaType, PROBLEM_JSON, setStatus } from './send-problem.js';
 

@@ -1,6 +1,7 @@
 import { unescape } from 'node:querystring';
 import type { Request } from 'express';
 import type { ApiError } from '../errors/api-error.js';
+import { withoutUserinfo } from './request-target.js';
 import { getDefaultLogger, type Configuration, type Logger, type LogLevel } from './options.js';
 import { summarizeError } from './summarize-error.js';
 
@@ -87,8 +88,9 @@ function levelFor(status: number, config: Configuration): LogLevel {
   return config.logLevels.get(status) ?? (status >= 500 ? 'error' : 'warn');
 }
 
-/** The URL with the values of secret-looking query parameters replaced. */
-export function redactUrl(url: string): string {
+/** The URL without userinfo, and with the values of secret-looking query parameters replaced. */
+export function redactUrl(target: string): string {
+  const url = withoutUserinfo(target);
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return url;
   const query = url
