@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultCatalog } from '../../src/index.js';
+import { defaultCatalog, redactPaths } from '../../src/index.js';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
 
@@ -25,6 +25,16 @@ describe('README', () => {
         (entry.headers ?? []).join(', '),
       ]),
     );
+  });
+
+  it('names exactly the header fields redactPaths covers', () => {
+    const start = readme.indexOf('<!-- redacted-headers -->');
+    const paragraph = readme.slice(start, readme.indexOf('\n\n', start + 30));
+    const named = [...paragraph.matchAll(/`([a-z-]+)`/g)].map((match) => match[1]);
+    const covered = [
+      ...new Set(redactPaths.map((path) => /\["([a-z-]+)"\]$/.exec(path)?.[1] ?? path)),
+    ];
+    expect(named).toEqual(covered);
   });
 
   it('shows the two set-up commands of a fresh clone', () => {
