@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { InternalServerError } from '../errors/error-classes.js';
+import { MAX_TEXT, truncate } from './log-bounds.js';
 import { logOnce } from './log-error.js';
 import type { Configuration } from './options.js';
 import { pathOf } from './request-target.js';
@@ -113,6 +114,7 @@ function attempt<T>(fn: () => T): T | undefined {
   }
 }
 
+/** What broke the handler, within the bounds of a log line (also for the process warning). */
 function describe(failure: unknown): string {
-  return attempt(() => String(failure)) ?? '[unprintable]';
+  return truncate(attempt(() => String(failure)) ?? '[unprintable]', MAX_TEXT);
 }

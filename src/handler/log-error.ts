@@ -1,6 +1,7 @@
 import { unescape } from 'node:querystring';
 import type { Request } from 'express';
 import type { ApiError } from '../errors/api-error.js';
+import { MAX_LISTED, MAX_NAME, MAX_TEXT, truncate } from './log-bounds.js';
 import { withoutUserinfo } from './request-target.js';
 import { getDefaultLogger, type Configuration, type Logger, type LogLevel } from './options.js';
 import { summarizeError } from './summarize-error.js';
@@ -40,20 +41,30 @@ export function logError(
   const logger = config.logger ?? (req as Request & { log?: Logger }).log ?? getDefaultLogger();
   // Build nothing for a line the logger would drop.
   if (logger.isLevelEnabled?.(level) === false) return;
-  const url = redactUrl(req.originalUrl ?? req.url ?? '');
+  const url = truncate(redactUrl(req.originalUrl ?? req.url ?? ''), MAX_TEXT);
+  const method = truncate(String(req.method), MAX_NAME);
   const line: Record<string, unknown> = {
     // Stacks only for 5xx: a 4xx is the client's doing, and formatting stacks is costly.
     err: summarizeError(loggedError(error, context.thrown), status >= 500),
-    method: req.method,
+    method,
     url,
     status,
     code: context.code,
   };
   if (error.subCode !== undefined) line.subCode = error.subCode;
   if (context.requestId !== undefined) line.requestId = context.requestId;
-  if (context.droppedMembers?.length) line.droppedMembers = context.droppedMembers;
-  if (context.handlerFailure !== undefined) line.handlerFailure = context.handlerFailure;
-  logger[level](line, `${req.method} ${url} failed with ${status} ${context.code}`);
+  if (context.droppedMembers?.length) line.droppedMembers = listed(context.droppedMembers);
+  if (context.handlerFailure !== undefined) {
+    line.handlerFailure = truncate(context.handlerFailure, MAX_TEXT);
+  }
+  logger[level](line, `${method} ${url} failed with ${status} ${context.code}`);
+}
+
+/** The first `MAX_LISTED` names, each cut to `MAX_NAME`, and how many more there were. */
+function listed(names: readonly string[]): string[] {
+  const shown = names.slice(0, MAX_LISTED).map((name) => truncate(name, MAX_NAME));
+  if (names.length > MAX_LISTED) shown.push(`… ${names.length - MAX_LISTED} more`);
+  return shown;
 }
 
 /** Logs the one line of a request, unless it was logged already; a logger that throws changes nothing. */

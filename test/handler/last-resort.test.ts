@@ -4,6 +4,7 @@
  */
 import request from 'supertest';
 import { ConflictError } from '../../src/index.js';
+import { MAX_TEXT } from '../../src/handler/log-bounds.js';
 import { appFailingAfter, appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { rawGet } from '../helpers/raw-http.js';
@@ -80,5 +81,27 @@ describe('lastResort', () => {
       err: { type: 'ConflictError', message: 'Order 7 is already paid.' },
       msg: 'GET /throw failed with 500 INTERNAL_SERVER_ERROR',
     });
+  });
+
+  it('bounds what it says of a 1 MB failure, in the process warning and in the log', async () => {
+    const { logger, lines } = captureLogs();
+    const failure = new Error('x'.repeat(1_000_000));
+    await request(
+      appThrowing(() => new ConflictError(), {
+        logger,
+        problemType: () => {
+          throw failure;
+        },
+      }),
+    ).get('/throw');
+    await flushed();
+
+    const described = `Error: ${'x'.repeat(MAX_TEXT - 'Error: '.length)}…`;
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      `express-api-errors: the error handler failed: ${described}`,
+      { code: 'EXPRESS_API_ERRORS_HANDLER_FAILED' },
+    );
+    expect(lines[0]!.handlerFailure).toBe(described);
   });
 });
