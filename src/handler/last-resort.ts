@@ -4,6 +4,7 @@ import { InternalServerError } from '../errors/error-classes.js';
 import { MAX_TEXT, truncate } from './log-bounds.js';
 import { logOnce } from './log-error.js';
 import type { Configuration } from './options.js';
+import { dropAbandonedHeaders } from './replaced-headers.js';
 import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
 import { chooseMediaType, PROBLEM_JSON, setStatus } from './send-problem.js';
@@ -57,8 +58,8 @@ export function lastResort(failed: Failure): void {
 function sendFallback(failed: Failure): void {
   const { req, res, config } = failed;
   const requestId = config.requestIdHeader === false ? undefined : requestIdOf(failed);
-  // Whatever was set before may be what broke the response.
-  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  // Whatever was set before may be what broke the response: all of it goes.
+  dropAbandonedHeaders(res, res.getHeaderNames());
   setStatus(req, res, 500);
   const body = JSON.stringify({
     type: 'about:blank',

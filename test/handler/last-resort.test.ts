@@ -7,7 +7,7 @@ import { ConflictError } from '../../src/index.js';
 import { MAX_TEXT } from '../../src/handler/log-bounds.js';
 import { appFailingAfter, appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
-import { rawGet } from '../helpers/raw-http.js';
+import { fieldValues, rawGet } from '../helpers/raw-http.js';
 
 const failingProblemType = () => {
   throw new Error('problemType is broken');
@@ -103,5 +103,18 @@ describe('lastResort', () => {
       { code: 'EXPRESS_API_ERRORS_HANDLER_FAILED' },
     );
     expect(lines[0]!.handlerFailure).toBe(described);
+  });
+
+  it('replaces an abandoned Cache-Control with no-store, and drops the rest', async () => {
+    const app = appFailingAfter(
+      (res) => res.set({ 'Cache-Control': 'public, max-age=3600', ETag: '"v42"' }),
+      () => new ConflictError(),
+      { logger: false, problemType: failingProblemType },
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(res.status).toBe(500);
+    expect(fieldValues(res, 'Cache-Control')).toEqual(['no-store']);
+    expect(fieldValues(res, 'ETag')).toEqual([]);
   });
 });

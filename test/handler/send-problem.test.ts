@@ -87,3 +87,81 @@ describe('sendProblem: the status line (RFC 9112 §4)', () => {
     expect(fieldValues(res, 'Trailer')).toEqual([]);
   });
 });
+
+describe('sendProblem: caching (RFC 9111)', () => {
+  const ABANDONED_CACHING = {
+    'Cache-Control': 'public, max-age=3600',
+    Expires: 'Thu, 01 Jan 2037 00:00:00 GMT',
+    ETag: '"v42"',
+    'Last-Modified': 'Mon, 01 Jun 2026 12:00:00 GMT',
+    Age: '120',
+  };
+  const failingAfterCaching = (makeError: () => unknown = () => new ConflictError('Taken.')) =>
+    appFailingAfter((res) => res.set(ABANDONED_CACHING), makeError);
+
+  it.each(['Expires', 'ETag', 'Last-Modified', 'Age'])(
+    'drops the %s of the abandoned response',
+    async (name) => {
+      const res = await rawGet(failingAfterCaching(), '/throw');
+
+      expect(res.status).toBe(409);
+      expect(fieldValues(res, name)).toEqual([]);
+    },
+  );
+
+  it('replaces the abandoned Cache-Control with no-store', async () => {
+    const res = await rawGet(failingAfterCaching(), '/throw');
+
+    expect(res.status).toBe(409);
+    expect(fieldValues(res, 'Cache-Control')).toEqual(['no-store']);
+  });
+
+  it('adds no Cache-Control when the abandoned response had none', async () => {
+    const app = appFailingAfter(
+      (res) => res.setHeader('ETag', '"v42"'),
+      () => new ConflictError('Taken.'),
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(fieldValues(res, 'Cache-Control')).toEqual([]);
+  });
+
+  it('sends the error’s own Cache-Control, Expires and ETag over those rules', async () => {
+    const app = failingAfterCaching(
+      () =>
+        new NotFoundError('No such order.', {
+          headers: {
+            'Cache-Control': 'max-age=60',
+            Expires: 'Thu, 01 Jan 2026 00:01:00 GMT',
+            ETag: '"gone"',
+          },
+        }),
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(res.status).toBe(404);
+    expect(fieldValues(res, 'Cache-Control')).toEqual(['max-age=60']);
+    expect(fieldValues(res, 'Expires')).toEqual(['Thu, 01 Jan 2026 00:01:00 GMT']);
+    expect(fieldValues(res, 'ETag')).toEqual(['"gone"']);
+    expect(fieldValues(res, 'Last-Modified')).toEqual([]);
+    expect(fieldValues(res, 'Age')).toEqual([]);
+  });
+
+  it('keeps the Vary and CORS fields of the abandoned response', async () => {
+    const app = appFailingAfter(
+      (res) =>
+        res.set({
+          ...ABANDONED_CACHING,
+          Vary: 'Origin, Accept-Encoding',
+          'Access-Control-Allow-Origin': 'https://app.example',
+          'Access-Control-Expose-Headers': 'X-Request-Id',
+        }),
+      () => new ConflictError('Taken.'),
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(fieldValues(res, 'Vary')).toEqual(['Origin, Accept-Encoding']);
+    expect(fieldValues(res, 'Access-Control-Allow-Origin')).toEqual(['https://app.example']);
+    expect(fieldValues(res, 'Access-Control-Expose-Headers')).toEqual(['X-Request-Id']);
+  });
+});
