@@ -38,9 +38,23 @@ function brewCoffee(): never {
   throw new ImATeapotError('This server is a teapot: it brews tea, not coffee.');
 }
 
-/** A bug: a plain Error becomes a 500 whose body hides the message (it is logged instead). */
+/**
+ * A failure: the database driver's error, wrapped in one that says what the
+ * handler was doing, with the driver's as its `cause`. It becomes a 500 whose
+ * body hides both; the log line has both messages and stacks, and nothing
+ * else of them: not the connection settings the driver attached, password
+ * included. Put no secret in a message: messages are logged.
+ */
 function crash(): never {
-  throw new Error('Cannot connect to postgres://admin:hunter2@db.internal:5432/users');
+  throw new Error('Could not list users', { cause: connectionRefused() });
+}
+
+/** What a database driver throws when the server is down, its settings attached as some do. */
+function connectionRefused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 10.0.0.12:5432'), {
+    code: 'ECONNREFUSED',
+    config: { connectionString: 'postgres://app:s3cr3t@db.internal:5432/users' },
+  });
 }
 
 /** 503 with the default `Retry-After: 120`. Its detail is safe to show, so it is exposed. */

@@ -1,8 +1,11 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import type { ApiError } from '../errors/api-error.js';
-import { logError } from './log-error.js';
+import { lastResort, type Progress } from './last-resort.js';
+import { logOnce } from './log-error.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { buildProblem, findEntry } from './problem.js';
+import { CONTROLLED_HEADERS } from './replaced-headers.js';
+import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
 import { sendProblem } from './send-problem.js';
 import { applyStatusHeaderRule, statusHeaderRule } from './status-headers.js';
@@ -11,7 +14,7 @@ import { toApiError } from './to-api-error.js';
 /**
  * The error middleware: mount it last. Whatever was thrown or passed to
  * `next()`, it answers with the right status, headers and an RFC 9457
- * problem body, logs one line, and never throws.
+ * problem body, logs one line with the status it sent, and never throws.
  */
 export function errorHandler(options?: ErrorHandlerOptions): ErrorRequestHandler {
   const config = parseOptions(options);
@@ -21,10 +24,11 @@ export function errorHandler(options?: ErrorHandlerOptions): ErrorRequestHandler
     res: Response,
     next: NextFunction,
   ) {
+    const progress: Progress = { requestId: undefined, logged: false };
     try {
-      handle(thrown, req, res, next, config);
+      handle(thrown, req, res, next, config, progress);
     } catch (failure) {
-      lastResort(res, next, thrown, failure);
+      lastResort({ thrown, failure, req, res, next, config, progress });
     }
   };
 }
@@ -35,6 +39,7 @@ function handle(
   res: Response,
   next: NextFunction,
   config: Configuration,
+  progress: Progress,
 ): void {
   const error = toApiError(thrown, config);
   const entry = findEntry(error, config);
@@ -42,14 +47,12 @@ function handle(
     config.requestIdHeader === false
       ? undefined
       : resolveRequestId(req, res, config.requestIdHeader, config.requestIdHeaderKey);
-  try {
-    logError(req, error, config, { code: entry.name, requestId, thrown });
-  } catch {
-    // A failing logger must not change the answer.
-  }
+  progress.requestId = requestId;
+  const context = { status: error.status, code: entry.name, requestId, thrown };
 
   if (res.headersSent) {
     // Too late to answer: Express's final handler closes the connection.
+    logOnce(req, error, config, context, progress);
     next(thrown);
     return;
   }
@@ -60,25 +63,15 @@ function handle(
   });
   // Node's own: false when the client sent `Connection: close` or spoke HTTP/1.0 without keep-alive.
   const keepAlive = res.shouldKeepAlive !== false;
-  sendProblem(req, res, problem, responseHeaders(error, config, requestId, keepAlive));
+  const droppedMembers = sendProblem(
+    req,
+    res,
+    problem,
+    responseHeaders(error, config, requestId, keepAlive),
+  );
+  // Logged once answered, so that the line states what was sent.
+  logOnce(req, error, config, { ...context, droppedMembers }, progress);
 }
-
-// Headers an error may not set: the handler frames and describes the body
-// itself (RFC 9112 §6 for Transfer-Encoding and Content-Length), and
-// hop-by-hop fields (RFC 9110 §7.6.1) are the connection's business.
-const CONTROLLED_HEADERS = new Set([
-  'connection',
-  'content-encoding',
-  'content-length',
-  'content-range',
-  'content-type',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'x-content-type-options',
-]);
 
 /**
  * The error's own headers, less those the handler controls (bar the one its
@@ -107,40 +100,4 @@ function responseHeaders(
     headers[config.requestIdHeader] = requestId;
   }
   return headers;
-}
-
-/** The path of the request, without its query (which may hold secrets): the problem's `instance`. */
-function pathOf(req: Request): string {
-  const url = req.originalUrl ?? req.url ?? '/';
-  const queryStart = url.indexOf('?');
-  return queryStart === -1 ? url : url.slice(0, queryStart);
-}
-
-const FALLBACK_BODY = JSON.stringify({
-  type: 'about:blank',
-  title: 'Internal Server Error',
-  status: 500,
-  detail: 'The server hit an unexpected error.',
-  code: 'INTERNAL_SERVER_ERROR',
-});
-
-/** If handling itself failed (a logger that throws, a broken response object), still answer. */
-function lastResort(res: Response, next: NextFunction, thrown: unknown, failure: unknown): void {
-  try {
-    if (res.headersSent) {
-      next(thrown);
-      return;
-    }
-    // Whatever was set before may be what broke the response.
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
-    res.statusCode = 500;
-    res.setHeader('Content-Type', 'application/problem+json');
-    res.setHeader('Content-Length', Buffer.byteLength(FALLBACK_BODY));
-    res.end(FALLBACK_BODY);
-    process.emitWarning(`express-api-errors: the error handler failed: ${String(failure)}`, {
-      code: 'EXPRESS_API_ERRORS_HANDLER_FAILED',
-    });
-  } catch {
-    res.destroy?.();
-  }
 }

@@ -1,13 +1,22 @@
+import { unescape } from 'node:querystring';
 import type { Request } from 'express';
 import type { ApiError } from '../errors/api-error.js';
+import { MAX_LISTED, MAX_NAME, MAX_TEXT, truncate } from './log-bounds.js';
+import { withoutUserinfo } from './request-target.js';
 import { getDefaultLogger, type Configuration, type Logger, type LogLevel } from './options.js';
 import { summarizeError } from './summarize-error.js';
 
 export interface LogContext {
+  /** The status sent, which decides the level: the error's, or 500 if the handler fell back. */
+  readonly status: number;
   readonly code: string;
   readonly requestId: string | undefined;
   /** What was thrown, before it became `error`. */
   readonly thrown: unknown;
+  /** Extension members left out of the body because JSON cannot represent them. */
+  readonly droppedMembers?: readonly string[];
+  /** Why the handler fell back to its last resort. */
+  readonly handlerFailure?: string;
 }
 
 /** Query parameters whose values are secrets (RFC 6750 §2.3 allows `access_token` in the query). */
@@ -16,7 +25,8 @@ const SECRET_PARAM = /token|key|secret|password|passwd|auth|session|signature|si
 /**
  * Logs one line for a handled error, like pino-http: on `req.log` when it
  * exists, under `err`, at `error` for 5xx (with the stack) and `warn` for
- * 4xx unless configured. Request headers are never logged: they hold credentials.
+ * 4xx unless configured, by the status that was sent. Request headers are
+ * never logged: they hold credentials.
  */
 export function logError(
   req: Request,
@@ -25,23 +35,53 @@ export function logError(
   context: LogContext,
 ): void {
   if (config.logger === false) return;
-  const level = levelFor(error.status, config);
+  const { status } = context;
+  const level = levelFor(status, config);
   if (level === 'silent') return;
   const logger = config.logger ?? (req as Request & { log?: Logger }).log ?? getDefaultLogger();
   // Build nothing for a line the logger would drop.
   if (logger.isLevelEnabled?.(level) === false) return;
-  const url = redactUrl(req.originalUrl ?? req.url ?? '');
+  const url = truncate(redactUrl(req.originalUrl ?? req.url ?? ''), MAX_TEXT);
+  const method = truncate(String(req.method), MAX_NAME);
   const line: Record<string, unknown> = {
     // Stacks only for 5xx: a 4xx is the client's doing, and formatting stacks is costly.
-    err: summarizeError(loggedError(error, context.thrown), error.status >= 500),
-    method: req.method,
+    err: summarizeError(loggedError(error, context.thrown), status >= 500),
+    method,
     url,
-    status: error.status,
+    status,
     code: context.code,
   };
   if (error.subCode !== undefined) line.subCode = error.subCode;
   if (context.requestId !== undefined) line.requestId = context.requestId;
-  logger[level](line, `${req.method} ${url} failed with ${error.status} ${context.code}`);
+  if (context.droppedMembers?.length) line.droppedMembers = listed(context.droppedMembers);
+  if (context.handlerFailure !== undefined) {
+    line.handlerFailure = truncate(context.handlerFailure, MAX_TEXT);
+  }
+  logger[level](line, `${method} ${url} failed with ${status} ${context.code}`);
+}
+
+/** The first `MAX_LISTED` names, each cut to `MAX_NAME`, and how many more there were. */
+function listed(names: readonly string[]): string[] {
+  const shown = names.slice(0, MAX_LISTED).map((name) => truncate(name, MAX_NAME));
+  if (names.length > MAX_LISTED) shown.push(`… ${names.length - MAX_LISTED} more`);
+  return shown;
+}
+
+/** Logs the one line of a request, unless it was logged already; a logger that throws changes nothing. */
+export function logOnce(
+  req: Request,
+  error: ApiError,
+  config: Configuration,
+  context: LogContext,
+  progress: { logged: boolean },
+): void {
+  if (progress.logged) return;
+  progress.logged = true;
+  try {
+    logError(req, error, config, context);
+  } catch {
+    // A failing logger must not change the answer.
+  }
 }
 
 /**
@@ -59,8 +99,9 @@ function levelFor(status: number, config: Configuration): LogLevel {
   return config.logLevels.get(status) ?? (status >= 500 ? 'error' : 'warn');
 }
 
-/** The URL with the values of secret-looking query parameters replaced. */
-export function redactUrl(url: string): string {
+/** The URL without userinfo, and with the values of secret-looking query parameters replaced. */
+export function redactUrl(target: string): string {
+  const url = withoutUserinfo(target);
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return url;
   const query = url
@@ -69,8 +110,20 @@ export function redactUrl(url: string): string {
     .map((pair) => {
       const equals = pair.indexOf('=');
       const name = equals === -1 ? pair : pair.slice(0, equals);
-      return equals !== -1 && SECRET_PARAM.test(name) ? `${name}=[Redacted]` : pair;
+      return equals !== -1 && isSecretName(name) ? `${name}=[Redacted]` : pair;
     })
     .join('&');
   return `${url.slice(0, queryStart)}?${query}`;
+}
+
+/**
+ * Whether a parameter's name looks secret, as sent or as a query parser reads
+ * it: `+` is a space, `%74oken` is `token` (qs and Node's querystring both
+ * decode names, brackets included). A malformed escape does not throw: Node's
+ * `unescape` decodes the valid ones, as Express 5's parser does, and the name
+ * as sent is tested too, which is what qs keeps of a name it cannot decode.
+ */
+function isSecretName(name: string): boolean {
+  if (SECRET_PARAM.test(name)) return true;
+  return /[%+]/.test(name) && SECRET_PARAM.test(unescape(name.replace(/\+/g, ' ')));
 }

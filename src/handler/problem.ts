@@ -61,7 +61,8 @@ function statusEntry(status: number, config: Configuration): CatalogEntry {
 }
 
 export interface ProblemContext {
-  readonly instance: string;
+  /** The request's path; none for a target that names no resource (`OPTIONS *`). */
+  readonly instance: string | undefined;
   readonly requestId: string | undefined;
   /** What was thrown, before it became `error`: shown only in debug mode. */
   readonly thrown: unknown;

@@ -1,52 +1,58 @@
+import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import type { ProblemDetails } from './problem.js';
+import { dropAbandonedHeaders } from './replaced-headers.js';
+import { serializeProblem } from './serialize-problem.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 const JSON_TYPE = 'application/json';
-
-// Headers an earlier, abandoned response may have set that would misdescribe
-// the problem body. Others (CORS, rate limits, request id) are kept.
-const STALE_HEADERS = [
-  'Content-Disposition',
-  'Content-Encoding',
-  'Content-Language',
-  'Content-Location',
-  'Content-Range',
-  'ETag',
-  'Last-Modified',
-];
 
 /**
  * RFC 9457 §3: problems are `application/problem+json`; a client that accepts
  * only `application/json` gets the same body under that type.
  */
-function chooseMediaType(req: Request): string {
+export function chooseMediaType(req: Request): string {
   const accept = req.headers.accept;
   if (accept === undefined || accept === '*/*' || !accept.includes('json')) return PROBLEM_JSON;
   return req.accepts([PROBLEM_JSON, JSON_TYPE]) === JSON_TYPE ? JSON_TYPE : PROBLEM_JSON;
 }
 
-/** Writes the status, headers and problem body; no body for HEAD (RFC 9110 §9.3.2), 204 and 304. */
+/**
+ * Sets the status and its reason phrase (RFC 9112 §4), which a handler may
+ * have set for the response it abandoned. Node's phrase for the status, or
+ * its `unknown` for a status it has none for; HTTP/2 has no reason phrase.
+ */
+export function setStatus(req: Request, res: Response, status: number): void {
+  res.statusCode = status;
+  if (req.httpVersionMajor < 2) res.statusMessage = STATUS_CODES[status] ?? 'unknown';
+}
+
+/**
+ * Writes the status, headers and problem body; no body for HEAD (RFC 9110
+ * §9.3.2), 204 and 304. Returns the names of the members JSON could not
+ * represent, which the body leaves out.
+ */
 export function sendProblem(
   req: Request,
   res: Response,
   problem: ProblemDetails,
   headers: Readonly<Record<string, string>>,
-): void {
-  for (const name of STALE_HEADERS) res.removeHeader(name);
-  res.statusCode = problem.status;
+): readonly string[] {
+  dropAbandonedHeaders(res);
+  setStatus(req, res, problem.status);
   for (const name in headers) res.setHeader(name, headers[name] as string);
   if (problem.status === 204 || problem.status === 304) {
     res.removeHeader('Content-Type');
     res.removeHeader('Content-Length');
     res.end();
-    return;
+    return [];
   }
-  const body = JSON.stringify(problem);
+  const { body, dropped } = serializeProblem(problem);
   // RFC 8259 §11 defines no charset parameter: JSON is UTF-8.
   res.setHeader('Content-Type', chooseMediaType(req));
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (req.method === 'HEAD') res.end();
   else res.end(body);
+  return dropped;
 }

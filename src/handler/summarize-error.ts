@@ -1,10 +1,10 @@
-const MAX_TEXT = 2000;
-const MAX_CAUSE_DEPTH = 3;
+import { MAX_CAUSE_DEPTH, MAX_NAME, MAX_STACK, MAX_TEXT, truncate } from './log-bounds.js';
 
 /**
  * A safe copy of what was thrown, for logs and debug bodies: an Error-like
  * object with the original's name, message, string `code`, numeric `status`,
- * causes and, if asked, stack; nothing else. Other properties are left out
+ * causes and, if asked, stack; nothing else, and each within the bounds of
+ * `log-bounds.ts`. Other properties are left out
  * on purpose: errors of HTTP clients and ORMs carry request headers,
  * credentials and rows. Reads are guarded, so throwing getters and hostile
  * Proxies cannot break it. Being `instanceof Error`, it goes through pino's
@@ -15,7 +15,7 @@ const MAX_CAUSE_DEPTH = 3;
  */
 export function summarizeError(thrown: unknown, withStack = true, depth = 0): Error {
   if (typeof thrown !== 'object' || thrown === null) {
-    return copyOf(typeof thrown, truncate(safeString(thrown)), undefined);
+    return copyOf(typeof thrown, truncate(safeString(thrown), MAX_TEXT), undefined);
   }
   let type = 'Object';
   let message = '';
@@ -26,11 +26,14 @@ export function summarizeError(thrown: unknown, withStack = true, depth = 0): Er
     const error = thrown as Record<string, unknown>;
     const name = error.name;
     const constructorName = (thrown.constructor as { name?: unknown } | undefined)?.name;
-    if (typeof name === 'string') type = name;
-    else if (typeof constructorName === 'string') type = constructorName;
-    if (typeof error.message === 'string') message = truncate(error.message);
-    if (withStack && typeof error.stack === 'string') stack = error.stack;
-    if (typeof error.code === 'string') extra.code = truncate(error.code);
+    if (typeof name === 'string') type = truncate(name, MAX_NAME);
+    else if (typeof constructorName === 'string') type = truncate(constructorName, MAX_NAME);
+    const fullMessage = error.message;
+    if (typeof fullMessage === 'string') message = truncate(fullMessage, MAX_TEXT);
+    if (withStack && typeof error.stack === 'string') {
+      stack = boundStack(error.stack, typeof fullMessage === 'string' ? fullMessage : '', message);
+    }
+    if (typeof error.code === 'string') extra.code = truncate(error.code, MAX_NAME);
     if (typeof error.status === 'number') extra.status = error.status;
     cause = error.cause;
   } catch {
@@ -63,6 +66,18 @@ function safeString(value: unknown): string {
   }
 }
 
-function truncate(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+/**
+ * The stack with the cut message in place of the whole one (V8 begins a stack
+ * with the name and message the error was made with, so a long message would
+ * come back whole), then cut to `MAX_STACK`.
+ */
+function boundStack(stack: string, message: string, cut: string): string {
+  let bounded = stack;
+  if (cut !== message) {
+    const at = stack.indexOf(message);
+    if (at !== -1) {
+      bounded = `${truncate(stack.slice(0, at), MAX_NAME)}${cut}${stack.slice(at + message.length)}`;
+    }
+  }
+  return truncate(bounded, MAX_STACK);
 }

@@ -108,7 +108,12 @@ const cases: Record<string, () => unknown> = {
   'step: logError (summarizeError + pino line; with a req)': () => {
     const { req } = exchange();
     const error = new NotFoundError(MESSAGE);
-    logError(req, error, config, { code: 'NOT_FOUND', requestId: REQUEST_ID, thrown: error });
+    logError(req, error, config, {
+      status: 404,
+      code: 'NOT_FOUND',
+      requestId: REQUEST_ID,
+      thrown: error,
+    });
   },
   'step: buildProblem': () => problemOf(new NotFoundError(MESSAGE)),
   'step: buildProblem + sendProblem (with a req/res pair)': () => {

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultCatalog } from '../../src/index.js';
+import { defaultCatalog, redactPaths } from '../../src/index.js';
+import {
+  MAX_CAUSE_DEPTH,
+  MAX_LISTED,
+  MAX_LOG_LINE,
+  MAX_NAME,
+  MAX_STACK,
+  MAX_TEXT,
+} from '../../src/handler/log-bounds.js';
+import { DROPPED_HEADERS } from '../../src/handler/replaced-headers.js';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
 
@@ -25,6 +34,38 @@ describe('README', () => {
         (entry.headers ?? []).join(', '),
       ]),
     );
+  });
+
+  it('names exactly the header fields redactPaths covers', () => {
+    const start = readme.indexOf('<!-- redacted-headers -->');
+    const paragraph = readme.slice(start, readme.indexOf('\n\n', start + 30));
+    const named = [...paragraph.matchAll(/`([a-z-]+)`/g)].map((match) => match[1]);
+    const covered = [
+      ...new Set(redactPaths.map((path) => /\["([a-z-]+)"\]$/.exec(path)?.[1] ?? path)),
+    ];
+    expect(named).toEqual(covered);
+  });
+
+  it('names exactly the fields an error response drops of the response it replaces', () => {
+    const start = readme.indexOf('<!-- dropped-headers -->');
+    const drops = readme
+      .slice(start)
+      .split('\n')
+      .find((line) => line.startsWith('- drops '))!;
+    const named = [...drops.matchAll(/`([A-Za-z-]+)`/g)].map((match) => match[1]);
+    expect([...new Set(named)].sort()).toEqual([...DROPPED_HEADERS].sort());
+  });
+
+  it('states the log bounds of src/handler/log-bounds.ts', () => {
+    const start = readme.indexOf('<!-- log-bounds -->');
+    const lines = readme.slice(start).split('\n');
+    const together = lines.findIndex((line) => line.startsWith('Together'));
+    const bounds = lines
+      .slice(0, together)
+      .filter((line) => /^\| .*\| \d/.test(line))
+      .map((line) => Number(/\| ([\d,]+)[^|]*\|$/.exec(line)![1]!.replace(/,/g, '')));
+    expect(bounds).toEqual([MAX_TEXT, MAX_TEXT, MAX_NAME, MAX_STACK, MAX_CAUSE_DEPTH, MAX_LISTED]);
+    expect(lines[together]).toContain(`under ${MAX_LOG_LINE.toLocaleString('en-US')} characters`);
   });
 
   it('shows the two set-up commands of a fresh clone', () => {

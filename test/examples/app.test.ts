@@ -593,15 +593,15 @@ describe('routes that show one error each', () => {
     );
   });
 
-  it('answers a plain Error with a 500 that hides its message', async () => {
+  it('answers a plain Error with a 500 that hides its message and cause', async () => {
     const res = await request(exampleApp()).get('/crash').expect(500);
 
-    expect(res.text).not.toContain('hunter2');
+    expect(res.text).not.toMatch(/list users|ECONNREFUSED|s3cr3t/);
     expect(res.headers['x-status-sub-code']).toBeUndefined();
     expect(problemOf(res)).toEqual(expectedProblem(500, '/crash'));
   });
 
-  it('logs the hidden message of a 500 once, at error level', async () => {
+  it('logs the hidden message of a 500 and its cause once, at error level', async () => {
     const { logger, lines } = captureLogs();
     await request(createExampleApp({ logger })).get('/crash').expect(500);
     await flushed();
@@ -613,8 +613,21 @@ describe('routes that show one error each', () => {
       url: '/crash',
       status: 500,
       code: 'INTERNAL_SERVER_ERROR',
-      err: { message: 'Cannot connect to postgres://admin:hunter2@db.internal:5432/users' },
+      // pino's err serializer joins the causes into message and stack.
+      err: { type: 'Error', message: 'Could not list users: connect ECONNREFUSED 10.0.0.12:5432' },
     });
+    const { stack } = lines[0]!.err as { stack: string };
+    expect(stack).toMatch(/^Error: Could not list users\n\s+at /);
+    expect(stack).toContain('\ncaused by: Error: connect ECONNREFUSED 10.0.0.12:5432\n');
+  });
+
+  it('logs nothing of the connection settings the driver’s error carries, password included', async () => {
+    const { logger, lines } = captureLogs();
+    await request(createExampleApp({ logger })).get('/crash').expect(500);
+    await flushed();
+
+    expect(lines).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toMatch(/s3cr3t|hunter2|postgres:/);
   });
 
   it('answers GET /reports/latest with 503 and Retry-After: 120', async () => {

@@ -198,8 +198,46 @@ describe('redactUrl', () => {
     ['/a?token=x&b=2', '/a?token=[Redacted]&b=2'],
     ['/a?api_key=x&password=y&sig=z', '/a?api_key=[Redacted]&password=[Redacted]&sig=[Redacted]'],
     ['/a?flag&session=1', '/a?flag&session=[Redacted]'],
+    // Names as the query parser decodes them (percent-encoding, `+` for a space, qs brackets).
+    ['/a?%74oken=s3cr3t&b=2', '/a?%74oken=[Redacted]&b=2'],
+    ['/a?%54%4F%4B%45%4E=s3cr3t', '/a?%54%4F%4B%45%4E=[Redacted]'],
+    ['/a?my+%74oken=s3cr3t', '/a?my+%74oken=[Redacted]'],
+    ['/a?token[]=s3cr3t', '/a?token[]=[Redacted]'],
+    ['/a?a[token]=s3cr3t', '/a?a[token]=[Redacted]'],
+    ['/a?%74oken%5B%5D=s3cr3t', '/a?%74oken%5B%5D=[Redacted]'],
+    ['/a?a%5B%74oken%5D=s3cr3t', '/a?a%5B%74oken%5D=[Redacted]'],
   ])('turns %s into %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
+  });
+
+  it.each([
+    ['/a?%74oken%ZZ=s3cr3t', '/a?%74oken%ZZ=[Redacted]'],
+    ['/a?%E0%A4%A=1&%=2&b%=3', '/a?%E0%A4%A=1&%=2&b%=3'],
+    ['/a?%C0%74oken=s3cr3t', '/a?%C0%74oken=[Redacted]'],
+  ])('reads the valid escapes of a malformed name without throwing: %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+});
+
+describe('the logged url', () => {
+  it('redacts a parameter whose percent-encoded name the query parser reads as token', async () => {
+    const { logger, lines } = captureLogs();
+    let parsed: unknown;
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (req, _res, next) => {
+          parsed = req.query.token;
+          next(new NotFoundError());
+        }),
+      { logger },
+    );
+    await request(app).get('/throw?%74oken=s3cr3t');
+    await flushed();
+
+    expect(parsed).toBe('s3cr3t');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.url).toBe('/throw?%74oken=[Redacted]');
+    expect(JSON.stringify(lines)).not.toContain('s3cr3t');
   });
 });
 

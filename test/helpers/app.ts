@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import { errorHandler, type ErrorHandlerOptions } from '../../src/index.js';
 
 /**
@@ -33,4 +33,22 @@ export function createApp(
   mount(app);
   app.use(errorHandler(options));
   return app;
+}
+
+/**
+ * An app whose `GET /throw` first lets `prepare` set up the response (headers,
+ * status message) the way a handler would before failing, then passes
+ * `makeError()` to `next()`.
+ */
+export function appFailingAfter(
+  prepare: (res: Response) => void,
+  makeError: () => unknown,
+  options: ErrorHandlerOptions = { logger: false },
+): Express {
+  return createApp((app) => {
+    app.all('/throw', (_req, res, next) => {
+      prepare(res);
+      next(makeError());
+    });
+  }, options);
 }

@@ -1,0 +1,120 @@
+/**
+ * The fallback answer when handling itself fails (here: a `problemType`
+ * that throws), read off the socket.
+ */
+import request from 'supertest';
+import { ConflictError } from '../../src/index.js';
+import { MAX_TEXT } from '../../src/handler/log-bounds.js';
+import { appFailingAfter, appThrowing } from '../helpers/app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+import { fieldValues, rawGet } from '../helpers/raw-http.js';
+
+const failingProblemType = () => {
+  throw new Error('problemType is broken');
+};
+
+describe('lastResort', () => {
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  it('sends the reason phrase of 500, not the statusMessage the handler had set', async () => {
+    const app = appFailingAfter(
+      (res) => {
+        res.statusMessage = 'All Good';
+      },
+      () => new ConflictError('Order 7 is already paid.'),
+      { logger: false, problemType: failingProblemType },
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(res.statusLine).toBe('HTTP/1.1 500 Internal Server Error');
+  });
+
+  it('answers 500 with the request id, nosniff and the negotiated Content-Type', async () => {
+    const res = await request(
+      appThrowing(() => new ConflictError('Order 7 is already paid.'), {
+        logger: false,
+        problemType: failingProblemType,
+      }),
+    )
+      .get('/throw')
+      .set('Accept', 'application/json')
+      .set('X-Request-Id', 'req-7');
+
+    expect(res.status).toBe(500);
+    expect(res.headers['x-request-id']).toBe('req-7');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(res.text)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'The server hit an unexpected error.',
+      instance: '/throw',
+      code: 'INTERNAL_SERVER_ERROR',
+      requestId: 'req-7',
+    });
+  });
+
+  it('logs one line, at error, with the 500 it sent and what broke', async () => {
+    const { logger, lines } = captureLogs();
+    await request(
+      appThrowing(() => new ConflictError('Order 7 is already paid.'), {
+        logger,
+        problemType: failingProblemType,
+      }),
+    )
+      .get('/throw')
+      .set('X-Request-Id', 'req-7');
+    await flushed();
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      status: 500,
+      code: 'INTERNAL_SERVER_ERROR',
+      requestId: 'req-7',
+      handlerFailure: 'Error: problemType is broken',
+      err: { type: 'ConflictError', message: 'Order 7 is already paid.' },
+      msg: 'GET /throw failed with 500 INTERNAL_SERVER_ERROR',
+    });
+  });
+
+  it('bounds what it says of a 1 MB failure, in the process warning and in the log', async () => {
+    const { logger, lines } = captureLogs();
+    const failure = new Error('x'.repeat(1_000_000));
+    await request(
+      appThrowing(() => new ConflictError(), {
+        logger,
+        problemType: () => {
+          throw failure;
+        },
+      }),
+    ).get('/throw');
+    await flushed();
+
+    const described = `Error: ${'x'.repeat(MAX_TEXT - 'Error: '.length)}…`;
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      `express-api-errors: the error handler failed: ${described}`,
+      { code: 'EXPRESS_API_ERRORS_HANDLER_FAILED' },
+    );
+    expect(lines[0]!.handlerFailure).toBe(described);
+  });
+
+  it('replaces an abandoned Cache-Control with no-store, and drops the rest', async () => {
+    const app = appFailingAfter(
+      (res) => res.set({ 'Cache-Control': 'public, max-age=3600', ETag: '"v42"' }),
+      () => new ConflictError(),
+      { logger: false, problemType: failingProblemType },
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(res.status).toBe(500);
+    expect(fieldValues(res, 'Cache-Control')).toEqual(['no-store']);
+    expect(fieldValues(res, 'ETag')).toEqual([]);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The request target as `instance` and the logged `url` show it, for each of
+ * its forms (RFC 9112 §3.2): never userinfo in either, never scheme or host
+ * in `instance`. The absolute form is sent on a raw socket: clients send the
+ * origin form.
+ */
+import { NotFoundError, notFound } from '../../src/index.js';
+import { pathOfTarget, withoutUserinfo } from '../../src/handler/request-target.js';
+import { createApp } from '../helpers/app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+import { rawProblemOf } from '../helpers/problem.js';
+import { rawRequest } from '../helpers/raw-http.js';
+
+function loggedApp() {
+  const logs = captureLogs();
+  const app = createApp(
+    (a) => {
+      a.get('/throw', (_req, _res, next) => next(new NotFoundError('No such order.')));
+      a.use(notFound());
+    },
+    { logger: logs.logger },
+  );
+  return { app, lines: logs.lines };
+}
+
+describe('instance and the logged url, by form of the request target', () => {
+  it('gives the path alone of an absolute-form target with credentials, and logs them redacted', async () => {
+    const { app, lines } = loggedApp();
+    const res = await rawRequest(
+      app,
+      'GET http://admin:hunter2@example.test/throw?page=2 HTTP/1.1\r\nHost: example.test\r\n',
+    );
+    await flushed();
+
+    expect(res.statusLine).toBe('HTTP/1.1 404 Not Found');
+    expect(rawProblemOf(res).instance).toBe('/throw');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.url).toBe('http://[Redacted]@example.test/throw?page=2');
+    expect(lines[0]!.msg).toBe(
+      'GET http://[Redacted]@example.test/throw?page=2 failed with 404 NOT_FOUND',
+    );
+    expect(res.raw + JSON.stringify(lines)).not.toMatch(/hunter2|admin/);
+  });
+
+  it('gives / for an absolute-form target without a path', async () => {
+    const { app } = loggedApp();
+    const res = await rawRequest(
+      app,
+      'GET http://admin:hunter2@example.test HTTP/1.1\r\nHost: example.test\r\n',
+    );
+
+    expect(res.status).toBe(404);
+    expect(rawProblemOf(res).instance).toBe('/');
+  });
+
+  it('leaves instance out for the asterisk form, which names no resource', async () => {
+    const { app, lines } = loggedApp();
+    const res = await rawRequest(app, 'OPTIONS * HTTP/1.1\r\nHost: example.test\r\n');
+    await flushed();
+
+    expect(res.status).toBe(404);
+    expect(rawProblemOf(res)).not.toHaveProperty('instance');
+    expect(lines[0]!.url).toBe('*');
+  });
+
+  it('reads an origin-form path that starts with // as a network-path reference would be read', async () => {
+    const { app, lines } = loggedApp();
+    const res = await rawRequest(
+      app,
+      'GET //admin:hunter2@example.test/nope HTTP/1.1\r\nHost: example.test\r\n',
+    );
+    await flushed();
+
+    expect(res.status).toBe(404);
+    expect(rawProblemOf(res).instance).toBe('/nope');
+    expect(lines[0]!.url).toBe('//[Redacted]@example.test/nope');
+  });
+});
+
+describe('pathOfTarget', () => {
+  it.each<[string, string | undefined]>([
+    ['/orders/7', '/orders/7'],
+    ['/orders/7?access_token=x', '/orders/7'],
+    ['/orders/7#top', '/orders/7'],
+    ['/', '/'],
+    ['http://example.test/orders/7?x=1', '/orders/7'],
+    ['https://admin:hunter2@example.test:8443/orders/7', '/orders/7'],
+    ['HTTP://example.test', '/'],
+    ['http://example.test?x=1', '/'],
+    ['//admin:hunter2@example.test/orders', '/orders'],
+    ['*', undefined],
+    ['example.test:443', undefined],
+    ['admin:hunter2@example.test:443', undefined],
+    ['', undefined],
+  ])('reads %p as %p', (target, path) => {
+    expect(pathOfTarget(target)).toBe(path);
+  });
+});
+
+describe('withoutUserinfo', () => {
+  it.each([
+    ['/orders/7?a=1', '/orders/7?a=1'],
+    ['/orders/a@b', '/orders/a@b'],
+    ['http://example.test/a@b', 'http://example.test/a@b'],
+    ['http://admin:hunter2@example.test/a', 'http://[Redacted]@example.test/a'],
+    ['http://a@b:c@example.test/', 'http://[Redacted]@example.test/'],
+    ['//admin:hunter2@example.test/a', '//[Redacted]@example.test/a'],
+    ['admin:hunter2@example.test:443', '[Redacted]@example.test:443'],
+    ['example.test:443', 'example.test:443'],
+    ['*', '*'],
+  ])('turns %p into %p', (target, expected) => {
+    expect(withoutUserinfo(target)).toBe(expected);
+  });
+});
