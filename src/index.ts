@@ -14,6 +14,8 @@ export type { DefaultEntry } from './catalog/default-entries.js';
 
 // Errors
 export { ApiError, isApiError } from './errors/api-error.js';
+export { markRefusal } from './errors/refusal.js';
+export type { Refusal } from './errors/refusal.js';
 export type { ApiErrorOptions, ErrorHeaders } from './errors/api-error.js';
 export {
   BadGatewayError,

@@ -5,6 +5,7 @@ import { MAX_LISTED, MAX_NAME, MAX_TEXT, truncate } from './log-bounds.js';
 import { withoutUserinfo } from './request-target.js';
 import { getDefaultLogger, type Configuration, type Logger, type LogLevel } from './options.js';
 import { summarizeError } from './summarize-error.js';
+import { refusalOf } from '../errors/refusal.js';
 
 export interface LogContext {
   /** The status sent, which decides the level: the error's, or 500 if the handler fell back. */
@@ -36,16 +37,21 @@ export function logError(
 ): void {
   if (config.logger === false) return;
   const { status } = context;
-  const level = levelFor(status, config);
+  const refusal = refusalOf(error);
+  const level = levelFor(status, config, refusal !== undefined);
   if (level === 'silent') return;
   const logger = config.logger ?? (req as Request & { log?: Logger }).log ?? getDefaultLogger();
   // Build nothing for a line the logger would drop.
   if (logger.isLevelEnabled?.(level) === false) return;
+  // A flood of refusals must not be a flood of lines: see refusal-log.ts.
+  const refusalsNotLogged = refusal ? config.refusalLog.admit(context.code, refusal.key) : 0;
+  if (refusalsNotLogged === undefined) return;
   const url = truncate(redactUrl(req.originalUrl ?? req.url ?? ''), MAX_TEXT);
   const method = truncate(String(req.method), MAX_NAME);
   const line: Record<string, unknown> = {
     // Stacks only for 5xx: a 4xx is the client's doing, and formatting stacks is costly.
-    err: summarizeError(loggedError(error, context.thrown), status >= 500),
+    // A refusal is no bug: no stack for its 503 either.
+    err: summarizeError(loggedError(error, context.thrown), status >= 500 && !refusal),
     method,
     url,
     status,
@@ -53,6 +59,10 @@ export function logError(
   };
   if (error.subCode !== undefined) line.subCode = error.subCode;
   if (context.requestId !== undefined) line.requestId = context.requestId;
+  if (refusal) {
+    line.refusal = true;
+    if (refusalsNotLogged) line.refusalsNotLogged = refusalsNotLogged;
+  }
   if (context.droppedMembers?.length) line.droppedMembers = listed(context.droppedMembers);
   if (context.handlerFailure !== undefined) {
     line.handlerFailure = truncate(context.handlerFailure, MAX_TEXT);
@@ -95,8 +105,11 @@ function loggedError(error: ApiError, thrown: unknown): unknown {
   return error.cause ?? thrown;
 }
 
-function levelFor(status: number, config: Configuration): LogLevel {
-  return config.logLevels.get(status) ?? (status >= 500 ? 'error' : 'warn');
+function levelFor(status: number, config: Configuration, refusal: boolean): LogLevel {
+  return (
+    config.logLevels.get(status) ??
+    (refusal ? config.refusalLevel : status >= 500 ? 'error' : 'warn')
+  );
 }
 
 /** The URL without userinfo, and with the values of secret-looking query parameters replaced. */

@@ -6,6 +6,7 @@ import type { ApiError } from '../errors/api-error.js';
 import { assertToken } from '../headers/field-value.js';
 import { bearerChallenge, formatChallenges, type Challenge } from '../headers/www-authenticate.js';
 import { describeValue } from '../errors/describe-value.js';
+import { RefusalLog } from './refusal-log.js';
 
 /** The pino levels the handler logs at, and `silent` to log nothing. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -52,6 +53,15 @@ export interface ErrorHandlerOptions {
   logger?: Logger | false;
   /** Log level per status, e.g. `{ 404: 'info' }`. Defaults to `error` for 5xx and `warn` for 4xx. */
   logLevels?: Readonly<Record<number, LogLevel>>;
+  /**
+   * How deliberate refusals are logged: 429s, 403.30 blocks, maintenance and
+   * load-shedding 503s. They are the library working, not faults: by
+   * default at `info`, without a stack, and at most one line per client
+   * and code every `intervalMs` (60,000), each with `refusalsNotLogged`,
+   * the count of the refusals left out since the previous one; `0` logs
+   * every refusal. A `logLevels` entry for the status wins over `level`.
+   */
+  refusals?: { level?: LogLevel; intervalMs?: number };
   /** The header that carries the sub-code. Defaults to `X-Status-Sub-Code`; `false` sends none. */
   subCodeHeader?: string | false;
   /** The header that carries the request id, read from the request and echoed. Defaults to `X-Request-Id`; `false` neither reads nor sends it. */
@@ -80,6 +90,9 @@ export interface Configuration {
   readonly mappings: readonly ErrorMapping[];
   readonly logger: Logger | false | undefined;
   readonly logLevels: ReadonlyMap<number, LogLevel>;
+  readonly refusalLevel: LogLevel;
+  /** Which refusals this handler logs; its state is bounded (see refusal-log.ts). */
+  readonly refusalLog: RefusalLog;
   readonly subCodeHeader: string | false;
   readonly requestIdHeader: string | false;
   /** The lower-case form of `requestIdHeader`, as Node keys `req.headers`. */
@@ -130,6 +143,7 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
     mappings: parseMappings(options.mappings, catalog),
     logger: parseLogger(options.logger),
     logLevels: parseLogLevels(options.logLevels),
+    ...parseRefusals(options.refusals),
     subCodeHeader,
     requestIdHeader,
     requestIdHeaderKey: requestIdHeader === false ? false : requestIdHeader.toLowerCase(),
@@ -183,6 +197,30 @@ function parseLogger(logger: Logger | false | undefined): Logger | false | undef
     }
   }
   return logger;
+}
+
+const DEFAULT_REFUSAL_INTERVAL_MS = 60_000;
+
+function parseRefusals(
+  refusals: ErrorHandlerOptions['refusals'],
+): Pick<Configuration, 'refusalLevel' | 'refusalLog'> {
+  if (refusals !== undefined && (typeof refusals !== 'object' || refusals === null)) {
+    throw new TypeError(
+      `\`refusals\` must be an object, e.g. { level: 'info', intervalMs: 60000 }, got ${describeValue(refusals)}`,
+    );
+  }
+  const { level = 'info', intervalMs = DEFAULT_REFUSAL_INTERVAL_MS } = refusals ?? {};
+  if (!LEVELS.has(level)) {
+    throw new TypeError(
+      `\`refusals.level\` must be one of ${[...LEVELS].join(', ')}, got ${describeValue(level)}`,
+    );
+  }
+  if (!Number.isInteger(intervalMs) || intervalMs < 0 || intervalMs > 2 ** 31 - 1) {
+    throw new RangeError(
+      `\`refusals.intervalMs\` must be a whole number of milliseconds from 0 to 2147483647, got ${describeValue(intervalMs)}`,
+    );
+  }
+  return { refusalLevel: level, refusalLog: new RefusalLog(intervalMs) };
 }
 
 function parseLogLevels(levels: ErrorHandlerOptions['logLevels']): ReadonlyMap<number, LogLevel> {

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { ServiceUnavailableError } from '../errors/error-classes.js';
+import { markRefusal } from '../errors/refusal.js';
 import { formatRetryAfter } from '../headers/retry-after.js';
 
 export interface LoadSheddingOptions {
@@ -46,7 +47,11 @@ export function loadShedding(options: LoadSheddingOptions): LoadSheddingMiddlewa
       next();
       return;
     }
-    next(new ServiceUnavailableError(DETAIL, { retryAfter: config.retryAfter, expose: true }));
+    next(
+      markRefusal(
+        new ServiceUnavailableError(DETAIL, { retryAfter: config.retryAfter, expose: true }),
+      ),
+    );
   };
   return Object.assign(middleware, { close: () => sampler.close() });
 }

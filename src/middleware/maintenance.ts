@@ -3,6 +3,7 @@ import {
   DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER,
   ServiceUnavailableError,
 } from '../errors/error-classes.js';
+import { markRefusal } from '../errors/refusal.js';
 import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
 import { describeValue } from '../errors/describe-value.js';
 
@@ -58,7 +59,9 @@ export function maintenance(options: MaintenanceOptions): RequestHandler {
       return;
     }
     next(
-      new ServiceUnavailableError(config.detail, { retryAfter: config.retryAfter, expose: true }),
+      markRefusal(
+        new ServiceUnavailableError(config.detail, { retryAfter: config.retryAfter, expose: true }),
+      ),
     );
   };
 }

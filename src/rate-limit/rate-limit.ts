@@ -23,6 +23,7 @@ import {
   type RateLimitConfiguration,
   type RateLimitOptions,
 } from './options.js';
+import { markRefusal } from '../errors/refusal.js';
 import { rateLimitInfo, setRateLimitInfo, type RateLimitInfo } from './rate-limit-info.js';
 import { Warnings } from './warnings.js';
 
@@ -134,7 +135,9 @@ class Limiter {
 
   private decide({ key, cost }: Charge, req: Request, res: Response, next: NextFunction): void {
     const { config } = this;
-    if (cost > config.tightest.limit) return next(neverAllowed(cost, config.tightest));
+    if (cost > config.tightest.limit) {
+      return next(markRefusal(neverAllowed(cost, config.tightest), { key }));
+    }
     let decision: RateLimitDecision | PromiseLike<RateLimitDecision>;
     try {
       decision = config.store.consume(key, cost);
@@ -240,10 +243,13 @@ class Limiter {
     if (decision.blockedMs > 0) {
       // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
       next(
-        new ForbiddenError('Too many refused requests: access is denied for a while.', {
-          subCode: '403.30',
-          retryAfter: toRetrySeconds(decision.blockedMs),
-        }),
+        markRefusal(
+          new ForbiddenError('Too many refused requests: access is denied for a while.', {
+            subCode: '403.30',
+            retryAfter: toRetrySeconds(decision.blockedMs),
+          }),
+          { key },
+        ),
       );
       return;
     }
@@ -260,10 +266,13 @@ class Limiter {
     }
     if (!decision.allowed) {
       next(
-        new TooManyRequestsError(this.refusalDetail(req, info, window), {
-          retryAfter: resetSeconds,
-          headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
-        }),
+        markRefusal(
+          new TooManyRequestsError(this.refusalDetail(req, info, window), {
+            retryAfter: resetSeconds,
+            headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
+          }),
+          { key },
+        ),
       );
       return;
     }

@@ -1,0 +1,29 @@
+/**
+ * Refusals are answers the library gives on purpose (a 429, a 403.30 block,
+ * a maintenance or load-shedding 503), not faults: `errorHandler` logs them
+ * below `error`, without a stack, and at most once per client and interval.
+ * A registry-wide symbol, so that the ESM and CommonJS builds agree.
+ */
+const REFUSAL = Symbol.for('express-api-errors.refusal');
+
+/** What is known of a refusal: the client it refused, when there is one. */
+export interface Refusal {
+  /** The client's key (the limiter's key), so that each client's refusals are logged apart. */
+  readonly key?: string;
+}
+
+/** Marks `error` as a deliberate refusal and returns it. */
+export function markRefusal<E extends Error>(error: E, refusal: Refusal = {}): E {
+  Object.defineProperty(error, REFUSAL, { value: refusal });
+  return error;
+}
+
+/** The refusal `error` was marked as, if any. */
+export function refusalOf(error: unknown): Refusal | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  try {
+    return (error as Record<symbol, Refusal | undefined>)[REFUSAL];
+  } catch {
+    return undefined;
+  }
+}
