@@ -103,6 +103,8 @@ export interface Configuration {
   readonly realm: string | undefined;
   readonly problemType: ((entry: CatalogEntry) => string) | undefined;
   readonly debug: boolean;
+  /** Sub-codes thrown that the catalog does not document, each warned about once. */
+  readonly unknownSubCodes: Set<string>;
 }
 
 const LEVELS = new Set<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -156,6 +158,7 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
     realm: firstChallenge?.params?.realm,
     problemType: parseFunction(options.problemType, 'problemType'),
     debug: parseBoolean(options.debug, 'debug'),
+    unknownSubCodes: new Set(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
-import type { Configuration } from './options.js';
+import { getDefaultLogger, type Configuration } from './options.js';
 import { summarizeError } from './summarize-error.js';
 
 /** An RFC 9457 problem details object, with this library's extension members. */
@@ -30,12 +30,36 @@ const RESERVED = new Set([
   'requestId',
 ]);
 
-/** The catalog entry of an error's sub-code, else of its status, else one made from the status phrase. */
+/**
+ * The catalog entry of an error's sub-code, else of its status, else one
+ * made from the status phrase. A sub-code the catalog does not document is
+ * still sent, under its status's name, and warned about once: it is most
+ * likely a catalog that was not passed to `errorHandler({ catalog })`.
+ */
 export function findEntry(error: ApiError, config: Configuration): CatalogEntry {
-  return (
-    (error.subCode === undefined ? undefined : config.catalog.get(error.subCode)) ??
-    statusEntry(error.status, config)
-  );
+  if (error.subCode === undefined) return statusEntry(error.status, config);
+  const entry = config.catalog.get(error.subCode);
+  if (entry !== undefined) return entry;
+  warnUnknownSubCode(error.subCode, config);
+  return statusEntry(error.status, config);
+}
+
+/** At most this many distinct unknown sub-codes are warned about, so that the set stays small. */
+const MAX_UNKNOWN_SUB_CODES = 100;
+
+function warnUnknownSubCode(subCode: string, config: Configuration): void {
+  const warned = config.unknownSubCodes;
+  if (warned.has(subCode) || warned.size >= MAX_UNKNOWN_SUB_CODES) return;
+  warned.add(subCode);
+  try {
+    const logger = config.logger === false ? undefined : (config.logger ?? getDefaultLogger());
+    logger?.warn(
+      { code: 'UNKNOWN_SUB_CODE', subCode },
+      `Sub-code ${subCode} is not in errorHandler's catalog: it is sent under its status's name. Pass the catalog that documents it as errorHandler({ catalog }).`,
+    );
+  } catch {
+    // A failing logger must not change the answer.
+  }
 }
 
 const phraseEntries = new Map<number, CatalogEntry>();
