@@ -1,6 +1,6 @@
 import type { CatalogEntry } from './catalog-entry.js';
 import { defaultEntries, type DefaultEntry } from './default-entries.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 const NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 const SUB_CODE = /^([1-5]\d\d)\.(\d{1,4})$/;

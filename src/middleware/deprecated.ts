@@ -4,7 +4,7 @@ import { formatDeprecation } from '../headers/deprecation.js';
 import { toValidDate } from '../headers/http-date.js';
 import { formatLink, type WebLink } from '../headers/link.js';
 import { formatSunset } from '../headers/sunset.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /** Options of `deprecated()`. */
 export interface DeprecatedOptions {

@@ -4,7 +4,7 @@ import {
   ServiceUnavailableError,
 } from '../errors/error-classes.js';
 import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /** A request that passes during maintenance: an exact `req.path`, a RegExp tested on it, or a predicate. */
 export type MaintenanceAllowRule = string | RegExp | ((req: Request) => boolean);

@@ -3,7 +3,7 @@ import { MethodNotAllowedError } from '../errors/error-classes.js';
 import { formatAllow } from '../headers/allow.js';
 import { handlesMethod, methodsOf, stackReader } from './express-routes.js';
 import { RouteCache } from './route-cache.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 export interface MethodNotAllowedOptions {
   /**

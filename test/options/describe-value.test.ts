@@ -1,4 +1,4 @@
-import { describeValue } from '../../src/errors/describe-value.js';
+import { describeValue } from '../../src/options/describe-value.js';
 import { deprecated, rateLimit } from '../../src/index.js';
 
 describe('describeValue', () => {
