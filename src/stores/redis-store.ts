@@ -4,6 +4,8 @@ import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store
 import { storedKey } from './stored-key.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseFunction } from '../options/parse.js';
+import { describeValue } from '../options/describe-value.js';
 
 /** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`), connected by you. */
 export type RedisClient =
@@ -88,9 +90,7 @@ export class RedisStore implements RateLimitStore {
   #blocks = false;
 
   constructor(options: RedisStoreOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw optionError(FACTORY, 'ERR_EAE_OPTIONS', 'needs options, e.g. { client }');
-    }
+    checkOptionsObject(FACTORY, options, '{ client }');
     checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: FROM_RATE_LIMIT_REDIS });
     const client = options.client as Record<string, unknown> | undefined;
     if (typeof client?.call === 'function') {
@@ -100,21 +100,21 @@ export class RedisStore implements RateLimitStore {
       const sendCommand = client.sendCommand as (args: string[]) => Promise<unknown>;
       this.#send = (args) => sendCommand.call(client, args);
     } else {
-      throw optionError(
-        FACTORY,
-        'ERR_EAE_OPTION_TYPE',
-        '`client` must be an ioredis client or a node-redis (v4 or later) client',
-      );
+      const wanted = 'an ioredis client or a node-redis (v4 or later) client';
+      throw client === undefined
+        ? optionError(FACTORY, 'ERR_EAE_OPTION_MISSING', `\`client\` is required: ${wanted}`)
+        : optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', `\`client\` must be ${wanted}`);
     }
     const prefix = options.prefix ?? 'rl:';
     if (typeof prefix !== 'string') {
-      throw optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', '`prefix` must be a string');
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        `\`prefix\` must be a string, got ${describeValue(prefix)}`,
+      );
     }
     this.#prefix = prefix;
-    if (options.now !== undefined && typeof options.now !== 'function') {
-      throw optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', '`now` must be a function');
-    }
-    this.#now = options.now;
+    this.#now = parseFunction(FACTORY, 'now', options.now);
   }
 
   init(policy: RateLimitPolicy): void {
