@@ -66,3 +66,21 @@ function editDistance(a: string, b: string): number {
   }
   return rows[a.length]![b.length]!;
 }
+
+/**
+ * The option names of `Options`, as `checkOptionNames` takes them, checked
+ * both ways by the compiler: a name that is no option, or an option left
+ * out, does not compile.
+ *
+ * `const OPTION_NAMES = optionNames<MaintenanceOptions>()(['enabled', 'retryAfter', 'allow', 'detail']);`
+ */
+export function optionNames<Options extends object>() {
+  return <const Names extends readonly (keyof Options & string)[]>(
+    names: Names & EveryOption<Options, Names[number]>,
+  ): readonly (keyof Options & string)[] => Object.freeze([...names]);
+}
+
+/** `unknown` when `Listed` covers every option; otherwise a type no array matches, naming what is missing. */
+type EveryOption<Options, Listed> = [Exclude<keyof Options, Listed>] extends [never]
+  ? unknown
+  : { readonly missingOptions: Exclude<keyof Options, Listed> };

@@ -12,7 +12,7 @@ import { ALGORITHMS, type Algorithm } from './algorithms.js';
 import type { RateLimitInfo } from './rate-limit-info.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
-import { checkOptionNames } from '../options/option-names.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
   checkOptionsObject,
   parseBoolean,
@@ -141,8 +141,8 @@ const MAX_WINDOWS = 10;
 const FACTORY = 'rateLimit()';
 const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);
 
-/** Every option of `rateLimit()`: the compile-time checks below keep it equal to `RateLimitOptions`. */
-const RATE_LIMIT_OPTION_NAMES = [
+/** Every option of `rateLimit()`. */
+const RATE_LIMIT_OPTION_NAMES = optionNames<RateLimitOptions>()([
   'limit',
   'windowMs',
   'windows',
@@ -162,21 +162,10 @@ const RATE_LIMIT_OPTION_NAMES = [
   'legacyHeaders',
   'standardHeaders',
   'logger',
-] as const satisfies readonly (keyof RateLimitOptions)[];
-type Unlisted = Exclude<keyof RateLimitOptions, (typeof RATE_LIMIT_OPTION_NAMES)[number]>;
-const everyOptionListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void everyOptionListed;
+]);
 
-const BLOCK_OPTION_NAMES = [
-  'after',
-  'withinMs',
-  'durationMs',
-] as const satisfies readonly (keyof BlockPolicy)[];
-const WINDOW_OPTION_NAMES = [
-  'limit',
-  'windowMs',
-  'name',
-] as const satisfies readonly (keyof WindowOptions)[];
+const BLOCK_OPTION_NAMES = optionNames<BlockPolicy>()(['after', 'withinMs', 'durationMs']);
+const WINDOW_OPTION_NAMES = optionNames<WindowOptions>()(['limit', 'windowMs', 'name']);
 
 /** What express-rate-limit's option names are here, for those who bring their options along. */
 const FROM_EXPRESS_RATE_LIMIT: Readonly<Record<string, string>> = {

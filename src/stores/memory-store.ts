@@ -8,7 +8,7 @@ import {
 } from '../rate-limit/algorithms.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
-import { checkOptionNames } from '../options/option-names.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction, parseWholeNumber } from '../options/parse.js';
 
 export interface MemoryStoreOptions {
@@ -35,7 +35,7 @@ interface Block {
 const MAX_KEYS = 100_000_000;
 const SWEEP_INTERVAL_MS = 60_000;
 const FACTORY = 'new MemoryStore()';
-const OPTION_NAMES = ['maxKeys', 'now'] as const satisfies readonly (keyof MemoryStoreOptions)[];
+const OPTION_NAMES = optionNames<MemoryStoreOptions>()(['maxKeys', 'now']);
 const SWEEP_BUDGET = 50_000;
 const INITIAL_SLOTS = 1024;
 

@@ -3,7 +3,7 @@ import { consumeScript, peekScript, refundScript, type ScriptClock } from './red
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
 import { optionError } from '../options/option-error.js';
-import { checkOptionNames } from '../options/option-names.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction } from '../options/parse.js';
 import { describeValue } from '../options/describe-value.js';
 
@@ -35,11 +35,7 @@ const script = (source: string): Script => ({
   sha: createHash('sha1').update(source).digest('hex'),
 });
 const FACTORY = 'new RedisStore()';
-const OPTION_NAMES = [
-  'client',
-  'prefix',
-  'now',
-] as const satisfies readonly (keyof RedisStoreOptions)[];
+const OPTION_NAMES = optionNames<RedisStoreOptions>()(['client', 'prefix', 'now']);
 /** What rate-limit-redis's option names are here. */
 const FROM_RATE_LIMIT_REDIS: Readonly<Record<string, string>> = {
   sendCommand: 'pass your ioredis or node-redis client itself as `client`',

@@ -1,4 +1,4 @@
-import { checkOptionNames } from '../../src/options/option-names.js';
+import { checkOptionNames, optionNames } from '../../src/options/option-names.js';
 
 const KNOWN = ['limit', 'windowMs', 'debug', 'retryAfter'] as const;
 
@@ -57,5 +57,28 @@ describe('checkOptionNames', () => {
     expect(refusal({ toString: 1 }, { migrations: {} }).message).toContain(
       '`toString` is not an option.',
     );
+  });
+});
+
+describe('optionNames', () => {
+  interface Options {
+    limit: number;
+    debug?: boolean;
+  }
+
+  it('returns the names, frozen', () => {
+    const names = optionNames<Options>()(['limit', 'debug']);
+    expect(names).toEqual(['limit', 'debug']);
+    expect(Object.isFrozen(names)).toBe(true);
+  });
+
+  it('does not compile with an option left out or a name that is no option', () => {
+    const mustNotCompile = () => {
+      // @ts-expect-error `debug` is left out
+      optionNames<Options>()(['limit']);
+      // @ts-expect-error `debg` is no option
+      optionNames<Options>()(['limit', 'debug', 'debg']);
+    };
+    expect(typeof mustNotCompile).toBe('function');
   });
 });
