@@ -1,7 +1,7 @@
 /**
  * A value as an error message can show it: JSON where JSON can say it
  * (`"text"`, `5`, `{"a":1}`), and words where it cannot (`10n`, `undefined`,
- * `a function`, `Symbol(x)`, a circular object). Never throws, so a bad
+ * `a function`, `Symbol(x)`, `/x/g`, a circular object). Never throws, so a bad
  * option always gets the message that names it.
  */
 export function describeValue(value: unknown): string {
@@ -16,9 +16,19 @@ export function describeValue(value: unknown): string {
       return value.toString();
     default:
       try {
+        if (value instanceof RegExp) return String(value); // JSON would say `{}`
         return JSON.stringify(value) ?? String(value);
       } catch {
-        return Object.prototype.toString.call(value);
+        return objectTag(value);
       }
+  }
+}
+
+/** `[object Object]`, or words for a revoked Proxy, on which even that throws. */
+function objectTag(value: unknown): string {
+  try {
+    return Object.prototype.toString.call(value);
+  } catch {
+    return 'an object';
   }
 }

@@ -11,6 +11,7 @@ describe('describeValue', () => {
     [undefined, 'undefined'],
     [Symbol('x'), 'Symbol(x)'],
     [function named() {}, 'a function (named)'],
+    [/^\/b/g, '/^\\/b/g'],
   ])('shows %p as %s', (value, shown) => {
     expect(describeValue(value)).toBe(shown);
   });
@@ -19,6 +20,12 @@ describe('describeValue', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(describeValue(circular)).toBe('[object Object]');
+  });
+
+  it('never throws for a revoked Proxy', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(describeValue(proxy)).toBe('an object');
   });
 });
 
