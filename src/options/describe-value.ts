@@ -6,6 +6,8 @@
  */
 export function describeValue(value: unknown): string {
   switch (typeof value) {
+    case 'number':
+      return String(value); // JSON would say `null` for NaN and Infinity
     case 'bigint':
       return `${value}n`;
     case 'undefined':

@@ -5,6 +5,9 @@ describe('describeValue', () => {
   it.each<[unknown, string]>([
     ['text', '"text"'],
     [5, '5'],
+    [Number.NaN, 'NaN'],
+    [-Infinity, '-Infinity'],
+    [1e300, '1e+300'],
     [null, 'null'],
     [{ a: 1 }, '{"a":1}'],
     [10n, '10n'],
