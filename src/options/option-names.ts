@@ -32,17 +32,24 @@ export function checkOptionNames(
   }
 }
 
-/** The known name within a few edits of `name`, if there is one. */
+/**
+ * The known name within a few edits of `name`, if there is one; else the one
+ * known name that `name` begins, as when a unit is left off (`maxHeapUsed`
+ * for `maxHeapUsedBytes`).
+ */
 function nearestName(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   // A third of the name's length, at least 1 and at most 3 edits: `debg` → `debug`, not `foo` → `key`.
   const allowed = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
-  return bestDistance <= allowed ? best : undefined;
+  if (bestDistance <= allowed) return best;
+  const extended = known.filter((candidate) => candidate.toLowerCase().startsWith(lower));
+  return name.length >= 3 && extended.length === 1 ? extended[0] : undefined;
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */

@@ -35,6 +35,25 @@ describe('checkOptionNames', () => {
     },
   );
 
+  it('suggests the one option a name begins, as when a unit is left off', () => {
+    expect(refusal({ window: 1 }).message).toContain('Did you mean `windowMs`?');
+    expect(refusal({ retry: 1 }).message).toContain('Did you mean `retryAfter`?');
+  });
+
+  it('suggests nothing for a name that begins several options, or is too short to tell', () => {
+    const known = ['maxKeys', 'maxAge', 'limit'];
+    const refused = (name: string) => {
+      try {
+        checkOptionNames('factory()', { [name]: 1 }, known);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused('max')).not.toContain('Did you mean');
+    expect(refused('li')).not.toContain('Did you mean');
+  });
+
   it('suggests nothing for a name far from every option', () => {
     expect(refusal({ colour: 'red' }).message).toBe(
       'factory(): `colour` is not an option. The options are `limit`, `windowMs`, `debug`, `retryAfter`.',
