@@ -207,13 +207,13 @@ describe('maintenance: bad options fail at creation', () => {
       'a negative `retryAfter`',
       { enabled: true, retryAfter: -1 },
       'ERR_EAE_OPTION_RANGE',
-      '`retryAfter` must not be negative, got -1',
+      '`retryAfter` must be from 0 to 9007199254740991 seconds, got -1',
     ],
     [
       'an invalid Date',
       { enabled: true, retryAfter: new Date('x') },
       'ERR_EAE_OPTION_TYPE',
-      '`retryAfter` must be a finite number of seconds or a valid Date, got Invalid Date',
+      '`retryAfter` must be a valid Date, got Invalid Date',
     ],
     [
       '`allow` not an array',
