@@ -1,7 +1,7 @@
 /**
  * A value as an error message can show it: JSON where JSON can say it
  * (`"text"`, `5`, `{"a":1}`), and words where it cannot (`10n`, `undefined`,
- * `a function`, `Symbol(x)`, `/x/g`, a circular object). Never throws, so a bad
+ * `a function`, `Symbol(x)`, `/x/g`, `Invalid Date`, a circular object). Never throws, so a bad
  * option always gets the message that names it.
  */
 export function describeValue(value: unknown): string {
@@ -19,11 +19,17 @@ export function describeValue(value: unknown): string {
     default:
       try {
         if (value instanceof RegExp) return String(value); // JSON would say `{}`
+        if (value instanceof Date) return describeDate(value); // JSON would say `null` or a string
         return JSON.stringify(value) ?? String(value);
       } catch {
         return objectTag(value);
       }
   }
+}
+
+/** A valid Date in ISO 8601, unquoted so that it does not read as a string. */
+function describeDate(date: Date): string {
+  return Number.isNaN(date.getTime()) ? 'Invalid Date' : date.toISOString();
 }
 
 /** `[object Object]`, or words for a revoked Proxy, on which even that throws. */

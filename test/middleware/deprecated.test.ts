@@ -222,7 +222,7 @@ describe('deprecated: options', () => {
     [
       { sunset: new Date('nope') },
       'ERR_EAE_OPTION_TYPE',
-      '`sunset` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got null',
+      '`sunset` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got Invalid Date',
     ],
     [
       { since: 1_700_000_000 },

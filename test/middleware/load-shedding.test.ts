@@ -226,7 +226,7 @@ describe('loadShedding: options', () => {
       'a Date `retryAfter`',
       { maxEventLoopDelayMs: 1, retryAfter: new Date(0) },
       'ERR_EAE_OPTION_TYPE',
-      '`retryAfter` must be a number of seconds (overload has no known end), got "1970-01-01T00:00:00.000Z"',
+      '`retryAfter` must be a number of seconds (overload has no known end), got 1970-01-01T00:00:00.000Z',
     ],
     [
       'a negative `retryAfter`',

@@ -15,6 +15,8 @@ describe('describeValue', () => {
     [Symbol('x'), 'Symbol(x)'],
     [function named() {}, 'a function (named)'],
     [/^\/b/g, '/^\\/b/g'],
+    [new Date(0), '1970-01-01T00:00:00.000Z'],
+    [new Date('nope'), 'Invalid Date'],
   ])('shows %p as %s', (value, shown) => {
     expect(describeValue(value)).toBe(shown);
   });
