@@ -4,7 +4,8 @@ import { optionError } from './option-error.js';
  * Refuses an option name the factory does not know: a misspelt or foreign
  * option is otherwise ignored without a word (`max` for `limit` would limit
  * with the default). The message names the nearest valid option, or what
- * replaces a name from another library (`migrations`: name → advice).
+ * replaces a name from another library (`migrations`: name → advice), or
+ * else gives the `hint`, if any, for names that are no misspelling.
  */
 export function checkOptionNames(
   factory: string,
@@ -13,16 +14,19 @@ export function checkOptionNames(
   {
     migrations = {},
     path = '',
-  }: { migrations?: Readonly<Record<string, string>>; path?: string } = {},
+    hint,
+  }: { migrations?: Readonly<Record<string, string>>; path?: string; hint?: string } = {},
 ): void {
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     const nearest = nearestName(name, known);
     const advice = Object.hasOwn(migrations, name)
       ? `: ${migrations[name]}.`
-      : nearest === undefined
-        ? '.'
-        : `. Did you mean \`${path}${nearest}\`?`;
+      : nearest !== undefined
+        ? `. Did you mean \`${path}${nearest}\`?`
+        : hint !== undefined
+          ? `: ${hint}.`
+          : '.';
     const listed = known.map((option) => `\`${path}${option}\``).join(', ');
     throw optionError(
       factory,

@@ -66,6 +66,15 @@ describe('checkOptionNames', () => {
     );
   });
 
+  it('gives the hint for a name that is no misspelling, after any migration or guess', () => {
+    const hint = { hint: 'put data in `extensions`', migrations: { max: 'use `limit`' } };
+    expect(refusal({ userId: 7 }, hint).message).toBe(
+      'factory(): `userId` is not an option: put data in `extensions`. The options are `limit`, `windowMs`, `debug`, `retryAfter`.',
+    );
+    expect(refusal({ debg: true }, hint).message).toContain('Did you mean `debug`?');
+    expect(refusal({ max: 5 }, hint).message).toContain('`max` is not an option: use `limit`.');
+  });
+
   it('names a nested option by its path', () => {
     expect(refusal({ limt: 1 }, { path: 'windows[0].' }).message).toContain(
       '`windows[0].limt` is not an option. Did you mean `windows[0].limit`?',
