@@ -106,7 +106,7 @@ export type { MaintenanceAllowRule, MaintenanceOptions } from './middleware/main
 export { loadShedding } from './middleware/load-shedding.js';
 export { requireContentType } from './middleware/require-content-type.js';
 export { deprecated } from './middleware/deprecated.js';
-export type { DeprecatedOptions } from './middleware/deprecated.js';
+export type { DeprecatedLinks, DeprecatedOptions } from './middleware/deprecated.js';
 export { expectationFailed, handleExpectations } from './middleware/expect.js';
 export type { LoadSheddingMiddleware, LoadSheddingOptions } from './middleware/load-shedding.js';
 

@@ -1,9 +1,22 @@
 import type { CatalogEntry } from './catalog-entry.js';
 import { defaultEntries, type DefaultEntry } from './default-entries.js';
-import { describeValue } from '../errors/describe-value.js';
+import { isToken } from '../headers/field-value.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { parseWholeNumber } from '../options/parse.js';
 
 const NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 const SUB_CODE = /^([1-5]\d\d)\.(\d{1,4})$/;
+const FACTORY = 'defineCatalog()';
+const ENTRY_FIELDS = optionNames<CatalogEntry>()([
+  'status',
+  'subCode',
+  'name',
+  'title',
+  'description',
+  'headers',
+]);
 
 /**
  * A validated, indexed set of catalog entries. Build one with
@@ -15,21 +28,45 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
   readonly #byName = new Map<string, Entry>();
 
   constructor(entries: readonly Entry[]) {
-    if (!Array.isArray(entries)) throw new TypeError('A catalog must be an array of entries');
+    if (!Array.isArray(entries)) {
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTIONS',
+        `\`entries\` must be an array of catalog entries, got ${describeValue(entries)}`,
+      );
+    }
+    const indexes = new Map<number | string, number>();
+    const nameIndexes = new Map<string, number>();
     for (const [index, entry] of entries.entries()) {
       validateEntry(entry, index);
       const code = entry.subCode ?? entry.status;
-      if (this.#byCode.has(code)) throw new TypeError(`Catalog lists \`${code}\` twice`);
-      if (this.#byName.has(entry.name)) {
-        throw new TypeError(`Catalog uses the name \`${entry.name}\` twice`);
+      const first = indexes.get(code);
+      if (first !== undefined) {
+        throw optionError(
+          FACTORY,
+          'ERR_EAE_OPTION_CONFLICT',
+          `\`entries[${index}]\` lists \`${code}\` again, after \`entries[${first}]\`: each code has one entry`,
+        );
       }
+      const firstNamed = nameIndexes.get(entry.name);
+      if (firstNamed !== undefined) {
+        throw optionError(
+          FACTORY,
+          'ERR_EAE_OPTION_CONFLICT',
+          `\`entries[${index}].name\` uses \`${entry.name}\` again, after \`entries[${firstNamed}]\`: each entry has its own name`,
+        );
+      }
+      indexes.set(code, index);
+      nameIndexes.set(entry.name, index);
       this.#byCode.set(code, entry);
       this.#byName.set(entry.name, entry);
     }
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
       if (entry.subCode !== undefined && !this.#byCode.has(entry.status)) {
-        throw new TypeError(
-          `Catalog has sub-code \`${entry.subCode}\` but no entry for its status ${entry.status}: add one`,
+        throw optionError(
+          FACTORY,
+          'ERR_EAE_OPTION_MISSING',
+          `\`entries[${index}].subCode\` is \`${entry.subCode}\`, but no entry has its status ${entry.status}: add one`,
         );
       }
     }
@@ -53,29 +90,52 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
 }
 
 function validateEntry(entry: CatalogEntry, index: number): void {
-  const where = `Catalog entry ${index}`;
-  if (typeof entry !== 'object' || entry === null)
-    throw new TypeError(`${where} must be an object`);
-  if (!Number.isInteger(entry.status) || entry.status < 100 || entry.status > 599) {
-    throw new RangeError(`${where}: \`status\` must be an integer from 100 to 599`);
+  const where = `entries[${index}]`;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${where}\` must be an entry such as { status, name, title, description }, got ${describeValue(entry)}`,
+    );
   }
+  checkOptionNames(FACTORY, entry, ENTRY_FIELDS, { path: `${where}.` });
+  parseWholeNumber(FACTORY, `${where}.status`, entry.status, { min: 100, max: 599 });
   if (entry.subCode !== undefined) {
-    const match = SUB_CODE.exec(entry.subCode);
+    const match = typeof entry.subCode === 'string' ? SUB_CODE.exec(entry.subCode) : null;
     if (!match || Number(match[1]) !== entry.status) {
-      throw new TypeError(
-        `${where}: \`subCode\` must be "${entry.status}." followed by a number, got ${describeValue(entry.subCode)}`,
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        `\`${where}.subCode\` must be "${entry.status}." followed by a number, got ${describeValue(entry.subCode)}`,
       );
     }
   }
   if (typeof entry.name !== 'string' || !NAME.test(entry.name)) {
-    throw new TypeError(
-      `${where}: \`name\` must be SCREAMING_SNAKE_CASE, got ${describeValue(entry.name)}`,
+    throw optionError(
+      FACTORY,
+      entry.name === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
+      `\`${where}.name\` must be SCREAMING_SNAKE_CASE, got ${describeValue(entry.name)}`,
     );
   }
   for (const field of ['title', 'description'] as const) {
     if (typeof entry[field] !== 'string' || entry[field].trim() === '') {
-      throw new TypeError(`${where} (${entry.name}): \`${field}\` must be a non-empty string`);
+      throw optionError(
+        FACTORY,
+        entry[field] === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
+        `\`${where}.${field}\` (${entry.name}) must be a non-empty string, got ${describeValue(entry[field])}`,
+      );
     }
+  }
+  if (
+    entry.headers !== undefined &&
+    (!Array.isArray(entry.headers) ||
+      !entry.headers.every((name) => typeof name === 'string' && isToken(name)))
+  ) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${where}.headers\` (${entry.name}) must be an array of header names, got ${describeValue(entry.headers)}`,
+    );
   }
 }
 

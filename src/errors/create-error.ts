@@ -1,6 +1,6 @@
 import { ApiError, isApiError, type ApiErrorOptions } from './api-error.js';
 import type { ApiErrorClass } from './define-error-class.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 import { errorClasses } from './error-classes.js';
 
 type ErrorClasses = typeof errorClasses;

@@ -1,4 +1,4 @@
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /**
  * Formats the `Content-Range` of a 416 (RFC 9110 §14.4): the unsatisfied-range

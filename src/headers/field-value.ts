@@ -1,4 +1,4 @@
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 /**
  * The one place that checks and quotes header field values, so that every
  * header this library writes follows the same rules.

@@ -1,5 +1,5 @@
 import { assertFieldValue } from './field-value.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /**
  * Formats `X-Global-Identifier`: the global identifier of a created resource,

@@ -1,4 +1,4 @@
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /**
  * Turns a Date or a date string into a valid Date, or throws a TypeError

@@ -1,6 +1,6 @@
 import { quoteString } from './field-value.js';
 import { formatLocation } from './location.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /** One link of a `Link` field: a target URI reference and its relation type. */
 export interface WebLink {

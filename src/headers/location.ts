@@ -1,5 +1,5 @@
 import { assertFieldValue } from './field-value.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 // Characters that may not appear raw in a URI reference (RFC 3986 §2), and a
 // `%` that does not start a percent-encoded octet. Existing escapes are kept.

@@ -1,5 +1,5 @@
 import { isToken } from './field-value.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /**
  * Checks and normalises one media type a resource accepts: `type/subtype`,

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RateLimitWindow } from '../rate-limit/algorithms.js';
 import type { PolicyWindow, RateLimitDecision } from '../stores/store.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /** Whole seconds, rounded up, and at least 1: a client told 0 would retry while still limited. */
 export function toRetrySeconds(ms: number): number {

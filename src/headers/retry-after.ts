@@ -1,3 +1,5 @@
+import { describeValue } from '../options/describe-value.js';
+
 /** A delay in seconds, or the moment after which the client may retry. */
 export type RetryAfter = number | Date;
 
@@ -6,21 +8,23 @@ export type RetryAfter = number | Date;
  * rounded up so that a client never retries before the server is ready.
  */
 export function formatRetryAfter(retryAfter: RetryAfter, now: number = Date.now()): string {
-  const seconds =
-    retryAfter instanceof Date ? (retryAfter.getTime() - now) / 1000 : (retryAfter as number);
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+  if (retryAfter instanceof Date) {
+    const seconds = (retryAfter.getTime() - now) / 1000;
+    if (Number.isNaN(seconds)) {
+      throw new TypeError('`retryAfter` must be a valid Date, got Invalid Date');
+    }
+    return String(Math.max(0, Math.ceil(seconds))); // 0 once it has passed
+  }
+  if (typeof retryAfter !== 'number') {
     throw new TypeError(
-      `\`retryAfter\` must be a finite number of seconds or a valid Date, got ${String(retryAfter)}`,
+      `\`retryAfter\` must be a number of seconds or a Date, got ${describeValue(retryAfter)}`,
     );
   }
-  if (seconds < 0 && !(retryAfter instanceof Date)) {
-    throw new RangeError(`\`retryAfter\` must not be negative, got ${seconds}`);
-  }
-  // Beyond this String() would write exponent notation, which is not delay-seconds (1*DIGIT).
-  if (seconds > Number.MAX_SAFE_INTEGER) {
+  // Beyond MAX_SAFE_INTEGER String() would write exponent notation, which is not delay-seconds (1*DIGIT).
+  if (!(retryAfter >= 0 && retryAfter <= Number.MAX_SAFE_INTEGER)) {
     throw new RangeError(
-      `\`retryAfter\` must be at most ${Number.MAX_SAFE_INTEGER} seconds, got ${seconds}`,
+      `\`retryAfter\` must be from 0 to ${Number.MAX_SAFE_INTEGER} seconds, got ${describeValue(retryAfter)}`,
     );
   }
-  return String(Math.max(0, Math.ceil(seconds)));
+  return String(Math.ceil(retryAfter));
 }

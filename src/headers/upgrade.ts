@@ -1,5 +1,5 @@
 import { isToken } from './field-value.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /**
  * Formats `Upgrade` (RFC 9110 §7.8): protocols in order of preference, each

@@ -1,5 +1,5 @@
 import { assertToken, quoteString } from './field-value.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 
 /**
  * One authentication challenge (RFC 9110 §11.3):

@@ -4,7 +4,18 @@ import { formatDeprecation } from '../headers/deprecation.js';
 import { toValidDate } from '../headers/http-date.js';
 import { formatLink, type WebLink } from '../headers/link.js';
 import { formatSunset } from '../headers/sunset.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseFunction, parseWith } from '../options/parse.js';
+
+/** The URLs of `link` in its object form, one per relation. */
+export interface DeprecatedLinks {
+  /** Sent as `Link: <url>; rel="deprecation"` (RFC 9745 §3). */
+  deprecation?: string;
+  /** Sent as `Link: <url>; rel="sunset"` (RFC 8594 §3). */
+  sunset?: string;
+}
 
 /** Options of `deprecated()`. */
 export interface DeprecatedOptions {
@@ -24,10 +35,14 @@ export interface DeprecatedOptions {
    * `Link: <url>; rel="deprecation"`, or one URL per relation,
    * `{ deprecation?, sunset? }` (`rel="sunset"` is RFC 8594 §3's).
    */
-  link?: string | { deprecation?: string; sunset?: string };
+  link?: string | DeprecatedLinks;
   /** The clock, in milliseconds since the epoch. Defaults to `Date.now`. */
   now?: () => number;
 }
+
+const FACTORY = 'deprecated()';
+const OPTION_NAMES = optionNames<DeprecatedOptions>()(['since', 'sunset', 'link', 'now']);
+const LINK_OPTION_NAMES = optionNames<DeprecatedLinks>()(['deprecation', 'sunset']);
 
 interface Configuration {
   /** The headers every response of the route carries. */
@@ -63,25 +78,25 @@ export function deprecated(options: DeprecatedOptions): RequestHandler {
 }
 
 function parseOptions(options: DeprecatedOptions): Configuration {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`\`deprecated\` options must be an object, got ${String(options)}`);
-  }
-  const since = options.since === undefined ? undefined : toValidDate(options.since, '`since`');
-  const sunset = options.sunset === undefined ? undefined : toValidDate(options.sunset, '`sunset`');
+  checkOptionsObject(FACTORY, options, "{ since: '2025-01-01', sunset: '2026-01-01' }");
+  checkOptionNames(FACTORY, options, OPTION_NAMES);
+  const since = parseDate(options.since, 'since');
+  const sunset = parseDate(options.sunset, 'sunset');
   if (since !== undefined && sunset !== undefined && sunset.getTime() < since.getTime()) {
-    throw new RangeError(
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_RANGE',
       `\`sunset\` (${sunset.toISOString()}) must not be before \`since\` (${since.toISOString()})`,
     );
   }
   if (since === undefined && sunset === undefined) {
-    throw new TypeError(
-      '`deprecated` needs `since`, `sunset` or both: RFC 9745 and RFC 8594 send dates',
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_MISSING',
+      '`since`, `sunset` or both are required: RFC 9745 and RFC 8594 send dates',
     );
   }
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') {
-    throw new TypeError(`\`now\` must be a function returning milliseconds, got ${String(now)}`);
-  }
+  const now = parseFunction(FACTORY, 'now', options.now) ?? Date.now;
 
   const headers: Array<[string, string]> = [];
   if (since !== undefined) headers.push(['Deprecation', formatDeprecation(since)]);
@@ -91,22 +106,41 @@ function parseOptions(options: DeprecatedOptions): Configuration {
   return { headers, sunsetTime: sunset?.getTime(), now };
 }
 
+function parseDate(value: Date | string | undefined, option: string): Date | undefined {
+  return value === undefined
+    ? undefined
+    : parseWith(FACTORY, () => toValidDate(value, `\`${option}\``));
+}
+
 function parseLinks(link: DeprecatedOptions['link']): WebLink[] {
   if (link === undefined) return [];
-  if (typeof link === 'string') return [{ href: link, rel: 'deprecation' }];
-  if (typeof link !== 'object' || link === null) {
-    throw new TypeError(
+  if (typeof link === 'string') return [parseLink(link, 'deprecation', 'link')];
+  if (typeof link !== 'object' || link === null || Array.isArray(link)) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
       `\`link\` must be a URL or \`{ deprecation?, sunset? }\`, got ${describeValue(link)}`,
     );
   }
-  const unknown = Object.keys(link).filter((name) => name !== 'deprecation' && name !== 'sunset');
-  if (unknown.length > 0 || (link.deprecation === undefined && link.sunset === undefined)) {
-    throw new TypeError(
-      `\`link\` takes \`deprecation\` and/or \`sunset\` URLs${unknown.length > 0 ? `, not \`${unknown.join('`, `')}\`` : ''}`,
+  checkOptionNames(FACTORY, link, LINK_OPTION_NAMES, { path: 'link.' });
+  if (link.deprecation === undefined && link.sunset === undefined) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_MISSING',
+      `\`link\` must hold a \`deprecation\` URL, a \`sunset\` URL or both, got ${describeValue(link)}`,
     );
   }
   const links: WebLink[] = [];
-  if (link.deprecation !== undefined) links.push({ href: link.deprecation, rel: 'deprecation' });
-  if (link.sunset !== undefined) links.push({ href: link.sunset, rel: 'sunset' });
+  if (link.deprecation !== undefined) {
+    links.push(parseLink(link.deprecation, 'deprecation', 'link.deprecation'));
+  }
+  if (link.sunset !== undefined) links.push(parseLink(link.sunset, 'sunset', 'link.sunset'));
   return links;
+}
+
+/** One link, its target checked now so that a bad one is named by its own option. */
+function parseLink(href: string, rel: string, option: string): WebLink {
+  const parsed = { href, rel };
+  parseWith(FACTORY, () => formatLink([parsed], `\`${option}\``));
+  return parsed;
 }

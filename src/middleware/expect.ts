@@ -1,6 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { ExpectationFailedError } from '../errors/error-classes.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError } from '../options/option-error.js';
+
+const FACTORY = 'handleExpectations()';
 
 /** Set on a request whose `Expect` Node could not meet; registry-wide, like the ApiError brand. */
 const UNMET_EXPECTATION = Symbol.for('express-api-errors.unmetExpectation');
@@ -19,14 +23,25 @@ const servers = new WeakSet<Server>();
  */
 export function handleExpectations(server: Server, app: RequestListener): void {
   if (typeof server?.on !== 'function') {
-    throw new TypeError('`handleExpectations` needs the http.Server the app listens on');
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`server\` must be the http.Server the app listens on, got ${describeValue(server)}`,
+    );
   }
   if (typeof app !== 'function') {
-    throw new TypeError('`handleExpectations` needs the app (a request listener) as `app`');
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`app\` must be the app (a request listener), got ${describeValue(app)}`,
+    );
   }
-  // A second listener would run the app twice for one request.
   if (servers.has(server)) {
-    throw new Error('`handleExpectations` was already called for this server');
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_CONFLICT',
+      'was already called for this `server`; a second listener would run the app twice for one request',
+    );
   }
   servers.add(server);
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {

@@ -34,10 +34,10 @@ const MAX_DEPTH = 32;
 /**
  * A function returning the root routing stack of `target`, read when called
  * (not now: Express creates an app's router lazily, with the `strict routing`
- * and `case sensitive routing` settings of that moment). Throws a TypeError
- * when `target` is neither an Express app nor a Router.
+ * and `case sensitive routing` settings of that moment); undefined when
+ * `target` is neither an Express app nor a Router.
  */
-export function stackReader(target: unknown): () => Stack {
+export function stackReader(target: unknown): (() => Stack) | undefined {
   if (typeof target === 'function') {
     const candidate = target as unknown as Record<string, unknown>;
     if (typeof candidate.handle === 'function' && typeof candidate.set === 'function') {
@@ -56,15 +56,7 @@ export function stackReader(target: unknown): () => Stack {
       return () => candidate.stack as Stack;
     }
   }
-  throw new TypeError(
-    `\`methodNotAllowed\` needs the Express app or Router whose routes it checks, e.g. \`app.use(methodNotAllowed(app))\`; got ${describe(target)}`,
-  );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+  return undefined;
 }
 
 /** Every route whose path matches `path`, in `stack` and the Routers mounted in it, at any depth. */

@@ -3,6 +3,10 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { ServiceUnavailableError } from '../errors/error-classes.js';
 import { markRefusal } from '../errors/refusal.js';
 import { formatRetryAfter } from '../headers/retry-after.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError, type OptionErrorCode } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseWholeNumber, parseWith } from '../options/parse.js';
 
 export interface LoadSheddingOptions {
   /** Shed load while the longest event-loop stall of the last sample interval exceeds this many milliseconds. */
@@ -25,6 +29,15 @@ const DEFAULT_SAMPLE_INTERVAL_MS = 500;
 const HISTOGRAM_RESOLUTION_MS = 10;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DETAIL = 'The server is overloaded.';
+
+const FACTORY = 'loadShedding()';
+const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);
+const OPTION_NAMES = optionNames<LoadSheddingOptions>()([
+  'maxEventLoopDelayMs',
+  'maxHeapUsedBytes',
+  'retryAfter',
+  'sampleIntervalMs',
+]);
 
 interface LoadSheddingConfiguration {
   readonly maxEventLoopDelayMs: number;
@@ -100,53 +113,44 @@ class OverloadSampler {
 }
 
 function parseLoadSheddingOptions(options: LoadSheddingOptions): LoadSheddingConfiguration {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('loadShedding() needs options, e.g. { maxEventLoopDelayMs: 200 }');
-  }
-  const { maxEventLoopDelayMs, maxHeapUsedBytes } = options;
-  // A wrong type is a TypeError, a number out of range a RangeError.
-  const delayError = typeof maxEventLoopDelayMs === 'number' ? RangeError : TypeError;
-  if (
-    typeof maxEventLoopDelayMs !== 'number' ||
-    !Number.isFinite(maxEventLoopDelayMs) ||
-    maxEventLoopDelayMs <= 0
-  ) {
-    throw new delayError(
-      `\`maxEventLoopDelayMs\` must be a positive number of milliseconds, got ${String(maxEventLoopDelayMs)}`,
-    );
-  }
-  if (
-    maxHeapUsedBytes !== undefined &&
-    (typeof maxHeapUsedBytes !== 'number' ||
-      !Number.isSafeInteger(maxHeapUsedBytes) ||
-      maxHeapUsedBytes < 1)
-  ) {
-    throw new (typeof maxHeapUsedBytes === 'number' ? RangeError : TypeError)(
-      `\`maxHeapUsedBytes\` must be a positive whole number of bytes, got ${String(maxHeapUsedBytes)}`,
-    );
-  }
+  checkOptionsObject(FACTORY, options, '{ maxEventLoopDelayMs: 200 }');
+  checkOptionNames(FACTORY, options, OPTION_NAMES);
   const retryAfter = options.retryAfter ?? DEFAULT_LOAD_SHEDDING_RETRY_AFTER;
   if (typeof retryAfter !== 'number') {
-    throw new TypeError(
-      `\`retryAfter\` must be a number of seconds (overload has no known end), got ${String(retryAfter)}`,
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`retryAfter\` must be a number of seconds (overload has no known end), got ${describeValue(retryAfter)}`,
     );
   }
-  formatRetryAfter(retryAfter); // throws a RangeError for a negative or infinite value
-  const sampleIntervalMs = options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
-  if (
-    typeof sampleIntervalMs !== 'number' ||
-    !Number.isInteger(sampleIntervalMs) ||
-    sampleIntervalMs < HISTOGRAM_RESOLUTION_MS ||
-    sampleIntervalMs > MAX_TIMER_MS
-  ) {
-    throw new RangeError(
-      `\`sampleIntervalMs\` must be a whole number of milliseconds from ${HISTOGRAM_RESOLUTION_MS} to ${MAX_TIMER_MS}, got ${String(sampleIntervalMs)}`,
-    );
-  }
+  parseWith(FACTORY, () => formatRetryAfter(retryAfter)); // the range of Retry-After
   return {
-    maxEventLoopDelayMs,
-    maxHeapUsedBytes,
+    maxEventLoopDelayMs: parseDelay(options.maxEventLoopDelayMs),
+    maxHeapUsedBytes:
+      options.maxHeapUsedBytes === undefined
+        ? undefined
+        : parseWholeNumber(FACTORY, 'maxHeapUsedBytes', options.maxHeapUsedBytes, {
+            min: 1,
+            unit: 'bytes',
+          }),
     retryAfter,
-    sampleIntervalMs,
+    sampleIntervalMs: parseWholeNumber(
+      FACTORY,
+      'sampleIntervalMs',
+      options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
+      { min: HISTOGRAM_RESOLUTION_MS, max: MAX_TIMER_MS, unit: 'milliseconds' },
+    ),
   };
+}
+
+/** A positive number of milliseconds; fractions are fine, the histogram measures nanoseconds. */
+function parseDelay(value: unknown): number {
+  const wanted = 'a positive number of milliseconds';
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  if (value === undefined) {
+    throw fail('ERR_EAE_OPTION_MISSING', `\`maxEventLoopDelayMs\` is required: ${wanted}`);
+  }
+  throw fail(
+    typeof value === 'number' ? 'ERR_EAE_OPTION_RANGE' : 'ERR_EAE_OPTION_TYPE',
+    `\`maxEventLoopDelayMs\` must be ${wanted}, got ${describeValue(value)}`,
+  );
 }

@@ -5,7 +5,10 @@ import {
 } from '../errors/error-classes.js';
 import { markRefusal } from '../errors/refusal.js';
 import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError, type OptionErrorCode } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseWith } from '../options/parse.js';
 
 /** A request that passes during maintenance: an exact `req.path`, a RegExp tested on it, or a predicate. */
 export type MaintenanceAllowRule = string | RegExp | ((req: Request) => boolean);
@@ -39,6 +42,15 @@ export const DEFAULT_MAINTENANCE_ALLOW: readonly string[] = Object.freeze([
 
 const DEFAULT_DETAIL = 'The service is down for maintenance.';
 
+const FACTORY = 'maintenance()';
+const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);
+const OPTION_NAMES = optionNames<MaintenanceOptions>()([
+  'enabled',
+  'retryAfter',
+  'allow',
+  'detail',
+]);
+
 interface MaintenanceConfiguration {
   readonly enabled: (req: Request) => boolean;
   readonly retryAfter: RetryAfter;
@@ -67,16 +79,18 @@ export function maintenance(options: MaintenanceOptions): RequestHandler {
 }
 
 function parseMaintenanceOptions(options: MaintenanceOptions): MaintenanceConfiguration {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('maintenance() needs options, e.g. { enabled: true }');
-  }
+  checkOptionsObject(FACTORY, options, '{ enabled: true }');
+  checkOptionNames(FACTORY, options, OPTION_NAMES);
   const given = options.retryAfter ?? DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER;
-  formatRetryAfter(given); // throws a TypeError or RangeError naming `retryAfter`
+  parseWith(FACTORY, () => formatRetryAfter(given)); // names `retryAfter`
   // A copy: the caller may go on changing their Date.
   const retryAfter = given instanceof Date ? new Date(given.getTime()) : given;
   const detail = options.detail ?? DEFAULT_DETAIL;
   if (typeof detail !== 'string' || detail.length === 0) {
-    throw new TypeError(`\`detail\` must be a non-empty string, got ${describeValue(detail)}`);
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`detail\` must be a non-empty string, got ${describeValue(detail)}`,
+    );
   }
   return {
     enabled: parseEnabled(options.enabled),
@@ -89,16 +103,18 @@ function parseMaintenanceOptions(options: MaintenanceOptions): MaintenanceConfig
 function parseEnabled(enabled: MaintenanceOptions['enabled']): (req: Request) => boolean {
   if (typeof enabled === 'boolean') return () => enabled;
   if (typeof enabled !== 'function') {
-    throw new TypeError(
-      `\`enabled\` must be a boolean or a function (req) => boolean, got ${describeValue(enabled)}`,
-    );
+    const wanted = 'a boolean or a function (req) => boolean';
+    throw enabled === undefined
+      ? fail('ERR_EAE_OPTION_MISSING', `\`enabled\` is required: ${wanted}`)
+      : fail('ERR_EAE_OPTION_TYPE', `\`enabled\` must be ${wanted}, got ${describeValue(enabled)}`);
   }
   return (req) => {
     const on: unknown = enabled(req);
     // A Promise (an async flag lookup) would be truthy: maintenance forever. Refuse it loudly.
     if (typeof on !== 'boolean') {
-      throw new TypeError(
-        `\`enabled\` must return a boolean, got ${on instanceof Promise ? 'a Promise' : typeof on}; read async flags outside the request path`,
+      throw fail(
+        'ERR_EAE_OPTION_TYPE',
+        `\`enabled\` must return a boolean, got ${on instanceof Promise ? 'a Promise' : describeValue(on)}; read async flags outside the request path`,
       );
     }
     return on;
@@ -107,26 +123,36 @@ function parseEnabled(enabled: MaintenanceOptions['enabled']): (req: Request) =>
 
 function parseAllow(allow: readonly MaintenanceAllowRule[]): (req: Request) => boolean {
   if (!Array.isArray(allow)) {
-    throw new TypeError('`allow` must be an array of paths, RegExps or predicates');
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`allow\` must be an array of paths, RegExps or predicates, got ${describeValue(allow)}`,
+    );
   }
   const paths = new Set<string>();
   const tests: ((req: Request) => boolean)[] = [];
   allow.forEach((rule: unknown, index) => {
     if (typeof rule === 'string') {
       if (!rule.startsWith('/')) {
-        throw new TypeError(`\`allow[${index}]\` must be a path starting with /, got "${rule}"`);
+        throw fail(
+          'ERR_EAE_OPTION_TYPE',
+          `\`allow[${index}]\` must be a path starting with /, got ${describeValue(rule)}`,
+        );
       }
       paths.add(rule);
     } else if (rule instanceof RegExp) {
       // With g or y, test() moves lastIndex: the answer would depend on the previous request.
       if (rule.global || rule.sticky) {
-        throw new TypeError(`\`allow[${index}]\` must not have the g or y flag, got ${rule}`);
+        throw fail(
+          'ERR_EAE_OPTION_TYPE',
+          `\`allow[${index}]\` must not have the g or y flag, got ${describeValue(rule)}`,
+        );
       }
       tests.push((req) => rule.test(req.path));
     } else if (typeof rule === 'function') {
       tests.push(rule as (req: Request) => boolean);
     } else {
-      throw new TypeError(
+      throw fail(
+        'ERR_EAE_OPTION_TYPE',
         `\`allow[${index}]\` must be a path, a RegExp or a function, got ${describeValue(rule)}`,
       );
     }

@@ -3,7 +3,10 @@ import { MethodNotAllowedError } from '../errors/error-classes.js';
 import { formatAllow } from '../headers/allow.js';
 import { handlesMethod, methodsOf, stackReader } from './express-routes.js';
 import { RouteCache } from './route-cache.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseWholeNumber } from '../options/parse.js';
 
 export interface MethodNotAllowedOptions {
   /**
@@ -19,6 +22,8 @@ interface MethodNotAllowedConfiguration {
 }
 
 const DEFAULT_CACHE_SIZE = 1000;
+const FACTORY = 'methodNotAllowed()';
+const OPTION_NAMES = optionNames<MethodNotAllowedOptions>()(['cacheSize']);
 
 /**
  * Mount after the routes of `appOrRouter`, before `notFound()`:
@@ -33,6 +38,13 @@ export function methodNotAllowed(
   options: MethodNotAllowedOptions = {},
 ): RequestHandler {
   const readStack = stackReader(appOrRouter);
+  if (readStack === undefined) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`appOrRouter\` must be the Express app or Router whose routes it checks, e.g. \`app.use(methodNotAllowed(app))\`; got ${describeValue(appOrRouter)}`,
+    );
+  }
   const config = parseMethodNotAllowedOptions(options);
   const cache = new RouteCache(readStack, config.cacheSize);
   return function methodNotAllowedMiddleware(req, res, next) {
@@ -65,16 +77,12 @@ export function methodNotAllowed(
 function parseMethodNotAllowedOptions(
   options: MethodNotAllowedOptions,
 ): MethodNotAllowedConfiguration {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `\`methodNotAllowed\` options must be an object, got ${describeValue(options)}`,
-    );
-  }
-  const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
-  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
-    throw new RangeError(
-      `\`cacheSize\` must be a whole number of paths, 0 or more, got ${String(cacheSize)}`,
-    );
-  }
-  return { cacheSize };
+  checkOptionsObject(FACTORY, options, '{ cacheSize: 1000 }');
+  checkOptionNames(FACTORY, options, OPTION_NAMES);
+  return {
+    cacheSize: parseWholeNumber(FACTORY, 'cacheSize', options.cacheSize ?? DEFAULT_CACHE_SIZE, {
+      min: 0,
+      unit: 'paths',
+    }),
+  };
 }

@@ -1,6 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/error-classes.js';
 import { formatMediaTypeList, parseMediaRange } from '../headers/media-type-list.js';
+import { optionError } from '../options/option-error.js';
+import { parseWith } from '../options/parse.js';
+
+const FACTORY = 'requireContentType()';
 
 /**
  * The header that tells a client which media types a method accepts, where
@@ -21,13 +25,21 @@ const ACCEPT_HEADER_BY_METHOD: ReadonlyMap<string, string> = new Map([
  */
 export function requireContentType(...types: string[]): RequestHandler {
   if (types.length === 0) {
-    throw new TypeError('`requireContentType` needs at least one media type');
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_MISSING',
+      "`types` are required: at least one media type, e.g. requireContentType('application/json')",
+    );
   }
   const accepted = [
-    ...new Set(types.map((type) => parseMediaRange(type, '`requireContentType` type'))),
+    ...new Set(
+      types.map((type, index) =>
+        parseWith(FACTORY, () => parseMediaRange(type, `\`types[${index}]\``)),
+      ),
+    ),
   ];
   const acceptValues = new Map([
-    ['Accept-Post', formatMediaTypeList(accepted, '`requireContentType` types')],
+    ['Accept-Post', formatMediaTypeList(accepted, '`types`')],
     ['Accept-Patch', acceptPatchValue(accepted)],
   ]);
 
@@ -56,9 +68,7 @@ export function requireContentType(...types: string[]): RequestHandler {
  */
 function acceptPatchValue(types: readonly string[]): string | undefined {
   const concrete = types.filter((type) => !type.includes('*'));
-  return concrete.length === 0
-    ? undefined
-    : formatMediaTypeList(concrete, '`requireContentType` types');
+  return concrete.length === 0 ? undefined : formatMediaTypeList(concrete, '`types`');
 }
 
 /**

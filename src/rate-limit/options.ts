@@ -10,9 +10,15 @@ import type {
 } from '../stores/store.js';
 import { ALGORITHMS, type Algorithm } from './algorithms.js';
 import type { RateLimitInfo } from './rate-limit-info.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
-import { checkOptionNames } from '../options/option-names.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import {
+  checkOptionsObject,
+  parseBoolean,
+  parseFunction,
+  parseWholeNumber,
+} from '../options/parse.js';
 
 /** One window: `limit` requests per `windowMs`, optionally named for `RateLimit-Policy`. */
 export interface WindowOptions {
@@ -135,8 +141,8 @@ const MAX_WINDOWS = 10;
 const FACTORY = 'rateLimit()';
 const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);
 
-/** Every option of `rateLimit()`: the compile-time checks below keep it equal to `RateLimitOptions`. */
-const RATE_LIMIT_OPTION_NAMES = [
+/** Every option of `rateLimit()`. */
+const RATE_LIMIT_OPTION_NAMES = optionNames<RateLimitOptions>()([
   'limit',
   'windowMs',
   'windows',
@@ -156,21 +162,10 @@ const RATE_LIMIT_OPTION_NAMES = [
   'legacyHeaders',
   'standardHeaders',
   'logger',
-] as const satisfies readonly (keyof RateLimitOptions)[];
-type Unlisted = Exclude<keyof RateLimitOptions, (typeof RATE_LIMIT_OPTION_NAMES)[number]>;
-const everyOptionListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void everyOptionListed;
+]);
 
-const BLOCK_OPTION_NAMES = [
-  'after',
-  'withinMs',
-  'durationMs',
-] as const satisfies readonly (keyof BlockPolicy)[];
-const WINDOW_OPTION_NAMES = [
-  'limit',
-  'windowMs',
-  'name',
-] as const satisfies readonly (keyof WindowOptions)[];
+const BLOCK_OPTION_NAMES = optionNames<BlockPolicy>()(['after', 'withinMs', 'durationMs']);
+const WINDOW_OPTION_NAMES = optionNames<WindowOptions>()(['limit', 'windowMs', 'name']);
 
 /** What express-rate-limit's option names are here, for those who bring their options along. */
 const FROM_EXPRESS_RATE_LIMIT: Readonly<Record<string, string>> = {
@@ -191,9 +186,7 @@ const FROM_EXPRESS_RATE_LIMIT: Readonly<Record<string, string>> = {
 };
 
 export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfiguration {
-  if (typeof options !== 'object' || options === null) {
-    throw fail('ERR_EAE_OPTIONS', 'needs options, e.g. { limit: 15, windowMs: 1000 }');
-  }
+  checkOptionsObject(FACTORY, options, '{ limit: 15, windowMs: 1000 }');
   checkOptionNames(FACTORY, options, RATE_LIMIT_OPTION_NAMES, {
     migrations: FROM_EXPRESS_RATE_LIMIT,
   });
@@ -228,16 +221,16 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
   return {
     policy: Object.freeze({ algorithm, windows, block }),
     store,
-    key: parseFunction(options.key, 'key'),
+    key: parseFunction(FACTORY, 'key', options.key),
     ipv6Subnet: parseSubnet(options.ipv6Subnet),
-    cost: parseFunction(options.cost, 'cost'),
-    skip: parseFunction(options.skip, 'skip'),
+    cost: parseFunction(FACTORY, 'cost', options.cost),
+    skip: parseFunction(FACTORY, 'skip', options.skip),
     detail: parseDetail(options.detail),
     requestPropertyName: parsePropertyName(options.requestPropertyName),
     countOnly: parseCountOnly(options.countOnly),
-    failOpen: parseBoolean(options.failOpen, 'failOpen', true),
+    failOpen: parseBoolean(FACTORY, 'failOpen', options.failOpen, true),
     storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs', MAX_TIMER_MS),
-    legacyHeaders: parseBoolean(options.legacyHeaders, 'legacyHeaders', true),
+    legacyHeaders: parseBoolean(FACTORY, 'legacyHeaders', options.legacyHeaders, true),
     standardHeaders: parseStandardHeaders(options.standardHeaders),
     tightest: windows.reduce((tightest, window) =>
       window.limit < tightest.limit ? window : tightest,
@@ -269,7 +262,10 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
     );
   }
   if (options.name !== undefined && typeof options.name !== 'string') {
-    throw fail('ERR_EAE_OPTION_TYPE', `\`name\` must be a string, got ${typeof options.name}`);
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`name\` must be a string, got ${describeValue(options.name)}`,
+    );
   }
   const named = given.map((window, index) => {
     const where = options.windows ? `windows[${index}].` : '';
@@ -281,7 +277,7 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
     if (window.name !== undefined && typeof window.name !== 'string') {
       throw fail(
         'ERR_EAE_OPTION_TYPE',
-        `\`${where}name\` must be a string, got ${typeof window.name}`,
+        `\`${where}name\` must be a string, got ${describeValue(window.name)}`,
       );
     }
     const name = window.name ?? defaultName(options.name, limit, windowMs, given.length);
@@ -331,40 +327,11 @@ function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {
 }
 
 function parseCount(value: unknown, option: string): number {
-  if (value === undefined) {
-    throw fail(
-      'ERR_EAE_OPTION_MISSING',
-      `\`${option}\` is required: a whole number from 1 to ${formatNumber(MAX_LIMIT)}`,
-    );
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
-    throw fail(
-      'ERR_EAE_OPTION_RANGE',
-      `\`${option}\` must be a whole number from 1 to ${formatNumber(MAX_LIMIT)}, got ${describeValue(value)}`,
-    );
-  }
-  return value;
+  return parseWholeNumber(FACTORY, option, value, { min: 1, max: MAX_LIMIT });
 }
 
 function parseDuration(value: unknown, option: string, max = MAX_DURATION_MS): number {
-  if (value === undefined) {
-    throw fail(
-      'ERR_EAE_OPTION_MISSING',
-      `\`${option}\` is required: a whole number of milliseconds from 1 to ${formatNumber(max)}`,
-    );
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw fail(
-      'ERR_EAE_OPTION_RANGE',
-      `\`${option}\` must be a whole number of milliseconds from 1 to ${formatNumber(max)}, got ${describeValue(value)}`,
-    );
-  }
-  return value;
-}
-
-/** `1000000000` → `1,000,000,000`, so that a range in a message reads at a glance. */
-function formatNumber(value: number): string {
-  return value.toLocaleString('en-US');
+  return parseWholeNumber(FACTORY, option, value, { min: 1, max, unit: 'milliseconds' });
 }
 
 function parseDetail(value: RateLimitOptions['detail']): RateLimitOptions['detail'] {
@@ -396,8 +363,8 @@ function parseSubnet(value: number | false | undefined): number | false {
   if (value === false) return false;
   if (!Number.isInteger(value) || value < 1 || value > 128) {
     throw fail(
-      'ERR_EAE_OPTION_RANGE',
-      `\`ipv6Subnet\` must be a prefix length from 1 to 128, or false, got ${String(value)}`,
+      typeof value === 'number' ? 'ERR_EAE_OPTION_RANGE' : 'ERR_EAE_OPTION_TYPE',
+      `\`ipv6Subnet\` must be a prefix length from 1 to 128, or false, got ${describeValue(value)}`,
     );
   }
   return value;
@@ -426,18 +393,4 @@ function parseStandardHeaders(value: RateLimitOptions['standardHeaders']): boole
         : ''
     }`,
   );
-}
-
-function parseFunction<F>(value: F | undefined, option: string): F | undefined {
-  if (value !== undefined && typeof value !== 'function') {
-    throw fail('ERR_EAE_OPTION_TYPE', `\`${option}\` must be a function`);
-  }
-  return value;
-}
-
-function parseBoolean(value: boolean | undefined, option: string, fallback: boolean): boolean {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw fail('ERR_EAE_OPTION_TYPE', `\`${option}\` must be a boolean`);
-  }
-  return value ?? fallback;
 }

@@ -15,7 +15,7 @@ import {
 } from '../headers/rate-limit.js';
 import type { RateLimitDecision, RateLimitStore } from '../stores/store.js';
 import type { RateLimitWindow } from './algorithms.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 import { clientKey } from './client-key.js';
 import { Deadlines } from './deadlines.js';
 import {

@@ -1,11 +1,16 @@
 import type { Response } from 'express';
 import { formatGlobalIdentifier } from '../headers/global-identifier.js';
 import { formatLocation } from '../headers/location.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseWith } from '../options/parse.js';
 
 export interface CreatedOptions {
   /** The global identifier of the new resource, sent as `X-Global-Identifier`. Defaults to none. */
   globalId?: string;
 }
+
+const CREATED = 'created()';
+const CREATED_OPTION_NAMES = optionNames<CreatedOptions>()(['globalId']);
 
 /**
  * `201 Created` (RFC 9110 §15.3.2): `Location` names the new resource; the
@@ -18,12 +23,14 @@ export function created(
   body?: unknown,
   options: CreatedOptions = {},
 ): void {
-  const headers: Record<string, string> = { Location: formatLocation(location) };
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('created() `options` must be an object, e.g. { globalId }');
-  }
+  checkOptionsObject(CREATED, options, "{ globalId: 'urn:uuid:…' }");
+  checkOptionNames(CREATED, options, CREATED_OPTION_NAMES);
+  const headers: Record<string, string> = {
+    Location: parseWith(CREATED, () => formatLocation(location)),
+  };
   if (options.globalId !== undefined) {
-    headers['X-Global-Identifier'] = formatGlobalIdentifier(options.globalId);
+    const { globalId } = options;
+    headers['X-Global-Identifier'] = parseWith(CREATED, () => formatGlobalIdentifier(globalId));
   }
   send(res.status(201).set(headers), body);
 }
@@ -50,7 +57,7 @@ export function noContent(res: Response): void {
  * `res.redirect`, no HTML or text note, which API clients do not read.
  */
 export function found(res: Response, location: string): void {
-  const value = formatLocation(location);
+  const value = parseWith('found()', () => formatLocation(location));
   res.status(302).set('Location', value).end();
 }
 

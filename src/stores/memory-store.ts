@@ -8,8 +8,8 @@ import {
 } from '../rate-limit/algorithms.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
-import { optionError } from '../options/option-error.js';
-import { checkOptionNames } from '../options/option-names.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseFunction, parseWholeNumber } from '../options/parse.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -35,7 +35,7 @@ interface Block {
 const MAX_KEYS = 100_000_000;
 const SWEEP_INTERVAL_MS = 60_000;
 const FACTORY = 'new MemoryStore()';
-const OPTION_NAMES = ['maxKeys', 'now'] as const satisfies readonly (keyof MemoryStoreOptions)[];
+const OPTION_NAMES = optionNames<MemoryStoreOptions>()(['maxKeys', 'now']);
 const SWEEP_BUDGET = 50_000;
 const INITIAL_SLOTS = 1024;
 
@@ -71,23 +71,13 @@ export class MemoryStore implements RateLimitStore {
   #empty = true;
 
   constructor(options: MemoryStoreOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw optionError(FACTORY, 'ERR_EAE_OPTIONS', 'options must be an object, e.g. { maxKeys }');
-    }
+    checkOptionsObject(FACTORY, options, '{ maxKeys: 100_000 }');
     checkOptionNames(FACTORY, options, OPTION_NAMES);
-    const { maxKeys = 1_000_000, now = () => performance.now() } = options;
-    if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > MAX_KEYS) {
-      throw optionError(
-        FACTORY,
-        'ERR_EAE_OPTION_RANGE',
-        `\`maxKeys\` must be a whole number from 1 to 100,000,000, got ${String(maxKeys)}`,
-      );
-    }
-    if (typeof now !== 'function') {
-      throw optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', '`now` must be a function');
-    }
-    this.#maxKeys = maxKeys;
-    this.#now = now;
+    this.#maxKeys = parseWholeNumber(FACTORY, 'maxKeys', options.maxKeys ?? 1_000_000, {
+      min: 1,
+      max: MAX_KEYS,
+    });
+    this.#now = parseFunction(FACTORY, 'now', options.now) ?? (() => performance.now());
   }
 
   init(policy: RateLimitPolicy): void {

@@ -3,7 +3,9 @@ import { consumeScript, peekScript, refundScript, type ScriptClock } from './red
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
 import { optionError } from '../options/option-error.js';
-import { checkOptionNames } from '../options/option-names.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseFunction } from '../options/parse.js';
+import { describeValue } from '../options/describe-value.js';
 
 /** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`), connected by you. */
 export type RedisClient =
@@ -33,11 +35,7 @@ const script = (source: string): Script => ({
   sha: createHash('sha1').update(source).digest('hex'),
 });
 const FACTORY = 'new RedisStore()';
-const OPTION_NAMES = [
-  'client',
-  'prefix',
-  'now',
-] as const satisfies readonly (keyof RedisStoreOptions)[];
+const OPTION_NAMES = optionNames<RedisStoreOptions>()(['client', 'prefix', 'now']);
 /** What rate-limit-redis's option names are here. */
 const FROM_RATE_LIMIT_REDIS: Readonly<Record<string, string>> = {
   sendCommand: 'pass your ioredis or node-redis client itself as `client`',
@@ -88,9 +86,7 @@ export class RedisStore implements RateLimitStore {
   #blocks = false;
 
   constructor(options: RedisStoreOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw optionError(FACTORY, 'ERR_EAE_OPTIONS', 'needs options, e.g. { client }');
-    }
+    checkOptionsObject(FACTORY, options, '{ client }');
     checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: FROM_RATE_LIMIT_REDIS });
     const client = options.client as Record<string, unknown> | undefined;
     if (typeof client?.call === 'function') {
@@ -100,21 +96,21 @@ export class RedisStore implements RateLimitStore {
       const sendCommand = client.sendCommand as (args: string[]) => Promise<unknown>;
       this.#send = (args) => sendCommand.call(client, args);
     } else {
-      throw optionError(
-        FACTORY,
-        'ERR_EAE_OPTION_TYPE',
-        '`client` must be an ioredis client or a node-redis (v4 or later) client',
-      );
+      const wanted = 'an ioredis client or a node-redis (v4 or later) client';
+      throw client === undefined
+        ? optionError(FACTORY, 'ERR_EAE_OPTION_MISSING', `\`client\` is required: ${wanted}`)
+        : optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', `\`client\` must be ${wanted}`);
     }
     const prefix = options.prefix ?? 'rl:';
     if (typeof prefix !== 'string') {
-      throw optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', '`prefix` must be a string');
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        `\`prefix\` must be a string, got ${describeValue(prefix)}`,
+      );
     }
     this.#prefix = prefix;
-    if (options.now !== undefined && typeof options.now !== 'function') {
-      throw optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', '`now` must be a function');
-    }
-    this.#now = options.now;
+    this.#now = parseFunction(FACTORY, 'now', options.now);
   }
 
   init(policy: RateLimitPolicy): void {

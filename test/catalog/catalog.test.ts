@@ -1,5 +1,7 @@
 import createHttpError from 'http-errors';
 import { Catalog, defaultCatalog, defaultEntries, defineCatalog } from '../../src/index.js';
+import type { OptionErrorCode } from '../../src/options/option-error.js';
+import { expectOptionError } from '../helpers/option-error.js';
 
 // Every code and sub-code documented by the vendor pages in shared/seeds.
 const SEED_STATUSES = [
@@ -129,53 +131,114 @@ describe('defineCatalog', () => {
     expect(catalog.get(401)).toBeUndefined();
   });
 
-  it.each([
+  it.each<[string, unknown, OptionErrorCode, string]>([
     [
       'a status out of range',
       { ...entry, status: 700 },
-      'status` must be an integer from 100 to 599',
+      'ERR_EAE_OPTION_RANGE',
+      '`entries[0].status` must be a whole number from 100 to 599, got 700',
+    ],
+    [
+      'a status that is no number',
+      { ...entry, status: '404' },
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].status` must be a whole number from 100 to 599, got "404"',
     ],
     [
       'a sub-code of another status',
       { ...entry, subCode: '401.2' },
-      '`subCode` must be "404." followed by a number',
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].subCode` must be "404." followed by a number, got "401.2"',
     ],
     [
       'a malformed sub-code',
       { ...entry, subCode: '404-1' },
-      '`subCode` must be "404." followed by a number',
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].subCode` must be "404." followed by a number, got "404-1"',
     ],
     [
       'a name not in SCREAMING_SNAKE_CASE',
       { ...entry, name: 'notFound' },
-      '`name` must be SCREAMING_SNAKE_CASE',
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].name` must be SCREAMING_SNAKE_CASE, got "notFound"',
     ],
-    ['an empty title', { ...entry, title: ' ' }, '`title` must be a non-empty string'],
+    [
+      'an empty title',
+      { ...entry, title: ' ' },
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].title` (NOT_FOUND) must be a non-empty string, got " "',
+    ],
     [
       'a missing description',
       { ...entry, description: undefined },
-      '`description` must be a non-empty string',
+      'ERR_EAE_OPTION_MISSING',
+      '`entries[0].description` (NOT_FOUND) must be a non-empty string, got undefined',
     ],
-  ])('refuses %s, saying what to change', (_case, bad, message) => {
-    expect(() => defineCatalog([bad as never])).toThrow(message);
+    [
+      'headers that are not header names',
+      { ...entry, headers: 'Retry-After' },
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].headers` (NOT_FOUND) must be an array of header names, got "Retry-After"',
+    ],
+    [
+      'an entry that is not an object',
+      'NOT_FOUND',
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0]` must be an entry such as { status, name, title, description }, got "NOT_FOUND"',
+    ],
+  ])('refuses %s, saying what to change', (_case, bad, code, message) => {
+    expectOptionError(() => defineCatalog([bad as never]), code, `defineCatalog(): ${message}`);
+  });
+
+  it.each([
+    ['titel', 'title'],
+    ['sub_code', 'subCode'],
+    ['header', 'headers'],
+    ['descr', 'description'],
+  ])('refuses the unknown field `%s`, suggesting `%s`', (field, nearest) => {
+    expectOptionError(
+      () => defineCatalog([entry, { ...entry, status: 410, name: 'GONE', [field]: 'x' }]),
+      'ERR_EAE_UNKNOWN_OPTION',
+      `defineCatalog(): \`entries[1].${field}\` is not an option. Did you mean \`entries[1].${nearest}\`? The options are \`entries[1].status\`, \`entries[1].subCode\`, \`entries[1].name\`, \`entries[1].title\`, \`entries[1].description\`, \`entries[1].headers\`.`,
+    );
+  });
+
+  it('refuses entries that are not an array', () => {
+    expectOptionError(
+      () => defineCatalog(entry as never),
+      'ERR_EAE_OPTIONS',
+      /^defineCatalog\(\): `entries` must be an array of catalog entries, got \{"status":404,/,
+    );
   });
 
   it('refuses a code listed twice', () => {
-    expect(() => defineCatalog([entry, { ...entry, name: 'OTHER' }])).toThrow(
-      'Catalog lists `404` twice',
+    expectOptionError(
+      () => defineCatalog([entry, { ...entry, name: 'OTHER' }]),
+      'ERR_EAE_OPTION_CONFLICT',
+      'defineCatalog(): `entries[1]` lists `404` again, after `entries[0]`: each code has one entry',
     );
   });
 
   it('refuses a name used twice', () => {
-    expect(() => defineCatalog([entry, { ...entry, status: 410 }])).toThrow(
-      'Catalog uses the name `NOT_FOUND` twice',
+    expectOptionError(
+      () => defineCatalog([entry, { ...entry, status: 410 }]),
+      'ERR_EAE_OPTION_CONFLICT',
+      'defineCatalog(): `entries[1].name` uses `NOT_FOUND` again, after `entries[0]`: each entry has its own name',
     );
   });
 
   it('refuses a sub-code whose status has no entry', () => {
-    expect(() =>
-      defineCatalog([{ ...entry, status: 409, subCode: '409.1', name: 'DUPLICATE' }]),
-    ).toThrow('Catalog has sub-code `409.1` but no entry for its status 409: add one');
+    expectOptionError(
+      () => defineCatalog([{ ...entry, status: 409, subCode: '409.1', name: 'DUPLICATE' }]),
+      'ERR_EAE_OPTION_MISSING',
+      'defineCatalog(): `entries[0].subCode` is `409.1`, but no entry has its status 409: add one',
+    );
+  });
+
+  it('does not change the entries it was given', () => {
+    const given = Object.freeze({ ...entry, headers: Object.freeze(['Retry-After']) });
+    defineCatalog([given]);
+    expect(given).toEqual({ ...entry, headers: ['Retry-After'] });
   });
 
   it('does not change the array it was given', () => {

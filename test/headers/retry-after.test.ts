@@ -20,12 +20,26 @@ describe('formatRetryAfter', () => {
     expect(formatRetryAfter(new Date(now - 5000), now)).toBe('0');
   });
 
-  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY]])('refuses %p seconds', (seconds) => {
-    expect(() => formatRetryAfter(seconds)).toThrow(/retryAfter/);
+  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY]])(
+    'refuses %p seconds with a RangeError: a number out of range',
+    (seconds) => {
+      expect(() => formatRetryAfter(seconds)).toThrow(RangeError);
+      expect(() => formatRetryAfter(seconds)).toThrow(
+        `\`retryAfter\` must be from 0 to 9007199254740991 seconds, got ${seconds}`,
+      );
+    },
+  );
+
+  it('refuses an invalid Date with a TypeError', () => {
+    expect(() => formatRetryAfter(new Date('nope'))).toThrow(
+      new TypeError('`retryAfter` must be a valid Date, got Invalid Date'),
+    );
   });
 
-  it('refuses an invalid Date', () => {
-    expect(() => formatRetryAfter(new Date('nope'))).toThrow(TypeError);
+  it('refuses what is neither a number nor a Date with a TypeError', () => {
+    expect(() => formatRetryAfter('60' as never)).toThrow(
+      new TypeError('`retryAfter` must be a number of seconds or a Date, got "60"'),
+    );
   });
 });
 

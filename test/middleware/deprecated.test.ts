@@ -1,7 +1,9 @@
 import express from 'express';
 import request from 'supertest';
 import { deprecated, type DeprecatedOptions } from '../../src/middleware/deprecated.js';
+import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { createApp } from '../helpers/app.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { fakeClock } from '../helpers/clock.js';
 import { problemOf } from '../helpers/problem.js';
 
@@ -204,55 +206,105 @@ describe('deprecated: options', () => {
   });
 
   it('refuses a `sunset` before `since` with a RangeError', () => {
-    expect(() => deprecated({ since: SUNSET, sunset: SINCE })).toThrow(
-      new RangeError(
-        '`sunset` (2025-06-30T23:59:59.000Z) must not be before `since` (2026-06-30T23:59:59.000Z)',
-      ),
+    expectOptionError(
+      () => deprecated({ since: SUNSET, sunset: SINCE }),
+      'ERR_EAE_OPTION_RANGE',
+      'deprecated(): `sunset` (2025-06-30T23:59:59.000Z) must not be before `since` (2026-06-30T23:59:59.000Z)',
+    );
+  });
+
+  it.each<[unknown, OptionErrorCode, string]>([
+    [
+      { since: 'yesterday' },
+      'ERR_EAE_OPTION_TYPE',
+      '`since` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got "yesterday"',
+    ],
+    [
+      { sunset: new Date('nope') },
+      'ERR_EAE_OPTION_TYPE',
+      '`sunset` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got Invalid Date',
+    ],
+    [
+      { since: 1_700_000_000 },
+      'ERR_EAE_OPTION_TYPE',
+      '`since` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got 1700000000',
+    ],
+    [
+      { since: new Date(Date.UTC(10000, 0, 1)) },
+      'ERR_EAE_OPTION_RANGE',
+      '`since` must fall in the years 0000 to 9999, got +010000-01-01T00:00:00.000Z',
+    ],
+    [
+      {},
+      'ERR_EAE_OPTION_MISSING',
+      '`since`, `sunset` or both are required: RFC 9745 and RFC 8594 send dates',
+    ],
+    [
+      { since: SINCE, link: 'https://x.example/\r\nSet-Cookie: a=1' },
+      'ERR_EAE_OPTION_TYPE',
+      '`link` must be a non-empty URI reference without control characters, got "https://x.example/\\r\\nSet-Cookie: a=1"',
+    ],
+    [
+      { since: SINCE, link: 42 },
+      'ERR_EAE_OPTION_TYPE',
+      '`link` must be a URL or `{ deprecation?, sunset? }`, got 42',
+    ],
+    [{ since: SINCE, now: 5 }, 'ERR_EAE_OPTION_TYPE', '`now` must be a function, got 5'],
+    [
+      undefined,
+      'ERR_EAE_OPTIONS',
+      "options must be an object such as { since: '2025-01-01', sunset: '2026-01-01' }, got undefined",
+    ],
+  ])('refuses %p, naming the option, with its code', (options, code, message) => {
+    expectOptionError(
+      () => deprecated(options as DeprecatedOptions),
+      code,
+      `deprecated(): ${message}`,
     );
   });
 
   it.each([
-    [
-      { since: 'yesterday' },
-      /^`since` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got "yesterday"$/,
-    ],
-    [
-      { sunset: new Date('nope') },
-      /^`sunset` must be a valid Date, an ISO 8601 date string or an IMF-fixdate/,
-    ],
-    [
-      { since: 1_700_000_000 as never },
-      /^`since` must be a valid Date, an ISO 8601 date string or an IMF-fixdate, got 1700000000$/,
-    ],
-    [{}, /^`deprecated` needs `since`, `sunset` or both/],
-    [
-      { since: SINCE, link: 'https://x.example/\r\nSet-Cookie: a=1' },
-      /^`link` must be a non-empty URI/,
-    ],
-    [
-      { since: SINCE, link: 42 as never },
-      /^`link` must be a URL or `\{ deprecation\?, sunset\? \}`/,
-    ],
-    [{ since: SINCE, now: 5 as never }, /^`now` must be a function/],
-  ])('refuses %p with a TypeError naming the option', (options, message) => {
-    expect(() => deprecated(options as DeprecatedOptions)).toThrow(TypeError);
-    expect(() => deprecated(options as DeprecatedOptions)).toThrow(message);
-  });
-
-  it('refuses no options at all', () => {
-    expect(() => deprecated(undefined as never)).toThrow(TypeError);
+    ['sunsetAt', 'sunset'],
+    ['Since', 'since'],
+    ['links', 'link'],
+  ])('refuses the unknown option `%s`, suggesting `%s`', (name, nearest) => {
+    expectOptionError(
+      () => deprecated({ since: SINCE, [name]: SUNSET } as DeprecatedOptions),
+      'ERR_EAE_UNKNOWN_OPTION',
+      `deprecated(): \`${name}\` is not an option. Did you mean \`${nearest}\`? The options are \`since\`, \`sunset\`, \`link\`, \`now\`.`,
+    );
   });
 });
 
 describe('deprecated: link objects', () => {
-  it.each([
-    [{}, '`link` takes `deprecation` and/or `sunset` URLs'],
-    [
-      { deprecaton: 'https://example.com/d' },
-      '`link` takes `deprecation` and/or `sunset` URLs, not `deprecaton`',
-    ],
-  ])('refuses %j instead of sending no Link', (link, message) => {
-    expect(() => deprecated({ since: SINCE, link: link as never })).toThrow(message);
+  it('refuses an empty link object instead of sending no Link', () => {
+    expectOptionError(
+      () => deprecated({ since: SINCE, link: {} }),
+      'ERR_EAE_OPTION_MISSING',
+      'deprecated(): `link` must hold a `deprecation` URL, a `sunset` URL or both, got {}',
+    );
+  });
+
+  it('refuses an unknown name in a link object, suggesting the nearest', () => {
+    expectOptionError(
+      () => deprecated({ since: SINCE, link: { deprecaton: 'https://example.com/d' } as never }),
+      'ERR_EAE_UNKNOWN_OPTION',
+      'deprecated(): `link.deprecaton` is not an option. Did you mean `link.deprecation`? The options are `link.deprecation`, `link.sunset`.',
+    );
+  });
+
+  it('names the link whose URL is bad', () => {
+    expectOptionError(
+      () => deprecated({ since: SINCE, link: { deprecation: '/d', sunset: '' } }),
+      'ERR_EAE_OPTION_TYPE',
+      'deprecated(): `link.sunset` must be a non-empty URI reference without control characters, got ""',
+    );
+  });
+
+  it('does not change a link object', () => {
+    const link = Object.freeze({ deprecation: '/d', sunset: '/s' });
+    deprecated({ since: SINCE, link });
+    expect(link).toEqual({ deprecation: '/d', sunset: '/s' });
   });
 });
 

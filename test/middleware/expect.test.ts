@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { expectationFailed, handleExpectations } from '../../src/middleware/expect.js';
 import { createApp } from '../helpers/app.js';
+import { expectOptionError } from '../helpers/option-error.js';
 
 interface RawResponse {
   status: number;
@@ -188,21 +189,29 @@ describe('without handleExpectations', () => {
 
 describe('handleExpectations: arguments', () => {
   it('refuses something that is not a server', () => {
-    expect(() => handleExpectations({} as never, app)).toThrow(
-      new TypeError('`handleExpectations` needs the http.Server the app listens on'),
+    expectOptionError(
+      () => handleExpectations({} as never, app),
+      'ERR_EAE_OPTION_TYPE',
+      'handleExpectations(): `server` must be the http.Server the app listens on, got {}',
     );
   });
 
   it('refuses an app that is not a request listener', () => {
-    expect(() => handleExpectations(createServer(), {} as never)).toThrow(
-      new TypeError('`handleExpectations` needs the app (a request listener) as `app`'),
+    expectOptionError(
+      () => handleExpectations(createServer(), {} as never),
+      'ERR_EAE_OPTION_TYPE',
+      'handleExpectations(): `app` must be the app (a request listener), got {}',
     );
   });
 
   it('refuses a second call for the same server, which would run the app twice', () => {
     const server = createServer();
     handleExpectations(server, app);
-    expect(() => handleExpectations(server, app)).toThrow(/already called for this server/);
+    expectOptionError(
+      () => handleExpectations(server, app),
+      'ERR_EAE_OPTION_CONFLICT',
+      'handleExpectations(): was already called for this `server`; a second listener would run the app twice for one request',
+    );
     expect(server.listenerCount('checkExpectation')).toBe(1);
   });
 });

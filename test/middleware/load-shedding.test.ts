@@ -8,7 +8,9 @@ import {
   type LoadSheddingMiddleware,
   type LoadSheddingOptions,
 } from '../../src/middleware/load-shedding.js';
+import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { createApp } from '../helpers/app.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
 
 const opened: LoadSheddingMiddleware[] = [];
@@ -183,56 +185,99 @@ describe('loadShedding: options', () => {
     expect(options).toEqual({ maxEventLoopDelayMs: 100, maxHeapUsedBytes: 1e9 });
   });
 
-  it.each([
-    ['no options', undefined, TypeError, 'loadShedding() needs options'],
-    ['no `maxEventLoopDelayMs`', {}, TypeError, '`maxEventLoopDelayMs`'],
+  it.each<[string, unknown, OptionErrorCode, string]>([
+    [
+      'no options',
+      undefined,
+      'ERR_EAE_OPTIONS',
+      'options must be an object such as { maxEventLoopDelayMs: 200 }, got undefined',
+    ],
+    [
+      'no `maxEventLoopDelayMs`',
+      {},
+      'ERR_EAE_OPTION_MISSING',
+      '`maxEventLoopDelayMs` is required: a positive number of milliseconds',
+    ],
     [
       'a delay that is not a number',
       { maxEventLoopDelayMs: '200' },
-      TypeError,
-      '`maxEventLoopDelayMs`',
+      'ERR_EAE_OPTION_TYPE',
+      '`maxEventLoopDelayMs` must be a positive number of milliseconds, got "200"',
     ],
-    ['a zero delay', { maxEventLoopDelayMs: 0 }, RangeError, '`maxEventLoopDelayMs`'],
-    ['an infinite delay', { maxEventLoopDelayMs: Infinity }, RangeError, '`maxEventLoopDelayMs`'],
+    [
+      'a zero delay',
+      { maxEventLoopDelayMs: 0 },
+      'ERR_EAE_OPTION_RANGE',
+      '`maxEventLoopDelayMs` must be a positive number of milliseconds, got 0',
+    ],
+    [
+      'an infinite delay',
+      { maxEventLoopDelayMs: Infinity },
+      'ERR_EAE_OPTION_RANGE',
+      '`maxEventLoopDelayMs` must be a positive number of milliseconds, got Infinity',
+    ],
     [
       'a fractional heap',
       { maxEventLoopDelayMs: 1, maxHeapUsedBytes: 1.5 },
-      RangeError,
-      '`maxHeapUsedBytes`',
+      'ERR_EAE_OPTION_RANGE',
+      '`maxHeapUsedBytes` must be a whole number of bytes, 1 or more, got 1.5',
     ],
     [
       'a Date `retryAfter`',
-      { maxEventLoopDelayMs: 1, retryAfter: new Date() },
-      TypeError,
-      '`retryAfter`',
+      { maxEventLoopDelayMs: 1, retryAfter: new Date(0) },
+      'ERR_EAE_OPTION_TYPE',
+      '`retryAfter` must be a number of seconds (overload has no known end), got 1970-01-01T00:00:00.000Z',
     ],
     [
       'a negative `retryAfter`',
       { maxEventLoopDelayMs: 1, retryAfter: -1 },
-      RangeError,
-      '`retryAfter`',
+      'ERR_EAE_OPTION_RANGE',
+      '`retryAfter` must be from 0 to 9007199254740991 seconds, got -1',
     ],
     [
       'a 5 ms interval',
       { maxEventLoopDelayMs: 1, sampleIntervalMs: 5 },
-      RangeError,
-      '`sampleIntervalMs`',
+      'ERR_EAE_OPTION_RANGE',
+      '`sampleIntervalMs` must be a whole number of milliseconds from 10 to 2,147,483,647, got 5',
     ],
     [
       'a fractional interval',
       { maxEventLoopDelayMs: 1, sampleIntervalMs: 50.5 },
-      RangeError,
-      '`sampleIntervalMs`',
+      'ERR_EAE_OPTION_RANGE',
+      '`sampleIntervalMs` must be a whole number of milliseconds from 10 to 2,147,483,647, got 50.5',
     ],
     [
       'a huge interval',
       { maxEventLoopDelayMs: 1, sampleIntervalMs: 2 ** 31 },
-      RangeError,
-      '`sampleIntervalMs`',
+      'ERR_EAE_OPTION_RANGE',
+      '`sampleIntervalMs` must be a whole number of milliseconds from 10 to 2,147,483,647, got 2147483648',
     ],
-  ])('throws at creation for %s', (_name, options, type, message) => {
-    const create = () => loadShedding(options as unknown as LoadSheddingOptions);
-    expect(create).toThrow(type);
-    expect(create).toThrow(message);
+    [
+      'an interval that is not a number',
+      { maxEventLoopDelayMs: 1, sampleIntervalMs: '500' },
+      'ERR_EAE_OPTION_TYPE',
+      '`sampleIntervalMs` must be a whole number of milliseconds from 10 to 2,147,483,647, got "500"',
+    ],
+  ])('throws at creation for %s, with its code', (_name, options, code, message) => {
+    expectOptionError(
+      () => loadShedding(options as LoadSheddingOptions),
+      code,
+      `loadShedding(): ${message}`,
+    );
+  });
+
+  it.each([
+    ['maxEventLoopDelay', 'maxEventLoopDelayMs'],
+    ['maxHeapUsed', 'maxHeapUsedBytes'],
+    ['retry_after', 'retryAfter'],
+    ['sampleInterval', 'sampleIntervalMs'],
+  ])('refuses the unknown option `%s`, suggesting `%s`', (name, nearest) => {
+    expectOptionError(
+      () => loadShedding({ maxEventLoopDelayMs: 100, [name]: 1 } as LoadSheddingOptions),
+      'ERR_EAE_UNKNOWN_OPTION',
+      new RegExp(
+        `^loadShedding\\(\\): \`${name}\` is not an option\\. Did you mean \`${nearest}\`\\?`,
+      ),
+    );
   });
 });

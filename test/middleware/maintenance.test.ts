@@ -2,7 +2,9 @@ import type { Request } from 'express';
 import request from 'supertest';
 import { DEFAULT_MAINTENANCE_ALLOW, maintenance } from '../../src/middleware/maintenance.js';
 import type { MaintenanceOptions } from '../../src/middleware/maintenance.js';
+import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { createApp } from '../helpers/app.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
 
 /** An app behind `maintenance(options)` whose catch-all middleware (Express 4 and 5 alike) answers 200 with the path. */
@@ -182,21 +184,85 @@ describe('maintenance: options', () => {
 });
 
 describe('maintenance: bad options fail at creation', () => {
+  it.each<[string, unknown, OptionErrorCode, string]>([
+    [
+      'no options',
+      undefined,
+      'ERR_EAE_OPTIONS',
+      'options must be an object such as { enabled: true }, got undefined',
+    ],
+    [
+      'no `enabled`',
+      {},
+      'ERR_EAE_OPTION_MISSING',
+      '`enabled` is required: a boolean or a function (req) => boolean',
+    ],
+    [
+      'a string `enabled`',
+      { enabled: 'yes' },
+      'ERR_EAE_OPTION_TYPE',
+      '`enabled` must be a boolean or a function (req) => boolean, got "yes"',
+    ],
+    [
+      'a negative `retryAfter`',
+      { enabled: true, retryAfter: -1 },
+      'ERR_EAE_OPTION_RANGE',
+      '`retryAfter` must be from 0 to 9007199254740991 seconds, got -1',
+    ],
+    [
+      'an invalid Date',
+      { enabled: true, retryAfter: new Date('x') },
+      'ERR_EAE_OPTION_TYPE',
+      '`retryAfter` must be a valid Date, got Invalid Date',
+    ],
+    [
+      '`allow` not an array',
+      { enabled: true, allow: '/health' },
+      'ERR_EAE_OPTION_TYPE',
+      '`allow` must be an array of paths, RegExps or predicates, got "/health"',
+    ],
+    [
+      'a relative path',
+      { enabled: true, allow: ['health'] },
+      'ERR_EAE_OPTION_TYPE',
+      '`allow[0]` must be a path starting with /, got "health"',
+    ],
+    [
+      'a global RegExp',
+      { enabled: true, allow: ['/a', /^\/b/g] },
+      'ERR_EAE_OPTION_TYPE',
+      '`allow[1]` must not have the g or y flag, got /^\\/b/g',
+    ],
+    [
+      'a number in `allow`',
+      { enabled: true, allow: [1] },
+      'ERR_EAE_OPTION_TYPE',
+      '`allow[0]` must be a path, a RegExp or a function, got 1',
+    ],
+    [
+      'an empty `detail`',
+      { enabled: true, detail: '' },
+      'ERR_EAE_OPTION_TYPE',
+      '`detail` must be a non-empty string, got ""',
+    ],
+  ])('throws for %s, with its code', (_name, options, code, message) => {
+    expectOptionError(
+      () => maintenance(options as MaintenanceOptions),
+      code,
+      `maintenance(): ${message}`,
+    );
+  });
+
   it.each([
-    ['no options', undefined, TypeError, 'maintenance() needs options'],
-    ['no `enabled`', {}, TypeError, '`enabled` must be a boolean or a function'],
-    ['a string `enabled`', { enabled: 'yes' }, TypeError, '`enabled` must be a boolean'],
-    ['a negative `retryAfter`', { enabled: true, retryAfter: -1 }, RangeError, '`retryAfter`'],
-    ['an invalid Date', { enabled: true, retryAfter: new Date('x') }, TypeError, '`retryAfter`'],
-    ['`allow` not an array', { enabled: true, allow: '/health' }, TypeError, '`allow` must be'],
-    ['a relative path', { enabled: true, allow: ['health'] }, TypeError, '`allow[0]`'],
-    ['a global RegExp', { enabled: true, allow: ['/a', /^\/b/g] }, TypeError, '`allow[1]`'],
-    ['a number in `allow`', { enabled: true, allow: [1] }, TypeError, '`allow[0]`'],
-    ['an empty `detail`', { enabled: true, detail: '' }, TypeError, '`detail`'],
-  ])('throws for %s', (_name, options, type, message) => {
-    const create = () => maintenance(options as unknown as MaintenanceOptions);
-    expect(create).toThrow(type);
-    expect(create).toThrow(message);
+    ['retry_after', 'retryAfter'],
+    ['enable', 'enabled'],
+    ['allowed', 'allow'],
+  ])('refuses the unknown option `%s`, suggesting `%s`', (name, nearest) => {
+    expectOptionError(
+      () => maintenance({ enabled: true, [name]: 60 } as MaintenanceOptions),
+      'ERR_EAE_UNKNOWN_OPTION',
+      `maintenance(): \`${name}\` is not an option. Did you mean \`${nearest}\`? The options are \`enabled\`, \`retryAfter\`, \`allow\`, \`detail\`.`,
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { errorHandler, notFound } from '../../src/index.js';
 import { methodNotAllowed } from '../../src/middleware/method-not-allowed.js';
 import { createApp } from '../helpers/app.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
 
 const ok: RequestHandler = (req, res) => {
@@ -323,13 +324,27 @@ describe('methodNotAllowed: an app with 1,000 routes', () => {
 });
 
 describe('methodNotAllowed: its arguments', () => {
-  it('throws a TypeError when given something other than an Express app or Router', () => {
-    const message = /`methodNotAllowed` needs the Express app or Router/;
-    expect(() => methodNotAllowed(undefined)).toThrow(TypeError);
-    expect(() => methodNotAllowed(undefined)).toThrow(message);
-    expect(() => methodNotAllowed({ stack: [] })).toThrow(message);
-    expect(() => methodNotAllowed(ok)).toThrow(message);
-    expect(() => methodNotAllowed(express.Router().route('/x'))).toThrow(message);
+  it.each<[string, unknown, string]>([
+    ['undefined', undefined, 'undefined'],
+    ['an object with a stack', { stack: [] }, '{"stack":[]}'],
+    ['a handler', ok, 'a function (ok)'],
+  ])(
+    'throws a TypeError when given %s instead of an Express app or Router',
+    (_case, target, shown) => {
+      expectOptionError(
+        () => methodNotAllowed(target),
+        'ERR_EAE_OPTION_TYPE',
+        `methodNotAllowed(): \`appOrRouter\` must be the Express app or Router whose routes it checks, e.g. \`app.use(methodNotAllowed(app))\`; got ${shown}`,
+      );
+    },
+  );
+
+  it('throws a TypeError when given a route', () => {
+    expectOptionError(
+      () => methodNotAllowed(express.Router().route('/x')),
+      'ERR_EAE_OPTION_TYPE',
+      /^methodNotAllowed\(\): `appOrRouter` must be the Express app or Router/,
+    );
   });
 
   it('accepts an app and a Router', () => {
@@ -337,12 +352,43 @@ describe('methodNotAllowed: its arguments', () => {
     expect(typeof methodNotAllowed(express.Router())).toBe('function');
   });
 
-  it('throws a RangeError naming `cacheSize` when it is not a whole number of 0 or more', () => {
-    for (const cacheSize of [-1, 1.5, Number.NaN, Infinity]) {
-      expect(() => methodNotAllowed(express(), { cacheSize })).toThrow(RangeError);
-      expect(() => methodNotAllowed(express(), { cacheSize })).toThrow(/`cacheSize`/);
-    }
+  it.each([[-1], [1.5], [Number.NaN], [Infinity]])(
+    'throws a RangeError naming `cacheSize` when it is %p, not a whole number of 0 or more',
+    (cacheSize) => {
+      expectOptionError(
+        () => methodNotAllowed(express(), { cacheSize }),
+        'ERR_EAE_OPTION_RANGE',
+        `methodNotAllowed(): \`cacheSize\` must be a whole number of paths, 0 or more, got ${cacheSize}`,
+      );
+    },
+  );
+
+  it('throws a TypeError for a cacheSize that is no number', () => {
+    expectOptionError(
+      () => methodNotAllowed(express(), { cacheSize: '10' as never }),
+      'ERR_EAE_OPTION_TYPE',
+      'methodNotAllowed(): `cacheSize` must be a whole number of paths, 0 or more, got "10"',
+    );
   });
+
+  it('throws for options that are not an object', () => {
+    expectOptionError(
+      () => methodNotAllowed(express(), 1000 as never),
+      'ERR_EAE_OPTIONS',
+      'methodNotAllowed(): options must be an object such as { cacheSize: 1000 }, got 1000',
+    );
+  });
+
+  it.each([['cache_size'], ['cachesize'], ['cache']])(
+    'refuses the unknown option `%s`, suggesting `cacheSize`',
+    (name) => {
+      expectOptionError(
+        () => methodNotAllowed(express(), { [name]: 10 } as never),
+        'ERR_EAE_UNKNOWN_OPTION',
+        `methodNotAllowed(): \`${name}\` is not an option. Did you mean \`cacheSize\`? The options are \`cacheSize\`.`,
+      );
+    },
+  );
 
   it('leaves the caller options object unchanged', () => {
     const options = Object.freeze({ cacheSize: 10 });

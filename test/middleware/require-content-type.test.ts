@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { requireContentType } from '../../src/middleware/require-content-type.js';
 import { createApp } from '../helpers/app.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
 
 const unsupported = (accept: string[]) => ({
@@ -179,8 +180,10 @@ describe('requireContentType', () => {
   });
 
   it('refuses to be created without a type', () => {
-    expect(() => requireContentType()).toThrow(
-      new TypeError('`requireContentType` needs at least one media type'),
+    expectOptionError(
+      () => requireContentType(),
+      'ERR_EAE_OPTION_MISSING',
+      "requireContentType(): `types` are required: at least one media type, e.g. requireContentType('application/json')",
     );
   });
 
@@ -196,14 +199,19 @@ describe('requireContentType', () => {
     ['application/*+'],
     ['text/pl ain'],
     [''],
-  ])('refuses to be created with %p, naming it', (type) => {
-    expect(() => requireContentType('application/json', type)).toThrow(TypeError);
-    expect(() => requireContentType('application/json', type)).toThrow(JSON.stringify(type));
+  ])('refuses to be created with %p, naming it by its position', (type) => {
+    expectOptionError(
+      () => requireContentType('application/json', type),
+      'ERR_EAE_OPTION_TYPE',
+      `requireContentType(): \`types[1]\` must be a media type such as "application/json", "text/*" or "application/*+json", without parameters, got ${JSON.stringify(type)}`,
+    );
   });
 
   it('refuses a type that is not a string', () => {
-    expect(() => requireContentType(42 as never)).toThrow(
-      /`requireContentType` type must be a media type .*, got 42$/,
+    expectOptionError(
+      () => requireContentType(42 as never),
+      'ERR_EAE_OPTION_TYPE',
+      /^requireContentType\(\): `types\[0\]` must be a media type .*, got 42$/,
     );
   });
 });

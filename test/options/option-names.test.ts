@@ -1,4 +1,4 @@
-import { checkOptionNames } from '../../src/options/option-names.js';
+import { checkOptionNames, optionNames } from '../../src/options/option-names.js';
 
 const KNOWN = ['limit', 'windowMs', 'debug', 'retryAfter'] as const;
 
@@ -35,6 +35,25 @@ describe('checkOptionNames', () => {
     },
   );
 
+  it('suggests the one option a name begins, as when a unit is left off', () => {
+    expect(refusal({ window: 1 }).message).toContain('Did you mean `windowMs`?');
+    expect(refusal({ retry: 1 }).message).toContain('Did you mean `retryAfter`?');
+  });
+
+  it('suggests nothing for a name that begins several options, or is too short to tell', () => {
+    const known = ['maxKeys', 'maxAge', 'limit'];
+    const refused = (name: string) => {
+      try {
+        checkOptionNames('factory()', { [name]: 1 }, known);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused('max')).not.toContain('Did you mean');
+    expect(refused('li')).not.toContain('Did you mean');
+  });
+
   it('suggests nothing for a name far from every option', () => {
     expect(refusal({ colour: 'red' }).message).toBe(
       'factory(): `colour` is not an option. The options are `limit`, `windowMs`, `debug`, `retryAfter`.',
@@ -47,6 +66,15 @@ describe('checkOptionNames', () => {
     );
   });
 
+  it('gives the hint for a name that is no misspelling, after any migration or guess', () => {
+    const hint = { hint: 'put data in `extensions`', migrations: { max: 'use `limit`' } };
+    expect(refusal({ userId: 7 }, hint).message).toBe(
+      'factory(): `userId` is not an option: put data in `extensions`. The options are `limit`, `windowMs`, `debug`, `retryAfter`.',
+    );
+    expect(refusal({ debg: true }, hint).message).toContain('Did you mean `debug`?');
+    expect(refusal({ max: 5 }, hint).message).toContain('`max` is not an option: use `limit`.');
+  });
+
   it('names a nested option by its path', () => {
     expect(refusal({ limt: 1 }, { path: 'windows[0].' }).message).toContain(
       '`windows[0].limt` is not an option. Did you mean `windows[0].limit`?',
@@ -57,5 +85,28 @@ describe('checkOptionNames', () => {
     expect(refusal({ toString: 1 }, { migrations: {} }).message).toContain(
       '`toString` is not an option.',
     );
+  });
+});
+
+describe('optionNames', () => {
+  interface Options {
+    limit: number;
+    debug?: boolean;
+  }
+
+  it('returns the names, frozen', () => {
+    const names = optionNames<Options>()(['limit', 'debug']);
+    expect(names).toEqual(['limit', 'debug']);
+    expect(Object.isFrozen(names)).toBe(true);
+  });
+
+  it('does not compile with an option left out or a name that is no option', () => {
+    const mustNotCompile = () => {
+      // @ts-expect-error `debug` is left out
+      optionNames<Options>()(['limit']);
+      // @ts-expect-error `debg` is no option
+      optionNames<Options>()(['limit', 'debug', 'debg']);
+    };
+    expect(typeof mustNotCompile).toBe('function');
   });
 });

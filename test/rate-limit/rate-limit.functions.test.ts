@@ -192,9 +192,18 @@ describe('rateLimit: options written for express-rate-limit', () => {
   });
 
   it.each<[string, object, string]>([
-    ['ERR_EAE_OPTIONS', null as unknown as object, 'rateLimit(): needs options'],
+    [
+      'ERR_EAE_OPTIONS',
+      null as unknown as object,
+      'rateLimit(): options must be an object such as { limit: 15, windowMs: 1000 }, got null',
+    ],
     ['ERR_EAE_OPTION_MISSING', { windowMs: 1000 }, 'rateLimit(): `limit` is required'],
     ['ERR_EAE_OPTION_RANGE', { limit: 0, windowMs: 1000 }, 'rateLimit(): `limit` must be'],
+    [
+      'ERR_EAE_OPTION_TYPE',
+      { limit: '15', windowMs: 1000 },
+      'rateLimit(): `limit` must be a whole number from 1 to 1,000,000,000, got "15"',
+    ],
     [
       'ERR_EAE_OPTION_TYPE',
       { limit: 1, windowMs: 1000, failOpen: 'yes' },

@@ -651,7 +651,7 @@ describe('rateLimit: what a store or a cost function gets wrong', () => {
 
   it('refuses a policy name that is not a string', () => {
     expect(() => rateLimit({ limit: 1, windowMs: 1000, logger: false, name: 5 as never })).toThrow(
-      '`name` must be a string, got number',
+      'rateLimit(): `name` must be a string, got 5',
     );
   });
 });

@@ -1,7 +1,9 @@
 import type { Response as ExpressResponse } from 'express';
 import request from 'supertest';
 import { accepted, created, found, noContent } from '../../src/responses/success.js';
+import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { createApp } from '../helpers/app.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -110,23 +112,69 @@ describe('created', () => {
     expect(res.headers['x-global-identifier']).toBeUndefined();
   });
 
-  it.each([
-    ['a number location', [42], '`location` must be a non-empty URI reference'],
-    ['an empty location', [''], '`location` must be a non-empty URI reference'],
-    ['options that are not an object', ['/a', {}, 'id'], 'created() `options` must be an object'],
-    ['an empty globalId', ['/a', {}, { globalId: '' }], '`globalId` must be a non-empty string'],
-    ['a number globalId', ['/a', {}, { globalId: 7 }], '`globalId` must be a non-empty string'],
+  it.each<[string, unknown[], OptionErrorCode, string]>([
+    [
+      'a number location',
+      [42],
+      'ERR_EAE_OPTION_TYPE',
+      '`location` must be a non-empty URI reference without control characters, got 42',
+    ],
+    [
+      'an empty location',
+      [''],
+      'ERR_EAE_OPTION_TYPE',
+      '`location` must be a non-empty URI reference without control characters, got ""',
+    ],
+    [
+      'options that are not an object',
+      ['/a', {}, 'id'],
+      'ERR_EAE_OPTIONS',
+      `options must be an object such as { globalId: 'urn:uuid:…' }, got "id"`,
+    ],
+    [
+      'an empty globalId',
+      ['/a', {}, { globalId: '' }],
+      'ERR_EAE_OPTION_TYPE',
+      '`globalId` must be a non-empty string, got ""',
+    ],
+    [
+      'a number globalId',
+      ['/a', {}, { globalId: 7 }],
+      'ERR_EAE_OPTION_TYPE',
+      '`globalId` must be a non-empty string, got 7',
+    ],
     [
       'a non-ASCII globalId',
       ['/a', {}, { globalId: 'é' }],
-      '`globalId` must be a string of printable ASCII',
+      'ERR_EAE_OPTION_TYPE',
+      '`globalId` must be a string of printable ASCII, without control characters (CR, LF, NUL…), got "é"',
     ],
-  ])('throws a TypeError for %s, before touching the response', (_name, args, message) => {
+    [
+      'an unknown option',
+      ['/a', {}, { globalID: 'urn:x' }],
+      'ERR_EAE_UNKNOWN_OPTION',
+      '`globalID` is not an option. Did you mean `globalId`? The options are `globalId`.',
+    ],
+    [
+      'an option spelt another way',
+      ['/a', {}, { global_id: 'urn:x' }],
+      'ERR_EAE_UNKNOWN_OPTION',
+      '`global_id` is not an option. Did you mean `globalId`? The options are `globalId`.',
+    ],
+  ])('throws for %s, before touching the response', (_name, args, code, message) => {
     const untouched = {} as ExpressResponse; // any use of it would throw another message
-    const call = () =>
-      (created as (res: ExpressResponse, ...rest: unknown[]) => void)(untouched, ...args);
-    expect(call).toThrow(TypeError);
-    expect(call).toThrow(message);
+    expectOptionError(
+      () => (created as (res: ExpressResponse, ...rest: unknown[]) => void)(untouched, ...args),
+      code,
+      `created(): ${message}`,
+    );
+  });
+
+  it('does not change the options object', () => {
+    const options = Object.freeze({ globalId: 'urn:x' });
+    const res = { status: () => res, set: () => res, end: () => res } as unknown as ExpressResponse;
+    created(res, '/a', undefined, options);
+    expect(options).toEqual({ globalId: 'urn:x' });
   });
 });
 
@@ -186,8 +234,10 @@ describe('found', () => {
   });
 
   it('throws a TypeError for a location that is not a string', () => {
-    expect(() => found({} as ExpressResponse, undefined as unknown as string)).toThrow(
-      '`location` must be a non-empty URI reference',
+    expectOptionError(
+      () => found({} as ExpressResponse, undefined as unknown as string),
+      'ERR_EAE_OPTION_TYPE',
+      'found(): `location` must be a non-empty URI reference without control characters, got undefined',
     );
   });
 });

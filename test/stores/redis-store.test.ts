@@ -324,4 +324,14 @@ describe('RedisStore options', () => {
       'new RedisStore(): `client` must be an ioredis client or a node-redis (v4 or later) client',
     );
   });
+
+  it('says a missing client is required, with ERR_EAE_OPTION_MISSING', () => {
+    expect(() => new RedisStore({} as never)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_EAE_OPTION_MISSING',
+        message:
+          'new RedisStore(): `client` is required: an ioredis client or a node-redis (v4 or later) client',
+      }),
+    );
+  });
 });

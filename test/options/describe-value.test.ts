@@ -1,16 +1,22 @@
-import { describeValue } from '../../src/errors/describe-value.js';
+import { describeValue } from '../../src/options/describe-value.js';
 import { deprecated, rateLimit } from '../../src/index.js';
 
 describe('describeValue', () => {
   it.each<[unknown, string]>([
     ['text', '"text"'],
     [5, '5'],
+    [Number.NaN, 'NaN'],
+    [-Infinity, '-Infinity'],
+    [1e300, '1e+300'],
     [null, 'null'],
     [{ a: 1 }, '{"a":1}'],
     [10n, '10n'],
     [undefined, 'undefined'],
     [Symbol('x'), 'Symbol(x)'],
     [function named() {}, 'a function (named)'],
+    [/^\/b/g, '/^\\/b/g'],
+    [new Date(0), '1970-01-01T00:00:00.000Z'],
+    [new Date('nope'), 'Invalid Date'],
   ])('shows %p as %s', (value, shown) => {
     expect(describeValue(value)).toBe(shown);
   });
@@ -19,6 +25,12 @@ describe('describeValue', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(describeValue(circular)).toBe('[object Object]');
+  });
+
+  it('never throws for a revoked Proxy', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(describeValue(proxy)).toBe('an object');
   });
 });
 

@@ -1,0 +1,131 @@
+import { describeValue } from './describe-value.js';
+import { optionError } from './option-error.js';
+
+/**
+ * The checks every factory shares. Each takes the factory (`'rateLimit()'`)
+ * and the option's name (`'failOpen'`, or a path such as `'block.after'`),
+ * and throws an `optionError` whose message names both and the value given.
+ */
+
+/** Refuses options that are not an object (`null`, an array, a string…) with `ERR_EAE_OPTIONS`. */
+export function checkOptionsObject(
+  factory: string,
+  options: unknown,
+  example: string,
+): asserts options is object {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTIONS',
+      `options must be an object such as ${example}, got ${describeValue(options)}`,
+    );
+  }
+}
+
+/** An optional function: `undefined`, or a function. */
+export function parseFunction<F>(
+  factory: string,
+  option: string,
+  value: F | undefined,
+): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${option}\` must be a function, got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** An optional boolean, `fallback` when not given. */
+export function parseBoolean(
+  factory: string,
+  option: string,
+  value: boolean | undefined,
+  fallback: boolean,
+): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${option}\` must be a boolean, got ${describeValue(value)}`,
+    );
+  }
+  return value ?? fallback;
+}
+
+export interface WholeNumberRange {
+  readonly min: number;
+  /** Defaults to `Number.MAX_SAFE_INTEGER`, written "`min` or more". */
+  readonly max?: number;
+  /** What is counted, e.g. `milliseconds`: "a whole number of milliseconds". */
+  readonly unit?: string;
+}
+
+/**
+ * A whole number from `min` to `max`: `ERR_EAE_OPTION_MISSING` when
+ * `undefined` (apply a default before), `ERR_EAE_OPTION_TYPE` for a value
+ * that is no number, `ERR_EAE_OPTION_RANGE` for a number that is not a
+ * whole number in range.
+ */
+export function parseWholeNumber(
+  factory: string,
+  option: string,
+  value: unknown,
+  { min, max = Number.MAX_SAFE_INTEGER, unit }: WholeNumberRange,
+): number {
+  // The usual case first and without building a message: the error classes check `status` so.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) {
+    return value;
+  }
+  const wanted = `a whole number${unit === undefined ? '' : ` of ${unit}`}${
+    max === Number.MAX_SAFE_INTEGER
+      ? `, ${formatNumber(min)} or more`
+      : ` from ${formatNumber(min)} to ${formatNumber(max)}`
+  }`;
+  if (value === undefined) {
+    throw optionError(factory, 'ERR_EAE_OPTION_MISSING', `\`${option}\` is required: ${wanted}`);
+  }
+  throw optionError(
+    factory,
+    typeof value === 'number' ? 'ERR_EAE_OPTION_RANGE' : 'ERR_EAE_OPTION_TYPE',
+    `\`${option}\` must be ${wanted}, got ${describeValue(value)}`,
+  );
+}
+
+/** `1000000000` → `1,000,000,000`, so that a range in a message reads at a glance. */
+export function formatNumber(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/**
+ * Runs a check shared with other callers, such as a header formatter, which
+ * names the option but not the factory, and returns its result; what it
+ * throws becomes an option error of `factory` (see `asOptionError`).
+ */
+export function parseWith<T>(factory: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw asOptionError(factory, error);
+  }
+}
+
+/**
+ * A `TypeError` or `RangeError` without a code, as the header formatters
+ * throw, as an option error of `factory` with the same message: coded
+ * `ERR_EAE_OPTION_RANGE` if it was a `RangeError`, else
+ * `ERR_EAE_OPTION_TYPE`. Anything else (an error that has a code already,
+ * or any other error) is returned as it is.
+ */
+export function asOptionError(factory: string, error: unknown): unknown {
+  if (!(error instanceof TypeError || error instanceof RangeError) || 'code' in error) {
+    return error;
+  }
+  return optionError(
+    factory,
+    error instanceof RangeError ? 'ERR_EAE_OPTION_RANGE' : 'ERR_EAE_OPTION_TYPE',
+    error.message,
+  );
+}
