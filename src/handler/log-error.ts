@@ -89,7 +89,7 @@ export function logOnce(
  * bug), or what the ApiError made for it kept of it (`cause`: a body error's
  * safe copy). A thrown primitive is described as the cause of its 500.
  */
-function loggedError(error: ApiError, thrown: unknown): unknown {
+export function loggedError(error: ApiError, thrown: unknown): unknown {
   if (typeof thrown !== 'object' || thrown === null) return error;
   if (error === thrown) return thrown;
   return error.cause ?? thrown;
