@@ -108,6 +108,10 @@ export type { DeprecatedOptions } from './middleware/deprecated.js';
 export { expectationFailed, handleExpectations } from './middleware/expect.js';
 export type { LoadSheddingMiddleware, LoadSheddingOptions } from './middleware/load-shedding.js';
 
+// pino-http
+export { genReqId } from './pino-http/gen-req-id.js';
+export type { GenReqId } from './pino-http/gen-req-id.js';
+
 // Success responses
 export { accepted, created, found, noContent } from './responses/success.js';
 export type { CreatedOptions } from './responses/success.js';
