@@ -111,6 +111,8 @@ export type { LoadSheddingMiddleware, LoadSheddingOptions } from './middleware/l
 // pino-http
 export { genReqId } from './pino-http/gen-req-id.js';
 export type { GenReqId } from './pino-http/gen-req-id.js';
+export { serializers } from './pino-http/serializers.js';
+export type { SerializedRequest } from './pino-http/serializers.js';
 
 // Success responses
 export { accepted, created, found, noContent } from './responses/success.js';

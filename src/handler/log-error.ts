@@ -123,7 +123,7 @@ export function redactUrl(target: string): string {
  * `unescape` decodes the valid ones, as Express 5's parser does, and the name
  * as sent is tested too, which is what qs keeps of a name it cannot decode.
  */
-function isSecretName(name: string): boolean {
+export function isSecretName(name: string): boolean {
   if (SECRET_PARAM.test(name)) return true;
   return /[%+]/.test(name) && SECRET_PARAM.test(unescape(name.replace(/\+/g, ' ')));
 }
