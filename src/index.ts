@@ -110,6 +110,18 @@ export type { DeprecatedLinks, DeprecatedOptions } from './middleware/deprecated
 export { expectationFailed, handleExpectations } from './middleware/expect.js';
 export type { LoadSheddingMiddleware, LoadSheddingOptions } from './middleware/load-shedding.js';
 
+// pino-http
+export { genReqId } from './pino-http/gen-req-id.js';
+export type { GenReqId } from './pino-http/gen-req-id.js';
+export { serializers } from './pino-http/serializers.js';
+export type { SerializedRequest } from './pino-http/serializers.js';
+export { pinoHttpOptions } from './pino-http/pino-http-options.js';
+export type {
+  CustomLogLevel,
+  PinoHttpRecipe,
+  PinoHttpRecipeOptions,
+} from './pino-http/pino-http-options.js';
+
 // Success responses
 export { accepted, created, found, noContent } from './responses/success.js';
 export type { CreatedOptions } from './responses/success.js';

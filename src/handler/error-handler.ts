@@ -7,6 +7,7 @@ import { buildProblem, findEntry } from './problem.js';
 import { CONTROLLED_HEADERS } from './replaced-headers.js';
 import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
+import { recordError } from './response-error.js';
 import { sendProblem } from './send-problem.js';
 import { applyStatusHeaderRule, statusHeaderRule } from './status-headers.js';
 import { toApiError } from './to-api-error.js';
@@ -49,6 +50,8 @@ function handle(
       : resolveRequestId(req, res, config.requestIdHeader, config.requestIdHeaderKey);
   progress.requestId = requestId;
   const context = { status: error.status, code: entry.name, requestId, thrown };
+  // Before the response ends: pino-http reads `res.err` when it finishes.
+  recordError(res, error, thrown, error.status);
 
   if (res.headersSent) {
     // Too late to answer: Express's final handler closes the connection.

@@ -7,6 +7,7 @@ import type { Configuration } from './options.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';
 import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
+import { recordError } from './response-error.js';
 import { chooseMediaType, PROBLEM_JSON, setStatus } from './send-problem.js';
 
 /** How far the handler got with a request, for the last resort to carry on from. */
@@ -89,8 +90,9 @@ function requestIdOf({ req, res, config, progress }: Failure): string {
 }
 
 function log(failed: Failure, status: number): void {
-  const { req, config, progress, thrown, failure } = failed;
+  const { req, res, config, progress, thrown, failure } = failed;
   const error = new InternalServerError(undefined, { cause: thrown });
+  recordError(res, error, thrown, status);
   logOnce(
     req,
     error,

@@ -99,7 +99,7 @@ export function logOnce(
  * bug), or what the ApiError made for it kept of it (`cause`: a body error's
  * safe copy). A thrown primitive is described as the cause of its 500.
  */
-function loggedError(error: ApiError, thrown: unknown): unknown {
+export function loggedError(error: ApiError, thrown: unknown): unknown {
   if (typeof thrown !== 'object' || thrown === null) return error;
   if (error === thrown) return thrown;
   return error.cause ?? thrown;
@@ -136,7 +136,7 @@ export function redactUrl(target: string): string {
  * `unescape` decodes the valid ones, as Express 5's parser does, and the name
  * as sent is tested too, which is what qs keeps of a name it cannot decode.
  */
-function isSecretName(name: string): boolean {
+export function isSecretName(name: string): boolean {
   if (SECRET_PARAM.test(name)) return true;
   return /[%+]/.test(name) && SECRET_PARAM.test(unescape(name.replace(/\+/g, ' ')));
 }

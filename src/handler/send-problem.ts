@@ -1,20 +1,31 @@
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
+import { acceptQuality } from '../headers/accept.js';
 import type { ProblemDetails } from './problem.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';
 import { serializeProblem } from './serialize-problem.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 const JSON_TYPE = 'application/json';
+// RFC 8259 §8.1: JSON is sent as UTF-8, so a range asking for that charset matches.
+const SENT_PARAMETERS = Object.freeze({ charset: 'utf-8' });
+const MENTIONS_JSON = /json/i;
 
 /**
- * RFC 9457 §3: problems are `application/problem+json`; a client that accepts
- * only `application/json` gets the same body under that type.
+ * RFC 9457 §3: problems are `application/problem+json`. Chosen whenever the
+ * client accepts it at least as much as `application/json`, be it through
+ * `*\/*` or `application/*` (axios sends `application/json, text/plain, *\/*`:
+ * both at 1); `application/json` only when the client prefers it or does
+ * not accept problem+json at all (RFC 9110 §12.5.1, q=0). A client that
+ * accepts neither still gets problem+json: an error answers anyway.
  */
 export function chooseMediaType(req: Request): string {
-  const accept = req.headers.accept;
-  if (accept === undefined || accept === '*/*' || !accept.includes('json')) return PROBLEM_JSON;
-  return req.accepts([PROBLEM_JSON, JSON_TYPE]) === JSON_TYPE ? JSON_TYPE : PROBLEM_JSON;
+  const accept: unknown = req.headers.accept;
+  // Without "json" in the field, both types get the same weight from the same ranges.
+  if (typeof accept !== 'string' || !MENTIONS_JSON.test(accept)) return PROBLEM_JSON;
+  const problem = acceptQuality(accept, 'application', 'problem+json', SENT_PARAMETERS);
+  const json = acceptQuality(accept, 'application', 'json', SENT_PARAMETERS);
+  return json > problem ? JSON_TYPE : PROBLEM_JSON;
 }
 
 /**

@@ -55,6 +55,7 @@ const RUNS = {
   library: 1500,
   logged: 1000,
   abandoned: 400,
+  accept: 1000,
 };
 const PROPERTY_TIMEOUT = 60_000;
 
@@ -348,7 +349,12 @@ function allStrings(value: unknown, into: string[] = []): string[] {
  * problem. (Plain checks gathered into one `expect`: thousands of runs of
  * dozens of `expect` calls each would dominate the run time.)
  */
-function problemFaults(reply: Reply, path: string, expected: Expected): string[] {
+function problemFaults(
+  reply: Reply,
+  path: string,
+  expected: Expected,
+  contentType = 'application/problem+json',
+): string[] {
   const faults: string[] = [];
   const check = (ok: boolean, fault: string) => {
     if (!ok) faults.push(fault);
@@ -374,10 +380,7 @@ function problemFaults(reply: Reply, path: string, expected: Expected): string[]
     check(!STACK_LINE.test(value), `header ${name} holds a stack trace`);
     check(!/SECRET-|injected/i.test(name), `header ${name} was injected`);
   }
-  check(
-    headers['content-type'] === 'application/problem+json',
-    `content-type is ${headers['content-type']}`,
-  );
+  check(headers['content-type'] === contentType, `content-type is ${headers['content-type']}`);
   check(headers['x-content-type-options'] === 'nosniff', 'x-content-type-options is not nosniff');
   check(
     headers['content-length'] === String(body.length),
@@ -437,8 +440,13 @@ function problemFaults(reply: Reply, path: string, expected: Expected): string[]
   return faults;
 }
 
-function expectWellFormedProblem(reply: Reply, path: string, expected: Expected): void {
-  expect(problemFaults(reply, path, expected)).toEqual([]);
+function expectWellFormedProblem(
+  reply: Reply,
+  path: string,
+  expected: Expected,
+  contentType?: string,
+): void {
+  expect(problemFaults(reply, path, expected, contentType)).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------
@@ -1256,6 +1264,64 @@ describe('errorHandler under arbitrary thrown values', () => {
           expect(logged).not.toContain('SECRET-query-');
         }),
         { numRuns: RUNS.logged },
+      );
+      await expectServerAlive();
+    },
+    PROPERTY_TIMEOUT,
+  );
+});
+
+/**
+ * Accept fields (RFC 9110 §12.5.1) made of the pieces that matter to the
+ * parser, well-formed or not, and of any printable ASCII.
+ */
+const acceptField = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        'application/json',
+        'application/problem+json',
+        'APPLICATION/JSON',
+        'application/*',
+        '*/*',
+        'text/html',
+        '*/json',
+        ';q=0',
+        ';q=0.5',
+        ';q=1',
+        ';q=1.5',
+        ';Q=0.001',
+        ';charset=utf-8',
+        ';charset="UTF-8"',
+        ';level=1',
+        ', ',
+        ',',
+        ';',
+        '"',
+        '\\',
+        ' ',
+        '\t',
+      ),
+      fc.string({ maxLength: 8 }),
+    ),
+    { maxLength: 12 },
+  )
+  .map((pieces) => pieces.join(''));
+
+describe('errorHandler under arbitrary Accept fields', () => {
+  it(
+    'answers any value as problem+json or json, problem+json when the field names no JSON type',
+    async () => {
+      const value = fc.oneof(anyValue, libraryError);
+      await fc.assert(
+        fc.asyncProperty(value, acceptField, async ({ value: thrown }, accept) => {
+          const { path, reply } = await throwThrough(thrown, { headers: { Accept: accept } });
+          const type = reply.headers['content-type'];
+          expect(['application/problem+json', 'application/json']).toContain(type);
+          if (!/json/i.test(accept)) expect(type).toBe('application/problem+json');
+          expectWellFormedProblem(reply, path, expectedFor(thrown), type);
+        }),
+        { numRuns: RUNS.accept },
       );
       await expectServerAlive();
     },

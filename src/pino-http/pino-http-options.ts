@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isToken } from '../headers/field-value.js';
+import { describeValue } from '../errors/describe-value.js';
+import type { LogLevel } from '../handler/options.js';
+import { redactPaths } from '../handler/redact-paths.js';
+import { answeredByErrorHandler } from '../handler/response-error.js';
+import { checkOptionNames } from '../options/option-names.js';
+import { optionError } from '../options/option-error.js';
+import { requestIdGenerator, type GenReqId } from './gen-req-id.js';
+import { serializers } from './serializers.js';
+
+const FACTORY = 'pinoHttpOptions()';
+const OPTION_NAMES = ['requestIdHeader', 'customLogLevel'] as const;
+const DEFAULT_REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** pino-http's `customLogLevel`. */
+export type CustomLogLevel = (req: IncomingMessage, res: ServerResponse, error?: Error) => LogLevel;
+
+export interface PinoHttpRecipeOptions {
+  /**
+   * The request id header, the same as `errorHandler`'s `requestIdHeader`.
+   * Defaults to `X-Request-Id`.
+   */
+  requestIdHeader?: string;
+  /**
+   * The level of pino-http's line for a request `errorHandler` did not
+   * answer (for one it did, the handler's line is the only one). Defaults to
+   * `info`, pino-http's own default. Use this rather than pino-http's
+   * `useLevel`, which pino-http refuses beside `customLogLevel`.
+   */
+  customLogLevel?: CustomLogLevel;
+}
+
+/** Options to spread into `pinoHttp({ ... })`. */
+export interface PinoHttpRecipe {
+  /** Keeps the client's well-formed request id, else makes a UUID; sets it on the response. */
+  genReqId: GenReqId;
+  /** `req` redacts the URL's userinfo and secret-looking query values. */
+  serializers: typeof serializers;
+  /** `redactPaths`: the credential headers of the request and the response. */
+  redact: string[];
+  /** `silent` for a request `errorHandler` answered: its own line is the one. */
+  customLogLevel: CustomLogLevel;
+}
+
+/**
+ * pino-http's options for working with `errorHandler`: one line per failed
+ * request (the handler's, on `req.log`, with the real error; pino-http's
+ * completion line is silenced for it, whatever `autoLogging` is), the
+ * client's request id kept in the response, the body and every line, and no
+ * credential, userinfo or secret query value in any line. Spread it first,
+ * then your own options; pass your own `redact` paths as
+ * `[...recipe.redact, ...yours]` (pino-http hands its options to a child
+ * logger, whose `redact` replaces the parent's).
+ *
+ * @example app.use(pinoHttp({ ...pinoHttpOptions(), logger }))
+ */
+export function pinoHttpOptions(options: PinoHttpRecipeOptions = {}): PinoHttpRecipe {
+  if (typeof options !== 'object' || options === null) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTIONS',
+      `options must be an object, got ${describeValue(options)}`,
+    );
+  }
+  checkOptionNames(FACTORY, options, OPTION_NAMES);
+  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
+  if (typeof header !== 'string' || !isToken(header)) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`requestIdHeader\` must be a header name (an RFC 9110 token), got ${describeValue(header)}`,
+    );
+  }
+  const level = options.customLogLevel ?? (() => 'info');
+  if (typeof level !== 'function') {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`customLogLevel\` must be a function (req, res, err) returning a level, got ${describeValue(level)}`,
+    );
+  }
+  return {
+    genReqId: requestIdGenerator(header),
+    serializers,
+    redact: [...redactPaths],
+    customLogLevel: (req, res, error) =>
+      answeredByErrorHandler(res) ? 'silent' : level(req, res, error),
+  };
+}
