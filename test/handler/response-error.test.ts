@@ -85,7 +85,7 @@ describe('res.err, as pino-http reads it', () => {
     expect(JSON.stringify(lines)).not.toContain('failed with status code');
   });
 
-  it('is built when read, not before: an unread res.err formats no stack', async () => {
+  it('is set only when a request logger is mounted (req.log): without one, no stack is formatted', async () => {
     let stackReads = 0;
     const thrown = new Error('database down');
     Object.defineProperty(thrown, 'stack', {
@@ -94,13 +94,14 @@ describe('res.err, as pino-http reads it', () => {
         return 'Error: database down\n    at query (db.js:1:1)';
       },
     });
-    let read: (res: Response) => unknown = () => undefined;
-    let seen: unknown;
+    let seen: unknown = 'not read';
+    const withLog = { on: false };
     const app = createApp(
       (a) =>
-        a.get('/throw', (_req, res, next) => {
+        a.get('/throw', (req, res, next) => {
+          if (withLog.on) (req as unknown as { log: object }).log = {};
           res.on('finish', () => {
-            seen = read(res);
+            seen = (res as Response & { err?: unknown }).err;
           });
           next(thrown);
         }),
@@ -110,8 +111,9 @@ describe('res.err, as pino-http reads it', () => {
     await request(app).get('/throw').expect(500);
     await flushed();
     expect(stackReads).toBe(0);
+    expect(seen).toBeUndefined();
 
-    read = (res) => res.err;
+    withLog.on = true;
     await request(app).get('/throw').expect(500);
     await flushed();
     expect(stackReads).toBeGreaterThan(0);
