@@ -176,7 +176,7 @@ describe('createError: what it refuses', () => {
 
   it('refuses a 405 without `allow`, as the class does', () => {
     expect(() => (createError as (status: number) => unknown)(405)).toThrow(
-      'MethodNotAllowedError needs `allow`',
+      'new MethodNotAllowedError(): `allow` is required',
     );
   });
 
