@@ -62,7 +62,12 @@ export {
 } from './errors/error-classes.js';
 export type { ValidationIssue } from './errors/error-classes.js';
 export { defineErrorClass } from './errors/define-error-class.js';
-export type { ApiErrorClass, ImpliedParts } from './errors/define-error-class.js';
+export type {
+  ApiErrorClass,
+  ErrorClassParts,
+  ImpliedParts,
+  OwnOptionKinds,
+} from './errors/define-error-class.js';
 export { createError } from './errors/create-error.js';
 export type { CreateErrorArgs, ErrorClassStatus } from './errors/create-error.js';
 

@@ -1,6 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { SubCodeOf } from '../catalog/catalog.js';
 import { assertFieldValue, assertToken } from '../headers/field-value.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { asOptionError, parseWholeNumber } from '../options/parse.js';
 
 /** Response headers an error carries, by field name. */
 export type ErrorHeaders = Readonly<Record<string, string>>;
@@ -21,12 +25,38 @@ export interface ApiErrorOptions<Status extends number = number> {
 
 const SUB_CODE_NUMBER = /^\d{1,4}$/;
 
+type ErrorClass = abstract new (...args: never[]) => unknown;
+
+/** The options every error class takes, in the order of `ApiErrorOptions`. */
+export const API_ERROR_OPTION_NAMES = optionNames<ApiErrorOptions>()([
+  'subCode',
+  'headers',
+  'cause',
+  'expose',
+  'extensions',
+]);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(API_ERROR_OPTION_NAMES);
+
+/** What to do instead of an option the error has not got; http-errors would copy it onto the error. */
+export const OTHER_DATA_HINT =
+  'put members for the client in `extensions` and data for the log in `cause`';
+
+/** How an option error of an error class begins: `new NotFoundError(): `. */
+export function errorFactory(target: ErrorClass): string {
+  return `new ${target.name}()`;
+}
+
 /**
  * An HTTP error with everything needed to answer it: status, optional
  * sub-code, the headers it implies and the detail for the client.
  *
  * It has the shape of an `http-errors` error (`status`, `statusCode`,
  * `expose`, `headers`), so any Express error handler can answer it.
+ *
+ * Bad arguments throw an option error (see "Bad options" in the README)
+ * that names the class: `new NotFoundError(): ...`. Option names are checked
+ * when `ApiError` or a generated class is constructed itself; a subclass of
+ * your own that passes its options on is trusted to pass only these.
  */
 export class ApiError<Status extends number = number> extends Error {
   /** The HTTP status, 400 to 599. */
@@ -46,12 +76,15 @@ export class ApiError<Status extends number = number> extends Error {
 
   // NoInfer: the status alone decides `Status`, so a sub-code of another status is an error.
   constructor(status: Status, detail?: string, options: ApiErrorOptions<NoInfer<Status>> = {}) {
-    if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new RangeError(`ApiError \`status\` must be an integer from 400 to 599, got ${status}`);
-    }
+    checkStatus(new.target, status);
     if (detail !== undefined && typeof detail !== 'string') {
-      throw new TypeError(`ApiError \`detail\` must be a string, got ${typeof detail}`);
+      throw optionError(
+        errorFactory(new.target),
+        'ERR_EAE_OPTION_TYPE',
+        `\`detail\` must be a string, got ${describeValue(detail)}`,
+      );
     }
+    if (new.target === ApiError) checkOptions(new.target, options, API_ERROR_OPTION_NAMES);
     // Pass `cause` only when there is one: deleting it afterwards would slow every instance down.
     super(
       detail ?? STATUS_CODES[status] ?? `HTTP ${status}`,
@@ -60,11 +93,11 @@ export class ApiError<Status extends number = number> extends Error {
 
     this.status = status;
     this.statusCode = status;
-    this.subCode = checkSubCode(status, options.subCode);
+    this.subCode = checkSubCode(new.target, status, options.subCode);
     this.detail = detail;
-    this.expose = options.expose ?? status < 500;
-    this.headers = Object.freeze(checkHeaders(options.headers));
-    this.extensions = options.extensions ? Object.freeze({ ...options.extensions }) : undefined;
+    this.expose = checkExpose(new.target, options.expose) ?? status < 500;
+    this.headers = Object.freeze(checkHeaders(new.target, options.headers));
+    this.extensions = checkExtensions(new.target, options.extensions);
   }
 }
 Object.defineProperty(ApiError.prototype, 'name', {
@@ -78,7 +111,38 @@ Object.defineProperty(ApiError.prototype, 'name', {
 const BRAND = Symbol.for('express-api-errors.ApiError');
 Object.defineProperty(ApiError.prototype, BRAND, { value: true });
 
+function checkStatus(target: ErrorClass, status: number): void {
+  if (Number.isInteger(status) && status >= 400 && status <= 599) return;
+  parseWholeNumber(errorFactory(target), 'status', status, { min: 400, max: 599 }); // throws
+}
+
+/**
+ * Refuses options that are not an object, or that hold a name `known` does
+ * not list. A cheap loop over the keys: it runs on every construction, and
+ * builds a message only for a name it refuses.
+ */
+export function checkOptions(
+  target: ErrorClass,
+  options: unknown,
+  known: readonly string[],
+  knownSet: ReadonlySet<string> = KNOWN_OPTIONS,
+): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw optionError(
+      errorFactory(target),
+      'ERR_EAE_OPTIONS',
+      `options must be an object such as { subCode, headers, cause, expose, extensions }, got ${describeValue(options)}`,
+    );
+  }
+  for (const name in options) {
+    if (!knownSet.has(name) && Object.hasOwn(options, name)) {
+      checkOptionNames(errorFactory(target), options, known, { hint: OTHER_DATA_HINT });
+    }
+  }
+}
+
 function checkSubCode<Status extends number>(
+  target: ErrorClass,
   status: Status,
   subCode: SubCodeOf<Status> | undefined,
 ): SubCodeOf<Status> | undefined {
@@ -89,27 +153,64 @@ function checkSubCode<Status extends number>(
     !subCode.startsWith(prefix) ||
     !SUB_CODE_NUMBER.test(subCode.slice(prefix.length))
   ) {
-    throw new TypeError(
-      `\`subCode\` ${JSON.stringify(subCode)} does not belong to status ${status}: use "${prefix}<n>"`,
+    throw optionError(
+      errorFactory(target),
+      'ERR_EAE_OPTION_TYPE',
+      `\`subCode\` ${describeValue(subCode)} does not belong to status ${status}: use "${prefix}<n>"`,
     );
   }
   return subCode;
 }
 
+function checkExpose(target: ErrorClass, expose: unknown): boolean | undefined {
+  if (expose === undefined || typeof expose === 'boolean') return expose;
+  throw optionError(
+    errorFactory(target),
+    'ERR_EAE_OPTION_TYPE',
+    `\`expose\` must be a boolean, got ${describeValue(expose)}`,
+  );
+}
+
 /** Validates header names and values now, so that a bad one fails at the throw site, not mid-response. */
-function checkHeaders(headers: ApiErrorOptions['headers']): Record<string, string> {
+function checkHeaders(
+  target: ErrorClass,
+  headers: ApiErrorOptions['headers'],
+): Record<string, string> {
   const checked: Record<string, string> = {};
   if (headers === undefined) return checked;
-  if (typeof headers !== 'object' || headers === null) {
-    throw new TypeError('`headers` must be an object of header names to values');
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw optionError(
+      errorFactory(target),
+      'ERR_EAE_OPTION_TYPE',
+      `\`headers\` must be an object of header names to values, got ${describeValue(headers)}`,
+    );
   }
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    assertToken(name, 'Header name');
-    const text = typeof value === 'number' ? String(value) : value;
-    checked[name] = assertFieldValue(text, `Header \`${name}\``);
+  try {
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined) continue;
+      assertToken(name, 'A `headers` name');
+      const text = typeof value === 'number' ? String(value) : value;
+      checked[name] = assertFieldValue(text, `\`headers.${name}\``);
+    }
+  } catch (error) {
+    throw asOptionError(errorFactory(target), error);
   }
   return checked;
+}
+
+function checkExtensions(
+  target: ErrorClass,
+  extensions: ApiErrorOptions['extensions'],
+): Readonly<Record<string, unknown>> | undefined {
+  if (extensions === undefined) return undefined;
+  if (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions)) {
+    throw optionError(
+      errorFactory(target),
+      'ERR_EAE_OPTION_TYPE',
+      `\`extensions\` must be an object of problem members, got ${describeValue(extensions)}`,
+    );
+  }
+  return Object.freeze({ ...extensions });
 }
 
 /** Whether `value` is an `ApiError`, from this copy of the library or another one (ESM or CommonJS). */

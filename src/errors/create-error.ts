@@ -1,6 +1,14 @@
-import { ApiError, isApiError, type ApiErrorOptions } from './api-error.js';
-import type { ApiErrorClass } from './define-error-class.js';
 import { describeValue } from '../options/describe-value.js';
+import { optionError, type OptionErrorCode } from '../options/option-error.js';
+import { checkOptionNames } from '../options/option-names.js';
+import {
+  API_ERROR_OPTION_NAMES,
+  ApiError,
+  OTHER_DATA_HINT,
+  isApiError,
+  type ApiErrorOptions,
+} from './api-error.js';
+import { optionNamesOf } from './define-error-class.js';
 import { errorClasses } from './error-classes.js';
 
 type ErrorClasses = typeof errorClasses;
@@ -15,37 +23,8 @@ export type CreateErrorArgs<Status extends ErrorClassStatus> = ConstructorParame
 
 type MessageAndOptions = [message?: string, options?: ApiErrorOptions] | [options: ApiErrorOptions];
 
-// (`infer Status`: a class of status 404 is no ApiErrorClass<number, …>, its constructor takes 404's sub-codes.)
-type OwnOptionNamesOf<Class> =
-  Class extends ApiErrorClass<infer Status, infer Own>
-    ? Status extends ErrorClassStatus
-      ? keyof Own
-      : never
-    : never;
-type OwnOptionName = {
-  [Status in ErrorClassStatus]: OwnOptionNamesOf<ErrorClasses[Status]>;
-}[ErrorClassStatus];
-
-// A Record over the union: the compiler refuses this object if a class's own option is missing.
-const OWN_OPTIONS: Record<OwnOptionName, true> = {
-  accept: true,
-  allow: true,
-  blockedBy: true,
-  challenge: true,
-  completeLength: true,
-  errors: true,
-  location: true,
-  retryAfter: true,
-  upgrade: true,
-};
-const COMMON_OPTIONS: Record<keyof ApiErrorOptions, true> = {
-  subCode: true,
-  headers: true,
-  cause: true,
-  expose: true,
-  extensions: true,
-};
-const OPTION_NAMES = new Set([...Object.keys(COMMON_OPTIONS), ...Object.keys(OWN_OPTIONS)]);
+const FACTORY = 'createError()';
+const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);
 
 /**
  * Makes an error with http-errors' calling convention, as an instance of
@@ -88,15 +67,26 @@ export function createError(first: unknown, ...rest: unknown[]): ApiError {
     cause = first;
     status = statusOf(first) ?? 500;
   } else {
-    throw new TypeError(
-      `createError() takes a status or an Error first, got ${describeValue(first)}`,
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`status\` must be an error status or an Error, got ${describeValue(first)}`,
     );
   }
   const [message, options] = messageAndOptions(rest);
-  if (cause !== undefined && options?.cause !== undefined) {
-    throw new TypeError('createError() was given two causes: an Error argument and `cause`');
-  }
   const ErrorClass = classOf(status, typeof first === 'number');
+  if (options !== undefined) {
+    checkOptionNames(
+      FACTORY,
+      options,
+      optionNamesOf(ErrorClass ?? ApiError) ?? API_ERROR_OPTION_NAMES,
+      {
+        hint: OTHER_DATA_HINT,
+      },
+    );
+  }
+  if (cause !== undefined && options?.cause !== undefined) {
+    throw fail('ERR_EAE_OPTION_CONFLICT', 'was given two causes: an Error argument and `cause`');
+  }
   const all = cause === undefined ? options : { ...options, cause };
   return ErrorClass ? new ErrorClass(message, all) : new ApiError(status, message, all);
 }
@@ -113,12 +103,14 @@ function classOf(status: number, given: boolean): AnyErrorClass | undefined {
     : undefined;
   if (ErrorClass || !given) return ErrorClass;
   if (!Number.isInteger(status) || status < 400 || status > 599) {
-    throw new RangeError(
-      `createError() \`status\` must be an error status from 400 to 599, got ${status}`,
+    throw fail(
+      'ERR_EAE_OPTION_RANGE',
+      `\`status\` must be an error status from 400 to 599, got ${describeValue(status)}`,
     );
   }
-  throw new RangeError(
-    `createError() has no class for status ${status}: use new ApiError(${status}, …), or defineErrorClass() with a catalog entry for it`,
+  throw fail(
+    'ERR_EAE_OPTION_RANGE',
+    `\`status\` ${status} has no class: use new ApiError(${status}, …), or defineErrorClass() with a catalog entry for it`,
   );
 }
 
@@ -138,37 +130,23 @@ function messageAndOptions(rest: unknown[]): [string | undefined, ApiErrorOption
   let [message, options] = rest;
   if (isOptionsObject(message) && rest.length === 1) [message, options] = [undefined, message];
   if (message !== undefined && typeof message !== 'string') {
-    throw new TypeError(
-      `createError() takes a message string or an options object after the status, got ${describeValue(message)}`,
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`message\` must be a string, or options an object, after the status, got ${describeValue(message)}`,
     );
   }
   if (options !== undefined && !isOptionsObject(options)) {
-    throw new TypeError(`createError() options must be an object, got ${describeValue(options)}`);
+    throw fail('ERR_EAE_OPTIONS', `options must be an object, got ${describeValue(options)}`);
   }
   if (rest.length > 2) {
-    throw new TypeError(
-      `createError() takes at most a status or an Error, a message and options; got ${rest.length - 2} more`,
+    throw fail(
+      'ERR_EAE_OPTIONS',
+      `takes at most a status or an Error, a message and options; got ${rest.length - 2} more`,
     );
   }
-  if (options !== undefined) checkOptionNames(options);
   return [message, options as ApiErrorOptions | undefined];
 }
 
 function isOptionsObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** http-errors copies any property onto the error; here a name that is no option is a mistake. */
-function checkOptionNames(options: Record<string, unknown>): void {
-  for (const name of Object.keys(options)) {
-    if (OPTION_NAMES.has(name)) continue;
-    const sameLetters = [...OPTION_NAMES].find(
-      (known) => known.toLowerCase() === name.toLowerCase(),
-    );
-    throw new TypeError(
-      sameLetters
-        ? `createError() has no option \`${name}\`: did you mean \`${sameLetters}\`?`
-        : `createError() has no option \`${name}\`: put members for the client in \`extensions\` and data for the log in \`cause\``,
-    );
-  }
 }

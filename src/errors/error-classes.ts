@@ -5,6 +5,7 @@ import { formatLocation } from '../headers/location.js';
 import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
 import { formatUpgrade } from '../headers/upgrade.js';
 import { formatChallenges, type Challenge } from '../headers/www-authenticate.js';
+import { describeValue } from '../options/describe-value.js';
 import type { ErrorStatusOf } from '../catalog/catalog.js';
 import type { DefaultEntry } from '../catalog/default-entries.js';
 import type { ApiError } from './api-error.js';
@@ -39,7 +40,10 @@ export type BadRequestError = ApiError<400>;
 export const UnauthorizedError = defineErrorClass<
   401,
   { challenge?: Challenge | readonly Challenge[] }
->(401, 'UnauthorizedError', (options) => ({ headers: challengeHeader(options) }));
+>(401, 'UnauthorizedError', {
+  options: { challenge: 'optional' },
+  imply: (options) => ({ headers: challengeHeader(options) }),
+});
 export type UnauthorizedError = ApiError<401>;
 
 export const PaymentRequiredError = defineErrorClass(402, 'PaymentRequiredError');
@@ -49,9 +53,12 @@ export type PaymentRequiredError = ApiError<402>;
 export const ForbiddenError = defineErrorClass<
   403,
   { retryAfter?: RetryAfter; challenge?: Challenge | readonly Challenge[] }
->(403, 'ForbiddenError', (options): ImpliedParts => ({
-  headers: { ...challengeHeader(options), ...retryAfterHeader(options.retryAfter) },
-}));
+>(403, 'ForbiddenError', {
+  options: { retryAfter: 'optional', challenge: 'optional' },
+  imply: (options): ImpliedParts => ({
+    headers: { ...challengeHeader(options), ...retryAfterHeader(options.retryAfter) },
+  }),
+});
 export type ForbiddenError = ApiError<403>;
 
 export const NotFoundError = defineErrorClass(404, 'NotFoundError');
@@ -61,11 +68,9 @@ export type NotFoundError = ApiError<404>;
 export const MethodNotAllowedError = defineErrorClass<405, { allow: readonly string[] }>(
   405,
   'MethodNotAllowedError',
-  ({ allow }) => {
-    if (allow === undefined) {
-      throw new TypeError('MethodNotAllowedError needs `allow`: the methods the resource supports');
-    }
-    return { headers: { Allow: formatAllow(allow) } };
+  {
+    options: { allow: 'required' },
+    imply: ({ allow }) => ({ headers: { Allow: formatAllow(allow) } }),
   },
 );
 export type MethodNotAllowedError = ApiError<405>;
@@ -77,28 +82,28 @@ export type NotAcceptableError = ApiError<406>;
 export const ProxyAuthenticationRequiredError = defineErrorClass<
   407,
   { challenge?: Challenge | readonly Challenge[] }
->(407, 'ProxyAuthenticationRequiredError', (options) => ({
-  headers: proxyChallengeHeader(options),
-}));
+>(407, 'ProxyAuthenticationRequiredError', {
+  options: { challenge: 'optional' },
+  imply: (options) => ({ headers: proxyChallengeHeader(options) }),
+});
 export type ProxyAuthenticationRequiredError = ApiError<407>;
 
 /**
  * 408. Carries `Connection: close`: the server gives up on the connection
  * (RFC 9110 §15.5.9 asks for the "close" option).
  */
-export const RequestTimeoutError = defineErrorClass(408, 'RequestTimeoutError', () => ({
-  headers: { Connection: 'close' },
-}));
+export const RequestTimeoutError = defineErrorClass(408, 'RequestTimeoutError', {
+  imply: () => ({ headers: { Connection: 'close' } }),
+});
 export type RequestTimeoutError = ApiError<408>;
 
 /** 409. `location` points at the existing resource when the conflict is "already exists". */
-export const ConflictError = defineErrorClass<409, { location?: string }>(
-  409,
-  'ConflictError',
-  ({ location }) => ({
+export const ConflictError = defineErrorClass<409, { location?: string }>(409, 'ConflictError', {
+  options: { location: 'optional' },
+  imply: ({ location }) => ({
     headers: location === undefined ? undefined : { Location: formatLocation(location) },
   }),
-);
+});
 export type ConflictError = ApiError<409>;
 
 export const GoneError = defineErrorClass(410, 'GoneError');
@@ -114,7 +119,10 @@ export type PreconditionFailedError = ApiError<412>;
 export const PayloadTooLargeError = defineErrorClass<413, { retryAfter?: RetryAfter }>(
   413,
   'PayloadTooLargeError',
-  ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
+  {
+    options: { retryAfter: 'optional' },
+    imply: ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
+  },
 );
 export type PayloadTooLargeError = ApiError<413>;
 
@@ -125,7 +133,12 @@ export type URITooLongError = ApiError<414>;
 export const UnsupportedMediaTypeError = defineErrorClass<415, { accept?: readonly string[] }>(
   415,
   'UnsupportedMediaTypeError',
-  ({ accept }) => ({ extensions: accept === undefined ? undefined : { accept: [...accept] } }),
+  {
+    options: { accept: 'optional' },
+    imply: ({ accept }) => ({
+      extensions: accept === undefined ? undefined : { accept: [...accept] },
+    }),
+  },
 );
 export type UnsupportedMediaTypeError = ApiError<415>;
 
@@ -137,12 +150,15 @@ export type UnsupportedMediaTypeError = ApiError<415>;
 export const RangeNotSatisfiableError = defineErrorClass<416, { completeLength?: number }>(
   416,
   'RangeNotSatisfiableError',
-  ({ completeLength }) => ({
-    headers:
-      completeLength === undefined
-        ? undefined
-        : { 'Content-Range': formatUnsatisfiedRange(completeLength) },
-  }),
+  {
+    options: { completeLength: 'optional' },
+    imply: ({ completeLength }) => ({
+      headers:
+        completeLength === undefined
+          ? undefined
+          : { 'Content-Range': formatUnsatisfiedRange(completeLength) },
+    }),
+  },
 );
 export type RangeNotSatisfiableError = ApiError<416>;
 
@@ -159,20 +175,25 @@ export type MisdirectedRequestError = ApiError<421>;
 export const UnprocessableEntityError = defineErrorClass<
   422,
   { errors?: readonly ValidationIssue[] }
->(422, 'UnprocessableEntityError', ({ errors }) => {
-  if (errors === undefined) return {};
-  if (!Array.isArray(errors) || errors.some((issue) => typeof issue?.detail !== 'string')) {
-    throw new TypeError('`errors` must be an array of `{ pointer?, field?, detail }`');
-  }
-  return {
-    extensions: {
-      errors: errors.map(({ pointer, field, detail }) => ({
-        ...(pointer === undefined ? {} : { pointer }),
-        ...(field === undefined ? {} : { field }),
-        detail,
-      })),
-    },
-  };
+>(422, 'UnprocessableEntityError', {
+  options: { errors: 'optional' },
+  imply: ({ errors }) => {
+    if (errors === undefined) return {};
+    if (!Array.isArray(errors) || errors.some((issue) => typeof issue?.detail !== 'string')) {
+      throw new TypeError(
+        `\`errors\` must be an array of \`{ pointer?, field?, detail }\`, got ${describeValue(errors)}`,
+      );
+    }
+    return {
+      extensions: {
+        errors: errors.map(({ pointer, field, detail }) => ({
+          ...(pointer === undefined ? {} : { pointer }),
+          ...(field === undefined ? {} : { field }),
+          detail,
+        })),
+      },
+    };
+  },
 });
 export type UnprocessableEntityError = ApiError<422>;
 
@@ -193,11 +214,11 @@ export type TooEarlyError = ApiError<425>;
 export const UpgradeRequiredError = defineErrorClass<426, { upgrade: string | readonly string[] }>(
   426,
   'UpgradeRequiredError',
-  ({ upgrade }) => {
-    if (upgrade === undefined) {
-      throw new TypeError('UpgradeRequiredError needs `upgrade`: the protocols to switch to');
-    }
-    return { headers: { Upgrade: formatUpgrade(upgrade), Connection: 'upgrade' } };
+  {
+    options: { upgrade: 'required' },
+    imply: ({ upgrade }) => ({
+      headers: { Upgrade: formatUpgrade(upgrade), Connection: 'upgrade' },
+    }),
   },
 );
 export type UpgradeRequiredError = ApiError<426>;
@@ -209,7 +230,10 @@ export type PreconditionRequiredError = ApiError<428>;
 export const TooManyRequestsError = defineErrorClass<429, { retryAfter?: RetryAfter }>(
   429,
   'TooManyRequestsError',
-  ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
+  {
+    options: { retryAfter: 'optional' },
+    imply: ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
+  },
 );
 export type TooManyRequestsError = ApiError<429>;
 
@@ -226,12 +250,15 @@ export type RequestHeaderFieldsTooLargeError = ApiError<431>;
 export const UnavailableForLegalReasonsError = defineErrorClass<451, { blockedBy?: string }>(
   451,
   'UnavailableForLegalReasonsError',
-  ({ blockedBy }) => ({
-    headers:
-      blockedBy === undefined
-        ? undefined
-        : { Link: formatLink([{ href: blockedBy, rel: 'blocked-by' }], '`blockedBy`') },
-  }),
+  {
+    options: { blockedBy: 'optional' },
+    imply: ({ blockedBy }) => ({
+      headers:
+        blockedBy === undefined
+          ? undefined
+          : { Link: formatLink([{ href: blockedBy, rel: 'blocked-by' }], '`blockedBy`') },
+    }),
+  },
 );
 export type UnavailableForLegalReasonsError = ApiError<451>;
 
@@ -248,9 +275,12 @@ export type BadGatewayError = ApiError<502>;
 export const ServiceUnavailableError = defineErrorClass<503, { retryAfter?: RetryAfter }>(
   503,
   'ServiceUnavailableError',
-  ({ retryAfter = DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER }) => ({
-    headers: retryAfterHeader(retryAfter),
-  }),
+  {
+    options: { retryAfter: 'optional' },
+    imply: ({ retryAfter = DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER }) => ({
+      headers: retryAfterHeader(retryAfter),
+    }),
+  },
 );
 export type ServiceUnavailableError = ApiError<503>;
 

@@ -1,5 +1,7 @@
 import createHttpError from 'http-errors';
 import request from 'supertest';
+import type { OptionErrorCode } from '../../src/options/option-error.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import {
   ApiError,
   ConflictError,
@@ -134,65 +136,134 @@ describe('createError: what it refuses', () => {
   it.each([200, 302, 399, 600, 404.5, Number.NaN, -1])(
     'refuses status %p with a RangeError, where http-errors makes a 500',
     (status) => {
-      expect(() => createError(status)).toThrow(RangeError);
-      expect(() => createError(status)).toThrow(
-        `createError() \`status\` must be an error status from 400 to 599, got ${status}`,
+      expectOptionError(
+        () => createError(status),
+        'ERR_EAE_OPTION_RANGE',
+        `createError(): \`status\` must be an error status from 400 to 599, got ${status}`,
       );
     },
   );
 
   it('refuses an error status without a class, pointing at ApiError', () => {
-    expect(() => createError(509 as number)).toThrow(
-      'createError() has no class for status 509: use new ApiError(509, …)',
+    expectOptionError(
+      () => createError(509 as number),
+      'ERR_EAE_OPTION_RANGE',
+      'createError(): `status` 509 has no class: use new ApiError(509, …), or defineErrorClass() with a catalog entry for it',
     );
   });
 
   it.each([['404'], ['abc'], [undefined], [null], [{ status: 404 }]])(
     'refuses %p as first argument with a TypeError',
     (first) => {
-      expect(() => (createError as (value: unknown) => unknown)(first)).toThrow(
-        'createError() takes a status or an Error first',
+      expectOptionError(
+        () => (createError as (value: unknown) => unknown)(first),
+        'ERR_EAE_OPTION_TYPE',
+        /^createError\(\): `status` must be an error status or an Error, got /,
       );
     },
   );
 
   it('refuses an option that is none of the class’s, where http-errors copies it', () => {
-    expect(() => createError(404, 'x', { code: 'E_USER' } as never)).toThrow(
-      'createError() has no option `code`: put members for the client in `extensions` and data for the log in `cause`',
-    );
-  });
-
-  it('suggests the option a mis-cased name meant', () => {
-    expect(() => createError(404, { subcode: '404.1' } as never)).toThrow(
-      'createError() has no option `subcode`: did you mean `subCode`?',
-    );
-  });
-
-  it('refuses a sub-code of another status, as the class does', () => {
-    expect(() => createError(404, 'x', { subCode: '401.24' as never })).toThrow(
-      '`subCode` "401.24" does not belong to status 404',
-    );
-  });
-
-  it('refuses a 405 without `allow`, as the class does', () => {
-    expect(() => (createError as (status: number) => unknown)(405)).toThrow(
-      'MethodNotAllowedError needs `allow`',
-    );
-  });
-
-  it('refuses two causes', () => {
-    expect(() => createError(500, new Error('a'), { cause: new Error('b') })).toThrow(
-      'createError() was given two causes',
+    expectOptionError(
+      () => createError(404, 'x', { code: 'E_USER' } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      'createError(): `code` is not an option: put members for the client in `extensions` and data for the log in `cause`. The options are `subCode`, `headers`, `cause`, `expose`, `extensions`.',
     );
   });
 
   it.each([
-    ['a number as message', [404, 7]],
-    ['options that are not an object', [404, 'x', 'y']],
-    ['an array as options', [404, 'x', []]],
-    ['a fourth argument', [404, 'x', {}, {}]],
-  ])('refuses %s with a TypeError', (_case, args) => {
-    expect(() => (createError as (...values: unknown[]) => unknown)(...args)).toThrow(TypeError);
+    ['subcode', 'subCode'],
+    ['sub_code', 'subCode'],
+    ['Expose', 'expose'],
+  ])('refuses `%s`, suggesting `%s`', (name, nearest) => {
+    expectOptionError(
+      () => createError(404, { [name]: '404.1' } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      new RegExp(
+        `^createError\\(\\): \`${name}\` is not an option\\. Did you mean \`${nearest}\`\\?`,
+      ),
+    );
+  });
+
+  it('checks the options of the class of the status: a 405 takes `allow`, a 404 does not', () => {
+    expect(createError(405, { allow: ['GET'] }).headers).toEqual({ Allow: 'GET' });
+    expectOptionError(
+      () => createError(404, { allow: ['GET'] } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      /^createError\(\): `allow` is not an option: .* The options are `subCode`, `headers`, `cause`, `expose`, `extensions`\.$/,
+    );
+    expectOptionError(
+      () => createError(405, { alow: ['GET'] } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      /^createError\(\): `alow` is not an option\. Did you mean `allow`\?/,
+    );
+  });
+
+  it('checks the options of a wrapped error without a class against ApiError’s', () => {
+    const teapot = Object.assign(new Error('short and stout'), { status: 509 });
+    expectOptionError(
+      () => createError(teapot, { subcode: '509.1' } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      /^createError\(\): `subcode` is not an option\. Did you mean `subCode`\?/,
+    );
+  });
+
+  it('refuses a sub-code of another status, as the class does', () => {
+    expectOptionError(
+      () => createError(404, 'x', { subCode: '401.24' as never }),
+      'ERR_EAE_OPTION_TYPE',
+      'new NotFoundError(): `subCode` "401.24" does not belong to status 404: use "404.<n>"',
+    );
+  });
+
+  it('refuses a 405 without `allow`, as the class does', () => {
+    expectOptionError(
+      () => (createError as (status: number) => unknown)(405),
+      'ERR_EAE_OPTION_MISSING',
+      'new MethodNotAllowedError(): `allow` is required',
+    );
+  });
+
+  it('refuses two causes', () => {
+    expectOptionError(
+      () => createError(500, new Error('a'), { cause: new Error('b') }),
+      'ERR_EAE_OPTION_CONFLICT',
+      'createError(): was given two causes: an Error argument and `cause`',
+    );
+  });
+
+  it.each<[string, unknown[], OptionErrorCode, string]>([
+    [
+      'a number as message',
+      [404, 7],
+      'ERR_EAE_OPTION_TYPE',
+      '`message` must be a string, or options an object, after the status, got 7',
+    ],
+    [
+      'options that are not an object',
+      [404, 'x', 'y'],
+      'ERR_EAE_OPTIONS',
+      'options must be an object, got "y"',
+    ],
+    ['an array as options', [404, 'x', []], 'ERR_EAE_OPTIONS', 'options must be an object, got []'],
+    [
+      'a fourth argument',
+      [404, 'x', {}, {}],
+      'ERR_EAE_OPTIONS',
+      'takes at most a status or an Error, a message and options; got 1 more',
+    ],
+  ])('refuses %s with a TypeError', (_case, args, code, message) => {
+    expectOptionError(
+      () => (createError as (...values: unknown[]) => unknown)(...args),
+      code,
+      `createError(): ${message}`,
+    );
+  });
+
+  it('does not change the options object it is given', () => {
+    const options = Object.freeze({ subCode: '404.1' as const, expose: false });
+    createError(404, new Error('cause'), 'x', options);
+    expect(options).toEqual({ subCode: '404.1', expose: false });
   });
 });
 

@@ -178,7 +178,7 @@ describe('ApiError', () => {
 
   it('refuses a sub-code of another status, naming both', () => {
     expect(() => new NotFoundError('x', { subCode: '401.24' as never })).toThrow(
-      '`subCode` "401.24" does not belong to status 404: use "404.<n>"',
+      'new NotFoundError(): `subCode` "401.24" does not belong to status 404: use "404.<n>"',
     );
   });
 
@@ -199,10 +199,10 @@ describe('ApiError', () => {
 
   it('validates extra headers at construction', () => {
     expect(() => new BadRequestError('x', { headers: { 'X-A': 'a\r\nb' } })).toThrow(
-      'Header `X-A` must be a string of printable ASCII, without control characters',
+      'new BadRequestError(): `headers.X-A` must be a string of printable ASCII, without control characters',
     );
     expect(() => new BadRequestError('x', { headers: { 'X A': 'a' } })).toThrow(
-      'Header name must be an RFC 9110 token',
+      'new BadRequestError(): A `headers` name must be an RFC 9110 token, got "X A"',
     );
   });
 
@@ -267,7 +267,7 @@ describe('class options', () => {
       Allow: 'GET, HEAD',
     });
     expect(() => new MethodNotAllowedError(undefined, undefined as never)).toThrow(
-      'MethodNotAllowedError needs `allow`',
+      'new MethodNotAllowedError(): `allow` is required',
     );
   });
 
@@ -351,7 +351,7 @@ describe('class options', () => {
       Connection: 'upgrade',
     });
     expect(() => new UpgradeRequiredError(undefined, undefined as never)).toThrow(
-      'UpgradeRequiredError needs `upgrade`',
+      'new UpgradeRequiredError(): `upgrade` is required',
     );
   });
 

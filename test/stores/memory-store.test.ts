@@ -2,7 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MemoryStore, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
+import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { fakeClock } from '../helpers/clock.js';
+import { expectOptionError } from '../helpers/option-error.js';
 
 function storeWith(
   algorithm: Algorithm,
@@ -358,5 +360,41 @@ describe('MemoryStore after shutdown', () => {
     });
     expect(store.consume('new', 1)).toMatchObject({ allowed: true, remaining: 1 });
     store.shutdown();
+  });
+});
+
+describe('MemoryStore options', () => {
+  it.each([
+    ['maxkeys', 'maxKeys'],
+    ['max', 'maxKeys'],
+    ['clock', undefined],
+  ])('refuses the unknown option `%s`', (name, nearest) => {
+    expectOptionError(
+      () => new MemoryStore({ [name]: 10 } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      `new MemoryStore(): \`${name}\` is not an option.${nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`} The options are \`maxKeys\`, \`now\`.`,
+    );
+  });
+
+  it.each<[unknown, OptionErrorCode, string]>([
+    [null, 'ERR_EAE_OPTIONS', 'options must be an object such as { maxKeys: 100_000 }, got null'],
+    [
+      { maxKeys: '10' },
+      'ERR_EAE_OPTION_TYPE',
+      '`maxKeys` must be a whole number from 1 to 100,000,000, got "10"',
+    ],
+    [{ now: 5 }, 'ERR_EAE_OPTION_TYPE', '`now` must be a function, got 5'],
+  ])('refuses %p with its code', (options, code, message) => {
+    expectOptionError(
+      () => new MemoryStore(options as never),
+      code,
+      `new MemoryStore(): ${message}`,
+    );
+  });
+
+  it('does not change the options object it is given', () => {
+    const options = Object.freeze({ maxKeys: 10 });
+    new MemoryStore(options).shutdown();
+    expect(options).toEqual({ maxKeys: 10 });
   });
 });

@@ -6,6 +6,7 @@ import { hashTag } from '../../src/stores/redis-store.js';
 import { MAX_DURATION_MS, MAX_LIMIT } from '../../src/rate-limit/options.js';
 import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import {
   connectClient,
   describeWithRedis,
@@ -323,6 +324,38 @@ describe('RedisStore options', () => {
     expect(() => new RedisStore({ client: {} as never })).toThrow(
       'new RedisStore(): `client` must be an ioredis client or a node-redis (v4 or later) client',
     );
+  });
+
+  it("refuses rate-limit-redis's sendCommand, saying what replaces it", () => {
+    expectOptionError(
+      () => new RedisStore({ sendCommand: () => undefined } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      'new RedisStore(): `sendCommand` is not an option: pass your ioredis or node-redis client itself as `client`. The options are `client`, `prefix`, `now`.',
+    );
+  });
+
+  it('refuses a misspelt option, suggesting the nearest', () => {
+    expectOptionError(
+      () => new RedisStore({ client: {}, prefx: 'rl:' } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      'new RedisStore(): `prefx` is not an option. Did you mean `prefix`? The options are `client`, `prefix`, `now`.',
+    );
+  });
+
+  it('refuses a prefix that is not a string, showing it', () => {
+    const client = { call: () => Promise.resolve(null) };
+    expectOptionError(
+      () => new RedisStore({ client, prefix: 5 } as never),
+      'ERR_EAE_OPTION_TYPE',
+      'new RedisStore(): `prefix` must be a string, got 5',
+    );
+  });
+
+  it('does not change the options object it is given', () => {
+    const client = { call: () => Promise.resolve(null) };
+    const options = Object.freeze({ client, prefix: 'rl:x:' });
+    new RedisStore(options);
+    expect(options).toEqual({ client, prefix: 'rl:x:' });
   });
 
   it('says a missing client is required, with ERR_EAE_OPTION_MISSING', () => {

@@ -38,8 +38,11 @@ declare module '../../../src/catalog/catalog.js' {
 export const CreditExhaustedError = defineErrorClass<460, { balance?: number }>(
   460,
   'CreditExhaustedError',
-  ({ balance }) =>
-    balance === undefined
-      ? {}
-      : { headers: { 'X-Credit-Balance': String(balance) }, extensions: { balance } },
+  {
+    options: { balance: 'optional' },
+    imply: ({ balance }) =>
+      balance === undefined
+        ? {}
+        : { headers: { 'X-Credit-Balance': String(balance) }, extensions: { balance } },
+  },
 );
