@@ -51,7 +51,7 @@ function handle(
   progress.requestId = requestId;
   const context = { status: error.status, code: entry.name, requestId, thrown };
   // Before the response ends: pino-http reads `res.err` when it finishes.
-  recordError(req, res, error, thrown, error.status);
+  recordError(res, error, thrown, error.status);
 
   if (res.headersSent) {
     // Too late to answer: Express's final handler closes the connection.

@@ -92,7 +92,7 @@ function requestIdOf({ req, res, config, progress }: Failure): string {
 function log(failed: Failure, status: number): void {
   const { req, res, config, progress, thrown, failure } = failed;
   const error = new InternalServerError(undefined, { cause: thrown });
-  recordError(req, res, error, thrown, status);
+  recordError(res, error, thrown, status);
   logOnce(
     req,
     error,

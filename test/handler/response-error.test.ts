@@ -3,6 +3,7 @@
  * logs in its completion line for a request the handler answered.
  */
 import type { Response } from 'express';
+import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import request from 'supertest';
 import { ConflictError, NotFoundError, type ErrorHandlerOptions } from '../../src/index.js';
@@ -12,11 +13,16 @@ import { captureLogs, flushed } from '../helpers/logs.js';
 type Line = Record<string, unknown> & { err?: { type?: string; message?: string; stack?: string } };
 
 /** An app whose `GET /throw` passes `makeError()` on, with pino-http mounted before it. */
-function appWithPinoHttp(makeError: () => unknown, options: ErrorHandlerOptions = {}) {
+function appWithPinoHttp(
+  makeError: () => unknown,
+  options: ErrorHandlerOptions = {},
+  onFinish: (res: Response) => void = () => undefined,
+) {
   const logs = captureLogs();
   const app = createApp(
     (a) =>
-      a.get('/throw', (_req, _res, next) => {
+      a.get('/throw', (_req, res, next) => {
+        res.on('finish', () => onFinish(res));
         next(makeError());
       }),
     options,
@@ -85,7 +91,7 @@ describe('res.err, as pino-http reads it', () => {
     expect(JSON.stringify(lines)).not.toContain('failed with status code');
   });
 
-  it('is set only when a request logger is mounted (req.log): without one, no stack is formatted', async () => {
+  it('is built when read, not before: a res.err no logger reads formats no stack', async () => {
     let stackReads = 0;
     const thrown = new Error('database down');
     Object.defineProperty(thrown, 'stack', {
@@ -94,30 +100,33 @@ describe('res.err, as pino-http reads it', () => {
         return 'Error: database down\n    at query (db.js:1:1)';
       },
     });
-    let seen: unknown = 'not read';
-    const withLog = { on: false };
+    let read: (res: Response) => unknown = () => undefined;
+    let seen: unknown;
     const app = createApp(
       (a) =>
-        a.get('/throw', (req, res, next) => {
-          if (withLog.on) (req as unknown as { log: object }).log = {};
+        a.get('/throw', (_req, res, next) => {
           res.on('finish', () => {
-            seen = (res as Response & { err?: unknown }).err;
+            seen = read(res);
           });
           next(thrown);
         }),
       { logger: false },
+      [pinoHttp({ logger: pino({ level: 'silent' }), autoLogging: false })],
     );
 
     await request(app).get('/throw').expect(500);
     await flushed();
     expect(stackReads).toBe(0);
-    expect(seen).toBeUndefined();
 
-    withLog.on = true;
+    // As pino's err serializer does.
+    read = (res) => ({ message: res.err?.message, stack: res.err?.stack });
     await request(app).get('/throw').expect(500);
     await flushed();
     expect(stackReads).toBeGreaterThan(0);
-    expect(seen).toMatchObject({ message: 'database down' });
+    expect(seen).toEqual({
+      message: 'database down',
+      stack: 'Error: database down\n    at query (db.js:1:1)',
+    });
   });
 
   it('can be replaced by assigning res.err', async () => {
@@ -133,9 +142,54 @@ describe('res.err, as pino-http reads it', () => {
           next(new NotFoundError());
         }),
       { logger: false },
+      [pinoHttp({ logger: pino({ level: 'silent' }), autoLogging: false })],
     );
     await request(app).get('/throw').expect(404);
     await flushed();
     expect(seen).toBe(replacement);
+  });
+
+  it('is the same safe copy of the error as the handler’s line logs, and an Error', async () => {
+    const thrown = Object.assign(
+      new Error('query failed', { cause: new Error('connect ECONNREFUSED') }),
+      { code: 'E_QUERY', status: 503.5 },
+    );
+    let err: unknown;
+    const { app, lines } = appWithPinoHttp(
+      () => thrown,
+      {},
+      (res) => {
+        err = res.err;
+      },
+    );
+    await request(app).get('/throw').expect(500);
+    await flushed();
+
+    const [handlerLine, completionLine] = lines;
+    expect(completionLine!.err).toEqual(handlerLine!.err);
+    expect(completionLine!.err).toMatchObject({
+      type: 'Error',
+      message: 'query failed: connect ECONNREFUSED',
+      code: 'E_QUERY',
+      status: 503.5,
+    });
+    expect(err).toBeInstanceOf(Error);
+  });
+
+  it('is left unset without pino-http: nothing reads it, and the error path stays as it was', async () => {
+    let err: unknown = 'unread';
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, res, next) => {
+          res.on('finish', () => {
+            err = res.err;
+          });
+          next(new Error('database down'));
+        }),
+      { logger: false },
+    );
+    await request(app).get('/throw').expect(500);
+    await flushed();
+    expect(err).toBeUndefined();
   });
 });
