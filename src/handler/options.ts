@@ -5,7 +5,7 @@ import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
 import { assertToken } from '../headers/field-value.js';
 import { bearerChallenge, formatChallenges, type Challenge } from '../headers/www-authenticate.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 import { RefusalLog } from './refusal-log.js';
 
 /** The pino levels the handler logs at, and `silent` to log nothing. */

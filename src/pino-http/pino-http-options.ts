@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isToken } from '../headers/field-value.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue } from '../options/describe-value.js';
 import type { LogLevel } from '../handler/options.js';
 import { redactPaths } from '../handler/redact-paths.js';
 import { answeredByErrorHandler } from '../handler/response-error.js';
