@@ -1,16 +1,19 @@
-import { createHash } from 'node:crypto';
 import { consumeScript, peekScript, refundScript, type ScriptClock } from './redis-script.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
+import {
+  commandSender,
+  hashTag,
+  redisScript,
+  runScript,
+  type RedisClient,
+  type RedisScript,
+  type SendCommand,
+} from './redis-client.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction } from '../options/parse.js';
 import { describeValue } from '../options/describe-value.js';
-
-/** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`), connected by you. */
-export type RedisClient =
-  | { call(command: string, ...args: string[]): Promise<unknown> }
-  | { sendCommand(args: string[]): Promise<unknown> };
 
 export interface RedisStoreOptions {
   /** The client to use. The store never connects, disconnects or configures it. */
@@ -25,15 +28,6 @@ export interface RedisStoreOptions {
   now?: () => number;
 }
 
-interface Script {
-  readonly source: string;
-  readonly sha: string;
-}
-
-const script = (source: string): Script => ({
-  source,
-  sha: createHash('sha1').update(source).digest('hex'),
-});
 const FACTORY = 'new RedisStore()';
 const OPTION_NAMES = optionNames<RedisStoreOptions>()(['client', 'prefix', 'now']);
 /** What rate-limit-redis's option names are here. */
@@ -43,9 +37,9 @@ const FROM_RATE_LIMIT_REDIS: Readonly<Record<string, string>> = {
 };
 
 interface Scripts {
-  readonly consume: Script;
-  readonly peek: Script;
-  readonly refund: Script;
+  readonly consume: RedisScript;
+  readonly peek: RedisScript;
+  readonly refund: RedisScript;
 }
 
 const SCRIPTS = new Map<string, Scripts>();
@@ -62,9 +56,9 @@ function scriptsFor(policy: RateLimitPolicy, clock: ScriptClock): Scripts {
   let scripts = SCRIPTS.get(shape);
   if (!scripts) {
     scripts = {
-      consume: script(consumeScript(policy, clock)),
-      peek: script(peekScript(policy, clock)),
-      refund: script(refundScript(policy, clock)),
+      consume: redisScript(consumeScript(policy, clock)),
+      peek: redisScript(peekScript(policy, clock)),
+      refund: redisScript(refundScript(policy, clock)),
     };
     SCRIPTS.set(shape, scripts);
   }
@@ -78,7 +72,7 @@ function scriptsFor(policy: RateLimitPolicy, clock: ScriptClock): Scripts {
  * the store works on Redis Cluster. Requires Redis 6 or later.
  */
 export class RedisStore implements RateLimitStore {
-  readonly #send: (args: string[]) => Promise<unknown>;
+  readonly #send: SendCommand;
   readonly #prefix: string;
   readonly #now: (() => number) | undefined;
   #scripts: Scripts | undefined;
@@ -88,19 +82,7 @@ export class RedisStore implements RateLimitStore {
   constructor(options: RedisStoreOptions) {
     checkOptionsObject(FACTORY, options, '{ client }');
     checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: FROM_RATE_LIMIT_REDIS });
-    const client = options.client as Record<string, unknown> | undefined;
-    if (typeof client?.call === 'function') {
-      const call = client.call as (command: string, ...args: string[]) => Promise<unknown>;
-      this.#send = (args) => call.apply(client, args as [string, ...string[]]);
-    } else if (typeof client?.sendCommand === 'function') {
-      const sendCommand = client.sendCommand as (args: string[]) => Promise<unknown>;
-      this.#send = (args) => sendCommand.call(client, args);
-    } else {
-      const wanted = 'an ioredis client or a node-redis (v4 or later) client';
-      throw client === undefined
-        ? optionError(FACTORY, 'ERR_EAE_OPTION_MISSING', `\`client\` is required: ${wanted}`)
-        : optionError(FACTORY, 'ERR_EAE_OPTION_TYPE', `\`client\` must be ${wanted}`);
-    }
+    this.#send = commandSender(FACTORY, options.client);
     const prefix = options.prefix ?? 'rl:';
     if (typeof prefix !== 'string') {
       throw optionError(
@@ -135,7 +117,7 @@ export class RedisStore implements RateLimitStore {
 
   async reset(key: string): Promise<void> {
     const counts = this.#countsKey(key);
-    await this.#send(['del', counts, `${counts}:block`]);
+    await this.#send(['del', counts, `${counts}:block`], counts);
   }
 
   #usable(): Scripts {
@@ -156,12 +138,8 @@ export class RedisStore implements RateLimitStore {
     return `${this.#prefix}{${hashTag(storedKey(key))}}`;
   }
 
-  /**
-   * One EVALSHA, its reply read by `read` in the same step (a promise per
-   * call, not one per stage). On NOSCRIPT (Redis restarted or flushed its
-   * script cache), loads the script and runs it again, once.
-   */
-  #run<T>(script: Script, key: string, cost: number, read: (reply: unknown) => T): Promise<T> {
+  /** One EVALSHA of `script` on the key's counts and block keys, its reply read by `read`. */
+  #run<T>(script: RedisScript, key: string, cost: number, read: (reply: unknown) => T): Promise<T> {
     const counts = this.#countsKey(key);
     // Command names in lower case: ioredis lower-cases the name at each of its flag
     // look-ups (several per command), which allocates a new string for an upper-case one.
@@ -175,31 +153,11 @@ export class RedisStore implements RateLimitStore {
       cost === 1 ? '1' : String(cost),
     ];
     if (this.#now) command.push(String(this.#now()));
-    return this.#send(command).then(read, (error: unknown) => {
-      if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
-      return this.#send(['script', 'load', script.source])
-        .then(() => this.#send(command))
-        .then(read);
-    });
+    return runScript(this.#send, script, command, read);
   }
 }
 
 const ignoreReply = (): void => undefined;
-
-const TAG_ESCAPES = /[~}]/g;
-
-/**
- * A key as the content of a hash tag, one to one: a tag ends at the first
- * `}` and must not be empty (Redis would then hash the whole name, and the
- * counts and block keys could land in different slots). So `~` is written
- * `~~`, `}` is written `~)`, and the empty key is `~`, which no other key
- * becomes (elsewhere `~` only comes in pairs).
- */
-export function hashTag(key: string): string {
-  if (key === '') return '~';
-  if (key.indexOf('~') === -1 && key.indexOf('}') === -1) return key;
-  return key.replace(TAG_ESCAPES, (c) => (c === '~' ? '~~' : '~)'));
-}
 
 /** The script's reply: 4 numbers when allowed, 6 when refused. */
 function toDecision(reply: unknown): RateLimitDecision {

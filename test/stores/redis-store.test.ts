@@ -1,8 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import fc from 'fast-check';
 import request from 'supertest';
-import { hashTag } from '../../src/stores/redis-store.js';
 import { MAX_DURATION_MS, MAX_LIMIT } from '../../src/rate-limit/options.js';
 import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
@@ -293,29 +291,6 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     expect(refused.headers['x-rate-limit-remaining']).toBe('0');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(59);
     expect(refused.headers['retry-after']).toBe(refused.headers['x-rate-limit-reset']);
-  });
-});
-
-describe('hashTag', () => {
-  it.each([
-    ['', '~'],
-    ['~', '~~'],
-    ['}x', '~)x'],
-    ['~}x', '~~~)x'],
-    ['user:7', 'user:7'],
-    ['{a}', '{a~)'],
-  ])('writes %j as the tag %j', (key, tag) => {
-    expect(hashTag(key)).toBe(tag);
-  });
-
-  it('gives distinct keys distinct, non-empty tags without a closing brace', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), (a, b) => {
-        const [tagA, tagB] = [hashTag(a), hashTag(b)];
-        return tagA !== '' && !tagA.includes('}') && (a === b) === (tagA === tagB);
-      }),
-      { numRuns: 5000 },
-    );
   });
 });
 

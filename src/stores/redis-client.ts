@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { optionError } from '../options/option-error.js';
+
+/**
+ * What every Redis-backed store shares: the clients it accepts, how a
+ * command is sent through either, and how a Lua script is run by SHA.
+ */
+
+/** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`), connected by you. */
+export type RedisClient =
+  | { call(command: string, ...args: string[]): Promise<unknown> }
+  | { sendCommand(args: string[]): Promise<unknown> };
+
+/**
+ * Sends one command, given as its name and arguments, and answers Redis's
+ * reply. `firstKey` is the first key the command touches, if any: a cluster
+ * client routes the command by it.
+ */
+export type SendCommand = (args: string[], firstKey?: string) => Promise<unknown>;
+
+/**
+ * How to send a command through `client`, an ioredis or node-redis client,
+ * checked once at start-up: anything else is an option error of `factory`.
+ */
+export function commandSender(factory: string, client: unknown): SendCommand {
+  const candidate = client as Record<string, unknown> | undefined | null;
+  if (typeof candidate?.call === 'function') {
+    const call = candidate.call as (command: string, ...args: string[]) => Promise<unknown>;
+    return (args) => call.apply(candidate, args as [string, ...string[]]);
+  }
+  if (typeof candidate?.sendCommand === 'function') {
+    const sendCommand = candidate.sendCommand as (args: string[]) => Promise<unknown>;
+    return (args) => sendCommand.call(candidate, args);
+  }
+  const wanted = 'an ioredis client or a node-redis (v4 or later) client';
+  throw client === undefined
+    ? optionError(factory, 'ERR_EAE_OPTION_MISSING', `\`client\` is required: ${wanted}`)
+    : optionError(factory, 'ERR_EAE_OPTION_TYPE', `\`client\` must be ${wanted}`);
+}
+
+/** A Lua script and its SHA-1, by which it is run. */
+export interface RedisScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+export function redisScript(source: string): RedisScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * Sends `command`, `['evalsha', script.sha, numkeys, ...keys, ...args]`,
+ * and reads its reply with `read` in the same step (a promise per call, not
+ * one per stage). On NOSCRIPT (Redis restarted, flushed its script cache, or
+ * a replica was promoted) sends the same call once more as EVAL with the
+ * source, which runs it and caches it on the node that owns the keys; a
+ * SCRIPT LOAD could land on another node of a cluster.
+ */
+export function runScript<T>(
+  send: SendCommand,
+  script: RedisScript,
+  command: string[],
+  read: (reply: unknown) => T,
+): Promise<T> {
+  const firstKey = command[2] === '0' ? undefined : command[3];
+  return send(command, firstKey).then(read, (error: unknown) => {
+    if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
+    const evalCommand = command.slice();
+    evalCommand[0] = 'eval';
+    evalCommand[1] = script.source;
+    return send(evalCommand, firstKey).then(read);
+  });
+}
+
+const TAG_ESCAPES = /[~}]/g;
+
+/**
+ * A key as the content of a hash tag, one to one: a tag ends at the first
+ * `}` and must not be empty (Redis would then hash the whole name, and the
+ * keys that share the tag could land in different Redis Cluster slots). So
+ * `~` is written `~~`, `}` is written `~)`, and the empty key is `~`, which
+ * no other key becomes (elsewhere `~` only comes in pairs).
+ */
+export function hashTag(key: string): string {
+  if (key === '') return '~';
+  if (key.indexOf('~') === -1 && key.indexOf('}') === -1) return key;
+  return key.replace(TAG_ESCAPES, (c) => (c === '~' ? '~~' : '~)'));
+}
