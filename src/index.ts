@@ -3,6 +3,7 @@ export { Catalog, defineCatalog, defaultCatalog } from './catalog/catalog.js';
 export type {
   CatalogStatus,
   ErrorStatusOf,
+  ErrorSubCodeOf,
   Register,
   RegisteredEntry,
   SubCode,
@@ -89,7 +90,8 @@ export type { Algorithm } from './rate-limit/algorithms.js';
 export { MemoryStore } from './stores/memory-store.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export { RedisStore } from './stores/redis-store.js';
-export type { RedisClient, RedisStoreOptions } from './stores/redis-store.js';
+export type { RedisClient } from './stores/redis-client.js';
+export type { RedisStoreOptions } from './stores/redis-store.js';
 export type {
   BlockPolicy,
   PolicyWindow,
@@ -100,7 +102,15 @@ export type {
 
 // Middleware
 export { errorHandler } from './handler/error-handler.js';
-export type { ErrorHandlerOptions, ErrorMapping, Logger, LogLevel } from './handler/options.js';
+export type {
+  ErrorClass,
+  ErrorHandlerOptions,
+  ErrorMapping,
+  ErrorMappings,
+  Logger,
+  LogLevel,
+  MappingTarget,
+} from './handler/options.js';
 export type { ProblemDetails } from './handler/problem.js';
 export { redactPaths } from './handler/redact-paths.js';
 export { notFound } from './middleware/not-found.js';

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { CatalogEntry } from './catalog-entry.js';
 import { defaultEntries, type DefaultEntry } from './default-entries.js';
 import { isToken } from '../headers/field-value.js';
@@ -87,6 +88,41 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
   has(code: number | string): boolean {
     return this.#byCode.has(code);
   }
+
+  /**
+   * The entry that answers for a status and sub-code: the sub-code's, else
+   * the status's, else one made from the status's reason phrase (`499` →
+   * `HTTP_499`). So every error has a name, even one the catalog lacks.
+   */
+  entryFor(status: number, subCode?: string): CatalogEntry {
+    return (
+      (subCode === undefined ? undefined : this.#byCode.get(subCode)) ??
+      this.#byCode.get(status) ??
+      phraseEntry(status)
+    );
+  }
+}
+
+const phraseEntries = new Map<number, CatalogEntry>();
+
+/** An entry made from the status phrase, for a status the catalog lacks; one per status, kept. */
+function phraseEntry(status: number): CatalogEntry {
+  let entry = phraseEntries.get(status);
+  if (entry === undefined) {
+    const phrase = STATUS_CODES[status] ?? `HTTP ${status}`;
+    entry = Object.freeze({
+      status,
+      name: phrase
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, '_')
+        .replace(/^_|_$/g, ''),
+      title: phrase,
+      description: phrase,
+    });
+    // Only error statuses reach here (ApiError takes 400 to 599), so the map stays small.
+    phraseEntries.set(status, entry);
+  }
+  return entry;
 }
 
 function validateEntry(entry: CatalogEntry, index: number): void {
@@ -158,6 +194,22 @@ export function defineCatalog<const Entries extends readonly CatalogEntry[]>(
 /** The built-in catalog: every code of the response-code pages this library was built from. */
 export const defaultCatalog: Catalog<DefaultEntry> = new Catalog(defaultEntries);
 
+let namingCatalog: Catalog = defaultCatalog;
+
+/**
+ * Makes `catalog` the one that names errors (`err.code`). `errorHandler({
+ * catalog })` calls it, so that an error's `code` is the one its answer
+ * will carry; the last handler made wins.
+ */
+export function nameErrorsWith(catalog: Catalog): void {
+  namingCatalog = catalog;
+}
+
+/** The catalog name of a status and sub-code, e.g. `TOKEN_EXPIRED` for 401.24: see `nameErrorsWith`. */
+export function codeName(status: number, subCode?: string): string {
+  return namingCatalog.entryFor(status, subCode).name;
+}
+
 /**
  * Register your own catalog to make its sub-codes type-check on the error classes:
  *
@@ -189,9 +241,16 @@ export type SubCodeOf<Status extends number> = Extract<SubCode, `${Status}.${str
 export type CatalogStatus = RegisteredEntry['status'];
 
 /** The error statuses (4xx and 5xx) among a set of entries. */
-export type ErrorStatusOf<Entry extends CatalogEntry> = Entry['status'] extends infer Status extends
-  number
-  ? `${Status}` extends `4${string}` | `5${string}`
-    ? Status
+// Distributes over the entries: each status is kept or dropped on its own.
+export type ErrorStatusOf<Entry extends CatalogEntry> = Entry extends unknown
+  ? `${Entry['status']}` extends `4${string}` | `5${string}`
+    ? Entry['status']
     : never
+  : never;
+
+/** The error sub-codes (those of 4xx and 5xx statuses) among a set of entries. */
+export type ErrorSubCodeOf<Entry extends CatalogEntry> = Entry extends {
+  subCode: infer Code extends `${4 | 5}${string}`;
+}
+  ? Code
   : never;

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
+import { nameErrorsWith } from '../catalog/catalog.js';
 import type { ApiError } from '../errors/api-error.js';
 import { lastResort, type Progress } from './last-resort.js';
 import { logOnce } from './log-error.js';
@@ -17,8 +18,12 @@ import { toApiError } from './to-api-error.js';
  * `next()`, it answers with the right status, headers and an RFC 9457
  * problem body, logs one line with the status it sent, and never throws.
  */
-export function errorHandler(options?: ErrorHandlerOptions): ErrorRequestHandler {
+export function errorHandler<const Matched extends readonly unknown[] = []>(
+  options?: ErrorHandlerOptions<Matched>,
+): ErrorRequestHandler {
   const config = parseOptions(options);
+  // An error's `code` is then the name its answer carries (see nameErrorsWith).
+  if (options?.catalog !== undefined) nameErrorsWith(config.catalog);
   return function apiErrorHandler(
     thrown: unknown,
     req: Request,

@@ -1,11 +1,26 @@
 import { pino } from 'pino';
 import { redactPaths } from './redact-paths.js';
-import { Catalog, defaultCatalog } from '../catalog/catalog.js';
+import {
+  Catalog,
+  defaultCatalog,
+  type ErrorStatusOf,
+  type ErrorSubCodeOf,
+  type RegisteredEntry,
+} from '../catalog/catalog.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
 import { assertToken } from '../headers/field-value.js';
 import { bearerChallenge, formatChallenges, type Challenge } from '../headers/www-authenticate.js';
 import { describeValue } from '../options/describe-value.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import {
+  checkOptionsObject,
+  parseBoolean,
+  parseFunction,
+  parseWholeNumber,
+  parseWith,
+} from '../options/parse.js';
 import { RefusalLog } from './refusal-log.js';
 
 /** The pino levels the handler logs at, and `silent` to log nothing. */
@@ -22,30 +37,49 @@ export type Logger = Record<
 
 /** A class of domain errors, matched with `instanceof`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ErrorClass = abstract new (...args: any[]) => Error;
+export type ErrorClass<E = Error> = abstract new (...args: any[]) => E;
+
+/** What a mapping may answer with: an error status or error sub-code of the registered catalog. */
+export type MappingTarget = ErrorStatusOf<RegisteredEntry> | ErrorSubCodeOf<RegisteredEntry>;
 
 /**
  * Maps a domain error to an HTTP answer. The first mapping whose `match` fits wins.
+ * `Matched` is what `match` lets through: the class's instances, or what a
+ * type guard asserts; the `to` callback receives it.
  *
  * @example { match: OrderMissing, to: 404 }
- * @example { match: (e) => e?.code === 'P2002', to: (e) => new ConflictError('Already exists') }
+ * @example { match: isPrismaError, to: (e) => new ConflictError(`${e.meta.target} exists`) }
  */
-export interface ErrorMapping {
-  /** An Error subclass (matched with `instanceof`) or a predicate. */
-  match: ErrorClass | ((error: unknown) => boolean);
+// `any` by default only where nothing is inferred (an options object typed on its own).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ErrorMapping<Matched = any> {
+  /** An Error subclass (matched with `instanceof`), a type guard or a predicate. */
+  match:
+    | ErrorClass<Matched & object>
+    | ((error: unknown) => error is Matched)
+    | ((error: unknown) => boolean);
   /**
    * A status or sub-code of the catalog (the error's message becomes the
    * detail below 500), or a function that returns the `ApiError` to answer with.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  to: number | string | ((error: any) => ApiError);
+  to: MappingTarget | ((error: Matched) => ApiError);
 }
 
-export interface ErrorHandlerOptions {
+/** The mappings in order, each typed by its own `match`. */
+export type ErrorMappings<Matched extends readonly unknown[]> = {
+  readonly [Index in keyof Matched]: ErrorMapping<Matched[Index]>;
+};
+
+/**
+ * The options of `errorHandler()`. `Matched` lists what each mapping's
+ * `match` lets through, inferred where the options are written inline.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ErrorHandlerOptions<Matched extends readonly unknown[] = any[]> {
   /** The codes to answer with. Defaults to `defaultCatalog`. */
   catalog?: Catalog;
   /** Domain errors to map, tried in order before anything else. Defaults to none. */
-  mappings?: readonly ErrorMapping[];
+  mappings?: ErrorMappings<Matched>;
   /**
    * Where to log. Defaults to `req.log` when pino-http is mounted, else a pino
    * logger writing to stdout. `false` logs nothing.
@@ -107,7 +141,31 @@ export interface Configuration {
   readonly unknownSubCodes: Set<string>;
 }
 
+const FACTORY = 'errorHandler()';
+const OPTION_NAMES = optionNames<ErrorHandlerOptions>()([
+  'catalog',
+  'mappings',
+  'logger',
+  'logLevels',
+  'refusals',
+  'subCodeHeader',
+  'requestIdHeader',
+  'defaultChallenge',
+  'problemType',
+  'debug',
+]);
+/** Where the options of the handlers users write by hand, or of other libraries, went. */
+const MIGRATIONS: Readonly<Record<string, string>> = {
+  log: 'pass a pino logger as `logger`, or `false`',
+  stack: 'stacks are logged, never sent; `debug: true` sends them, for local development only',
+  includeStack:
+    'stacks are logged, never sent; `debug: true` sends them, for local development only',
+  expose: 'set `expose` on the error itself (see createError()); below 500 messages are sent',
+  handler: 'errorHandler() answers every error itself; map your errors with `mappings`',
+  statusCode: 'give each error its status, or map it with `mappings`',
+};
 const LEVELS = new Set<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const LEVEL_LIST = [...LEVELS].join(', ');
 const DEFAULT_CHALLENGE = bearerChallenge({ realm: 'api' });
 
 let defaultLogger: Logger | undefined;
@@ -119,12 +177,15 @@ export function getDefaultLogger(): Logger {
 
 /** Checks the options once, at start-up, and fails with a message that says what to change. */
 export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('errorHandler() options must be an object');
-  }
+  checkOptionsObject(FACTORY, options, '{ logger: pino() }');
+  checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: MIGRATIONS });
   const catalog = options.catalog ?? defaultCatalog;
   if (!(catalog instanceof Catalog)) {
-    throw new TypeError('`catalog` must be built with defineCatalog()');
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`catalog\` must be built with defineCatalog(), got ${describeValue(catalog)}`,
+    );
   }
   const challenge = options.defaultChallenge ?? DEFAULT_CHALLENGE;
   const subCodeHeader = parseHeaderName(
@@ -154,36 +215,60 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
         name === false ? [] : [name.toLowerCase()],
       ),
     ),
-    defaultChallenge: formatChallenges(challenge),
+    defaultChallenge: parseWith(FACTORY, () => formatChallenges(challenge)),
     realm: firstChallenge?.params?.realm,
-    problemType: parseFunction(options.problemType, 'problemType'),
-    debug: parseBoolean(options.debug, 'debug'),
+    problemType: parseFunction(FACTORY, 'problemType', options.problemType),
+    debug: parseBoolean(FACTORY, 'debug', options.debug, false),
     unknownSubCodes: new Set(),
   };
 }
 
+const MAPPING_NAMES = optionNames<ErrorMapping>()(['match', 'to']);
+
 function parseMappings(
-  mappings: readonly ErrorMapping[] | undefined,
+  mappings: ErrorHandlerOptions['mappings'],
   catalog: Catalog,
 ): readonly ErrorMapping[] {
   if (mappings === undefined) return [];
-  if (!Array.isArray(mappings)) throw new TypeError('`mappings` must be an array');
+  if (!Array.isArray(mappings)) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`mappings\` must be an array such as [{ match: OrderMissing, to: 404 }], got ${describeValue(mappings)}`,
+    );
+  }
   return mappings.map((mapping: ErrorMapping, index) => {
-    const where = `\`mappings[${index}]\``;
-    if (typeof mapping?.match !== 'function') {
-      throw new TypeError(`${where}.match must be an Error subclass or a predicate function`);
+    const where = `mappings[${index}]`;
+    if (typeof mapping !== 'object' || mapping === null) {
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        `\`${where}\` must be an object { match, to }, got ${describeValue(mapping)}`,
+      );
+    }
+    checkOptionNames(FACTORY, mapping, MAPPING_NAMES, { path: `${where}.` });
+    if (typeof mapping.match !== 'function') {
+      throw optionError(
+        FACTORY,
+        mapping.match === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
+        `\`${where}.match\` must be an Error subclass or a predicate function, got ${describeValue(mapping.match)}`,
+      );
     }
     const { to } = mapping;
     if (typeof to === 'number' || typeof to === 'string') {
       const status = typeof to === 'number' ? to : Number(to.split('.')[0]);
       if (!(status >= 400 && status <= 599) || !catalog.has(to)) {
-        throw new TypeError(
-          `${where}.to must be an error status or sub-code of the catalog, got ${describeValue(to)}`,
+        throw optionError(
+          FACTORY,
+          'ERR_EAE_OPTION_RANGE',
+          `\`${where}.to\` must be an error status or sub-code of the catalog, got ${describeValue(to)}`,
         );
       }
     } else if (typeof to !== 'function') {
-      throw new TypeError(
-        `${where}.to must be a status, a sub-code or a function returning an ApiError`,
+      throw optionError(
+        FACTORY,
+        to === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
+        `\`${where}.to\` must be a status, a sub-code or a function returning an ApiError, got ${describeValue(to)}`,
       );
     }
     return Object.freeze({ match: mapping.match, to });
@@ -194,8 +279,10 @@ function parseLogger(logger: Logger | false | undefined): Logger | false | undef
   if (logger === undefined || logger === false) return logger;
   for (const level of ['error', 'warn', 'info'] as const) {
     if (typeof logger?.[level] !== 'function') {
-      throw new TypeError(
-        `\`logger\` must be a pino logger (or have pino's level methods); it has no \`${level}()\``,
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        `\`logger\` must be a pino logger (or have pino's level methods), or false; it has no \`${level}()\``,
       );
     }
   }
@@ -203,46 +290,68 @@ function parseLogger(logger: Logger | false | undefined): Logger | false | undef
 }
 
 const DEFAULT_REFUSAL_INTERVAL_MS = 60_000;
+const REFUSALS_NAMES = optionNames<NonNullable<ErrorHandlerOptions['refusals']>>()([
+  'level',
+  'intervalMs',
+]);
 
 function parseRefusals(
   refusals: ErrorHandlerOptions['refusals'],
 ): Pick<Configuration, 'refusalLevel' | 'refusalLog'> {
-  if (refusals !== undefined && (typeof refusals !== 'object' || refusals === null)) {
-    throw new TypeError(
-      `\`refusals\` must be an object, e.g. { level: 'info', intervalMs: 60000 }, got ${describeValue(refusals)}`,
-    );
+  if (refusals !== undefined) {
+    if (typeof refusals !== 'object' || refusals === null) {
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        `\`refusals\` must be an object, e.g. { level: 'info', intervalMs: 60000 }, got ${describeValue(refusals)}`,
+      );
+    }
+    checkOptionNames(FACTORY, refusals, REFUSALS_NAMES, { path: 'refusals.' });
   }
   const { level = 'info', intervalMs = DEFAULT_REFUSAL_INTERVAL_MS } = refusals ?? {};
-  if (!LEVELS.has(level)) {
-    throw new TypeError(
-      `\`refusals.level\` must be one of ${[...LEVELS].join(', ')}, got ${describeValue(level)}`,
+  return {
+    refusalLevel: parseLevel('refusals.level', level),
+    refusalLog: new RefusalLog(
+      parseWholeNumber(FACTORY, 'refusals.intervalMs', intervalMs, {
+        min: 0,
+        max: 2 ** 31 - 1,
+        unit: 'milliseconds',
+      }),
+    ),
+  };
+}
+
+function parseLevel(option: string, level: unknown): LogLevel {
+  if (!LEVELS.has(level as LogLevel)) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${option}\` must be one of ${LEVEL_LIST}, got ${describeValue(level)}`,
     );
   }
-  if (!Number.isInteger(intervalMs) || intervalMs < 0 || intervalMs > 2 ** 31 - 1) {
-    throw new RangeError(
-      `\`refusals.intervalMs\` must be a whole number of milliseconds from 0 to 2147483647, got ${describeValue(intervalMs)}`,
-    );
-  }
-  return { refusalLevel: level, refusalLog: new RefusalLog(intervalMs) };
+  return level as LogLevel;
 }
 
 function parseLogLevels(levels: ErrorHandlerOptions['logLevels']): ReadonlyMap<number, LogLevel> {
   const parsed = new Map<number, LogLevel>();
   if (levels === undefined) return parsed;
   if (typeof levels !== 'object' || levels === null) {
-    throw new TypeError('`logLevels` must map statuses to pino levels, e.g. { 404: "info" }');
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`logLevels\` must map statuses to pino levels, e.g. { 404: 'info' }, got ${describeValue(levels)}`,
+    );
   }
   for (const [key, level] of Object.entries(levels)) {
     const status = Number(key);
     if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new RangeError(`\`logLevels\` keys must be statuses from 400 to 599, got ${key}`);
-    }
-    if (!LEVELS.has(level)) {
-      throw new TypeError(
-        `\`logLevels[${key}]\` must be one of ${[...LEVELS].join(', ')}, got ${describeValue(level)}`,
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_RANGE',
+        `\`logLevels\` keys must be statuses from 400 to 599, got ${key}`,
       );
     }
-    parsed.set(status, level);
+    parsed.set(status, parseLevel(`logLevels[${key}]`, level));
   }
   return parsed;
 }
@@ -253,19 +362,5 @@ function parseHeaderName(
   option: string,
 ): string | false {
   if (value === false) return false;
-  return assertToken(value ?? fallback, `\`${option}\``);
-}
-
-function parseFunction<F>(value: F | undefined, option: string): F | undefined {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`\`${option}\` must be a function`);
-  }
-  return value;
-}
-
-function parseBoolean(value: boolean | undefined, option: string): boolean {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new TypeError(`\`${option}\` must be a boolean`);
-  }
-  return value ?? false;
+  return parseWith(FACTORY, () => assertToken(value ?? fallback, `\`${option}\``));
 }

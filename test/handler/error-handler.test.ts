@@ -611,78 +611,148 @@ describe('errorHandler: body parser errors from express.json()', () => {
 });
 
 describe('errorHandler: options', () => {
-  it.each<[string, ErrorHandlerOptions, string | RegExp]>([
+  it.each<[string, ErrorHandlerOptions, string, string | RegExp]>([
+    [
+      'options that are not an object',
+      'debug' as never,
+      'ERR_EAE_OPTIONS',
+      'errorHandler(): options must be an object such as { logger: pino() }, got "debug"',
+    ],
+    [
+      'a misspelt option',
+      { debg: true } as never,
+      'ERR_EAE_UNKNOWN_OPTION',
+      'errorHandler(): `debg` is not an option. Did you mean `debug`?',
+    ],
+    [
+      'an option of a hand-written handler',
+      { includeStack: true } as never,
+      'ERR_EAE_UNKNOWN_OPTION',
+      'errorHandler(): `includeStack` is not an option: stacks are logged, never sent; `debug: true` sends them, for local development only.',
+    ],
+    [
+      'a misspelt field of a mapping',
+      { mappings: [{ match: () => true, too: 404 }] as never },
+      'ERR_EAE_UNKNOWN_OPTION',
+      'errorHandler(): `mappings[0].too` is not an option. Did you mean `mappings[0].to`?',
+    ],
+    [
+      'a misspelt field of refusals',
+      { refusals: { interval: 1000 } } as never,
+      'ERR_EAE_UNKNOWN_OPTION',
+      'errorHandler(): `refusals.interval` is not an option. Did you mean `refusals.intervalMs`?',
+    ],
     [
       'a catalog not made by defineCatalog',
       { catalog: [] as never },
-      '`catalog` must be built with defineCatalog()',
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `catalog` must be built with defineCatalog(), got []',
     ],
-    ['mappings that are not an array', { mappings: {} as never }, '`mappings` must be an array'],
+    [
+      'mappings that are not an array',
+      { mappings: {} as never },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `mappings` must be an array such as [{ match: OrderMissing, to: 404 }]',
+    ],
+    [
+      'a mapping that is not an object',
+      { mappings: [404] as never },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `mappings[0]` must be an object { match, to }, got 404',
+    ],
     [
       'a mapping without match',
-      { mappings: [{ to: 404 } as never] },
-      '`mappings[0]`.match must be an Error subclass or a predicate function',
+      { mappings: [{ to: 404 }] as never },
+      'ERR_EAE_OPTION_MISSING',
+      'errorHandler(): `mappings[0].match` must be an Error subclass or a predicate function, got undefined',
     ],
     [
       'a mapping to a status outside the catalog',
-      { mappings: [{ match: () => true, to: 509 }] },
-      '`mappings[0]`.to must be an error status or sub-code of the catalog, got 509',
+      { mappings: [{ match: () => true, to: 509 as never }] },
+      'ERR_EAE_OPTION_RANGE',
+      'errorHandler(): `mappings[0].to` must be an error status or sub-code of the catalog, got 509',
     ],
     [
       'a mapping to a success status',
-      { mappings: [{ match: () => true, to: 200 }] },
-      '`mappings[0]`.to must be an error status or sub-code of the catalog, got 200',
+      { mappings: [{ match: () => true, to: 200 as never }] },
+      'ERR_EAE_OPTION_RANGE',
+      'errorHandler(): `mappings[0].to` must be an error status or sub-code of the catalog, got 200',
     ],
     [
       'a mapping to an unknown sub-code',
-      { mappings: [{ match: () => true, to: '404.9' }] },
+      { mappings: [{ match: () => true, to: '404.9' as never }] },
+      'ERR_EAE_OPTION_RANGE',
       'got "404.9"',
+    ],
+    [
+      'a mapping without to',
+      { mappings: [{ match: () => true }] as never },
+      'ERR_EAE_OPTION_MISSING',
+      'errorHandler(): `mappings[0].to` must be a status, a sub-code or a function returning an ApiError, got undefined',
     ],
     [
       'a mapping to something else',
       { mappings: [{ match: () => true, to: {} as never }] },
-      '`mappings[0]`.to must be a status, a sub-code or a function',
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `mappings[0].to` must be a status, a sub-code or a function returning an ApiError',
     ],
-    ['a logger without level methods', { logger: {} as never }, '`logger` must be a pino logger'],
+    [
+      'a logger without level methods',
+      { logger: {} as never },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `logger` must be a pino logger',
+    ],
     [
       'a log level that pino lacks',
       { logLevels: { 404: 'loud' as never } },
-      '`logLevels[404]` must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `logLevels[404]` must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
     ],
     [
       'a log level for a non-error status',
       { logLevels: { 200: 'info' } },
-      '`logLevels` keys must be statuses from 400 to 599, got 200',
+      'ERR_EAE_OPTION_RANGE',
+      'errorHandler(): `logLevels` keys must be statuses from 400 to 599, got 200',
     ],
     [
       'a sub-code header that is not a token',
       { subCodeHeader: 'X Sub' },
-      '`subCodeHeader` must be an RFC 9110 token',
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `subCodeHeader` must be an RFC 9110 token, got "X Sub"',
     ],
     [
       'a request id header that is not a token',
       { requestIdHeader: '' },
-      '`requestIdHeader` must be an RFC 9110 token',
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `requestIdHeader` must be an RFC 9110 token, got ""',
     ],
     [
       'a default challenge with CR/LF',
       { defaultChallenge: { scheme: 'Bearer', params: { realm: 'a\r\n' } } },
-      /Challenge parameter `realm`/,
+      'ERR_EAE_OPTION_TYPE',
+      /^errorHandler\(\): Challenge parameter `realm`/,
     ],
     [
       'a problemType that is not a function',
       { problemType: 'https://x' as never },
-      '`problemType` must be a function',
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `problemType` must be a function, got "https://x"',
     ],
-    ['debug that is not a boolean', { debug: 'yes' as never }, '`debug` must be a boolean'],
-  ])('refuses %s at start-up', (_case, options, message) => {
+    [
+      'debug that is not a boolean',
+      { debug: 'yes' as never },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `debug` must be a boolean, got "yes"',
+    ],
+  ])('refuses %s at start-up', (_case, options, code, message) => {
     expect(() => errorHandler(options)).toThrow(message);
+    expect(() => errorHandler(options)).toThrow(expect.objectContaining({ code }));
   });
 
   it('does not change the options object it is given', () => {
     const options = Object.freeze({
       logger: false as const,
-      mappings: Object.freeze([{ match: OrderMissing, to: 404 }]),
+      mappings: Object.freeze([{ match: OrderMissing, to: 404 as const }]),
       logLevels: Object.freeze({ 404: 'info' as const }),
     });
     expect(() => errorHandler(options)).not.toThrow();

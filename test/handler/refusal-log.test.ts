@@ -206,10 +206,10 @@ describe('errorHandler: refusals are not faults', () => {
   });
 
   it.each([
-    [{ level: 'loud' }, '`refusals.level` must be one of'],
+    [{ level: 'loud' }, 'errorHandler(): `refusals.level` must be one of'],
     [
       { intervalMs: -1 },
-      '`refusals.intervalMs` must be a whole number of milliseconds from 0 to 2147483647, got -1',
+      'errorHandler(): `refusals.intervalMs` must be a whole number of milliseconds from 0 to 2,147,483,647, got -1',
     ],
   ])('refuses refusals %j', (refusals, message) => {
     expect(() => errorHandler({ refusals: refusals as never })).toThrow(message);
