@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { SubCodeOf } from '../catalog/catalog.js';
+import { codeName, type SubCodeOf } from '../catalog/catalog.js';
 import { assertFieldValue, assertToken } from '../headers/field-value.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
@@ -98,6 +98,15 @@ export class ApiError<Status extends number = number> extends Error {
     this.expose = checkExpose(new.target, options.expose) ?? status < 500;
     this.headers = Object.freeze(checkHeaders(new.target, options.headers));
     this.extensions = checkExtensions(new.target, options.extensions);
+  }
+
+  /**
+   * The catalog name of the error's sub-code, else of its status, e.g.
+   * `TOKEN_EXPIRED`: the `code` its problem body carries. Read from the
+   * catalog given to `errorHandler({ catalog })`, else the default one.
+   */
+  get code(): string {
+    return codeName(this.status, this.subCode);
   }
 }
 Object.defineProperty(ApiError.prototype, 'name', {

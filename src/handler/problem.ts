@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
 import { getDefaultLogger, type Configuration } from './options.js';
@@ -37,11 +36,11 @@ const RESERVED = new Set([
  * likely a catalog that was not passed to `errorHandler({ catalog })`.
  */
 export function findEntry(error: ApiError, config: Configuration): CatalogEntry {
-  if (error.subCode === undefined) return statusEntry(error.status, config);
-  const entry = config.catalog.get(error.subCode);
-  if (entry !== undefined) return entry;
-  warnUnknownSubCode(error.subCode, config);
-  return statusEntry(error.status, config);
+  const entry = config.catalog.entryFor(error.status, error.subCode);
+  if (error.subCode !== undefined && entry.subCode !== error.subCode) {
+    warnUnknownSubCode(error.subCode, config);
+  }
+  return entry;
 }
 
 /** At most this many distinct unknown sub-codes are warned about, so that the set stays small. */
@@ -60,28 +59,6 @@ function warnUnknownSubCode(subCode: string, config: Configuration): void {
   } catch {
     // A failing logger must not change the answer.
   }
-}
-
-const phraseEntries = new Map<number, CatalogEntry>();
-
-function statusEntry(status: number, config: Configuration): CatalogEntry {
-  const entry = config.catalog.get(status);
-  if (entry) return entry;
-  let fallback = phraseEntries.get(status);
-  if (!fallback) {
-    const phrase = STATUS_CODES[status] ?? `HTTP ${status}`;
-    fallback = {
-      status,
-      name: phrase
-        .toUpperCase()
-        .replace(/[^A-Z0-9]+/g, '_')
-        .replace(/^_|_$/g, ''),
-      title: phrase,
-      description: phrase,
-    };
-    phraseEntries.set(status, fallback);
-  }
-  return fallback;
 }
 
 export interface ProblemContext {
@@ -103,7 +80,7 @@ export function buildProblem(
   const problem: ProblemDetails = {
     type,
     // RFC 9457 §4.2.1: with about:blank, the title is the status phrase.
-    title: type === 'about:blank' ? statusEntry(error.status, config).title : entry.title,
+    title: type === 'about:blank' ? config.catalog.entryFor(error.status).title : entry.title,
     status: error.status,
     detail: (error.expose ? error.detail : undefined) ?? entry.description,
     instance: context.instance,

@@ -186,6 +186,16 @@ describe('ApiError', () => {
     expect(() => new NotFoundError('x', { subCode: '404.x' as never })).toThrow(TypeError);
   });
 
+  it('has the catalog name of its sub-code, else of its status, as code', () => {
+    expect(new ApiError(401, 'x', { subCode: '401.24' }).code).toBe('TOKEN_EXPIRED');
+    expect(new ApiError(401).code).toBe('UNAUTHORIZED');
+  });
+
+  it('has a code made from the status phrase for a status the catalog lacks', () => {
+    expect(new ApiError(499).code).toBe('HTTP_499');
+    expect(new ApiError(509).code).toBe('BANDWIDTH_LIMIT_EXCEEDED');
+  });
+
   it('keeps the cause for logs', () => {
     const cause = new Error('db down');
     expect(new InternalServerError(undefined, { cause }).cause).toBe(cause);

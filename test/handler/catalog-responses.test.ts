@@ -65,5 +65,9 @@ describe.each(errorEntries.map((entry) => [entry.subCode ?? entry.status, entry]
         ...(entry.subCode ? { subCode: entry.subCode } : {}),
       });
     });
+
+    it("carries the answer's code on the error itself, as err.code", () => {
+      expect((errorFor(entry) as Error & { code: string }).code).toBe(entry.name);
+    });
   },
 );

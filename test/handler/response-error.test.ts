@@ -56,6 +56,7 @@ describe('res.err, as pino-http reads it', () => {
     expect(line!.err).toEqual({
       type: 'NotFoundError',
       message: 'No such order.',
+      code: 'NOT_FOUND',
       stack: 'NotFoundError: No such order.',
       status: 404,
     });

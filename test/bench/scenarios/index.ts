@@ -11,6 +11,7 @@ export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> 
   'method-not-allowed': async () => (await import('./method-not-allowed.js')).scenario,
   'rate-limit': async () => (await import('./rate-limit.js')).scenario,
   'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
+  regression: async () => (await import('./regression.js')).scenario,
 };
 
 /** What `npm run bench` runs without `--scenario`: the scenarios with targets, not the diagnostics. */

@@ -1,7 +1,7 @@
 import { expectTypeOf } from 'expect-type';
 import createHttpError from 'http-errors';
 import request from 'supertest';
-import { ApiError, isApiError, type SubCodeOf } from '../../../src/index.js';
+import { ApiError, errorHandler, isApiError, type SubCodeOf } from '../../../src/index.js';
 import { appThrowing } from '../../helpers/app.js';
 import { problemOf } from '../../helpers/problem.js';
 import { catalog, CreditExhaustedError } from './catalog.js';
@@ -39,6 +39,12 @@ describe('defineErrorClass for a status of the user’s own catalog', () => {
       subCode: '460.1',
       balance: 0,
     });
+  });
+
+  it('takes its code from the catalog errorHandler was given', () => {
+    errorHandler({ logger: false, catalog });
+    expect(new CreditExhaustedError({ subCode: '460.1' }).code).toBe('TRIAL_CREDIT_EXHAUSTED');
+    expect(new CreditExhaustedError().code).toBe('CREDIT_EXHAUSTED');
   });
 
   it('titles the problem by the sub-code when given its own type URIs', async () => {
