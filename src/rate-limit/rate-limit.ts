@@ -24,7 +24,12 @@ import {
   type RateLimitOptions,
 } from './options.js';
 import { markRefusal } from '../errors/refusal.js';
-import { rateLimitInfo, setRateLimitInfo, type RateLimitInfo } from './rate-limit-info.js';
+import {
+  installRequestProperty,
+  rateLimitInfo,
+  setRateLimitInfo,
+  type RateLimitInfo,
+} from './rate-limit-info.js';
 import { Warnings } from './warnings.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
@@ -73,6 +78,8 @@ interface Charge {
 class Limiter {
   /** Set once the proxy set-up was judged, sound or not: the check stops costing anything. */
   private proxyChecked = false;
+  /** The request prototype `requestPropertyName` was last made an accessor for (see installRequestProperty). */
+  private preparedPrototype: unknown = undefined;
   /** So that a hung store cannot hang requests. */
   private readonly deadlines: Deadlines;
 
@@ -239,6 +246,11 @@ class Limiter {
     if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
     const window = config.policy.windows[decision.window]!;
     const info = rateLimitInfo(decision, window, key);
+    const appRequest: unknown = Object.getPrototypeOf(req);
+    if (appRequest !== this.preparedPrototype) {
+      installRequestProperty(req, config.requestPropertyName);
+      this.preparedPrototype = appRequest;
+    }
     setRateLimitInfo(req, config.requestPropertyName, info);
     if (decision.blockedMs > 0) {
       // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
