@@ -294,13 +294,11 @@ export class MemoryStore implements RateLimitStore {
   #isIdle(slot: number, now: number, policy: RateLimitPolicy): boolean {
     const size = STATE_SIZE[policy.algorithm];
     const base = slot * this.#stride;
-    return policy.windows.every(({ limit, windowMs }, index) => {
+    return policy.windows.every(({ windowMs }, index) => {
       const first = this.#state[base + index * size]!;
-      // gcra: the bucket has drained.
+      // gcra: the debt is paid back.
       if (policy.algorithm === 'gcra') {
-        return (
-          first <= (Math.max(0, now - this.#state[base + index * size + 1]!) * limit) / windowMs
-        );
+        return first <= Math.max(0, now - this.#state[base + index * size + 1]!);
       }
       // fixed: the window has ended; sliding: neither the current nor the previous window counts.
       return now - first >= (policy.algorithm === 'fixed-window' ? windowMs : 2 * windowMs);

@@ -21,24 +21,24 @@ import type { RateLimitPolicy } from './store.js';
 
 /** Per algorithm: how many numbers a window keeps, and the Lua that decides one window. */
 const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> = {
-  // In: s1 = bucket level, s2 = time of that level. Out: ok, left, reset, wait, idle, n1, n2.
+  // In: s1 = debt (ms of the window owed), s2 = time it was reckoned at. Out: ok, left, reset, wait, idle, n1, n2.
   gcra: {
     size: 2,
     lua: `
     local elapsed = 0
     if now > s2 then elapsed = now - s2 end
-    local level = max(0, s1 - (elapsed * limit) / w)
-    local left_now = max(0, floor(limit - level + EPS_COUNT))
-    empty = level == 0
-    local new_level = level + cost
-    local excess = ((new_level - limit) * w) / limit
+    local debt = max(0, s1 - elapsed)
+    local left_now = max(0, floor(((w - debt) * limit) / w + EPS_COUNT))
+    empty = debt == 0
+    local new_debt = debt + (cost * w) / limit
+    local excess = new_debt - w
     if cost > limit then ok, left, reset, wait = false, left_now, w, w
     elseif excess > EPS_MS then ok, left, reset, wait = false, left_now, excess, excess
     else
-      ok, left, wait = true, max(0, floor(limit - new_level + EPS_COUNT)), 0
-      reset = (new_level * w) / limit
+      ok, left, wait = true, max(0, floor(((w - new_debt) * limit) / w + EPS_COUNT)), 0
+      reset = new_debt
       idle = reset
-      n1, n2 = new_level, s2
+      n1, n2 = new_debt, s2
       if now > s2 then n2 = now end
     end`,
   },
@@ -228,7 +228,7 @@ export function refundScript(
     gcra: `local at = state[o + 1]
     local elapsed = 0
     if now > at then elapsed = now - at end
-    state[o] = max(0, max(0, state[o] - (elapsed * limit) / w) - cost)
+    state[o] = max(0, max(0, state[o] - elapsed) - (cost * w) / limit)
     if now > at then state[o + 1] = now end`,
     'fixed-window': `if now - state[o] < w then state[o + 1] = max(0, state[o + 1] - cost) end`,
     'sliding-window': `local current_start = floor(now / w) * w
