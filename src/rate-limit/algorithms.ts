@@ -152,10 +152,11 @@ const fixedWindow: Evaluate = (
   }
   const resetMs = windowMs - (now - start);
   verdict.empty = count === 0;
-  if (cost > limit) return neverFits(verdict, resetMs, limit - count);
+  if (cost > limit) return neverFits(verdict, resetMs, Math.max(0, limit - count));
   if (count + cost > limit) {
     verdict.allowed = false;
-    verdict.remaining = limit - count;
+    // A limit per request may have fallen below what was spent under a higher one.
+    verdict.remaining = Math.max(0, limit - count);
     verdict.retryAfterMs = resetMs;
     verdict.resetMs = resetMs;
     return;

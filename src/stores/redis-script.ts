@@ -14,7 +14,8 @@ import type { RateLimitPolicy } from './store.js';
  *
  * KEYS[1]: the key's counts, one string of numbers; KEYS[2]: its block record.
  * Both share a hash tag, so the scripts work on Redis Cluster.
- * ARGV[1]: the cost; ARGV[2]: the time, with the `argument` clock.
+ * ARGV[1]: the cost; ARGV[2]: the time, with the `argument` clock; then the
+ * limit, for a policy whose limit comes per request.
  * Reply: { allowed, window, remaining, resetMs } when allowed, and
  * { allowed, window, remaining, resetMs, retryAfterMs, blockedMs } when not.
  */
@@ -76,7 +77,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
     if count == 0 or now - start >= w then start, count = now, 0 end
     reset = w - (now - start)
     empty = count == 0
-    if cost > limit or count + cost > limit then ok, left, wait = false, limit - count, reset
+    if cost > limit or count + cost > limit then ok, left, wait = false, max(0, limit - count), reset
     else
       ok, left, wait, idle = true, limit - count - cost, 0, reset
       n1, n2 = start, count + cost
@@ -86,6 +87,16 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
 
 /** Where the scripts read the time: Redis's `TIME`, shared by every instance, or ARGV[2]. */
 export type ScriptClock = 'redis' | 'argument';
+
+/**
+ * Where a window's limit is read: written into the script, or, for a policy
+ * whose limit comes per request, from the last argument (ARGV[2], or ARGV[3]
+ * after the time of the `argument` clock).
+ */
+function limitOf(policy: RateLimitPolicy, index: number, clock: ScriptClock): string {
+  if (policy.limits !== 'per-request') return String(policy.windows[index]!.limit);
+  return `tonumber(ARGV[${clock === 'argument' ? 3 : 2}])`;
+}
 
 /**
  * The clock, and what is added to every expiry. Redis expires keys on its own
@@ -114,11 +125,8 @@ local cost = tonumber(ARGV[1])
  * The consume script of a policy, unrolled: every number lives in a local,
  * so a call allocates no table but its reply.
  */
-export function consumeScript(
-  { algorithm, windows: policyWindows, block }: RateLimitPolicy,
-  clock: ScriptClock = 'redis',
-): string {
-  return decisionScript({ algorithm, windows: policyWindows, block }, clock, 'consume');
+export function consumeScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
+  return decisionScript(policy, clock, 'consume');
 }
 
 /**
@@ -131,10 +139,11 @@ export function peekScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'
 }
 
 function decisionScript(
-  { algorithm, windows: policyWindows, block }: RateLimitPolicy,
+  policy: RateLimitPolicy,
   clock: ScriptClock,
   mode: 'consume' | 'peek',
 ): string {
+  const { algorithm, windows: policyWindows, block } = policy;
   const writes = mode === 'consume';
   const { size, lua } = WINDOW_LOGIC[algorithm];
   const windows = policyWindows.length;
@@ -148,7 +157,7 @@ function decisionScript(
     const writes = Array.from({ length: size }, (_, j) => `o${slot(j)} = n${j + 1}`).join(' ');
     const declare = Array.from({ length: size }, (_, j) => `n${j + 1}`).join(', ');
     return `do
-  local limit, w = ${policyWindows[w]!.limit}, ${policyWindows[w]!.windowMs}
+  local limit, w = ${limitOf(policy, w, clock)}, ${policyWindows[w]!.windowMs}
   ${reads}
   local ok, left, reset, wait, idle, empty = false, 0, 0, 0, 0, false
   local ${declare}
@@ -219,10 +228,8 @@ return { 0, chosen, remaining, max(0, ceil(chosen_reset - EPS_MS)), max(0, ceil(
 }
 
 /** The refund script of a policy: gives `cost` back to every window, keeping the expiry. */
-export function refundScript(
-  { algorithm, windows }: RateLimitPolicy,
-  clock: ScriptClock = 'redis',
-): string {
+export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
+  const { algorithm, windows } = policy;
   const { size } = WINDOW_LOGIC[algorithm];
   const give = {
     gcra: `local at = state[o + 1]
@@ -245,8 +252,8 @@ for value in string.gmatch(stored, '%S+') do state[#state + 1] = tonumber(value)
 if #state ~= ${size * windows.length} then return 0 end
 ${windows
   .map(
-    ({ limit, windowMs }, index) => `do
-  local limit, w, o = ${limit}, ${windowMs}, ${index * size + 1}
+    ({ windowMs }, index) => `do
+  local limit, w, o = ${limitOf(policy, index, clock)}, ${windowMs}, ${index * size + 1}
   ${give}
 end`,
   )
