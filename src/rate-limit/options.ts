@@ -32,8 +32,13 @@ export interface WindowOptions {
 export type RateLimitOptions = RateLimitSharedOptions &
   (
     | {
-        /** Requests allowed per `windowMs`: a one-window policy. */
-        limit: number;
+        /**
+         * Requests allowed per `windowMs`: a one-window policy. Or a function
+         * of the request that answers it (or a promise of it), for a limit per
+         * plan: a whole number from 1 to 1,000,000,000; anything else fails the
+         * request (500). Derive it from who the client is, not from what it sends.
+         */
+        limit: number | ((req: Request) => number | PromiseLike<number>);
         /** The window of `limit`, in milliseconds. */
         windowMs: number;
         windows?: undefined;
@@ -99,6 +104,10 @@ export interface RateLimitSharedOptions {
 
 export interface RateLimitConfiguration {
   readonly policy: RateLimitPolicy;
+  /** The `limit` function, when the limit comes per request; the policy's one window then has none of its own. */
+  readonly limitOf: ((req: Request) => number | PromiseLike<number>) | undefined;
+  /** The `name` option, for the names of windows whose limit comes per request. */
+  readonly namePrefix: string | undefined;
   readonly store: RateLimitStore;
   readonly key: RateLimitOptions['key'];
   readonly ipv6Subnet: number | false;
@@ -200,7 +209,8 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
       `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}, got ${describeValue(algorithm)}`,
     );
   }
-  const windows = parseWindows(options);
+  const limitOf = typeof options.limit === 'function' ? options.limit : undefined;
+  const windows = parseWindows(options, limitOf !== undefined);
   const block = parseBlock(options.block);
   const store = options.store ?? new MemoryStore();
   for (const method of ['init', 'consume', 'refund', 'reset'] as const) {
@@ -211,6 +221,12 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
       );
     }
   }
+  if (limitOf !== undefined && store.perRequestLimits !== true) {
+    throw fail(
+      'ERR_EAE_OPTION_CONFLICT',
+      '`limit` as a function needs a store that takes a limit with each call (`perRequestLimits`), as MemoryStore and RedisStore do; this `store` does not',
+    );
+  }
   const logger = options.logger;
   if (logger !== undefined && logger !== false && typeof logger?.warn !== 'function') {
     throw fail(
@@ -219,7 +235,14 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
     );
   }
   return {
-    policy: Object.freeze({ algorithm, windows, block }),
+    policy: Object.freeze({
+      algorithm,
+      windows,
+      block,
+      limits: limitOf === undefined ? ('fixed' as const) : ('per-request' as const),
+    }),
+    limitOf,
+    namePrefix: options.name,
     store,
     key: parseFunction(FACTORY, 'key', options.key),
     ipv6Subnet: parseSubnet(options.ipv6Subnet),
@@ -241,7 +264,12 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
   };
 }
 
-function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
+/**
+ * The windows of the policy. With a `limit` function, the one window gets
+ * `MAX_LIMIT` as its limit: only its duration and name are read, the limit
+ * comes per request.
+ */
+function parseWindows(options: RateLimitOptions, perRequest: boolean): readonly PolicyWindow[] {
   const hasShorthand = options.limit !== undefined || options.windowMs !== undefined;
   if (hasShorthand && options.windows !== undefined) {
     throw fail(
@@ -250,7 +278,10 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
     );
   }
   const given: readonly WindowOptions[] = options.windows ?? [
-    { limit: options.limit as number, windowMs: options.windowMs as number },
+    {
+      limit: perRequest ? MAX_LIMIT : (options.limit as number),
+      windowMs: options.windowMs as number,
+    },
   ];
   if (!Array.isArray(given) || given.length === 0) {
     throw fail('ERR_EAE_OPTION_TYPE', '`windows` must be a non-empty array of { limit, windowMs }');
@@ -280,7 +311,7 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
         `\`${where}name\` must be a string, got ${describeValue(window.name)}`,
       );
     }
-    const name = window.name ?? defaultName(options.name, limit, windowMs, given.length);
+    const name = window.name ?? windowName(options.name, limit, windowMs, given.length);
     return Object.freeze({ limit, windowMs, name });
   });
   const names = new Set(named.map((window) => window.name));
@@ -290,7 +321,8 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
   return Object.freeze(named);
 }
 
-function defaultName(
+/** The name of a window in the IETF fields, e.g. `15-in-1s`, or `api-15-in-1s` with the `name` prefix. */
+export function windowName(
   prefix: string | undefined,
   limit: number,
   windowMs: number,
