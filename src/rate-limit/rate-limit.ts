@@ -301,7 +301,7 @@ class Limiter {
     next: NextFunction,
   ): void {
     const { config } = this;
-    const { key, cost, limit } = charge;
+    const { key, limit } = charge;
     if (!isDecision(decision, config.policy.windows.length)) {
       this.storeFailed(
         new TypeError(`The store answered with an invalid decision: ${describeValue(decision)}`),
