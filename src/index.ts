@@ -140,3 +140,7 @@ export type {
 // Success responses
 export { accepted, created, found, noContent } from './responses/success.js';
 export type { CreatedOptions } from './responses/success.js';
+
+// Bad options
+export { OPTION_ERROR_CODES } from './options/option-error.js';
+export type { OptionError, OptionErrorCode } from './options/option-error.js';

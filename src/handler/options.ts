@@ -15,6 +15,7 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
+  MAX_TIMER_MS,
   checkOptionsObject,
   parseBoolean,
   parseFunction,
@@ -314,7 +315,7 @@ function parseRefusals(
     refusalLog: new RefusalLog(
       parseWholeNumber(FACTORY, 'refusals.intervalMs', intervalMs, {
         min: 0,
-        max: 2 ** 31 - 1,
+        max: MAX_TIMER_MS,
         unit: 'milliseconds',
       }),
     ),

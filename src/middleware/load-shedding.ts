@@ -6,7 +6,7 @@ import { formatRetryAfter } from '../headers/retry-after.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
-import { checkOptionsObject, parseWholeNumber, parseWith } from '../options/parse.js';
+import { MAX_TIMER_MS, checkOptionsObject, parseWholeNumber, parseWith } from '../options/parse.js';
 
 export interface LoadSheddingOptions {
   /** Shed load while the longest event-loop stall of the last sample interval exceeds this many milliseconds. */
@@ -27,7 +27,6 @@ export const DEFAULT_LOAD_SHEDDING_RETRY_AFTER = 10;
 const DEFAULT_SAMPLE_INTERVAL_MS = 500;
 // The histogram's own timer ticks every 10 ms; a shorter sample interval would see no ticks.
 const HISTOGRAM_RESOLUTION_MS = 10;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const DETAIL = 'The server is overloaded.';
 
 const FACTORY = 'loadShedding()';

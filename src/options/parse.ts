@@ -7,6 +7,9 @@ import { optionError } from './option-error.js';
  * and throws an `optionError` whose message names both and the value given.
  */
 
+/** The longest delay `setTimeout` keeps (2^31-1 ms, about 24.8 days): a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Refuses options that are not an object (`null`, an array, a string…) with `ERR_EAE_OPTIONS`. */
 export function checkOptionsObject(
   factory: string,

@@ -14,6 +14,7 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
+  MAX_TIMER_MS,
   checkOptionsObject,
   parseBoolean,
   parseFunction,
@@ -142,8 +143,6 @@ export const MAX_LIMIT = 1_000_000_000;
  * digits, stays a whole number.
  */
 export const MAX_DURATION_MS = 1_000_000_000_000;
-/** setTimeout's limit: a longer delay fires after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A Lua function may hold at most 200 locals; the Redis script keeps a few per window. */
 const MAX_WINDOWS = 10;
 
