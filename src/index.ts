@@ -144,3 +144,12 @@ export type { CreatedOptions } from './responses/success.js';
 // Bad options
 export { OPTION_ERROR_CODES } from './options/option-error.js';
 export type { OptionError, OptionErrorCode } from './options/option-error.js';
+
+// Observability
+export { CHANNEL_NAMES } from './observability/channels.js';
+export type {
+  ErrorMessage,
+  LoadSheddingMessage,
+  RateLimitMessage,
+  StoreMessage,
+} from './observability/channels.js';

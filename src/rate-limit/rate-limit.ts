@@ -35,6 +35,12 @@ import {
   type RateLimitInfo,
 } from './rate-limit-info.js';
 import { Warnings } from './warnings.js';
+import {
+  rateLimitChannel,
+  storeChannel,
+  type RateLimitMessage,
+  type StoreMessage,
+} from '../observability/channels.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -173,6 +179,9 @@ class Limiter {
     const { key, cost, limit } = charge;
     const tightest = limit === undefined ? config.tightest : this.windowOf(limit).window;
     if (cost > tightest.limit) {
+      if (rateLimitChannel.hasSubscribers) {
+        publishDecision('never-allowed', charge, tightest, tightest.limit, req);
+      }
       return next(markRefusal(neverAllowed(cost, tightest), { key }));
     }
     let decision: RateLimitDecision | PromiseLike<RateLimitDecision>;
@@ -312,6 +321,10 @@ class Limiter {
     if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
     const perLimit = limit === undefined ? undefined : this.windowOf(limit);
     const window = perLimit?.window ?? config.policy.windows[decision.window]!;
+    if (rateLimitChannel.hasSubscribers) {
+      const outcome = decision.blockedMs > 0 ? 'blocked' : decision.allowed ? 'allowed' : 'refused';
+      publishDecision(outcome, charge, window, decision.remaining, req);
+    }
     const info = rateLimitInfo(decision, window, key);
     const appRequest: unknown = Object.getPrototypeOf(req);
     if (appRequest !== this.preparedPrototype) {
@@ -395,6 +408,9 @@ class Limiter {
 
   /** A store error is never a limit decision: let the request through (`failOpen`) or answer 503. */
   private storeFailed(error: unknown, next: NextFunction): void {
+    if (storeChannel.hasSubscribers && !this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) {
+      this.publishStoreState('unavailable', error);
+    }
     this.warnings.warnOnce('RATE_LIMIT_STORE_UNAVAILABLE', {
       err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
     });
@@ -410,7 +426,18 @@ class Limiter {
     );
   }
 
+  private publishStoreState(state: StoreMessage['state'], error?: unknown): void {
+    const message: StoreMessage = {
+      state,
+      store: this.config.store.constructor?.name ?? 'store',
+      ...(state === 'unavailable' ? { error } : {}),
+      failOpen: this.config.failOpen,
+    };
+    storeChannel.publish(message);
+  }
+
   private storeRecovered(): void {
+    if (storeChannel.hasSubscribers) this.publishStoreState('recovered');
     this.warnings.rearm('RATE_LIMIT_STORE_UNAVAILABLE');
     this.warnings.log(
       'info',
@@ -418,6 +445,27 @@ class Limiter {
       'The rate-limit store answers again.',
     );
   }
+}
+
+/** Tells the rate-limit channel's subscribers about a decision. */
+function publishDecision(
+  outcome: RateLimitMessage['outcome'],
+  { key, cost }: Charge,
+  window: PolicyWindow,
+  remaining: number,
+  req: Request,
+): void {
+  const message: RateLimitMessage = {
+    outcome,
+    key,
+    cost,
+    policy: window.name,
+    limit: window.limit,
+    windowMs: window.windowMs,
+    remaining,
+    req,
+  };
+  rateLimitChannel.publish(message);
 }
 
 function checkSkip(skipped: unknown): boolean {
