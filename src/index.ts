@@ -125,6 +125,18 @@ export type { DeprecatedLinks, DeprecatedOptions } from './middleware/deprecated
 export { expectationFailed, handleExpectations } from './middleware/expect.js';
 export type { LoadSheddingMiddleware, LoadSheddingOptions } from './middleware/load-shedding.js';
 
+// Documentation: response-codes pages, OpenAPI components, the contract check
+export { renderResponseCodes } from './docs/render-response-codes.js';
+export type {
+  RenderResponseCodesOptions,
+  ResponseCodesFormat,
+} from './docs/render-response-codes.js';
+export { toOpenApi } from './docs/openapi.js';
+export type { OpenApiComponents, ToOpenApiOptions } from './docs/openapi.js';
+export { assertProblemMatchesCatalog, ProblemContractError } from './docs/contract.js';
+export type { ContractOptions, ProblemResponse } from './docs/contract.js';
+export { codeAnchor } from './catalog/anchor.js';
+
 // pino-http
 export { genReqId } from './pino-http/gen-req-id.js';
 export type { GenReqId } from './pino-http/gen-req-id.js';
