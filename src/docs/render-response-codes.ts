@@ -46,19 +46,25 @@ export function renderResponseCodes(catalog: Catalog, options: RenderResponseCod
       `\`format\` must be 'markdown' or 'html', got ${describeValue(format)}`,
     );
   }
-  if (typeof title !== 'string' || title.trim() === '') {
-    throw optionError(
-      FACTORY,
-      'ERR_EAE_OPTION_TYPE',
-      `\`title\` must be a non-empty string, got ${describeValue(title)}`,
-    );
-  }
+  parseTitle(FACTORY, title);
   const typeBaseUri = parseBaseUri(FACTORY, 'typeBaseUri', options.typeBaseUri);
   const config = exampleConfiguration(catalog, typeBaseUri);
   const sections = pageSections(catalog);
   return format === 'html'
     ? renderHtml(title, sections, config)
     : renderMarkdown(title, sections, config);
+}
+
+/** A page title: a non-empty string. */
+export function parseTitle(factory: string, title: unknown): string {
+  if (typeof title !== 'string' || title.trim() === '') {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`title\` must be a non-empty string, got ${describeValue(title)}`,
+    );
+  }
+  return title;
 }
 
 /** Refuses a catalog not built with defineCatalog(). */
