@@ -5,10 +5,11 @@ import {
   errorHandler,
   renderResponseCodes,
   responseCodesPage,
+  type Catalog,
 } from '../../src/index.js';
 import { ordersCatalog, TYPE_BASE_URI } from '../helpers/docs-catalog.js';
 
-function appServing(catalog = defaultCatalog, options = {}) {
+function appServing(catalog: Catalog = defaultCatalog, options = {}) {
   const app = express();
   app.get('/docs/errors', responseCodesPage(catalog, options));
   app.use(errorHandler({ logger: false }));
