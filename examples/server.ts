@@ -30,6 +30,8 @@ const app = createExampleApp({
   rateLimitStores,
   maintenance: () => inMaintenance,
   loadShedding: shedder,
+  // Problem types link to <PUBLIC_URL>/docs/errors.
+  publicUrl: process.env.PUBLIC_URL,
 });
 
 const server = app.listen(port, () => {
