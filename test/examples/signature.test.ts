@@ -201,7 +201,9 @@ describe('GET /signed/ping', () => {
     expect(res.headers['www-authenticate']).toBe('Signature realm="api"');
     expect(res.headers['x-status-sub-code']).toBe(subCode);
     expect(res.headers['content-type']).toBe('application/problem+json');
-    expect(problemOf(res)).toEqual(expectedProblem(subCode, '/signed/ping', { detail }));
+    expect(problemOf(res)).toEqual(
+      expectedProblem(subCode as `${number}.${number}`, '/signed/ping', { detail }),
+    );
   });
 
   it('covers every signature sub-code of the catalog', () => {
