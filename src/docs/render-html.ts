@@ -19,6 +19,7 @@ pre code { background: none; padding: 0; }
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
 th, td { border: 1px solid var(--rule); padding: .35em .5em; text-align: left; vertical-align: top; }
 th { background: var(--code); }
+td code { white-space: nowrap; }
 nav ul { padding-left: 1.2em; }
 nav li { margin: .15em 0; }
 .codes a { margin-right: .4em; }
