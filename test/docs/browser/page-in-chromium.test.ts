@@ -3,7 +3,12 @@
  * headless Chromium (Debian's `chromium`; skipped, saying so, when it is not
  * installed, and required in CI through REQUIRE_CHROMIUM).
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser } from 'puppeteer-core';
@@ -12,6 +17,7 @@ import { describeWithChromium, launchChromium } from '../../helpers/chromium.js'
 import { ordersCatalog, TYPE_BASE_URI } from '../../helpers/docs-catalog.js';
 
 const BROWSER_TIMEOUT = 60_000;
+const run = promisify(execFile);
 
 /** What the page shows for each anchor of its table of contents, read in the browser. */
 interface AnchorCheck {
@@ -119,6 +125,31 @@ describeWithChromium('the HTML response-codes page in Chromium', (chromium) => {
         ).toBe('TR 409.71');
       } finally {
         await page.close();
+      }
+    },
+    BROWSER_TIMEOUT,
+  );
+});
+
+describeWithChromium('npm run docs:screenshot', () => {
+  it(
+    'writes a full-page PNG of the HTML page',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'eae-shot-'));
+      try {
+        const out = join(dir, 'page.png');
+        const { stdout } = await run('npm', ['run', '-s', 'docs:screenshot', '--', out], {
+          cwd: join(__dirname, '../../..'),
+        });
+        expect(stdout).toBe(`docs:screenshot: wrote ${out}\n`);
+        const png = readFileSync(out);
+        // PNG signature, then the IHDR chunk: width and height (RFC 2083 §3, §4.1.1).
+        expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+        expect(png.readUInt32BE(16)).toBe(1200);
+        // The whole page, far taller than the 900-pixel viewport.
+        expect(png.readUInt32BE(20)).toBeGreaterThan(10_000);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     },
     BROWSER_TIMEOUT,
