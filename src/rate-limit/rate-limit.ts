@@ -20,6 +20,7 @@ import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../options/describe-value.js';
 import { clientKey } from './client-key.js';
 import { Deadlines } from './deadlines.js';
+import { DenyCache } from './deny-cache.js';
 import {
   MAX_LIMIT,
   parseRateLimitOptions,
@@ -108,12 +109,18 @@ class Limiter {
   private readonly deadlines: Deadlines;
   /** With a `limit` function: the window of each limit seen (see `windowOf`). */
   private readonly limitWindows = new Map<number, LimitWindow>();
+  /** The store's refusals this instance holds until they end; none for `MemoryStore`. */
+  private readonly denyCache: DenyCache | undefined;
 
   constructor(
     private readonly config: RateLimitConfiguration,
     private readonly warnings: Warnings,
   ) {
     this.deadlines = new Deadlines(config.storeTimeoutMs);
+    this.denyCache =
+      config.denyCacheKeys === 0
+        ? undefined
+        : new DenyCache(config.denyCacheKeys, config.policy.block === undefined);
   }
 
   handle(req: Request, res: Response, next: NextFunction): void {
@@ -184,6 +191,8 @@ class Limiter {
       }
       return next(markRefusal(neverAllowed(cost, tightest), { key }));
     }
+    const denied = this.denyCache?.refusalFor(key, cost, limit);
+    if (denied !== undefined) return this.apply(denied, charge, req, res, next, false);
     let decision: RateLimitDecision | PromiseLike<RateLimitDecision>;
     try {
       decision = config.store.consume(key, cost, limit);
@@ -203,7 +212,7 @@ class Limiter {
           if (!pending.settle()) return;
           // Outside Express's reach: a throw here would be an unhandled rejection.
           try {
-            this.apply(settled, charge, req, res, next);
+            this.apply(settled, charge, req, res, next, true);
           } catch (error) {
             next(error);
           }
@@ -214,7 +223,7 @@ class Limiter {
         },
       );
     } else {
-      this.apply(decision, charge, req, res, next);
+      this.apply(decision, charge, req, res, next, true);
     }
   }
 
@@ -245,7 +254,11 @@ class Limiter {
   }
 
   resetKey(key: string): Promise<void> {
-    return new Promise<void>((resolve) => resolve(this.config.store.reset(this.normalized(key))));
+    return new Promise<void>((resolve) => {
+      const normalized = this.normalized(key);
+      this.denyCache?.forget(normalized);
+      resolve(this.config.store.reset(normalized));
+    });
   }
 
   async getKey(key: string, limit?: number): Promise<RateLimitInfo | undefined> {
@@ -302,12 +315,14 @@ class Limiter {
     }
   }
 
+  /** Answers a decision; `fromStore` when the store made it now, not the deny cache. */
   private apply(
     decision: RateLimitDecision,
     charge: Charge,
     req: Request,
     res: Response,
     next: NextFunction,
+    fromStore: boolean,
   ): void {
     const { config } = this;
     const { key, limit } = charge;
@@ -318,7 +333,10 @@ class Limiter {
       );
       return;
     }
-    if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
+    if (fromStore) {
+      if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
+      if (!decision.allowed) this.denyCache?.remember(key, charge.cost, limit, decision);
+    }
     const perLimit = limit === undefined ? undefined : this.windowOf(limit);
     const window = perLimit?.window ?? config.policy.windows[decision.window]!;
     if (rateLimitChannel.hasSubscribers) {
