@@ -1,21 +1,20 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
-import express from 'express';
 import request from 'supertest';
 import {
   CHANNEL_NAMES,
   MemoryStore,
   NotFoundError,
-  errorHandler,
   loadShedding,
-  rateLimit,
   type ErrorMessage,
   type LoadSheddingMessage,
   type RateLimitMessage,
+  type RateLimitOptions,
   type RateLimitStore,
   type StoreMessage,
 } from '../../src/index.js';
 import { appThrowing } from '../helpers/app.js';
+import { limitedApp } from '../helpers/limited-app.js';
 import { fakeClock } from '../helpers/clock.js';
 
 /** Collects what `name` publishes while `run` runs. */
@@ -31,25 +30,8 @@ async function published<T>(name: string, run: () => Promise<unknown>): Promise<
   return messages;
 }
 
-function limitedApp(options: Record<string, unknown>) {
-  const app = express();
-  app.use(
-    rateLimit({
-      limit: 2,
-      windowMs: 60_000,
-      algorithm: 'fixed-window',
-      key: () => 'ada',
-      logger: false,
-      store: new MemoryStore({ now: fakeClock().now }),
-      ...options,
-    } as never),
-  );
-  app.get('/', (_req, res) => {
-    res.json({});
-  });
-  app.use(errorHandler({ logger: false }));
-  return app;
-}
+/** A limited app whose every request comes from one client, ada. */
+const appFor = (options: Partial<RateLimitOptions>) => limitedApp({ key: () => 'ada', ...options });
 
 describe('the error channel', () => {
   it('tells subscribers each error the handler answers: what was thrown, its status, code and request', async () => {
@@ -72,7 +54,7 @@ describe('the error channel', () => {
   });
 
   it('tells a refusal from a fault', async () => {
-    const app = limitedApp({});
+    const app = appFor({});
     const messages = await published<ErrorMessage>(CHANNEL_NAMES.error, async () => {
       for (let i = 0; i < 3; i++) await request(app).get('/');
     });
@@ -97,7 +79,7 @@ describe('the error channel', () => {
 
 describe('the rate-limit channel', () => {
   it('tells subscribers each decision: allowed, refused, with the window and what remains', async () => {
-    const app = limitedApp({});
+    const app = appFor({});
     const messages = await published<RateLimitMessage>(CHANNEL_NAMES.rateLimit, async () => {
       for (let i = 0; i < 3; i++) await request(app).get('/');
     });
@@ -114,7 +96,7 @@ describe('the rate-limit channel', () => {
   });
 
   it('tells a block (403.30) and a request that can never pass (413.1)', async () => {
-    const blocking = limitedApp({
+    const blocking = appFor({
       limit: 1,
       block: { after: 2, withinMs: 60_000, durationMs: 60_000 },
     });
@@ -123,7 +105,7 @@ describe('the rate-limit channel', () => {
     });
     expect(blocked.map((m) => m.outcome)).toEqual(['allowed', 'refused', 'blocked']);
 
-    const tooDear = limitedApp({ cost: () => 5 });
+    const tooDear = appFor({ cost: () => 5 });
     const never = await published<RateLimitMessage>(CHANNEL_NAMES.rateLimit, () =>
       request(tooDear).get('/'),
     );
@@ -146,7 +128,7 @@ describe('the store channel', () => {
         return memory.consume(key, cost);
       }
     }
-    const app = limitedApp({ limit: 100, store: new FlakyStore(), failOpen: true });
+    const app = appFor({ limit: 100, store: new FlakyStore(), failOpen: true });
     const messages = await published<StoreMessage>(CHANNEL_NAMES.store, async () => {
       for (let i = 0; i < 3; i++) await request(app).get('/');
       failing = false;
