@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { ServiceUnavailableError } from '../errors/error-classes.js';
-import { markRefusal } from '../errors/refusal.js';
+import { refusalError } from '../errors/refusal.js';
 import { loadSheddingChannel, type LoadSheddingMessage } from '../observability/channels.js';
 import { formatRetryAfter } from '../headers/retry-after.js';
 import { describeValue } from '../options/describe-value.js';
@@ -61,8 +61,8 @@ export function loadShedding(options: LoadSheddingOptions): LoadSheddingMiddlewa
       return;
     }
     next(
-      markRefusal(
-        new ServiceUnavailableError(DETAIL, { retryAfter: config.retryAfter, expose: true }),
+      refusalError(
+        () => new ServiceUnavailableError(DETAIL, { retryAfter: config.retryAfter, expose: true }),
       ),
     );
   };

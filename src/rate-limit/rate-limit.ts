@@ -28,7 +28,7 @@ import {
   type RateLimitConfiguration,
   type RateLimitOptions,
 } from './options.js';
-import { markRefusal } from '../errors/refusal.js';
+import { refusalError } from '../errors/refusal.js';
 import {
   installRequestProperty,
   rateLimitInfo,
@@ -189,7 +189,7 @@ class Limiter {
       if (rateLimitChannel.hasSubscribers) {
         publishDecision('never-allowed', charge, tightest, tightest.limit, req);
       }
-      return next(markRefusal(neverAllowed(cost, tightest), { key }));
+      return next(refusalError(() => neverAllowed(cost, tightest), { key }));
     }
     const denied = this.denyCache?.refusalFor(key, cost, limit);
     if (denied !== undefined) return this.apply(denied, charge, req, res, next, false);
@@ -353,11 +353,12 @@ class Limiter {
     if (decision.blockedMs > 0) {
       // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
       next(
-        markRefusal(
-          new ForbiddenError('Too many refused requests: access is denied for a while.', {
-            subCode: '403.30',
-            retryAfter: toRetrySeconds(decision.blockedMs),
-          }),
+        refusalError(
+          () =>
+            new ForbiddenError('Too many refused requests: access is denied for a while.', {
+              subCode: '403.30',
+              retryAfter: toRetrySeconds(decision.blockedMs),
+            }),
           { key },
         ),
       );
@@ -379,12 +380,14 @@ class Limiter {
       );
     }
     if (!decision.allowed) {
+      const detail = this.refusalDetail(req, info, window);
       next(
-        markRefusal(
-          new TooManyRequestsError(this.refusalDetail(req, info, window), {
-            retryAfter: resetSeconds,
-            headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
-          }),
+        refusalError(
+          () =>
+            new TooManyRequestsError(detail, {
+              retryAfter: resetSeconds,
+              headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
+            }),
           { key },
         ),
       );
