@@ -1,8 +1,8 @@
 /**
  * The apps of the refusal scenarios: every measured request is refused.
  * Each limiter allows one request an hour, which the first warm-up request
- * spends, keyed by the client IP (the load client is one IP: a flood from
- * one client). Ours answers through `errorHandler` (problem+json, and a log
+ * spends, all under one client key (a flood from one client; a fixed key,
+ * so that how the load client's address is read cannot split it). Ours answers through `errorHandler` (problem+json, and a log
  * line under the refusal logging policy, to /dev/null); the peers answer
  * their way: express-rate-limit's default handler sends a short text body
  * and logs nothing, rate-limiter-flexible's documented middleware a bare 429.
@@ -18,6 +18,7 @@ import { devNullLogger } from './error-apps.js';
 const ROUTE = '/items/:id';
 const LIMIT = 1;
 const WINDOW_MS = 3_600_000;
+const CLIENT = 'flooding-client';
 
 function appWith(limiter: RequestHandler, answeredByUs = false): Express {
   const app = express();
@@ -39,7 +40,7 @@ const prefix = (name: string): string => `bench:refusal:${name}:${process.pid}:`
 
 /** Ours on the memory store, answered by errorHandler. */
 export const oursMemory = (): Express =>
-  appWith(rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, logger: false }), true);
+  appWith(rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, key: () => CLIENT, logger: false }), true);
 
 /** express-rate-limit on its memory store, its default 429 handler. */
 export const expressRateLimitMemory = (): Express =>
@@ -60,6 +61,7 @@ export const oursRedis =
       rateLimit({
         limit: LIMIT,
         windowMs: WINDOW_MS,
+        key: () => CLIENT,
         logger: false,
         denyCache,
         store: new RedisStore({ client: redisClient(), prefix: prefix(`ours-${denyCache}`) }),
@@ -73,6 +75,7 @@ export function expressRateLimitRedis(): Express {
     expressRateLimit({
       limit: LIMIT,
       windowMs: WINDOW_MS,
+      keyGenerator: () => CLIENT,
       legacyHeaders: true,
       standardHeaders: false,
       store: new RateLimitRedisStore({
@@ -97,9 +100,9 @@ export const flexibleRedis =
         ? { inMemoryBlockOnConsumed: LIMIT, inMemoryBlockDuration: WINDOW_MS / 1000 }
         : {}),
     });
-    return appWith((req, res, next) => {
+    return appWith((_req, res, next) => {
       limiter
-        .consume(req.ip ?? '')
+        .consume(CLIENT)
         .then(() => next())
         .catch(() => {
           res.status(429).end();

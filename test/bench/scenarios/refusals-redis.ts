@@ -12,30 +12,40 @@ export const scenario: Scenario = {
       description:
         '`rateLimit` on `RedisStore` with its deny cache (the default), answered by `errorHandler`.',
       expectedStatus: 429,
+      // The warm-up's first request spends the one request allowed.
+      warmupStatuses: [200],
       createApp: oursRedis(true),
     },
     {
       name: 'ours-redis-429-no-cache',
       description: 'The same with `denyCache: false`: every refusal is a Redis round trip.',
       expectedStatus: 429,
+      // The warm-up's first request spends the one request allowed.
+      warmupStatuses: [200],
       createApp: oursRedis(false),
     },
     {
       name: 'rate-limiter-flexible-redis-429',
       description: '`RateLimiterRedis`, its documented middleware, a bare 429.',
       expectedStatus: 429,
+      // The warm-up's first request spends the one request allowed.
+      warmupStatuses: [200],
       createApp: flexibleRedis(false),
     },
     {
       name: 'rate-limiter-flexible-redis-429-in-memory-block',
       description: 'The same with `inMemoryBlockOnConsumed`: refused keys are refused from memory.',
       expectedStatus: 429,
+      // The warm-up's first request spends the one request allowed.
+      warmupStatuses: [200],
       createApp: flexibleRedis(true),
     },
     {
       name: 'express-rate-limit-redis-429',
       description: 'express-rate-limit with rate-limit-redis, its default 429.',
       expectedStatus: 429,
+      // The warm-up's first request spends the one request allowed.
+      warmupStatuses: [200],
       createApp: expressRateLimitRedis,
     },
   ],

@@ -12,12 +12,16 @@ export const scenario: Scenario = {
       description:
         '`rateLimit` on `MemoryStore`, refused requests answered by `errorHandler` (pino to /dev/null).',
       expectedStatus: 429,
+      // The warm-up's first request spends the one request allowed.
+      warmupStatuses: [200],
       createApp: oursMemory,
     },
     {
       name: 'express-rate-limit-memory-429',
       description: "express-rate-limit on its memory store, its default handler's 429.",
       expectedStatus: 429,
+      // The warm-up's first request spends the one request allowed.
+      warmupStatuses: [200],
       createApp: expressRateLimitMemory,
     },
   ],
