@@ -1,0 +1,116 @@
+import type { Response } from 'express';
+
+/** A response as a store keeps it: status, the allowed headers, and the body in base64. */
+interface Recorded {
+  readonly s: number;
+  readonly h: readonly (readonly [string, string | string[]])[];
+  readonly b: string;
+}
+
+/**
+ * Headers a replay never repeats, whatever `replayHeaders` lists: cookies
+ * (a session given to the first request is not the retry's), the hop-by-hop
+ * fields (RFC 9110 §7.6.1), and the framing that Node sets for the body.
+ */
+export const NEVER_REPLAYED = Object.freeze([
+  'set-cookie',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'date',
+]);
+
+/** The headers a replay repeats by default: those that describe the result, not the exchange. */
+export const DEFAULT_REPLAY_HEADERS = Object.freeze([
+  'content-type',
+  'content-language',
+  'content-location',
+  'location',
+  'etag',
+  'last-modified',
+  'link',
+  'retry-after',
+  'x-status-sub-code',
+  'x-global-identifier',
+]);
+
+/**
+ * Records what a response sends, for replay. `res.json` and `res.send` end
+ * in `res.end`, so wrapping `end` sees every whole body; a response that
+ * calls `res.write` is streamed, and one above `maxBodyBytes` too large:
+ * neither is recorded (`recordable` is false).
+ */
+export class ResponseRecorder {
+  #body: Buffer | undefined;
+  #streamed = false;
+  #tooLarge = false;
+
+  constructor(res: Response, maxBodyBytes: number) {
+    const { write, end } = res;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const recorder = this;
+    res.write = function (this: Response, ...args: unknown[]) {
+      recorder.#streamed = true;
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as Response['write'];
+    res.end = function (this: Response, ...args: unknown[]) {
+      recorder.#take(args[0], args[1], maxBodyBytes);
+      return (end as (...a: unknown[]) => Response).apply(this, args);
+    } as Response['end'];
+  }
+
+  get recordable(): boolean {
+    return !this.#streamed && !this.#tooLarge && this.#body !== undefined;
+  }
+
+  /** The response as stored: its status, the headers of `names` (lower case) it sent, its body. */
+  serialize(res: Response, names: ReadonlySet<string>): string {
+    const headers: [string, string | string[]][] = [];
+    for (const name of res.getHeaderNames()) {
+      if (!names.has(name)) continue;
+      const value = res.getHeader(name);
+      if (value !== undefined) headers.push([name, Array.isArray(value) ? value : String(value)]);
+    }
+    const recorded: Recorded = { s: res.statusCode, h: headers, b: this.#body!.toString('base64') };
+    return JSON.stringify(recorded);
+  }
+
+  #take(chunk: unknown, encoding: unknown, maxBodyBytes: number): void {
+    if (this.#body !== undefined) return; // end() called twice: the first one counts
+    let body: Buffer;
+    if (chunk === undefined || chunk === null || typeof chunk === 'function')
+      body = Buffer.alloc(0);
+    else if (typeof chunk === 'string') {
+      body = Buffer.from(
+        chunk,
+        typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
+      );
+    } else if (chunk instanceof Uint8Array)
+      body = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else {
+      this.#streamed = true;
+      return;
+    }
+    if (body.length > maxBodyBytes) this.#tooLarge = true;
+    else this.#body = Buffer.from(body); // a copy: the caller may reuse its buffer
+  }
+}
+
+/**
+ * Sends a recorded response again, marked `Idempotent-Replayed: true`. Not
+ * an error path: the stored status and body are what the first request got.
+ */
+export function replay(res: Response, stored: string): void {
+  const recorded = JSON.parse(stored) as Recorded;
+  res.status(recorded.s);
+  for (const [name, value] of recorded.h) res.setHeader(name, value);
+  res.setHeader('Idempotent-Replayed', 'true');
+  res.end(Buffer.from(recorded.b, 'base64'));
+}
