@@ -1,0 +1,102 @@
+import { RedisLockStore } from '../../src/index.js';
+import { expectOptionError } from '../helpers/option-error.js';
+import {
+  connectClient,
+  describeWithRedis,
+  uniquePrefix,
+  type ClientKind,
+} from '../helpers/redis.js';
+import { lockStoreContract } from './lock-store.contract.js';
+
+describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])(
+  'RedisLockStore on %s: the store contract',
+  (kind) => {
+    lockStoreContract(async (clock) => {
+      const connection = await connectClient(kind);
+      const store = new RedisLockStore({
+        client: connection.client,
+        prefix: uniquePrefix(),
+        now: clock.now,
+      });
+      return { store, close: connection.close };
+    });
+  },
+);
+
+describeWithRedis('RedisLockStore on Redis’s clock', () => {
+  let connection: Awaited<ReturnType<typeof connectClient>>;
+  beforeAll(async () => {
+    connection = await connectClient('ioredis');
+  });
+  afterAll(async () => {
+    await connection.close();
+  });
+
+  it('keys each lock by a hash tag, so that a script touches one Redis Cluster slot', async () => {
+    const prefix = uniquePrefix();
+    const store = new RedisLockStore({ client: connection.client, prefix });
+    await store.acquire('a}b', 't', 'fp', 60_000);
+    const keys = await connection.client.keys(`${prefix}*`);
+    expect(keys).toEqual([`${prefix}{a~)b}`]);
+  });
+
+  it('sets Redis’s own expiry to the lease, then to the record’s lifetime', async () => {
+    const prefix = uniquePrefix();
+    const store = new RedisLockStore({ client: connection.client, prefix });
+    await store.acquire('k', 't', 'fp', 60_000);
+    const leased = await connection.client.pttl(`${prefix}{k}`);
+    expect(leased).toBeGreaterThan(0);
+    expect(leased).toBeLessThanOrEqual(60_000);
+    await store.complete('k', 't', 'r', 3_600_000);
+    const kept = await connection.client.pttl(`${prefix}{k}`);
+    expect(kept).toBeGreaterThan(60_000);
+    expect(kept).toBeLessThanOrEqual(3_600_000);
+  });
+
+  it('reports the lease left by Redis’s clock', async () => {
+    const store = new RedisLockStore({ client: connection.client, prefix: uniquePrefix() });
+    await store.acquire('k', 't', 'fp', 60_000);
+    const found = await store.acquire('k', 'u', 'fp', 60_000);
+    expect(found).toMatchObject({ state: 'running', fingerprint: 'fp' });
+    expect((found as { leaseMs: number }).leaseMs).toBeGreaterThan(0);
+    expect((found as { leaseMs: number }).leaseMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('runs its scripts again after Redis forgot them (NOSCRIPT), in one more round trip', async () => {
+    const store = new RedisLockStore({ client: connection.client, prefix: uniquePrefix() });
+    await store.acquire('k', 't', 'fp', 60_000);
+    await connection.client.script('FLUSH');
+    expect(await store.complete('k', 't', 'r', 60_000)).toBe(true);
+    expect(await store.acquire('k', 'u', 'fp', 60_000)).toEqual({
+      state: 'done',
+      fingerprint: 'fp',
+      response: 'r',
+    });
+  });
+});
+
+describe('RedisLockStore: options', () => {
+  it('refuses a missing client', () => {
+    expectOptionError(
+      () => new RedisLockStore({} as never),
+      'ERR_EAE_OPTION_MISSING',
+      'new RedisLockStore(): `client` is required: an ioredis client or a node-redis (v4 or later) client',
+    );
+  });
+
+  it('answers @node-idempotency’s `url` with what to pass instead', () => {
+    expectOptionError(
+      () => new RedisLockStore({ url: 'redis://x' } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      'new RedisLockStore(): `url` is not an option: pass a connected ioredis or node-redis client as `client`. The options are `client`, `prefix`, `now`.',
+    );
+  });
+
+  it('refuses a prefix that is not a string', () => {
+    expectOptionError(
+      () => new RedisLockStore({ client: { call: async () => 1 }, prefix: 5 } as never),
+      'ERR_EAE_OPTION_TYPE',
+      'new RedisLockStore(): `prefix` must be a string, got 5',
+    );
+  });
+});
