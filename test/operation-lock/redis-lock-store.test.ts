@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { RedisLockStore } from '../../src/index.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import {
@@ -24,9 +25,9 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])(
 );
 
 describeWithRedis('RedisLockStore on Redis’s clock', () => {
-  let connection: Awaited<ReturnType<typeof connectClient>>;
+  let connection: { client: Redis; close: () => Promise<void> };
   beforeAll(async () => {
-    connection = await connectClient('ioredis');
+    connection = (await connectClient('ioredis')) as typeof connection;
   });
   afterAll(async () => {
     await connection.close();
