@@ -73,8 +73,11 @@ export class ResponseRecorder {
   /** The response as stored: its status, the headers of `names` (lower case) it sent, its body. */
   serialize(res: Response, names: ReadonlySet<string>): string {
     const headers: [string, string | string[]][] = [];
-    for (const name of res.getHeaderNames()) {
-      if (!names.has(name)) continue;
+    // The names as the handler wrote them (`Location`, not `location`), in its order.
+    // (On every ServerResponse since Node 15.13; @types/node declares it on ClientRequest only.)
+    const raw = (res as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames();
+    for (const name of raw) {
+      if (!names.has(name.toLowerCase())) continue;
       const value = res.getHeader(name);
       if (value !== undefined) headers.push([name, Array.isArray(value) ? value : String(value)]);
     }
@@ -109,8 +112,11 @@ export class ResponseRecorder {
  */
 export function replay(res: Response, stored: string): void {
   const recorded = JSON.parse(stored) as Recorded;
+  const body = Buffer.from(recorded.b, 'base64');
   res.status(recorded.s);
   for (const [name, value] of recorded.h) res.setHeader(name, value);
+  // RFC 9110 §8.6: no Content-Length on a 204 or a 304.
+  if (recorded.s !== 204 && recorded.s !== 304) res.setHeader('Content-Length', body.length);
   res.setHeader('Idempotent-Replayed', 'true');
-  res.end(Buffer.from(recorded.b, 'base64'));
+  res.end(body);
 }
