@@ -10,6 +10,8 @@ export type IdempotencyKeyField =
   | { readonly key: string; readonly problem?: undefined }
   | { readonly key?: undefined; readonly problem: string };
 
+// 1 to 255 characters of RFC 8941 §3.3.3 unescaped chars, quoted.
+const PLAIN_STRING = /^"[\x20\x21\x23-\x5b\x5d-\x7e]{1,255}"$/;
 // RFC 8941 §3.3.4 token: ALPHA or "*" first, then tchar, ":" or "/".
 const TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/;
 
@@ -22,6 +24,8 @@ const TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/;
  * 255 characters are refused, with the reason in words for the 400's detail.
  */
 export function parseIdempotencyKey(value: string): IdempotencyKeyField {
+  // The usual case first: one quoted string of printable ASCII without escapes.
+  if (PLAIN_STRING.test(value)) return { key: value.slice(1, -1) };
   const field = value.replace(/^ +| +$/g, '');
   if (field === '') return { problem: 'The Idempotency-Key header is empty.' };
   const parsed = field.startsWith('"') ? parseString(field) : parseToken(field);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
@@ -51,15 +51,80 @@ interface Operation {
   readonly fingerprint: string;
 }
 
+/** One request's way to the lock: its token, how long it may wait, and its place in Express. */
+interface Attempt {
+  readonly operation: Operation;
+  readonly token: string;
+  /** Until when (`performance.now()`) a duplicate waits; 0 without `waitMs`. */
+  readonly waitUntil: number;
+  /** How many times it has waited, for the polling backoff. */
+  round: number;
+  /** Aborted when the client goes away while the request waits. */
+  abandoned: AbortController | undefined;
+  readonly req: Request;
+  readonly res: Response;
+  readonly next: NextFunction;
+}
+
+/** A lock held by a running request. */
+interface Hold {
+  readonly key: string;
+  readonly token: string;
+  /** When it was taken (`performance.now()`). */
+  readonly since: number;
+}
+
+/**
+ * Renews the leases of running requests: one unref'd timer for them all,
+ * ticking every third of a lease, rather than a timer per request. A lock
+ * taken just after a tick is renewed at the second tick at the latest,
+ * within two thirds of its lease; every third after that.
+ */
+class Renewals {
+  readonly #holds = new Set<Hold>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly everyMs: number,
+    private readonly renew: (hold: Hold) => void,
+  ) {}
+
+  add(hold: Hold): void {
+    this.#holds.add(hold);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#tick(), this.everyMs);
+      this.#timer.unref();
+    }
+  }
+
+  delete(hold: Hold): void {
+    this.#holds.delete(hold);
+  }
+
+  #tick(): void {
+    if (this.#holds.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    const due = performance.now() - this.everyMs / 2;
+    for (const hold of this.#holds) if (hold.since <= due) this.renew(hold);
+  }
+}
+
 class OperationLock {
   readonly #config: OperationLockConfiguration;
   readonly #warnings: LockWarnings;
   readonly #deadlines: Deadlines;
+  readonly #renewals: Renewals;
 
   constructor(config: OperationLockConfiguration) {
     this.#config = config;
     this.#warnings = new LockWarnings(config.logger);
     this.#deadlines = new Deadlines(config.storeTimeoutMs);
+    this.#renewals = new Renewals(Math.max(1, Math.floor(config.lockTtlMs / 3)), (hold) =>
+      this.#renew(hold),
+    );
   }
 
   handle(req: Request, res: Response, next: NextFunction): void {
@@ -70,8 +135,17 @@ class OperationLock {
       return next(error);
     }
     if (operation === undefined) return next();
-    // Every path through #acquire settles the request itself; this catch is for what cannot happen.
-    this.#acquire(operation, req, res, next).catch((error: unknown) => next(error));
+    const attempt: Attempt = {
+      operation,
+      token: randomUUID(),
+      waitUntil: this.#config.waitMs === 0 ? 0 : performance.now() + this.#config.waitMs,
+      round: 0,
+      abandoned: undefined,
+      req,
+      res,
+      next,
+    };
+    this.#acquire(attempt);
   }
 
   /** The request's operation, undefined when it has no key and none is required. */
@@ -93,7 +167,7 @@ class OperationLock {
     const fingerprint = config.fingerprint
       ? checkString(config.fingerprint(req), 'fingerprint')
       : defaultFingerprint(req.method, route, req.body);
-    return { key: JSON.stringify([client, route, key]), client, fingerprint };
+    return { key: lockKey(client, route, key), client, fingerprint };
   }
 
   #headerKey(req: Request): string | undefined {
@@ -107,107 +181,117 @@ class OperationLock {
   }
 
   /**
-   * Takes the lock, or answers from what holds it: 422.10 for another
+   * Asks the store for the lock. A store that answers synchronously (the
+   * memory store) is answered in the same tick, without a promise; a
+   * promise is bounded by `storeTimeoutMs`.
+   */
+  #acquire(attempt: Attempt): void {
+    const { store, lockTtlMs } = this.#config;
+    const { operation } = attempt;
+    let answer: LockAcquisition | PromiseLike<LockAcquisition>;
+    try {
+      answer = store.acquire(operation.key, attempt.token, operation.fingerprint, lockTtlMs);
+    } catch (error) {
+      return this.#acquireFailed(error, attempt);
+    }
+    if (!isThenable(answer)) return this.#decide(answer, attempt);
+    const pending = this.#deadlines.track(() => this.#acquireFailed(this.#timeout(), attempt));
+    answer.then(
+      (found) => {
+        if (!pending.settle()) return;
+        // Outside Express's reach: a throw here would be an unhandled rejection.
+        try {
+          this.#decide(found, attempt);
+        } catch (error) {
+          attempt.next(error);
+        }
+      },
+      (error: unknown) => {
+        if (pending.settle()) this.#acquireFailed(error, attempt);
+      },
+    );
+  }
+
+  /**
+   * Runs under the lock, or answers from what holds it: 422.10 for another
    * payload (before anything else, as the draft orders it), the replay of a
    * completed request, or 409.1 for one in progress, after waiting up to
    * `waitMs` for it to end.
    */
-  async #acquire(
-    operation: Operation,
-    req: Request,
-    res: Response,
-    next: NextFunction,
-  ): Promise<void> {
-    const { store, lockTtlMs, waitMs } = this.#config;
-    const token = randomBytes(16).toString('base64url');
-    const waitUntil = performance.now() + waitMs;
-    let abandoned: AbortController | undefined;
-    for (let attempt = 0; ; attempt++) {
-      let found: LockAcquisition;
-      try {
-        found = checkAcquisition(
-          await this.#call(() =>
-            store.acquire(operation.key, token, operation.fingerprint, lockTtlMs),
-          ),
-        );
-      } catch (error) {
-        abandoned?.abort();
-        return this.#storeFailed(error, operation, next);
-      }
-      this.#warnings.storeRecovered();
-      if (found.state === 'acquired') {
-        abandoned?.abort();
-        return this.#run(operation.key, token, req, res, next);
-      }
-      if (found.fingerprint !== operation.fingerprint) {
-        abandoned?.abort();
-        return next(keyReused(this.#config.header));
-      }
-      if (found.state === 'done') {
-        abandoned?.abort();
-        return this.#replay(found.response, operation, res, next);
-      }
-      const left = waitUntil - performance.now();
-      if (left <= 0) {
-        abandoned?.abort();
-        return next(inProgress(this.#config, operation.client));
-      }
-      abandoned ??= abortOnClose(res);
-      // Waking at the end of the lease too: a crashed owner's lock is then free.
-      await this.#waitForChange(operation.key, Math.min(left, found.leaseMs), attempt, abandoned);
-      // The client went away while waiting: nobody is left to answer.
-      if (abandoned.signal.aborted) return;
+  #decide(answer: LockAcquisition, attempt: Attempt): void {
+    let found: LockAcquisition;
+    try {
+      found = checkAcquisition(answer);
+    } catch (error) {
+      return this.#acquireFailed(error, attempt);
     }
+    if (this.#warnings.storeDown) this.#warnings.storeRecovered();
+    const { operation, next } = attempt;
+    if (found.state !== 'running' || found.fingerprint !== operation.fingerprint) {
+      attempt.abandoned?.abort();
+    }
+    if (found.state === 'acquired') return this.#run(attempt);
+    if (found.fingerprint !== operation.fingerprint) return next(keyReused(this.#config.header));
+    if (found.state === 'done') return this.#replay(found.response, attempt);
+    const left = attempt.waitUntil - performance.now();
+    if (left <= 0) {
+      attempt.abandoned?.abort();
+      return next(inProgress(this.#config, operation.client));
+    }
+    attempt.abandoned ??= abortOnClose(attempt.res);
+    // Waking at the end of the lease too: a crashed owner's lock is then free.
+    this.#waitForChange(operation.key, Math.min(left, found.leaseMs), attempt).then(() => {
+      // The client went away while waiting: nobody is left to answer.
+      if (!attempt.abandoned!.signal.aborted) this.#acquire(attempt);
+    });
+  }
+
+  #acquireFailed(error: unknown, attempt: Attempt): void {
+    attempt.abandoned?.abort();
+    this.#storeFailed(error, attempt.operation, attempt.next);
   }
 
   /** Resolves when the key may have changed: the store's notice, or a poll with backoff. */
-  #waitForChange(key: string, ms: number, attempt: number, abandoned: AbortController) {
+  #waitForChange(key: string, ms: number, attempt: Attempt): Promise<void> {
     const { store } = this.#config;
+    const signal = attempt.abandoned!.signal;
+    const round = attempt.round++;
     if (typeof store.waitForChange === 'function') {
       try {
-        return store.waitForChange(key, Math.max(1, ms), abandoned.signal).catch(() => undefined);
+        return store.waitForChange(key, Math.max(1, ms), signal).catch(() => undefined);
       } catch {
         // A store whose notice fails is polled instead.
       }
     }
-    return sleep(
-      Math.max(1, Math.min(ms, FIRST_POLL_MS * 2 ** attempt, MAX_POLL_MS)),
-      abandoned.signal,
-    );
+    return sleep(Math.max(1, Math.min(ms, FIRST_POLL_MS * 2 ** round, MAX_POLL_MS)), signal);
   }
 
   /**
    * Runs the handler under the lock: renews the lease while it runs, and
    * once the response has finished records it (or releases the key); a
-   * connection closed first (the client gave up) releases it too.
+   * connection closed first (the client gave up) releases it too. `close`
+   * comes after `finish`, or alone when the connection was cut.
    */
-  #run(key: string, token: string, req: Request, res: Response, next: NextFunction): void {
+  #run(attempt: Attempt): void {
     const config = this.#config;
+    const { req, res, next } = attempt;
     const recorder = config.replay ? new ResponseRecorder(res, config.maxBodyBytes) : undefined;
-    const renewal = setInterval(
-      () => this.#renew(key, token, renewal),
-      Math.max(1, Math.floor(config.lockTtlMs / 3)),
-    );
-    renewal.unref();
-    const end = () => {
-      clearInterval(renewal);
-      res.off('finish', end);
-      res.off('close', end);
-      this.#end(key, token, recorder, req, res);
+    const hold: Hold = {
+      key: attempt.operation.key,
+      token: attempt.token,
+      since: performance.now(),
     };
-    res.once('finish', end);
-    res.once('close', end);
+    this.#renewals.add(hold);
+    res.once('close', () => {
+      this.#renewals.delete(hold);
+      this.#end(hold, recorder, req, res);
+    });
     next();
   }
 
-  #end(
-    key: string,
-    token: string,
-    recorder: ResponseRecorder | undefined,
-    req: Request,
-    res: Response,
-  ): void {
+  #end(hold: Hold, recorder: ResponseRecorder | undefined, req: Request, res: Response): void {
     const config = this.#config;
+    const { key, token } = hold;
     if (recorder !== undefined && res.writableFinished && this.#records(req, res)) {
       if (recorder.recordable) {
         const response = recorder.serialize(res, config.replayHeaders);
@@ -237,18 +321,19 @@ class OperationLock {
     );
   }
 
-  #renew(key: string, token: string, renewal: NodeJS.Timeout): void {
-    this.#call(() => this.#config.store.renew(key, token, this.#config.lockTtlMs)).then(
+  /** Extends the lease of one running request; a lease found lost is no longer renewed. */
+  #renew(hold: Hold): void {
+    this.#call(() => this.#config.store.renew(hold.key, hold.token, this.#config.lockTtlMs)).then(
       (held) => {
         if (held === true) return;
-        clearInterval(renewal);
+        this.#renewals.delete(hold);
         this.#warnings.warnOnce('OPERATION_LOCK_LEASE_LOST');
       },
       (error: unknown) => this.#warnStoreUnavailable(error),
     );
   }
 
-  #replay(stored: string, operation: Operation, res: Response, next: NextFunction): void {
+  #replay(stored: string, { operation, res, next }: Attempt): void {
     try {
       replay(res, stored);
     } catch (error) {
@@ -278,6 +363,12 @@ class OperationLock {
     });
   }
 
+  #timeout(): Error {
+    return new Error(
+      `The operation-lock store did not answer within ${this.#config.storeTimeoutMs} ms`,
+    );
+  }
+
   /** Calls the store; an answer later than `storeTimeoutMs` is a failure (and is then ignored). */
   #call<T>(invoke: () => T | PromiseLike<T>): Promise<T> {
     let answer: T | PromiseLike<T>;
@@ -287,11 +378,8 @@ class OperationLock {
       return Promise.reject(error as Error);
     }
     if (!isThenable(answer)) return Promise.resolve(answer);
-    const { storeTimeoutMs } = this.#config;
     return new Promise<T>((resolve, reject) => {
-      const pending = this.#deadlines.track(() =>
-        reject(new Error(`The operation-lock store did not answer within ${storeTimeoutMs} ms`)),
-      );
+      const pending = this.#deadlines.track(() => reject(this.#timeout()));
       answer.then(
         (value) => {
           if (pending.settle()) resolve(value);
@@ -319,6 +407,17 @@ function keyReused(header: string): UnprocessableEntityError {
     `This ${headerName(header)} was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.`,
     { subCode: '422.10' },
   );
+}
+
+/**
+ * The lock key: a SHA-256 of the client, the route and the key, each
+ * length-prefixed so that no two triples meet. Short and free of `#`, so
+ * that the stores keep it as it is rather than hash it again.
+ */
+function lockKey(client: string, route: string, key: string): string {
+  return `k${createHash('sha256')
+    .update(`${client.length}:${client}${route.length}:${route}${key}`)
+    .digest('base64url')}`;
 }
 
 /** `idempotency-key` → `Idempotency-Key`, for messages. */

@@ -23,6 +23,11 @@ export class LockWarnings {
     this.log('warn', { code, ...details }, LOCK_WARNINGS[code]);
   }
 
+  /** Whether the store is known to be down (the outage warning was given). */
+  get storeDown(): boolean {
+    return this.#given.has('OPERATION_LOCK_STORE_UNAVAILABLE');
+  }
+
   /** The store answers again: says so once, and arms the outage warning for the next outage. */
   storeRecovered(): void {
     if (!this.#given.delete('OPERATION_LOCK_STORE_UNAVAILABLE')) return;
