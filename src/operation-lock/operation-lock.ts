@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
@@ -166,7 +166,7 @@ class OperationLock {
     const client = config.client ? checkString(config.client(req), 'client') : defaultClient(req);
     const fingerprint = config.fingerprint
       ? checkString(config.fingerprint(req), 'fingerprint')
-      : defaultFingerprint(req.method, route, req.body);
+      : defaultFingerprint(req.body);
     return { key: lockKey(client, route, key), client, fingerprint };
   }
 
@@ -410,14 +410,12 @@ function keyReused(header: string): UnprocessableEntityError {
 }
 
 /**
- * The lock key: a SHA-256 of the client, the route and the key, each
- * length-prefixed so that no two triples meet. Short and free of `#`, so
- * that the stores keep it as it is rather than hash it again.
+ * The lock key: the client, the route and the key, the first two
+ * length-prefixed so that no two triples meet. The stores keep a long one
+ * as its digest (see `storedKey`).
  */
 function lockKey(client: string, route: string, key: string): string {
-  return `k${createHash('sha256')
-    .update(`${client.length}:${client}${route.length}:${route}${key}`)
-    .digest('base64url')}`;
+  return `${client.length}:${client}${route.length}:${route}${key}`;
 }
 
 /** `idempotency-key` → `Idempotency-Key`, for messages. */

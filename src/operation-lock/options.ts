@@ -37,8 +37,9 @@ export interface OperationLockOptions {
   client?: (req: Request) => string;
   /**
    * The payload fingerprint: a request that reuses a key with another
-   * fingerprint gets 422.10. Defaults to a SHA-256 of the method, the route
-   * and the body with its object keys sorted (mount a body parser before).
+   * fingerprint gets 422.10. Defaults to a SHA-256 of the body with its
+   * object keys sorted (mount a body parser before); the method and the
+   * route are part of the lock key already.
    */
   fingerprint?: (req: Request) => string;
   /** Whether a request without a key is refused (400.10). Defaults to `false`: it runs unlocked. */

@@ -1,10 +1,15 @@
 import type { Response } from 'express';
 
-/** A response as a store keeps it: status, the allowed headers, and the body in base64. */
+/**
+ * A response as a store keeps it: status, the allowed headers, and the body,
+ * as text when it was sent as a UTF-8 string (`res.json`, `res.send`), else
+ * in base64.
+ */
 interface Recorded {
   readonly s: number;
   readonly h: readonly (readonly [string, string | string[]])[];
-  readonly b: string;
+  readonly t?: string;
+  readonly b?: string;
 }
 
 /**
@@ -48,7 +53,8 @@ export const DEFAULT_REPLAY_HEADERS = Object.freeze([
  * neither is recorded (`recordable` is false).
  */
 export class ResponseRecorder {
-  #body: Buffer | undefined;
+  /** The body as sent: a UTF-8 string, or a copy of its bytes. */
+  #body: string | Buffer | undefined;
   #streamed = false;
   #tooLarge = false;
 
@@ -60,9 +66,9 @@ export class ResponseRecorder {
       recorder.#streamed = true;
       return (write as (...a: unknown[]) => boolean).apply(this, args);
     } as Response['write'];
-    res.end = function (this: Response, ...args: unknown[]) {
-      recorder.#take(args[0], args[1], maxBodyBytes);
-      return (end as (...a: unknown[]) => Response).apply(this, args);
+    res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
+      recorder.#take(chunk, encoding, maxBodyBytes);
+      return (end as (...a: unknown[]) => Response).call(this, chunk, encoding, callback);
     } as Response['end'];
   }
 
@@ -81,28 +87,31 @@ export class ResponseRecorder {
       const value = res.getHeader(name);
       if (value !== undefined) headers.push([name, Array.isArray(value) ? value : String(value)]);
     }
-    const recorded: Recorded = { s: res.statusCode, h: headers, b: this.#body!.toString('base64') };
+    const body = this.#body!;
+    const recorded: Recorded =
+      typeof body === 'string'
+        ? { s: res.statusCode, h: headers, t: body }
+        : { s: res.statusCode, h: headers, b: body.toString('base64') };
     return JSON.stringify(recorded);
   }
 
   #take(chunk: unknown, encoding: unknown, maxBodyBytes: number): void {
     if (this.#body !== undefined) return; // end() called twice: the first one counts
-    let body: Buffer;
-    if (chunk === undefined || chunk === null || typeof chunk === 'function')
-      body = Buffer.alloc(0);
-    else if (typeof chunk === 'string') {
-      body = Buffer.from(
-        chunk,
-        typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
-      );
-    } else if (chunk instanceof Uint8Array)
-      body = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    else {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') {
+      this.#body = '';
+    } else if (typeof chunk === 'string') {
+      const utf8 = typeof encoding !== 'string' || /^utf-?8$/i.test(encoding);
+      const bytes = utf8
+        ? Buffer.byteLength(chunk)
+        : Buffer.byteLength(chunk, encoding as BufferEncoding);
+      if (bytes > maxBodyBytes) this.#tooLarge = true;
+      else this.#body = utf8 ? chunk : Buffer.from(chunk, encoding as BufferEncoding);
+    } else if (chunk instanceof Uint8Array) {
+      if (chunk.byteLength > maxBodyBytes) this.#tooLarge = true;
+      else this.#body = Buffer.from(chunk); // a copy: the caller may reuse its buffer
+    } else {
       this.#streamed = true;
-      return;
     }
-    if (body.length > maxBodyBytes) this.#tooLarge = true;
-    else this.#body = Buffer.from(body); // a copy: the caller may reuse its buffer
   }
 }
 
@@ -112,7 +121,8 @@ export class ResponseRecorder {
  */
 export function replay(res: Response, stored: string): void {
   const recorded = JSON.parse(stored) as Recorded;
-  const body = Buffer.from(recorded.b, 'base64');
+  const body =
+    recorded.t !== undefined ? Buffer.from(recorded.t) : Buffer.from(recorded.b!, 'base64');
   res.status(recorded.s);
   for (const [name, value] of recorded.h) res.setHeader(name, value);
   // RFC 9110 §8.6: no Content-Length on a 204 or a 304.
