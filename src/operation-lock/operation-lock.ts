@@ -61,17 +61,11 @@ interface Attempt {
   round: number;
   /** Aborted when the client goes away while the request waits. */
   abandoned: AbortController | undefined;
+  /** When it took the lock (`performance.now()`), for the renewals. */
+  since: number;
   readonly req: Request;
   readonly res: Response;
   readonly next: NextFunction;
-}
-
-/** A lock held by a running request. */
-interface Hold {
-  readonly key: string;
-  readonly token: string;
-  /** When it was taken (`performance.now()`). */
-  readonly since: number;
 }
 
 /**
@@ -81,15 +75,15 @@ interface Hold {
  * within two thirds of its lease; every third after that.
  */
 class Renewals {
-  readonly #holds = new Set<Hold>();
+  readonly #holds = new Set<Attempt>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly everyMs: number,
-    private readonly renew: (hold: Hold) => void,
+    private readonly renew: (hold: Attempt) => void,
   ) {}
 
-  add(hold: Hold): void {
+  add(hold: Attempt): void {
     this.#holds.add(hold);
     if (this.#timer === undefined) {
       this.#timer = setInterval(() => this.#tick(), this.everyMs);
@@ -97,7 +91,7 @@ class Renewals {
     }
   }
 
-  delete(hold: Hold): void {
+  delete(hold: Attempt): void {
     this.#holds.delete(hold);
   }
 
@@ -141,6 +135,7 @@ class OperationLock {
       waitUntil: this.#config.waitMs === 0 ? 0 : performance.now() + this.#config.waitMs,
       round: 0,
       abandoned: undefined,
+      since: 0,
       req,
       res,
       next,
@@ -273,34 +268,33 @@ class OperationLock {
    * comes after `finish`, or alone when the connection was cut.
    */
   #run(attempt: Attempt): void {
-    const config = this.#config;
-    const { req, res, next } = attempt;
-    const recorder = config.replay ? new ResponseRecorder(res, config.maxBodyBytes) : undefined;
-    const hold: Hold = {
-      key: attempt.operation.key,
-      token: attempt.token,
-      since: performance.now(),
-    };
-    this.#renewals.add(hold);
-    res.once('close', () => {
-      this.#renewals.delete(hold);
-      this.#end(hold, recorder, req, res);
+    const { res } = attempt;
+    const recorder = this.#config.replay
+      ? new ResponseRecorder(res, this.#config.maxBodyBytes)
+      : undefined;
+    attempt.since = performance.now();
+    this.#renewals.add(attempt);
+    // `on`, not `once`: `close` comes once, and `once` would wrap the listener.
+    res.on('close', () => {
+      this.#renewals.delete(attempt);
+      this.#end(attempt, recorder);
     });
-    next();
+    attempt.next();
   }
 
-  #end(hold: Hold, recorder: ResponseRecorder | undefined, req: Request, res: Response): void {
+  #end({ operation: { key }, token, req, res }: Attempt, recorder?: ResponseRecorder): void {
     const config = this.#config;
-    const { key, token } = hold;
     if (recorder !== undefined && res.writableFinished && this.#records(req, res)) {
       if (recorder.recordable) {
         const response = recorder.serialize(res, config.replayHeaders);
-        this.#settle(() => config.store.complete(key, token, response, config.replayTtlMs));
+        this.#settle(
+          config.store.complete.bind(config.store, key, token, response, config.replayTtlMs),
+        );
         return;
       }
       this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', { status: res.statusCode });
     }
-    this.#settle(() => config.store.release(key, token));
+    this.#settle(config.store.release.bind(config.store, key, token));
   }
 
   #records(req: Request, res: Response): boolean {
@@ -311,19 +305,32 @@ class OperationLock {
     }
   }
 
-  /** Completes or releases; a store that fails leaves the lease to expire by itself. */
-  #settle(change: () => boolean | Promise<boolean>): void {
-    this.#call(change).then(
-      (held) => {
-        if (held !== true) this.#warnings.warnOnce('OPERATION_LOCK_LEASE_LOST');
-      },
+  /**
+   * Completes or releases; a store that fails leaves the lease to expire by
+   * itself. A synchronous store is answered without a promise.
+   */
+  #settle(change: () => boolean | PromiseLike<boolean>): void {
+    let answer: boolean | PromiseLike<boolean>;
+    try {
+      answer = change();
+    } catch (error) {
+      return this.#warnStoreUnavailable(error);
+    }
+    if (!isThenable(answer)) return this.#lostUnless(answer);
+    this.#call(() => answer).then(
+      (held) => this.#lostUnless(held),
       (error: unknown) => this.#warnStoreUnavailable(error),
     );
   }
 
+  #lostUnless(held: unknown): void {
+    if (held !== true) this.#warnings.warnOnce('OPERATION_LOCK_LEASE_LOST');
+  }
+
   /** Extends the lease of one running request; a lease found lost is no longer renewed. */
-  #renew(hold: Hold): void {
-    this.#call(() => this.#config.store.renew(hold.key, hold.token, this.#config.lockTtlMs)).then(
+  #renew(hold: Attempt): void {
+    const { store, lockTtlMs } = this.#config;
+    this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         if (held === true) return;
         this.#renewals.delete(hold);

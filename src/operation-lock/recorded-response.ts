@@ -48,9 +48,10 @@ export const DEFAULT_REPLAY_HEADERS = Object.freeze([
 
 /**
  * Records what a response sends, for replay. `res.json` and `res.send` end
- * in `res.end`, so wrapping `end` sees every whole body; a response that
- * calls `res.write` is streamed, and one above `maxBodyBytes` too large:
- * neither is recorded (`recordable` is false).
+ * in `res.end`, so wrapping `end` sees every whole body; a response whose
+ * headers went out before `end` (`res.write`, a piped stream) is streamed,
+ * and one above `maxBodyBytes` too large: neither is recorded
+ * (`recordable` is false).
  */
 export class ResponseRecorder {
   /** The body as sent: a UTF-8 string, or a copy of its bytes. */
@@ -59,15 +60,14 @@ export class ResponseRecorder {
   #tooLarge = false;
 
   constructor(res: Response, maxBodyBytes: number) {
-    const { write, end } = res;
+    const { end } = res;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const recorder = this;
-    res.write = function (this: Response, ...args: unknown[]) {
-      recorder.#streamed = true;
-      return (write as (...a: unknown[]) => boolean).apply(this, args);
-    } as Response['write'];
+    // Only `end` is wrapped: a response written before it (res.write, a stream) has sent
+    // its headers by then, which is how a streamed response is told apart.
     res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
-      recorder.#take(chunk, encoding, maxBodyBytes);
+      if (this.headersSent) recorder.#streamed = true;
+      else recorder.#take(chunk, encoding, maxBodyBytes);
       return (end as (...a: unknown[]) => Response).call(this, chunk, encoding, callback);
     } as Response['end'];
   }
