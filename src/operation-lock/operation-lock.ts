@@ -283,18 +283,20 @@ class OperationLock {
   }
 
   #end({ operation: { key }, token, req, res }: Attempt, recorder?: ResponseRecorder): void {
-    const config = this.#config;
-    if (recorder !== undefined && res.writableFinished && this.#records(req, res)) {
-      if (recorder.recordable) {
-        const response = recorder.serialize(res, config.replayHeaders);
-        this.#settle(
-          config.store.complete.bind(config.store, key, token, response, config.replayTtlMs),
-        );
-        return;
+    const { store, replayHeaders, replayTtlMs } = this.#config;
+    try {
+      if (recorder !== undefined && res.writableFinished && this.#records(req, res)) {
+        if (recorder.recordable) {
+          return this.#settle(
+            store.complete(key, token, recorder.serialize(res, replayHeaders), replayTtlMs),
+          );
+        }
+        this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', { status: res.statusCode });
       }
-      this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', { status: res.statusCode });
+      this.#settle(store.release(key, token));
+    } catch (error) {
+      this.#warnStoreUnavailable(error);
     }
-    this.#settle(config.store.release.bind(config.store, key, token));
   }
 
   #records(req: Request, res: Response): boolean {
@@ -307,17 +309,12 @@ class OperationLock {
 
   /**
    * Completes or releases; a store that fails leaves the lease to expire by
-   * itself. A synchronous store is answered without a promise.
+   * itself. Nobody waits for the answer, so no deadline is set: a store that
+   * hangs is noticed by the next acquire.
    */
-  #settle(change: () => boolean | PromiseLike<boolean>): void {
-    let answer: boolean | PromiseLike<boolean>;
-    try {
-      answer = change();
-    } catch (error) {
-      return this.#warnStoreUnavailable(error);
-    }
+  #settle(answer: boolean | PromiseLike<boolean>): void {
     if (!isThenable(answer)) return this.#lostUnless(answer);
-    this.#call(() => answer).then(
+    answer.then(
       (held) => this.#lostUnless(held),
       (error: unknown) => this.#warnStoreUnavailable(error),
     );

@@ -149,24 +149,35 @@ export class RedisLockStore implements OperationLockStore {
     fingerprint: string,
     leaseMs: number,
   ): Promise<LockAcquisition> {
+    const { acquire } = this.#scripts;
     return this.#run(
-      this.#scripts.acquire,
-      key,
-      [token, fingerprint, String(leaseMs)],
+      acquire,
+      ['evalsha', acquire.sha, '1', this.#redisKey(key), token, fingerprint, String(leaseMs)],
       toAcquisition,
     );
   }
 
   complete(key: string, token: string, response: string, replayMs: number): Promise<boolean> {
-    return this.#run(this.#scripts.complete, key, [token, response, String(replayMs)], toBoolean);
+    const { complete } = this.#scripts;
+    return this.#run(
+      complete,
+      ['evalsha', complete.sha, '1', this.#redisKey(key), token, response, String(replayMs)],
+      toBoolean,
+    );
   }
 
   release(key: string, token: string): Promise<boolean> {
-    return this.#run(this.#scripts.release, key, [token], toBoolean);
+    const { release } = this.#scripts;
+    return this.#run(release, ['evalsha', release.sha, '1', this.#redisKey(key), token], toBoolean);
   }
 
   renew(key: string, token: string, leaseMs: number): Promise<boolean> {
-    return this.#run(this.#scripts.renew, key, [token, String(leaseMs)], toBoolean);
+    const { renew } = this.#scripts;
+    return this.#run(
+      renew,
+      ['evalsha', renew.sha, '1', this.#redisKey(key), token, String(leaseMs)],
+      toBoolean,
+    );
   }
 
   /** The client belongs to the caller, who closes it. */
@@ -177,8 +188,8 @@ export class RedisLockStore implements OperationLockStore {
     return `${this.#prefix}{${hashTag(storedKey(key))}}`;
   }
 
-  #run<T>(script: RedisScript, key: string, args: string[], read: (reply: unknown) => T) {
-    const command = ['evalsha', script.sha, '1', this.#redisKey(key), ...args];
+  /** Runs `command`, `['evalsha', sha, '1', key, ...args]`, adding the clock when it is ours. */
+  #run<T>(script: RedisScript, command: string[], read: (reply: unknown) => T) {
     if (this.#now) command.push(String(this.#now()));
     return runScript(this.#send, script, command, read);
   }
