@@ -376,6 +376,42 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
   });
 
   describe('waiting', () => {
+    it('stops waiting, and asks the store nothing more, once the waiting client goes away', async () => {
+      let acquires = 0;
+      const acquire = store.acquire.bind(store);
+      store.acquire = (...args) => {
+        acquires++;
+        return acquire(...args);
+      };
+      const target = app({ replay: true, waitMs: 60_000 });
+      const server = await serve(target);
+      try {
+        const first = order(target).then((res) => res);
+        await gate.entered();
+        const waiting = httpRequest(`${server.url}/orders`, {
+          method: 'POST',
+          headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
+        });
+        waiting.on('error', () => undefined);
+        waiting.end(JSON.stringify({ item: 'book' }));
+        // The waiting duplicate has asked once and found the first running.
+        for (let attempt = 0; acquires < 2 && attempt < 200; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        waiting.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const asked = acquires;
+        gate.open();
+        expect((await first).status).toBe(201);
+        // Had it still waited, the first one's completion would have woken it to ask again.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(acquires).toBe(asked);
+        expect(gate.runs).toBe(1);
+      } finally {
+        await server.close();
+      }
+    });
+
     it('lets a duplicate wait for the first to finish, then replays its response', async () => {
       const target = app({ replay: true, waitMs: 10_000 });
       const first = order(target).then((res) => res);

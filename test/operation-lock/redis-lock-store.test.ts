@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import request from 'supertest';
 import { RedisLockStore } from '../../src/index.js';
+import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import {
   connectClient,
@@ -73,6 +75,44 @@ describeWithRedis('RedisLockStore on Redis’s clock', () => {
       fingerprint: 'fp',
       response: 'r',
     });
+  });
+});
+
+describeWithRedis('RedisLockStore round trips', () => {
+  it('costs a protected request one command to acquire and one to complete', async () => {
+    const connection = await connectClient('ioredis');
+    const sent: string[] = [];
+    const client = {
+      call: (command: string, ...args: string[]) => {
+        sent.push(command);
+        return (connection.client as unknown as { call: typeof client.call }).call(
+          command,
+          ...args,
+        );
+      },
+    };
+    try {
+      const gate = new Gate();
+      gate.open();
+      const app = lockedApp(
+        { replay: true, store: new RedisLockStore({ client, prefix: uniquePrefix() }) },
+        gate,
+      );
+      const res = await request(app).post('/orders').set('Idempotency-Key', '"one-trip"').send({});
+      expect(res.status).toBe(201);
+      for (let attempt = 0; sent.length < 2 && attempt < 100; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(sent).toEqual(['evalsha', 'evalsha']);
+      const replayed = await request(app)
+        .post('/orders')
+        .set('Idempotency-Key', '"one-trip"')
+        .send({});
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha']);
+    } finally {
+      await connection.close();
+    }
   });
 });
 
