@@ -82,13 +82,12 @@ describeWithRedis('RedisLockStore round trips', () => {
   it('costs a protected request one command to acquire and one to complete', async () => {
     const connection = await connectClient('ioredis');
     const sent: string[] = [];
+    type Call = (command: string, ...args: string[]) => Promise<unknown>;
+    const inner = connection.client as unknown as { call: Call };
     const client = {
-      call: (command: string, ...args: string[]) => {
+      call: (command: string, ...args: string[]): Promise<unknown> => {
         sent.push(command);
-        return (connection.client as unknown as { call: typeof client.call }).call(
-          command,
-          ...args,
-        );
+        return inner.call(command, ...args);
       },
     };
     try {
