@@ -58,7 +58,7 @@ const HELD = `local rec = redis.call('HMGET', KEYS[1], 's', 't', 'x')
 local held = rec[1] == 'r' and rec[2] == ARGV[1] and tonumber(rec[3]) > now`;
 
 const BODIES = {
-  // ARGV: token, fingerprint, leaseMs. Replies {0} acquired, {1, fingerprint, leaseMs} running, {2, fingerprint, response} done.
+  // ARGV: token, fingerprint, leaseMs. Replies 0 acquired, {1, fingerprint, leaseMs} running, {2, fingerprint, response} done.
   acquire: `local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'x', 'r')
 if rec[1] then
   local left = tonumber(rec[3]) - now
@@ -71,7 +71,7 @@ end
 local lease = tonumber(ARGV[3])
 redis.call('HSET', KEYS[1], 's', 'r', 't', ARGV[1], 'f', ARGV[2], 'x', string.format('%.0f', now + lease))
 redis.call('PEXPIRE', KEYS[1], lease + PAD)
-return {0}`,
+return 0`,
   // ARGV: token, response, replayMs.
   complete: `${HELD}
 if not held then return 0 end
@@ -195,10 +195,13 @@ export class RedisLockStore implements OperationLockStore {
   }
 }
 
+const ACQUIRED: LockAcquisition = Object.freeze({ state: 'acquired' });
+
 function toAcquisition(reply: unknown): LockAcquisition {
+  // The usual answer is a bare 0: no array to read.
+  if (reply === 0) return ACQUIRED;
   if (Array.isArray(reply)) {
     const [state, fingerprint, third] = reply as unknown[];
-    if (Number(state) === 0) return { state: 'acquired' };
     if (Number(state) === 1) {
       return { state: 'running', fingerprint: String(fingerprint), leaseMs: Number(third) };
     }
