@@ -270,38 +270,49 @@ class OperationLock {
   }
 
   /**
-   * Runs the handler under the lock: renews the lease while it runs, and
-   * once the response has finished records it (or releases the key); a
-   * connection closed first (the client gave up) releases it too. `close`
-   * comes after `finish`, or alone when the connection was cut.
+   * Runs the handler under the lock and renews its lease while it runs.
+   * When the handler ends the response, records it or releases the key, in
+   * that tick; a connection closed before that (the client gave up)
+   * releases it.
    */
   #run(attempt: Attempt): void {
     const { res } = attempt;
-    const recorder = this.#config.replay
-      ? new ResponseRecorder(res, this.#config.maxBodyBytes)
-      : undefined;
+    const { replay, maxBodyBytes } = this.#config;
+    const recorder = new ResponseRecorder(res, maxBodyBytes, replay, () =>
+      this.#end(attempt, recorder),
+    );
     attempt.since = performance.now();
     this.#renewals.add(attempt);
     // `on`, not `once`: `close` comes once, and `once` would wrap the listener.
     res.on('close', () => {
+      if (recorder.ended) return;
       this.#renewals.delete(attempt);
-      this.#end(attempt, recorder);
+      this.#release(attempt);
     });
     attempt.next();
   }
 
-  #end({ operation: { key }, token, req, res }: Attempt, recorder?: ResponseRecorder): void {
-    const { store, replayHeaders, replayTtlMs } = this.#config;
+  #end(attempt: Attempt, recorder: ResponseRecorder): void {
+    this.#renewals.delete(attempt);
+    const { store, replay, replayHeaders, replayTtlMs } = this.#config;
+    const { operation, token, req, res } = attempt;
     try {
-      if (recorder !== undefined && res.writableFinished && this.#records(req, res)) {
+      if (replay && this.#records(req, res)) {
         if (recorder.recordable) {
-          return this.#settle(
-            store.complete(key, token, recorder.serialize(res, replayHeaders), replayTtlMs),
-          );
+          const response = recorder.serialize(res, replayHeaders);
+          return this.#settle(store.complete(operation.key, token, response, replayTtlMs));
         }
         this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', { status: res.statusCode });
       }
-      this.#settle(store.release(key, token));
+    } catch (error) {
+      this.#warnStoreUnavailable(error);
+    }
+    this.#release(attempt);
+  }
+
+  #release({ operation, token }: Attempt): void {
+    try {
+      this.#settle(this.#config.store.release(operation.key, token));
     } catch (error) {
       this.#warnStoreUnavailable(error);
     }

@@ -58,16 +58,28 @@ export class ResponseRecorder {
   #body: string | Buffer | undefined;
   #streamed = false;
   #tooLarge = false;
+  /** Whether the handler has ended the response. */
+  ended = false;
 
-  constructor(res: Response, maxBodyBytes: number) {
+  /**
+   * Wraps `res.end`: `onEnd` runs once, when the handler ends the response,
+   * before it is written (so that the outcome is settled in the same tick as
+   * the response, and a retry that follows the response finds it). With
+   * `record` false no body is kept.
+   */
+  constructor(res: Response, maxBodyBytes: number, record: boolean, onEnd: () => void) {
     const { end } = res;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const recorder = this;
     // Only `end` is wrapped: a response written before it (res.write, a stream) has sent
     // its headers by then, which is how a streamed response is told apart.
     res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
-      if (this.headersSent) recorder.#streamed = true;
-      else recorder.#take(chunk, encoding, maxBodyBytes);
+      if (!recorder.ended) {
+        recorder.ended = true;
+        if (this.headersSent) recorder.#streamed = true;
+        else if (record) recorder.#take(chunk, encoding, maxBodyBytes);
+        onEnd();
+      }
       return (end as (...a: unknown[]) => Response).call(this, chunk, encoding, callback);
     } as Response['end'];
   }
@@ -96,7 +108,6 @@ export class ResponseRecorder {
   }
 
   #take(chunk: unknown, encoding: unknown, maxBodyBytes: number): void {
-    if (this.#body !== undefined) return; // end() called twice: the first one counts
     if (chunk === undefined || chunk === null || typeof chunk === 'function') {
       this.#body = '';
     } else if (typeof chunk === 'string') {
