@@ -104,7 +104,8 @@ export interface OperationLockConfiguration {
   readonly docsLink: string | undefined;
   readonly replay: boolean;
   readonly record: (req: Request, res: Response) => boolean;
-  readonly replayHeaders: ReadonlySet<string>;
+  /** Lower-case name → the name a replay writes (as given, e.g. `ETag`). */
+  readonly replayHeaders: ReadonlyMap<string, string>;
   readonly maxBodyBytes: number;
   readonly lockTtlMs: number;
   readonly replayTtlMs: number;
@@ -249,23 +250,23 @@ function parseRecord(
   );
 }
 
-function parseReplayHeaders(value: readonly string[] | undefined): ReadonlySet<string> {
-  if (value === undefined) return new Set(DEFAULT_REPLAY_HEADERS);
-  if (!Array.isArray(value) || value.some((name) => typeof name !== 'string' || !isToken(name))) {
+function parseReplayHeaders(value: readonly string[] | undefined): ReadonlyMap<string, string> {
+  const given = value ?? DEFAULT_REPLAY_HEADERS;
+  if (!Array.isArray(given) || given.some((name) => typeof name !== 'string' || !isToken(name))) {
     throw fail(
       'ERR_EAE_OPTION_TYPE',
       `\`replayHeaders\` must be an array of header names, got ${describeValue(value)}`,
     );
   }
-  const names = value.map((name: string) => name.toLowerCase());
-  const refused = names.find((name) => NEVER_REPLAYED.includes(name));
+  const names = new Map(given.map((name: string) => [name.toLowerCase(), name] as const));
+  const refused = [...names.keys()].find((name) => NEVER_REPLAYED.includes(name));
   if (refused !== undefined) {
     throw fail(
       'ERR_EAE_OPTION_TYPE',
       `\`replayHeaders\` must not list \`${refused}\`: a replay never repeats ${NEVER_REPLAYED.map((n) => `\`${n}\``).join(', ')}`,
     );
   }
-  return new Set(names);
+  return names;
 }
 
 function parseRetryAfter(value: unknown): number {

@@ -34,16 +34,16 @@ export const NEVER_REPLAYED = Object.freeze([
 
 /** The headers a replay repeats by default: those that describe the result, not the exchange. */
 export const DEFAULT_REPLAY_HEADERS = Object.freeze([
-  'content-type',
-  'content-language',
-  'content-location',
-  'location',
-  'etag',
-  'last-modified',
-  'link',
-  'retry-after',
-  'x-status-sub-code',
-  'x-global-identifier',
+  'Content-Type',
+  'Content-Language',
+  'Content-Location',
+  'Location',
+  'ETag',
+  'Last-Modified',
+  'Link',
+  'Retry-After',
+  'X-Status-Sub-Code',
+  'X-Global-Identifier',
 ]);
 
 /**
@@ -88,16 +88,19 @@ export class ResponseRecorder {
     return !this.#streamed && !this.#tooLarge && this.#body !== undefined;
   }
 
-  /** The response as stored: its status, the headers of `names` (lower case) it sent, its body. */
-  serialize(res: Response, names: ReadonlySet<string>): string {
+  /**
+   * The response as stored: its status, the headers it sent that `names`
+   * lists (lower-case name → the name written in the record), in the order
+   * the handler set them, and its body.
+   */
+  serialize(res: Response, names: ReadonlyMap<string, string>): string {
     const headers: [string, string | string[]][] = [];
-    // The names as the handler wrote them (`Location`, not `location`), in its order.
-    // (On every ServerResponse since Node 15.13; @types/node declares it on ClientRequest only.)
-    const raw = (res as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames();
-    for (const name of raw) {
-      if (!names.has(name.toLowerCase())) continue;
-      const value = res.getHeader(name);
-      if (value !== undefined) headers.push([name, Array.isArray(value) ? value : String(value)]);
+    const sent = res.getHeaders(); // lower-case names, in the order they were set
+    for (const name in sent) {
+      const written = names.get(name);
+      const value = sent[name];
+      if (written === undefined || value === undefined) continue;
+      headers.push([written, Array.isArray(value) ? value : String(value)]);
     }
     const body = this.#body!;
     const recorded: Recorded =
