@@ -1,6 +1,7 @@
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import {
   ConflictError,
+  defaultCatalog,
   errorHandler,
   expectationFailed,
   maintenance,
@@ -8,9 +9,11 @@ import {
   MemoryLockStore,
   notFound,
   operationLock,
+  responseCodesPage,
   type Logger,
   type OperationLockStore,
 } from '../src/index.js';
+import { openApiDocument } from './openapi.js';
 import { bearerRouter } from './bearer-routes.js';
 import { DEMO_JWT_SECRET } from './bearer.js';
 import { demoErrorsRouter } from './demo-errors.js';
@@ -53,6 +56,11 @@ export interface ExampleAppOptions {
    * Defaults to none.
    */
   loadShedding?: RequestHandler;
+  /**
+   * Where clients reach the server: problem types link to its page of
+   * response codes, `<publicUrl>/docs/errors`. Defaults to `http://localhost:3000`.
+   */
+  publicUrl?: string;
 }
 
 /** How long clients are told to wait during maintenance, in seconds. */
@@ -80,6 +88,12 @@ export function createExampleApp(options: ExampleAppOptions = {}): Express {
   app.post('/tokens', tokenLimiter(rateLimitStores('tokens')));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.get('/', showIndex);
+  // The page every problem's `type` links to, and the OpenAPI document that references its components.
+  app.get('/docs/errors', responseCodesPage(defaultCatalog, { typeBaseUri: config.typeBaseUri }));
+  const openApi = openApiDocument(defaultCatalog, config.publicUrl, config.typeBaseUri);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   // A retried POST /users with the same Idempotency-Key gets the first response again, not a second user.
   app.use(usersRouter(store, operationLock({ replay: true, store: lockStore, logger }), welcome));
   app.use(exportsRouter());
@@ -94,6 +108,7 @@ export function createExampleApp(options: ExampleAppOptions = {}): Express {
   app.use(
     errorHandler({
       logger,
+      typeBaseUri: config.typeBaseUri,
       mappings: [{ match: EmailTakenError, to: emailTaken }],
     }),
   );
@@ -128,6 +143,8 @@ interface ExampleConfig {
   readonly welcome: (user: User) => Promise<void>;
   readonly maintenance: boolean | (() => boolean);
   readonly loadShedding: RequestHandler | undefined;
+  readonly publicUrl: string;
+  readonly typeBaseUri: string;
 }
 
 function parseOptions(options: ExampleAppOptions): ExampleConfig {
@@ -141,6 +158,7 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     welcome = async () => undefined,
     maintenance = false,
     loadShedding,
+    publicUrl = 'http://localhost:3000',
   } = options;
   if (typeof now !== 'function') {
     throw new TypeError('`now` must be a function returning milliseconds');
@@ -161,6 +179,9 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
   if (loadShedding !== undefined && typeof loadShedding !== 'function') {
     throw new TypeError('`loadShedding` must be a middleware, e.g. loadShedding({ ... })');
   }
+  if (typeof publicUrl !== 'string' || !/^https?:\/\/[^/]+$/.test(publicUrl)) {
+    throw new TypeError('`publicUrl` must be an origin such as http://localhost:3000');
+  }
   return {
     logger,
     now,
@@ -171,5 +192,7 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     welcome,
     maintenance,
     loadShedding,
+    publicUrl,
+    typeBaseUri: `${publicUrl}/docs/errors`,
   };
 }

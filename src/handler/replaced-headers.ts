@@ -48,6 +48,19 @@ export function dropAbandonedHeaders(
   names: readonly string[] = DROPPED_HEADERS,
 ): void {
   const hadCacheControl = res.hasHeader('Cache-Control');
-  for (const name of names) res.removeHeader(name);
+  if (names === DROPPED_HEADERS) {
+    // Only the fields that are there: a response has a few, and each removeHeader()
+    // costs as much as a lookup of every name would (14 calls were 1 µs a response).
+    for (const name of res.getHeaderNames()) {
+      if (DROPPED_KEYS.has(name)) res.removeHeader(name);
+    }
+  } else {
+    for (const name of names) res.removeHeader(name);
+  }
   if (hadCacheControl) res.setHeader('Cache-Control', 'no-store');
 }
+
+/** `DROPPED_HEADERS` in lower case, as `getHeaderNames()` gives names. */
+const DROPPED_KEYS: ReadonlySet<string> = new Set(
+  DROPPED_HEADERS.map((name) => name.toLowerCase()),
+);

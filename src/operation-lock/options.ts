@@ -7,6 +7,7 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
+  MAX_TIMER_MS,
   checkOptionsObject,
   parseBoolean,
   parseFunction,
@@ -119,8 +120,6 @@ export interface OperationLockConfiguration {
 
 const FACTORY = 'operationLock()';
 const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);
-/** setTimeout's limit: the lease is renewed, and a wait ends, by timers. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** About 31 years, as the limiter's longest window: Redis writes expiries as whole numbers. */
 const MAX_DURATION_MS = 1_000_000_000_000;
 

@@ -12,7 +12,7 @@ export const ALGORITHMS: readonly Algorithm[] = ['gcra', 'sliding-window', 'fixe
 
 /** How many numbers one window of one key needs. */
 export const STATE_SIZE: Readonly<Record<Algorithm, number>> = {
-  gcra: 2, // bucket level (requests), time of that level
+  gcra: 2, // debt (milliseconds of the window owed), time it was reckoned at
   'fixed-window': 2, // window start, count
   'sliding-window': 3, // aligned window start, previous count, current count
 };
@@ -81,13 +81,16 @@ const neverFits = (verdict: WindowVerdict, windowMs: number, remaining: number):
 };
 
 /**
- * GCRA, the generic cell rate algorithm: a bucket of `limit` requests that
- * drains continuously at `limit / windowMs`. Exact, with no burst at window
- * edges. Kept as the bucket's level and the time of that level rather than
- * as GCRA's theoretical arrival time: a level is a small number, so its
- * rounding does not depend on how large the clock's readings are (an
+ * GCRA, the generic cell rate algorithm: each request owes `windowMs / limit`
+ * milliseconds of the window, the debt is paid back in real time, and a
+ * request is allowed while the debt stays within the window. Exact, with no
+ * burst at window edges. Kept as the debt and the time it was reckoned at
+ * rather than as GCRA's theoretical arrival time: a debt is a small number,
+ * so its rounding does not depend on how large the clock's readings are (an
  * epoch in milliseconds loses a quarter of a microsecond per addition,
- * which made Redis and memory disagree on `remaining`).
+ * which made Redis and memory disagree on `remaining`). And the debt drains
+ * at the clock's pace whatever the limit, so when a key is idle does not
+ * depend on the limit.
  */
 const gcra: Evaluate = (
   state,
@@ -100,14 +103,17 @@ const gcra: Evaluate = (
   verdict,
 ) => {
   const at = state[offset + 1]!;
-  // A clock that steps back drains nothing and keeps the later time.
+  // A clock that steps back pays back nothing and keeps the later time.
   const elapsed = now > at ? now - at : 0;
-  const level = Math.max(0, state[offset]! - (elapsed * limit) / windowMs);
-  const remainingNow = Math.max(0, Math.floor(limit - level + EPSILON_COUNT));
-  verdict.empty = level === 0;
+  const debt = Math.max(0, state[offset]! - elapsed);
+  const remainingNow = Math.max(
+    0,
+    Math.floor(((windowMs - debt) * limit) / windowMs + EPSILON_COUNT),
+  );
+  verdict.empty = debt === 0;
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
-  const newLevel = level + cost;
-  const excessMs = ((newLevel - limit) * windowMs) / limit;
+  const newDebt = debt + (cost * windowMs) / limit;
+  const excessMs = newDebt - windowMs;
   if (excessMs > EPSILON_MS) {
     verdict.allowed = false;
     verdict.remaining = remainingNow;
@@ -115,11 +121,14 @@ const gcra: Evaluate = (
     verdict.resetMs = excessMs;
     return;
   }
-  next[nextOffset] = newLevel;
+  next[nextOffset] = newDebt;
   next[nextOffset + 1] = now > at ? now : at;
   verdict.allowed = true;
-  verdict.remaining = Math.max(0, Math.floor(limit - newLevel + EPSILON_COUNT));
-  verdict.resetMs = (newLevel * windowMs) / limit;
+  verdict.remaining = Math.max(
+    0,
+    Math.floor(((windowMs - newDebt) * limit) / windowMs + EPSILON_COUNT),
+  );
+  verdict.resetMs = newDebt;
   verdict.retryAfterMs = 0;
 };
 
@@ -143,10 +152,11 @@ const fixedWindow: Evaluate = (
   }
   const resetMs = windowMs - (now - start);
   verdict.empty = count === 0;
-  if (cost > limit) return neverFits(verdict, resetMs, limit - count);
+  if (cost > limit) return neverFits(verdict, resetMs, Math.max(0, limit - count));
   if (count + cost > limit) {
     verdict.allowed = false;
-    verdict.remaining = limit - count;
+    // A limit per request may have fallen below what was spent under a higher one.
+    verdict.remaining = Math.max(0, limit - count);
     verdict.retryAfterMs = resetMs;
     verdict.resetMs = resetMs;
     return;
@@ -247,8 +257,8 @@ export function refundWindow(
   if (algorithm === 'gcra') {
     const at = state[offset + 1]!;
     const elapsed = now > at ? now - at : 0;
-    const level = Math.max(0, state[offset]! - (elapsed * limit) / windowMs);
-    state[offset] = Math.max(0, level - cost);
+    const debt = Math.max(0, state[offset]! - elapsed);
+    state[offset] = Math.max(0, debt - (cost * windowMs) / limit);
     state[offset + 1] = now > at ? now : at;
   } else if (algorithm === 'fixed-window') {
     if (now - state[offset]! < windowMs) state[offset + 1] = Math.max(0, state[offset + 1]! - cost);

@@ -14,6 +14,7 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
+  MAX_TIMER_MS,
   checkOptionsObject,
   parseBoolean,
   parseFunction,
@@ -32,8 +33,13 @@ export interface WindowOptions {
 export type RateLimitOptions = RateLimitSharedOptions &
   (
     | {
-        /** Requests allowed per `windowMs`: a one-window policy. */
-        limit: number;
+        /**
+         * Requests allowed per `windowMs`: a one-window policy. Or a function
+         * of the request that answers it (or a promise of it), for a limit per
+         * plan: a whole number from 1 to 1,000,000,000; anything else fails the
+         * request (500). Derive it from who the client is, not from what it sends.
+         */
+        limit: number | ((req: Request) => number | PromiseLike<number>);
         /** The window of `limit`, in milliseconds. */
         windowMs: number;
         windows?: undefined;
@@ -89,6 +95,13 @@ export interface RateLimitSharedOptions {
   failOpen?: boolean;
   /** How long to wait for the store before treating it as failed. Defaults to 500 ms. */
   storeTimeoutMs?: number;
+  /**
+   * Refuse a client the store refused until its wait ends, here, without
+   * asking the store again (see the README). `{ maxKeys }` bounds the
+   * clients kept (10,000 by default). Defaults to on for a store other than
+   * `MemoryStore`, off for `MemoryStore`, which has no round trip to save.
+   */
+  denyCache?: boolean | { maxKeys?: number };
   /** Send `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (seconds). Defaults to `true`. */
   legacyHeaders?: boolean;
   /** Send the IETF `RateLimit` and `RateLimit-Policy` fields (`'draft-10'`). Defaults to `false`. */
@@ -99,6 +112,10 @@ export interface RateLimitSharedOptions {
 
 export interface RateLimitConfiguration {
   readonly policy: RateLimitPolicy;
+  /** The `limit` function, when the limit comes per request; the policy's one window then has none of its own. */
+  readonly limitOf: ((req: Request) => number | PromiseLike<number>) | undefined;
+  /** The `name` option, for the names of windows whose limit comes per request. */
+  readonly namePrefix: string | undefined;
   readonly store: RateLimitStore;
   readonly key: RateLimitOptions['key'];
   readonly ipv6Subnet: number | false;
@@ -109,6 +126,8 @@ export interface RateLimitConfiguration {
   readonly countOnly: ((req: Request, res: Response) => boolean) | undefined;
   readonly failOpen: boolean;
   readonly storeTimeoutMs: number;
+  /** The most clients the deny cache keeps; 0 when there is none. */
+  readonly denyCacheKeys: number;
   readonly legacyHeaders: boolean;
   readonly standardHeaders: boolean;
   /** The window with the smallest limit: a request costing more can never pass. */
@@ -133,8 +152,6 @@ export const MAX_LIMIT = 1_000_000_000;
  * digits, stays a whole number.
  */
 export const MAX_DURATION_MS = 1_000_000_000_000;
-/** setTimeout's limit: a longer delay fires after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A Lua function may hold at most 200 locals; the Redis script keeps a few per window. */
 const MAX_WINDOWS = 10;
 
@@ -159,6 +176,7 @@ const RATE_LIMIT_OPTION_NAMES = optionNames<RateLimitOptions>()([
   'store',
   'failOpen',
   'storeTimeoutMs',
+  'denyCache',
   'legacyHeaders',
   'standardHeaders',
   'logger',
@@ -200,7 +218,8 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
       `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}, got ${describeValue(algorithm)}`,
     );
   }
-  const windows = parseWindows(options);
+  const limitOf = typeof options.limit === 'function' ? options.limit : undefined;
+  const windows = parseWindows(options, limitOf !== undefined);
   const block = parseBlock(options.block);
   const store = options.store ?? new MemoryStore();
   for (const method of ['init', 'consume', 'refund', 'reset'] as const) {
@@ -211,6 +230,12 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
       );
     }
   }
+  if (limitOf !== undefined && store.perRequestLimits !== true) {
+    throw fail(
+      'ERR_EAE_OPTION_CONFLICT',
+      '`limit` as a function needs a store that takes a limit with each call (`perRequestLimits`), as MemoryStore and RedisStore do; this `store` does not',
+    );
+  }
   const logger = options.logger;
   if (logger !== undefined && logger !== false && typeof logger?.warn !== 'function') {
     throw fail(
@@ -219,7 +244,14 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
     );
   }
   return {
-    policy: Object.freeze({ algorithm, windows, block }),
+    policy: Object.freeze({
+      algorithm,
+      windows,
+      block,
+      limits: limitOf === undefined ? ('fixed' as const) : ('per-request' as const),
+    }),
+    limitOf,
+    namePrefix: options.name,
     store,
     key: parseFunction(FACTORY, 'key', options.key),
     ipv6Subnet: parseSubnet(options.ipv6Subnet),
@@ -230,6 +262,7 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
     countOnly: parseCountOnly(options.countOnly),
     failOpen: parseBoolean(FACTORY, 'failOpen', options.failOpen, true),
     storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs', MAX_TIMER_MS),
+    denyCacheKeys: parseDenyCache(options.denyCache, store),
     legacyHeaders: parseBoolean(FACTORY, 'legacyHeaders', options.legacyHeaders, true),
     standardHeaders: parseStandardHeaders(options.standardHeaders),
     tightest: windows.reduce((tightest, window) =>
@@ -241,7 +274,12 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
   };
 }
 
-function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
+/**
+ * The windows of the policy. With a `limit` function, the one window gets
+ * `MAX_LIMIT` as its limit: only its duration and name are read, the limit
+ * comes per request.
+ */
+function parseWindows(options: RateLimitOptions, perRequest: boolean): readonly PolicyWindow[] {
   const hasShorthand = options.limit !== undefined || options.windowMs !== undefined;
   if (hasShorthand && options.windows !== undefined) {
     throw fail(
@@ -250,7 +288,10 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
     );
   }
   const given: readonly WindowOptions[] = options.windows ?? [
-    { limit: options.limit as number, windowMs: options.windowMs as number },
+    {
+      limit: perRequest ? MAX_LIMIT : (options.limit as number),
+      windowMs: options.windowMs as number,
+    },
   ];
   if (!Array.isArray(given) || given.length === 0) {
     throw fail('ERR_EAE_OPTION_TYPE', '`windows` must be a non-empty array of { limit, windowMs }');
@@ -280,7 +321,7 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
         `\`${where}name\` must be a string, got ${describeValue(window.name)}`,
       );
     }
-    const name = window.name ?? defaultName(options.name, limit, windowMs, given.length);
+    const name = window.name ?? windowName(options.name, limit, windowMs, given.length);
     return Object.freeze({ limit, windowMs, name });
   });
   const names = new Set(named.map((window) => window.name));
@@ -290,7 +331,8 @@ function parseWindows(options: RateLimitOptions): readonly PolicyWindow[] {
   return Object.freeze(named);
 }
 
-function defaultName(
+/** The name of a window in the IETF fields, e.g. `15-in-1s`, or `api-15-in-1s` with the `name` prefix. */
+export function windowName(
   prefix: string | undefined,
   limit: number,
   windowMs: number,
@@ -312,6 +354,26 @@ function formatDuration(ms: number): string {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
+}
+
+const DENY_CACHE_KEYS = 10_000;
+const DENY_CACHE_OPTION_NAMES = optionNames<{ maxKeys?: number }>()(['maxKeys']);
+
+/** How many clients the deny cache keeps: 0 for none. */
+function parseDenyCache(value: RateLimitOptions['denyCache'], store: RateLimitStore): number {
+  if (value === undefined) return store instanceof MemoryStore ? 0 : DENY_CACHE_KEYS;
+  if (typeof value === 'boolean') return value ? DENY_CACHE_KEYS : 0;
+  if (typeof value !== 'object' || value === null) {
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`denyCache\` must be a boolean or { maxKeys }, got ${describeValue(value)}`,
+    );
+  }
+  checkOptionNames(FACTORY, value, DENY_CACHE_OPTION_NAMES, { path: 'denyCache.' });
+  return parseWholeNumber(FACTORY, 'denyCache.maxKeys', value.maxKeys ?? DENY_CACHE_KEYS, {
+    min: 1,
+    max: 10_000_000,
+  });
 }
 
 function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {

@@ -7,25 +7,41 @@ import {
 } from '../errors/error-classes.js';
 import {
   appendListField,
+  formatPolicyName,
   formatRateLimit,
+  formatRateLimitPolicy,
   rateLimitValues,
   setXRateLimitHeaders,
   toRetrySeconds,
   xRateLimitHeaders,
 } from '../headers/rate-limit.js';
-import type { RateLimitDecision, RateLimitStore } from '../stores/store.js';
+import type { PolicyWindow, RateLimitDecision, RateLimitStore } from '../stores/store.js';
 import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../options/describe-value.js';
 import { clientKey } from './client-key.js';
 import { Deadlines } from './deadlines.js';
+import { DenyCache } from './deny-cache.js';
 import {
+  MAX_LIMIT,
   parseRateLimitOptions,
+  windowName,
   type RateLimitConfiguration,
   type RateLimitOptions,
 } from './options.js';
-import { markRefusal } from '../errors/refusal.js';
-import { rateLimitInfo, setRateLimitInfo, type RateLimitInfo } from './rate-limit-info.js';
+import { refusalError } from '../errors/refusal.js';
+import {
+  installRequestProperty,
+  rateLimitInfo,
+  setRateLimitInfo,
+  type RateLimitInfo,
+} from './rate-limit-info.js';
 import { Warnings } from './warnings.js';
+import {
+  rateLimitChannel,
+  storeChannel,
+  type RateLimitMessage,
+  type StoreMessage,
+} from '../observability/channels.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -37,8 +53,11 @@ const storesInUse = new WeakSet<RateLimitStore>();
 export interface RateLimitMiddleware extends RequestHandler {
   /** Forgets everything about a client key: counts and block. */
   resetKey(key: string): Promise<void>;
-  /** What the limiter knows of a client key now, spending nothing; undefined for an unknown key. */
-  getKey(key: string): Promise<RateLimitInfo | undefined>;
+  /**
+   * What the limiter knows of a client key now, spending nothing; undefined
+   * for an unknown key. With a `limit` function, pass the limit to read the key under.
+   */
+  getKey(key: string, limit?: number): Promise<RateLimitInfo | undefined>;
 }
 
 /**
@@ -60,27 +79,48 @@ export function rateLimit(options: RateLimitOptions): RateLimitMiddleware {
   };
   return Object.assign(middleware, {
     resetKey: (key: string) => limiter.resetKey(key),
-    getKey: (key: string) => limiter.getKey(key),
+    getKey: (key: string, limit?: number) => limiter.getKey(key, limit),
   });
 }
 
-/** What a request is charged, and under which key. */
+/** What a request is charged, under which key, and its limit when the limit comes per request. */
 interface Charge {
   readonly key: string;
   readonly cost: number;
+  readonly limit: number | undefined;
 }
+
+/** The window a limit per request makes, and its IETF field values, built once per limit. */
+interface LimitWindow {
+  readonly window: PolicyWindow;
+  readonly policyField: string;
+  readonly quotedName: string;
+}
+
+/** Distinct limits per request kept with their windows; past this the cache starts again. */
+const MAX_LIMIT_WINDOWS = 1000;
 
 class Limiter {
   /** Set once the proxy set-up was judged, sound or not: the check stops costing anything. */
   private proxyChecked = false;
+  /** The request prototype `requestPropertyName` was last made an accessor for (see installRequestProperty). */
+  private preparedPrototype: unknown = undefined;
   /** So that a hung store cannot hang requests. */
   private readonly deadlines: Deadlines;
+  /** With a `limit` function: the window of each limit seen (see `windowOf`). */
+  private readonly limitWindows = new Map<number, LimitWindow>();
+  /** The store's refusals this instance holds until they end; none for `MemoryStore`. */
+  private readonly denyCache: DenyCache | undefined;
 
   constructor(
     private readonly config: RateLimitConfiguration,
     private readonly warnings: Warnings,
   ) {
     this.deadlines = new Deadlines(config.storeTimeoutMs);
+    this.denyCache =
+      config.denyCacheKeys === 0
+        ? undefined
+        : new DenyCache(config.denyCacheKeys, config.policy.block === undefined);
   }
 
   handle(req: Request, res: Response, next: NextFunction): void {
@@ -122,25 +162,40 @@ class Limiter {
   }
 
   private keyAndCost(req: Request): Charge | PromiseLike<Charge> {
-    const key = this.config.key ? this.config.key(req) : this.defaultKey(req);
-    const cost = this.config.cost ? this.config.cost(req) : 1;
-    if (isThenable(key) || isThenable(cost)) {
-      return Promise.all([key, cost]).then(([settledKey, settledCost]) => ({
+    const { config } = this;
+    const key = config.key ? config.key(req) : this.defaultKey(req);
+    const cost = config.cost ? config.cost(req) : 1;
+    const limit = config.limitOf ? config.limitOf(req) : undefined;
+    if (isThenable(key) || isThenable(cost) || isThenable(limit)) {
+      return Promise.all([key, cost, limit]).then(([settledKey, settledCost, settledLimit]) => ({
         key: checkKey(settledKey),
         cost: checkCost(settledCost),
+        limit: settledLimit === undefined ? undefined : checkLimit(settledLimit),
       }));
     }
-    return { key: checkKey(key), cost: checkCost(cost) };
+    return {
+      key: checkKey(key),
+      cost: checkCost(cost),
+      limit: limit === undefined ? undefined : checkLimit(limit),
+    };
   }
 
-  private decide({ key, cost }: Charge, req: Request, res: Response, next: NextFunction): void {
+  /** The window a request is decided in: its own limit's, or the policy's tightest. */
+  private decide(charge: Charge, req: Request, res: Response, next: NextFunction): void {
     const { config } = this;
-    if (cost > config.tightest.limit) {
-      return next(markRefusal(neverAllowed(cost, config.tightest), { key }));
+    const { key, cost, limit } = charge;
+    const tightest = limit === undefined ? config.tightest : this.windowOf(limit).window;
+    if (cost > tightest.limit) {
+      if (rateLimitChannel.hasSubscribers) {
+        publishDecision('never-allowed', charge, tightest, tightest.limit, req);
+      }
+      return next(refusalError(() => neverAllowed(cost, tightest), { key }));
     }
+    const denied = this.denyCache?.refusalFor(key, cost, limit);
+    if (denied !== undefined) return this.apply(denied, charge, req, res, next, false);
     let decision: RateLimitDecision | PromiseLike<RateLimitDecision>;
     try {
-      decision = config.store.consume(key, cost);
+      decision = config.store.consume(key, cost, limit);
     } catch (error) {
       return this.storeFailed(error, next);
     }
@@ -157,7 +212,7 @@ class Limiter {
           if (!pending.settle()) return;
           // Outside Express's reach: a throw here would be an unhandled rejection.
           try {
-            this.apply(settled, key, cost, req, res, next);
+            this.apply(settled, charge, req, res, next, true);
           } catch (error) {
             next(error);
           }
@@ -168,28 +223,68 @@ class Limiter {
         },
       );
     } else {
-      this.apply(decision, key, cost, req, res, next);
+      this.apply(decision, charge, req, res, next, true);
     }
+  }
+
+  /**
+   * The window of a limit that came with a request, and its field values,
+   * made once per distinct limit: a limit function answers a few (one per
+   * plan), and the cache starts again past `MAX_LIMIT_WINDOWS` if not.
+   */
+  private windowOf(limit: number): LimitWindow {
+    let made = this.limitWindows.get(limit);
+    if (made === undefined) {
+      const { windowMs } = this.config.policy.windows[0]!;
+      const window: PolicyWindow = Object.freeze({
+        limit,
+        windowMs,
+        // The `name` option if given, else one that names the limit, e.g. 100-in-1min.
+        name: windowName(this.config.namePrefix, limit, windowMs, 1),
+      });
+      made = {
+        window,
+        policyField: formatRateLimitPolicy([window]),
+        quotedName: formatPolicyName(window.name),
+      };
+      if (this.limitWindows.size >= MAX_LIMIT_WINDOWS) this.limitWindows.clear();
+      this.limitWindows.set(limit, made);
+    }
+    return made;
   }
 
   resetKey(key: string): Promise<void> {
-    return new Promise<void>((resolve) => resolve(this.config.store.reset(this.normalized(key))));
+    return new Promise<void>((resolve) => {
+      const normalized = this.normalized(key);
+      this.denyCache?.forget(normalized);
+      resolve(this.config.store.reset(normalized));
+    });
   }
 
-  async getKey(key: string): Promise<RateLimitInfo | undefined> {
-    const { store, policy } = this.config;
+  async getKey(key: string, limit?: number): Promise<RateLimitInfo | undefined> {
+    const { store, policy, limitOf } = this.config;
     if (typeof store.get !== 'function') {
       throw new TypeError('getKey() needs a store with a `get()` method; this store has none');
     }
+    if (limitOf !== undefined && limit === undefined) {
+      throw new TypeError(
+        "getKey(key, limit): this limiter's `limit` is a function of the request, so say which limit to read the key under",
+      );
+    }
+    const checkedLimit = limitOf === undefined ? undefined : checkLimit(limit);
     const normalized = this.normalized(key);
-    const decision = await store.get(normalized);
+    const decision = await store.get(normalized, checkedLimit);
     if (decision === undefined) return undefined;
     if (!isDecision(decision, policy.windows.length)) {
       throw new TypeError(
         `The store answered get() with an invalid decision: ${describeValue(decision)}`,
       );
     }
-    return rateLimitInfo(decision, policy.windows[decision.window]!, normalized);
+    const window =
+      checkedLimit === undefined
+        ? policy.windows[decision.window]!
+        : this.windowOf(checkedLimit).window;
+    return rateLimitInfo(decision, window, normalized);
   }
 
   /** A key as the limiter would charge it: the default key groups IPv6 addresses by `ipv6Subnet`. */
@@ -220,15 +315,17 @@ class Limiter {
     }
   }
 
+  /** Answers a decision; `fromStore` when the store made it now, not the deny cache. */
   private apply(
     decision: RateLimitDecision,
-    key: string,
-    cost: number,
+    charge: Charge,
     req: Request,
     res: Response,
     next: NextFunction,
+    fromStore: boolean,
   ): void {
     const { config } = this;
+    const { key, limit } = charge;
     if (!isDecision(decision, config.policy.windows.length)) {
       this.storeFailed(
         new TypeError(`The store answered with an invalid decision: ${describeValue(decision)}`),
@@ -236,18 +333,32 @@ class Limiter {
       );
       return;
     }
-    if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
-    const window = config.policy.windows[decision.window]!;
+    if (fromStore) {
+      if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
+      if (!decision.allowed) this.denyCache?.remember(key, charge.cost, limit, decision);
+    }
+    const perLimit = limit === undefined ? undefined : this.windowOf(limit);
+    const window = perLimit?.window ?? config.policy.windows[decision.window]!;
+    if (rateLimitChannel.hasSubscribers) {
+      const outcome = decision.blockedMs > 0 ? 'blocked' : decision.allowed ? 'allowed' : 'refused';
+      publishDecision(outcome, charge, window, decision.remaining, req);
+    }
     const info = rateLimitInfo(decision, window, key);
+    const appRequest: unknown = Object.getPrototypeOf(req);
+    if (appRequest !== this.preparedPrototype) {
+      installRequestProperty(req, config.requestPropertyName);
+      this.preparedPrototype = appRequest;
+    }
     setRateLimitInfo(req, config.requestPropertyName, info);
     if (decision.blockedMs > 0) {
       // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
       next(
-        markRefusal(
-          new ForbiddenError('Too many refused requests: access is denied for a while.', {
-            subCode: '403.30',
-            retryAfter: toRetrySeconds(decision.blockedMs),
-          }),
+        refusalError(
+          () =>
+            new ForbiddenError('Too many refused requests: access is denied for a while.', {
+              subCode: '403.30',
+              retryAfter: toRetrySeconds(decision.blockedMs),
+            }),
           { key },
         ),
       );
@@ -257,26 +368,32 @@ class Limiter {
     const { resetSeconds } = values;
     if (config.legacyHeaders) setXRateLimitHeaders(res, values);
     if (config.standardHeaders) {
-      appendListField(res, 'RateLimit-Policy', config.policyField);
+      appendListField(res, 'RateLimit-Policy', perLimit?.policyField ?? config.policyField);
       appendListField(
         res,
         'RateLimit',
-        formatRateLimit(config.quotedNames[decision.window]!, decision.remaining, resetSeconds),
+        formatRateLimit(
+          perLimit?.quotedName ?? config.quotedNames[decision.window]!,
+          decision.remaining,
+          resetSeconds,
+        ),
       );
     }
     if (!decision.allowed) {
+      const detail = this.refusalDetail(req, info, window);
       next(
-        markRefusal(
-          new TooManyRequestsError(this.refusalDetail(req, info, window), {
-            retryAfter: resetSeconds,
-            headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
-          }),
+        refusalError(
+          () =>
+            new TooManyRequestsError(detail, {
+              retryAfter: resetSeconds,
+              headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
+            }),
           { key },
         ),
       );
       return;
     }
-    if (config.countOnly) this.refundUncounted(key, cost, req, res);
+    if (config.countOnly) this.refundUncounted(charge, req, res);
     next();
   }
 
@@ -292,7 +409,7 @@ class Limiter {
   }
 
   /** With `countOnly`, gives the cost back once the response shows it should not have counted. */
-  private refundUncounted(key: string, cost: number, req: Request, res: Response): void {
+  private refundUncounted({ key, cost, limit }: Charge, req: Request, res: Response): void {
     res.once('finish', () => {
       let counts: boolean;
       try {
@@ -302,7 +419,7 @@ class Limiter {
       }
       if (counts) return;
       try {
-        const refunded = this.config.store.refund(key, cost);
+        const refunded = this.config.store.refund(key, cost, limit);
         if (refunded instanceof Promise) refunded.catch(() => undefined);
       } catch {
         // A failed refund leaves the request counted: the safe side.
@@ -312,6 +429,9 @@ class Limiter {
 
   /** A store error is never a limit decision: let the request through (`failOpen`) or answer 503. */
   private storeFailed(error: unknown, next: NextFunction): void {
+    if (storeChannel.hasSubscribers && !this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) {
+      this.publishStoreState('unavailable', error);
+    }
     this.warnings.warnOnce('RATE_LIMIT_STORE_UNAVAILABLE', {
       err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
     });
@@ -327,7 +447,18 @@ class Limiter {
     );
   }
 
+  private publishStoreState(state: StoreMessage['state'], error?: unknown): void {
+    const message: StoreMessage = {
+      state,
+      store: this.config.store.constructor?.name ?? 'store',
+      ...(state === 'unavailable' ? { error } : {}),
+      failOpen: this.config.failOpen,
+    };
+    storeChannel.publish(message);
+  }
+
   private storeRecovered(): void {
+    if (storeChannel.hasSubscribers) this.publishStoreState('recovered');
     this.warnings.rearm('RATE_LIMIT_STORE_UNAVAILABLE');
     this.warnings.log(
       'info',
@@ -335,6 +466,27 @@ class Limiter {
       'The rate-limit store answers again.',
     );
   }
+}
+
+/** Tells the rate-limit channel's subscribers about a decision. */
+function publishDecision(
+  outcome: RateLimitMessage['outcome'],
+  { key, cost }: Charge,
+  window: PolicyWindow,
+  remaining: number,
+  req: Request,
+): void {
+  const message: RateLimitMessage = {
+    outcome,
+    key,
+    cost,
+    policy: window.name,
+    limit: window.limit,
+    windowMs: window.windowMs,
+    remaining,
+    req,
+  };
+  rateLimitChannel.publish(message);
 }
 
 function checkSkip(skipped: unknown): boolean {
@@ -349,6 +501,16 @@ function checkKey(key: unknown): string {
     throw new TypeError(`rateLimit \`key\` must return a string, got ${describeValue(key)}`);
   }
   return key;
+}
+
+/** A limit from the `limit` function: a whole number in the range a fixed limit has. */
+function checkLimit(limit: unknown): number {
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new TypeError(
+      `rateLimit \`limit\` must return a whole number from 1 to 1,000,000,000, got ${describeValue(limit)}`,
+    );
+  }
+  return limit;
 }
 
 /** Whole requests only: RateLimit's `r` and X-Rate-Limit-Remaining are integers. */

@@ -6,7 +6,7 @@ import {
   wholeMs,
   type WindowVerdict,
 } from '../rate-limit/algorithms.js';
-import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
+import type { PolicyWindow, RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction, parseWholeNumber } from '../options/parse.js';
@@ -69,6 +69,11 @@ export class MemoryStore implements RateLimitStore {
   #timer: NodeJS.Timeout | undefined;
   /** Whether the last `#decide` found every window as good as none. */
   #empty = true;
+  /** The one window of a policy whose limit comes with each call, that limit set per call. */
+  #perRequestWindow: { limit: number; windowMs: number } | undefined;
+
+  /** This store takes a limit with each call (a `limit` function). */
+  readonly perRequestLimits = true;
 
   constructor(options: MemoryStoreOptions = {}) {
     checkOptionsObject(FACTORY, options, '{ maxKeys: 100_000 }');
@@ -82,6 +87,8 @@ export class MemoryStore implements RateLimitStore {
 
   init(policy: RateLimitPolicy): void {
     this.#policy = policy;
+    this.#perRequestWindow =
+      policy.limits === 'per-request' ? { ...checkOneWindow(policy) } : undefined;
     this.#stride = STATE_SIZE[policy.algorithm] * policy.windows.length;
     this.#grow(Math.min(INITIAL_SLOTS, this.#maxKeys));
     this.#next = new Float64Array(this.#stride);
@@ -89,8 +96,9 @@ export class MemoryStore implements RateLimitStore {
     this.#timer.unref();
   }
 
-  consume(clientKey: string, cost: number): RateLimitDecision {
+  consume(clientKey: string, cost: number, limit?: number): RateLimitDecision {
     this.#usable();
+    this.#setLimit(limit);
     const key = storedKey(clientKey);
     const now = this.#now();
     const block = this.#blocks.get(key);
@@ -106,8 +114,9 @@ export class MemoryStore implements RateLimitStore {
   }
 
   /** The decision a request of cost 0 would get now, spending nothing; undefined for an unknown key. */
-  get(clientKey: string): RateLimitDecision | undefined {
+  get(clientKey: string, limit?: number): RateLimitDecision | undefined {
     this.#usable();
+    this.#setLimit(limit);
     const key = storedKey(clientKey);
     const now = this.#now();
     const block = this.#blocks.get(key);
@@ -140,7 +149,8 @@ export class MemoryStore implements RateLimitStore {
     let empty = true;
     for (let index = 0; index < policy.windows.length; index++) {
       const offset = index * size;
-      evaluate(state, base + offset, next, offset, policy.windows[index]!, cost, now, verdict);
+      const limits = this.#perRequestWindow ?? policy.windows[index]!;
+      evaluate(state, base + offset, next, offset, limits, cost, now, verdict);
       empty &&= verdict.empty;
       if (!verdict.allowed) {
         // Refused: report the window that refuses longest.
@@ -173,16 +183,34 @@ export class MemoryStore implements RateLimitStore {
     };
   }
 
-  refund(key: string, cost: number): void {
+  refund(key: string, cost: number, limit?: number): void {
     const policy = this.#usable();
+    this.#setLimit(limit);
     const slot = this.#slots.get(storedKey(key));
     if (slot === undefined) return;
     const now = this.#now();
     const base = slot * this.#stride;
     const size = STATE_SIZE[policy.algorithm];
     policy.windows.forEach((window, index) =>
-      refundWindow(policy.algorithm, this.#state, base + index * size, window, cost, now),
+      refundWindow(
+        policy.algorithm,
+        this.#state,
+        base + index * size,
+        this.#perRequestWindow ?? window,
+        cost,
+        now,
+      ),
     );
+  }
+
+  /** With a policy whose limit comes per call, sets it; a call without one is a caller's bug. */
+  #setLimit(limit: number | undefined): void {
+    const window = this.#perRequestWindow;
+    if (window === undefined) return;
+    if (limit === undefined) {
+      throw new TypeError('MemoryStore: this policy takes a limit with each call, and none came');
+    }
+    window.limit = limit;
   }
 
   reset(clientKey: string): void {
@@ -294,18 +322,26 @@ export class MemoryStore implements RateLimitStore {
   #isIdle(slot: number, now: number, policy: RateLimitPolicy): boolean {
     const size = STATE_SIZE[policy.algorithm];
     const base = slot * this.#stride;
-    return policy.windows.every(({ limit, windowMs }, index) => {
+    return policy.windows.every(({ windowMs }, index) => {
       const first = this.#state[base + index * size]!;
-      // gcra: the bucket has drained.
+      // gcra: the debt is paid back.
       if (policy.algorithm === 'gcra') {
-        return (
-          first <= (Math.max(0, now - this.#state[base + index * size + 1]!) * limit) / windowMs
-        );
+        return first <= Math.max(0, now - this.#state[base + index * size + 1]!);
       }
       // fixed: the window has ended; sliding: neither the current nor the previous window counts.
       return now - first >= (policy.algorithm === 'fixed-window' ? windowMs : 2 * windowMs);
     });
   }
+}
+
+/** The one window of a policy whose limit comes per call: such a policy has exactly one. */
+export function checkOneWindow(policy: RateLimitPolicy): PolicyWindow {
+  if (policy.windows.length !== 1) {
+    throw new TypeError(
+      `A policy with a limit per request has one window, not ${policy.windows.length}`,
+    );
+  }
+  return policy.windows[0]!;
 }
 
 function blocked(blockedMs: number): RateLimitDecision {

@@ -14,31 +14,32 @@ import type { RateLimitPolicy } from './store.js';
  *
  * KEYS[1]: the key's counts, one string of numbers; KEYS[2]: its block record.
  * Both share a hash tag, so the scripts work on Redis Cluster.
- * ARGV[1]: the cost; ARGV[2]: the time, with the `argument` clock.
+ * ARGV[1]: the cost; ARGV[2]: the time, with the `argument` clock; then the
+ * limit, for a policy whose limit comes per request.
  * Reply: { allowed, window, remaining, resetMs } when allowed, and
  * { allowed, window, remaining, resetMs, retryAfterMs, blockedMs } when not.
  */
 
 /** Per algorithm: how many numbers a window keeps, and the Lua that decides one window. */
 const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> = {
-  // In: s1 = bucket level, s2 = time of that level. Out: ok, left, reset, wait, idle, n1, n2.
+  // In: s1 = debt (ms of the window owed), s2 = time it was reckoned at. Out: ok, left, reset, wait, idle, n1, n2.
   gcra: {
     size: 2,
     lua: `
     local elapsed = 0
     if now > s2 then elapsed = now - s2 end
-    local level = max(0, s1 - (elapsed * limit) / w)
-    local left_now = max(0, floor(limit - level + EPS_COUNT))
-    empty = level == 0
-    local new_level = level + cost
-    local excess = ((new_level - limit) * w) / limit
+    local debt = max(0, s1 - elapsed)
+    local left_now = max(0, floor(((w - debt) * limit) / w + EPS_COUNT))
+    empty = debt == 0
+    local new_debt = debt + (cost * w) / limit
+    local excess = new_debt - w
     if cost > limit then ok, left, reset, wait = false, left_now, w, w
     elseif excess > EPS_MS then ok, left, reset, wait = false, left_now, excess, excess
     else
-      ok, left, wait = true, max(0, floor(limit - new_level + EPS_COUNT)), 0
-      reset = (new_level * w) / limit
+      ok, left, wait = true, max(0, floor(((w - new_debt) * limit) / w + EPS_COUNT)), 0
+      reset = new_debt
       idle = reset
-      n1, n2 = new_level, s2
+      n1, n2 = new_debt, s2
       if now > s2 then n2 = now end
     end`,
   },
@@ -76,7 +77,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
     if count == 0 or now - start >= w then start, count = now, 0 end
     reset = w - (now - start)
     empty = count == 0
-    if cost > limit or count + cost > limit then ok, left, wait = false, limit - count, reset
+    if cost > limit or count + cost > limit then ok, left, wait = false, max(0, limit - count), reset
     else
       ok, left, wait, idle = true, limit - count - cost, 0, reset
       n1, n2 = start, count + cost
@@ -86,6 +87,16 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
 
 /** Where the scripts read the time: Redis's `TIME`, shared by every instance, or ARGV[2]. */
 export type ScriptClock = 'redis' | 'argument';
+
+/**
+ * Where a window's limit is read: written into the script, or, for a policy
+ * whose limit comes per request, from the last argument (ARGV[2], or ARGV[3]
+ * after the time of the `argument` clock).
+ */
+function limitOf(policy: RateLimitPolicy, index: number, clock: ScriptClock): string {
+  if (policy.limits !== 'per-request') return String(policy.windows[index]!.limit);
+  return `tonumber(ARGV[${clock === 'argument' ? 3 : 2}])`;
+}
 
 /**
  * The clock, and what is added to every expiry. Redis expires keys on its own
@@ -114,11 +125,8 @@ local cost = tonumber(ARGV[1])
  * The consume script of a policy, unrolled: every number lives in a local,
  * so a call allocates no table but its reply.
  */
-export function consumeScript(
-  { algorithm, windows: policyWindows, block }: RateLimitPolicy,
-  clock: ScriptClock = 'redis',
-): string {
-  return decisionScript({ algorithm, windows: policyWindows, block }, clock, 'consume');
+export function consumeScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
+  return decisionScript(policy, clock, 'consume');
 }
 
 /**
@@ -131,10 +139,11 @@ export function peekScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'
 }
 
 function decisionScript(
-  { algorithm, windows: policyWindows, block }: RateLimitPolicy,
+  policy: RateLimitPolicy,
   clock: ScriptClock,
   mode: 'consume' | 'peek',
 ): string {
+  const { algorithm, windows: policyWindows, block } = policy;
   const writes = mode === 'consume';
   const { size, lua } = WINDOW_LOGIC[algorithm];
   const windows = policyWindows.length;
@@ -148,7 +157,7 @@ function decisionScript(
     const writes = Array.from({ length: size }, (_, j) => `o${slot(j)} = n${j + 1}`).join(' ');
     const declare = Array.from({ length: size }, (_, j) => `n${j + 1}`).join(', ');
     return `do
-  local limit, w = ${policyWindows[w]!.limit}, ${policyWindows[w]!.windowMs}
+  local limit, w = ${limitOf(policy, w, clock)}, ${policyWindows[w]!.windowMs}
   ${reads}
   local ok, left, reset, wait, idle, empty = false, 0, 0, 0, 0, false
   local ${declare}
@@ -219,16 +228,14 @@ return { 0, chosen, remaining, max(0, ceil(chosen_reset - EPS_MS)), max(0, ceil(
 }
 
 /** The refund script of a policy: gives `cost` back to every window, keeping the expiry. */
-export function refundScript(
-  { algorithm, windows }: RateLimitPolicy,
-  clock: ScriptClock = 'redis',
-): string {
+export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
+  const { algorithm, windows } = policy;
   const { size } = WINDOW_LOGIC[algorithm];
   const give = {
     gcra: `local at = state[o + 1]
     local elapsed = 0
     if now > at then elapsed = now - at end
-    state[o] = max(0, max(0, state[o] - (elapsed * limit) / w) - cost)
+    state[o] = max(0, max(0, state[o] - elapsed) - (cost * w) / limit)
     if now > at then state[o + 1] = now end`,
     'fixed-window': `if now - state[o] < w then state[o + 1] = max(0, state[o + 1] - cost) end`,
     'sliding-window': `local current_start = floor(now / w) * w
@@ -245,8 +252,8 @@ for value in string.gmatch(stored, '%S+') do state[#state + 1] = tonumber(value)
 if #state ~= ${size * windows.length} then return 0 end
 ${windows
   .map(
-    ({ limit, windowMs }, index) => `do
-  local limit, w, o = ${limit}, ${windowMs}, ${index * size + 1}
+    ({ windowMs }, index) => `do
+  local limit, w, o = ${limitOf(policy, index, clock)}, ${windowMs}, ${index * size + 1}
   ${give}
 end`,
   )

@@ -1,5 +1,6 @@
 import { consumeScript, peekScript, refundScript, type ScriptClock } from './redis-script.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
+import { checkOneWindow } from './memory-store.js';
 import { storedKey } from './stored-key.js';
 import {
   commandSender,
@@ -46,12 +47,13 @@ const SCRIPTS = new Map<string, Scripts>();
 
 /** The scripts of one policy, made once per process (the policy is written into them). */
 function scriptsFor(policy: RateLimitPolicy, clock: ScriptClock): Scripts {
-  const { algorithm, windows, block } = policy;
+  const { algorithm, windows, block, limits = 'fixed' } = policy;
   const shape = JSON.stringify({
     algorithm,
-    windows: windows.map((w) => [w.limit, w.windowMs]),
+    windows: windows.map((w) => [limits === 'fixed' ? w.limit : 0, w.windowMs]),
     block,
     clock,
+    limits,
   });
   let scripts = SCRIPTS.get(shape);
   if (!scripts) {
@@ -78,6 +80,11 @@ export class RedisStore implements RateLimitStore {
   #scripts: Scripts | undefined;
   /** Whether the policy blocks: without, the script never reads KEYS[2], so no block key is built. */
   #blocks = false;
+  /** Whether the policy's limit comes with each call. */
+  #perRequest = false;
+
+  /** This store takes a limit with each call (a `limit` function). */
+  readonly perRequestLimits = true;
 
   constructor(options: RedisStoreOptions) {
     checkOptionsObject(FACTORY, options, '{ client }');
@@ -96,23 +103,25 @@ export class RedisStore implements RateLimitStore {
   }
 
   init(policy: RateLimitPolicy): void {
+    if (policy.limits === 'per-request') checkOneWindow(policy);
     this.#scripts = scriptsFor(policy, this.#now ? 'argument' : 'redis');
     this.#blocks = policy.block !== undefined;
+    this.#perRequest = policy.limits === 'per-request';
   }
 
-  consume(key: string, cost: number): Promise<RateLimitDecision> {
-    return this.#run(this.#usable().consume, key, cost, toDecision);
+  consume(key: string, cost: number, limit?: number): Promise<RateLimitDecision> {
+    return this.#run(this.#usable().consume, key, cost, limit, toDecision);
   }
 
   /** The decision a request of cost 0 would get now, spending nothing; undefined for an unknown key. */
-  get(key: string): Promise<RateLimitDecision | undefined> {
-    return this.#run(this.#usable().peek, key, 0, (reply) =>
+  get(key: string, limit?: number): Promise<RateLimitDecision | undefined> {
+    return this.#run(this.#usable().peek, key, 0, limit, (reply) =>
       reply === null || reply === undefined ? undefined : toDecision(reply),
     );
   }
 
-  async refund(key: string, cost: number): Promise<void> {
-    await this.#run(this.#usable().refund, key, cost, ignoreReply);
+  async refund(key: string, cost: number, limit?: number): Promise<void> {
+    await this.#run(this.#usable().refund, key, cost, limit, ignoreReply);
   }
 
   async reset(key: string): Promise<void> {
@@ -139,7 +148,13 @@ export class RedisStore implements RateLimitStore {
   }
 
   /** One EVALSHA of `script` on the key's counts and block keys, its reply read by `read`. */
-  #run<T>(script: RedisScript, key: string, cost: number, read: (reply: unknown) => T): Promise<T> {
+  #run<T>(
+    script: RedisScript,
+    key: string,
+    cost: number,
+    limit: number | undefined,
+    read: (reply: unknown) => T,
+  ): Promise<T> {
     const counts = this.#countsKey(key);
     // Command names in lower case: ioredis lower-cases the name at each of its flag
     // look-ups (several per command), which allocates a new string for an upper-case one.
@@ -153,6 +168,14 @@ export class RedisStore implements RateLimitStore {
       cost === 1 ? '1' : String(cost),
     ];
     if (this.#now) command.push(String(this.#now()));
+    if (this.#perRequest) {
+      if (limit === undefined) {
+        return Promise.reject(
+          new TypeError('RedisStore: this policy takes a limit with each call, and none came'),
+        );
+      }
+      command.push(String(limit));
+    }
     return runScript(this.#send, script, command, read);
   }
 }

@@ -20,6 +20,12 @@ export interface RateLimitPolicy {
   readonly algorithm: Algorithm;
   readonly windows: readonly PolicyWindow[];
   readonly block: BlockPolicy | undefined;
+  /**
+   * `'per-request'`: the policy has one window, whose limit comes with each
+   * call (the `limit` argument) instead of from `windows[0].limit`. Only
+   * stores that say `perRequestLimits` are given such a policy. Defaults to `'fixed'`.
+   */
+  readonly limits?: 'fixed' | 'per-request';
 }
 
 /** A store's answer for one request. */
@@ -44,21 +50,34 @@ export interface RateLimitDecision {
  * store does, to spare a promise per request) or with a promise.
  */
 export interface RateLimitStore {
+  /**
+   * Whether the store takes a limit with each call, for a policy whose
+   * `limits` is `'per-request'` (a `limit` function). Defaults to `false`.
+   */
+  readonly perRequestLimits?: boolean;
   /** Receives the limiter's policy, once, before any other call. */
   init(policy: RateLimitPolicy): void;
   /**
    * Spends `cost` from every window of `key`, all or nothing. A blocked key
    * is refused without touching its counts; a refusal may start a block.
+   * `limit` is given, and replaces the window's, when the policy's limits are per request.
    */
-  consume(key: string, cost: number): RateLimitDecision | Promise<RateLimitDecision>;
+  consume(
+    key: string,
+    cost: number,
+    limit?: number,
+  ): RateLimitDecision | Promise<RateLimitDecision>;
   /**
    * The decision a request of cost 0 would get now, spending nothing, or
    * `undefined` for a key the store knows nothing of. Optional: the
    * middleware's `getKey()` needs it.
    */
-  get?(key: string): RateLimitDecision | undefined | Promise<RateLimitDecision | undefined>;
+  get?(
+    key: string,
+    limit?: number,
+  ): RateLimitDecision | undefined | Promise<RateLimitDecision | undefined>;
   /** Gives back what a request spent, when it should not count (see `countOnly`). */
-  refund(key: string, cost: number): void | Promise<void>;
+  refund(key: string, cost: number, limit?: number): void | Promise<void>;
   /** Forgets everything about `key`: counts and block. */
   reset(key: string): void | Promise<void>;
   /** Releases timers and connections the store opened itself. */

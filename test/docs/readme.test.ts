@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultCatalog, redactPaths } from '../../src/index.js';
+import { OPTION_ERROR_CODES, defaultCatalog, redactPaths } from '../../src/index.js';
 import {
   MAX_CAUSE_DEPTH,
   MAX_LISTED,
@@ -44,6 +44,18 @@ describe('README', () => {
       ...new Set(redactPaths.map((path) => /\["([a-z-]+)"\]$/.exec(path)?.[1] ?? path)),
     ];
     expect(named).toEqual(covered);
+  });
+
+  it('documents exactly the codes of OPTION_ERROR_CODES, with their meaning', () => {
+    const rows = readme
+      .slice(readme.indexOf('| `error.code`'))
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.startsWith('| `ERR_EAE_'))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    expect(Object.fromEntries(rows.map(([, code, when]) => [code!.slice(1, -1), when]))).toEqual(
+      OPTION_ERROR_CODES,
+    );
   });
 
   it('names exactly the fields an error response drops of the response it replaces', () => {

@@ -102,6 +102,36 @@ describe('req.rateLimit', () => {
     });
   });
 
+  it('is read by the parent app after a limiter in a mounted sub-app, and by the sub-app', async () => {
+    const sub = express();
+    sub.use(limiter({ key: () => 'user-7' }));
+    sub.get('/sub', (req, res) => {
+      res.json({ remaining: req.rateLimit?.remaining });
+    });
+    const app = express();
+    app.use('/api', sub);
+    app.get('/api/parent', (req, res) => {
+      res.json({ remaining: req.rateLimit?.remaining, key: req.rateLimit?.key });
+    });
+    expect((await request(app).get('/api/sub')).body).toEqual({ remaining: 2 });
+    expect((await request(app).get('/api/parent')).body).toEqual({ remaining: 1, key: 'user-7' });
+  });
+
+  it('is undefined on a request no limiter saw, and can be set by anyone, as a plain property', async () => {
+    const app = express();
+    app.use('/limited', limiter());
+    app.get('/limited', (req, res) => {
+      res.json({ remaining: req.rateLimit?.remaining });
+    });
+    app.get('/plain', (req, res) => {
+      const before = req.rateLimit;
+      (req as { rateLimit?: unknown }).rateLimit = { remaining: 42 };
+      res.json({ before: before ?? null, after: req.rateLimit?.remaining });
+    });
+    expect((await request(app).get('/limited')).body).toEqual({ remaining: 2 });
+    expect((await request(app).get('/plain')).body).toEqual({ before: null, after: 42 });
+  });
+
   it('refuses a requestPropertyName that is not an identifier or would shadow Object.prototype', () => {
     for (const name of ['', 'rate limit', '__proto__', 'constructor']) {
       expect(() => limiter({ requestPropertyName: name })).toThrow(

@@ -22,6 +22,24 @@ describe('rateLimit types', () => {
     }>().not.toExtend<RateLimitOptions>();
   });
 
+  it('takes limit as a function of the request, sync or async, in the one-window form only', () => {
+    expectTypeOf<{
+      limit: (req: Request) => number;
+      windowMs: 1000;
+    }>().toExtend<RateLimitOptions>();
+    expectTypeOf<{
+      limit: (req: Request) => Promise<number>;
+      windowMs: 1000;
+    }>().toExtend<RateLimitOptions>();
+    expectTypeOf<{
+      windows: [{ limit: (req: Request) => number; windowMs: 1000 }];
+    }>().not.toExtend<RateLimitOptions>();
+    expectTypeOf<{
+      limit: (req: Request) => string;
+      windowMs: 1000;
+    }>().not.toExtend<RateLimitOptions>();
+  });
+
   it('does not compile express-rate-limit names', () => {
     const neverCalled = () => {
       // @ts-expect-error -- `max` is express-rate-limit's; ours is `limit`

@@ -2,7 +2,8 @@
  * One truth, two implementations: the rate-limit algorithms exist in
  * TypeScript (`MemoryStore`) and in Lua (`RedisStore`). This property test
  * drives both with the same random policies and sequences of requests
- * (keys, costs, clock steps, refunds, resets, blocks and read-only `get`s),
+ * (keys, costs, clock steps, refunds, resets, blocks and read-only `get`s,
+ * and, for a policy whose limit comes per request, limits that change),
  * on one controlled clock, and demands the same decision and the same header
  * values for every request. Changing either side alone makes it fail.
  *
@@ -35,6 +36,8 @@ interface Operation {
   readonly cost: number;
   /** How far the clock moves before the operation, in milliseconds (may be fractional). */
   readonly advanceMs: number;
+  /** The limit that comes with the call, for a policy whose limit comes per request. */
+  readonly limit: number;
 }
 
 const windowArb = fc.record({
@@ -45,12 +48,12 @@ const windowArb = fc.record({
   ),
 });
 
-const policyArb = (algorithm: Algorithm) =>
+const policyArb = (algorithm: Algorithm, limits: 'fixed' | 'per-request') =>
   fc
     .record({
       windows: fc.uniqueArray(windowArb, {
         minLength: 1,
-        maxLength: 3,
+        maxLength: limits === 'fixed' ? 3 : 1,
         selector: (w) => `${w.limit}/${w.windowMs}`,
       }),
       block: fc.option(
@@ -66,10 +69,21 @@ const policyArb = (algorithm: Algorithm) =>
       algorithm,
       windows: windows.map((w, i) => ({ ...w, name: `w${i}` })),
       block,
+      limits,
     }));
 
-const operationArb = (maxLimit: number, maxWindowMs: number, intervals: readonly number[]) =>
+const operationArb = (
+  maxLimit: number,
+  maxWindowMs: number,
+  intervals: readonly number[],
+  limits: readonly number[],
+) =>
   fc.record({
+    // Mostly the key's usual limit, sometimes another: a plan that changes, up or down.
+    limit: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(limits[0]!) },
+      { weight: 1, arbitrary: fc.constantFrom(...limits) },
+    ),
     kind: fc.constantFrom<Operation['kind']>(
       ...Array<'consume'>(12).fill('consume'),
       'get',
@@ -104,26 +118,39 @@ const clockStartArb = fc.oneof(
   fc.double({ min: 1.6e12, max: 2.2e12, noNaN: true }),
 );
 
-const scenarioArb = (algorithm: Algorithm) =>
-  policyArb(algorithm).chain((policy) => {
-    const maxLimit = Math.max(...policy.windows.map((w) => w.limit));
-    const maxWindowMs = Math.max(...policy.windows.map((w) => w.windowMs));
-    return fc.record({
-      policy: fc.constant(policy),
-      start: clockStartArb,
-      operations: fc.array(
-        operationArb(
-          Math.min(maxLimit, 50),
-          maxWindowMs,
-          policy.windows.map((w) => w.windowMs / w.limit),
+const scenarioArb = (algorithm: Algorithm, limits: 'fixed' | 'per-request') =>
+  policyArb(algorithm, limits)
+    .chain((policy) =>
+      fc.record({
+        policy: fc.constant(policy),
+        // The limits the calls bring: the window's own first, then up to two others.
+        limits: fc
+          .uniqueArray(
+            fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 5000 })),
+            {
+              maxLength: limits === 'fixed' ? 0 : 2,
+            },
+          )
+          .map((others) => [policy.windows[0]!.limit, ...others]),
+      }),
+    )
+    .chain(({ policy, limits: callLimits }) => {
+      const windowLimits =
+        policy.limits === 'per-request' ? callLimits : policy.windows.map((w) => w.limit);
+      const maxLimit = Math.max(...windowLimits);
+      const maxWindowMs = Math.max(...policy.windows.map((w) => w.windowMs));
+      const intervals = policy.windows.flatMap((w) =>
+        windowLimits.map((limit) => w.windowMs / limit),
+      );
+      return fc.record({
+        policy: fc.constant(policy),
+        start: clockStartArb,
+        operations: fc.array(
+          operationArb(Math.min(maxLimit, 50), maxWindowMs, intervals, callLimits),
+          { minLength: 30, maxLength: 90 },
         ),
-        {
-          minLength: 30,
-          maxLength: 90,
-        },
-      ),
+      });
     });
-  });
 
 describeWithRedis('MemoryStore and RedisStore decide identically', () => {
   let connection: Awaited<ReturnType<typeof connectClient>>;
@@ -135,53 +162,63 @@ describeWithRedis('MemoryStore and RedisStore decide identically', () => {
     await connection.close();
   });
 
-  it.each<Algorithm>([...ALGORITHMS])(
-    'with %s, every request gets the same decision and header values from both stores',
-    async (algorithm) => {
+  it.each<[Algorithm, 'fixed' | 'per-request']>(
+    ALGORITHMS.flatMap((algorithm) => [
+      [algorithm, 'fixed'],
+      [algorithm, 'per-request'],
+    ]),
+  )(
+    'with %s and %s limits, every request gets the same decision and header values from both stores',
+    async (algorithm, limits) => {
       operations = 0;
       await fc.assert(
-        fc.asyncProperty(scenarioArb(algorithm), async ({ policy, start, operations: ops }) => {
-          let now = start;
-          const clock = () => now;
-          const memory = new MemoryStore({ now: clock });
-          const redis = new RedisStore({
-            client: connection.client,
-            prefix: uniquePrefix(),
-            now: clock,
-          });
-          memory.init(policy);
-          redis.init(policy);
-          try {
-            for (const [index, op] of ops.entries()) {
-              now += op.advanceMs;
-              operations++;
-              if (op.kind === 'consume') {
-                const fromMemory = memory.consume(op.key, op.cost);
-                const fromRedis = await redis.consume(op.key, op.cost);
-                const where = `operation ${index} (${op.key.slice(0, 8)}, cost ${op.cost}) at ${now}`;
-                expect({ where, decision: fromRedis }).toEqual({ where, decision: fromMemory });
-                expect({ where, values: values(fromRedis, policy) }).toEqual({
-                  where,
-                  values: values(fromMemory, policy),
-                });
-              } else if (op.kind === 'get') {
-                const where = `operation ${index} (get ${op.key.slice(0, 8)}) at ${now}`;
-                expect({ where, decision: await redis.get(op.key) }).toEqual({
-                  where,
-                  decision: memory.get(op.key),
-                });
-              } else if (op.kind === 'refund') {
-                memory.refund(op.key, op.cost);
-                await redis.refund(op.key, op.cost);
-              } else {
-                memory.reset(op.key);
-                await redis.reset(op.key);
+        fc.asyncProperty(
+          scenarioArb(algorithm, limits),
+          async ({ policy, start, operations: ops }) => {
+            const perRequest = policy.limits === 'per-request';
+            const limitOf = (op: Operation) => (perRequest ? op.limit : undefined);
+            let now = start;
+            const clock = () => now;
+            const memory = new MemoryStore({ now: clock });
+            const redis = new RedisStore({
+              client: connection.client,
+              prefix: uniquePrefix(),
+              now: clock,
+            });
+            memory.init(policy);
+            redis.init(policy);
+            try {
+              for (const [index, op] of ops.entries()) {
+                now += op.advanceMs;
+                operations++;
+                if (op.kind === 'consume') {
+                  const fromMemory = memory.consume(op.key, op.cost, limitOf(op));
+                  const fromRedis = await redis.consume(op.key, op.cost, limitOf(op));
+                  const where = `operation ${index} (${op.key.slice(0, 8)}, cost ${op.cost}${perRequest ? `, limit ${op.limit}` : ''}) at ${now}`;
+                  expect({ where, decision: fromRedis }).toEqual({ where, decision: fromMemory });
+                  expect({ where, values: values(fromRedis, policy, limitOf(op)) }).toEqual({
+                    where,
+                    values: values(fromMemory, policy, limitOf(op)),
+                  });
+                } else if (op.kind === 'get') {
+                  const where = `operation ${index} (get ${op.key.slice(0, 8)}) at ${now}`;
+                  expect({ where, decision: await redis.get(op.key, limitOf(op)) }).toEqual({
+                    where,
+                    decision: memory.get(op.key, limitOf(op)),
+                  });
+                } else if (op.kind === 'refund') {
+                  memory.refund(op.key, op.cost, limitOf(op));
+                  await redis.refund(op.key, op.cost, limitOf(op));
+                } else {
+                  memory.reset(op.key);
+                  await redis.reset(op.key);
+                }
               }
+            } finally {
+              memory.shutdown();
             }
-          } finally {
-            memory.shutdown();
-          }
-        }),
+          },
+        ),
         { numRuns: RUNS },
       );
       // Several thousand operations per algorithm, as promised above.
@@ -192,6 +229,7 @@ describeWithRedis('MemoryStore and RedisStore decide identically', () => {
 });
 
 /** What the limiter would send for a decision: every header value it derives from it. */
-function values(decision: RateLimitDecision, policy: RateLimitPolicy) {
-  return rateLimitValues(decision, policy.windows[decision.window]!);
+function values(decision: RateLimitDecision, policy: RateLimitPolicy, limit?: number) {
+  const window = policy.windows[decision.window]!;
+  return rateLimitValues(decision, limit === undefined ? window : { ...window, limit });
 }

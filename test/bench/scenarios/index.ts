@@ -13,6 +13,8 @@ export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> 
   'rate-limit': async () => (await import('./rate-limit.js')).scenario,
   'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
   regression: async () => (await import('./regression.js')).scenario,
+  refusals: async () => (await import('./refusals.js')).scenario,
+  'refusals-redis': async () => (await import('./refusals-redis.js')).scenario,
 };
 
 /** What `npm run bench` runs without `--scenario`: the scenarios with targets, not the diagnostics. */
