@@ -177,6 +177,7 @@ export { CHANNEL_NAMES } from './observability/channels.js';
 export type {
   ErrorMessage,
   LoadSheddingMessage,
+  OperationLockMessage,
   RateLimitMessage,
   StoreMessage,
 } from './observability/channels.js';

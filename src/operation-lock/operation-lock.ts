@@ -1,3 +1,4 @@
+import { operationLockChannel, type OperationLockMessage } from '../observability/channels.js';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -233,12 +234,22 @@ class OperationLock {
     if (found.state !== 'running' || found.fingerprint !== operation.fingerprint) {
       attempt.abandoned?.abort();
     }
-    if (found.state === 'acquired') return this.#run(attempt);
-    if (found.fingerprint !== operation.fingerprint) return next(keyReused(this.#config.header));
-    if (found.state === 'done') return this.#replay(found.response, attempt);
+    if (found.state === 'acquired') {
+      publish('acquired', attempt);
+      return this.#run(attempt);
+    }
+    if (found.fingerprint !== operation.fingerprint) {
+      publish('mismatch', attempt);
+      return next(keyReused(this.#config.header));
+    }
+    if (found.state === 'done') {
+      publish('replayed', attempt);
+      return this.#replay(found.response, attempt);
+    }
     const left = attempt.waitUntil - performance.now();
     if (left <= 0) {
       attempt.abandoned?.abort();
+      publish('conflict', attempt);
       return next(inProgress(this.#config, operation.client));
     }
     attempt.abandoned ??= abortOnClose(attempt.res);
@@ -349,6 +360,7 @@ class OperationLock {
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         if (held === true) return;
+        publish('expired', hold);
         this.#renewals.delete(hold);
         this.#warnings.warnOnce('OPERATION_LOCK_LEASE_LOST');
       },
@@ -413,6 +425,18 @@ class OperationLock {
       );
     });
   }
+}
+
+/** Tells the operation-lock channel's subscribers about an outcome. */
+function publish(outcome: OperationLockMessage['outcome'], { operation, req }: Attempt): void {
+  if (!operationLockChannel.hasSubscribers) return;
+  const message: OperationLockMessage = {
+    outcome,
+    key: operation.key,
+    client: operation.client,
+    req,
+  };
+  operationLockChannel.publish(message);
 }
 
 function inProgress(config: OperationLockConfiguration, client: string): ConflictError {
