@@ -116,12 +116,11 @@ export type {
   ErrorHandlerOptions,
   ErrorMapping,
   ErrorMappings,
-  Logger,
-  LogLevel,
   MappingTarget,
 } from './handler/options.js';
+export type { Logger, LogLevel } from './logging/logger.js';
 export type { ProblemDetails } from './handler/problem.js';
-export { redactPaths } from './handler/redact-paths.js';
+export { redactPaths } from './logging/redact-paths.js';
 export { notFound } from './middleware/not-found.js';
 export { methodNotAllowed } from './middleware/method-not-allowed.js';
 export type { MethodNotAllowedOptions } from './middleware/method-not-allowed.js';

@@ -3,7 +3,8 @@ import type { Request } from 'express';
 import type { ApiError } from '../errors/api-error.js';
 import { MAX_LISTED, MAX_NAME, MAX_TEXT, truncate } from './log-bounds.js';
 import { withoutUserinfo } from './request-target.js';
-import { getDefaultLogger, type Configuration, type Logger, type LogLevel } from './options.js';
+import { getDefaultLogger, type Logger, type LogLevel } from '../logging/logger.js';
+import type { Configuration } from './options.js';
 import { summarizeError } from './summarize-error.js';
 import { refusalOf } from '../errors/refusal.js';
 

@@ -1,5 +1,4 @@
-import { pino } from 'pino';
-import { redactPaths } from './redact-paths.js';
+import type { Logger, LogLevel } from '../logging/logger.js';
 import {
   Catalog,
   defaultCatalog,
@@ -25,18 +24,6 @@ import {
   parseWith,
 } from '../options/parse.js';
 import { RefusalLog } from './refusal-log.js';
-
-/** The pino levels the handler logs at, and `silent` to log nothing. */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-
-/** What the handler needs of a logger: pino's level methods. A pino logger fits. */
-export type Logger = Record<
-  Exclude<LogLevel, 'silent'>,
-  (object: Record<string, unknown>, message?: string) => void
-> & {
-  /** pino's: lets the handler skip building a line the logger would drop. */
-  isLevelEnabled?(level: string): boolean;
-};
 
 /** A class of domain errors, matched with `instanceof`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -179,13 +166,6 @@ const MIGRATIONS: Readonly<Record<string, string>> = {
 const LEVELS = new Set<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const LEVEL_LIST = [...LEVELS].join(', ');
 const DEFAULT_CHALLENGE = bearerChallenge({ realm: 'api' });
-
-let defaultLogger: Logger | undefined;
-/** One stdout logger shared by every handler that was given none, made on first use. */
-export function getDefaultLogger(): Logger {
-  defaultLogger ??= pino({ name: 'express-api-errors', redact: [...redactPaths] });
-  return defaultLogger;
-}
 
 /** Checks the options once, at start-up, and fails with a message that says what to change. */
 export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {

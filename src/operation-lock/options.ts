@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { getDefaultLogger, type Logger } from '../handler/options.js';
+import { getDefaultLogger, type Logger } from '../logging/logger.js';
 import { isToken } from '../headers/field-value.js';
 import { formatLink } from '../headers/link.js';
 import { formatRetryAfter } from '../headers/retry-after.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../handler/options.js';
+import type { Logger } from '../logging/logger.js';
 
 /** The coded warnings an `operationLock()` gives, each once (the store's, once per outage). */
 export const LOCK_WARNINGS = {

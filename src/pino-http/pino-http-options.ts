@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isToken } from '../headers/field-value.js';
 import { describeValue } from '../options/describe-value.js';
-import type { LogLevel } from '../handler/options.js';
-import { redactPaths } from '../handler/redact-paths.js';
+import type { LogLevel } from '../logging/logger.js';
+import { redactPaths } from '../logging/redact-paths.js';
 import { answeredByErrorHandler } from '../handler/response-error.js';
 import { checkOptionNames } from '../options/option-names.js';
 import { optionError } from '../options/option-error.js';

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { getDefaultLogger, type Logger } from '../handler/options.js';
+import { getDefaultLogger, type Logger } from '../logging/logger.js';
 import { formatPolicyName, formatRateLimitPolicy } from '../headers/rate-limit.js';
 import { MemoryStore } from '../stores/memory-store.js';
 import type {

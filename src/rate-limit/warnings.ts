@@ -1,4 +1,4 @@
-import type { Logger } from '../handler/options.js';
+import type { Logger } from '../logging/logger.js';
 
 /** The coded warnings a limiter gives, each at most once. */
 export const WARNINGS = {
