@@ -69,6 +69,9 @@ function startNode(port: number, dir: string): ChildProcess {
       HOST,
       '--daemonize',
       'no',
+      // A replica syncs as soon as it attaches, not 5 s later (Redis 7's default).
+      '--repl-diskless-sync-delay',
+      '0',
       '--dir',
       dir,
     ],
@@ -171,11 +174,20 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     }
     for (const node of nodes)
       await until(`node ${node.port} joining`, 400, () => stateOk(node.port));
-    // Every replica attached to its master, so that a failover has someone to promote.
+    // Every replica attached to its master and in sync: a replica that never synced
+    // is never promoted, so a failover would have no one to promote.
     await until('replicas attaching', 400, async () => {
       const view = await clusterNodes(nodes[0]!.port);
       return view.filter((n) => n.flags.includes('slave')).length === 3;
     });
+    const view = await clusterNodes(nodes[0]!.port);
+    for (const replica of view.filter((n) => n.flags.includes('slave'))) {
+      await until(`replica ${replica.port} syncing`, 400, async () =>
+        String(await command(replica.port, ['info', 'replication'])).includes(
+          'master_link_status:up',
+        ),
+      );
+    }
   } catch (error) {
     await stop();
     throw error;
