@@ -11,6 +11,7 @@ export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> 
   'method-not-allowed': async () => (await import('./method-not-allowed.js')).scenario,
   'rate-limit': async () => (await import('./rate-limit.js')).scenario,
   'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
+  'rate-limit-redis-cluster': async () => (await import('./rate-limit-redis-cluster.js')).scenario,
   regression: async () => (await import('./regression.js')).scenario,
 };
 
@@ -19,6 +20,7 @@ export const defaultScenarios: readonly string[] = [
   'error-path',
   'rate-limit',
   'rate-limit-redis',
+  'rate-limit-redis-cluster',
   'method-not-allowed',
 ];
 
