@@ -1,13 +1,16 @@
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import {
   ConflictError,
+  defaultCatalog,
   errorHandler,
   expectationFailed,
   maintenance,
   methodNotAllowed,
   notFound,
+  responseCodesPage,
   type Logger,
 } from '../src/index.js';
+import { openApiDocument } from './openapi.js';
 import { bearerRouter } from './bearer-routes.js';
 import { DEMO_JWT_SECRET } from './bearer.js';
 import { demoErrorsRouter } from './demo-errors.js';
@@ -42,6 +45,11 @@ export interface ExampleAppOptions {
    * Defaults to none.
    */
   loadShedding?: RequestHandler;
+  /**
+   * Where clients reach the server: problem types link to its page of
+   * response codes, `<publicUrl>/docs/errors`. Defaults to `http://localhost:3000`.
+   */
+  publicUrl?: string;
 }
 
 /** How long clients are told to wait during maintenance, in seconds. */
@@ -69,6 +77,12 @@ export function createExampleApp(options: ExampleAppOptions = {}): Express {
   app.post('/tokens', tokenLimiter(rateLimitStores('tokens')));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.get('/', showIndex);
+  // The page every problem's `type` links to, and the OpenAPI document that references its components.
+  app.get('/docs/errors', responseCodesPage(defaultCatalog, { typeBaseUri: config.typeBaseUri }));
+  const openApi = openApiDocument(defaultCatalog, config.publicUrl, config.typeBaseUri);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   app.use(usersRouter(store));
   app.use(exportsRouter());
   app.use(bearerRouter({ store, secret: jwtSecret, now }));
@@ -82,6 +96,7 @@ export function createExampleApp(options: ExampleAppOptions = {}): Express {
   app.use(
     errorHandler({
       logger,
+      typeBaseUri: config.typeBaseUri,
       mappings: [{ match: EmailTakenError, to: emailTaken }],
     }),
   );
@@ -114,6 +129,8 @@ interface ExampleConfig {
   readonly rateLimitStores: StoreFactory;
   readonly maintenance: boolean | (() => boolean);
   readonly loadShedding: RequestHandler | undefined;
+  readonly publicUrl: string;
+  readonly typeBaseUri: string;
 }
 
 function parseOptions(options: ExampleAppOptions): ExampleConfig {
@@ -125,6 +142,7 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     rateLimitStores = memoryStores,
     maintenance = false,
     loadShedding,
+    publicUrl = 'http://localhost:3000',
   } = options;
   if (typeof now !== 'function') {
     throw new TypeError('`now` must be a function returning milliseconds');
@@ -142,5 +160,18 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
   if (loadShedding !== undefined && typeof loadShedding !== 'function') {
     throw new TypeError('`loadShedding` must be a middleware, e.g. loadShedding({ ... })');
   }
-  return { logger, now, jwtSecret, apps, rateLimitStores, maintenance, loadShedding };
+  if (typeof publicUrl !== 'string' || !/^https?:\/\/[^/]+$/.test(publicUrl)) {
+    throw new TypeError('`publicUrl` must be an origin such as http://localhost:3000');
+  }
+  return {
+    logger,
+    now,
+    jwtSecret,
+    apps,
+    rateLimitStores,
+    maintenance,
+    loadShedding,
+    publicUrl,
+    typeBaseUri: `${publicUrl}/docs/errors`,
+  };
 }

@@ -7,6 +7,12 @@ export const routeIndex = {
     '405 + Allow for a method the path does not support; 417 for an Expect other than 100-continue; 503 + Retry-After in maintenance (but /health) or when overloaded',
   routes: [
     { method: 'GET', path: '/health', shows: '200, even in maintenance' },
+    {
+      method: 'GET',
+      path: '/docs/errors',
+      shows: 'the response codes: HTML, or markdown, or JSON, by Accept; ETag and 304',
+    },
+    { method: 'GET', path: '/openapi.json', shows: 'the OpenAPI 3.1 document of the routes' },
     { method: 'GET', path: '/users', shows: '200 with every user' },
     {
       method: 'POST',

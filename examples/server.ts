@@ -5,7 +5,8 @@ import type { StoreFactory } from './rate-limits.js';
 
 // Listens only: the app itself is built in app.ts, which the tests import.
 const port = Number(process.env.PORT ?? 3000);
-const redisUrl = process.env.REDIS_URL;
+// An empty REDIS_URL counts as unset (the README transcripts test starts the server so).
+const redisUrl = process.env.REDIS_URL || undefined;
 
 // With REDIS_URL, every instance of the server shares its rate-limit counts through Redis.
 let rateLimitStores: StoreFactory | undefined;
@@ -30,6 +31,8 @@ const app = createExampleApp({
   rateLimitStores,
   maintenance: () => inMaintenance,
   loadShedding: shedder,
+  // Problem types link to <PUBLIC_URL>/docs/errors.
+  publicUrl: process.env.PUBLIC_URL,
 });
 
 const server = app.listen(port, () => {

@@ -125,6 +125,24 @@ export type { DeprecatedLinks, DeprecatedOptions } from './middleware/deprecated
 export { expectationFailed, handleExpectations } from './middleware/expect.js';
 export type { LoadSheddingMiddleware, LoadSheddingOptions } from './middleware/load-shedding.js';
 
+// Documentation: response-codes pages, OpenAPI components, the contract check
+export { renderResponseCodes } from './docs/render-response-codes.js';
+export type {
+  RenderResponseCodesOptions,
+  ResponseCodesFormat,
+} from './docs/render-response-codes.js';
+export { toOpenApi } from './docs/openapi.js';
+export type { OpenApiComponents, ToOpenApiOptions } from './docs/openapi.js';
+export { assertProblemMatchesCatalog, ProblemContractError } from './docs/contract.js';
+export type { ContractOptions, ProblemResponse } from './docs/contract.js';
+export { codeAnchor } from './catalog/anchor.js';
+export { responseCodesPage } from './docs/response-codes-page.js';
+export type { ResponseCodesPageOptions } from './docs/response-codes-page.js';
+export { diffCatalogs } from './docs/diff-catalogs.js';
+export type { CatalogChange } from './docs/diff-catalogs.js';
+export { catalogFromJson, catalogToJson } from './docs/catalog-json.js';
+export type { CatalogJson } from './docs/catalog-json.js';
+
 // pino-http
 export { genReqId } from './pino-http/gen-req-id.js';
 export type { GenReqId } from './pino-http/gen-req-id.js';
@@ -144,3 +162,12 @@ export type { CreatedOptions } from './responses/success.js';
 // Bad options
 export { OPTION_ERROR_CODES } from './options/option-error.js';
 export type { OptionError, OptionErrorCode } from './options/option-error.js';
+
+// Observability
+export { CHANNEL_NAMES } from './observability/channels.js';
+export type {
+  ErrorMessage,
+  LoadSheddingMessage,
+  RateLimitMessage,
+  StoreMessage,
+} from './observability/channels.js';

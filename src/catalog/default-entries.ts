@@ -456,7 +456,14 @@ export const defaultEntries = [
     title: 'Too Many Requests',
     description:
       'The client has sent more requests than its rate limit allows. Retry after the time in Retry-After; the X-Rate-Limit headers show the limit.',
-    headers: ['Retry-After', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Reset'],
+    headers: [
+      'Retry-After',
+      'X-Rate-Limit-Limit',
+      'X-Rate-Limit-Remaining',
+      'X-Rate-Limit-Reset',
+      'RateLimit',
+      'RateLimit-Policy',
+    ],
   },
   {
     status: 431,

@@ -18,6 +18,21 @@ export function markRefusal<E extends Error>(error: E, refusal: Refusal = {}): E
   return error;
 }
 
+/**
+ * Makes a refusal's error, marked as one, without capturing a stack: a
+ * refusal is logged without one, and under a flood capturing it was the
+ * largest single cost of a refused request (10 µs of 80, in-process).
+ */
+export function refusalError<E extends Error>(make: () => E, refusal: Refusal = {}): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return markRefusal(make(), refusal);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The refusal `error` was marked as, if any. */
 export function refusalOf(error: unknown): Refusal | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

@@ -1,6 +1,9 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { nameErrorsWith } from '../catalog/catalog.js';
 import type { ApiError } from '../errors/api-error.js';
+import { refusalOf } from '../errors/refusal.js';
+import { errorChannel, type ErrorMessage } from '../observability/channels.js';
+import { describeOnActiveSpan, loadOpenTelemetry } from '../observability/open-telemetry.js';
 import { lastResort, type Progress } from './last-resort.js';
 import { logOnce } from './log-error.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
@@ -22,6 +25,7 @@ export function errorHandler<const Matched extends readonly unknown[] = []>(
   options?: ErrorHandlerOptions<Matched>,
 ): ErrorRequestHandler {
   const config = parseOptions(options);
+  loadOpenTelemetry();
   // An error's `code` is then the name its answer carries (see nameErrorsWith).
   if (options?.catalog !== undefined) nameErrorsWith(config.catalog);
   return function apiErrorHandler(
@@ -55,6 +59,7 @@ function handle(
       : resolveRequestId(req, res, config.requestIdHeader, config.requestIdHeaderKey);
   progress.requestId = requestId;
   const context = { status: error.status, code: entry.name, requestId, thrown };
+  observe(thrown, error, entry.name, req, res);
   // Before the response ends: pino-http reads `res.err` when it finishes.
   recordError(res, error, thrown, error.status);
 
@@ -79,6 +84,25 @@ function handle(
   );
   // Logged once answered, so that the line states what was sent.
   logOnce(req, error, config, { ...context, droppedMembers }, progress);
+}
+
+/** Tells subscribers of the error channel, and the active span, about the error. */
+function observe(thrown: unknown, error: ApiError, code: string, req: Request, res: Response) {
+  const refusal = refusalOf(error) !== undefined;
+  if (errorChannel.hasSubscribers) {
+    const message: ErrorMessage = {
+      thrown,
+      error,
+      status: error.status,
+      code,
+      subCode: error.subCode,
+      refusal,
+      req,
+      res,
+    };
+    errorChannel.publish(message);
+  }
+  describeOnActiveSpan(error.status, code, error.subCode, refusal);
 }
 
 /**

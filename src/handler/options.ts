@@ -7,6 +7,7 @@ import {
   type ErrorSubCodeOf,
   type RegisteredEntry,
 } from '../catalog/catalog.js';
+import { problemTypeUri } from '../catalog/anchor.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
 import { assertToken } from '../headers/field-value.js';
@@ -17,6 +18,7 @@ import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
   MAX_TIMER_MS,
   checkOptionsObject,
+  parseBaseUri,
   parseBoolean,
   parseFunction,
   parseWholeNumber,
@@ -113,6 +115,14 @@ export interface ErrorHandlerOptions<Matched extends readonly unknown[] = any[]>
    */
   problemType?: (entry: CatalogEntry) => string;
   /**
+   * The URI of your response-codes page (see `responseCodesPage()`), to make
+   * each problem's `type` that code's anchor on it, e.g.
+   * `https://api.example.com/docs/errors#401.24`, and its `title` the
+   * entry's title. Defaults to none (`about:blank`). Give this or
+   * `problemType`, not both.
+   */
+  typeBaseUri?: string;
+  /**
    * Send the real message and stack of 5xx errors. Defaults to `false`.
    * For local development only: it exposes internals.
    */
@@ -153,6 +163,7 @@ const OPTION_NAMES = optionNames<ErrorHandlerOptions>()([
   'requestIdHeader',
   'defaultChallenge',
   'problemType',
+  'typeBaseUri',
   'debug',
 ]);
 /** Where the options of the handlers users write by hand, or of other libraries, went. */
@@ -218,10 +229,27 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
     ),
     defaultChallenge: parseWith(FACTORY, () => formatChallenges(challenge)),
     realm: firstChallenge?.params?.realm,
-    problemType: parseFunction(FACTORY, 'problemType', options.problemType),
+    problemType: parseProblemType(options),
     debug: parseBoolean(FACTORY, 'debug', options.debug, false),
     unknownSubCodes: new Set(),
   };
+}
+
+/** `problemType`, or the anchors of the page at `typeBaseUri`; one or the other. */
+function parseProblemType(
+  options: ErrorHandlerOptions,
+): ((entry: CatalogEntry) => string) | undefined {
+  const problemType = parseFunction(FACTORY, 'problemType', options.problemType);
+  const typeBaseUri = parseBaseUri(FACTORY, 'typeBaseUri', options.typeBaseUri);
+  if (typeBaseUri === undefined) return problemType;
+  if (problemType !== undefined) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_CONFLICT',
+      '`typeBaseUri` and `problemType` both set the problem `type`: give one of them',
+    );
+  }
+  return (entry) => problemTypeUri(typeBaseUri, entry);
 }
 
 const MAPPING_NAMES = optionNames<ErrorMapping>()(['match', 'to']);

@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { ServiceUnavailableError } from '../errors/error-classes.js';
-import { markRefusal } from '../errors/refusal.js';
+import { refusalError } from '../errors/refusal.js';
+import { loadSheddingChannel, type LoadSheddingMessage } from '../observability/channels.js';
 import { formatRetryAfter } from '../headers/retry-after.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
@@ -60,8 +61,8 @@ export function loadShedding(options: LoadSheddingOptions): LoadSheddingMiddlewa
       return;
     }
     next(
-      markRefusal(
-        new ServiceUnavailableError(DETAIL, { retryAfter: config.retryAfter, expose: true }),
+      refusalError(
+        () => new ServiceUnavailableError(DETAIL, { retryAfter: config.retryAfter, expose: true }),
       ),
     );
   };
@@ -99,9 +100,17 @@ class OverloadSampler {
       this.#histogram.count === 0 ? 0 : this.#histogram.max / 1e6 - HISTOGRAM_RESOLUTION_MS;
     this.#histogram.reset();
     const { maxEventLoopDelayMs, maxHeapUsedBytes } = this.config;
-    this.overloaded =
-      Math.max(lateMs, histogramMs) > maxEventLoopDelayMs ||
-      (maxHeapUsedBytes !== undefined && process.memoryUsage().heapUsed > maxHeapUsedBytes);
+    const eventLoopDelayMs = Math.max(0, lateMs, histogramMs);
+    const heapUsedBytes =
+      maxHeapUsedBytes === undefined ? undefined : process.memoryUsage().heapUsed;
+    const overloaded =
+      eventLoopDelayMs > maxEventLoopDelayMs ||
+      (heapUsedBytes !== undefined && heapUsedBytes > maxHeapUsedBytes!);
+    if (overloaded !== this.overloaded && loadSheddingChannel.hasSubscribers) {
+      const message: LoadSheddingMessage = { overloaded, eventLoopDelayMs, heapUsedBytes };
+      loadSheddingChannel.publish(message);
+    }
+    this.overloaded = overloaded;
   }
 
   close(): void {

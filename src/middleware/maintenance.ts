@@ -3,7 +3,7 @@ import {
   DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER,
   ServiceUnavailableError,
 } from '../errors/error-classes.js';
-import { markRefusal } from '../errors/refusal.js';
+import { refusalError } from '../errors/refusal.js';
 import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
@@ -71,8 +71,12 @@ export function maintenance(options: MaintenanceOptions): RequestHandler {
       return;
     }
     next(
-      markRefusal(
-        new ServiceUnavailableError(config.detail, { retryAfter: config.retryAfter, expose: true }),
+      refusalError(
+        () =>
+          new ServiceUnavailableError(config.detail, {
+            retryAfter: config.retryAfter,
+            expose: true,
+          }),
       ),
     );
   };

@@ -132,3 +132,33 @@ export function asOptionError(factory: string, error: unknown): unknown {
     error.message,
   );
 }
+
+/**
+ * An optional absolute URI without a fragment, such as the page a problem
+ * `type` points into (RFC 9457 §3.1.1 prefers absolute URIs; the fragment is
+ * each code's anchor). Returned as given.
+ */
+export function parseBaseUri(factory: string, option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !isAbsoluteUri(value) || value.includes('#')) {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${option}\` must be an absolute URI without a fragment, such as "https://api.example.com/docs/errors", got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+// RFC 3986 §4.3: scheme ":" hier-part; no whitespace or control characters, which a header or JSON would carry badly.
+const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:[\x21-\x7e]+$/i;
+
+function isAbsoluteUri(value: string): boolean {
+  if (!ABSOLUTE_URI.test(value)) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}

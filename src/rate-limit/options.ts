@@ -95,6 +95,13 @@ export interface RateLimitSharedOptions {
   failOpen?: boolean;
   /** How long to wait for the store before treating it as failed. Defaults to 500 ms. */
   storeTimeoutMs?: number;
+  /**
+   * Refuse a client the store refused until its wait ends, here, without
+   * asking the store again (see the README). `{ maxKeys }` bounds the
+   * clients kept (10,000 by default). Defaults to on for a store other than
+   * `MemoryStore`, off for `MemoryStore`, which has no round trip to save.
+   */
+  denyCache?: boolean | { maxKeys?: number };
   /** Send `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (seconds). Defaults to `true`. */
   legacyHeaders?: boolean;
   /** Send the IETF `RateLimit` and `RateLimit-Policy` fields (`'draft-10'`). Defaults to `false`. */
@@ -119,6 +126,8 @@ export interface RateLimitConfiguration {
   readonly countOnly: ((req: Request, res: Response) => boolean) | undefined;
   readonly failOpen: boolean;
   readonly storeTimeoutMs: number;
+  /** The most clients the deny cache keeps; 0 when there is none. */
+  readonly denyCacheKeys: number;
   readonly legacyHeaders: boolean;
   readonly standardHeaders: boolean;
   /** The window with the smallest limit: a request costing more can never pass. */
@@ -167,6 +176,7 @@ const RATE_LIMIT_OPTION_NAMES = optionNames<RateLimitOptions>()([
   'store',
   'failOpen',
   'storeTimeoutMs',
+  'denyCache',
   'legacyHeaders',
   'standardHeaders',
   'logger',
@@ -252,6 +262,7 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
     countOnly: parseCountOnly(options.countOnly),
     failOpen: parseBoolean(FACTORY, 'failOpen', options.failOpen, true),
     storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs', MAX_TIMER_MS),
+    denyCacheKeys: parseDenyCache(options.denyCache, store),
     legacyHeaders: parseBoolean(FACTORY, 'legacyHeaders', options.legacyHeaders, true),
     standardHeaders: parseStandardHeaders(options.standardHeaders),
     tightest: windows.reduce((tightest, window) =>
@@ -343,6 +354,26 @@ function formatDuration(ms: number): string {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
+}
+
+const DENY_CACHE_KEYS = 10_000;
+const DENY_CACHE_OPTION_NAMES = optionNames<{ maxKeys?: number }>()(['maxKeys']);
+
+/** How many clients the deny cache keeps: 0 for none. */
+function parseDenyCache(value: RateLimitOptions['denyCache'], store: RateLimitStore): number {
+  if (value === undefined) return store instanceof MemoryStore ? 0 : DENY_CACHE_KEYS;
+  if (typeof value === 'boolean') return value ? DENY_CACHE_KEYS : 0;
+  if (typeof value !== 'object' || value === null) {
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`denyCache\` must be a boolean or { maxKeys }, got ${describeValue(value)}`,
+    );
+  }
+  checkOptionNames(FACTORY, value, DENY_CACHE_OPTION_NAMES, { path: 'denyCache.' });
+  return parseWholeNumber(FACTORY, 'denyCache.maxKeys', value.maxKeys ?? DENY_CACHE_KEYS, {
+    min: 1,
+    max: 10_000_000,
+  });
 }
 
 function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {

@@ -20,6 +20,7 @@ import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../options/describe-value.js';
 import { clientKey } from './client-key.js';
 import { Deadlines } from './deadlines.js';
+import { DenyCache } from './deny-cache.js';
 import {
   MAX_LIMIT,
   parseRateLimitOptions,
@@ -27,7 +28,7 @@ import {
   type RateLimitConfiguration,
   type RateLimitOptions,
 } from './options.js';
-import { markRefusal } from '../errors/refusal.js';
+import { refusalError } from '../errors/refusal.js';
 import {
   installRequestProperty,
   rateLimitInfo,
@@ -35,6 +36,12 @@ import {
   type RateLimitInfo,
 } from './rate-limit-info.js';
 import { Warnings } from './warnings.js';
+import {
+  rateLimitChannel,
+  storeChannel,
+  type RateLimitMessage,
+  type StoreMessage,
+} from '../observability/channels.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -102,12 +109,18 @@ class Limiter {
   private readonly deadlines: Deadlines;
   /** With a `limit` function: the window of each limit seen (see `windowOf`). */
   private readonly limitWindows = new Map<number, LimitWindow>();
+  /** The store's refusals this instance holds until they end; none for `MemoryStore`. */
+  private readonly denyCache: DenyCache | undefined;
 
   constructor(
     private readonly config: RateLimitConfiguration,
     private readonly warnings: Warnings,
   ) {
     this.deadlines = new Deadlines(config.storeTimeoutMs);
+    this.denyCache =
+      config.denyCacheKeys === 0
+        ? undefined
+        : new DenyCache(config.denyCacheKeys, config.policy.block === undefined);
   }
 
   handle(req: Request, res: Response, next: NextFunction): void {
@@ -173,8 +186,13 @@ class Limiter {
     const { key, cost, limit } = charge;
     const tightest = limit === undefined ? config.tightest : this.windowOf(limit).window;
     if (cost > tightest.limit) {
-      return next(markRefusal(neverAllowed(cost, tightest), { key }));
+      if (rateLimitChannel.hasSubscribers) {
+        publishDecision('never-allowed', charge, tightest, tightest.limit, req);
+      }
+      return next(refusalError(() => neverAllowed(cost, tightest), { key }));
     }
+    const denied = this.denyCache?.refusalFor(key, cost, limit);
+    if (denied !== undefined) return this.apply(denied, charge, req, res, next, false);
     let decision: RateLimitDecision | PromiseLike<RateLimitDecision>;
     try {
       decision = config.store.consume(key, cost, limit);
@@ -194,7 +212,7 @@ class Limiter {
           if (!pending.settle()) return;
           // Outside Express's reach: a throw here would be an unhandled rejection.
           try {
-            this.apply(settled, charge, req, res, next);
+            this.apply(settled, charge, req, res, next, true);
           } catch (error) {
             next(error);
           }
@@ -205,7 +223,7 @@ class Limiter {
         },
       );
     } else {
-      this.apply(decision, charge, req, res, next);
+      this.apply(decision, charge, req, res, next, true);
     }
   }
 
@@ -236,7 +254,11 @@ class Limiter {
   }
 
   resetKey(key: string): Promise<void> {
-    return new Promise<void>((resolve) => resolve(this.config.store.reset(this.normalized(key))));
+    return new Promise<void>((resolve) => {
+      const normalized = this.normalized(key);
+      this.denyCache?.forget(normalized);
+      resolve(this.config.store.reset(normalized));
+    });
   }
 
   async getKey(key: string, limit?: number): Promise<RateLimitInfo | undefined> {
@@ -293,12 +315,14 @@ class Limiter {
     }
   }
 
+  /** Answers a decision; `fromStore` when the store made it now, not the deny cache. */
   private apply(
     decision: RateLimitDecision,
     charge: Charge,
     req: Request,
     res: Response,
     next: NextFunction,
+    fromStore: boolean,
   ): void {
     const { config } = this;
     const { key, limit } = charge;
@@ -309,9 +333,16 @@ class Limiter {
       );
       return;
     }
-    if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
+    if (fromStore) {
+      if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
+      if (!decision.allowed) this.denyCache?.remember(key, charge.cost, limit, decision);
+    }
     const perLimit = limit === undefined ? undefined : this.windowOf(limit);
     const window = perLimit?.window ?? config.policy.windows[decision.window]!;
+    if (rateLimitChannel.hasSubscribers) {
+      const outcome = decision.blockedMs > 0 ? 'blocked' : decision.allowed ? 'allowed' : 'refused';
+      publishDecision(outcome, charge, window, decision.remaining, req);
+    }
     const info = rateLimitInfo(decision, window, key);
     const appRequest: unknown = Object.getPrototypeOf(req);
     if (appRequest !== this.preparedPrototype) {
@@ -322,11 +353,12 @@ class Limiter {
     if (decision.blockedMs > 0) {
       // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
       next(
-        markRefusal(
-          new ForbiddenError('Too many refused requests: access is denied for a while.', {
-            subCode: '403.30',
-            retryAfter: toRetrySeconds(decision.blockedMs),
-          }),
+        refusalError(
+          () =>
+            new ForbiddenError('Too many refused requests: access is denied for a while.', {
+              subCode: '403.30',
+              retryAfter: toRetrySeconds(decision.blockedMs),
+            }),
           { key },
         ),
       );
@@ -348,12 +380,14 @@ class Limiter {
       );
     }
     if (!decision.allowed) {
+      const detail = this.refusalDetail(req, info, window);
       next(
-        markRefusal(
-          new TooManyRequestsError(this.refusalDetail(req, info, window), {
-            retryAfter: resetSeconds,
-            headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
-          }),
+        refusalError(
+          () =>
+            new TooManyRequestsError(detail, {
+              retryAfter: resetSeconds,
+              headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
+            }),
           { key },
         ),
       );
@@ -395,6 +429,9 @@ class Limiter {
 
   /** A store error is never a limit decision: let the request through (`failOpen`) or answer 503. */
   private storeFailed(error: unknown, next: NextFunction): void {
+    if (storeChannel.hasSubscribers && !this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) {
+      this.publishStoreState('unavailable', error);
+    }
     this.warnings.warnOnce('RATE_LIMIT_STORE_UNAVAILABLE', {
       err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
     });
@@ -410,7 +447,18 @@ class Limiter {
     );
   }
 
+  private publishStoreState(state: StoreMessage['state'], error?: unknown): void {
+    const message: StoreMessage = {
+      state,
+      store: this.config.store.constructor?.name ?? 'store',
+      ...(state === 'unavailable' ? { error } : {}),
+      failOpen: this.config.failOpen,
+    };
+    storeChannel.publish(message);
+  }
+
   private storeRecovered(): void {
+    if (storeChannel.hasSubscribers) this.publishStoreState('recovered');
     this.warnings.rearm('RATE_LIMIT_STORE_UNAVAILABLE');
     this.warnings.log(
       'info',
@@ -418,6 +466,27 @@ class Limiter {
       'The rate-limit store answers again.',
     );
   }
+}
+
+/** Tells the rate-limit channel's subscribers about a decision. */
+function publishDecision(
+  outcome: RateLimitMessage['outcome'],
+  { key, cost }: Charge,
+  window: PolicyWindow,
+  remaining: number,
+  req: Request,
+): void {
+  const message: RateLimitMessage = {
+    outcome,
+    key,
+    cost,
+    policy: window.name,
+    limit: window.limit,
+    windowMs: window.windowMs,
+    remaining,
+    req,
+  };
+  rateLimitChannel.publish(message);
 }
 
 function checkSkip(skipped: unknown): boolean {

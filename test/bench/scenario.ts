@@ -8,6 +8,8 @@ export interface Variant {
   readonly description: string;
   /** The status every measured response must have; any other fails the run. */
   readonly expectedStatus: number;
+  /** Other statuses the warm-up may see, e.g. the allowed requests before a limit is spent. */
+  readonly warmupStatuses?: readonly number[];
   /** Builds the app. Runs in the server child, once per session, so state never leaks between rounds. */
   readonly createApp: () => Express | Promise<Express>;
 }

@@ -13,6 +13,7 @@ import {
 } from '../../examples/signature.js';
 import { defaultCatalog, UnauthorizedError, type CatalogEntry } from '../../src/index.js';
 import { problemOf } from '../helpers/problem.js';
+import { expectedProblem } from './expected-problem.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const ISSUED_AT = '2025-06-01T11:58:30.000Z';
@@ -200,15 +201,9 @@ describe('GET /signed/ping', () => {
     expect(res.headers['www-authenticate']).toBe('Signature realm="api"');
     expect(res.headers['x-status-sub-code']).toBe(subCode);
     expect(res.headers['content-type']).toBe('application/problem+json');
-    expect(problemOf(res)).toEqual({
-      type: 'about:blank',
-      title: 'Unauthorized',
-      status: 401,
-      detail,
-      instance: '/signed/ping',
-      code: defaultCatalog.get(subCode)!.name,
-      subCode,
-    });
+    expect(problemOf(res)).toEqual(
+      expectedProblem(subCode as `${number}.${number}`, '/signed/ping', { detail }),
+    );
   });
 
   it('covers every signature sub-code of the catalog', () => {

@@ -36,6 +36,8 @@ import Boom from '@hapi/boom';
 import createError from 'http-errors';
 import {
   ApiError,
+  assertProblemMatchesCatalog,
+  codeAnchor,
   bearerChallenge,
   type BearerChallengeOptions,
   defaultCatalog,
@@ -56,8 +58,10 @@ const RUNS = {
   logged: 1000,
   abandoned: 400,
   accept: 1000,
+  typed: 1000,
 };
 const PROPERTY_TIMEOUT = 60_000;
+const TYPE_BASE_URI = 'https://api.example.com/docs/errors';
 
 // RFC 9110 §5.6.2 token and §5.5 field-value: written here independently of src/headers.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -137,8 +141,10 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
 beforeAll(async () => {
   const logged = createApp(mountThrowRoute, { logger: logs.logger });
+  const typed = createApp(mountThrowRoute, { logger: false, typeBaseUri: TYPE_BASE_URI });
   const app = createApp((root) => {
     root.use('/logged', logged);
+    root.use('/typed', typed);
     mountThrowRoute(root);
   });
   server = app.listen(0, '127.0.0.1');
@@ -1307,6 +1313,47 @@ const acceptField = fc
     { maxLength: 12 },
   )
   .map((pieces) => pieces.join(''));
+
+/** Whether a value is an ApiError; false for one whose inspection throws (a revoked Proxy). */
+function isOwnError(value: unknown): boolean {
+  try {
+    return value instanceof ApiError;
+  } catch {
+    return false;
+  }
+}
+
+describe('errorHandler with typeBaseUri under arbitrary thrown values', () => {
+  it(
+    "answers with a well-formed problem whose type is its code's anchor on the page, titled by the entry; an ApiError's passes the contract check",
+    async () => {
+      const value = fc.oneof(anyValue, errorLike, hostile, libraryError);
+      await fc.assert(
+        fc.asyncProperty(value, async ({ value: thrown }) => {
+          const { path, reply } = await throwThrough(thrown, { prefix: '/typed' });
+          expectWellFormedProblem(reply, path, expectedFor(thrown));
+          const problem = JSON.parse(reply.body.toString('utf8')) as Record<string, unknown>;
+          const subCode = problem.subCode as string | undefined;
+          const entry = defaultCatalog.entryFor(reply.status, subCode);
+          expect(problem.type).toBe(`${TYPE_BASE_URI}#${codeAnchor(entry)}`);
+          expect(problem.title).toBe(entry.title);
+          // Only for the library's own errors: a foreign error's headers are echoed as they are
+          // (a `Retry-After: ok` from http-errors too), and the contract check rightly refuses those.
+          if (isOwnError(thrown) && defaultCatalog.has(reply.status)) {
+            assertProblemMatchesCatalog(
+              { status: reply.status, headers: reply.headers, body: problem },
+              defaultCatalog,
+              { typeBaseUri: TYPE_BASE_URI },
+            );
+          }
+        }),
+        { numRuns: RUNS.typed },
+      );
+      await expectServerAlive();
+    },
+    PROPERTY_TIMEOUT,
+  );
+});
 
 describe('errorHandler under arbitrary Accept fields', () => {
   it(

@@ -501,6 +501,30 @@ describe('errorHandler: the response', () => {
     });
   });
 
+  it('points each problem type at its code on the page at typeBaseUri, titled by the entry', async () => {
+    const typeBaseUri = 'https://api.example.com/docs/errors';
+    const expired = await request(
+      appThrowing(() => new UnauthorizedError({ subCode: '401.24' }), {
+        logger: false,
+        typeBaseUri,
+      }),
+    ).get('/throw');
+    expect(problemOf(expired)).toMatchObject({
+      type: 'https://api.example.com/docs/errors#401.24',
+      title: 'Token expired',
+      code: 'TOKEN_EXPIRED',
+      subCode: '401.24',
+    });
+    const plain = await request(
+      appThrowing(() => new ApiError(409), { logger: false, typeBaseUri }),
+    ).get('/throw');
+    expect(problemOf(plain)).toMatchObject({
+      type: 'https://api.example.com/docs/errors#409',
+      title: 'Conflict',
+      code: 'CONFLICT',
+    });
+  });
+
   it('drops content headers of the abandoned response and keeps the others', async () => {
     const app = createApp((a) =>
       a.get('/throw', (_req, res, next) => {
@@ -737,6 +761,24 @@ describe('errorHandler: options', () => {
       { problemType: 'https://x' as never },
       'ERR_EAE_OPTION_TYPE',
       'errorHandler(): `problemType` must be a function, got "https://x"',
+    ],
+    [
+      'a typeBaseUri that is not an absolute URI',
+      { typeBaseUri: '/docs/errors' },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `typeBaseUri` must be an absolute URI without a fragment, such as "https://api.example.com/docs/errors", got "/docs/errors"',
+    ],
+    [
+      'a typeBaseUri with a fragment',
+      { typeBaseUri: 'https://api.example.com/docs#errors' },
+      'ERR_EAE_OPTION_TYPE',
+      /^errorHandler\(\): `typeBaseUri` must be an absolute URI without a fragment/,
+    ],
+    [
+      'typeBaseUri together with problemType',
+      { typeBaseUri: 'https://api.example.com/docs/errors', problemType: () => 'about:blank' },
+      'ERR_EAE_OPTION_CONFLICT',
+      'errorHandler(): `typeBaseUri` and `problemType` both set the problem `type`: give one of them',
     ],
     [
       'debug that is not a boolean',

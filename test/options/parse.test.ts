@@ -1,6 +1,7 @@
 import {
   asOptionError,
   checkOptionsObject,
+  parseBaseUri,
   parseBoolean,
   parseFunction,
   parseWholeNumber,
@@ -102,6 +103,32 @@ describe('parseWholeNumber', () => {
   it('says "or more" without a maximum', () => {
     expect(thrown(() => parseWholeNumber('factory()', 'size', -1, { min: 0 })).message).toBe(
       'factory(): `size` must be a whole number, 0 or more, got -1',
+    );
+  });
+});
+
+describe('parseBaseUri', () => {
+  it('passes an absolute URI without a fragment, or undefined, through', () => {
+    expect(parseBaseUri('f()', 'typeBaseUri', 'https://api.example.com/docs/errors')).toBe(
+      'https://api.example.com/docs/errors',
+    );
+    expect(parseBaseUri('f()', 'typeBaseUri', 'urn:example:errors')).toBe('urn:example:errors');
+    expect(parseBaseUri('f()', 'typeBaseUri', undefined)).toBeUndefined();
+  });
+
+  it.each([
+    ['/docs/errors'],
+    ['https://api.example.com/docs#errors'],
+    ['https://api.example.com/docs errors'],
+    ['https://api.example.com/\r\n'],
+    [''],
+    [42],
+  ])('refuses %p with ERR_EAE_OPTION_TYPE', (value) => {
+    const error = thrown(() => parseBaseUri('f()', 'typeBaseUri', value));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.code).toBe('ERR_EAE_OPTION_TYPE');
+    expect(error.message).toMatch(
+      /^f\(\): `typeBaseUri` must be an absolute URI without a fragment, such as "https:\/\/api\.example\.com\/docs\/errors", got /,
     );
   });
 });

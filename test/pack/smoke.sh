@@ -60,6 +60,7 @@ for required in \
   package/dist/cjs/index.js \
   package/dist/cjs/index.d.ts \
   package/dist/cjs/package.json \
+  package/dist/esm/cli/bin.js \
   package/src/index.ts; do
   grep -qx "$required" "$scratch/contents.txt" || {
     echo "missing from the tarball: $required" >&2
@@ -82,7 +83,7 @@ step 'are the types wrong: every entry point resolves to the right types under e
 step 'install the tarball in a scratch app'
 app="$scratch/app"
 mkdir "$app"
-cp "$here"/fixtures/index.mjs "$here"/fixtures/index.cjs "$app/"
+cp "$here"/fixtures/index.mjs "$here"/fixtures/index.cjs "$here"/fixtures/catalog.mjs "$here"/fixtures/catalog.cjs "$app/"
 cat >"$app/package.json" <<'JSON'
 { "name": "smoke-app", "version": "0.0.0", "private": true, "type": "commonjs" }
 JSON
@@ -169,5 +170,38 @@ step 'TypeScript: tsc --noEmit under moduleResolution bundler'
 
 step 'TypeScript: tsc --noEmit under moduleResolution node10 (main/types fields)'
 (cd "$app" && ./node_modules/.bin/tsc -p tsconfig.node10.json)
+
+step 'CLI: npx express-api-errors --help, docs in every format, from ESM and CommonJS catalogs'
+(
+  cd "$app"
+  # Into files, then grep: `grep -q` on a pipe would close it early and fail the command (pipefail).
+  npx --no-install express-api-errors --help >help.txt
+  grep -q '^Usage: express-api-errors <command>' help.txt
+  npx --no-install express-api-errors docs >page.md
+  grep -qx '# Response codes' page.md
+  npx --no-install express-api-errors docs --format html --type-base-uri https://api.example.com/docs/errors --out page.html
+  grep -q '&quot;type&quot;: &quot;https://api.example.com/docs/errors#401.24&quot;' page.html
+  npx --no-install express-api-errors docs --format openapi >openapi.json
+  node -e 'const d = JSON.parse(require("fs").readFileSync("openapi.json", "utf8")); if (!d.components.responses.Unauthorized) process.exit(1)'
+  npx --no-install express-api-errors docs --format json --catalog ./catalog.mjs >esm.json
+  grep -q '"ORDER_NOT_FOUND"' esm.json
+  npx --no-install express-api-errors docs --format md --catalog ./catalog.cjs >cjs.md
+  grep -q 'TOKEN_NOT_RECOGNIZED' cjs.md
+  if grep -q 'TOKEN_EXPIRED' cjs.md; then echo 'the CommonJS catalog was not the one rendered' >&2; exit 1; fi
+)
+
+step 'CLI: exit codes of diff (1: breaking) and of a bad flag (2, one line)'
+(
+  cd "$app"
+  npx --no-install express-api-errors diff ./catalog.cjs ./catalog.mjs >diff.txt && code=0 || code=$?
+  [[ $code -eq 0 ]] || { echo "diff of an addition exited $code" >&2; exit 1; }
+  grep -qx 'non-breaking: 404.71 ORDER_NOT_FOUND was added' diff.txt
+  npx --no-install express-api-errors diff ./catalog.mjs ./catalog.cjs >diff.txt && code=0 || code=$?
+  [[ $code -eq 1 ]] || { echo "diff of a removal exited $code, not 1" >&2; exit 1; }
+  grep -qx 'breaking: 401.24 TOKEN_EXPIRED was removed' diff.txt
+  npx --no-install express-api-errors docs --formt md 2>err.txt && code=0 || code=$?
+  [[ $code -eq 2 && $(wc -l <err.txt) -eq 1 ]] || { echo "a bad flag exited $code" >&2; cat err.txt >&2; exit 1; }
+  grep -qx 'express-api-errors: unknown option --formt (see --help)' err.txt
+)
 
 current_step='done'

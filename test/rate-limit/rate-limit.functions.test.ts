@@ -1,34 +1,8 @@
 import express from 'express';
 import request from 'supertest';
-import { MemoryStore, errorHandler, rateLimit, type RateLimitOptions } from '../../src/index.js';
-import { fakeClock } from '../helpers/clock.js';
+import { rateLimit, type RateLimitOptions } from '../../src/index.js';
+import { limitedApp } from '../helpers/limited-app.js';
 import { problemOf } from '../helpers/problem.js';
-
-/** An app limited by `rateLimit(options)`; the route echoes what it was given. */
-function limitedApp(options: Partial<RateLimitOptions>, failures: unknown[] = []) {
-  const app = express();
-  app.use(
-    rateLimit({
-      limit: 2,
-      windowMs: 60_000,
-      algorithm: 'fixed-window',
-      logger: false,
-      store: new MemoryStore({ now: fakeClock().now }),
-      ...options,
-    } as RateLimitOptions),
-  );
-  app.get('/', (req, res) => {
-    res.json({ rateLimit: req.rateLimit ?? null });
-  });
-  app.use(
-    (error: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
-      failures.push(error);
-      next(error);
-    },
-  );
-  app.use(errorHandler({ logger: false }));
-  return app;
-}
 
 const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => resolve(value)));
 

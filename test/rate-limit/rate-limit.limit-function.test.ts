@@ -3,12 +3,12 @@ import request from 'supertest';
 import {
   MemoryStore,
   RedisStore,
-  errorHandler,
   rateLimit,
   type RateLimitOptions,
   type RateLimitStore,
 } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
+import { limitedApp } from '../helpers/limited-app.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
 import { connectClient, describeWithRedis, uniquePrefix } from '../helpers/redis.js';
@@ -19,29 +19,17 @@ const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => re
 /** The plan of the client, as an app would read it from its session: here from a header. */
 const planLimit = (req: express.Request) => PLANS[req.get('x-plan') ?? 'free'] ?? 2;
 
+/** An app limited per plan, keyed by the X-User header. */
 function appWith(options: Partial<RateLimitOptions>, failures: unknown[] = []) {
-  const app = express();
-  app.use(
-    rateLimit({
+  return limitedApp(
+    {
       limit: planLimit,
-      windowMs: 60_000,
+      algorithm: 'gcra',
       key: (req) => req.get('x-user') ?? 'anonymous',
-      logger: false,
-      store: new MemoryStore({ now: fakeClock().now }),
       ...options,
-    } as RateLimitOptions),
+    } as Partial<RateLimitOptions>,
+    failures,
   );
-  app.get('/', (req, res) => {
-    res.json({ rateLimit: req.rateLimit ?? null });
-  });
-  app.use(
-    (error: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
-      failures.push(error);
-      next(error);
-    },
-  );
-  app.use(errorHandler({ logger: false }));
-  return app;
 }
 
 /** Sends requests as one user on one plan until refused; how many were allowed. */

@@ -77,7 +77,7 @@ describeWithRedis('RedisStore when Redis fails', () => {
 
   it('lets requests through while Redis is down, warns once, and limits again once it is back', async () => {
     const { app, logs } = appWith(true);
-    expect(await statuses(app, 3)).toEqual([200, 200, 429]);
+    expect(await statuses(app, 2)).toEqual([200, 200]);
 
     await stopRedisServer(server);
     const started = Date.now();
@@ -98,6 +98,16 @@ describeWithRedis('RedisStore when Redis fails', () => {
     const codes = logs.lines.map((line) => line.code);
     expect(codes.filter((code) => code === 'RATE_LIMIT_STORE_UNAVAILABLE')).toHaveLength(1);
     expect(codes).toContain('RATE_LIMIT_STORE_RECOVERED');
+  });
+
+  it('keeps refusing a client Redis refused before it went down, until the refusal ends', async () => {
+    const { app } = appWith(true);
+    expect(await statuses(app, 3)).toEqual([200, 200, 429]);
+    await stopRedisServer(server);
+    // The deny cache holds Redis's refusal; failing open is for what Redis has not decided.
+    expect(await statuses(app, 2)).toEqual([429, 429]);
+    server = await startRedisServer(port);
+    await reconnected();
   });
 
   it('answers 503 with Retry-After while Redis is down when failing closed, never a 429', async () => {

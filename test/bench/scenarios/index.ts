@@ -13,6 +13,8 @@ export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> 
   'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
   'rate-limit-redis-cluster': async () => (await import('./rate-limit-redis-cluster.js')).scenario,
   regression: async () => (await import('./regression.js')).scenario,
+  refusals: async () => (await import('./refusals.js')).scenario,
+  'refusals-redis': async () => (await import('./refusals-redis.js')).scenario,
 };
 
 /** What `npm run bench` runs without `--scenario`: the scenarios with targets, not the diagnostics. */

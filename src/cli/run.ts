@@ -1,0 +1,172 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { catalogToJson } from '../docs/catalog-json.js';
+import { diffCatalogs } from '../docs/diff-catalogs.js';
+import { toOpenApi } from '../docs/openapi.js';
+import { renderResponseCodes } from '../docs/render-response-codes.js';
+import { parseBaseUri } from '../options/parse.js';
+import { CatalogLoadError, loadCatalog } from './load-catalog.js';
+
+/** Where the CLI writes; the process's streams, or a test's buffers. */
+export interface Output {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** Exit codes: as diff(1), 1 for breaking differences and 2 for trouble. */
+export const EXIT = { ok: 0, breaking: 1, trouble: 2 } as const;
+
+export const HELP = `Usage: express-api-errors <command> [options]
+
+Commands:
+  docs [options]       Render the catalog's response-codes page, OpenAPI components or JSON
+  diff OLD NEW         Compare two catalogs; exit 1 if a code was removed, renumbered,
+                       renamed or moved to another status
+
+Options of docs:
+  --format FORMAT      md (default), html, openapi or json
+  --catalog PATH       A catalog module (ESM or CommonJS, exporting \`catalog\` or a
+                       default) or its JSON form; defaults to the built-in catalog
+  --type-base-uri URI  Where the page is served: problem types link to its anchors
+  --out FILE           Write to FILE instead of standard output
+
+OLD and NEW are catalog modules or JSON files, as for --catalog.
+
+  -h, --help           Show this help
+`;
+
+const FORMATS = ['md', 'html', 'openapi', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** A mistake in the command line, said in one line. */
+class UsageError extends Error {}
+
+/** Runs the command line `argv` (without node and the script) and returns the exit code. */
+export async function run(argv: readonly string[], output: Output): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      output.stdout(HELP);
+      return EXIT.ok;
+    }
+    if (command === 'docs') return await docs(rest, output);
+    if (command === 'diff') return await diff(rest, output);
+    throw new UsageError(`unknown command "${command}": use docs or diff`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CatalogLoadError) {
+      output.stderr(
+        `express-api-errors: ${error.message}${error instanceof UsageError ? ' (see --help)' : ''}\n`,
+      );
+      return EXIT.trouble;
+    }
+    throw error;
+  }
+}
+
+async function docs(argv: readonly string[], output: Output): Promise<number> {
+  const { values } = parse(argv, {
+    format: { type: 'string' },
+    catalog: { type: 'string' },
+    'type-base-uri': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    output.stdout(HELP);
+    return EXIT.ok;
+  }
+  const format = (values.format ?? 'md') as Format;
+  if (!FORMATS.includes(format)) {
+    throw new UsageError(`--format must be md, html, openapi or json, got "${format}"`);
+  }
+  const typeBaseUri = checkBaseUri(values['type-base-uri'] as string | undefined);
+  const catalog = await loadCatalog(values.catalog as string | undefined);
+  const text =
+    format === 'openapi'
+      ? `${JSON.stringify(toOpenApi(catalog, { typeBaseUri }), null, 2)}\n`
+      : format === 'json'
+        ? `${JSON.stringify(catalogToJson(catalog), null, 2)}\n`
+        : renderResponseCodes(catalog, {
+            format: format === 'md' ? 'markdown' : 'html',
+            typeBaseUri,
+          });
+  const out = values.out as string | undefined;
+  if (out === undefined) {
+    output.stdout(text);
+  } else {
+    try {
+      await writeFile(out, text);
+    } catch (error) {
+      throw new UsageError(`cannot write ${out}: ${(error as Error).message}`);
+    }
+  }
+  return EXIT.ok;
+}
+
+async function diff(argv: readonly string[], output: Output): Promise<number> {
+  const { values, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help) {
+    output.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(`diff takes two catalogs, OLD and NEW, got ${positionals.length}`);
+  }
+  const [before, after] = await Promise.all(positionals.map((path) => loadCatalog(path)));
+  const changes = diffCatalogs(before!, after!);
+  const breaking = changes.filter((change) => change.breaking);
+  for (const change of changes) {
+    output.stdout(`${change.breaking ? 'breaking' : 'non-breaking'}: ${change.message}\n`);
+  }
+  output.stdout(
+    changes.length === 0
+      ? 'The catalogs document the same codes.\n'
+      : `${breaking.length} breaking, ${changes.length - breaking.length} non-breaking change${changes.length - breaking.length === 1 ? '' : 's'}.\n`,
+  );
+  return breaking.length > 0 ? EXIT.breaking : EXIT.ok;
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/** `parseArgs`, strict, with its errors as one-line usage errors. */
+function parse(
+  argv: readonly string[],
+  options: Options,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      strict: true,
+      allowPositionals,
+    });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    throw new UsageError(usageMessage(error as Error & { code?: string }));
+  }
+}
+
+function usageMessage(error: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? ''}`.trim();
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return `${option ?? 'an option'} needs a value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${/'([^']+)'/.exec(error.message)?.[1] ?? ''}`.trim();
+    default:
+      return error.message.split('\n')[0]!;
+  }
+}
+
+function checkBaseUri(value: string | undefined): string | undefined {
+  try {
+    return parseBaseUri('docs', '--type-base-uri', value);
+  } catch {
+    throw new UsageError(
+      `--type-base-uri must be an absolute URI without a fragment, such as https://api.example.com/docs/errors, got "${value}"`,
+    );
+  }
+}

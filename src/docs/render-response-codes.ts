@@ -1,0 +1,79 @@
+import { Catalog } from '../catalog/catalog.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseBaseUri } from '../options/parse.js';
+import { exampleConfiguration } from './example-problem.js';
+import { pageSections } from './page-sections.js';
+import { renderHtml } from './render-html.js';
+import { renderMarkdown } from './render-markdown.js';
+
+/** The formats of the response-codes page. */
+export type ResponseCodesFormat = 'markdown' | 'html';
+
+export interface RenderResponseCodesOptions {
+  /** `markdown` (GitHub-flavoured) or `html` (one self-contained page). Required. */
+  format: ResponseCodesFormat;
+  /**
+   * Where the page is served, as given to `errorHandler({ typeBaseUri })`:
+   * the examples' `type` is then each code's anchor on it. Defaults to none
+   * (`about:blank`).
+   */
+  typeBaseUri?: string;
+  /** The page's heading. Defaults to `Response codes`. */
+  title?: string;
+}
+
+const FACTORY = 'renderResponseCodes()';
+const OPTION_NAMES = optionNames<RenderResponseCodesOptions>()(['format', 'typeBaseUri', 'title']);
+const FORMATS: readonly string[] = ['markdown', 'html'];
+
+/**
+ * The response-codes page of a catalog, in markdown or HTML: success,
+ * redirection, client errors and server errors, each code with its title,
+ * description, headers, sub-codes and the problem body `errorHandler` sends
+ * for it. Each code has a stable anchor, its code itself (`#401.24`).
+ */
+export function renderResponseCodes(catalog: Catalog, options: RenderResponseCodesOptions): string {
+  checkCatalog(FACTORY, catalog);
+  checkOptionsObject(FACTORY, options, "{ format: 'html' }");
+  checkOptionNames(FACTORY, options, OPTION_NAMES);
+  const { format, title = 'Response codes' } = options;
+  if (!FORMATS.includes(format)) {
+    throw optionError(
+      FACTORY,
+      format === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
+      `\`format\` must be 'markdown' or 'html', got ${describeValue(format)}`,
+    );
+  }
+  parseTitle(FACTORY, title);
+  const typeBaseUri = parseBaseUri(FACTORY, 'typeBaseUri', options.typeBaseUri);
+  const config = exampleConfiguration(catalog, typeBaseUri);
+  const sections = pageSections(catalog);
+  return format === 'html'
+    ? renderHtml(title, sections, config)
+    : renderMarkdown(title, sections, config);
+}
+
+/** A page title: a non-empty string. */
+export function parseTitle(factory: string, title: unknown): string {
+  if (typeof title !== 'string' || title.trim() === '') {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`title\` must be a non-empty string, got ${describeValue(title)}`,
+    );
+  }
+  return title;
+}
+
+/** Refuses a catalog not built with defineCatalog(). */
+export function checkCatalog(factory: string, catalog: unknown): asserts catalog is Catalog {
+  if (!(catalog instanceof Catalog)) {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`catalog\` must be built with defineCatalog(), got ${describeValue(catalog)}`,
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { channel } from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiError } from '../errors/api-error.js';
+
+/**
+ * The `diagnostics_channel` channels the library publishes on, as Node's
+ * HTTP server, undici and pino do: subscribe to count or trace decisions
+ * (see the README's Prometheus recipe). A message is built only when a
+ * channel has subscribers, so that nobody listening costs nothing.
+ */
+export const CHANNEL_NAMES = Object.freeze({
+  error: 'express-api-errors:error',
+  rateLimit: 'express-api-errors:rate-limit',
+  store: 'express-api-errors:store',
+  loadShedding: 'express-api-errors:load-shedding',
+} as const);
+
+/** Published by `errorHandler` for each error it answers, before it answers. */
+export interface ErrorMessage {
+  /** What was thrown, as the handler received it. */
+  readonly thrown: unknown;
+  /** The `ApiError` it became. */
+  readonly error: ApiError;
+  readonly status: number;
+  /** The catalog name sent as `code`, e.g. `TOKEN_EXPIRED`. */
+  readonly code: string;
+  readonly subCode: string | undefined;
+  /** A deliberate refusal (429, 403.30, maintenance or load-shedding 503), not a fault. */
+  readonly refusal: boolean;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+}
+
+/** Published by `rateLimit` for each decision the store (or the key's cost) made. */
+export interface RateLimitMessage {
+  readonly outcome: 'allowed' | 'refused' | 'blocked' | 'never-allowed';
+  readonly key: string;
+  readonly cost: number;
+  /** The reported window: its name in `RateLimit-Policy`, limit and length. */
+  readonly policy: string;
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Requests left in that window. */
+  readonly remaining: number;
+  readonly req: IncomingMessage;
+}
+
+/** Published by `rateLimit` when its store fails (once per outage) and when it answers again. */
+export interface StoreMessage {
+  readonly state: 'unavailable' | 'recovered';
+  /** The store's class name, e.g. `RedisStore`. */
+  readonly store: string;
+  /** What failed, when unavailable. */
+  readonly error?: unknown;
+  /** Whether requests go through meanwhile (`failOpen`). */
+  readonly failOpen: boolean;
+}
+
+/** Published by `loadShedding` when the process becomes overloaded and when it recovers. */
+export interface LoadSheddingMessage {
+  readonly overloaded: boolean;
+  /** The event-loop delay measured over the last sample interval. */
+  readonly eventLoopDelayMs: number;
+  /** The heap in use, when `maxHeapUsedBytes` is set. */
+  readonly heapUsedBytes: number | undefined;
+}
+
+export const errorChannel = channel(CHANNEL_NAMES.error);
+export const rateLimitChannel = channel(CHANNEL_NAMES.rateLimit);
+export const storeChannel = channel(CHANNEL_NAMES.store);
+export const loadSheddingChannel = channel(CHANNEL_NAMES.loadShedding);

@@ -1,0 +1,290 @@
+/**
+ * The `express-api-errors` command, run as a process (through tsx, on the
+ * sources): its output and exit code for each command and each mistake.
+ * test/pack/smoke.sh runs the built one from the packed tarball.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  defaultCatalog,
+  defaultEntries,
+  renderResponseCodes,
+  toOpenApi,
+  type CatalogEntry,
+} from '../../src/index.js';
+import { HELP } from '../../src/cli/run.js';
+
+const ROOT = join(__dirname, '../..');
+const FIXTURES = join(__dirname, 'fixtures');
+const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const TIMEOUT = 30_000;
+const entries: readonly CatalogEntry[] = defaultEntries;
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [TSX, join(ROOT, 'src/cli/bin.ts'), ...args],
+      { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'eae-cli-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Writes a catalog's JSON form into the scratch folder. */
+function jsonCatalog(name: string, entries: readonly object[]): string {
+  const file = join(scratch, name);
+  writeFileSync(file, JSON.stringify({ entries }));
+  return file;
+}
+
+describe('express-api-errors docs', () => {
+  it(
+    'prints the markdown page of the default catalog',
+    async () => {
+      expect(await cli('docs')).toEqual({
+        code: 0,
+        stdout: renderResponseCodes(defaultCatalog, { format: 'markdown' }),
+        stderr: '',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'prints the HTML page with type URIs',
+    async () => {
+      const { code, stdout } = await cli(
+        'docs',
+        '--format',
+        'html',
+        '--type-base-uri',
+        'https://api.example.com/docs/errors',
+      );
+      expect(code).toBe(0);
+      expect(stdout).toBe(
+        renderResponseCodes(defaultCatalog, {
+          format: 'html',
+          typeBaseUri: 'https://api.example.com/docs/errors',
+        }),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'prints the OpenAPI components and the catalog as JSON',
+    async () => {
+      const openapi = await cli('docs', '--format', 'openapi');
+      expect(JSON.parse(openapi.stdout)).toEqual(toOpenApi(defaultCatalog));
+      const json = await cli('docs', '--format=json');
+      expect(JSON.parse(json.stdout)).toEqual({
+        entries: JSON.parse(JSON.stringify(defaultEntries)),
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'loads an ES module catalog and a CommonJS one',
+    async () => {
+      const esm = await cli('docs', '--catalog', join(FIXTURES, 'orders-catalog.mjs'));
+      expect(esm.code).toBe(0);
+      expect(esm.stdout).toContain('`ORDER_NOT_FOUND`');
+      const cjs = await cli('docs', '--catalog', join(FIXTURES, 'orders-catalog.cjs'));
+      expect(cjs.code).toBe(0);
+      expect(cjs.stdout).toContain('`INVOICE_NOT_FOUND`');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'writes to --out and prints nothing',
+    async () => {
+      const out = join(scratch, 'errors.md');
+      expect(await cli('docs', '--out', out)).toEqual({ code: 0, stdout: '', stderr: '' });
+      expect(readFileSync(out, 'utf8')).toBe(
+        renderResponseCodes(defaultCatalog, { format: 'markdown' }),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it.each<[string, string[], string | RegExp]>([
+    [
+      'an unknown option',
+      ['docs', '--formt', 'md'],
+      'express-api-errors: unknown option --formt (see --help)\n',
+    ],
+    [
+      'an option without its value',
+      ['docs', '--catalog'],
+      'express-api-errors: --catalog needs a value (see --help)\n',
+    ],
+    [
+      'an unknown format',
+      ['docs', '--format', 'pdf'],
+      'express-api-errors: --format must be md, html, openapi or json, got "pdf" (see --help)\n',
+    ],
+    [
+      'a relative type base URI',
+      ['docs', '--type-base-uri', '/docs/errors'],
+      'express-api-errors: --type-base-uri must be an absolute URI without a fragment, such as https://api.example.com/docs/errors, got "/docs/errors" (see --help)\n',
+    ],
+    [
+      'a catalog that does not exist',
+      ['docs', '--catalog', 'test/cli/fixtures/missing.mjs'],
+      /^express-api-errors: cannot read catalog test\/cli\/fixtures\/missing\.mjs: Cannot find module .*\n$/,
+    ],
+    [
+      'a JSON catalog file that does not exist',
+      ['docs', '--catalog', 'README.md.json'],
+      /^express-api-errors: cannot read catalog README\.md\.json: ENOENT: no such file or directory.*\n$/,
+    ],
+    [
+      'an invalid catalog',
+      ['docs', '--catalog', 'test/cli/fixtures/not-a-catalog.mjs'],
+      'express-api-errors: invalid catalog test/cli/fixtures/not-a-catalog.mjs: defineCatalog(): `entries[0].name` must be SCREAMING_SNAKE_CASE, got "not snake case"\n',
+    ],
+    [
+      'a module that exports no catalog',
+      ['docs', '--catalog', 'test/cli/fixtures/no-export.mjs'],
+      'express-api-errors: invalid catalog test/cli/fixtures/no-export.mjs: it exports no `catalog` and no default export\n',
+    ],
+    [
+      'an unknown command',
+      ['serve'],
+      'express-api-errors: unknown command "serve": use docs or diff (see --help)\n',
+    ],
+    [
+      'diff with one catalog',
+      ['diff', 'a.json'],
+      'express-api-errors: diff takes two catalogs, OLD and NEW, got 1 (see --help)\n',
+    ],
+  ])(
+    'exits 2 with one line for %s',
+    async (_case, args, message) => {
+      const { code, stdout, stderr } = await cli(...args);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'refuses a catalog file whose JSON is malformed',
+    async () => {
+      const file = join(scratch, 'broken.json');
+      writeFileSync(file, '{ "entries": [');
+      const { code, stderr } = await cli('docs', '--catalog', file);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        /^express-api-errors: cannot read catalog .*broken\.json: .*JSON.*\n$/,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'prints its help for --help, and for no command',
+    async () => {
+      expect(await cli('--help')).toEqual({ code: 0, stdout: HELP, stderr: '' });
+      expect(await cli()).toEqual({ code: 0, stdout: HELP, stderr: '' });
+      expect(HELP).toContain('docs [options]');
+    },
+    TIMEOUT,
+  );
+});
+
+describe('express-api-errors diff', () => {
+  const order = {
+    status: 404,
+    subCode: '404.71',
+    name: 'ORDER_NOT_FOUND',
+    title: 'Order not found',
+    description: 'No order has this id.',
+  };
+
+  it(
+    'exits 0 and reports additions and edits as non-breaking',
+    async () => {
+      const before = jsonCatalog('before.json', defaultEntries);
+      const after = jsonCatalog('after.json', [
+        ...entries.map((entry) =>
+          entry.subCode === '401.24' ? { ...entry, title: 'Access token expired' } : entry,
+        ),
+        order,
+      ]);
+      expect(await cli('diff', before, after)).toEqual({
+        code: 0,
+        stdout:
+          'non-breaking: 401.24 TOKEN_EXPIRED: title changed\n' +
+          'non-breaking: 404.71 ORDER_NOT_FOUND was added\n' +
+          '0 breaking, 2 non-breaking changes.\n',
+        stderr: '',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'exits 1 on a removed, renumbered, renamed or moved code, and says what changed',
+    async () => {
+      const before = jsonCatalog('old.json', [...defaultEntries, order]);
+      const after = jsonCatalog('new.json', [
+        ...entries
+          .filter((entry) => entry.subCode !== '401.30')
+          .map((entry) => {
+            if (entry.subCode === '401.24') return { ...entry, subCode: '401.25' };
+            if (entry.subCode === '403.21') return { ...entry, name: 'ACCESS_DENIED' };
+            return entry;
+          }),
+        { ...order, status: 410, subCode: '410.71' },
+      ]);
+      const { code, stdout } = await cli('diff', before, after);
+      expect(code).toBe(1);
+      expect(stdout.split('\n')).toEqual([
+        'breaking: 401.24 TOKEN_EXPIRED is now 401.25',
+        expect.stringMatching(/^breaking: 401\.30 [A-Z_]+ was removed$/),
+        expect.stringMatching(/^breaking: 403\.21 was [A-Z_]+, is now ACCESS_DENIED$/),
+        'breaking: 404.71 ORDER_NOT_FOUND changed status: it is now 410.71',
+        '4 breaking, 0 non-breaking changes.',
+        '',
+      ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'compares a module with a JSON file',
+    async () => {
+      const before = jsonCatalog('default.json', defaultEntries);
+      expect(await cli('diff', before, join(FIXTURES, 'orders-catalog.mjs'))).toEqual({
+        code: 0,
+        stdout:
+          'non-breaking: 404.71 ORDER_NOT_FOUND was added\n0 breaking, 1 non-breaking change.\n',
+        stderr: '',
+      });
+      const same = await cli('diff', before, before);
+      expect(same.stdout).toBe('The catalogs document the same codes.\n');
+    },
+    TIMEOUT,
+  );
+});

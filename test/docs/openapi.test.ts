@@ -1,0 +1,176 @@
+import { defaultCatalog, toOpenApi, type CatalogEntry } from '../../src/index.js';
+import { ordersCatalog, TYPE_BASE_URI } from '../helpers/docs-catalog.js';
+import { lintOpenApi, validateOpenApi } from '../helpers/openapi-tools.js';
+import { join } from 'node:path';
+
+const REDOCLY_CONFIG = join(__dirname, 'openapi/redocly.yaml');
+const TOOL_TIMEOUT = 60_000;
+const document = toOpenApi(defaultCatalog);
+const { schemas, examples, responses, headers } = document.components;
+
+const pascal = (entry: CatalogEntry) =>
+  entry.name
+    .split('_')
+    .map((word) => word[0] + word.slice(1).toLowerCase())
+    .join('');
+const errorEntries = defaultCatalog.entries.filter((entry) => entry.status >= 400);
+
+describe('toOpenApi', () => {
+  it.each(errorEntries.map((entry) => [entry.subCode ?? entry.status, entry] as const))(
+    'documents %s: a schema and an example, listed by its status response',
+    (_code, entry) => {
+      const name = pascal(entry);
+      expect(schemas[`${name}Problem`]).toMatchObject({
+        allOf: [{ $ref: '#/components/schemas/Problem' }],
+        properties: {
+          type: { const: 'about:blank' },
+          status: { const: entry.status },
+          code: { const: entry.name },
+          ...(entry.subCode === undefined ? {} : { subCode: { const: entry.subCode } }),
+        },
+        description: entry.description,
+      });
+      expect(examples[name]).toMatchObject({ value: { status: entry.status, code: entry.name } });
+      const status = defaultCatalog.get(entry.status)!;
+      const response = responses[pascal(status)] as {
+        content: Record<
+          string,
+          { schema: { properties: Record<string, { enum?: unknown[] }> }; examples: object }
+        >;
+      };
+      expect(response.content['application/problem+json']!.examples).toHaveProperty(name, {
+        $ref: `#/components/examples/${name}`,
+      });
+      expect(response.content['application/problem+json']!.schema.properties.code!.enum).toContain(
+        entry.name,
+      );
+      if (entry.subCode !== undefined) {
+        expect(response.content['application/json']!.schema.properties.subCode!.enum).toContain(
+          entry.subCode,
+        );
+      }
+    },
+  );
+
+  it('lists the sub-codes of a status as an enum, and its headers by reference', () => {
+    expect(responses.Unauthorized).toMatchObject({
+      description:
+        '401 Unauthorized: The request lacks valid credentials. The WWW-Authenticate header says how to authenticate.',
+      headers: {
+        'WWW-Authenticate': { $ref: '#/components/headers/WWW-Authenticate' },
+        'X-Status-Sub-Code': { $ref: '#/components/headers/X-Status-Sub-Code' },
+        'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+      },
+    });
+    const schema = (responses.Unauthorized as { content: Record<string, { schema: unknown }> })
+      .content['application/problem+json']!.schema as {
+      properties: { subCode: { enum: string[] } };
+    };
+    expect(schema.properties.subCode.enum).toEqual(
+      defaultCatalog.entries
+        .filter((entry) => entry.status === 401 && entry.subCode)
+        .map((entry) => entry.subCode),
+    );
+    expect(Object.keys(responses.TooManyRequests!.headers as object)).toEqual([
+      'Retry-After',
+      'X-Rate-Limit-Limit',
+      'X-Rate-Limit-Remaining',
+      'X-Rate-Limit-Reset',
+      'RateLimit',
+      'RateLimit-Policy',
+      'X-Request-Id',
+    ]);
+  });
+
+  it('defines the headers the library sends', () => {
+    expect(Object.keys(headers)).toEqual(
+      expect.arrayContaining([
+        'Retry-After',
+        'Allow',
+        'WWW-Authenticate',
+        'Location',
+        'X-Rate-Limit-Limit',
+        'X-Rate-Limit-Remaining',
+        'X-Rate-Limit-Reset',
+        'RateLimit',
+        'RateLimit-Policy',
+        'X-Status-Sub-Code',
+        'X-Request-Id',
+      ]),
+    );
+    expect(headers['X-Status-Sub-Code']).toEqual({
+      description: 'The sub-code of the answer, the same as the `subCode` member.',
+      schema: { type: 'string', pattern: '^[1-5][0-9]{2}\\.[0-9]{1,4}$' },
+    });
+  });
+
+  it('has no component for success or redirection codes', () => {
+    expect(responses).not.toHaveProperty('Ok');
+    expect(schemas).not.toHaveProperty('CreatedProblem');
+    expect(Object.keys(responses)).toHaveLength(
+      defaultCatalog.entries.filter((entry) => entry.status >= 400 && entry.subCode === undefined)
+        .length,
+    );
+  });
+
+  it("types each problem with typeBaseUri, and documents a user catalog's sub-codes and headers", () => {
+    const own = toOpenApi(ordersCatalog, { typeBaseUri: TYPE_BASE_URI });
+    expect(own.components.schemas.OrderAlreadyShippedProblem).toMatchObject({
+      properties: {
+        type: { const: 'https://api.example.com/docs/errors#409.71' },
+        title: { const: 'Order already shipped' },
+        subCode: { const: '409.71' },
+      },
+      required: ['subCode'],
+    });
+    expect(own.components.headers['X-Shipment-Id']).toEqual({
+      description: 'The X-Shipment-Id header.',
+      schema: { type: 'string' },
+    });
+    expect(Object.keys(own.components.responses.Conflict!.headers as object)).toEqual([
+      'Location',
+      'X-Shipment-Id',
+      'X-Status-Sub-Code',
+      'X-Request-Id',
+    ]);
+  });
+
+  it(
+    'validates against the OpenAPI 3.1 schema',
+    async () => {
+      expect(await validateOpenApi(document)).toEqual({ valid: true, version: '3.1' });
+      expect(
+        await validateOpenApi(toOpenApi(ordersCatalog, { typeBaseUri: TYPE_BASE_URI })),
+      ).toEqual({
+        valid: true,
+        version: '3.1',
+      });
+    },
+    TOOL_TIMEOUT,
+  );
+
+  it(
+    'lints with no error under Redocly recommended rules (bar servers, which the referencing document has)',
+    async () => {
+      const problems = await lintOpenApi(
+        toOpenApi(ordersCatalog, { typeBaseUri: TYPE_BASE_URI }),
+        REDOCLY_CONFIG,
+      );
+      expect(problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+      // Its components are there to be referenced: Redocly warns that nothing does, and about the license.
+      expect(new Set(problems.map((problem) => problem.ruleId))).toEqual(
+        new Set(['no-unused-components', 'info-license']),
+      );
+    },
+    TOOL_TIMEOUT,
+  );
+
+  it('refuses an unknown option and a bad typeBaseUri', () => {
+    expect(() => toOpenApi(defaultCatalog, { typeBase: 'x' } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_EAE_UNKNOWN_OPTION' }),
+    );
+    expect(() => toOpenApi(defaultCatalog, { typeBaseUri: 'x' })).toThrow(
+      /^toOpenApi\(\): `typeBaseUri` must be an absolute URI without a fragment/,
+    );
+  });
+});

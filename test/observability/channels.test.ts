@@ -1,0 +1,174 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import {
+  CHANNEL_NAMES,
+  MemoryStore,
+  NotFoundError,
+  loadShedding,
+  type ErrorMessage,
+  type LoadSheddingMessage,
+  type RateLimitMessage,
+  type RateLimitOptions,
+  type RateLimitStore,
+  type StoreMessage,
+} from '../../src/index.js';
+import { appThrowing } from '../helpers/app.js';
+import { limitedApp } from '../helpers/limited-app.js';
+import { fakeClock } from '../helpers/clock.js';
+
+/** Collects what `name` publishes while `run` runs. */
+async function published<T>(name: string, run: () => Promise<unknown>): Promise<T[]> {
+  const messages: T[] = [];
+  const listener = (message: unknown) => messages.push(message as T);
+  subscribe(name, listener);
+  try {
+    await run();
+  } finally {
+    unsubscribe(name, listener);
+  }
+  return messages;
+}
+
+/** A limited app whose every request comes from one client, ada. */
+const appFor = (options: Partial<RateLimitOptions>) => limitedApp({ key: () => 'ada', ...options });
+
+describe('the error channel', () => {
+  it('tells subscribers each error the handler answers: what was thrown, its status, code and request', async () => {
+    const thrown = new NotFoundError('No user 7', { subCode: '404.1' });
+    const messages = await published<ErrorMessage>(CHANNEL_NAMES.error, () =>
+      request(appThrowing(() => thrown)).get('/throw'),
+    );
+    expect(messages).toHaveLength(1);
+    const [message] = messages;
+    expect(message).toEqual({
+      thrown,
+      error: thrown,
+      status: 404,
+      code: 'USER_NOT_FOUND',
+      subCode: '404.1',
+      refusal: false,
+      req: expect.objectContaining({ method: 'GET', url: '/throw' }),
+      res: expect.objectContaining({ statusCode: 404 }),
+    });
+  });
+
+  it('tells a refusal from a fault', async () => {
+    const app = appFor({});
+    const messages = await published<ErrorMessage>(CHANNEL_NAMES.error, async () => {
+      for (let i = 0; i < 3; i++) await request(app).get('/');
+    });
+    expect(messages.map(({ status, code, refusal }) => ({ status, code, refusal }))).toEqual([
+      { status: 429, code: 'TOO_MANY_REQUESTS', refusal: true },
+    ]);
+  });
+
+  it('names the 500 a non-HTTP error becomes', async () => {
+    const thrown = new Error('db down');
+    const [message] = await published<ErrorMessage>(CHANNEL_NAMES.error, () =>
+      request(appThrowing(() => thrown)).get('/throw'),
+    );
+    expect(message).toMatchObject({
+      thrown,
+      status: 500,
+      code: 'INTERNAL_SERVER_ERROR',
+      refusal: false,
+    });
+  });
+});
+
+describe('the rate-limit channel', () => {
+  it('tells subscribers each decision: allowed, refused, with the window and what remains', async () => {
+    const app = appFor({});
+    const messages = await published<RateLimitMessage>(CHANNEL_NAMES.rateLimit, async () => {
+      for (let i = 0; i < 3; i++) await request(app).get('/');
+    });
+    const decisions = messages.map(({ req, ...rest }) => {
+      expect(req).toEqual(expect.objectContaining({ method: 'GET' }));
+      return rest;
+    });
+    const window = { key: 'ada', cost: 1, policy: '2-in-1min', limit: 2, windowMs: 60_000 };
+    expect(decisions).toEqual([
+      { outcome: 'allowed', ...window, remaining: 1 },
+      { outcome: 'allowed', ...window, remaining: 0 },
+      { outcome: 'refused', ...window, remaining: 0 },
+    ]);
+  });
+
+  it('tells a block (403.30) and a request that can never pass (413.1)', async () => {
+    const blocking = appFor({
+      limit: 1,
+      block: { after: 2, withinMs: 60_000, durationMs: 60_000 },
+    });
+    const blocked = await published<RateLimitMessage>(CHANNEL_NAMES.rateLimit, async () => {
+      for (let i = 0; i < 3; i++) await request(blocking).get('/');
+    });
+    expect(blocked.map((m) => m.outcome)).toEqual(['allowed', 'refused', 'blocked']);
+
+    const tooDear = appFor({ cost: () => 5 });
+    const never = await published<RateLimitMessage>(CHANNEL_NAMES.rateLimit, () =>
+      request(tooDear).get('/'),
+    );
+    expect(never).toEqual([
+      expect.objectContaining({ outcome: 'never-allowed', cost: 5, limit: 2, remaining: 2 }),
+    ]);
+  });
+});
+
+describe('the store channel', () => {
+  it('tells subscribers once when the store fails, and once when it answers again', async () => {
+    let failing = true;
+    const memory = new MemoryStore({ now: fakeClock().now });
+    class FlakyStore implements RateLimitStore {
+      init = memory.init.bind(memory);
+      refund = memory.refund.bind(memory);
+      reset = memory.reset.bind(memory);
+      consume(key: string, cost: number) {
+        if (failing) throw new Error('connection refused');
+        return memory.consume(key, cost);
+      }
+    }
+    const app = appFor({ limit: 100, store: new FlakyStore(), failOpen: true });
+    const messages = await published<StoreMessage>(CHANNEL_NAMES.store, async () => {
+      for (let i = 0; i < 3; i++) await request(app).get('/');
+      failing = false;
+      for (let i = 0; i < 3; i++) await request(app).get('/');
+    });
+    expect(messages).toEqual([
+      {
+        state: 'unavailable',
+        store: 'FlakyStore',
+        error: expect.objectContaining({ message: 'connection refused' }),
+        failOpen: true,
+      },
+      { state: 'recovered', store: 'FlakyStore', failOpen: true },
+    ]);
+  });
+});
+
+describe('the load-shedding channel', () => {
+  /** Really blocks the event loop: a bounded busy-wait, as a CPU-bound handler would. */
+  function blockEventLoop(ms: number): void {
+    const end = performance.now() + ms;
+    for (let spins = 0; spins < 1e10 && performance.now() < end; spins++);
+  }
+
+  it('tells subscribers when the process becomes overloaded and when it recovers', async () => {
+    const shedding = loadShedding({ maxEventLoopDelayMs: 100, sampleIntervalMs: 50 });
+    const messages: LoadSheddingMessage[] = [];
+    const listener = (message: unknown) => messages.push(message as LoadSheddingMessage);
+    subscribe(CHANNEL_NAMES.loadShedding, listener);
+    try {
+      await sleep(120);
+      blockEventLoop(400);
+      // Until a sample has seen the stall and a later one the recovery; never asserting durations.
+      for (let i = 0; i < 200 && messages.length < 2; i++) await sleep(20);
+      expect(messages.map((m) => m.overloaded)).toEqual([true, false]);
+      expect(messages[0]!.eventLoopDelayMs).toBeGreaterThan(100);
+      expect(messages[0]!.heapUsedBytes).toBeUndefined();
+    } finally {
+      unsubscribe(CHANNEL_NAMES.loadShedding, listener);
+      shedding.close();
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import express from 'express';
+import request from 'supertest';
+import {
+  NotFoundError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  errorHandler,
+} from '../../src/index.js';
+import { markRefusal } from '../../src/errors/refusal.js';
+
+const exporter = new InMemorySpanExporter();
+const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+
+beforeAll(() => {
+  // The global tracer provider and the AsyncLocalStorage context manager, as an app's SDK set-up does.
+  provider.register();
+});
+afterAll(async () => {
+  await provider.shutdown();
+  trace.disable();
+  context.disable();
+});
+beforeEach(() => exporter.reset());
+
+/** An app whose requests each run in a server span, as HTTP instrumentation would make them. */
+async function tracedApp(makeError: () => Error) {
+  const tracer = trace.getTracer('test');
+  const app = express();
+  app.use((_req, res, next) => {
+    tracer.startActiveSpan('GET /throw', (span) => {
+      res.on('finish', () => span.end());
+      next();
+    });
+  });
+  app.get('/throw', () => {
+    throw makeError();
+  });
+  app.use(errorHandler({ logger: false }));
+  // @opentelemetry/api is loaded by errorHandler() once, asynchronously.
+  await nextTurn();
+  await nextTurn();
+  return app;
+}
+
+async function spanOf(makeError: () => Error): Promise<ReadableSpan> {
+  await request(await tracedApp(makeError)).get('/throw');
+  const spans = exporter.getFinishedSpans();
+  expect(spans).toHaveLength(1);
+  return spans[0]!;
+}
+
+describe('errorHandler and the active OpenTelemetry span', () => {
+  it('marks a 5xx as an error, with error.type the catalog name and the status', async () => {
+    const span = await spanOf(() => new Error('db down'));
+    expect(span.attributes).toEqual({
+      'http.response.status_code': 500,
+      'express_api_errors.code': 'INTERNAL_SERVER_ERROR',
+      'error.type': 'INTERNAL_SERVER_ERROR',
+    });
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
+  });
+
+  it('leaves a 4xx span unmarked, as the HTTP conventions say for servers, with its code and sub-code', async () => {
+    const span = await spanOf(() => new NotFoundError('No user 7', { subCode: '404.1' }));
+    expect(span.attributes).toEqual({
+      'http.response.status_code': 404,
+      'express_api_errors.code': 'USER_NOT_FOUND',
+      'express_api_errors.sub_code': '404.1',
+    });
+    expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
+  });
+
+  it('says when the error is a refusal', async () => {
+    const span = await spanOf(() => markRefusal(new TooManyRequestsError()));
+    expect(span.attributes).toMatchObject({
+      'http.response.status_code': 429,
+      'express_api_errors.code': 'TOO_MANY_REQUESTS',
+      'express_api_errors.refusal': true,
+    });
+    expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
+  });
+
+  it('names a 5xx of the catalog by its own name', async () => {
+    const span = await spanOf(() => new ServiceUnavailableError('Down for maintenance'));
+    expect(span.attributes['error.type']).toBe('SERVICE_UNAVAILABLE');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
+  });
+});
