@@ -34,6 +34,12 @@ export interface RedisCluster {
     perMaster: number,
     redisKey: (key: string) => string,
   ): Promise<{ key: string; port: number }[]>;
+  /**
+   * Moves `slot` to the master at `to`, its keys with it, as resharding does
+   * (`CLUSTER SETSLOT … IMPORTING/MIGRATING`, `MIGRATE`, `SETSLOT … NODE`):
+   * clients learn it from the MOVED reply to their next command there.
+   */
+  moveSlot(slot: number, to: number): Promise<void>;
   /** One command on the node at `port`, through a short-lived connection. */
   command(port: number, args: string[]): Promise<unknown>;
   /**
@@ -226,6 +232,33 @@ export async function startRedisCluster(): Promise<RedisCluster> {
         if (chosen.filter((c) => c.port === port).length < perMaster) chosen.push({ key, port });
       }
       return chosen;
+    },
+    async moveSlot(slot, to) {
+      const view = await clusterNodes(living()[0]!.port);
+      const owns = (n: (typeof view)[number]) =>
+        n.flags.includes('master') && n.slots.some(([from, end]) => slot >= from && slot <= end);
+      const source = view.find((n) => owns(n) && !n.flags.includes('fail'))!;
+      const target = view.find((n) => n.port === to)!;
+      if (source.port === to) return;
+      await command(to, ['cluster', 'setslot', String(slot), 'importing', source.id]);
+      await command(source.port, ['cluster', 'setslot', String(slot), 'migrating', target.id]);
+      for (;;) {
+        const keys = (await command(source.port, [
+          'cluster',
+          'getkeysinslot',
+          String(slot),
+          '100',
+        ])) as string[];
+        if (keys.length === 0) break;
+        await command(source.port, ['migrate', HOST, String(to), '', '0', '5000', 'keys', ...keys]);
+      }
+      for (const master of view.filter(
+        (n) => n.flags.includes('master') && !n.flags.includes('fail'),
+      )) {
+        await command(master.port, ['cluster', 'setslot', String(slot), 'node', target.id]);
+      }
+      for (const n of living())
+        await until(`node ${n.port} back to ok`, 400, () => stateOk(n.port));
     },
     async failOver(port, onKilled) {
       const node = nodes.find((n) => n.port === port);

@@ -8,6 +8,8 @@ import {
   startRedisCluster,
   type RedisCluster,
 } from '../helpers/redis-cluster.js';
+import { statusClient } from '../helpers/http-status.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
 import { describeWithRedisCluster, uniquePrefix, type ClientKind } from '../helpers/redis.js';
 
 // One local cluster (three masters, three replicas) for the file. Each client's test
@@ -34,10 +36,11 @@ describeWithRedisCluster('RedisStore on a Redis Cluster when a master fails', ()
   /**
    * An app instance with its own cluster client: `/open` limits with
    * `failOpen: true`, `/closed` with `failOpen: false`, each under its own
-   * prefix; both limit 20 per `x-client` header.
+   * prefix; both limit 20 per `x-client` header. The fail-closed one logs.
    */
   async function instance(kind: ClientKind, prefixes: { open: string; closed: string }) {
     const { client, close } = await connectClusterClient(kind, cluster);
+    const logs = captureLogs();
     const app = express();
     for (const failOpen of [true, false]) {
       app.get(
@@ -48,7 +51,7 @@ describeWithRedisCluster('RedisStore on a Redis Cluster when a master fails', ()
           key: (req) => req.get('x-client') ?? '',
           failOpen,
           storeTimeoutMs: 1000,
-          logger: false,
+          logger: failOpen ? false : logs.logger,
           store: new RedisStore({ client, prefix: failOpen ? prefixes.open : prefixes.closed }),
         }),
         (_req, res) => {
@@ -61,6 +64,14 @@ describeWithRedisCluster('RedisStore on a Redis Cluster when a master fails', ()
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as AddressInfo).port;
     return {
+      port,
+      /** What the fail-closed limiter logged of its store, by code. */
+      codes: async () => {
+        await flushed();
+        return logs.lines
+          .map((line) => String(line.code))
+          .filter((code) => code.startsWith('RATE_LIMIT_STORE'));
+      },
       get: (path: string, key: string) =>
         fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'x-client': key } }),
       close: async () => {
@@ -126,15 +137,22 @@ describeWithRedisCluster('RedisStore on a Redis Cluster when a master fails', ()
         // Exact again on keys of every master, the promoted one included (it has no scripts).
         const fresh = keys.filter((k) => k.key !== closedKey && k.key !== probe);
         expect(fresh.map((k) => k.port)).toContain(promoted);
+        const before = await Promise.all(instances.map((inst) => inst.codes()));
+        const http = statusClient();
         const perKey = await Promise.all(
           fresh.map(({ key }) =>
             Promise.all(
               Array.from({ length: 200 }, (_, i) =>
-                instances[i % 2]!.get('/closed', key).then((res) => res.status),
+                http.status(`http://127.0.0.1:${instances[i % 2]!.port}/closed`, {
+                  'x-client': key,
+                }),
               ),
             ),
           ),
-        );
+        ).finally(() => http.close());
+        // No store failure after the failover (a failure would be a 503 here, and logged).
+        const after = await Promise.all(instances.map((inst) => inst.codes()));
+        expect(after.map((codes, i) => codes.slice(before[i]!.length))).toEqual([[], []]);
         for (const statuses of perKey) {
           const counts = { 200: 0, 429: 0 } as Record<number, number>;
           for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;

@@ -8,6 +8,7 @@ import {
   startRedisCluster,
   type RedisCluster,
 } from '../helpers/redis-cluster.js';
+import { statusClient } from '../helpers/http-status.js';
 import { describeWithRedisCluster, uniquePrefix, type ClientKind } from '../helpers/redis.js';
 
 // One local cluster (three masters, three replicas) for the whole file, started by the file itself.
@@ -140,14 +141,13 @@ describeWithRedisCluster('RedisStore on a Redis Cluster', () => {
           return { server, close, port: (server.address() as AddressInfo).port };
         }),
       );
+      const http = statusClient();
       try {
         const perKey = await Promise.all(
           keys.map(({ key }) =>
             Promise.all(
               Array.from({ length: 200 }, (_, i) =>
-                fetch(`http://127.0.0.1:${instances[i % 2]!.port}/`, {
-                  headers: { 'x-client': key },
-                }).then((res) => res.status),
+                http.status(`http://127.0.0.1:${instances[i % 2]!.port}/`, { 'x-client': key }),
               ),
             ),
           ),
@@ -157,6 +157,7 @@ describeWithRedisCluster('RedisStore on a Redis Cluster', () => {
           expect(statuses.filter((status) => status === 429)).toHaveLength(180);
         }
       } finally {
+        http.close();
         for (const instance of instances) {
           await new Promise((resolve) => instance.server.close(resolve));
           await instance.close();
@@ -192,6 +193,30 @@ describeWithRedisCluster('RedisStore on a Redis Cluster', () => {
       );
       for (const decisions of perKey) expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
       expect(await exists()).toEqual([[1], [1], [1]]);
+    }, 30_000);
+
+    it('follows a key whose slot moved to another master (MOVED), its counts with it, and loads the script there', async () => {
+      const prefix = uniquePrefix();
+      // A window no other test uses, so that the script is this test's own.
+      const p = policy([{ limit: 5, windowMs: 62_000 }]);
+      const sha = redisScript(consumeScript(p, 'redis')).sha;
+      const store = storeWith(p, prefix);
+      const [{ key, port }] = (await cluster.keysOnEveryMaster(1, countsKey(prefix))) as [
+        { key: string; port: number },
+      ];
+      for (let i = 0; i < 3; i++) await store.consume(key, 1);
+      const to = (await cluster.masters()).find((m) => m.port !== port)!.port;
+      await cluster.command(to, ['script', 'flush']);
+      const slot = Number(
+        await cluster.command(to, ['cluster', 'keyslot', countsKey(prefix)(key)]),
+      );
+      await cluster.moveSlot(slot, to);
+
+      expect(await store.consume(key, 1)).toMatchObject({ allowed: true, remaining: 1 });
+      expect(await store.consume(key, 1)).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await store.consume(key, 1)).allowed).toBe(false);
+      expect(await cluster.command(to, ['exists', countsKey(prefix)(key)])).toBe(1);
+      expect(await cluster.command(to, ['script', 'exists', sha])).toEqual([1]);
     }, 30_000);
 
     it('routes commands with their first key, writing (never read-only) to the master', async () => {
