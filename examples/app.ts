@@ -6,9 +6,12 @@ import {
   expectationFailed,
   maintenance,
   methodNotAllowed,
+  MemoryLockStore,
   notFound,
+  operationLock,
   responseCodesPage,
   type Logger,
+  type OperationLockStore,
 } from '../src/index.js';
 import { openApiDocument } from './openapi.js';
 import { bearerRouter } from './bearer-routes.js';
@@ -18,7 +21,7 @@ import { exportsRouter } from './exports.js';
 import { routeIndex } from './route-index.js';
 import { demoApps, requireSignature, type AppRegistry } from './signature.js';
 import { apiLimiter, memoryStores, tokenLimiter, type StoreFactory } from './rate-limits.js';
-import { EmailTakenError, UserStore } from './user-store.js';
+import { EmailTakenError, UserStore, type User } from './user-store.js';
 import { usersRouter } from './users.js';
 import { versionsRouter } from './versions.js';
 
@@ -33,6 +36,14 @@ export interface ExampleAppOptions {
   apps?: AppRegistry;
   /** The store of each rate limiter. Defaults to a new `MemoryStore` each. */
   rateLimitStores?: StoreFactory;
+  /** Where `POST /users` keeps its Idempotency-Key locks and records. Defaults to a new `MemoryLockStore`. */
+  lockStore?: OperationLockStore;
+  /**
+   * What `POST /users` waits for once the user is stored, as a call to a
+   * mail service would. Defaults to nothing; `server.ts` waits half a
+   * second, so that a duplicate can arrive while the first still runs.
+   */
+  welcome?: (user: User) => Promise<void>;
   /**
    * Whether the API is down for maintenance (503 + Retry-After, but for
    * `GET /health`): a boolean, or a function read on every request, such as
@@ -61,7 +72,7 @@ export const BODY_LIMIT = '10kb';
 /** Builds the example API, with a fresh, seeded user store. */
 export function createExampleApp(options: ExampleAppOptions = {}): Express {
   const config = parseOptions(options);
-  const { logger, now, jwtSecret, apps, rateLimitStores } = config;
+  const { logger, now, jwtSecret, apps, rateLimitStores, lockStore, welcome } = config;
   const store = new UserStore(now);
   const app = express();
   // Tells attackers nothing about the stack (Express sends X-Powered-By: Express otherwise).
@@ -83,7 +94,8 @@ export function createExampleApp(options: ExampleAppOptions = {}): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  app.use(usersRouter(store));
+  // A retried POST /users with the same Idempotency-Key gets the first response again, not a second user.
+  app.use(usersRouter(store, operationLock({ replay: true, store: lockStore, logger }), welcome));
   app.use(exportsRouter());
   app.use(bearerRouter({ store, secret: jwtSecret, now }));
   app.get('/signed/ping', requireSignature({ apps, now }), signedPing);
@@ -127,6 +139,8 @@ interface ExampleConfig {
   readonly jwtSecret: string;
   readonly apps: AppRegistry;
   readonly rateLimitStores: StoreFactory;
+  readonly lockStore: OperationLockStore;
+  readonly welcome: (user: User) => Promise<void>;
   readonly maintenance: boolean | (() => boolean);
   readonly loadShedding: RequestHandler | undefined;
   readonly publicUrl: string;
@@ -140,6 +154,8 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     jwtSecret = DEMO_JWT_SECRET,
     apps = demoApps(),
     rateLimitStores = memoryStores,
+    lockStore = new MemoryLockStore(),
+    welcome = async () => undefined,
     maintenance = false,
     loadShedding,
     publicUrl = 'http://localhost:3000',
@@ -157,6 +173,9 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
   if (typeof maintenance !== 'boolean' && typeof maintenance !== 'function') {
     throw new TypeError('`maintenance` must be a boolean or a function returning one');
   }
+  if (typeof welcome !== 'function') {
+    throw new TypeError('`welcome` must be a function of the new user returning a promise');
+  }
   if (loadShedding !== undefined && typeof loadShedding !== 'function') {
     throw new TypeError('`loadShedding` must be a middleware, e.g. loadShedding({ ... })');
   }
@@ -169,6 +188,8 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     jwtSecret,
     apps,
     rateLimitStores,
+    lockStore,
+    welcome,
     maintenance,
     loadShedding,
     publicUrl,

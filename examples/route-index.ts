@@ -18,7 +18,7 @@ export const routeIndex = {
       method: 'POST',
       path: '/users',
       shows:
-        '201 + Location + X-Global-Identifier; 415 + Accept-Post, 413, 400, 422 (zod), 409 + Location',
+        '201 + Location + X-Global-Identifier; with Idempotency-Key: 409.1 while a duplicate runs, the first response replayed to a retry, 422.10 for the key reused with another body, 400.11 for a malformed key; 415 + Accept-Post, 413, 400, 422 (zod), 409 + Location',
     },
     { method: 'GET', path: '/users/latest', shows: '302 + Location of the newest user' },
     { method: 'GET', path: '/users/:id', shows: '200 + ETag, 304 for If-None-Match, or 404.1' },

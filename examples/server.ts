@@ -1,5 +1,11 @@
 import { Redis } from 'ioredis';
-import { handleExpectations, loadShedding, RedisStore } from '../src/index.js';
+import {
+  handleExpectations,
+  loadShedding,
+  RedisLockStore,
+  RedisStore,
+  type OperationLockStore,
+} from '../src/index.js';
 import { createExampleApp } from './app.js';
 import type { StoreFactory } from './rate-limits.js';
 
@@ -8,12 +14,15 @@ const port = Number(process.env.PORT ?? 3000);
 // An empty REDIS_URL counts as unset (the README transcripts test starts the server so).
 const redisUrl = process.env.REDIS_URL || undefined;
 
-// With REDIS_URL, every instance of the server shares its rate-limit counts through Redis.
+// With REDIS_URL, every instance of the server shares its rate-limit counts and its
+// Idempotency-Key locks through Redis.
 let rateLimitStores: StoreFactory | undefined;
-if (redisUrl !== undefined) {
+let lockStore: OperationLockStore | undefined;
+if (redisUrl) {
   const client = new Redis(redisUrl);
   client.on('error', (error: Error) => console.error(`Redis: ${error.message}`));
   rateLimitStores = (limiter) => new RedisStore({ client, prefix: `example:${limiter}:` });
+  lockStore = new RedisLockStore({ client, prefix: 'example:users-lock:' });
 }
 
 // MAINTENANCE=1 starts the server in maintenance; SIGUSR2 toggles it without a restart.
@@ -29,6 +38,9 @@ const shedder = loadShedding({ maxEventLoopDelayMs: 200 });
 const app = createExampleApp({
   jwtSecret: process.env.JWT_SECRET,
   rateLimitStores,
+  lockStore,
+  // As a mail service would: long enough for a duplicate POST /users to arrive meanwhile.
+  welcome: () => new Promise((resolve) => setTimeout(resolve, 500)),
   maintenance: () => inMaintenance,
   loadShedding: shedder,
   // Problem types link to <PUBLIC_URL>/docs/errors.
@@ -38,7 +50,7 @@ const app = createExampleApp({
 const server = app.listen(port, () => {
   console.log(`Example API listening on http://localhost:${port}`);
   console.log(
-    redisUrl === undefined
+    !redisUrl
       ? 'Rate limits are kept in memory: set REDIS_URL to share them through Redis.'
       : `Rate limits are kept in Redis at ${redisUrl}.`,
   );

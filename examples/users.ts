@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { created, found, noContent, NotFoundError, requireContentType } from '../src/index.js';
 import { asyncHandler } from './async-handler.js';
@@ -26,14 +26,20 @@ type IdParams = { id: string };
 /**
  * `/users`, `/users/latest`, `/users/:id` and `/users/:id/avatar`. Other
  * methods get a 405 with `Allow` from `methodNotAllowed(app)`, which reads
- * these routes.
+ * these routes. `lock` guards the creation: a retried `POST /users` with its
+ * `Idempotency-Key` does not create the user twice. `welcome` is what a
+ * creation waits for once the user is stored, as a call to a mail service.
  */
-export function usersRouter(store: UserStore): Router {
+export function usersRouter(
+  store: UserStore,
+  lock: RequestHandler,
+  welcome: (user: User) => Promise<void>,
+): Router {
   const router = Router();
   router
     .route('/users')
     .get(asyncHandler(listUsers))
-    .post(requireContentType('application/json'), asyncHandler(createUser));
+    .post(requireContentType('application/json'), lock, asyncHandler(createUser));
   // Before `/users/:id`, which would take "latest" for an id.
   router.get('/users/latest', asyncHandler(latestUser));
   router.route('/users/:id').get(asyncHandler(getUser)).delete(asyncHandler(deleteUser));
@@ -46,6 +52,7 @@ export function usersRouter(store: UserStore): Router {
 
   async function createUser(req: Request, res: Response): Promise<void> {
     const user = await store.create(newUserSchema.parse(req.body));
+    await welcome(user);
     // The id is only unique here; the global identifier names the user across services.
     created(res, `/users/${user.id}`, user, { globalId: `urn:uuid:${randomUUID()}` });
   }

@@ -100,6 +100,15 @@ export type {
   RateLimitStore,
 } from './stores/store.js';
 
+// Duplicate requests: operation lock and Idempotency-Key replay
+export { operationLock } from './operation-lock/operation-lock.js';
+export type { OperationLockOptions } from './operation-lock/options.js';
+export type { LockAcquisition, OperationLockStore } from './operation-lock/lock-store.js';
+export { MemoryLockStore } from './operation-lock/memory-lock-store.js';
+export type { MemoryLockStoreOptions } from './operation-lock/memory-lock-store.js';
+export { RedisLockStore } from './operation-lock/redis-lock-store.js';
+export type { RedisLockStoreOptions } from './operation-lock/redis-lock-store.js';
+
 // Middleware
 export { errorHandler } from './handler/error-handler.js';
 export type {
@@ -168,6 +177,7 @@ export { CHANNEL_NAMES } from './observability/channels.js';
 export type {
   ErrorMessage,
   LoadSheddingMessage,
+  OperationLockMessage,
   RateLimitMessage,
   StoreMessage,
 } from './observability/channels.js';

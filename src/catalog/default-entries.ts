@@ -62,6 +62,23 @@ export const defaultEntries = [
       'The request is malformed, for example invalid parameters or a body that cannot be parsed. Change it before retrying.',
   },
   {
+    status: 400,
+    subCode: '400.10',
+    name: 'IDEMPOTENCY_KEY_MISSING',
+    title: 'Idempotency key missing',
+    description:
+      'This operation needs an Idempotency-Key header, so that a retry cannot run it twice. Send one, a new unique value per operation.',
+    headers: ['Link'],
+  },
+  {
+    status: 400,
+    subCode: '400.11',
+    name: 'IDEMPOTENCY_KEY_INVALID',
+    title: 'Idempotency key invalid',
+    description:
+      'The Idempotency-Key header is not one quoted string of 1 to 255 characters. Send a single value such as "8e03978e-40d5-43e8-bc93-6894a57f9324".',
+  },
+  {
     status: 401,
     name: 'UNAUTHORIZED',
     title: 'Unauthorized',
@@ -332,6 +349,7 @@ export const defaultEntries = [
     title: 'Duplicate request in progress',
     description:
       'An identical request is still being processed. Wait for it to finish instead of sending it again.',
+    headers: ['Retry-After'],
   },
   {
     status: 410,
@@ -415,6 +433,14 @@ export const defaultEntries = [
     title: 'Unprocessable Content',
     description:
       'The request is well-formed but its content fails validation; `errors` lists each problem.',
+  },
+  {
+    status: 422,
+    subCode: '422.10',
+    name: 'IDEMPOTENCY_KEY_REUSED',
+    title: 'Idempotency key reused',
+    description:
+      'This Idempotency-Key was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.',
   },
   {
     status: 423,

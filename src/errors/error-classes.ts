@@ -97,13 +97,24 @@ export const RequestTimeoutError = defineErrorClass(408, 'RequestTimeoutError', 
 });
 export type RequestTimeoutError = ApiError<408>;
 
-/** 409. `location` points at the existing resource when the conflict is "already exists". */
-export const ConflictError = defineErrorClass<409, { location?: string }>(409, 'ConflictError', {
-  options: { location: 'optional' },
-  imply: ({ location }) => ({
-    headers: location === undefined ? undefined : { Location: formatLocation(location) },
-  }),
-});
+/**
+ * 409. `location` points at the existing resource when the conflict is
+ * "already exists"; `retryAfter` says when a conflict that passes (a
+ * duplicate request still in progress, 409.1) may be over.
+ */
+export const ConflictError = defineErrorClass<409, { location?: string; retryAfter?: RetryAfter }>(
+  409,
+  'ConflictError',
+  {
+    options: { location: 'optional', retryAfter: 'optional' },
+    imply: ({ location, retryAfter }): ImpliedParts => ({
+      headers: {
+        ...(location === undefined ? undefined : { Location: formatLocation(location) }),
+        ...retryAfterHeader(retryAfter),
+      },
+    }),
+  },
+);
 export type ConflictError = ApiError<409>;
 
 export const GoneError = defineErrorClass(410, 'GoneError');

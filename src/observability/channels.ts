@@ -13,6 +13,7 @@ export const CHANNEL_NAMES = Object.freeze({
   rateLimit: 'express-api-errors:rate-limit',
   store: 'express-api-errors:store',
   loadShedding: 'express-api-errors:load-shedding',
+  operationLock: 'express-api-errors:operation-lock',
 } as const);
 
 /** Published by `errorHandler` for each error it answers, before it answers. */
@@ -65,7 +66,23 @@ export interface LoadSheddingMessage {
   readonly heapUsedBytes: number | undefined;
 }
 
+/** Published by `operationLock` for each outcome of a request that carries a key. */
+export interface OperationLockMessage {
+  /**
+   * `acquired`: it runs; `conflict`: a duplicate is in progress (409.1);
+   * `replayed`: the stored response is sent; `mismatch`: the key was used
+   * for another payload (422.10); `expired`: a running request lost its lease.
+   */
+  readonly outcome: 'acquired' | 'conflict' | 'replayed' | 'mismatch' | 'expired';
+  /** The lock key: the client, the route and the idempotency key, combined. */
+  readonly key: string;
+  /** The client it is scoped to. */
+  readonly client: string;
+  readonly req: IncomingMessage;
+}
+
 export const errorChannel = channel(CHANNEL_NAMES.error);
 export const rateLimitChannel = channel(CHANNEL_NAMES.rateLimit);
 export const storeChannel = channel(CHANNEL_NAMES.store);
 export const loadSheddingChannel = channel(CHANNEL_NAMES.loadShedding);
+export const operationLockChannel = channel(CHANNEL_NAMES.operationLock);

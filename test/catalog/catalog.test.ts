@@ -27,8 +27,8 @@ const SEED_SUB_CODES = [
   '404.2',
   '409.1',
 ];
-// Sub-codes of the library's own, for answers it gives itself.
-const LIBRARY_SUB_CODES = ['413.1'];
+// Sub-codes of the library's own, for answers it gives itself (400.1x, 422.10: operationLock).
+const LIBRARY_SUB_CODES = ['400.10', '400.11', '413.1', '422.10'];
 // Statuses of the library's own: every other 4xx and 5xx http-errors has a
 // class for (issue #9), bar 509, which no RFC defines and IANA does not register.
 const LIBRARY_STATUSES = [

@@ -127,8 +127,10 @@ describe('toOpenApi', () => {
       description: 'The X-Shipment-Id header.',
       schema: { type: 'string' },
     });
+    // 409's Location, 409.1's Retry-After (a duplicate in progress), then the user's 409.71.
     expect(Object.keys(own.components.responses.Conflict!.headers as object)).toEqual([
       'Location',
+      'Retry-After',
       'X-Shipment-Id',
       'X-Status-Sub-Code',
       'X-Request-Id',

@@ -287,6 +287,12 @@ describe('class options', () => {
     });
   });
 
+  it('ConflictError sets Retry-After for a duplicate request in progress (409.1)', () => {
+    expect(new ConflictError({ subCode: '409.1', retryAfter: 1 }).headers).toEqual({
+      'Retry-After': '1',
+    });
+  });
+
   it('TooManyRequestsError sets Retry-After in whole seconds from seconds or a Date', () => {
     expect(new TooManyRequestsError({ retryAfter: 1.5 }).headers).toEqual({ 'Retry-After': '2' });
     const inTwoMinutes = new Date(Date.now() + 120_000);

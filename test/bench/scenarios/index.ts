@@ -9,6 +9,7 @@ export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> 
   'error-path': async () => (await import('./error-path.js')).scenario,
   'error-path-breakdown': async () => (await import('./error-path-breakdown.js')).scenario,
   'method-not-allowed': async () => (await import('./method-not-allowed.js')).scenario,
+  'operation-lock': async () => (await import('./operation-lock.js')).scenario,
   'rate-limit': async () => (await import('./rate-limit.js')).scenario,
   'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
   'rate-limit-redis-cluster': async () => (await import('./rate-limit-redis-cluster.js')).scenario,
@@ -24,6 +25,7 @@ export const defaultScenarios: readonly string[] = [
   'rate-limit-redis',
   'rate-limit-redis-cluster',
   'method-not-allowed',
+  'operation-lock',
 ];
 
 export async function loadScenario(name: string): Promise<Scenario> {

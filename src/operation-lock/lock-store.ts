@@ -1,0 +1,68 @@
+/**
+ * Where `operationLock()` keeps its locks and records. Every store passes the
+ * same contract suite (test/operation-lock/lock-store.contract.ts) and the
+ * property test that drives the memory and Redis stores side by side.
+ *
+ * A key holds nothing, a running lock (an owner's token, the request's
+ * fingerprint, a lease), or a done record (the fingerprint and the stored
+ * response, until it expires). Times are whole milliseconds of the store's
+ * clock. Methods may answer synchronously (the memory store does) or with a
+ * promise; a store that cannot answer throws or rejects, and the middleware
+ * applies its `failOpen` policy.
+ */
+export interface OperationLockStore {
+  /**
+   * Atomically: if `key` holds nothing (or only an expired lease or record),
+   * takes the lock for `token` with a lease of `leaseMs`; else reports what
+   * holds it, changing nothing.
+   */
+  acquire(
+    key: string,
+    token: string,
+    fingerprint: string,
+    leaseMs: number,
+  ): LockAcquisition | Promise<LockAcquisition>;
+  /**
+   * If `token` still holds the lock (its lease has not run out), replaces
+   * the lock with a done record of `response` kept `replayMs`, and answers
+   * true; else changes nothing and answers false.
+   */
+  complete(
+    key: string,
+    token: string,
+    response: string,
+    replayMs: number,
+  ): boolean | Promise<boolean>;
+  /** If `token` still holds the lock, removes it and answers true; else changes nothing, false. */
+  release(key: string, token: string): boolean | Promise<boolean>;
+  /** If `token` still holds the lock, extends its lease to `leaseMs` from now and answers true; else false. */
+  renew(key: string, token: string, leaseMs: number): boolean | Promise<boolean>;
+  /**
+   * Optional: resolves when `key` may have changed (completed, released) or
+   * after `ms`, whichever is first; `signal` cancels the wait. A store
+   * without it is polled.
+   */
+  waitForChange?(key: string, ms: number, signal: AbortSignal): Promise<void>;
+  /** Releases timers the store opened itself; never the caller's connections. */
+  shutdown?(): void | Promise<void>;
+}
+
+/** What `acquire` found. */
+export type LockAcquisition =
+  | { readonly state: 'acquired' }
+  | {
+      /** Another request holds the lock. */
+      readonly state: 'running';
+      readonly fingerprint: string;
+      /** How long its lease still runs. */
+      readonly leaseMs: number;
+    }
+  | {
+      /** A request with this key completed; its response is stored. */
+      readonly state: 'done';
+      readonly fingerprint: string;
+      readonly response: string;
+    };
+
+/** The stores' methods, for the check of a `store` option. */
+export const LOCK_STORE_METHODS = ['acquire', 'complete', 'release', 'renew'] as const;

@@ -1,0 +1,535 @@
+import { operationLockChannel, type OperationLockMessage } from '../observability/channels.js';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  BadRequestError,
+  ConflictError,
+  ServiceUnavailableError,
+  UnprocessableEntityError,
+} from '../errors/error-classes.js';
+import { markRefusal } from '../errors/refusal.js';
+import { parseIdempotencyKey } from '../headers/idempotency-key.js';
+import { describeValue } from '../options/describe-value.js';
+import { clientKey } from '../rate-limit/client-key.js';
+import { Deadlines } from '../rate-limit/deadlines.js';
+import { defaultFingerprint } from './fingerprint.js';
+import type { LockAcquisition } from './lock-store.js';
+import {
+  parseOperationLockOptions,
+  type OperationLockConfiguration,
+  type OperationLockOptions,
+} from './options.js';
+import { replay, ResponseRecorder } from './recorded-response.js';
+import { LockWarnings } from './warnings.js';
+
+/** How long a client is asked to wait when the store is down and `failOpen` is false. */
+const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
+/** A duplicate that waits on a store that cannot notify polls it: from 20 ms, doubling, to 250 ms. */
+const FIRST_POLL_MS = 20;
+const MAX_POLL_MS = 250;
+
+/**
+ * Keeps duplicate requests from running at the same time, and with `replay`
+ * answers a retry with the response its first attempt got
+ * (draft-ietf-httpapi-idempotency-key-header). A request carries its key in
+ * `Idempotency-Key`; while one with the same key (from the same client, on
+ * the same route) runs, another gets 409.1 with `Retry-After`; a key reused
+ * with another payload gets 422.10; a malformed key 400.11, and a missing
+ * one 400.10 when `required`. Every refusal is an error for `errorHandler`.
+ */
+export function operationLock(options: OperationLockOptions = {}): RequestHandler {
+  const lock = new OperationLock(parseOperationLockOptions(options));
+  return function operationLockMiddleware(req, res, next) {
+    lock.handle(req, res, next);
+  };
+}
+
+/** A request's lock key (client, route and key) and the fingerprint of its payload. */
+interface Operation {
+  readonly key: string;
+  readonly client: string;
+  readonly fingerprint: string;
+}
+
+/** One request's way to the lock: its token, how long it may wait, and its place in Express. */
+interface Attempt {
+  readonly operation: Operation;
+  readonly token: string;
+  /** Until when (`performance.now()`) a duplicate waits; 0 without `waitMs`. */
+  readonly waitUntil: number;
+  /** How many times it has waited, for the polling backoff. */
+  round: number;
+  /** Aborted when the client goes away while the request waits. */
+  abandoned: AbortController | undefined;
+  /** When it took the lock (`performance.now()`), for the renewals. */
+  since: number;
+  readonly req: Request;
+  readonly res: Response;
+  readonly next: NextFunction;
+}
+
+/**
+ * Renews the leases of running requests: one unref'd timer for them all,
+ * ticking every third of a lease, rather than a timer per request. A lock
+ * taken just after a tick is renewed at the second tick at the latest,
+ * within two thirds of its lease; every third after that.
+ */
+class Renewals {
+  readonly #holds = new Set<Attempt>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly everyMs: number,
+    private readonly renew: (hold: Attempt) => void,
+  ) {}
+
+  add(hold: Attempt): void {
+    this.#holds.add(hold);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#tick(), this.everyMs);
+      this.#timer.unref();
+    }
+  }
+
+  delete(hold: Attempt): void {
+    this.#holds.delete(hold);
+  }
+
+  #tick(): void {
+    if (this.#holds.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    const due = performance.now() - this.everyMs / 2;
+    for (const hold of this.#holds) if (hold.since <= due) this.renew(hold);
+  }
+}
+
+class OperationLock {
+  readonly #config: OperationLockConfiguration;
+  readonly #warnings: LockWarnings;
+  readonly #deadlines: Deadlines;
+  readonly #renewals: Renewals;
+  /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
+  readonly #tokenPrefix = randomUUID();
+  #tokens = 0;
+
+  constructor(config: OperationLockConfiguration) {
+    this.#config = config;
+    this.#warnings = new LockWarnings(config.logger);
+    this.#deadlines = new Deadlines(config.storeTimeoutMs);
+    this.#renewals = new Renewals(Math.max(1, Math.floor(config.lockTtlMs / 3)), (hold) =>
+      this.#renew(hold),
+    );
+  }
+
+  handle(req: Request, res: Response, next: NextFunction): void {
+    let operation: Operation | undefined;
+    try {
+      operation = this.#operation(req);
+    } catch (error) {
+      return next(error);
+    }
+    if (operation === undefined) return next();
+    const attempt: Attempt = {
+      operation,
+      token: this.#token(),
+      waitUntil: this.#config.waitMs === 0 ? 0 : performance.now() + this.#config.waitMs,
+      round: 0,
+      abandoned: undefined,
+      since: 0,
+      req,
+      res,
+      next,
+    };
+    this.#acquire(attempt);
+  }
+
+  #token(): string {
+    this.#tokens = (this.#tokens + 1) % Number.MAX_SAFE_INTEGER;
+    return `${this.#tokenPrefix}.${this.#tokens.toString(36)}`;
+  }
+
+  /** The request's operation, undefined when it has no key and none is required. */
+  #operation(req: Request): Operation | undefined {
+    const config = this.#config;
+    const key = config.key ? checkString(config.key(req), 'key', true) : this.#headerKey(req);
+    if (key === undefined) {
+      if (!config.required) return undefined;
+      throw new BadRequestError(
+        `This request needs an ${headerName(config.header)} header: a unique value per operation, so that a retry cannot run it twice.`,
+        {
+          subCode: '400.10',
+          headers: config.docsLink === undefined ? undefined : { Link: config.docsLink },
+        },
+      );
+    }
+    const route = routeOf(req);
+    const client = config.client ? checkString(config.client(req), 'client') : defaultClient(req);
+    const fingerprint = config.fingerprint
+      ? checkString(config.fingerprint(req), 'fingerprint')
+      : defaultFingerprint(req.body);
+    return { key: lockKey(client, route, key), client, fingerprint };
+  }
+
+  #headerKey(req: Request): string | undefined {
+    const raw = req.headers[this.#config.header];
+    if (raw === undefined) return undefined;
+    const field = parseIdempotencyKey(Array.isArray(raw) ? raw.join(', ') : raw);
+    if (field.problem !== undefined) {
+      throw new BadRequestError(field.problem, { subCode: '400.11' });
+    }
+    return field.key;
+  }
+
+  /**
+   * Asks the store for the lock. A store that answers synchronously (the
+   * memory store) is answered in the same tick, without a promise; a
+   * promise is bounded by `storeTimeoutMs`.
+   */
+  #acquire(attempt: Attempt): void {
+    const { store, lockTtlMs } = this.#config;
+    const { operation } = attempt;
+    let answer: LockAcquisition | PromiseLike<LockAcquisition>;
+    try {
+      answer = store.acquire(operation.key, attempt.token, operation.fingerprint, lockTtlMs);
+    } catch (error) {
+      return this.#acquireFailed(error, attempt);
+    }
+    if (!isThenable(answer)) return this.#decide(answer, attempt);
+    const pending = this.#deadlines.track(() => this.#acquireFailed(this.#timeout(), attempt));
+    answer.then(
+      (found) => {
+        if (!pending.settle()) return;
+        // Outside Express's reach: a throw here would be an unhandled rejection.
+        try {
+          this.#decide(found, attempt);
+        } catch (error) {
+          attempt.next(error);
+        }
+      },
+      (error: unknown) => {
+        if (pending.settle()) this.#acquireFailed(error, attempt);
+      },
+    );
+  }
+
+  /**
+   * Runs under the lock, or answers from what holds it: 422.10 for another
+   * payload (before anything else, as the draft orders it), the replay of a
+   * completed request, or 409.1 for one in progress, after waiting up to
+   * `waitMs` for it to end.
+   */
+  #decide(answer: LockAcquisition, attempt: Attempt): void {
+    let found: LockAcquisition;
+    try {
+      found = checkAcquisition(answer);
+    } catch (error) {
+      return this.#acquireFailed(error, attempt);
+    }
+    if (this.#warnings.storeDown) this.#warnings.storeRecovered();
+    const { operation, next } = attempt;
+    if (found.state !== 'running' || found.fingerprint !== operation.fingerprint) {
+      attempt.abandoned?.abort();
+    }
+    if (found.state === 'acquired') {
+      publish('acquired', attempt);
+      return this.#run(attempt);
+    }
+    if (found.fingerprint !== operation.fingerprint) {
+      publish('mismatch', attempt);
+      return next(keyReused(this.#config.header));
+    }
+    if (found.state === 'done') {
+      publish('replayed', attempt);
+      return this.#replay(found.response, attempt);
+    }
+    const left = attempt.waitUntil - performance.now();
+    if (left <= 0) {
+      attempt.abandoned?.abort();
+      publish('conflict', attempt);
+      return next(inProgress(this.#config, operation.client));
+    }
+    attempt.abandoned ??= abortOnClose(attempt.res);
+    // Waking at the end of the lease too: a crashed owner's lock is then free.
+    this.#waitForChange(operation.key, Math.min(left, found.leaseMs), attempt).then(() => {
+      // The client went away while waiting: nobody is left to answer.
+      if (!attempt.abandoned!.signal.aborted) this.#acquire(attempt);
+    });
+  }
+
+  #acquireFailed(error: unknown, attempt: Attempt): void {
+    attempt.abandoned?.abort();
+    this.#storeFailed(error, attempt.operation, attempt.next);
+  }
+
+  /** Resolves when the key may have changed: the store's notice, or a poll with backoff. */
+  #waitForChange(key: string, ms: number, attempt: Attempt): Promise<void> {
+    const { store } = this.#config;
+    const signal = attempt.abandoned!.signal;
+    const round = attempt.round++;
+    if (typeof store.waitForChange === 'function') {
+      try {
+        return store.waitForChange(key, Math.max(1, ms), signal).catch(() => undefined);
+      } catch {
+        // A store whose notice fails is polled instead.
+      }
+    }
+    return sleep(Math.max(1, Math.min(ms, FIRST_POLL_MS * 2 ** round, MAX_POLL_MS)), signal);
+  }
+
+  /**
+   * Runs the handler under the lock and renews its lease while it runs.
+   * When the handler ends the response, records it or releases the key, in
+   * that tick; a connection closed before that (the client gave up)
+   * releases it.
+   */
+  #run(attempt: Attempt): void {
+    const { res } = attempt;
+    const { replay, maxBodyBytes } = this.#config;
+    const recorder = new ResponseRecorder(res, maxBodyBytes, replay, () =>
+      this.#end(attempt, recorder),
+    );
+    attempt.since = performance.now();
+    this.#renewals.add(attempt);
+    // `on`, not `once`: `close` comes once, and `once` would wrap the listener.
+    res.on('close', () => {
+      if (recorder.ended) return;
+      this.#renewals.delete(attempt);
+      this.#release(attempt);
+    });
+    attempt.next();
+  }
+
+  #end(attempt: Attempt, recorder: ResponseRecorder): void {
+    this.#renewals.delete(attempt);
+    const { store, replay, replayHeaders, replayTtlMs } = this.#config;
+    const { operation, token, req, res } = attempt;
+    try {
+      if (replay && this.#records(req, res)) {
+        if (recorder.recordable) {
+          const response = recorder.serialize(res, replayHeaders);
+          return this.#settle(store.complete(operation.key, token, response, replayTtlMs));
+        }
+        this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', { status: res.statusCode });
+      }
+    } catch (error) {
+      this.#warnStoreUnavailable(error);
+    }
+    this.#release(attempt);
+  }
+
+  #release({ operation, token }: Attempt): void {
+    try {
+      this.#settle(this.#config.store.release(operation.key, token));
+    } catch (error) {
+      this.#warnStoreUnavailable(error);
+    }
+  }
+
+  #records(req: Request, res: Response): boolean {
+    try {
+      return this.#config.record(req, res) === true;
+    } catch {
+      return false; // Not recorded: a retry runs again, the safe side for a broken policy.
+    }
+  }
+
+  /**
+   * Completes or releases; a store that fails leaves the lease to expire by
+   * itself. Nobody waits for the answer, so no deadline is set: a store that
+   * hangs is noticed by the next acquire.
+   */
+  #settle(answer: boolean | PromiseLike<boolean>): void {
+    if (!isThenable(answer)) return this.#lostUnless(answer);
+    answer.then(
+      (held) => this.#lostUnless(held),
+      (error: unknown) => this.#warnStoreUnavailable(error),
+    );
+  }
+
+  #lostUnless(held: unknown): void {
+    if (held !== true) this.#warnings.warnOnce('OPERATION_LOCK_LEASE_LOST');
+  }
+
+  /** Extends the lease of one running request; a lease found lost is no longer renewed. */
+  #renew(hold: Attempt): void {
+    const { store, lockTtlMs } = this.#config;
+    this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
+      (held) => {
+        if (held === true) return;
+        publish('expired', hold);
+        this.#renewals.delete(hold);
+        this.#warnings.warnOnce('OPERATION_LOCK_LEASE_LOST');
+      },
+      (error: unknown) => this.#warnStoreUnavailable(error),
+    );
+  }
+
+  #replay(stored: string, { operation, res, next }: Attempt): void {
+    try {
+      replay(res, stored);
+    } catch (error) {
+      // A record that cannot be read is the store's failure, not the client's.
+      if (!res.headersSent) this.#storeFailed(error, operation, next);
+    }
+  }
+
+  /** A store error is no decision: run without the lock (`failOpen`) or answer 503. */
+  #storeFailed(error: unknown, operation: Operation, next: NextFunction): void {
+    this.#warnStoreUnavailable(error);
+    if (this.#config.failOpen) return next();
+    next(
+      markRefusal(
+        new ServiceUnavailableError(
+          'Duplicate-request protection is unavailable, so the request was not run; try again shortly.',
+          { retryAfter: STORE_DOWN_RETRY_AFTER_SECONDS, expose: true },
+        ),
+        { key: operation.client },
+      ),
+    );
+  }
+
+  #warnStoreUnavailable(error: unknown): void {
+    this.#warnings.warnOnce('OPERATION_LOCK_STORE_UNAVAILABLE', {
+      err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
+    });
+  }
+
+  #timeout(): Error {
+    return new Error(
+      `The operation-lock store did not answer within ${this.#config.storeTimeoutMs} ms`,
+    );
+  }
+
+  /** Calls the store; an answer later than `storeTimeoutMs` is a failure (and is then ignored). */
+  #call<T>(invoke: () => T | PromiseLike<T>): Promise<T> {
+    let answer: T | PromiseLike<T>;
+    try {
+      answer = invoke();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (!isThenable(answer)) return Promise.resolve(answer);
+    return new Promise<T>((resolve, reject) => {
+      const pending = this.#deadlines.track(() => reject(this.#timeout()));
+      answer.then(
+        (value) => {
+          if (pending.settle()) resolve(value);
+        },
+        (error: unknown) => {
+          if (pending.settle()) reject(error as Error);
+        },
+      );
+    });
+  }
+}
+
+/** Tells the operation-lock channel's subscribers about an outcome. */
+function publish(outcome: OperationLockMessage['outcome'], { operation, req }: Attempt): void {
+  if (!operationLockChannel.hasSubscribers) return;
+  const message: OperationLockMessage = {
+    outcome,
+    key: operation.key,
+    client: operation.client,
+    req,
+  };
+  operationLockChannel.publish(message);
+}
+
+function inProgress(config: OperationLockConfiguration, client: string): ConflictError {
+  return markRefusal(
+    new ConflictError(
+      `A request with this ${headerName(config.header)} is still being processed. Retry after it finishes.`,
+      { subCode: '409.1', retryAfter: config.retryAfter },
+    ),
+    { key: client },
+  );
+}
+
+function keyReused(header: string): UnprocessableEntityError {
+  return new UnprocessableEntityError(
+    `This ${headerName(header)} was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.`,
+    { subCode: '422.10' },
+  );
+}
+
+/**
+ * The lock key: the client, the route and the key, the first two
+ * length-prefixed so that no two triples meet. The stores keep a long one
+ * as its digest (see `storedKey`).
+ */
+function lockKey(client: string, route: string, key: string): string {
+  return `${client.length}:${client}${route.length}:${route}${key}`;
+}
+
+/** `idempotency-key` → `Idempotency-Key`, for messages. */
+function headerName(header: string): string {
+  return header.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+/** The method and the route: its path pattern when the lock is mounted on a route, else the path. */
+function routeOf(req: Request): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  return `${req.method} ${req.baseUrl}${pattern === undefined ? req.path : String(pattern)}`;
+}
+
+/** The client key `rateLimit()` uses by default: `req.ip` as Express reports it, IPv6 by /56. */
+function defaultClient(req: Request): string {
+  const address = req.app.get('trust proxy') ? req.ip : req.socket.remoteAddress;
+  return clientKey(address ?? '', 56);
+}
+
+function checkString(value: unknown, option: string, optional?: boolean): string;
+function checkString(value: unknown, option: string, optional: true): string | undefined;
+function checkString(value: unknown, option: string, optional = false): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (optional && value === undefined) return undefined;
+  if (option === 'client' && value === '') return value;
+  throw new TypeError(
+    `operationLock \`${option}\` must return a non-empty string${optional ? ' or undefined' : ''}, got ${describeValue(value)}`,
+  );
+}
+
+/** A store's answer in the shape the middleware relies on; anything else is a store failure. */
+function checkAcquisition(found: LockAcquisition): LockAcquisition {
+  const { state } = (found ?? {}) as { state?: unknown };
+  if (state === 'acquired') return found;
+  const { fingerprint, leaseMs, response } = found as Record<string, unknown>;
+  if (
+    typeof fingerprint === 'string' &&
+    ((state === 'running' && typeof leaseMs === 'number' && leaseMs >= 0) ||
+      (state === 'done' && typeof response === 'string'))
+  ) {
+    return found;
+  }
+  throw new TypeError(`The store answered acquire() with ${describeValue(found)}`);
+}
+
+/** Aborts when the response's connection closes before it is sent (the client gave up). */
+function abortOnClose(res: Response): AbortController {
+  const controller = new AbortController();
+  const onClose = () => controller.abort();
+  res.once('close', onClose);
+  controller.signal.addEventListener('abort', () => res.off('close', onClose), { once: true });
+  return controller;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

@@ -1,0 +1,146 @@
+import type { Response } from 'express';
+
+/**
+ * A response as a store keeps it: status, the allowed headers, and the body,
+ * as text when it was sent as a UTF-8 string (`res.json`, `res.send`), else
+ * in base64.
+ */
+interface Recorded {
+  readonly s: number;
+  readonly h: readonly (readonly [string, string | string[]])[];
+  readonly t?: string;
+  readonly b?: string;
+}
+
+/**
+ * Headers a replay never repeats, whatever `replayHeaders` lists: cookies
+ * (a session given to the first request is not the retry's), the hop-by-hop
+ * fields (RFC 9110 §7.6.1), and the framing that Node sets for the body.
+ */
+export const NEVER_REPLAYED = Object.freeze([
+  'set-cookie',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'date',
+]);
+
+/** The headers a replay repeats by default: those that describe the result, not the exchange. */
+export const DEFAULT_REPLAY_HEADERS = Object.freeze([
+  'Content-Type',
+  'Content-Language',
+  'Content-Location',
+  'Location',
+  'ETag',
+  'Last-Modified',
+  'Link',
+  'Retry-After',
+  'X-Status-Sub-Code',
+  'X-Global-Identifier',
+]);
+
+/**
+ * Records what a response sends, for replay. `res.json` and `res.send` end
+ * in `res.end`, so wrapping `end` sees every whole body; a response whose
+ * headers went out before `end` (`res.write`, a piped stream) is streamed,
+ * and one above `maxBodyBytes` too large: neither is recorded
+ * (`recordable` is false).
+ */
+export class ResponseRecorder {
+  /** The body as sent: a UTF-8 string, or a copy of its bytes. */
+  #body: string | Buffer | undefined;
+  #streamed = false;
+  #tooLarge = false;
+  /** Whether the handler has ended the response. */
+  ended = false;
+
+  /**
+   * Wraps `res.end`: `onEnd` runs once, when the handler ends the response,
+   * before it is written (so that the outcome is settled in the same tick as
+   * the response, and a retry that follows the response finds it). With
+   * `record` false no body is kept.
+   */
+  constructor(res: Response, maxBodyBytes: number, record: boolean, onEnd: () => void) {
+    const { end } = res;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const recorder = this;
+    // Only `end` is wrapped: a response written before it (res.write, a stream) has sent
+    // its headers by then, which is how a streamed response is told apart.
+    res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
+      if (!recorder.ended) {
+        recorder.ended = true;
+        if (this.headersSent) recorder.#streamed = true;
+        else if (record) recorder.#take(chunk, encoding, maxBodyBytes);
+        onEnd();
+      }
+      return (end as (...a: unknown[]) => Response).call(this, chunk, encoding, callback);
+    } as Response['end'];
+  }
+
+  get recordable(): boolean {
+    return !this.#streamed && !this.#tooLarge && this.#body !== undefined;
+  }
+
+  /**
+   * The response as stored: its status, the headers it sent that `names`
+   * lists (lower-case name → the name written in the record), in the order
+   * the handler set them, and its body.
+   */
+  serialize(res: Response, names: ReadonlyMap<string, string>): string {
+    const headers: [string, string | string[]][] = [];
+    const sent = res.getHeaders(); // lower-case names, in the order they were set
+    for (const name in sent) {
+      const written = names.get(name);
+      const value = sent[name];
+      if (written === undefined || value === undefined) continue;
+      headers.push([written, Array.isArray(value) ? value : String(value)]);
+    }
+    const body = this.#body!;
+    const recorded: Recorded =
+      typeof body === 'string'
+        ? { s: res.statusCode, h: headers, t: body }
+        : { s: res.statusCode, h: headers, b: body.toString('base64') };
+    return JSON.stringify(recorded);
+  }
+
+  #take(chunk: unknown, encoding: unknown, maxBodyBytes: number): void {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') {
+      this.#body = '';
+    } else if (typeof chunk === 'string') {
+      const utf8 = typeof encoding !== 'string' || /^utf-?8$/i.test(encoding);
+      const bytes = utf8
+        ? Buffer.byteLength(chunk)
+        : Buffer.byteLength(chunk, encoding as BufferEncoding);
+      if (bytes > maxBodyBytes) this.#tooLarge = true;
+      else this.#body = utf8 ? chunk : Buffer.from(chunk, encoding as BufferEncoding);
+    } else if (chunk instanceof Uint8Array) {
+      if (chunk.byteLength > maxBodyBytes) this.#tooLarge = true;
+      else this.#body = Buffer.from(chunk); // a copy: the caller may reuse its buffer
+    } else {
+      this.#streamed = true;
+    }
+  }
+}
+
+/**
+ * Sends a recorded response again, marked `Idempotent-Replayed: true`. Not
+ * an error path: the stored status and body are what the first request got.
+ */
+export function replay(res: Response, stored: string): void {
+  const recorded = JSON.parse(stored) as Recorded;
+  const body =
+    recorded.t !== undefined ? Buffer.from(recorded.t) : Buffer.from(recorded.b!, 'base64');
+  res.status(recorded.s);
+  for (const [name, value] of recorded.h) res.setHeader(name, value);
+  // RFC 9110 §8.6: no Content-Length on a 204 or a 304.
+  if (recorded.s !== 204 && recorded.s !== 304) res.setHeader('Content-Length', body.length);
+  res.setHeader('Idempotent-Replayed', 'true');
+  res.end(body);
+}

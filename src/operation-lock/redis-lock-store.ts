@@ -1,0 +1,217 @@
+import {
+  commandSender,
+  hashTag,
+  redisScript,
+  runScript,
+  type RedisClient,
+  type RedisScript,
+  type SendCommand,
+} from '../stores/redis-client.js';
+import { storedKey } from '../stores/stored-key.js';
+import { describeValue } from '../options/describe-value.js';
+import { optionError } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseFunction } from '../options/parse.js';
+import type { LockAcquisition, OperationLockStore } from './lock-store.js';
+
+export interface RedisLockStoreOptions {
+  /** An ioredis or node-redis (v4 or later) client. The store never connects, disconnects or configures it. */
+  client: RedisClient;
+  /** Prepended to every key. Defaults to `oplock:`. Give each `operationLock()` its own. */
+  prefix?: string;
+  /**
+   * A clock in milliseconds, read for each call and sent to the scripts in
+   * place of Redis's `TIME`. For tests that control time. Defaults to
+   * Redis's clock, which every app instance shares: leave it so in production.
+   */
+  now?: () => number;
+}
+
+const FACTORY = 'new RedisLockStore()';
+const OPTION_NAMES = optionNames<RedisLockStoreOptions>()(['client', 'prefix', 'now']);
+const FROM_NODE_IDEMPOTENCY: Readonly<Record<string, string>> = {
+  url: 'pass a connected ioredis or node-redis client as `client`',
+  socket: 'pass a connected ioredis or node-redis client as `client`',
+};
+
+/*
+ * One hash per key: `s` ('r' running, 'd' done), `t` the owner's token while
+ * running, `f` the fingerprint, `x` when the lease or record runs out (ms of
+ * the script's clock), `r` the stored response once done. Each script
+ * touches that one key, so every call is one round trip to one Redis Cluster
+ * slot. `x` is the truth; Redis's own expiry only frees the memory, and with
+ * a clock other than Redis's it comes a minute later, so that a key never
+ * vanishes before that clock says it has expired.
+ */
+const CLOCKS = {
+  redis: `local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local PAD = 0`,
+  argument: `local now = math.floor(tonumber(ARGV[#ARGV]))
+local PAD = 60000`,
+} as const;
+
+type Clock = keyof typeof CLOCKS;
+
+/** Whether `token` holds a live lock: defines `held` for the scripts that need an owner. */
+const HELD = `local rec = redis.call('HMGET', KEYS[1], 's', 't', 'x')
+local held = rec[1] == 'r' and rec[2] == ARGV[1] and tonumber(rec[3]) > now`;
+
+const BODIES = {
+  // ARGV: token, fingerprint, leaseMs. Replies 0 acquired, {1, fingerprint, leaseMs} running, {2, fingerprint, response} done.
+  acquire: `local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'x', 'r')
+if rec[1] then
+  local left = tonumber(rec[3]) - now
+  if left > 0 then
+    if rec[1] == 'r' then return {1, rec[2], left} end
+    return {2, rec[2], rec[4]}
+  end
+  redis.call('DEL', KEYS[1])
+end
+local lease = tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], 's', 'r', 't', ARGV[1], 'f', ARGV[2], 'x', string.format('%.0f', now + lease))
+redis.call('PEXPIRE', KEYS[1], lease + PAD)
+return 0`,
+  // ARGV: token, response, replayMs.
+  complete: `${HELD}
+if not held then return 0 end
+local keep = tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], 's', 'd', 'r', ARGV[2], 'x', string.format('%.0f', now + keep))
+redis.call('HDEL', KEYS[1], 't')
+redis.call('PEXPIRE', KEYS[1], keep + PAD)
+return 1`,
+  // ARGV: token.
+  release: `${HELD}
+if not held then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`,
+  // ARGV: token, leaseMs.
+  renew: `${HELD}
+if not held then return 0 end
+local lease = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], 'x', string.format('%.0f', now + lease))
+redis.call('PEXPIRE', KEYS[1], lease + PAD)
+return 1`,
+} as const;
+
+type Scripts = { readonly [Name in keyof typeof BODIES]: RedisScript };
+
+function scripts(clock: Clock): Scripts {
+  const make = (body: string) => redisScript(`${CLOCKS[clock]}\n${body}`);
+  return {
+    acquire: make(BODIES.acquire),
+    complete: make(BODIES.complete),
+    release: make(BODIES.release),
+    renew: make(BODIES.renew),
+  };
+}
+
+/** Made once per process: a script's SHA is computed once, and EVALSHA sends only it. */
+const SCRIPTS: Readonly<Record<Clock, Scripts>> = {
+  redis: scripts('redis'),
+  argument: scripts('argument'),
+};
+
+/**
+ * Keeps locks and records in Redis, so that every app instance shares them.
+ * Each call is one atomic Lua script on one key, run by SHA (EVAL with the
+ * source only after NOSCRIPT), on Redis's clock; keys carry a hash tag, so
+ * the store works on Redis Cluster. A waiting duplicate polls (see
+ * `operationLock`'s `waitMs`): pub/sub would need a connection of its own in
+ * subscriber mode, and the client is the caller's. Requires Redis 6 or later.
+ */
+export class RedisLockStore implements OperationLockStore {
+  readonly #send: SendCommand;
+  readonly #prefix: string;
+  readonly #now: (() => number) | undefined;
+  readonly #scripts: Scripts;
+
+  constructor(options: RedisLockStoreOptions) {
+    checkOptionsObject(FACTORY, options, '{ client }');
+    checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: FROM_NODE_IDEMPOTENCY });
+    this.#send = commandSender(FACTORY, options.client);
+    const prefix = options.prefix ?? 'oplock:';
+    if (typeof prefix !== 'string') {
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        `\`prefix\` must be a string, got ${describeValue(prefix)}`,
+      );
+    }
+    this.#prefix = prefix;
+    this.#now = parseFunction(FACTORY, 'now', options.now);
+    this.#scripts = SCRIPTS[this.#now ? 'argument' : 'redis'];
+  }
+
+  acquire(
+    key: string,
+    token: string,
+    fingerprint: string,
+    leaseMs: number,
+  ): Promise<LockAcquisition> {
+    const { acquire } = this.#scripts;
+    return this.#run(
+      acquire,
+      ['evalsha', acquire.sha, '1', this.#redisKey(key), token, fingerprint, String(leaseMs)],
+      toAcquisition,
+    );
+  }
+
+  complete(key: string, token: string, response: string, replayMs: number): Promise<boolean> {
+    const { complete } = this.#scripts;
+    return this.#run(
+      complete,
+      ['evalsha', complete.sha, '1', this.#redisKey(key), token, response, String(replayMs)],
+      toBoolean,
+    );
+  }
+
+  release(key: string, token: string): Promise<boolean> {
+    const { release } = this.#scripts;
+    return this.#run(release, ['evalsha', release.sha, '1', this.#redisKey(key), token], toBoolean);
+  }
+
+  renew(key: string, token: string, leaseMs: number): Promise<boolean> {
+    const { renew } = this.#scripts;
+    return this.#run(
+      renew,
+      ['evalsha', renew.sha, '1', this.#redisKey(key), token, String(leaseMs)],
+      toBoolean,
+    );
+  }
+
+  /** The client belongs to the caller, who closes it. */
+  shutdown(): void {}
+
+  /** `<prefix>{<tag>}`: the hash tag pins the key to one Redis Cluster slot. */
+  #redisKey(key: string): string {
+    return `${this.#prefix}{${hashTag(storedKey(key))}}`;
+  }
+
+  /** Runs `command`, `['evalsha', sha, '1', key, ...args]`, adding the clock when it is ours. */
+  #run<T>(script: RedisScript, command: string[], read: (reply: unknown) => T) {
+    if (this.#now) command.push(String(this.#now()));
+    return runScript(this.#send, script, command, read);
+  }
+}
+
+const ACQUIRED: LockAcquisition = Object.freeze({ state: 'acquired' });
+
+function toAcquisition(reply: unknown): LockAcquisition {
+  // The usual answer is a bare 0: no array to read.
+  if (reply === 0) return ACQUIRED;
+  if (Array.isArray(reply)) {
+    const [state, fingerprint, third] = reply as unknown[];
+    if (Number(state) === 1) {
+      return { state: 'running', fingerprint: String(fingerprint), leaseMs: Number(third) };
+    }
+    if (Number(state) === 2) {
+      return { state: 'done', fingerprint: String(fingerprint), response: String(third) };
+    }
+  }
+  throw new Error(`Unexpected reply from the operation-lock script: ${describeValue(reply)}`);
+}
+
+function toBoolean(reply: unknown): boolean {
+  return Number(reply) === 1;
+}

@@ -1,0 +1,50 @@
+import type { Logger } from '../handler/options.js';
+
+/** The coded warnings an `operationLock()` gives, each once (the store's, once per outage). */
+export const LOCK_WARNINGS = {
+  OPERATION_LOCK_STORE_UNAVAILABLE:
+    'The operation-lock store failed or timed out. Until it answers again, requests with a key run without the lock (`failOpen: true`) or are answered 503 (`failOpen: false`, the default).',
+  OPERATION_LOCK_NOT_RECORDED:
+    'A response was not recorded for replay: it was streamed (res.write) or larger than `maxBodyBytes`. The request ran normally and its key was released, so a retry runs it again.',
+  OPERATION_LOCK_LEASE_LOST:
+    'A request ran longer than its lease and lost its lock (the store was unreachable when it renewed, or the lease had expired): a retry may have run it again. Raise `lockTtlMs` or check the store.',
+} as const;
+
+export type LockWarningCode = keyof typeof LOCK_WARNINGS;
+
+/** Emits each coded warning once, through the middleware's logger. */
+export class LockWarnings {
+  readonly #given = new Set<LockWarningCode>();
+  constructor(readonly logger: () => Logger | false) {}
+
+  warnOnce(code: LockWarningCode, details: Record<string, unknown> = {}): void {
+    if (this.#given.has(code)) return;
+    this.#given.add(code);
+    this.log('warn', { code, ...details }, LOCK_WARNINGS[code]);
+  }
+
+  /** Whether the store is known to be down (the outage warning was given). */
+  get storeDown(): boolean {
+    return this.#given.has('OPERATION_LOCK_STORE_UNAVAILABLE');
+  }
+
+  /** The store answers again: says so once, and arms the outage warning for the next outage. */
+  storeRecovered(): void {
+    if (!this.#given.delete('OPERATION_LOCK_STORE_UNAVAILABLE')) return;
+    this.log(
+      'info',
+      { code: 'OPERATION_LOCK_STORE_RECOVERED' },
+      'The operation-lock store answers again.',
+    );
+  }
+
+  /** A logger that throws must not change what the middleware answers (this may run in a timer). */
+  log(level: 'warn' | 'info', fields: Record<string, unknown>, message: string): void {
+    try {
+      const logger = this.logger();
+      if (logger !== false) logger[level](fields, message);
+    } catch {
+      // Ignored: see above.
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import {
+  UnprocessableEntityError,
+  errorHandler,
+  operationLock,
+  type OperationLockOptions,
+} from '../../src/index.js';
+
+/** A handler that can be held in progress until the test lets it go. */
+export class Gate {
+  #open = false;
+  #waiting: (() => void)[] = [];
+  #entered: (() => void)[] = [];
+  /** How many requests have entered a handler (each is one run of the operation). */
+  runs = 0;
+
+  /** Resolves once `count` requests have entered a handler. */
+  entered(count = 1): Promise<void> {
+    if (this.runs >= count) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => (this.runs >= count ? resolve() : this.#entered.push(check));
+      this.#entered.push(check);
+    });
+  }
+
+  /** Lets every held request go on, and every later one pass at once. */
+  open(): void {
+    this.#open = true;
+    for (const release of this.#waiting.splice(0)) release();
+  }
+
+  /** Counts a run, waits while the gate is closed, and answers the run's number. */
+  async pass(): Promise<number> {
+    const run = (this.runs += 1);
+    for (const check of this.#entered.splice(0)) check();
+    if (!this.#open) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    return run;
+  }
+}
+
+/**
+ * An app with `operationLock(options)` on its routes, after `express.json()`:
+ * `POST /orders` answers 201 with the run's number, a Location, a cookie and a header that is
+ * not replayed; `/fail` a 500, `/invalid` a 422, `/stream` a streamed 200,
+ * `/big` a body of `?bytes=` bytes. Every handler passes `gate` first.
+ */
+export function lockedApp(options: OperationLockOptions, gate = new Gate()): Express {
+  const app = express();
+  app.use(express.json());
+  const lock = operationLock({ logger: false, ...options });
+  const held =
+    (handler: (req: Request, res: Response, next: NextFunction, run: number) => void) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      gate.pass().then((run) => handler(req, res, next, run), next);
+    };
+  app.post(
+    '/orders',
+    lock,
+    held((req, res, _next, run) => {
+      res
+        .status(201)
+        .set('Location', `/orders/${run}`)
+        .set('Set-Cookie', 'session=first')
+        .set('X-Handler-Only', 'yes')
+        .json({ id: run, item: (req.body as { item?: unknown })?.item ?? null });
+    }),
+  );
+  app.post(
+    '/fail',
+    lock,
+    held((_req, _res, next) => next(new Error('The database is down'))),
+  );
+  app.post(
+    '/invalid',
+    lock,
+    held((_req, _res, next) =>
+      next(
+        new UnprocessableEntityError('Bad item.', {
+          errors: [{ pointer: '/item', detail: 'Unknown.' }],
+        }),
+      ),
+    ),
+  );
+  app.post(
+    '/stream',
+    lock,
+    held((_req, res) => {
+      res.type('text/plain').write('part 1, ');
+      res.end('part 2');
+    }),
+  );
+  app.post(
+    '/big',
+    lock,
+    held((req, res) => {
+      res.type('text/plain').send('x'.repeat(Number(req.query.bytes)));
+    }),
+  );
+  app.use(errorHandler({ logger: false }));
+  return app;
+}

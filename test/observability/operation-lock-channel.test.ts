@@ -1,0 +1,60 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import request from 'supertest';
+import { CHANNEL_NAMES, MemoryLockStore, type OperationLockMessage } from '../../src/index.js';
+import { fakeClock } from '../helpers/clock.js';
+import { Gate, lockedApp } from '../helpers/lock-app.js';
+
+describe('the operation-lock channel', () => {
+  const messages: OperationLockMessage[] = [];
+  const listener = (message: unknown) => messages.push(message as OperationLockMessage);
+  beforeEach(() => {
+    messages.length = 0;
+    subscribe(CHANNEL_NAMES.operationLock, listener);
+  });
+  afterEach(() => unsubscribe(CHANNEL_NAMES.operationLock, listener));
+
+  const order = (app: ReturnType<typeof lockedApp>, item = 'book') =>
+    request(app).post('/orders').set('Idempotency-Key', '"order-1"').send({ item });
+
+  it('tells subscribers each outcome: acquired, conflict, replayed and mismatch, with the lock key and client', async () => {
+    const gate = new Gate();
+    const store = new MemoryLockStore({ now: fakeClock().now });
+    const app = lockedApp({ replay: true, store }, gate);
+    const first = order(app).then((res) => res);
+    await gate.entered();
+    expect((await order(app)).status).toBe(409);
+    gate.open();
+    expect((await first).status).toBe(201);
+    expect((await order(app)).status).toBe(201);
+    expect((await order(app, 'pen')).status).toBe(422);
+
+    expect(messages.map((m) => m.outcome)).toEqual([
+      'acquired',
+      'conflict',
+      'replayed',
+      'mismatch',
+    ]);
+    const [{ key, client, req }] = messages as [OperationLockMessage];
+    expect(messages.every((m) => m.key === key && m.client === client)).toBe(true);
+    expect(key).toContain('order-1');
+    expect(req).toEqual(expect.objectContaining({ method: 'POST', url: '/orders' }));
+    store.shutdown();
+  });
+
+  it('tells subscribers when a running request lost its lease', async () => {
+    const gate = new Gate();
+    const store = new MemoryLockStore({ now: fakeClock().now });
+    store.renew = () => false;
+    const app = lockedApp({ store, lockTtlMs: 300 }, gate);
+    const first = order(app).then((res) => res);
+    await gate.entered();
+    // Renewals come every third of the lease; the store says the lease is lost.
+    for (let i = 0; i < 100 && !messages.some((m) => m.outcome === 'expired'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    gate.open();
+    await first;
+    expect(messages.map((m) => m.outcome)).toEqual(['acquired', 'expired']);
+    store.shutdown();
+  });
+});

@@ -1,0 +1,129 @@
+import type { ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { RedisLockStore } from '../../src/index.js';
+import { Gate, lockedApp } from '../helpers/lock-app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+import {
+  describeWithRedis,
+  freePort,
+  startRedisServer,
+  stopRedisServer,
+} from '../helpers/redis.js';
+
+// Each test starts its own redis-server on a free loopback port, and stops it by its process.
+describeWithRedis('operationLock when Redis stops and starts again', () => {
+  let port: number;
+  let server: ChildProcess;
+  let client: Redis;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  beforeEach(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    port = await freePort();
+    server = await startRedisServer(port);
+    // Reconnect quickly, and keep commands queued while down, as production clients do.
+    client = new Redis(port, '127.0.0.1', {
+      retryStrategy: () => 50,
+      maxRetriesPerRequest: null,
+      disconnectTimeout: 100,
+    });
+    client.on('error', () => undefined);
+  });
+
+  afterEach(async () => {
+    client.disconnect();
+    await stopRedisServer(server);
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+
+  function appWith(failOpen: boolean, gate = new Gate()) {
+    const logs = captureLogs();
+    const app = lockedApp(
+      { store: new RedisLockStore({ client }), failOpen, storeTimeoutMs: 200, logger: logs.logger },
+      gate,
+    );
+    return { app, logs, gate };
+  }
+
+  const send = (app: ReturnType<typeof lockedApp>, key = '"k-1"') =>
+    request(app).post('/orders').set('Idempotency-Key', key).send({ item: 'book' });
+
+  async function reconnected() {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (client.status === 'ready') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the client did not reconnect');
+  }
+
+  /** A duplicate of a held request gets 409.1: the lock works. */
+  async function expectLocked(app: ReturnType<typeof lockedApp>, gate: Gate, key: string) {
+    const runs = gate.runs;
+    const first = send(app, key).then((res) => res);
+    await gate.entered(runs + 1);
+    expect((await send(app, key)).status).toBe(409);
+    gate.open();
+    expect((await first).status).toBe(201);
+  }
+
+  it('fails open: runs requests without the lock while Redis is down, warns once, and locks again once it is back', async () => {
+    const { app, logs, gate } = appWith(true);
+    await expectLocked(app, gate, '"before"');
+
+    await stopRedisServer(server);
+    expect((await send(app, '"down-1"')).status).toBe(201);
+    expect((await send(app, '"down-2"')).status).toBe(201);
+
+    server = await startRedisServer(port);
+    await reconnected();
+    const after = new Gate();
+    const again = lockedApp(
+      { store: new RedisLockStore({ client }), failOpen: true, logger: false },
+      after,
+    );
+    await expectLocked(again, after, '"after"');
+    // The first app's lock works again too, and says so.
+    expect((await send(app, '"after-2"')).status).toBe(201);
+
+    await flushed();
+    const codes = logs.lines.map((line) => line.code);
+    expect(codes.filter((code) => code === 'OPERATION_LOCK_STORE_UNAVAILABLE')).toHaveLength(1);
+    expect(codes).toContain('OPERATION_LOCK_STORE_RECOVERED');
+  });
+
+  it('fails closed: answers 503 with Retry-After while Redis is down and runs nothing, then locks again', async () => {
+    const gate = new Gate();
+    const { app } = appWith(false, gate);
+    await stopRedisServer(server);
+    const refused = await send(app, '"down"');
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(gate.runs).toBe(0);
+
+    server = await startRedisServer(port);
+    await reconnected();
+    const after = new Gate();
+    await expectLocked(
+      lockedApp({ store: new RedisLockStore({ client }), logger: false }, after),
+      after,
+      '"back"',
+    );
+  });
+
+  it('survives Redis stopping while a locked request runs: the response is sent, nothing crashes', async () => {
+    const gate = new Gate();
+    const { app } = appWith(false, gate);
+    const held = send(app).then((res) => res);
+    await gate.entered();
+    await stopRedisServer(server);
+    gate.open();
+    expect((await held).status).toBe(201);
+    server = await startRedisServer(port);
+    await reconnected();
+    // The new Redis holds nothing: the key is free.
+    expect((await send(app)).status).toBe(201);
+  });
+});

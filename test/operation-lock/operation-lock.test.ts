@@ -1,0 +1,599 @@
+import { request as httpRequest } from 'node:http';
+import request from 'supertest';
+import {
+  MemoryLockStore,
+  RedisLockStore,
+  type OperationLockOptions,
+  type OperationLockStore,
+} from '../../src/index.js';
+import { fakeClock } from '../helpers/clock.js';
+import { Gate, lockedApp } from '../helpers/lock-app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+import { problemOf } from '../helpers/problem.js';
+import { connectClient, uniquePrefix } from '../helpers/redis.js';
+import { serve } from '../helpers/server.js';
+
+type Clock = ReturnType<typeof fakeClock>;
+type MakeStore = (clock: Clock) => Promise<{ store: OperationLockStore; close(): Promise<void> }>;
+
+const STORES: [string, MakeStore][] = [
+  [
+    'MemoryLockStore',
+    async (clock) => ({
+      store: new MemoryLockStore({ now: clock.now }),
+      close: async () => undefined,
+    }),
+  ],
+];
+if (process.env.REDIS_AVAILABLE === '1') {
+  STORES.push([
+    'RedisLockStore',
+    async (clock) => {
+      const connection = await connectClient('ioredis');
+      const store = new RedisLockStore({
+        client: connection.client,
+        prefix: uniquePrefix(),
+        now: clock.now,
+      });
+      return { store, close: connection.close };
+    },
+  ]);
+} else {
+  it.skip('RedisLockStore: Redis does not answer at REDIS_URL (see the global set-up)', () =>
+    undefined);
+}
+
+const KEY = '"order-7f3a"';
+const IN_PROGRESS = {
+  type: 'about:blank',
+  title: 'Conflict',
+  status: 409,
+  detail: 'A request with this Idempotency-Key is still being processed. Retry after it finishes.',
+  instance: '/orders',
+  code: 'DUPLICATE_REQUEST_IN_PROGRESS',
+  subCode: '409.1',
+};
+const REUSED = {
+  type: 'about:blank',
+  title: 'Unprocessable Content',
+  status: 422,
+  detail:
+    'This Idempotency-Key was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.',
+  instance: '/orders',
+  code: 'IDEMPOTENCY_KEY_REUSED',
+  subCode: '422.10',
+};
+
+describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
+  let clock: Clock;
+  let store: OperationLockStore;
+  let close: () => Promise<void>;
+  let gate: Gate;
+
+  beforeEach(async () => {
+    clock = fakeClock(1_700_000_000_000);
+    ({ store, close } = await makeStore(clock));
+    gate = new Gate();
+  });
+  afterEach(async () => {
+    gate.open();
+    await store.shutdown?.();
+    await close();
+  });
+
+  const app = (options: OperationLockOptions = {}) => lockedApp({ store, ...options }, gate);
+  const order = (target: ReturnType<typeof app>, body: object = { item: 'book' }, key = KEY) =>
+    request(target).post('/orders').set('Idempotency-Key', key).send(body);
+
+  describe('duplicates in progress', () => {
+    it('answers a duplicate 409.1 with Retry-After while the first runs, and runs the handler once', async () => {
+      const target = app();
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      const second = await order(target);
+      expect(second.status).toBe(409);
+      expect(second.headers['retry-after']).toBe('1');
+      expect(second.headers['x-status-sub-code']).toBe('409.1');
+      expect(problemOf(second)).toEqual(IN_PROGRESS);
+      gate.open();
+      expect((await first).status).toBe(201);
+      expect(gate.runs).toBe(1);
+    });
+
+    it('runs the handler exactly once for 20 concurrent duplicates', async () => {
+      const target = app();
+      let answered = 0;
+      const all = Promise.all(
+        Array.from({ length: 20 }, () => order(target).then((res) => (answered++, res))),
+      );
+      await gate.entered();
+      // The 19 duplicates are all answered while the first is still held.
+      for (let attempt = 0; answered < 19 && attempt < 500; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(answered).toBe(19);
+      gate.open();
+      const statuses = (await all).map((res) => res.status).sort();
+      expect(statuses).toEqual([201, ...Array<number>(19).fill(409)]);
+      expect(gate.runs).toBe(1);
+    });
+
+    it('takes the Retry-After of a 409.1 from `retryAfter`', async () => {
+      const target = app({ retryAfter: 3 });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      expect((await order(target)).headers['retry-after']).toBe('3');
+      gate.open();
+      await first;
+    });
+
+    it('answers 422.10 for the same key with another payload while the first runs, before any 409', async () => {
+      const target = app();
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      const other = await order(target, { item: 'pen' });
+      expect(other.status).toBe(422);
+      expect(other.headers['x-status-sub-code']).toBe('422.10');
+      expect(other.headers['retry-after']).toBeUndefined();
+      expect(problemOf(other)).toEqual(REUSED);
+      gate.open();
+      await first;
+    });
+
+    it('keeps two clients’ identical keys apart', async () => {
+      const target = app({ client: (req) => String(req.get('X-Client')) });
+      const first = order(target)
+        .set('X-Client', 'a')
+        .then((res) => res);
+      await gate.entered();
+      gate.open();
+      const second = await order(target).set('X-Client', 'b');
+      expect([second.status, (await first).status]).toEqual([201, 201]);
+      expect(gate.runs).toBe(2);
+    });
+
+    it('keeps one key on two routes apart', async () => {
+      const target = app();
+      gate.open();
+      await order(target);
+      const res = await request(target)
+        .post('/invalid')
+        .set('Idempotency-Key', KEY)
+        .send({ item: 'book' });
+      expect(res.status).toBe(422);
+      expect(gate.runs).toBe(2);
+    });
+  });
+
+  describe('release', () => {
+    it('releases the key when the response finishes: without replay, a retry runs again', async () => {
+      const target = app();
+      gate.open();
+      expect((await order(target)).status).toBe(201);
+      expect((await order(target)).status).toBe(201);
+      expect(gate.runs).toBe(2);
+    });
+
+    it('releases the key when the handler fails (500), even with replay', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const fail = () => request(target).post('/fail').set('Idempotency-Key', KEY).send({});
+      expect((await fail()).status).toBe(500);
+      const again = await fail();
+      expect(again.status).toBe(500);
+      expect(again.headers['idempotent-replayed']).toBeUndefined();
+      expect(gate.runs).toBe(2);
+    });
+
+    it('releases the key when the client closes the connection while the handler runs', async () => {
+      const target = app();
+      const server = await serve(target);
+      try {
+        const aborted = httpRequest(`${server.url}/orders`, {
+          method: 'POST',
+          headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
+        });
+        aborted.on('error', () => undefined);
+        aborted.end(JSON.stringify({ item: 'book' }));
+        await gate.entered();
+        aborted.destroy();
+        // A retry is let in (it enters the handler, which is still held) once the server has
+        // seen the connection close; until then it gets 409.1.
+        let entered = false;
+        for (let attempt = 0; !entered && attempt < 200; attempt++) {
+          const retry = order(target).then((res) => res.status);
+          entered =
+            (await Promise.race([retry, gate.entered(2).then(() => 'entered')])) === 'entered';
+          if (!entered) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(entered).toBe(true);
+        expect(gate.runs).toBe(2);
+      } finally {
+        gate.open();
+        await server.close();
+      }
+    });
+
+    it('lets the lease of a crashed request expire by itself', async () => {
+      const target = app({ lockTtlMs: 5000 });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      // As if the process holding the lock had died: nothing releases it, the lease runs out.
+      clock.advance(4999);
+      expect((await order(target)).status).toBe(409);
+      clock.advance(1);
+      gate.open();
+      expect((await order(target)).status).toBe(201);
+      await first;
+    });
+  });
+
+  describe('leases', () => {
+    it('renews the lease of a handler slower than it, so that no duplicate runs meanwhile', async () => {
+      let renewals = 0;
+      const renew = store.renew.bind(store);
+      store.renew = (...args) => {
+        renewals++;
+        return renew(...args);
+      };
+      // The lease is 300 ms of the store's clock; renewals come every 100 ms of real time.
+      const target = app({ lockTtlMs: 300 });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      for (let step = 0; step < 3; step++) {
+        const before = renewals;
+        clock.advance(250);
+        while (renewals === before) await new Promise((resolve) => setTimeout(resolve, 20));
+        // Wait for the renewal to land before moving the clock again.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // 750 ms of store time have passed, far beyond one lease: still locked.
+      expect((await order(target)).status).toBe(409);
+      gate.open();
+      expect((await first).status).toBe(201);
+      expect(gate.runs).toBe(1);
+    });
+
+    it('changes nothing when an owner whose lease expired completes: the later owner’s response is kept', async () => {
+      const logs = captureLogs();
+      const target = app({ replay: true, lockTtlMs: 1000, logger: logs.logger });
+      const stale = order(target).then((res) => res);
+      await gate.entered(1);
+      clock.advance(1000); // the first lease runs out with nothing renewing it in time
+      const fresh = order(target).then((res) => res);
+      await gate.entered(2);
+      gate.open();
+      const [staleRes, freshRes] = await Promise.all([stale, fresh]);
+      expect(new Set([staleRes.body.id, freshRes.body.id])).toEqual(new Set([1, 2]));
+      const replayed = await order(target);
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      // Whichever finished first, only the owner that held the lock at its end is recorded.
+      expect(replayed.body).toEqual({ id: 2, item: 'book' });
+      await flushed();
+      expect(logs.lines.map((line) => line.code)).toContain('OPERATION_LOCK_LEASE_LOST');
+    });
+  });
+
+  describe('replay', () => {
+    it('replays the status, the allowed headers and the body, marked Idempotent-Replayed', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const first = await order(target);
+      const again = await order(target);
+      expect(again.status).toBe(201);
+      expect(again.text).toBe(first.text);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.headers.location).toBe('/orders/1');
+      expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(again.headers.etag).toBe(first.headers.etag);
+      expect(again.headers['content-length']).toBe(first.headers['content-length']);
+      expect(again.headers['set-cookie']).toBeUndefined();
+      expect(again.headers['x-handler-only']).toBeUndefined();
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(gate.runs).toBe(1);
+    });
+
+    it('replays a key sent as a token as the same key sent as a string', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      await order(target, { item: 'book' }, 'order-7f3a');
+      expect((await order(target)).headers['idempotent-replayed']).toBe('true');
+    });
+
+    it('treats bodies that differ only in key order as the same payload', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      await order(target, { item: 'book', qty: 1 });
+      const again = await order(target, { qty: 1, item: 'book' });
+      expect(again.status).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+    });
+
+    it('answers 422.10 for the key reused with another payload after completion', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      await order(target);
+      const other = await order(target, { item: 'pen' });
+      expect(other.status).toBe(422);
+      expect(problemOf(other)).toEqual(REUSED);
+    });
+
+    it('replays a 4xx by default, exactly', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const invalid = () => request(target).post('/invalid').set('Idempotency-Key', KEY).send({});
+      const first = await invalid();
+      const again = await invalid();
+      expect([first.status, again.status]).toEqual([422, 422]);
+      expect(again.text).toBe(first.text);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(gate.runs).toBe(1);
+    });
+
+    it("replays a 5xx with record: 'all'", async () => {
+      const target = app({ replay: true, record: 'all' });
+      gate.open();
+      const fail = () => request(target).post('/fail').set('Idempotency-Key', KEY).send({});
+      const first = await fail();
+      const again = await fail();
+      expect(again.status).toBe(500);
+      expect(again.text).toBe(first.text);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(gate.runs).toBe(1);
+    });
+
+    it('records what a `record` function accepts, and releases the rest', async () => {
+      const target = app({ replay: true, record: (_req, res) => res.statusCode === 201 });
+      gate.open();
+      const invalid = () => request(target).post('/invalid').set('Idempotency-Key', KEY).send({});
+      await invalid();
+      expect((await invalid()).headers['idempotent-replayed']).toBeUndefined();
+      expect(gate.runs).toBe(2);
+    });
+
+    it('does not record a streamed response, or one above maxBodyBytes, and says so once', async () => {
+      const logs = captureLogs();
+      const target = app({ replay: true, maxBodyBytes: 100, logger: logs.logger });
+      gate.open();
+      const stream = () => request(target).post('/stream').set('Idempotency-Key', KEY).send({});
+      expect((await stream()).text).toBe('part 1, part 2');
+      expect((await stream()).headers['idempotent-replayed']).toBeUndefined();
+      const big = (bytes: number) =>
+        request(target)
+          .post(`/big?bytes=${bytes}`)
+          .set('Idempotency-Key', `"big-${bytes}"`)
+          .send({});
+      await big(101);
+      expect((await big(101)).headers['idempotent-replayed']).toBeUndefined();
+      await big(100);
+      expect((await big(100)).headers['idempotent-replayed']).toBe('true');
+      expect(gate.runs).toBe(5);
+      await flushed();
+      expect(logs.lines.filter((line) => line.code === 'OPERATION_LOCK_NOT_RECORDED')).toHaveLength(
+        1,
+      );
+    });
+  });
+
+  describe('waiting', () => {
+    it('stops waiting, and asks the store nothing more, once the waiting client goes away', async () => {
+      let acquires = 0;
+      const acquire = store.acquire.bind(store);
+      store.acquire = (...args) => {
+        acquires++;
+        return acquire(...args);
+      };
+      const target = app({ replay: true, waitMs: 60_000 });
+      const server = await serve(target);
+      try {
+        const first = order(target).then((res) => res);
+        await gate.entered();
+        const waiting = httpRequest(`${server.url}/orders`, {
+          method: 'POST',
+          headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
+        });
+        waiting.on('error', () => undefined);
+        waiting.end(JSON.stringify({ item: 'book' }));
+        // The waiting duplicate has asked once and found the first running.
+        for (let attempt = 0; acquires < 2 && attempt < 200; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        waiting.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const asked = acquires;
+        gate.open();
+        expect((await first).status).toBe(201);
+        // Had it still waited, the first one's completion would have woken it to ask again.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(acquires).toBe(asked);
+        expect(gate.runs).toBe(1);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('lets a duplicate wait for the first to finish, then replays its response', async () => {
+      const target = app({ replay: true, waitMs: 10_000 });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      const waiting = order(target).then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      gate.open();
+      const [a, b] = await Promise.all([first, waiting]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(b.text).toBe(a.text);
+      expect(b.headers['idempotent-replayed']).toBe('true');
+      expect(gate.runs).toBe(1);
+    });
+
+    it('answers 409.1 once the wait is over and the first still runs', async () => {
+      const target = app({ replay: true, waitMs: 40 });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      const waited = await order(target);
+      expect(waited.status).toBe(409);
+      expect(problemOf(waited)).toEqual(IN_PROGRESS);
+      gate.open();
+      await first;
+    });
+
+    it('runs a waiting duplicate itself when the first released its key (a 5xx)', async () => {
+      const target = app({ replay: true, waitMs: 10_000 });
+      const fail = () => request(target).post('/fail').set('Idempotency-Key', KEY).send({});
+      const first = fail().then((res) => res);
+      await gate.entered();
+      const waiting = fail().then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      gate.open();
+      expect((await first).status).toBe(500);
+      expect((await waiting).status).toBe(500);
+      expect(gate.runs).toBe(2);
+    });
+  });
+
+  describe('keys', () => {
+    it('lets a request without a key through unlocked when keys are not required', async () => {
+      const target = app();
+      const first = request(target)
+        .post('/orders')
+        .send({})
+        .then((res) => res);
+      await gate.entered();
+      gate.open();
+      const second = await request(target).post('/orders').send({});
+      expect([(await first).status, second.status]).toEqual([201, 201]);
+    });
+
+    it('answers 400.10 for a missing key when required, with a Link to the docs', async () => {
+      const target = app({ required: true, docsUrl: 'https://api.example.com/docs/idempotency' });
+      const res = await request(target).post('/orders').send({});
+      expect(res.status).toBe(400);
+      expect(res.headers.link).toBe(
+        '<https://api.example.com/docs/idempotency>; rel="describedby"',
+      );
+      expect(problemOf(res)).toEqual({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail:
+          'This request needs an Idempotency-Key header: a unique value per operation, so that a retry cannot run it twice.',
+        instance: '/orders',
+        code: 'IDEMPOTENCY_KEY_MISSING',
+        subCode: '400.10',
+      });
+      expect(gate.runs).toBe(0);
+    });
+
+    it('answers 400.10 without Link when no docs URL is configured', async () => {
+      const res = await request(app({ required: true }))
+        .post('/orders')
+        .send({});
+      expect(res.status).toBe(400);
+      expect(res.headers.link).toBeUndefined();
+    });
+
+    it('answers 400.11 for a malformed or over-long key, saying why', async () => {
+      const target = app();
+      const list = await order(target, {}, '"a", "b"');
+      expect(list.status).toBe(400);
+      expect(problemOf(list)).toEqual({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail:
+          'The Idempotency-Key holds several values (a list, or the header sent twice); send one.',
+        instance: '/orders',
+        code: 'IDEMPOTENCY_KEY_INVALID',
+        subCode: '400.11',
+      });
+      const long = await order(target, {}, `"${'k'.repeat(256)}"`);
+      expect(long.status).toBe(400);
+      expect(problemOf(long).detail).toBe(
+        'The Idempotency-Key is 256 characters long; at most 255 are accepted.',
+      );
+      expect(gate.runs).toBe(0);
+    });
+
+    it('reads the key from `key` when given, e.g. a body field', async () => {
+      const target = app({
+        replay: true,
+        key: (req) => (req.body as { orderRef?: string }).orderRef,
+      });
+      gate.open();
+      await request(target).post('/orders').send({ orderRef: 'r1' });
+      const again = await request(target).post('/orders').send({ orderRef: 'r1' });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+    });
+  });
+});
+
+describe('operationLock when its store fails', () => {
+  const failing: OperationLockStore = {
+    acquire: () => Promise.reject(new Error('connection lost')),
+    complete: () => Promise.reject(new Error('connection lost')),
+    release: () => Promise.reject(new Error('connection lost')),
+    renew: () => Promise.reject(new Error('connection lost')),
+  };
+  const hanging: OperationLockStore = {
+    acquire: () => new Promise(() => undefined),
+    complete: () => new Promise(() => undefined),
+    release: () => new Promise(() => undefined),
+    renew: () => new Promise(() => undefined),
+  };
+
+  it('answers 503 with Retry-After and runs nothing when failing closed (the default)', async () => {
+    const gate = new Gate();
+    const res = await request(lockedApp({ store: failing }, gate))
+      .post('/orders')
+      .set('Idempotency-Key', KEY)
+      .send({});
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail:
+        'Duplicate-request protection is unavailable, so the request was not run; try again shortly.',
+      instance: '/orders',
+      code: 'SERVICE_UNAVAILABLE',
+    });
+    expect(gate.runs).toBe(0);
+  });
+
+  it('runs requests without the lock when failing open, and warns once per outage', async () => {
+    const logs = captureLogs();
+    const gate = new Gate();
+    gate.open();
+    const target = lockedApp({ store: failing, failOpen: true, logger: logs.logger }, gate);
+    for (let i = 0; i < 3; i++) {
+      expect(
+        (await request(target).post('/orders').set('Idempotency-Key', KEY).send({})).status,
+      ).toBe(201);
+    }
+    await flushed();
+    expect(
+      logs.lines.filter((line) => line.code === 'OPERATION_LOCK_STORE_UNAVAILABLE'),
+    ).toHaveLength(1);
+  });
+
+  it('gives up on a store that does not answer within storeTimeoutMs', async () => {
+    const res = await request(lockedApp({ store: hanging, storeTimeoutMs: 20 }))
+      .post('/orders')
+      .set('Idempotency-Key', KEY)
+      .send({});
+    expect(res.status).toBe(503);
+  });
+
+  it('treats an answer of the wrong shape as a store failure', async () => {
+    const odd = {
+      ...failing,
+      acquire: () => ({ state: 'maybe' }),
+    } as unknown as OperationLockStore;
+    const res = await request(lockedApp({ store: odd }))
+      .post('/orders')
+      .set('Idempotency-Key', KEY)
+      .send({});
+    expect(res.status).toBe(503);
+  });
+});
