@@ -1,6 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
+import {
+  RedisLockStore,
+  RedisStore,
+  errorHandler,
+  rateLimit,
+  type RateLimitPolicy,
+} from '../../src/index.js';
 import { consumeScript } from '../../src/stores/redis-script.js';
 import { commandSender, redisScript } from '../../src/stores/redis-client.js';
 import {
@@ -9,6 +15,7 @@ import {
   type RedisCluster,
 } from '../helpers/redis-cluster.js';
 import { statusClient } from '../helpers/http-status.js';
+import { lockStoreContract } from '../operation-lock/lock-store.contract.js';
 import { describeWithRedisCluster, uniquePrefix, type ClientKind } from '../helpers/redis.js';
 
 // One local cluster (three masters, three replicas) for the whole file, started by the file itself.
@@ -254,4 +261,19 @@ describeWithRedisCluster('RedisStore on a Redis Cluster', () => {
       );
     });
   });
+  // The operation-lock store runs on the same seam (commandSender, runScript, hashTag).
+  describe.each<ClientKind>(['ioredis', 'node-redis'])(
+    'RedisLockStore with %s: the store contract',
+    (kind) => {
+      lockStoreContract(async (clock) => {
+        const connection = await connectClusterClient(kind, cluster);
+        const store = new RedisLockStore({
+          client: connection.client,
+          prefix: uniquePrefix(),
+          now: clock.now,
+        });
+        return { store, close: connection.close };
+      });
+    },
+  );
 });
