@@ -6,10 +6,30 @@ import { optionError } from '../options/option-error.js';
  * command is sent through either, and how a Lua script is run by SHA.
  */
 
-/** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`), connected by you. */
+/**
+ * A Redis client, connected by you: an ioredis client or Cluster (`call`),
+ * a node-redis v4+ client (`sendCommand(args)`), or a node-redis v4+
+ * cluster client from `createCluster()` (`sendCommand(firstKey, isReadonly, args)`).
+ */
 export type RedisClient =
   | { call(command: string, ...args: string[]): Promise<unknown> }
-  | { sendCommand(args: string[]): Promise<unknown> };
+  | { sendCommand(args: string[]): Promise<unknown> }
+  | NodeRedisClusterClient;
+
+/**
+ * node-redis's cluster client: its `sendCommand` takes the key that routes
+ * the command to its slot's node first. Told apart from the single-node
+ * client by its cluster-only methods, not by the arity of `sendCommand`
+ * (a wrapper or a proxy can change that).
+ */
+export interface NodeRedisClusterClient {
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+  ): Promise<unknown>;
+  getSlotMaster(slot: number): unknown;
+}
 
 /**
  * Sends one command, given as its name and arguments, and answers Redis's
@@ -28,6 +48,11 @@ export function commandSender(factory: string, client: unknown): SendCommand {
     const call = candidate.call as (command: string, ...args: string[]) => Promise<unknown>;
     return (args) => call.apply(candidate, args as [string, ...string[]]);
   }
+  if (isNodeRedisCluster(candidate)) {
+    const cluster = candidate as unknown as NodeRedisClusterClient;
+    // Our commands write (the scripts, DEL): never to a replica, so not read-only.
+    return (args, firstKey) => cluster.sendCommand(firstKey, false, args);
+  }
   if (typeof candidate?.sendCommand === 'function') {
     const sendCommand = candidate.sendCommand as (args: string[]) => Promise<unknown>;
     return (args) => sendCommand.call(candidate, args);
@@ -36,6 +61,15 @@ export function commandSender(factory: string, client: unknown): SendCommand {
   throw client === undefined
     ? optionError(factory, 'ERR_EAE_OPTION_MISSING', `\`client\` is required: ${wanted}`)
     : optionError(factory, 'ERR_EAE_OPTION_TYPE', `\`client\` must be ${wanted}`);
+}
+
+/** node-redis's cluster client has methods no single-node client has (v4 to v6). */
+function isNodeRedisCluster(candidate: Record<string, unknown> | undefined | null): boolean {
+  return (
+    typeof candidate?.sendCommand === 'function' &&
+    typeof candidate.getSlotMaster === 'function' &&
+    typeof candidate.nodeClient === 'function'
+  );
 }
 
 /** A Lua script and its SHA-1, by which it is run. */

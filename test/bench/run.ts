@@ -248,18 +248,30 @@ async function runScenario(
   const collected = new Map<string, { response?: ResponseShape; sessions: Session[] }>(
     variants.map(({ name }) => [name, { sessions: [] }]),
   );
-  for (let round = 0; round < cli.rounds; round += 1) {
-    // Rotate the order, so that no variant always goes first or right after another.
-    const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
-    const measured = await runRound(scenario, order, cli, round, pinning);
-    const line: string[] = [];
-    for (const [name, { session, response }] of measured) {
-      const sofar = collected.get(name);
-      sofar?.sessions.push(session);
-      if (sofar && response) sofar.response = response;
-      line.push(`${name} ${session.cpuUsPerRequest.toFixed(1)}`);
+  const services = await scenario.services?.();
+  // The server children inherit the runner's environment.
+  const saved = Object.keys(services?.env ?? {}).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, services?.env);
+  try {
+    for (let round = 0; round < cli.rounds; round += 1) {
+      // Rotate the order, so that no variant always goes first or right after another.
+      const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
+      const measured = await runRound(scenario, order, cli, round, pinning);
+      const line: string[] = [];
+      for (const [name, { session, response }] of measured) {
+        const sofar = collected.get(name);
+        sofar?.sessions.push(session);
+        if (sofar && response) sofar.response = response;
+        line.push(`${name} ${session.cpuUsPerRequest.toFixed(1)}`);
+      }
+      log(`${scenario.name} round ${round + 1}/${cli.rounds}, µs/req: ${line.join(', ')}`);
     }
-    log(`${scenario.name} round ${round + 1}/${cli.rounds}, µs/req: ${line.join(', ')}`);
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await services?.stop();
   }
   return {
     name: scenario.name,

@@ -36,4 +36,16 @@ export interface Scenario {
   readonly request: { readonly method: string; readonly path: string };
   readonly variants: readonly Variant[];
   readonly comparisons: readonly Comparison[];
+  /**
+   * Starts what the servers need beyond Redis on REDIS_URL (a local Redis
+   * Cluster, say), in the runner, once before the scenario's first round;
+   * `env` is passed to every server child; `stop` runs after the last round.
+   */
+  readonly services?: () => Promise<Services>;
+}
+
+/** What a scenario's `services` started. */
+export interface Services {
+  readonly env: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
 }

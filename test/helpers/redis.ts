@@ -1,13 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** `describe` when Redis answered in the global set-up, else `describe.skip` (the set-up said why). */
 export const describeWithRedis = process.env.REDIS_AVAILABLE === '1' ? describe : describe.skip;
+
+/**
+ * `describe` where `redis-server` and `redis-cli` are installed, so that a
+ * suite can start its own Redis Cluster (`./redis-cluster.ts`), else
+ * `describe.skip` (the global set-up said why). In CI a missing
+ * `redis-server` fails the run in the global set-up instead.
+ */
+export const describeWithRedisCluster =
+  process.env.REDIS_CLUSTER_AVAILABLE === '1' ? describe : describe.skip;
 
 /** A key prefix of its own for each test, so that runs sharing one Redis never meet. */
 export function uniquePrefix(): string {
@@ -28,18 +39,6 @@ export async function connectClient(kind: ClientKind, url = redisUrl) {
   client.on('error', () => undefined);
   await client.connect();
   return { client, close: async () => void (await client.quit()) };
-}
-
-/** A loopback port nobody listens on now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A private redis-server on `port`, for fault tests: started and stopped by the test itself. */

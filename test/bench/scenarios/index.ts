@@ -12,6 +12,7 @@ export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> 
   'operation-lock': async () => (await import('./operation-lock.js')).scenario,
   'rate-limit': async () => (await import('./rate-limit.js')).scenario,
   'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
+  'rate-limit-redis-cluster': async () => (await import('./rate-limit-redis-cluster.js')).scenario,
   regression: async () => (await import('./regression.js')).scenario,
   refusals: async () => (await import('./refusals.js')).scenario,
   'refusals-redis': async () => (await import('./refusals-redis.js')).scenario,
@@ -22,6 +23,7 @@ export const defaultScenarios: readonly string[] = [
   'error-path',
   'rate-limit',
   'rate-limit-redis',
+  'rate-limit-redis-cluster',
   'method-not-allowed',
   'operation-lock',
 ];

@@ -17,7 +17,7 @@ const ROUTE = '/items/:id';
 export const LIMIT = 1_000_000_000;
 export const WINDOW_MS = 60_000;
 
-function appWith(limiter?: RequestHandler): Express {
+export function appWith(limiter?: RequestHandler): Express {
   const app = express();
   if (limiter) app.use(limiter);
   app.get(ROUTE, (req, res) => {
@@ -86,7 +86,7 @@ function redisClient(): Redis {
 }
 
 /** Each server process starts from empty counts under a prefix of its own. */
-const prefix = (name: string): string => `bench:${name}:${process.pid}:`;
+export const prefix = (name: string): string => `bench:${name}:${process.pid}:`;
 
 export const oursRedis = (): Express =>
   appWith(
