@@ -1,6 +1,6 @@
 import {
-  commandSender,
   hashTag,
+  parseRedisStoreOptions,
   redisScript,
   runScript,
   type RedisClient,
@@ -9,9 +9,7 @@ import {
 } from '../stores/redis-client.js';
 import { storedKey } from '../stores/stored-key.js';
 import { describeValue } from '../options/describe-value.js';
-import { optionError } from '../options/option-error.js';
-import { checkOptionNames, optionNames } from '../options/option-names.js';
-import { checkOptionsObject, parseFunction } from '../options/parse.js';
+import { optionNames } from '../options/option-names.js';
 import type { LockAcquisition, OperationLockStore } from './lock-store.js';
 
 export interface RedisLockStoreOptions {
@@ -127,19 +125,13 @@ export class RedisLockStore implements OperationLockStore {
   readonly #scripts: Scripts;
 
   constructor(options: RedisLockStoreOptions) {
-    checkOptionsObject(FACTORY, options, '{ client }');
-    checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: FROM_NODE_IDEMPOTENCY });
-    this.#send = commandSender(FACTORY, options.client);
-    const prefix = options.prefix ?? 'oplock:';
-    if (typeof prefix !== 'string') {
-      throw optionError(
-        FACTORY,
-        'ERR_EAE_OPTION_TYPE',
-        `\`prefix\` must be a string, got ${describeValue(prefix)}`,
-      );
-    }
+    const { send, prefix, now } = parseRedisStoreOptions(FACTORY, options, OPTION_NAMES, {
+      defaultPrefix: 'oplock:',
+      migrations: FROM_NODE_IDEMPOTENCY,
+    });
+    this.#send = send;
     this.#prefix = prefix;
-    this.#now = parseFunction(FACTORY, 'now', options.now);
+    this.#now = now;
     this.#scripts = SCRIPTS[this.#now ? 'argument' : 'redis'];
   }
 

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
+import { checkOptionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseFunction } from '../options/parse.js';
 
 /**
  * What every Redis-backed store shares: the clients it accepts, how a
@@ -70,6 +73,48 @@ function isNodeRedisCluster(candidate: Record<string, unknown> | undefined | nul
     typeof candidate.getSlotMaster === 'function' &&
     typeof candidate.nodeClient === 'function'
   );
+}
+
+/** The options every Redis-backed store takes. */
+export interface RedisStoreBaseOptions {
+  /** The client to use. The store never connects, disconnects or configures it. */
+  client: RedisClient;
+  /** Prepended to every key. */
+  prefix?: string;
+  /**
+   * A clock in milliseconds, read for each call and sent to the scripts in
+   * place of Redis's `TIME`. For tests that control time. Defaults to
+   * Redis's clock, which every app instance shares: leave it so in production.
+   */
+  now?: () => number;
+}
+
+/**
+ * Checks a Redis-backed store's options, at construction, with the
+ * options module's messages and codes: `known` are the store's option
+ * names, `migrations` what other libraries' names become.
+ */
+export function parseRedisStoreOptions(
+  factory: string,
+  options: RedisStoreBaseOptions,
+  known: readonly string[],
+  {
+    defaultPrefix,
+    migrations,
+  }: { defaultPrefix: string; migrations: Readonly<Record<string, string>> },
+): { send: SendCommand; prefix: string; now: (() => number) | undefined } {
+  checkOptionsObject(factory, options, '{ client }');
+  checkOptionNames(factory, options, known, { migrations });
+  const send = commandSender(factory, options.client);
+  const prefix = options.prefix ?? defaultPrefix;
+  if (typeof prefix !== 'string') {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`prefix\` must be a string, got ${describeValue(prefix)}`,
+    );
+  }
+  return { send, prefix, now: parseFunction(factory, 'now', options.now) };
 }
 
 /** A Lua script and its SHA-1, by which it is run. */

@@ -3,18 +3,15 @@ import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store
 import { checkOneWindow } from './memory-store.js';
 import { storedKey } from './stored-key.js';
 import {
-  commandSender,
   hashTag,
+  parseRedisStoreOptions,
   redisScript,
   runScript,
   type RedisClient,
   type RedisScript,
   type SendCommand,
 } from './redis-client.js';
-import { optionError } from '../options/option-error.js';
-import { checkOptionNames, optionNames } from '../options/option-names.js';
-import { checkOptionsObject, parseFunction } from '../options/parse.js';
-import { describeValue } from '../options/describe-value.js';
+import { optionNames } from '../options/option-names.js';
 
 export interface RedisStoreOptions {
   /** The client to use. The store never connects, disconnects or configures it. */
@@ -87,19 +84,13 @@ export class RedisStore implements RateLimitStore {
   readonly perRequestLimits = true;
 
   constructor(options: RedisStoreOptions) {
-    checkOptionsObject(FACTORY, options, '{ client }');
-    checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: FROM_RATE_LIMIT_REDIS });
-    this.#send = commandSender(FACTORY, options.client);
-    const prefix = options.prefix ?? 'rl:';
-    if (typeof prefix !== 'string') {
-      throw optionError(
-        FACTORY,
-        'ERR_EAE_OPTION_TYPE',
-        `\`prefix\` must be a string, got ${describeValue(prefix)}`,
-      );
-    }
+    const { send, prefix, now } = parseRedisStoreOptions(FACTORY, options, OPTION_NAMES, {
+      defaultPrefix: 'rl:',
+      migrations: FROM_RATE_LIMIT_REDIS,
+    });
+    this.#send = send;
     this.#prefix = prefix;
-    this.#now = parseFunction(FACTORY, 'now', options.now);
+    this.#now = now;
   }
 
   init(policy: RateLimitPolicy): void {
