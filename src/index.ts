@@ -90,7 +90,7 @@ export type { Algorithm } from './rate-limit/algorithms.js';
 export { MemoryStore } from './stores/memory-store.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export { RedisStore } from './stores/redis-store.js';
-export type { RedisClient } from './stores/redis-client.js';
+export type { RedisClient, RedisStoreBaseOptions } from './stores/redis-client.js';
 export type { RedisStoreOptions } from './stores/redis-store.js';
 export type {
   BlockPolicy,

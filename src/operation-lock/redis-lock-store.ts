@@ -3,7 +3,7 @@ import {
   parseRedisStoreOptions,
   redisScript,
   runScript,
-  type RedisClient,
+  type RedisStoreBaseOptions,
   type RedisScript,
   type SendCommand,
 } from '../stores/redis-client.js';
@@ -12,17 +12,9 @@ import { describeValue } from '../options/describe-value.js';
 import { optionNames } from '../options/option-names.js';
 import type { LockAcquisition, OperationLockStore } from './lock-store.js';
 
-export interface RedisLockStoreOptions {
-  /** An ioredis or node-redis (v4 or later) client. The store never connects, disconnects or configures it. */
-  client: RedisClient;
+export interface RedisLockStoreOptions extends RedisStoreBaseOptions {
   /** Prepended to every key. Defaults to `oplock:`. Give each `operationLock()` its own. */
   prefix?: string;
-  /**
-   * A clock in milliseconds, read for each call and sent to the scripts in
-   * place of Redis's `TIME`. For tests that control time. Defaults to
-   * Redis's clock, which every app instance shares: leave it so in production.
-   */
-  now?: () => number;
 }
 
 const FACTORY = 'new RedisLockStore()';

@@ -7,23 +7,15 @@ import {
   parseRedisStoreOptions,
   redisScript,
   runScript,
-  type RedisClient,
+  type RedisStoreBaseOptions,
   type RedisScript,
   type SendCommand,
 } from './redis-client.js';
 import { optionNames } from '../options/option-names.js';
 
-export interface RedisStoreOptions {
-  /** The client to use. The store never connects, disconnects or configures it. */
-  client: RedisClient;
+export interface RedisStoreOptions extends RedisStoreBaseOptions {
   /** Prepended to every key. Defaults to `rl:`. Give each limiter its own. */
   prefix?: string;
-  /**
-   * A clock in milliseconds, read for each call and sent to the script in
-   * place of Redis's `TIME`. For tests that control time. Defaults to
-   * Redis's clock, which every app instance shares: leave it so in production.
-   */
-  now?: () => number;
 }
 
 const FACTORY = 'new RedisStore()';

@@ -8,21 +8,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { freePort } from '../helpers/free-port.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' } } });
 const REQUESTS = Number(values.requests);
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** A redis-server of this script's own, answering PING. */
 async function startRedisServer(port: number): Promise<ChildProcess> {
