@@ -24,6 +24,7 @@ import {
 import type { Scenario, Variant } from './scenario.js';
 import { defaultScenarios, loadScenario, scenarioLoaders } from './scenarios/index.js';
 import { pinLoadClient, type Pinning } from './cpu-affinity.js';
+import { baseCheckout, ensureBuilt } from './library.js';
 import { ServerProcess } from './server-process.js';
 
 const MEMORY_SCRIPT = fileURLToPath(new URL('./memory-per-key.ts', import.meta.url));
@@ -299,6 +300,11 @@ async function main(): Promise<void> {
   if (!cli) {
     process.stdout.write(USAGE);
     return;
+  }
+  // Measured as users run it (see library.ts), so built first if the build is stale.
+  if (ensureBuilt()) log('Built this checkout (its build was older than its sources).');
+  if (cli.scenarios.includes('regression') && ensureBuilt(baseCheckout())) {
+    log(`Built ${baseCheckout()} (its build was older than its sources).`);
   }
   const scenarios = await Promise.all(cli.scenarios.map(loadScenario));
   if (cli.cpuProf) mkdirSync(cli.cpuProf, { recursive: true });

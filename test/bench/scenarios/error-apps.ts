@@ -6,7 +6,10 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import createError from 'http-errors';
 import { pino } from 'pino';
-import { NotFoundError, errorHandler, type ErrorHandlerOptions } from '../../../src/index.js';
+import type { ErrorHandlerOptions } from '../../../src/index.js';
+import { loadBuild } from '../library.js';
+
+const { NotFoundError, errorHandler } = loadBuild();
 
 const ROUTE = '/items/:id';
 

@@ -10,7 +10,9 @@ import { rateLimit as expressRateLimit } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { RedisStore as RateLimitRedisStore } from 'rate-limit-redis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
-import { RedisStore, rateLimit } from '../../../src/index.js';
+import { loadBuild } from '../library.js';
+
+const { RedisStore, rateLimit } = loadBuild();
 
 const ROUTE = '/items/:id';
 /** High enough that no measured request is refused. */

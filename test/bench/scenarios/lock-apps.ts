@@ -19,7 +19,9 @@ import { MemoryStorageAdapter } from '@node-idempotency/storage-adapter-memory';
 import { RedisStorageAdapter } from '@node-idempotency/storage-adapter-redis';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis4';
-import { RedisLockStore, operationLock } from '../../../src/index.js';
+import { loadBuild } from '../library.js';
+
+const { RedisLockStore, operationLock } = loadBuild();
 
 const ROUTE = '/orders';
 const REPLAY_TTL_MS = 60_000;

@@ -7,12 +7,11 @@
  * (404), or routed for PUT and DELETE only (405). No app logs.
  */
 import express, { type Express, type RequestHandler } from 'express';
-import { errorHandler, notFound } from '../../../src/index.js';
-import {
-  methodNotAllowed,
-  type MethodNotAllowedOptions,
-} from '../../../src/middleware/method-not-allowed.js';
+import type { MethodNotAllowedOptions } from '../../../src/middleware/method-not-allowed.js';
+import { loadBuild } from '../library.js';
 import type { Scenario } from '../scenario.js';
+
+const { errorHandler, methodNotAllowed, notFound } = loadBuild();
 
 const ROUTE = '/items/:id';
 

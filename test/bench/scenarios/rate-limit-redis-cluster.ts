@@ -1,10 +1,14 @@
 import type { Express } from 'express';
 import { Cluster, Redis } from 'ioredis';
 import { createClient, createCluster } from 'redis';
-import { RedisStore, rateLimit, type RedisClient } from '../../../src/index.js';
+import type { RedisClient } from '../../../src/index.js';
+import { loadBuild } from '../library.js';
+
 import { startRedisCluster } from '../../helpers/redis-cluster.js';
 import type { Scenario } from '../scenario.js';
 import { LIMIT, WINDOW_MS, appWith, prefix } from './limiter-apps.js';
+
+const { RedisStore, rateLimit } = loadBuild();
 
 /** The cluster's nodes, `host:port,host:port,…`, as the runner's `services` passed them. */
 function clusterNodes(): { host: string; port: number }[] {

@@ -12,8 +12,11 @@ import { rateLimit as expressRateLimit } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { RedisStore as RateLimitRedisStore } from 'rate-limit-redis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { RedisStore, errorHandler, rateLimit } from '../../../src/index.js';
+import { loadBuild } from '../library.js';
+
 import { devNullLogger } from './error-apps.js';
+
+const { RedisStore, errorHandler, rateLimit } = loadBuild();
 
 const ROUTE = '/items/:id';
 const LIMIT = 1;

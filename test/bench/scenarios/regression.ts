@@ -3,31 +3,24 @@
  * path and the limiter (memory and Redis) of each, as the default scenarios
  * measure them. A ratio above 1.00 is a regression of this build.
  *
- * The earlier build is a checkout of another commit whose `src/index.ts`
- * BENCH_BASE_SRC points at, for example:
+ * Both are measured as users run them, from their CommonJS builds (see
+ * library.ts). The earlier build is a checkout of another commit, which
+ * BENCH_BASE names and the runner builds if needed, for example:
  *
  *     git worktree add /tmp/base ebe4263 && ln -s "$PWD/node_modules" /tmp/base/node_modules
- *     BENCH_BASE_SRC=/tmp/base/src/index.ts npm run bench -- --scenario regression --no-memory
+ *     BENCH_BASE=/tmp/base npm run bench -- --scenario regression --no-memory
  */
 import express, { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
+import { baseCheckout, loadBuild, type Library } from '../library.js';
 import type { Scenario } from '../scenario.js';
 import { devNullLogger } from './error-apps.js';
 import { LIMIT, WINDOW_MS } from './limiter-apps.js';
 
-type Library = typeof import('../../../src/index.js');
-
 const ROUTE = '/items/:id';
 
-async function library(build: 'this' | 'base'): Promise<Library> {
-  if (build === 'this') return import('../../../src/index.js');
-  const path = process.env.BENCH_BASE_SRC;
-  if (!path) {
-    throw new Error(
-      'The regression scenario needs BENCH_BASE_SRC: the src/index.ts of a checkout of the earlier build',
-    );
-  }
-  return (await import(path)) as Library;
+function library(build: 'this' | 'base'): Library {
+  return build === 'this' ? loadBuild() : loadBuild(baseCheckout());
 }
 
 function failingApp({ NotFoundError, errorHandler }: Library): Express {
@@ -91,7 +84,7 @@ const paths = [
 export const scenario: Scenario = {
   name: 'regression',
   description:
-    'This build against an earlier one (BENCH_BASE_SRC), on the error path and the limiter in memory and on Redis. Each path has its own route answer, so compare each pair only.',
+    'This build against an earlier one (BENCH_BASE), both from their CommonJS builds, on the error path and the limiter in memory and on Redis. Each path has its own route answer, so compare each pair only.',
   // The error apps answer 404 and the limited apps 200 on the same path.
   request: { method: 'GET', path: '/items/42' },
   variants: paths.flatMap(({ path, status, make, what }) =>
@@ -99,7 +92,7 @@ export const scenario: Scenario = {
       name: `${build}-${path}`,
       description: `${build === 'this' ? 'This build' : 'The earlier build'}: ${what}.`,
       expectedStatus: status,
-      createApp: async () => make(await library(build)),
+      createApp: () => make(library(build)),
     })),
   ),
   comparisons: paths.map(({ path }) => ({
