@@ -25,6 +25,9 @@ export interface ApiErrorOptions<Status extends number = number> {
 
 const SUB_CODE_NUMBER = /^\d{1,4}$/;
 
+/** The headers of every error made without any: one frozen object, not one each. */
+const NO_HEADERS: ErrorHeaders = Object.freeze({});
+
 type ErrorClass = abstract new (...args: never[]) => unknown;
 
 /** The options every error class takes, in the order of `ApiErrorOptions`. */
@@ -96,7 +99,10 @@ export class ApiError<Status extends number = number> extends Error {
     this.subCode = checkSubCode(new.target, status, options.subCode);
     this.detail = detail;
     this.expose = checkExpose(new.target, options.expose) ?? status < 500;
-    this.headers = Object.freeze(checkHeaders(new.target, options.headers));
+    this.headers =
+      options.headers === undefined
+        ? NO_HEADERS
+        : Object.freeze(checkHeaders(new.target, options.headers));
     this.extensions = checkExtensions(new.target, options.extensions);
   }
 

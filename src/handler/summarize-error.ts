@@ -20,7 +20,8 @@ export function summarizeError(thrown: unknown, withStack = true, depth = 0): Er
   let type = 'Object';
   let message = '';
   let stack: string | undefined;
-  const extra: { code?: string; status?: number } = {};
+  let code: string | undefined;
+  let status: number | undefined;
   let cause: unknown;
   try {
     const error = thrown as Record<string, unknown>;
@@ -33,29 +34,61 @@ export function summarizeError(thrown: unknown, withStack = true, depth = 0): Er
     if (withStack && typeof error.stack === 'string') {
       stack = boundStack(error.stack, typeof fullMessage === 'string' ? fullMessage : '', message);
     }
-    if (typeof error.code === 'string') extra.code = truncate(error.code, MAX_NAME);
-    if (typeof error.status === 'number') extra.status = error.status;
+    if (typeof error.code === 'string') code = truncate(error.code, MAX_NAME);
+    if (typeof error.status === 'number') status = error.status;
     cause = error.cause;
   } catch {
     // Keep what could be read before a getter threw.
   }
-  const copy = Object.assign(copyOf(type, message, stack), extra);
+  const copy = copyOf(type, message, stack);
+  if (code !== undefined) copy.code = code;
+  if (status !== undefined) copy.status = status;
   if (cause !== undefined && depth < MAX_CAUSE_DEPTH) {
     copy.cause = summarizeError(cause, withStack, depth + 1);
   }
   return copy;
 }
 
-/** An object that is `instanceof Error` without capturing a stack trace of its own. */
-function copyOf(type: string, message: string, stack: string | undefined): Error {
-  return Object.create(Error.prototype, {
-    name: { value: type, writable: true, configurable: true },
-    message: { value: message, writable: true, configurable: true },
-    stack: { value: stack ?? `${type}: ${message}`, writable: true, configurable: true },
-    // pino names an error by its constructor unless that is not a function:
-    // this makes it use `name`, the original's type.
-    constructor: { value: undefined },
-  }) as Error;
+/**
+ * The copy: `instanceof Error` without capturing a stack trace of its own
+ * (its constructor is not Error's). Its name, message and stack are not
+ * enumerable, as on an Error, so that pino's serializer does not repeat
+ * them; `code`, `status` and `cause`, assigned to it, are. A class, so
+ * that every copy shares one shape: `Object.create` with property
+ * descriptors, as before, allocated four descriptors a copy and cost a
+ * 4xx's log line about a microsecond.
+ */
+class ErrorCopy {
+  readonly #name: string;
+  readonly #message: string;
+  readonly #stack: string;
+  code?: string;
+  status?: number;
+  cause?: unknown;
+
+  constructor(name: string, message: string, stack: string) {
+    this.#name = name;
+    this.#message = message;
+    this.#stack = stack;
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+  get message(): string {
+    return this.#message;
+  }
+  get stack(): string {
+    return this.#stack;
+  }
+}
+Object.setPrototypeOf(ErrorCopy.prototype, Error.prototype);
+// pino names an error by its constructor unless that is not a function: this
+// makes it use `name`, the original's type.
+Object.defineProperty(ErrorCopy.prototype, 'constructor', { value: undefined });
+
+function copyOf(type: string, message: string, stack: string | undefined): Error & ErrorCopy {
+  return new ErrorCopy(type, message, stack ?? `${type}: ${message}`) as Error & ErrorCopy;
 }
 
 function safeString(value: unknown): string {
