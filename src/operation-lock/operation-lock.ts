@@ -11,8 +11,8 @@ import {
 import { markRefusal } from '../errors/refusal.js';
 import { parseIdempotencyKey } from '../headers/idempotency-key.js';
 import { describeValue } from '../options/describe-value.js';
-import { clientKey } from '../rate-limit/client-key.js';
-import { Deadlines } from '../rate-limit/deadlines.js';
+import { clientKey } from '../clients/client-key.js';
+import { Deadlines } from '../stores/deadlines.js';
 import { defaultFingerprint } from './fingerprint.js';
 import type { LockAcquisition } from './lock-store.js';
 import {
@@ -159,7 +159,7 @@ class OperationLock {
     if (key === undefined) {
       if (!config.required) return undefined;
       throw new BadRequestError(
-        `This request needs an ${headerName(config.header)} header: a unique value per operation, so that a retry cannot run it twice.`,
+        `This request needs ${withArticle(config.headerTitle)} header: a unique value per operation, so that a retry cannot run it twice.`,
         {
           subCode: '400.10',
           headers: config.docsLink === undefined ? undefined : { Link: config.docsLink },
@@ -177,7 +177,10 @@ class OperationLock {
   #headerKey(req: Request): string | undefined {
     const raw = req.headers[this.#config.header];
     if (raw === undefined) return undefined;
-    const field = parseIdempotencyKey(Array.isArray(raw) ? raw.join(', ') : raw);
+    const field = parseIdempotencyKey(
+      Array.isArray(raw) ? raw.join(', ') : raw,
+      this.#config.headerTitle,
+    );
     if (field.problem !== undefined) {
       throw new BadRequestError(field.problem, { subCode: '400.11' });
     }
@@ -240,7 +243,7 @@ class OperationLock {
     }
     if (found.fingerprint !== operation.fingerprint) {
       publish('mismatch', attempt);
-      return next(keyReused(this.#config.header));
+      return next(keyReused(this.#config.headerTitle));
     }
     if (found.state === 'done') {
       publish('replayed', attempt);
@@ -442,16 +445,16 @@ function publish(outcome: OperationLockMessage['outcome'], { operation, req }: A
 function inProgress(config: OperationLockConfiguration, client: string): ConflictError {
   return markRefusal(
     new ConflictError(
-      `A request with this ${headerName(config.header)} is still being processed. Retry after it finishes.`,
+      `A request with this ${config.headerTitle} is still being processed. Retry after it finishes.`,
       { subCode: '409.1', retryAfter: config.retryAfter },
     ),
     { key: client },
   );
 }
 
-function keyReused(header: string): UnprocessableEntityError {
+function keyReused(headerTitle: string): UnprocessableEntityError {
   return new UnprocessableEntityError(
-    `This ${headerName(header)} was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.`,
+    `This ${headerTitle} was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.`,
     { subCode: '422.10' },
   );
 }
@@ -465,9 +468,9 @@ function lockKey(client: string, route: string, key: string): string {
   return `${client.length}:${client}${route.length}:${route}${key}`;
 }
 
-/** `idempotency-key` → `Idempotency-Key`, for messages. */
-function headerName(header: string): string {
-  return header.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+/** `an Idempotency-Key`, `a Request-Key`: a header's name after the article its sound takes, near enough. */
+function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /** The method and the route: its path pattern when the lock is mounted on a route, else the path. */

@@ -96,7 +96,10 @@ export interface OperationLockOptions {
 }
 
 export interface OperationLockConfiguration {
+  /** The header's name in lower case, as Node keys `req.headers`. */
   readonly header: string;
+  /** The header's name as the option wrote it (`Idempotency-Key` by default), for messages. */
+  readonly headerTitle: string;
   readonly key: ((req: Request) => string | undefined) | undefined;
   readonly client: ((req: Request) => string) | undefined;
   readonly fingerprint: ((req: Request) => string) | undefined;
@@ -188,7 +191,8 @@ export function parseOperationLockOptions(
   }
   const lockTtlMs = parseDuration(options.lockTtlMs ?? 30_000, 'lockTtlMs', MAX_TIMER_MS);
   return {
-    header: parseHeaderName(options.header),
+    header: parseHeaderName(options.header).toLowerCase(),
+    headerTitle: parseHeaderName(options.header),
     key: parseFunction(FACTORY, 'key', options.key),
     client: parseFunction(FACTORY, 'client', options.client),
     fingerprint: parseFunction(FACTORY, 'fingerprint', options.fingerprint),
@@ -227,14 +231,14 @@ function parseDuration(value: unknown, option: string, max: number): number {
 }
 
 function parseHeaderName(value: unknown): string {
-  if (value === undefined) return 'idempotency-key';
+  if (value === undefined) return 'Idempotency-Key';
   if (typeof value !== 'string' || !isToken(value)) {
     throw fail(
       'ERR_EAE_OPTION_TYPE',
       `\`header\` must be a header name such as 'Idempotency-Key', got ${describeValue(value)}`,
     );
   }
-  return value.toLowerCase();
+  return value;
 }
 
 function parseRecord(

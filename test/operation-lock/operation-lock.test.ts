@@ -511,7 +511,30 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(problemOf(long).detail).toBe(
         'The Idempotency-Key is 256 characters long; at most 255 are accepted.',
       );
+
       expect(gate.runs).toBe(0);
+    });
+
+    it('names a custom `header` as written in its 400.10, 400.11 and 422.10 details', async () => {
+      const target = app({ header: 'Request-Key', required: true, replay: true });
+      const missing = await request(target).post('/orders').send({});
+      expect(problemOf(missing).detail).toBe(
+        'This request needs a Request-Key header: a unique value per operation, so that a retry cannot run it twice.',
+      );
+      const list = await request(target).post('/orders').set('Request-Key', '"a", "b"').send({});
+      expect(problemOf(list).detail).toBe(
+        'The Request-Key holds several values (a list, or the header sent twice); send one.',
+      );
+      gate.open();
+      await request(target).post('/orders').set('Request-Key', KEY).send({ amount: 1 });
+      const reused = await request(target)
+        .post('/orders')
+        .set('Request-Key', KEY)
+        .send({ amount: 2 });
+      expect(reused.status).toBe(422);
+      expect(problemOf(reused).detail).toBe(
+        'This Request-Key was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.',
+      );
     });
 
     it('reads the key from `key` when given, e.g. a body field', async () => {
