@@ -18,8 +18,8 @@ import {
 import type { PolicyWindow, RateLimitDecision, RateLimitStore } from '../stores/store.js';
 import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../options/describe-value.js';
-import { clientKey } from './client-key.js';
-import { Deadlines } from './deadlines.js';
+import { clientKey } from '../clients/client-key.js';
+import { Deadlines } from '../stores/deadlines.js';
 import { DenyCache } from './deny-cache.js';
 import {
   MAX_LIMIT,

@@ -10,7 +10,7 @@ import express, { type Request, type Response } from 'express';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { MemoryStore, rateLimit } from '../../src/index.js';
 import { setXRateLimitHeaders } from '../../src/headers/rate-limit.js';
-import { clientKey } from '../../src/rate-limit/client-key.js';
+import { clientKey } from '../../src/clients/client-key.js';
 
 const CALLS = 200_000;
 const RUNS = 7;

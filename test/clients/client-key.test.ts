@@ -1,4 +1,4 @@
-import { clientKey } from '../../src/rate-limit/client-key.js';
+import { clientKey } from '../../src/clients/client-key.js';
 
 describe('clientKey', () => {
   it('keeps an IPv4 address as it is', () => {

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Deadlines, type Pending } from '../../src/rate-limit/deadlines.js';
+import { Deadlines, type Pending } from '../../src/stores/deadlines.js';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
