@@ -1,9 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import type { Response } from 'express';
 
 /**
  * A response as a store keeps it: status, the allowed headers, and the body,
- * as text when it was sent as a UTF-8 string (`res.json`, `res.send`), else
- * in base64.
+ * as text when it is valid UTF-8 (as `res.json` and `res.send` of a string
+ * write it), else in base64.
  */
 interface Recorded {
   readonly s: number;
@@ -54,8 +55,9 @@ export const DEFAULT_REPLAY_HEADERS = Object.freeze([
  * (`recordable` is false).
  */
 export class ResponseRecorder {
-  /** The body as sent: a UTF-8 string, or a copy of its bytes. */
-  #body: string | Buffer | undefined;
+  /** The body as sent: as text when it is UTF-8, else its bytes in base64. */
+  #body: string | undefined;
+  #base64 = false;
   #streamed = false;
   #tooLarge = false;
   /** Whether the handler has ended the response. */
@@ -102,11 +104,9 @@ export class ResponseRecorder {
       if (written === undefined || value === undefined) continue;
       headers.push([written, Array.isArray(value) ? value : String(value)]);
     }
-    const body = this.#body!;
-    const recorded: Recorded =
-      typeof body === 'string'
-        ? { s: res.statusCode, h: headers, t: body }
-        : { s: res.statusCode, h: headers, b: body.toString('base64') };
+    const recorded: Recorded = this.#base64
+      ? { s: res.statusCode, h: headers, b: this.#body }
+      : { s: res.statusCode, h: headers, t: this.#body };
     return JSON.stringify(recorded);
   }
 
@@ -119,12 +119,31 @@ export class ResponseRecorder {
         ? Buffer.byteLength(chunk)
         : Buffer.byteLength(chunk, encoding as BufferEncoding);
       if (bytes > maxBodyBytes) this.#tooLarge = true;
-      else this.#body = utf8 ? chunk : Buffer.from(chunk, encoding as BufferEncoding);
+      else if (utf8) this.#body = chunk;
+      else this.#takeBytes(Buffer.from(chunk, encoding as BufferEncoding));
     } else if (chunk instanceof Uint8Array) {
       if (chunk.byteLength > maxBodyBytes) this.#tooLarge = true;
-      else this.#body = Buffer.from(chunk); // a copy: the caller may reuse its buffer
+      else this.#takeBytes(chunk);
     } else {
       this.#streamed = true;
+    }
+  }
+
+  /**
+   * Keeps bytes as a string at once, so that a caller reusing its buffer
+   * cannot change the record, and no buffer is copied: Express's `res.send`
+   * and `res.json` end with a Buffer whenever they compute an ETag (by
+   * default), and a JSON body is UTF-8, which is kept as text.
+   */
+  #takeBytes(bytes: Uint8Array): void {
+    const buffer = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (isUtf8(buffer)) {
+      this.#body = buffer.toString('utf8');
+    } else {
+      this.#body = buffer.toString('base64');
+      this.#base64 = true;
     }
   }
 }

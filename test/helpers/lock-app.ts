@@ -6,6 +6,9 @@ import {
   type OperationLockOptions,
 } from '../../src/index.js';
 
+/** Bytes that are not UTF-8 (a lone 0xff), which a record keeps in base64. */
+export const BINARY_BODY = Buffer.from([0x00, 0xff, 0x0a, 0x0d, 0x80]);
+
 /** A handler that can be held in progress until the test lets it go. */
 export class Gate {
   #open = false;
@@ -42,7 +45,8 @@ export class Gate {
  * An app with `operationLock(options)` on its routes, after `express.json()`:
  * `POST /orders` answers 201 with the run's number, a Location, a cookie and a header that is
  * not replayed; `/fail` a 500, `/invalid` a 422, `/stream` a streamed 200,
- * `/big` a body of `?bytes=` bytes. Every handler passes `gate` first.
+ * `/big` a body of `?bytes=` bytes, `/binary` `BINARY_BODY` (not UTF-8) with
+ * `res.end`. Every handler passes `gate` first.
  */
 export function lockedApp(options: OperationLockOptions, gate = new Gate()): Express {
   const app = express();
@@ -94,6 +98,13 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
     lock,
     held((req, res) => {
       res.type('text/plain').send('x'.repeat(Number(req.query.bytes)));
+    }),
+  );
+  app.post(
+    '/binary',
+    lock,
+    held((_req, res) => {
+      res.status(200).type('application/octet-stream').end(BINARY_BODY);
     }),
   );
   app.use(errorHandler({ logger: false }));

@@ -7,7 +7,7 @@ import {
   type OperationLockStore,
 } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
-import { Gate, lockedApp } from '../helpers/lock-app.js';
+import { BINARY_BODY, Gate, lockedApp } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
 import { connectClient, uniquePrefix } from '../helpers/redis.js';
@@ -290,6 +290,52 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(again.headers['set-cookie']).toBeUndefined();
       expect(again.headers['x-handler-only']).toBeUndefined();
       expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(gate.runs).toBe(1);
+    });
+
+    it('records a JSON body as text, as Express sends it (a Buffer, with its ETag)', async () => {
+      const records: string[] = [];
+      const recording: OperationLockStore = {
+        acquire: (...args) => store.acquire(...args),
+        complete: (key, token, response, replayMs) => {
+          records.push(response);
+          return store.complete(key, token, response, replayMs);
+        },
+        release: (...args) => store.release(...args),
+        renew: (...args) => store.renew(...args),
+      };
+      const target = lockedApp({ store: recording, replay: true }, gate);
+      gate.open();
+      const first = await order(target);
+      expect(records.map((record) => JSON.parse(record) as unknown)).toEqual([
+        {
+          s: 201,
+          h: [
+            ['Location', '/orders/1'],
+            ['Content-Type', 'application/json; charset=utf-8'],
+            ['ETag', first.headers.etag],
+          ],
+          t: '{"id":1,"item":"book"}',
+        },
+      ]);
+    });
+
+    it('replays a body that is not UTF-8 byte for byte', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const binary = (req: request.Test) =>
+        req.buffer(true).parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      const first = await binary(request(target).post('/binary').set('Idempotency-Key', KEY));
+      const again = await binary(request(target).post('/binary').set('Idempotency-Key', KEY));
+      expect(first.body).toEqual(BINARY_BODY);
+      expect(again.status).toBe(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.headers['content-type']).toBe('application/octet-stream');
+      expect(again.body).toEqual(BINARY_BODY);
       expect(gate.runs).toBe(1);
     });
 
