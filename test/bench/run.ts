@@ -165,6 +165,9 @@ async function start(live: Live, scenario: Scenario, cli: Cli, probeIt: boolean)
   const { port } = await live.server.expect('ready');
   const target: Target = { port, ...scenario.request };
   live.client = new LoadClient(target, cli.concurrency);
+  checkStatuses(live.variant, await live.client.drive(cli.warmup), live.variant.warmupStatuses);
+  // After the warm-up, so that the sample is what the measured requests get (a refusal
+  // scenario's first request is allowed).
   if (probeIt) {
     const sample = await probe(target);
     const contentType = sample.headers['content-type'];
@@ -174,7 +177,6 @@ async function start(live: Live, scenario: Scenario, cli: Cli, probeIt: boolean)
       bodyBytes: Buffer.byteLength(sample.body),
     };
   }
-  checkStatuses(live.variant, await live.client.drive(cli.warmup), live.variant.warmupStatuses);
 }
 
 /** Measures one slice: the server counts its own CPU time from `start` to `stop`. */
