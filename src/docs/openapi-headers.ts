@@ -1,3 +1,5 @@
+import { RETRY_AFTER_PATTERN } from '../headers/retry-after.js';
+
 /**
  * The response headers the library sends, as OpenAPI 3.1 header objects
  * (`components.headers`), each with the RFC that defines it. A header a
@@ -15,16 +17,12 @@ export interface HeaderObject {
 const SECONDS = { type: 'integer', minimum: 0 } as const;
 const TEXT = { type: 'string', minLength: 1 } as const;
 
-// RFC 9110 §10.2.3: delay-seconds / HTTP-date (IMF-fixdate, §5.6.7).
-const RETRY_AFTER =
-  '^(?:[0-9]+|[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT)$';
-
 export const SUB_CODE_PATTERN = '^[1-5][0-9]{2}\\.[0-9]{1,4}$';
 
 const HEADERS: Readonly<Record<string, HeaderObject>> = {
   'Retry-After': {
     description: 'How long to wait before retrying: seconds, or an HTTP date (RFC 9110 §10.2.3).',
-    schema: { type: 'string', pattern: RETRY_AFTER },
+    schema: { type: 'string', pattern: RETRY_AFTER_PATTERN },
   },
   Allow: {
     description: 'The methods the resource supports (RFC 9110 §10.2.1).',

@@ -6,6 +6,7 @@ import {
   type ValidationIssue,
 } from '../errors/error-classes.js';
 import { isFieldValue, isToken } from '../headers/field-value.js';
+import { isRetryAfter, isRetryAfterName } from '../headers/retry-after.js';
 import { bearerChallenge } from '../headers/www-authenticate.js';
 import type { Configuration, ErrorMapping } from './options.js';
 
@@ -168,13 +169,20 @@ function isErrorStatus(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 400 && (value as number) <= 599;
 }
 
-/** Keeps the headers of a foreign error that can be sent as they are; drops the rest. */
+/**
+ * Keeps the headers of a foreign error that can be sent as they are; drops
+ * the rest: a name or value HTTP cannot carry, and a `Retry-After` that is
+ * neither seconds nor a date (http-errors passes `{ 'Retry-After': 'ok' }`
+ * on as given), which a client could not read.
+ */
 function safeHeaders(headers: unknown): Record<string, string> | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const text = typeof value === 'number' ? String(value) : value;
-    if (typeof text === 'string' && isToken(name) && isFieldValue(text)) kept[name] = text;
+    if (typeof text !== 'string' || !isToken(name) || !isFieldValue(text)) continue;
+    if (isRetryAfterName(name) && !isRetryAfter(text)) continue;
+    kept[name] = text;
   }
   return kept;
 }

@@ -1,5 +1,23 @@
 import { describeValue } from '../options/describe-value.js';
 
+/**
+ * RFC 9110 §10.2.3: `Retry-After = HTTP-date / delay-seconds`, the date in
+ * its preferred form, IMF-fixdate (§5.6.7), the only one a sender may generate.
+ */
+export const RETRY_AFTER_PATTERN =
+  '^(?:[0-9]+|[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT)$';
+const RETRY_AFTER = new RegExp(RETRY_AFTER_PATTERN);
+
+/** Whether a field value is a `Retry-After` a client can read. */
+export function isRetryAfter(value: string): boolean {
+  return RETRY_AFTER.test(value);
+}
+
+/** Whether a field name is `Retry-After`, in any case. */
+export function isRetryAfterName(name: string): boolean {
+  return name.length === 11 && name.toLowerCase() === 'retry-after';
+}
+
 /** A delay in seconds, or the moment after which the client may retry. */
 export type RetryAfter = number | Date;
 

@@ -184,6 +184,12 @@ describe('error classes: bad values, with a code and the class name', () => {
       'new NotFoundError(): `headers` must be an object of header names to values, got "X-A: 1"',
     ],
     [
+      'a Retry-After header that is neither seconds nor a date',
+      () => new TooManyRequestsError({ headers: { 'retry-after': 'soon' } }),
+      'ERR_EAE_OPTION_TYPE',
+      'new TooManyRequestsError(): `headers.retry-after` must be delay-seconds or an HTTP-date (RFC 9110 §10.2.3), got "soon"; the `retryAfter` option writes one from seconds or a Date',
+    ],
+    [
       'a required option left out',
       () => new MethodNotAllowedError({} as never),
       'ERR_EAE_OPTION_MISSING',

@@ -215,6 +215,24 @@ describe('errorHandler: what it maps, in order', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
+  it('drops a foreign Retry-After that is neither seconds nor a date, and keeps one that is', async () => {
+    const unreadable = await request(
+      appThrowing(() => createHttpError(429, 'Slow down', { headers: { 'Retry-After': 'ok' } })),
+    ).get('/throw');
+    expect(unreadable.status).toBe(429);
+    expect(unreadable.headers['retry-after']).toBeUndefined();
+    const seconds = await request(
+      appThrowing(() => createHttpError(503, { headers: { 'retry-after': 30 } })),
+    ).get('/throw');
+    expect(seconds.headers['retry-after']).toBe('30');
+    const date = await request(
+      appThrowing(() =>
+        createHttpError(503, { headers: { 'Retry-After': 'Fri, 04 Dec 2026 12:00:00 GMT' } }),
+      ),
+    ).get('/throw');
+    expect(date.headers['retry-after']).toBe('Fri, 04 Dec 2026 12:00:00 GMT');
+  });
+
   it('answers a ZodError with 422 and a JSON Pointer per issue', async () => {
     const schema = z.object({
       email: z.email(),

@@ -1,4 +1,4 @@
-import { formatRetryAfter } from '../../src/headers/retry-after.js';
+import { formatRetryAfter, isRetryAfter } from '../../src/headers/retry-after.js';
 
 describe('formatRetryAfter', () => {
   it('sends whole seconds as they are', () => {
@@ -48,4 +48,20 @@ describe('formatRetryAfter limits', () => {
     expect(() => formatRetryAfter(1e21)).toThrow(RangeError);
     expect(formatRetryAfter(Number.MAX_SAFE_INTEGER)).toBe(String(Number.MAX_SAFE_INTEGER));
   });
+});
+
+describe('isRetryAfter', () => {
+  it.each([['0'], ['120'], ['Fri, 04 Dec 2026 12:00:00 GMT']])(
+    'accepts %p: delay-seconds or an IMF-fixdate (RFC 9110 §10.2.3)',
+    (value) => {
+      expect(isRetryAfter(value)).toBe(true);
+    },
+  );
+
+  it.each([['ok'], ['-1'], ['1.5'], [' 120'], [''], ['Friday, 04-Dec-26 12:00:00 GMT']])(
+    'refuses %p',
+    (value) => {
+      expect(isRetryAfter(value)).toBe(false);
+    },
+  );
 });
