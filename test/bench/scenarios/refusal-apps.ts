@@ -45,12 +45,13 @@ const prefix = (name: string): string => `bench:refusal:${name}:${process.pid}:`
 export const oursMemory = (): Express =>
   appWith(rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, key: () => CLIENT, logger: false }), true);
 
-/** express-rate-limit on its memory store, its default 429 handler. */
+/** express-rate-limit on its memory store, its default 429 handler, keyed as ours is. */
 export const expressRateLimitMemory = (): Express =>
   appWith(
     expressRateLimit({
       limit: LIMIT,
       windowMs: WINDOW_MS,
+      keyGenerator: () => CLIENT,
       legacyHeaders: true,
       standardHeaders: false,
     }),
