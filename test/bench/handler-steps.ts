@@ -15,14 +15,26 @@ import { inspect } from 'node:util';
 import type { Request, Response } from 'express';
 import createError from 'http-errors';
 import { pino } from 'pino';
-import { NotFoundError, errorHandler } from '../../src/index.js';
-import { logError } from '../../src/handler/log-error.js';
-import { parseOptions } from '../../src/handler/options.js';
-import { buildProblem, findEntry } from '../../src/handler/problem.js';
-import { resolveRequestId } from '../../src/handler/request-id.js';
-import { sendProblem } from '../../src/handler/send-problem.js';
-import { summarizeError } from '../../src/handler/summarize-error.js';
-import { toApiError } from '../../src/handler/to-api-error.js';
+import { ensureBuilt, loadBuild, loadBuildModule } from './library.js';
+
+// Measured from the build, as users run it (see library.ts).
+ensureBuilt();
+const { NotFoundError, errorHandler } = loadBuild();
+const { logError } =
+  loadBuildModule<typeof import('../../src/handler/log-error.js')>('handler/log-error.js');
+const { parseOptions } =
+  loadBuildModule<typeof import('../../src/handler/options.js')>('handler/options.js');
+const { buildProblem, findEntry } =
+  loadBuildModule<typeof import('../../src/handler/problem.js')>('handler/problem.js');
+const { resolveRequestId } =
+  loadBuildModule<typeof import('../../src/handler/request-id.js')>('handler/request-id.js');
+const { sendProblem } =
+  loadBuildModule<typeof import('../../src/handler/send-problem.js')>('handler/send-problem.js');
+const { summarizeError } = loadBuildModule<typeof import('../../src/handler/summarize-error.js')>(
+  'handler/summarize-error.js',
+);
+const { toApiError } =
+  loadBuildModule<typeof import('../../src/handler/to-api-error.js')>('handler/to-api-error.js');
 
 const CALLS = 10_000;
 const RUNS = 7;
@@ -74,7 +86,7 @@ const oursSilent = errorHandler({ logger: false });
 const handWrittenLogger = devNullLogger();
 const noop = () => {};
 
-const problemOf = (error: NotFoundError) =>
+const problemOf = (error: InstanceType<typeof NotFoundError>) =>
   buildProblem(error, findEntry(error, config), config, {
     instance: '/items/42',
     requestId: REQUEST_ID,

@@ -35,6 +35,17 @@ export function loadBuild(checkout: string = REPOSITORY): Library {
   return load(entry) as Library;
 }
 
+/**
+ * One module of this repository's CommonJS build, by its path under
+ * `dist/cjs` (`'handler/log-error.js'`), for the in-process step scripts;
+ * the build is made first when older than `src/`. Typed by the caller:
+ * `loadBuildModule<typeof import('../../src/handler/log-error.js')>(…)`.
+ */
+export function loadBuildModule<Module>(path: string): Module {
+  ensureBuilt();
+  return load(join(REPOSITORY, 'dist', 'cjs', path)) as Module;
+}
+
 /** The newest modification time of the files under `dir`, in ms. */
 function newestUnder(dir: string): number {
   let newest = 0;

@@ -8,9 +8,15 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { MemoryStore, rateLimit } from '../../src/index.js';
-import { setXRateLimitHeaders } from '../../src/headers/rate-limit.js';
-import { clientKey } from '../../src/clients/client-key.js';
+import { ensureBuilt, loadBuild, loadBuildModule } from './library.js';
+
+// Measured from the build, as users run it (see library.ts).
+ensureBuilt();
+const { MemoryStore, rateLimit } = loadBuild();
+const { setXRateLimitHeaders } =
+  loadBuildModule<typeof import('../../src/headers/rate-limit.js')>('headers/rate-limit.js');
+const { clientKey } =
+  loadBuildModule<typeof import('../../src/clients/client-key.js')>('clients/client-key.js');
 
 const CALLS = 200_000;
 const RUNS = 7;
