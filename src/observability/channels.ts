@@ -43,6 +43,8 @@ export interface RateLimitMessage {
   readonly windowMs: number;
   /** Requests left in that window. */
   readonly remaining: number;
+  /** Whether the deny cache refused the request without asking the store (see `denyCache`). */
+  readonly fromDenyCache: boolean;
   readonly req: IncomingMessage;
 }
 

@@ -187,7 +187,7 @@ class Limiter {
     const tightest = limit === undefined ? config.tightest : this.windowOf(limit).window;
     if (cost > tightest.limit) {
       if (rateLimitChannel.hasSubscribers) {
-        publishDecision('never-allowed', charge, tightest, tightest.limit, req);
+        publishDecision('never-allowed', charge, tightest, tightest.limit, false, req);
       }
       return next(refusalError(() => neverAllowed(cost, tightest), { key }));
     }
@@ -341,7 +341,7 @@ class Limiter {
     const window = perLimit?.window ?? config.policy.windows[decision.window]!;
     if (rateLimitChannel.hasSubscribers) {
       const outcome = decision.blockedMs > 0 ? 'blocked' : decision.allowed ? 'allowed' : 'refused';
-      publishDecision(outcome, charge, window, decision.remaining, req);
+      publishDecision(outcome, charge, window, decision.remaining, !fromStore, req);
     }
     const info = rateLimitInfo(decision, window, key);
     const appRequest: unknown = Object.getPrototypeOf(req);
@@ -474,6 +474,7 @@ function publishDecision(
   { key, cost }: Charge,
   window: PolicyWindow,
   remaining: number,
+  fromDenyCache: boolean,
   req: Request,
 ): void {
   const message: RateLimitMessage = {
@@ -484,6 +485,7 @@ function publishDecision(
     limit: window.limit,
     windowMs: window.windowMs,
     remaining,
+    fromDenyCache,
     req,
   };
   rateLimitChannel.publish(message);

@@ -89,9 +89,22 @@ describe('the rate-limit channel', () => {
     });
     const window = { key: 'ada', cost: 1, policy: '2-in-1min', limit: 2, windowMs: 60_000 };
     expect(decisions).toEqual([
-      { outcome: 'allowed', ...window, remaining: 1 },
-      { outcome: 'allowed', ...window, remaining: 0 },
-      { outcome: 'refused', ...window, remaining: 0 },
+      { outcome: 'allowed', ...window, remaining: 1, fromDenyCache: false },
+      { outcome: 'allowed', ...window, remaining: 0, fromDenyCache: false },
+      { outcome: 'refused', ...window, remaining: 0, fromDenyCache: false },
+    ]);
+  });
+
+  it('tells which refusals the deny cache made without asking the store', async () => {
+    const app = appFor({ denyCache: true });
+    const messages = await published<RateLimitMessage>(CHANNEL_NAMES.rateLimit, async () => {
+      for (let i = 0; i < 4; i++) await request(app).get('/');
+    });
+    expect(messages.map(({ outcome, fromDenyCache }) => ({ outcome, fromDenyCache }))).toEqual([
+      { outcome: 'allowed', fromDenyCache: false },
+      { outcome: 'allowed', fromDenyCache: false },
+      { outcome: 'refused', fromDenyCache: false },
+      { outcome: 'refused', fromDenyCache: true },
     ]);
   });
 
@@ -110,7 +123,13 @@ describe('the rate-limit channel', () => {
       request(tooDear).get('/'),
     );
     expect(never).toEqual([
-      expect.objectContaining({ outcome: 'never-allowed', cost: 5, limit: 2, remaining: 2 }),
+      expect.objectContaining({
+        outcome: 'never-allowed',
+        cost: 5,
+        limit: 2,
+        remaining: 2,
+        fromDenyCache: false,
+      }),
     ]);
   });
 });
