@@ -13,6 +13,10 @@ interface Recorded {
   readonly b?: string;
 }
 
+/** C0 controls that JSON writes as `\u00XX`: all but backspace, tab, LF, form feed and CR. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ESCAPED_CONTROLS = /[\x00-\x07\x0b\x0e-\x1f]/;
+
 /**
  * Headers a replay never repeats, whatever `replayHeaders` lists: cookies
  * (a session given to the first request is not the retry's), the hop-by-hop
@@ -78,9 +82,15 @@ export class ResponseRecorder {
     res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
       if (!recorder.ended) {
         recorder.ended = true;
-        if (this.headersSent) recorder.#streamed = true;
-        else if (record) recorder.#take(chunk, encoding, maxBodyBytes);
-        onEnd();
+        try {
+          if (this.headersSent) recorder.#streamed = true;
+          else if (record) recorder.#take(chunk, encoding, maxBodyBytes);
+        } catch {
+          // A chunk Node cannot send either (an unknown encoding): `end` throws it below, and
+          // nothing is recorded. The key must still be settled, or it would stay locked.
+        } finally {
+          onEnd();
+        }
       }
       return (end as (...a: unknown[]) => Response).call(this, chunk, encoding, callback);
     } as Response['end'];
@@ -119,7 +129,7 @@ export class ResponseRecorder {
         ? Buffer.byteLength(chunk)
         : Buffer.byteLength(chunk, encoding as BufferEncoding);
       if (bytes > maxBodyBytes) this.#tooLarge = true;
-      else if (utf8) this.#body = chunk;
+      else if (utf8 && !ESCAPED_CONTROLS.test(chunk)) this.#body = chunk;
       else this.#takeBytes(Buffer.from(chunk, encoding as BufferEncoding));
     } else if (chunk instanceof Uint8Array) {
       if (chunk.byteLength > maxBodyBytes) this.#tooLarge = true;
@@ -133,18 +143,23 @@ export class ResponseRecorder {
    * Keeps bytes as a string at once, so that a caller reusing its buffer
    * cannot change the record, and no buffer is copied: Express's `res.send`
    * and `res.json` end with a Buffer whenever they compute an ETag (by
-   * default), and a JSON body is UTF-8, which is kept as text.
+   * default), and a JSON body is UTF-8, which is kept as text. Bytes that
+   * are not UTF-8, or whose text has control characters that the record's
+   * JSON would write as six-character escapes, are kept in base64.
    */
   #takeBytes(bytes: Uint8Array): void {
     const buffer = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (isUtf8(buffer)) {
-      this.#body = buffer.toString('utf8');
-    } else {
-      this.#body = buffer.toString('base64');
-      this.#base64 = true;
+      const text = buffer.toString('utf8');
+      if (!ESCAPED_CONTROLS.test(text)) {
+        this.#body = text;
+        return;
+      }
     }
+    this.#body = buffer.toString('base64');
+    this.#base64 = true;
   }
 }
 

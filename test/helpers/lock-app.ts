@@ -9,6 +9,13 @@ import {
 /** Bytes that are not UTF-8 (a lone 0xff), which a record keeps in base64. */
 export const BINARY_BODY = Buffer.from([0x00, 0xff, 0x0a, 0x0d, 0x80]);
 
+/** Five bytes (`0xff` and `abcd`) in the middle of a larger buffer: a view whose offset is not 0. */
+export const VIEW_BODY = new Uint8Array(
+  new Uint8Array([0x2e, 0x2e, 0xff, 0x61, 0x62, 0x63, 0x64, 0x2e]).buffer,
+  2,
+  5,
+);
+
 /** A handler that can be held in progress until the test lets it go. */
 export class Gate {
   #open = false;
@@ -46,7 +53,9 @@ export class Gate {
  * `POST /orders` answers 201 with the run's number, a Location, a cookie and a header that is
  * not replayed; `/fail` a 500, `/invalid` a 422, `/stream` a streamed 200,
  * `/big` a body of `?bytes=` bytes, `/binary` `BINARY_BODY` (not UTF-8) with
- * `res.end`. Every handler passes `gate` first.
+ * `res.end`, `/zeros` 1,000 zero bytes (UTF-8, all control characters),
+ * `/view` the 5-byte `Uint8Array` view `VIEW_BODY`, `/bogus` `res.end` with an
+ * encoding Node does not know (it throws). Every handler passes `gate` first.
  */
 export function lockedApp(options: OperationLockOptions, gate = new Gate()): Express {
   const app = express();
@@ -105,6 +114,31 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
     lock,
     held((_req, res) => {
       res.status(200).type('application/octet-stream').end(BINARY_BODY);
+    }),
+  );
+  app.post(
+    '/zeros',
+    lock,
+    held((_req, res) => {
+      res.status(200).type('application/octet-stream').end(Buffer.alloc(1000));
+    }),
+  );
+  app.post(
+    '/view',
+    lock,
+    held((_req, res) => {
+      res.status(200).type('application/octet-stream').end(VIEW_BODY);
+    }),
+  );
+  app.post(
+    '/bogus',
+    lock,
+    held((_req, res, next) => {
+      try {
+        res.end('x', 'bogus' as BufferEncoding);
+      } catch (error) {
+        next(error);
+      }
     }),
   );
   app.use(errorHandler({ logger: false }));

@@ -214,6 +214,23 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       }
     });
 
+    it('releases the key when the handler’s `res.end` throws (an unknown encoding)', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      // Node has made the headers when the write throws, so the handler can only hang up.
+      const attempt = () =>
+        request(target)
+          .post('/bogus')
+          .set('Idempotency-Key', KEY)
+          .then(
+            (res) => res.status,
+            (error: Error) => error.message,
+          );
+      expect(await attempt()).toBe('socket hang up');
+      expect(await attempt()).toBe('socket hang up');
+      expect(gate.runs).toBe(2);
+    });
+
     it('lets the lease of a crashed request expire by itself', async () => {
       const target = app({ lockTtlMs: 5000 });
       const first = order(target).then((res) => res);
@@ -293,18 +310,26 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(gate.runs).toBe(1);
     });
 
+    /** The store, keeping each record it is given in `records`. */
+    const recordingStore = (records: string[]): OperationLockStore => ({
+      acquire: (...args) => store.acquire(...args),
+      complete: (key, token, response, replayMs) => {
+        records.push(response);
+        return store.complete(key, token, response, replayMs);
+      },
+      release: (...args) => store.release(...args),
+      renew: (...args) => store.renew(...args),
+    });
+    const binary = (req: request.Test) =>
+      req.buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+
     it('records a JSON body as text, as Express sends it (a Buffer, with its ETag)', async () => {
       const records: string[] = [];
-      const recording: OperationLockStore = {
-        acquire: (...args) => store.acquire(...args),
-        complete: (key, token, response, replayMs) => {
-          records.push(response);
-          return store.complete(key, token, response, replayMs);
-        },
-        release: (...args) => store.release(...args),
-        renew: (...args) => store.renew(...args),
-      };
-      const target = lockedApp({ store: recording, replay: true }, gate);
+      const target = lockedApp({ store: recordingStore(records), replay: true }, gate);
       gate.open();
       const first = await order(target);
       expect(records.map((record) => JSON.parse(record) as unknown)).toEqual([
@@ -323,12 +348,6 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
     it('replays a body that is not UTF-8 byte for byte', async () => {
       const target = app({ replay: true });
       gate.open();
-      const binary = (req: request.Test) =>
-        req.buffer(true).parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        });
       const first = await binary(request(target).post('/binary').set('Idempotency-Key', KEY));
       const again = await binary(request(target).post('/binary').set('Idempotency-Key', KEY));
       expect(first.body).toEqual(BINARY_BODY);
@@ -337,6 +356,27 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(again.headers['content-type']).toBe('application/octet-stream');
       expect(again.body).toEqual(BINARY_BODY);
       expect(gate.runs).toBe(1);
+    });
+
+    it('records a body of control characters in base64, not as six-character escapes', async () => {
+      const records: string[] = [];
+      const target = lockedApp({ store: recordingStore(records), replay: true }, gate);
+      gate.open();
+      await request(target).post('/zeros').set('Idempotency-Key', KEY);
+      const [record] = records.map((text) => JSON.parse(text) as { t?: string; b?: string });
+      expect(record!.t).toBeUndefined();
+      expect(record!.b).toBe(Buffer.alloc(1000).toString('base64'));
+      expect(records[0]!.length).toBeLessThan(1500);
+    });
+
+    it('replays a Uint8Array view into a larger buffer byte for byte', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const first = await binary(request(target).post('/view').set('Idempotency-Key', KEY));
+      const again = await binary(request(target).post('/view').set('Idempotency-Key', KEY));
+      expect(first.body).toEqual(Buffer.from([0xff, 0x61, 0x62, 0x63, 0x64]));
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
     });
 
     it('replays a key sent as a token as the same key sent as a string', async () => {
