@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { codeName, type SubCodeOf } from '../catalog/catalog.js';
 import { assertFieldValue, assertToken } from '../headers/field-value.js';
-import { isRetryAfter, isRetryAfterName } from '../headers/retry-after.js';
+import { assertRetryAfterValue, isRetryAfterName } from '../headers/retry-after.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
@@ -207,11 +207,7 @@ function checkHeaders(
       assertToken(name, 'A `headers` name');
       const text = typeof value === 'number' ? String(value) : value;
       checked[name] = assertFieldValue(text, `\`headers.${name}\``);
-      if (isRetryAfterName(name) && !isRetryAfter(text as string)) {
-        throw new TypeError(
-          `\`headers.${name}\` must be delay-seconds or an HTTP-date (RFC 9110 §10.2.3), got ${describeValue(text)}; the \`retryAfter\` option writes one from seconds or a Date`,
-        );
-      }
+      if (isRetryAfterName(name)) assertRetryAfterValue(value, `\`headers.${name}\``);
     }
   } catch (error) {
     throw asOptionError(errorFactory(target), error);

@@ -9,8 +9,18 @@ import { describeValue } from '../options/describe-value.js';
 // IMF-fixdate. `new Date()` alone would also read `'March 7'` or `'12'` as some date.
 const ISO_8601 =
   /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-const IMF_FIXDATE =
-  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** RFC 9110 §5.6.7 IMF-fixdate, unanchored: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+export const IMF_FIXDATE_PATTERN =
+  '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT';
+const IMF_FIXDATE = new RegExp(`^${IMF_FIXDATE_PATTERN}$`);
+
+/**
+ * Whether a string is an IMF-fixdate of a real moment, its weekday right:
+ * the one form of HTTP-date a sender may generate (RFC 9110 §5.6.7).
+ */
+export function isImfFixdate(value: string): boolean {
+  return IMF_FIXDATE.test(value) && new Date(value).toUTCString() === value;
+}
 
 export function toValidDate(value: unknown, what: string): Date {
   const date =

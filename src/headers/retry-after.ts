@@ -1,16 +1,34 @@
 import { describeValue } from '../options/describe-value.js';
+import { IMF_FIXDATE_PATTERN, isImfFixdate } from './http-date.js';
 
 /**
- * RFC 9110 §10.2.3: `Retry-After = HTTP-date / delay-seconds`, the date in
- * its preferred form, IMF-fixdate (§5.6.7), the only one a sender may generate.
+ * RFC 9110 §10.2.3: `Retry-After = HTTP-date / delay-seconds`, the date as
+ * an IMF-fixdate, the one form a sender may generate (§5.6.7).
  */
-export const RETRY_AFTER_PATTERN =
-  '^(?:[0-9]+|[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT)$';
-const RETRY_AFTER = new RegExp(RETRY_AFTER_PATTERN);
+export const RETRY_AFTER_PATTERN = `^(?:[0-9]+|${IMF_FIXDATE_PATTERN})$`;
+const DELAY_SECONDS = /^[0-9]+$/;
 
-/** Whether a field value is a `Retry-After` a client can read. */
+/** Whether a field value is a `Retry-After` we may send: delay-seconds, or an IMF-fixdate of a real moment. */
 export function isRetryAfter(value: string): boolean {
-  return RETRY_AFTER.test(value);
+  return DELAY_SECONDS.test(value) || isImfFixdate(value);
+}
+
+/**
+ * Checks a `Retry-After` given as a header value (a number of seconds or a
+ * field value), naming it `what` in the error: a RangeError for a number
+ * that is not a whole number of seconds, a TypeError for any other value.
+ */
+export function assertRetryAfterValue(value: unknown, what: string): void {
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value >= 0) return;
+    throw new RangeError(
+      `${what} must be a whole number of seconds from 0 to ${Number.MAX_SAFE_INTEGER}, got ${describeValue(value)}`,
+    );
+  }
+  if (typeof value === 'string' && isRetryAfter(value)) return;
+  throw new TypeError(
+    `${what} must be delay-seconds or an IMF-fixdate such as "Fri, 04 Dec 2026 12:00:00 GMT" (RFC 9110 §10.2.3), got ${describeValue(value)}`,
+  );
 }
 
 /** Whether a field name is `Retry-After`, in any case. */

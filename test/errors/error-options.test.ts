@@ -185,9 +185,21 @@ describe('error classes: bad values, with a code and the class name', () => {
     ],
     [
       'a Retry-After header that is neither seconds nor a date',
-      () => new TooManyRequestsError({ headers: { 'retry-after': 'soon' } }),
+      () => new NotFoundError({ headers: { 'retry-after': 'soon' } }),
       'ERR_EAE_OPTION_TYPE',
-      'new TooManyRequestsError(): `headers.retry-after` must be delay-seconds or an HTTP-date (RFC 9110 §10.2.3), got "soon"; the `retryAfter` option writes one from seconds or a Date',
+      'new NotFoundError(): `headers.retry-after` must be delay-seconds or an IMF-fixdate such as "Fri, 04 Dec 2026 12:00:00 GMT" (RFC 9110 §10.2.3), got "soon"',
+    ],
+    [
+      'a Retry-After header dated on the wrong weekday',
+      () => new NotFoundError({ headers: { 'Retry-After': 'Mon, 04 Dec 2026 12:00:00 GMT' } }),
+      'ERR_EAE_OPTION_TYPE',
+      'new NotFoundError(): `headers.Retry-After` must be delay-seconds or an IMF-fixdate such as "Fri, 04 Dec 2026 12:00:00 GMT" (RFC 9110 §10.2.3), got "Mon, 04 Dec 2026 12:00:00 GMT"',
+    ],
+    [
+      'a Retry-After header of a fraction of a second',
+      () => new TooManyRequestsError({ headers: { 'Retry-After': 1.5 } }),
+      'ERR_EAE_OPTION_RANGE',
+      'new TooManyRequestsError(): `headers.Retry-After` must be a whole number of seconds from 0 to 9007199254740991, got 1.5',
     ],
     [
       'a required option left out',

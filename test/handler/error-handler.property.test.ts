@@ -336,8 +336,11 @@ function keptHeaders(headers: unknown): Map<string, string> {
   return kept;
 }
 
-/** delay-seconds, or an HTTP-date in IMF-fixdate form. */
-const RETRY_AFTER = /^(?:\d+|[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)$/;
+/** delay-seconds, or an IMF-fixdate of a real moment (what `Date` writes back the same). */
+const RETRY_AFTER = {
+  test: (value: string): boolean =>
+    /^\d+$/.test(value) || (/ GMT$/.test(value) && new Date(value).toUTCString() === value),
+};
 
 // ---------------------------------------------------------------------------
 // The checks every reply must pass.
@@ -595,6 +598,10 @@ const headerValue = fc.oneof(
     'café',
     '€uro',
     '\u2028',
+    // Retry-After's: an IMF-fixdate, one on the wrong weekday, an obsolete form.
+    'Fri, 04 Dec 2026 12:00:00 GMT',
+    'Mon, 04 Dec 2026 12:00:00 GMT',
+    'Friday, 04-Dec-26 12:00:00 GMT',
   ),
   fc.integer(),
   fc.double(),

@@ -215,12 +215,17 @@ describe('errorHandler: what it maps, in order', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
-  it('drops a foreign Retry-After that is neither seconds nor a date, and keeps one that is', async () => {
-    const unreadable = await request(
-      appThrowing(() => createHttpError(429, 'Slow down', { headers: { 'Retry-After': 'ok' } })),
-    ).get('/throw');
-    expect(unreadable.status).toBe(429);
-    expect(unreadable.headers['retry-after']).toBeUndefined();
+  it('drops a foreign Retry-After that is neither seconds nor an IMF-fixdate', async () => {
+    for (const value of ['ok', 'Mon, 04 Dec 2026 12:00:00 GMT', -1]) {
+      const res = await request(
+        appThrowing(() => createHttpError(429, 'Slow down', { headers: { 'Retry-After': value } })),
+      ).get('/throw');
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toBeUndefined();
+    }
+  });
+
+  it('keeps a foreign Retry-After of seconds or an IMF-fixdate', async () => {
     const seconds = await request(
       appThrowing(() => createHttpError(503, { headers: { 'retry-after': 30 } })),
     ).get('/throw');

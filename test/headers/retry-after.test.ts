@@ -51,15 +51,31 @@ describe('formatRetryAfter limits', () => {
 });
 
 describe('isRetryAfter', () => {
-  it.each([['0'], ['120'], ['Fri, 04 Dec 2026 12:00:00 GMT']])(
+  it.each([['0'], ['120'], ['Fri, 04 Dec 2026 12:00:00 GMT'], ['Sun, 06 Nov 1994 08:49:37 GMT']])(
     'accepts %p: delay-seconds or an IMF-fixdate (RFC 9110 §10.2.3)',
     (value) => {
       expect(isRetryAfter(value)).toBe(true);
     },
   );
 
-  it.each([['ok'], ['-1'], ['1.5'], [' 120'], [''], ['Friday, 04-Dec-26 12:00:00 GMT']])(
-    'refuses %p',
+  it.each([['ok'], ['-1'], ['1.5'], [' 120'], [''], ['1e3']])(
+    'refuses %p, which is not delay-seconds',
+    (value) => {
+      expect(isRetryAfter(value)).toBe(false);
+    },
+  );
+
+  it.each([
+    ['Mon, 04 Dec 2026 12:00:00 GMT', 'the wrong weekday'],
+    ['Xyz, 99 Foo 0000 99:99:99 GMT', 'no such day, month or time'],
+    ['Sat, 31 Feb 2026 12:00:00 GMT', 'no such date'],
+    ['Fri, 04 Dec 2026 12:00:00 UTC', 'a zone other than GMT'],
+  ])('refuses %p: %s', (value) => {
+    expect(isRetryAfter(value)).toBe(false);
+  });
+
+  it.each([['Friday, 04-Dec-26 12:00:00 GMT'], ['Fri Dec  4 12:00:00 2026']])(
+    'refuses the obsolete date form %p, which a sender must not generate (RFC 9110 §5.6.7)',
     (value) => {
       expect(isRetryAfter(value)).toBe(false);
     },
