@@ -42,9 +42,12 @@ export function loadBuild(checkout: string = REPOSITORY): Library {
  * `loadBuildModule<typeof import('../../src/handler/log-error.js')>(…)`.
  */
 export function loadBuildModule<Module>(path: string): Module {
-  ensureBuilt();
+  if (!checkedBuild) ensureBuilt();
+  checkedBuild = true;
   return load(join(REPOSITORY, 'dist', 'cjs', path)) as Module;
 }
+/** Whether this process has made sure of this repository's build (a walk of `src/`). */
+let checkedBuild = false;
 
 /** The newest modification time of the files under `dir`, in ms. */
 function newestUnder(dir: string): number {
