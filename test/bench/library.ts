@@ -35,6 +35,9 @@ export function loadBuild(checkout: string = REPOSITORY): Library {
   return load(entry) as Library;
 }
 
+/** Whether this process has made sure of this repository's build (a walk of `src/`). */
+let checkedBuild = false;
+
 /**
  * One module of this repository's CommonJS build, by its path under
  * `dist/cjs` (`'handler/log-error.js'`), for the in-process step scripts;
@@ -46,8 +49,6 @@ export function loadBuildModule<Module>(path: string): Module {
   checkedBuild = true;
   return load(join(REPOSITORY, 'dist', 'cjs', path)) as Module;
 }
-/** Whether this process has made sure of this repository's build (a walk of `src/`). */
-let checkedBuild = false;
 
 /** The newest modification time of the files under `dir`, in ms. */
 function newestUnder(dir: string): number {
