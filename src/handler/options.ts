@@ -190,6 +190,17 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
     'X-Request-Id',
     'requestIdHeader',
   );
+  if (
+    subCodeHeader !== false &&
+    requestIdHeader !== false &&
+    subCodeHeader.toLowerCase() === requestIdHeader.toLowerCase()
+  ) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_CONFLICT',
+      `\`subCodeHeader\` and \`requestIdHeader\` both name ${requestIdHeader}; give each its own field`,
+    );
+  }
   const firstChallenge: Challenge | undefined = Array.isArray(challenge)
     ? challenge[0]
     : (challenge as Challenge);
@@ -365,11 +376,40 @@ function parseLogLevels(levels: ErrorHandlerOptions['logLevels']): ReadonlyMap<n
   return parsed;
 }
 
+/**
+ * Fields whose meaning HTTP or this handler already gives them: a sub-code
+ * or a request id sent under one of these names would say something else
+ * to every client and cache (a UUID as `Retry-After`).
+ */
+const DEFINED_FIELDS = new Set([
+  'allow',
+  'cache-control',
+  'connection',
+  'content-length',
+  'content-type',
+  'date',
+  'location',
+  'proxy-authenticate',
+  'retry-after',
+  'set-cookie',
+  'transfer-encoding',
+  'www-authenticate',
+  'x-content-type-options',
+]);
+
 function parseHeaderName(
   value: string | false | undefined,
   fallback: string,
   option: string,
 ): string | false {
   if (value === false) return false;
-  return parseWith(FACTORY, () => assertToken(value ?? fallback, `\`${option}\``));
+  const name = parseWith(FACTORY, () => assertToken(value ?? fallback, `\`${option}\``));
+  if (DEFINED_FIELDS.has(name.toLowerCase())) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${option}\` must name a field of its own, not ${name}, which HTTP or the handler already uses; the default is ${fallback}`,
+    );
+  }
+  return name;
 }

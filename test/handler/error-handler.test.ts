@@ -774,6 +774,24 @@ describe('errorHandler: options', () => {
       'errorHandler(): `requestIdHeader` must be an RFC 9110 token, got ""',
     ],
     [
+      'a request id header that HTTP already defines',
+      { requestIdHeader: 'Retry-After' },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `requestIdHeader` must name a field of its own, not Retry-After, which HTTP or the handler already uses; the default is X-Request-Id',
+    ],
+    [
+      'a sub-code header that the handler already sends',
+      { subCodeHeader: 'content-type' },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `subCodeHeader` must name a field of its own, not content-type, which HTTP or the handler already uses; the default is X-Status-Sub-Code',
+    ],
+    [
+      'one field for both the sub-code and the request id',
+      { subCodeHeader: 'X-Ids', requestIdHeader: 'x-ids' },
+      'ERR_EAE_OPTION_CONFLICT',
+      'errorHandler(): `subCodeHeader` and `requestIdHeader` both name x-ids; give each its own field',
+    ],
+    [
       'a default challenge with CR/LF',
       { defaultChallenge: { scheme: 'Bearer', params: { realm: 'a\r\n' } } },
       'ERR_EAE_OPTION_TYPE',
