@@ -81,7 +81,10 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
     await close();
   });
 
-  const app = (options: OperationLockOptions = {}) => lockedApp({ store, ...options }, gate);
+  // A generous store deadline: on a loaded machine a Redis round trip can pass the default 500 ms,
+  // and a timed-out acquire answers 503, which these tests of the lock's logic do not expect.
+  const app = (options: OperationLockOptions = {}) =>
+    lockedApp({ store, storeTimeoutMs: 10_000, ...options }, gate);
   const order = (target: ReturnType<typeof app>, body: object = { item: 'book' }, key = KEY) =>
     request(target).post('/orders').set('Idempotency-Key', key).send(body);
 
