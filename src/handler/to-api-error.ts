@@ -172,8 +172,8 @@ function isErrorStatus(value: unknown): value is number {
 /**
  * Keeps the headers of a foreign error that can be sent as they are; drops
  * the rest: a name or value HTTP cannot carry, and a `Retry-After` that is
- * neither seconds nor a date (http-errors passes `{ 'Retry-After': 'ok' }`
- * on as given), which a client could not read.
+ * neither whole seconds nor an IMF-fixdate (http-errors passes
+ * `{ 'Retry-After': 'ok' }` on as given), which no sender may generate.
  */
 function safeHeaders(headers: unknown): Record<string, string> | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;

@@ -3,8 +3,8 @@ import type { Response } from 'express';
 
 /**
  * A response as a store keeps it: status, the allowed headers, and the body,
- * as text when it is valid UTF-8 (as `res.json` and `res.send` of a string
- * write it), else in base64.
+ * as text when it is valid UTF-8 without control characters (as `res.json`
+ * and `res.send` of a string write it), else in base64.
  */
 interface Recorded {
   readonly s: number;
@@ -59,7 +59,7 @@ export const DEFAULT_REPLAY_HEADERS = Object.freeze([
  * (`recordable` is false).
  */
 export class ResponseRecorder {
-  /** The body as sent: as text when it is UTF-8, else its bytes in base64. */
+  /** The body as sent: as text, or its bytes in base64 (see `Recorded`). */
   #body: string | undefined;
   #base64 = false;
   #streamed = false;
