@@ -28,6 +28,13 @@ const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 /** A duplicate that waits on a store that cannot notify polls it: from 20 ms, doubling, to 250 ms. */
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 250;
+/**
+ * RFC 9110 §9.2.1: a request with a safe method changes nothing, so there is
+ * no operation to run twice, and replaying its response would serve data as
+ * it was. The lock passes them by, key or not (the draft's key is for
+ * non-idempotent methods such as POST and PATCH).
+ */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /**
  * Keeps duplicate requests from running at the same time, and with `replay`
@@ -36,7 +43,8 @@ const MAX_POLL_MS = 250;
  * `Idempotency-Key`; while one with the same key (from the same client, on
  * the same route) runs, another gets 409.1 with `Retry-After`; a key reused
  * with another payload gets 422.10; a malformed key 400.11, and a missing
- * one 400.10 when `required`. Every refusal is an error for `errorHandler`.
+ * one 400.10 when `required`. Requests with a safe method (GET, HEAD,
+ * OPTIONS, TRACE) pass unlocked. Every refusal is an error for `errorHandler`.
  */
 export function operationLock(options: OperationLockOptions = {}): RequestHandler {
   const lock = new OperationLock(parseOperationLockOptions(options));
@@ -126,6 +134,7 @@ class OperationLock {
   }
 
   handle(req: Request, res: Response, next: NextFunction): void {
+    if (SAFE_METHODS.has(req.method)) return next();
     let operation: Operation | undefined;
     try {
       operation = this.#operation(req);

@@ -51,7 +51,7 @@ export class Gate {
 /**
  * An app with `operationLock(options)` on its routes, after `express.json()`:
  * `POST /orders` answers 201 with the run's number, a Location, a cookie and a header that is
- * not replayed; `/fail` a 500, `/invalid` a 422, `/stream` a streamed 200,
+ * not replayed; `GET /orders` 200 with the run's number; `/fail` a 500, `/invalid` a 422, `/stream` a streamed 200,
  * `/big` a body of `?bytes=` bytes, `/binary` `BINARY_BODY` (not UTF-8) with
  * `res.end`, `/zeros` 1,000 zero bytes (UTF-8, all control characters),
  * `/view` the 5-byte `Uint8Array` view `VIEW_BODY`, `/bogus` `res.end` with an
@@ -76,6 +76,13 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
         .set('Set-Cookie', 'session=first')
         .set('X-Handler-Only', 'yes')
         .json({ id: run, item: (req.body as { item?: unknown })?.item ?? null });
+    }),
+  );
+  app.get(
+    '/orders',
+    lock,
+    held((_req, res, _next, run) => {
+      res.status(200).json({ run });
     }),
   );
   app.post(

@@ -626,6 +626,41 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       );
     });
 
+    it('lets requests with a safe method through unlocked, key or not: each runs, none is replayed', async () => {
+      const target = app({ replay: true, required: true });
+      const get = (key?: string) => {
+        const req = request(target).get('/orders');
+        return (key === undefined ? req : req.set('Idempotency-Key', key)).then((res) => res);
+      };
+      const first = get(KEY);
+      await gate.entered();
+      const duplicate = get(KEY); // while the first runs: no 409.1
+      await gate.entered(2);
+      gate.open();
+      const answers = [
+        await first,
+        await duplicate,
+        await get(KEY),
+        await get(),
+        await get('a, b'),
+      ];
+      expect(
+        answers.map((res) => [res.status, res.body, res.headers['idempotent-replayed']]),
+      ).toEqual([
+        [200, { run: 1 }, undefined],
+        [200, { run: 2 }, undefined],
+        [200, { run: 3 }, undefined],
+        [200, { run: 4 }, undefined],
+        [200, { run: 5 }, undefined],
+      ]);
+      const head = await request(target).head('/orders').set('Idempotency-Key', KEY);
+      expect([head.status, head.headers['idempotent-replayed'], gate.runs]).toEqual([
+        200,
+        undefined,
+        6,
+      ]);
+    });
+
     it('reads the key from `key` when given, e.g. a body field', async () => {
       const target = app({
         replay: true,
