@@ -115,6 +115,17 @@ export class RedisLockStore implements OperationLockStore {
   readonly #prefix: string;
   readonly #now: (() => number) | undefined;
   readonly #scripts: Scripts;
+  /**
+   * The completions and releases on their way, by Redis key. Commands on one
+   * connection run in the order they are sent, so an acquire sent after a
+   * completion normally finds its record; but a completion that gets
+   * NOSCRIPT (after a restart, a failover or SCRIPT FLUSH) or a cluster
+   * redirect goes again one round trip later, and a retry's acquire sent
+   * meanwhile would find the key still running (409.1). An acquire of a key
+   * in this map waits for its end, so a retry sent after a response always
+   * finds what that response recorded.
+   */
+  readonly #ending = new Map<string, Promise<boolean>>();
 
   constructor(options: RedisLockStoreOptions) {
     const { send, prefix, now } = parseRedisStoreOptions(FACTORY, options, OPTION_NAMES, {
@@ -134,25 +145,37 @@ export class RedisLockStore implements OperationLockStore {
     leaseMs: number,
   ): Promise<LockAcquisition> {
     const { acquire } = this.#scripts;
-    return this.#run(
-      acquire,
-      ['evalsha', acquire.sha, '1', this.#redisKey(key), token, fingerprint, String(leaseMs)],
-      toAcquisition,
-    );
+    const redisKey = this.#redisKey(key);
+    const run = () =>
+      this.#run(
+        acquire,
+        ['evalsha', acquire.sha, '1', redisKey, token, fingerprint, String(leaseMs)],
+        toAcquisition,
+      );
+    const ending = this.#ending.get(redisKey);
+    return ending === undefined ? run() : ending.then(run, run);
   }
 
   complete(key: string, token: string, response: string, replayMs: number): Promise<boolean> {
     const { complete } = this.#scripts;
-    return this.#run(
-      complete,
-      ['evalsha', complete.sha, '1', this.#redisKey(key), token, response, String(replayMs)],
-      toBoolean,
+    const redisKey = this.#redisKey(key);
+    return this.#end(
+      redisKey,
+      this.#run(
+        complete,
+        ['evalsha', complete.sha, '1', redisKey, token, response, String(replayMs)],
+        toBoolean,
+      ),
     );
   }
 
   release(key: string, token: string): Promise<boolean> {
     const { release } = this.#scripts;
-    return this.#run(release, ['evalsha', release.sha, '1', this.#redisKey(key), token], toBoolean);
+    const redisKey = this.#redisKey(key);
+    return this.#end(
+      redisKey,
+      this.#run(release, ['evalsha', release.sha, '1', redisKey, token], toBoolean),
+    );
   }
 
   renew(key: string, token: string, leaseMs: number): Promise<boolean> {
@@ -170,6 +193,16 @@ export class RedisLockStore implements OperationLockStore {
   /** `<prefix>{<tag>}`: the hash tag pins the key to one Redis Cluster slot. */
   #redisKey(key: string): string {
     return `${this.#prefix}{${hashTag(storedKey(key))}}`;
+  }
+
+  /** Keeps `answer`, a completion or a release of `redisKey`, in `#ending` until it settles. */
+  #end(redisKey: string, answer: Promise<boolean>): Promise<boolean> {
+    this.#ending.set(redisKey, answer);
+    const forget = () => {
+      if (this.#ending.get(redisKey) === answer) this.#ending.delete(redisKey);
+    };
+    answer.then(forget, forget);
+    return answer;
   }
 
   /** Runs `command`, `['evalsha', sha, '1', key, ...args]`, adding the clock when it is ours. */

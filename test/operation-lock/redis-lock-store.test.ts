@@ -76,6 +76,19 @@ describeWithRedis('RedisLockStore on Redis’s clock', () => {
       response: 'r',
     });
   });
+
+  it('answers an acquire after the completion sent before it, even when that completion needs its script again', async () => {
+    const store = new RedisLockStore({ client: connection.client, prefix: uniquePrefix() });
+    await store.acquire('k', 't', 'fp', 60_000);
+    await connection.client.script('FLUSH');
+    // Only the acquire script is loaded again: the completion's EVALSHA will get NOSCRIPT and go
+    // again as EVAL one round trip later, after the acquire's EVALSHA would have run.
+    await store.acquire('other', 't', 'fp', 60_000);
+    const completed = store.complete('k', 't', 'r', 60_000);
+    const retried = store.acquire('k', 'u', 'fp', 60_000);
+    expect(await completed).toBe(true);
+    expect(await retried).toEqual({ state: 'done', fingerprint: 'fp', response: 'r' });
+  });
 });
 
 describeWithRedis('RedisLockStore round trips', () => {
