@@ -103,6 +103,22 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
   }
 }
 
+// A registry-wide brand, as ApiError has: a catalog made by the ESM build is
+// one to the CommonJS build too, and the other way round (the dual-package
+// hazard: an app may load both). Its methods are its own, so it works as is.
+const BRAND = Symbol.for('express-api-errors.Catalog');
+Object.defineProperty(Catalog.prototype, BRAND, { value: true });
+
+/** Whether `value` is a catalog built with `defineCatalog()`, by this copy of the library or another. */
+export function isCatalog(value: unknown): value is Catalog {
+  return (
+    value instanceof Catalog ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[BRAND] === true)
+  );
+}
+
 const phraseEntries = new Map<number, CatalogEntry>();
 
 /** An entry made from the status phrase, for a status the catalog lacks; one per status, kept. */

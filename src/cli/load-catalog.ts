@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Catalog, defaultCatalog } from '../catalog/catalog.js';
+import { Catalog, defaultCatalog, isCatalog } from '../catalog/catalog.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import { catalogFromJson } from '../docs/catalog-json.js';
 
@@ -42,7 +42,7 @@ function exported(module: Record<string, unknown>): unknown {
 }
 
 function asCatalog(value: unknown, where: string): Catalog {
-  if (value instanceof Catalog) return value;
+  if (isCatalog(value)) return value;
   if (
     typeof value === 'object' &&
     value !== null &&

@@ -1,4 +1,4 @@
-import { Catalog } from '../catalog/catalog.js';
+import { isCatalog, type Catalog } from '../catalog/catalog.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
@@ -69,7 +69,7 @@ export function parseTitle(factory: string, title: unknown): string {
 
 /** Refuses a catalog not built with defineCatalog(). */
 export function checkCatalog(factory: string, catalog: unknown): asserts catalog is Catalog {
-  if (!(catalog instanceof Catalog)) {
+  if (!isCatalog(catalog)) {
     throw optionError(
       factory,
       'ERR_EAE_OPTION_TYPE',

@@ -1,7 +1,8 @@
 import type { Logger, LogLevel } from '../logging/logger.js';
 import {
-  Catalog,
   defaultCatalog,
+  isCatalog,
+  type Catalog,
   type ErrorStatusOf,
   type ErrorSubCodeOf,
   type RegisteredEntry,
@@ -172,7 +173,7 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
   checkOptionsObject(FACTORY, options, '{ logger: pino() }');
   checkOptionNames(FACTORY, options, OPTION_NAMES, { migrations: MIGRATIONS });
   const catalog = options.catalog ?? defaultCatalog;
-  if (!(catalog instanceof Catalog)) {
+  if (!isCatalog(catalog)) {
     throw optionError(
       FACTORY,
       'ERR_EAE_OPTION_TYPE',

@@ -5,7 +5,9 @@ import request from 'supertest';
 import { z } from 'zod';
 import {
   ApiError,
+  Catalog,
   ConflictError,
+  defaultEntries,
   InternalServerError,
   NotFoundError,
   UnauthorizedError,
@@ -830,6 +832,44 @@ describe('errorHandler: options', () => {
   ])('refuses %s at start-up', (_case, options, code, message) => {
     expect(() => errorHandler(options)).toThrow(message);
     expect(() => errorHandler(options)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('answers with a catalog made by another copy of the library (ESM next to CommonJS)', async () => {
+    let copy: typeof import('../../src/catalog/catalog.js') | undefined;
+    jest.isolateModules(() => {
+      copy = jest.requireActual<typeof import('../../src/catalog/catalog.js')>(
+        '../../src/catalog/catalog.js',
+      );
+    });
+    const catalog = copy!.defineCatalog([
+      ...defaultEntries,
+      {
+        status: 404,
+        subCode: '404.7',
+        name: 'ORDER_NOT_FOUND',
+        title: 'Order not found',
+        description: 'No order has this number.',
+      },
+    ]);
+    expect(catalog).not.toBeInstanceOf(Catalog);
+    const res = await request(
+      appThrowing(() => new NotFoundError('No order 7', { subCode: '404.7' as never }), {
+        logger: false,
+        catalog,
+      }),
+    ).get('/throw');
+    expect([res.status, problemOf(res)]).toEqual([
+      404,
+      {
+        type: 'about:blank',
+        title: 'Not Found',
+        status: 404,
+        detail: 'No order 7',
+        instance: '/throw',
+        code: 'ORDER_NOT_FOUND',
+        subCode: '404.7',
+      },
+    ]);
   });
 
   it('does not change the options object it is given', () => {
