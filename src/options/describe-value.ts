@@ -1,10 +1,25 @@
+/** The longest description of a value, in characters: a message must stay one readable line. */
+export const MAX_DESCRIPTION_LENGTH = 200;
+
 /**
  * A value as an error message can show it: JSON where JSON can say it
  * (`"text"`, `5`, `{"a":1}`), and words where it cannot (`10n`, `undefined`,
  * `a function`, `Symbol(x)`, `/x/g`, `Invalid Date`, a circular object). Never throws, so a bad
- * option always gets the message that names it.
+ * option always gets the message that names it. A long description is cut
+ * and says how long it was: a value can be a whole catalog, or a store's
+ * reply holding a recorded response, and messages end up in logs.
  */
 export function describeValue(value: unknown): string {
+  const description = describeWhole(value);
+  if (description.length <= MAX_DESCRIPTION_LENGTH) return description;
+  // Not between the two halves of a surrogate pair, which would leave a lone one.
+  const high = description.charCodeAt(MAX_DESCRIPTION_LENGTH - 1);
+  const end =
+    high >= 0xd800 && high <= 0xdbff ? MAX_DESCRIPTION_LENGTH - 1 : MAX_DESCRIPTION_LENGTH;
+  return `${description.slice(0, end)}… (${description.length} characters)`;
+}
+
+function describeWhole(value: unknown): string {
   switch (typeof value) {
     case 'number':
       return String(value); // JSON would say `null` for NaN and Infinity

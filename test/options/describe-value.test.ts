@@ -27,6 +27,17 @@ describe('describeValue', () => {
     expect(describeValue(circular)).toBe('[object Object]');
   });
 
+  it('cuts a long description at 200 characters and says how long it was', () => {
+    const value = Array.from({ length: 1000 }, (_, i) => i);
+    const whole = JSON.stringify(value);
+    expect(describeValue(value)).toBe(`${whole.slice(0, 200)}… (${whole.length} characters)`);
+  });
+
+  it('does not cut a long description between the halves of a surrogate pair', () => {
+    const value = `${'x'.repeat(198)}😀😀`; // with its quotes, the first emoji is characters 200 and 201 of 204
+    expect(describeValue(value)).toBe(`"${'x'.repeat(198)}… (204 characters)`);
+  });
+
   it('never throws for a revoked Proxy', () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
