@@ -64,5 +64,15 @@ export type LockAcquisition =
       readonly response: string;
     };
 
+/**
+ * The longest lock key the stores keep as it is (see `storedKey`), in UTF-16
+ * code units; a longer one is kept as its digest. Longer than a rate-limit
+ * key's bound: a lock key is a client, a route and an idempotency key
+ * (`16:::ffff:127.0.0.1` `12:POST /orders` and a UUID are 70), and a digest
+ * made on each of a request's two store calls would cost more than the
+ * bytes it saves beside a record.
+ */
+export const MAX_LOCK_KEY_LENGTH = 256;
+
 /** The stores' methods, for the check of a `store` option. */
 export const LOCK_STORE_METHODS = ['acquire', 'complete', 'release', 'renew'] as const;

@@ -2,7 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { storedKey } from '../stores/stored-key.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction, parseWholeNumber } from '../options/parse.js';
-import type { LockAcquisition, OperationLockStore } from './lock-store.js';
+import {
+  MAX_LOCK_KEY_LENGTH,
+  type LockAcquisition,
+  type OperationLockStore,
+} from './lock-store.js';
 
 export interface MemoryLockStoreOptions {
   /** The most keys kept, locks and records together. Defaults to 100,000. */
@@ -83,7 +87,7 @@ export class MemoryLockStore implements OperationLockStore {
   }
 
   acquire(key: string, token: string, fingerprint: string, leaseMs: number): LockAcquisition {
-    const stored = storedKey(key);
+    const stored = storedKey(key, MAX_LOCK_KEY_LENGTH);
     const now = this.#clock();
     const lock = this.#locks.get(stored);
     if (lock !== undefined) {
@@ -106,7 +110,7 @@ export class MemoryLockStore implements OperationLockStore {
   }
 
   complete(key: string, token: string, response: string, replayMs: number): boolean {
-    const stored = storedKey(key);
+    const stored = storedKey(key, MAX_LOCK_KEY_LENGTH);
     const now = this.#clock();
     const lock = this.#held(stored, token, now);
     if (lock === undefined) return false;
@@ -129,7 +133,7 @@ export class MemoryLockStore implements OperationLockStore {
   }
 
   release(key: string, token: string): boolean {
-    const stored = storedKey(key);
+    const stored = storedKey(key, MAX_LOCK_KEY_LENGTH);
     if (this.#held(stored, token, this.#clock()) === undefined) return false;
     this.#locks.delete(stored);
     this.#wake(stored);
@@ -137,7 +141,7 @@ export class MemoryLockStore implements OperationLockStore {
   }
 
   renew(key: string, token: string, leaseMs: number): boolean {
-    const stored = storedKey(key);
+    const stored = storedKey(key, MAX_LOCK_KEY_LENGTH);
     const now = this.#clock();
     const lock = this.#held(stored, token, now);
     if (lock === undefined) return false;
@@ -148,7 +152,7 @@ export class MemoryLockStore implements OperationLockStore {
   }
 
   waitForChange(key: string, ms: number, signal: AbortSignal): Promise<void> {
-    const stored = storedKey(key);
+    const stored = storedKey(key, MAX_LOCK_KEY_LENGTH);
     return new Promise<void>((resolve) => {
       if (signal.aborted) return resolve();
       let waiters = this.#waiters.get(stored);

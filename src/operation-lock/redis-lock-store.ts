@@ -10,7 +10,11 @@ import {
 import { storedKey } from '../stores/stored-key.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionNames } from '../options/option-names.js';
-import type { LockAcquisition, OperationLockStore } from './lock-store.js';
+import {
+  MAX_LOCK_KEY_LENGTH,
+  type LockAcquisition,
+  type OperationLockStore,
+} from './lock-store.js';
 
 export interface RedisLockStoreOptions extends RedisStoreBaseOptions {
   /** Prepended to every key. Defaults to `oplock:`. Give each `operationLock()` its own. */
@@ -192,7 +196,7 @@ export class RedisLockStore implements OperationLockStore {
 
   /** `<prefix>{<tag>}`: the hash tag pins the key to one Redis Cluster slot. */
   #redisKey(key: string): string {
-    return `${this.#prefix}{${hashTag(storedKey(key))}}`;
+    return `${this.#prefix}{${hashTag(storedKey(key, MAX_LOCK_KEY_LENGTH))}}`;
   }
 
   /** Keeps `answer`, a completion or a release of `redisKey`, in `#ending` until it settles. */

@@ -43,6 +43,18 @@ describeWithRedis('RedisLockStore on Redis’s clock', () => {
     expect(keys).toEqual([`${prefix}{a~)b}`]);
   });
 
+  it('keeps a lock key of up to 256 characters in the Redis key as it is, and a longer one as its digest', async () => {
+    const prefix = uniquePrefix();
+    const store = new RedisLockStore({ client: connection.client, prefix });
+    await store.acquire('k'.repeat(256), 't', 'fp', 60_000);
+    await store.acquire('k'.repeat(257), 't', 'fp', 60_000);
+    const keys = await connection.client.keys(`${prefix}*`);
+    const kept = `${prefix}{${'k'.repeat(256)}}`;
+    expect(keys).toHaveLength(2);
+    expect(keys).toContain(kept);
+    expect(keys.find((key) => key !== kept)).toMatch(/\{#[A-Za-z0-9_-]{43}\}$/);
+  });
+
   it('sets Redis’s own expiry to the lease, then to the record’s lifetime', async () => {
     const prefix = uniquePrefix();
     const store = new RedisLockStore({ client: connection.client, prefix });

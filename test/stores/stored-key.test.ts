@@ -17,6 +17,11 @@ describe('storedKey', () => {
     expect(storedKey('k'.repeat(1_000_000))).toMatch(DIGEST);
   });
 
+  it('keeps a key up to the maximum it is given, and digests a longer one', () => {
+    expect(storedKey('k'.repeat(256), 256)).toBe('k'.repeat(256));
+    expect(storedKey('k'.repeat(257), 256)).toMatch(DIGEST);
+  });
+
   it('digests a short key that starts with #, so that no key kept as it is looks like a digest', () => {
     expect(storedKey('#a')).toMatch(DIGEST);
     expect(storedKey(storedKey('k'.repeat(100)))).not.toBe(storedKey('k'.repeat(100)));
