@@ -214,7 +214,7 @@ class OperationLock {
     const pending = this.#deadlines.track(() => this.#acquireFailed(this.#timeout(), attempt));
     answer.then(
       (found) => {
-        if (!pending.settle()) return;
+        if (!pending.settle()) return this.#releaseLate(found, attempt);
         // Outside Express's reach: a throw here would be an unhandled rejection.
         try {
           this.#decide(found, attempt);
@@ -270,6 +270,16 @@ class OperationLock {
       // The client went away while waiting: nobody is left to answer.
       if (!attempt.abandoned!.signal.aborted) this.#acquire(attempt);
     });
+  }
+
+  /**
+   * A lock taken after the request gave up on the store (503, or run
+   * unlocked with `failOpen`) has nobody to renew or release it: it is
+   * released at once, or it would refuse the key's retries until its lease
+   * ran out.
+   */
+  #releaseLate(found: LockAcquisition, attempt: Attempt): void {
+    if ((found as { state?: unknown } | undefined)?.state === 'acquired') this.#release(attempt);
   }
 
   #acquireFailed(error: unknown, attempt: Attempt): void {

@@ -125,11 +125,12 @@ export class RedisLockStore implements OperationLockStore {
    * completion normally finds its record; but a completion that gets
    * NOSCRIPT (after a restart, a failover or SCRIPT FLUSH) or a cluster
    * redirect goes again one round trip later, and a retry's acquire sent
-   * meanwhile would find the key still running (409.1). An acquire of a key
-   * in this map waits for its end, so a retry sent after a response always
-   * finds what that response recorded.
+   * meanwhile would find the key still running (409.1). An acquire that
+   * finds its key running while the key is in this map asks again once the
+   * ending is over, so that a retry sent after a response finds what that
+   * response recorded. Other acquires are sent at once, as before.
    */
-  readonly #ending = new Map<string, Promise<boolean>>();
+  readonly #ending = new Map<string, Promise<unknown>>();
 
   constructor(options: RedisLockStoreOptions) {
     const { send, prefix, now } = parseRedisStoreOptions(FACTORY, options, OPTION_NAMES, {
@@ -157,7 +158,13 @@ export class RedisLockStore implements OperationLockStore {
         toAcquisition,
       );
     const ending = this.#ending.get(redisKey);
-    return ending === undefined ? run() : ending.then(run, run);
+    const answer = run();
+    if (ending === undefined) return answer;
+    // Found running while this instance was ending that key: the ending may have been sent
+    // again after this acquire (see `#ending`), so once it is over, ask once more.
+    return answer.then((found) =>
+      found.state === 'running' ? settledOrAfter(ending, ENDING_WAIT_MS).then(run) : found,
+    );
   }
 
   complete(key: string, token: string, response: string, replayMs: number): Promise<boolean> {
@@ -199,13 +206,18 @@ export class RedisLockStore implements OperationLockStore {
     return `${this.#prefix}{${hashTag(storedKey(key, MAX_LOCK_KEY_LENGTH))}}`;
   }
 
-  /** Keeps `answer`, a completion or a release of `redisKey`, in `#ending` until it settles. */
+  /**
+   * Keeps `answer`, a completion or a release of `redisKey`, in `#ending`
+   * until it and any ending of the key sent before it have settled.
+   */
   #end(redisKey: string, answer: Promise<boolean>): Promise<boolean> {
-    this.#ending.set(redisKey, answer);
+    const earlier = this.#ending.get(redisKey);
+    const ending = earlier === undefined ? answer : Promise.allSettled([earlier, answer]);
+    this.#ending.set(redisKey, ending);
     const forget = () => {
-      if (this.#ending.get(redisKey) === answer) this.#ending.delete(redisKey);
+      if (this.#ending.get(redisKey) === ending) this.#ending.delete(redisKey);
     };
-    answer.then(forget, forget);
+    ending.then(forget, forget);
     return answer;
   }
 
@@ -214,6 +226,26 @@ export class RedisLockStore implements OperationLockStore {
     if (this.#now) command.push(String(this.#now()));
     return runScript(this.#send, script, command, read);
   }
+}
+
+/**
+ * How long an acquire that found its key running waits for this instance's
+ * ending of that key before it asks again: far more than a healthy round
+ * trip, and a bound for one whose reply never comes (the middleware's own
+ * `storeTimeoutMs` bounds the request anyway).
+ */
+const ENDING_WAIT_MS = 1000;
+
+/** Resolves once `promise` has settled, or after `ms`, whichever is first. */
+function settledOrAfter(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
 }
 
 const ACQUIRED: LockAcquisition = Object.freeze({ state: 'acquired' });

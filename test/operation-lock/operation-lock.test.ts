@@ -732,6 +732,30 @@ describe('operationLock when its store fails', () => {
     expect(res.status).toBe(503);
   });
 
+  it('releases a lock its store grants after the request gave up waiting', async () => {
+    const inner = new MemoryLockStore();
+    let grant: (() => void) | undefined;
+    const late: OperationLockStore = {
+      acquire: (...args) =>
+        new Promise((resolve) => {
+          grant = () => resolve(inner.acquire(...args));
+        }),
+      complete: (...args) => inner.complete(...args),
+      release: (...args) => inner.release(...args),
+      renew: (...args) => inner.renew(...args),
+    };
+    const res = await request(lockedApp({ store: late, storeTimeoutMs: 20 }))
+      .post('/orders')
+      .set('Idempotency-Key', KEY)
+      .send({});
+    expect(res.status).toBe(503);
+    grant!();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Nobody would renew or release it: kept, it would refuse every retry for its whole lease.
+    expect(inner.size).toBe(0);
+    inner.shutdown();
+  });
+
   it('treats an answer of the wrong shape as a store failure', async () => {
     const odd = {
       ...failing,

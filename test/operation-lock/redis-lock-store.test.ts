@@ -101,6 +101,26 @@ describeWithRedis('RedisLockStore on Redis’s clock', () => {
     expect(await completed).toBe(true);
     expect(await retried).toEqual({ state: 'done', fingerprint: 'fp', response: 'r' });
   });
+
+  it('answers an acquire even when the completion before it never gets an answer', async () => {
+    type Call = (command: string, ...args: string[]) => Promise<unknown>;
+    const inner = connection.client as unknown as { call: Call };
+    let completing = false;
+    const client = {
+      // The completion's command is sent and its answer lost, as on a connection that hangs.
+      call: (command: string, ...args: string[]): Promise<unknown> =>
+        completing ? new Promise(() => undefined) : inner.call(command, ...args),
+    };
+    const store = new RedisLockStore({ client, prefix: uniquePrefix() });
+    await store.acquire('k', 't', 'fp', 60_000);
+    completing = true;
+    void store.complete('k', 't', 'r', 60_000);
+    completing = false;
+    await expect(store.acquire('k', 'u', 'fp', 60_000)).resolves.toMatchObject({
+      state: 'running',
+      fingerprint: 'fp',
+    });
+  });
 });
 
 describeWithRedis('RedisLockStore round trips', () => {
