@@ -29,12 +29,24 @@ const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 250;
 /**
- * RFC 9110 §9.2.1: a request with a safe method changes nothing, so there is
- * no operation to run twice, and replaying its response would serve data as
- * it was. The lock passes them by, key or not (the draft's key is for
- * non-idempotent methods such as POST and PATCH).
+ * The methods defined as safe: GET, HEAD, OPTIONS and TRACE (RFC 9110
+ * §9.2.1), PROPFIND (RFC 4918 §9.1), REPORT (RFC 3253 §3.6), SEARCH
+ * (RFC 5323 §2) and QUERY (draft-ietf-httpbis-safe-method-w-body). A
+ * request with one changes nothing, so there is no operation to run twice,
+ * and replaying its response would serve data as it was. The lock passes
+ * them by, key or not: the draft's key is for non-idempotent methods such as
+ * POST and PATCH.
  */
-const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const SAFE_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'TRACE',
+  'PROPFIND',
+  'REPORT',
+  'SEARCH',
+  'QUERY',
+]);
 
 /**
  * Keeps duplicate requests from running at the same time, and with `replay`
@@ -44,7 +56,7 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
  * the same route) runs, another gets 409.1 with `Retry-After`; a key reused
  * with another payload gets 422.10; a malformed key 400.11, and a missing
  * one 400.10 when `required`. Requests with a safe method (GET, HEAD,
- * OPTIONS, TRACE) pass unlocked. Every refusal is an error for `errorHandler`.
+ * QUERY…) pass unlocked. Every refusal is an error for `errorHandler`.
  */
 export function operationLock(options: OperationLockOptions = {}): RequestHandler {
   const lock = new OperationLock(parseOperationLockOptions(options));

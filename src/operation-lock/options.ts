@@ -43,7 +43,11 @@ export interface OperationLockOptions {
    * route are part of the lock key already.
    */
   fingerprint?: (req: Request) => string;
-  /** Whether a request without a key is refused (400.10). Defaults to `false`: it runs unlocked. */
+  /**
+   * Whether a request without a key is refused (400.10). Defaults to
+   * `false`: it runs unlocked. Requests with a safe method (GET, HEAD,
+   * OPTIONS, QUERY…) are never refused, nor locked.
+   */
   required?: boolean;
   /** Documentation of the key, sent as `Link: <…>; rel="describedby"` with a 400.10. Defaults to none. */
   docsUrl?: string;

@@ -635,7 +635,8 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       const first = get(KEY);
       await gate.entered();
       const duplicate = get(KEY); // while the first runs: no 409.1
-      await gate.entered(2);
+      // Locked, the duplicate would be answered at once; unlocked, it enters the handler.
+      await Promise.race([duplicate, gate.entered(2)]);
       gate.open();
       const answers = [
         await first,
