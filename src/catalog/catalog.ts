@@ -111,11 +111,14 @@ Object.defineProperty(Catalog.prototype, BRAND, { value: true });
 
 /** Whether `value` is a catalog built with `defineCatalog()`, by this copy of the library or another. */
 export function isCatalog(value: unknown): value is Catalog {
+  if (value instanceof Catalog) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<PropertyKey, unknown>;
   return (
-    value instanceof Catalog ||
-    (typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[BRAND] === true)
+    candidate[BRAND] === true &&
+    Array.isArray(candidate.entries) &&
+    typeof candidate.entryFor === 'function' &&
+    typeof candidate.get === 'function'
   );
 }
 
@@ -210,7 +213,10 @@ export function defineCatalog<const Entries extends readonly CatalogEntry[]>(
 /** The built-in catalog: every code of the response-code pages this library was built from. */
 export const defaultCatalog: Catalog<DefaultEntry> = new Catalog(defaultEntries);
 
-let namingCatalog: Catalog = defaultCatalog;
+// Kept on globalThis under a registry-wide symbol, like the brands, so that
+// errors made by the ESM build and by the CommonJS build are named alike.
+const NAMING = Symbol.for('express-api-errors.namingCatalog');
+const registry = globalThis as typeof globalThis & { [NAMING]?: Catalog };
 
 /**
  * Makes `catalog` the one that names errors (`err.code`). `errorHandler({
@@ -218,12 +224,12 @@ let namingCatalog: Catalog = defaultCatalog;
  * will carry; the last handler made wins.
  */
 export function nameErrorsWith(catalog: Catalog): void {
-  namingCatalog = catalog;
+  registry[NAMING] = catalog;
 }
 
 /** The catalog name of a status and sub-code, e.g. `TOKEN_EXPIRED` for 401.24: see `nameErrorsWith`. */
 export function codeName(status: number, subCode?: string): string {
-  return namingCatalog.entryFor(status, subCode).name;
+  return (registry[NAMING] ?? defaultCatalog).entryFor(status, subCode).name;
 }
 
 /**

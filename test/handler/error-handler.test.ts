@@ -698,6 +698,12 @@ describe('errorHandler: options', () => {
       'errorHandler(): `catalog` must be built with defineCatalog(), got []',
     ],
     [
+      'an object that only carries the brand of a catalog',
+      { catalog: { [Symbol.for('express-api-errors.Catalog')]: true } as never },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `catalog` must be built with defineCatalog(), got {}',
+    ],
+    [
       'mappings that are not an array',
       { mappings: {} as never },
       'ERR_EAE_OPTION_TYPE',
@@ -836,9 +842,13 @@ describe('errorHandler: options', () => {
 
   it('answers with a catalog made by another copy of the library (ESM next to CommonJS)', async () => {
     let copy: typeof import('../../src/catalog/catalog.js') | undefined;
+    let copyErrors: typeof import('../../src/errors/error-classes.js') | undefined;
     jest.isolateModules(() => {
       copy = jest.requireActual<typeof import('../../src/catalog/catalog.js')>(
         '../../src/catalog/catalog.js',
+      );
+      copyErrors = jest.requireActual<typeof import('../../src/errors/error-classes.js')>(
+        '../../src/errors/error-classes.js',
       );
     });
     const catalog = copy!.defineCatalog([
@@ -870,6 +880,11 @@ describe('errorHandler: options', () => {
         subCode: '404.7',
       },
     ]);
+    // Both copies name errors with the catalog the handler was given, as its answers do.
+    expect(new NotFoundError('x', { subCode: '404.7' as never }).code).toBe('ORDER_NOT_FOUND');
+    expect(new copyErrors!.NotFoundError('x', { subCode: '404.7' as never }).code).toBe(
+      'ORDER_NOT_FOUND',
+    );
   });
 
   it('does not change the options object it is given', () => {
