@@ -26,7 +26,7 @@ export function catalogFromJson(value: unknown, where: string): Catalog {
     throw optionError(
       where,
       'ERR_EAE_OPTION_TYPE',
-      `a catalog must be { "entries": [...] } or an array of entries, got ${describeValue(value).slice(0, 80)}`,
+      `a catalog must be { "entries": [...] } or an array of entries, got ${describeValue(value)}`,
     );
   }
   return new Catalog(entries as readonly CatalogEntry[]);
