@@ -27,20 +27,95 @@ function isEmptyObject(body: unknown): boolean {
   return Object.getPrototypeOf(body) === Object.prototype || Object.getPrototypeOf(body) === null;
 }
 
-/** JSON with object keys in sorted order; `undefined` (no body) as `null`. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? 'null';
+/** What an entry of `canonicalJson`'s work stack is. */
+const enum Work {
+  /** A value to write. */
+  Value,
+  /** Text to write as it is: punctuation, or a member's key and colon. */
+  Text,
+  /** The end of an array or object: its bracket, leaving the containers being written. */
+  Close,
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  // A value with its own JSON form (a Date, a Decimal) is written as JSON writes it.
-  const json = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof json === 'function') return sortKeys(json.call(value));
-  // No prototype, so that a `__proto__` member is a member like any other.
-  const sorted = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value).sort())
-    sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
+/**
+ * JSON, as `JSON.stringify` writes it, with the keys of every object in
+ * sorted order (of UTF-16 code units); `undefined` (no body) as `null`.
+ * Written from a work stack rather than by recursion: a client may send a
+ * body nested deeper than the call stack goes (express.json() accepts
+ * 100 kB of `[`), and the fingerprint of a body the parser accepted must
+ * not fail. Like `JSON.stringify`, it throws a TypeError for a cycle or a
+ * BigInt, which a parsed body never holds.
+ */
+export function canonicalJson(value: unknown): string {
+  let out = '';
+  const open = new Set<object>(); // the containers being written, to find a cycle
+  // Two stacks side by side: what each entry is, and its value or text.
+  const kinds: Work[] = [Work.Value];
+  const items: unknown[] = [jsonValue(value, '') ?? null];
+  while (kinds.length > 0) {
+    const kind = kinds.pop()!;
+    const item = items.pop();
+    if (kind === Work.Text) {
+      out += item as string;
+    } else if (kind === Work.Close) {
+      out += Array.isArray(item) ? ']' : '}';
+      open.delete(item as object);
+    } else if (typeof item !== 'object' || item === null) {
+      out += JSON.stringify(item); // strings escaped, non-finite numbers as null, a BigInt refused
+    } else {
+      if (open.has(item)) throw new TypeError('Converting circular structure to JSON');
+      open.add(item);
+      kinds.push(Work.Close);
+      items.push(item);
+      out += Array.isArray(item) ? pushArray(item, kinds, items) : pushObject(item, kinds, items);
+    }
+  }
+  return out;
+}
+
+/** Pushes an array's elements and commas, to be popped in order; answers its opening. */
+function pushArray(array: readonly unknown[], kinds: Work[], items: unknown[]): string {
+  for (let index = array.length - 1; index >= 0; index--) {
+    kinds.push(Work.Value);
+    items.push(jsonValue(array[index], index) ?? null);
+    if (index > 0) {
+      kinds.push(Work.Text);
+      items.push(',');
+    }
+  }
+  return '[';
+}
+
+/** Pushes an object's members, in sorted order of their keys, to be popped in order; answers its opening. */
+function pushObject(object: object, kinds: Work[], items: unknown[]): string {
+  const keys = Object.keys(object).sort();
+  let last = true;
+  for (let index = keys.length - 1; index >= 0; index--) {
+    const key = keys[index]!;
+    const member = jsonValue((object as Record<string, unknown>)[key], key);
+    if (member === undefined) continue; // as JSON.stringify: no member for it
+    if (!last) {
+      kinds.push(Work.Text);
+      items.push(',');
+    }
+    kinds.push(Work.Value, Work.Text);
+    items.push(member, `${JSON.stringify(key)}:`);
+    last = false;
+  }
+  return '{';
+}
+
+/**
+ * A value as JSON writes it: through its `toJSON` (a Date's ISO string),
+ * given its key as `JSON.stringify` gives it, and `undefined` for what JSON
+ * leaves out (undefined, a function, a symbol).
+ */
+function jsonValue(value: unknown, key: string | number): unknown {
+  let written = value;
+  if (typeof value === 'object' && value !== null) {
+    const toJson = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJson === 'function') written = toJson.call(value, String(key)) as unknown;
+  }
+  const type = typeof written;
+  return type === 'undefined' || type === 'function' || type === 'symbol' ? undefined : written;
 }

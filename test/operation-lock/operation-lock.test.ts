@@ -398,6 +398,27 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(again.headers['idempotent-replayed']).toBe('true');
     });
 
+    it('fingerprints a body nested 10,000 deep, which express.json() accepts', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const deep = (leaf: string) => `${'['.repeat(10_000)}${leaf}${']'.repeat(10_000)}`;
+      const send = (body: string) =>
+        request(target)
+          .post('/orders')
+          .set('Idempotency-Key', KEY)
+          .set('Content-Type', 'application/json')
+          .send(body);
+      const first = await send(deep('1'));
+      const again = await send(deep('1'));
+      const other = await send(deep('2'));
+      expect([first.status, again.status, again.headers['idempotent-replayed']]).toEqual([
+        201,
+        201,
+        'true',
+      ]);
+      expect([other.status, problemOf(other).subCode]).toEqual([422, '422.10']);
+    });
+
     it('answers 422.10 for the key reused with another payload after completion', async () => {
       const target = app({ replay: true });
       gate.open();

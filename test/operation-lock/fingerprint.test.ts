@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import {
+  canonicalJson,
+  defaultFingerprint,
+  EMPTY_BODY,
+} from '../../src/operation-lock/fingerprint.js';
+
+/** An independent model: JSON with sorted keys, by recursion, for the values JSON.parse makes. */
+function model(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(model).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const members = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${model((value as Record<string, unknown>)[key])}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The same value with the keys of every object inserted in the reverse order. */
+function reversed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reversed);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value).reverse()) {
+    Object.defineProperty(copy, key, {
+      value: reversed((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
+describe('canonicalJson', () => {
+  it('writes any JSON value as JSON with the keys of every object sorted', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const written = canonicalJson(value);
+        expect(written).toBe(model(value));
+        expect(model(JSON.parse(written))).toBe(written);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes a value the same whatever order its keys were inserted in', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        (value) => canonicalJson(reversed(value)) === canonicalJson(value),
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes values nested 100,000 deep, deeper than recursion can go', () => {
+    const depth = 100_000;
+    let array: unknown = [];
+    let object: unknown = {};
+    for (let level = 1; level < depth; level++) {
+      array = [array];
+      object = { a: object };
+    }
+    expect(canonicalJson(array)).toBe(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+    expect(canonicalJson(object)).toBe(`${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`);
+    expect(defaultFingerprint(array)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('writes what JSON.stringify writes for toJSON, undefined, functions and symbols', () => {
+    const value = {
+      when: new Date(0),
+      gone: undefined,
+      call: () => 1,
+      list: [undefined, () => 1, Symbol('s'), Number.NaN, -0],
+      own: { toJSON: (key: string) => `key ${key}` },
+    };
+    expect(canonicalJson(value)).toBe(
+      '{"list":[null,null,null,null,0],"own":"key own","when":"1970-01-01T00:00:00.000Z"}',
+    );
+    expect(canonicalJson(undefined)).toBe('null');
+  });
+
+  it('keeps a `__proto__` member that JSON.parse made as a member', () => {
+    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"x":2}}'))).toBe(
+      '{"__proto__":{"x":2},"b":1}',
+    );
+  });
+
+  it('refuses a cycle and a BigInt with a TypeError, as JSON.stringify does', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => canonicalJson(cycle)).toThrow(TypeError);
+    expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+    const shared = { x: 1 };
+    expect(canonicalJson([shared, shared])).toBe('[{"x":1},{"x":1}]');
+  });
+});
+
+describe('defaultFingerprint', () => {
+  it('gives no body, null and an empty object the empty fingerprint', () => {
+    expect([
+      defaultFingerprint(undefined),
+      defaultFingerprint(null),
+      defaultFingerprint({}),
+    ]).toEqual([EMPTY_BODY, EMPTY_BODY, EMPTY_BODY]);
+  });
+
+  it('tells a JSON string, a text body and a raw body with the same characters apart', () => {
+    const prints = [
+      defaultFingerprint(['a']),
+      defaultFingerprint('["a"]'),
+      defaultFingerprint(Buffer.from('["a"]')),
+    ];
+    expect(new Set(prints).size).toBe(3);
+  });
+});
