@@ -317,8 +317,11 @@ class OperationLock {
   /**
    * Runs the handler under the lock and renews its lease while it runs.
    * When the handler ends the response, records it or releases the key, in
-   * that tick; a connection closed before that (the client gave up)
-   * releases it.
+   * that tick. A client that goes away first does not stop the handler, so
+   * its lock is kept: a retry gets 409.1 while the handler runs, then the
+   * response the handler sends, recorded as usual. Only the renewal stops,
+   * so that a handler that never ends its response (it gave up on the
+   * client) frees the key when its lease runs out.
    */
   #run(attempt: Attempt): void {
     const { res } = attempt;
@@ -330,9 +333,7 @@ class OperationLock {
     this.#renewals.add(attempt);
     // `on`, not `once`: `close` comes once, and `once` would wrap the listener.
     res.on('close', () => {
-      if (recorder.ended) return;
-      this.#renewals.delete(attempt);
-      this.#release(attempt);
+      if (!recorder.ended) this.#renewals.delete(attempt);
     });
     attempt.next();
   }

@@ -1,3 +1,4 @@
+import express from 'express';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import {
@@ -188,9 +189,17 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(gate.runs).toBe(2);
     });
 
-    it('releases the key when the client closes the connection while the handler runs', async () => {
-      const target = app();
-      const server = await serve(target);
+    it('keeps the key of a request whose client went away until its handler ends, and replays what it sent', async () => {
+      const target = app({ replay: true });
+      let seeClose!: () => void;
+      const closed = new Promise<void>((resolve) => (seeClose = resolve));
+      const outer = express();
+      outer.use((_req, res, next) => {
+        res.once('close', () => seeClose());
+        next();
+      });
+      outer.use(target);
+      const server = await serve(outer);
       try {
         const aborted = httpRequest(`${server.url}/orders`, {
           method: 'POST',
@@ -200,17 +209,63 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
         aborted.end(JSON.stringify({ item: 'book' }));
         await gate.entered();
         aborted.destroy();
-        // A retry is let in (it enters the handler, which is still held) once the server has
-        // seen the connection close; until then it gets 409.1.
-        let entered = false;
-        for (let attempt = 0; !entered && attempt < 200; attempt++) {
-          const retry = order(target).then((res) => res.status);
-          entered =
-            (await Promise.race([retry, gate.entered(2).then(() => 'entered')])) === 'entered';
-          if (!entered) await new Promise((resolve) => setTimeout(resolve, 10));
+        await closed; // the server has seen the client go; its handler still runs
+        // Were the key released, the retry would enter the handler, still held at the gate.
+        const during = await Promise.race([
+          order(target).then((res) => [res.status, problemOf(res).subCode]),
+          gate.entered(2).then(() => ['ran a second time']),
+        ]);
+        expect(during).toEqual([409, '409.1']);
+        gate.open();
+        // Once the handler has sent its 201 to nobody, the retry gets it.
+        let retry = await order(target);
+        for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          retry = await order(target);
         }
-        expect(entered).toBe(true);
-        expect(gate.runs).toBe(2);
+        expect([retry.status, retry.headers['idempotent-replayed'], retry.body]).toEqual([
+          201,
+          'true',
+          { id: 1, item: 'book' },
+        ]);
+        expect(gate.runs).toBe(1);
+      } finally {
+        gate.open();
+        await server.close();
+      }
+    });
+
+    it('lets the lease of a request whose client went away run out if its handler never ends', async () => {
+      const target = app({ lockTtlMs: 1000 });
+      let seeClose!: () => void;
+      const closed = new Promise<void>((resolve) => (seeClose = resolve));
+      const outer = express();
+      outer.use((_req, res, next) => {
+        res.once('close', () => seeClose());
+        next();
+      });
+      outer.use(target);
+      const server = await serve(outer);
+      try {
+        const aborted = httpRequest(`${server.url}/orders`, {
+          method: 'POST',
+          headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
+        });
+        aborted.on('error', () => undefined);
+        aborted.end(JSON.stringify({ item: 'book' }));
+        await gate.entered();
+        aborted.destroy();
+        await closed;
+        const during = await Promise.race([
+          order(target).then((res) => res.status),
+          gate.entered(2).then(() => 'ran a second time'),
+        ]);
+        expect(during).toBe(409);
+        clock.advance(1000); // nothing renews the lease of a request nobody waits for
+        const retry = order(target).then((res) => res);
+        await gate.entered(2);
+        gate.open();
+        expect((await retry).status).toBe(201);
       } finally {
         gate.open();
         await server.close();
