@@ -8,9 +8,10 @@ const AUTHORITY_PREFIX = /^(?:[A-Za-z][A-Za-z0-9+.-]*:)?\/\/[^/?#]*/;
 /**
  * The path of a request target (RFC 9112 §3.2), without its query (which
  * may hold secrets) or fragment: the problem's `instance`. Never the scheme,
- * host or userinfo of the absolute form; `/` for an empty path (RFC 9110
- * §4.2.3); `undefined` for the asterisk and authority forms, which name no
- * resource of the server's.
+ * host or userinfo of the absolute form, and never a path that a client
+ * would read as naming a host (one starting with `//`); `/` for an empty
+ * path (RFC 9110 §4.2.3); `undefined` for the asterisk and authority forms,
+ * which name no resource of the server's.
  */
 export function pathOfTarget(target: string): string | undefined {
   let rest = target;
@@ -21,8 +22,13 @@ export function pathOfTarget(target: string): string | undefined {
   }
   const end = rest.search(/[?#]/);
   const path = end === -1 ? rest : rest.slice(0, end);
-  return path === '' ? '/' : path;
+  if (path === '') return '/';
+  // What is left may start with `//` again (`//a//evil.example/x`, `http://a//evil.example/x`):
+  // as a reference, that would name the host `evil.example` (RFC 3986 §4.2). One slash instead.
+  return path.startsWith('//') ? path.replace(LEADING_SLASHES, '/') : path;
 }
+
+const LEADING_SLASHES = /^\/+/;
 
 /** The request's `instance`: the path of the URL it came with. */
 export function pathOf(req: Request): string | undefined {

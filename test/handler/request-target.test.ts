@@ -75,6 +75,14 @@ describe('instance and the logged url, by form of the request target', () => {
     expect(rawProblemOf(res).instance).toBe('/nope');
     expect(lines[0]!.url).toBe('//[Redacted]@example.test/nope');
   });
+
+  it('never gives an instance that a client would read as naming another host', async () => {
+    const { app } = loggedApp();
+    const res = await rawRequest(app, 'GET //a//evil.example/x HTTP/1.1\r\nHost: example.test\r\n');
+
+    expect(res.status).toBe(404);
+    expect(rawProblemOf(res).instance).toBe('/evil.example/x');
+  });
 });
 
 describe('pathOfTarget', () => {
@@ -88,6 +96,9 @@ describe('pathOfTarget', () => {
     ['HTTP://example.test', '/'],
     ['http://example.test?x=1', '/'],
     ['//admin:hunter2@example.test/orders', '/orders'],
+    ['//a//evil.example/x', '/evil.example/x'],
+    ['http://example.test//evil.example/x', '/evil.example/x'],
+    ['/x//y', '/x//y'],
     ['*', undefined],
     ['example.test:443', undefined],
     ['admin:hunter2@example.test:443', undefined],
