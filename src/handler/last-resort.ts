@@ -8,6 +8,7 @@ import { dropAbandonedHeaders } from './replaced-headers.js';
 import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
 import { recordError } from './response-error.js';
+import { addVary } from '../headers/vary.js';
 import { chooseMediaType, PROBLEM_JSON, setStatus } from './send-problem.js';
 
 /** How far the handler got with a request, for the last resort to carry on from. */
@@ -72,6 +73,7 @@ function sendFallback(failed: Failure): void {
     requestId,
   });
   res.setHeader('Content-Type', attempt(() => chooseMediaType(req)) ?? PROBLEM_JSON);
+  attempt(() => addVary(res, 'Accept'));
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (config.requestIdHeader !== false && requestId !== undefined) {

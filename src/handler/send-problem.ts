@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { acceptQuality } from '../headers/accept.js';
+import { addVary } from '../headers/vary.js';
 import type { ProblemDetails } from './problem.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';
 import { serializeProblem } from './serialize-problem.js';
@@ -66,6 +67,7 @@ export function sendProblem(
   const { body, dropped } = serializeProblem(problem);
   // RFC 8259 §11 defines no charset parameter: JSON is UTF-8.
   res.setHeader('Content-Type', chooseMediaType(req));
+  addVary(res, 'Accept'); // the media type above depends on it
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (req.method === 'HEAD') res.end();

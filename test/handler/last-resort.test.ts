@@ -33,7 +33,7 @@ describe('lastResort', () => {
     expect(res.statusLine).toBe('HTTP/1.1 500 Internal Server Error');
   });
 
-  it('answers 500 with the request id, nosniff and the negotiated Content-Type', async () => {
+  it('answers 500 with the request id, nosniff and the negotiated Content-Type, varying by Accept', async () => {
     const res = await request(
       appThrowing(() => new ConflictError('Order 7 is already paid.'), {
         logger: false,
@@ -48,6 +48,7 @@ describe('lastResort', () => {
     expect(res.headers['x-request-id']).toBe('req-7');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-type']).toBe('application/json');
+    expect(res.headers.vary).toBe('Accept');
     expect(JSON.parse(res.text)).toEqual({
       type: 'about:blank',
       title: 'Internal Server Error',

@@ -109,6 +109,16 @@ describe('sendProblem: caching (RFC 9111)', () => {
     },
   );
 
+  it('names Accept in Vary, since the media type of the problem depends on it', async () => {
+    const app = appFailingAfter(
+      () => undefined,
+      () => new ConflictError('Taken.'),
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(fieldValues(res, 'Vary')).toEqual(['Accept']);
+  });
+
   it('replaces the abandoned Cache-Control with no-store', async () => {
     const res = await rawGet(failingAfterCaching(), '/throw');
 
@@ -147,7 +157,7 @@ describe('sendProblem: caching (RFC 9111)', () => {
     expect(fieldValues(res, 'Age')).toEqual([]);
   });
 
-  it('keeps the Vary and CORS fields of the abandoned response', async () => {
+  it('keeps the Vary and CORS fields of the abandoned response, Vary naming Accept too', async () => {
     const app = appFailingAfter(
       (res) =>
         res.set({
@@ -160,7 +170,7 @@ describe('sendProblem: caching (RFC 9111)', () => {
     );
     const res = await rawGet(app, '/throw');
 
-    expect(fieldValues(res, 'Vary')).toEqual(['Origin, Accept-Encoding']);
+    expect(fieldValues(res, 'Vary')).toEqual(['Origin, Accept-Encoding, Accept']);
     expect(fieldValues(res, 'Access-Control-Allow-Origin')).toEqual(['https://app.example']);
     expect(fieldValues(res, 'Access-Control-Expose-Headers')).toEqual(['X-Request-Id']);
   });
