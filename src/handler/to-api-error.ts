@@ -76,13 +76,20 @@ const BODY_ERROR_DETAILS = new Map<string, (error: Record<string, unknown>) => s
   ['querystring.parse.rangeError', () => 'The request body is nested too deeply.'],
 ]);
 
-/** The detail of a body error, by its `type`, or by zlib's `Z_*` code for a corrupt compressed body. */
+/**
+ * zlib's codes for a corrupt compressed body: `Z_DATA_ERROR` and the like
+ * for gzip and deflate, and for brotli `ERR_` and the decoder's error name
+ * less its `BROTLI_DECODER` prefix (`ERR__ERROR_FORMAT_PADDING_1`).
+ */
+const DECODING_ERROR_CODE = /^(?:Z_|ERR__ERROR_)/;
+
+/** The detail of a body error, by its `type`, or by zlib's code for a corrupt compressed body. */
 function bodyErrorDetail(error: Record<string, unknown>): string | undefined {
   if (typeof error.type === 'string') {
     const detail = BODY_ERROR_DETAILS.get(error.type);
     if (detail) return detail(error);
   }
-  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+  if (typeof error.code === 'string' && DECODING_ERROR_CODE.test(error.code)) {
     return 'The request body could not be decoded with its Content-Encoding.';
   }
   return undefined;

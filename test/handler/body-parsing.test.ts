@@ -1,4 +1,6 @@
-import { gzipSync } from 'node:zlib';
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
+import createHttpError from 'http-errors';
+import { appThrowing } from '../helpers/app.js';
 import express from 'express';
 import request from 'supertest';
 import { captureLogs, flushed } from '../helpers/logs.js';
@@ -80,6 +82,22 @@ describe('body parsing: malformed bodies are 400s that never echo the payload', 
     // body-parser's error here has no `type`, only zlib's `code: 'Z_DATA_ERROR'`.
     expect(problemOf(res)).toEqual(
       problem(400, '/json', 'The request body could not be decoded with its Content-Encoding.'),
+    );
+  });
+
+  it('answers 400 to a brotli body that does not decode, as a body parser reports it', async () => {
+    // Express 5's parser reads brotli and hands on zlib's error as a 400; Express 4's refuses `br`.
+    let decodeError: unknown;
+    try {
+      brotliDecompressSync(Buffer.from(`not brotli ${SECRET}`));
+    } catch (error) {
+      decodeError = createHttpError(400, error as Error);
+    }
+    expect((decodeError as { code?: unknown }).code).toMatch(/^ERR__ERROR_/);
+    const res = await request(appThrowing(() => decodeError, { logger: false })).get('/throw');
+    expect(res.status).toBe(400);
+    expect(problemOf(res)).toEqual(
+      problem(400, '/throw', 'The request body could not be decoded with its Content-Encoding.'),
     );
   });
 
