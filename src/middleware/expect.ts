@@ -52,14 +52,38 @@ export function handleExpectations(server: Server, app: RequestListener): void {
 
 /**
  * Mount first: a request that `handleExpectations` marked becomes a
- * `417 Expectation Failed` problem. Other requests pass untouched.
+ * `417 Expectation Failed` problem, and so does one whose `Expect` lists
+ * `100-continue` with something else (`100-continue, foo`), which Node
+ * handles as `100-continue` alone. Other requests pass untouched.
  */
 export function expectationFailed(): RequestHandler {
   return function expectationFailedHandler(req, _res, next) {
-    if ((req as unknown as Record<symbol, unknown>)[UNMET_EXPECTATION] === true) {
+    if (
+      (req as unknown as Record<symbol, unknown>)[UNMET_EXPECTATION] === true ||
+      expectsMoreThanContinue(req.headers.expect)
+    ) {
       next(new ExpectationFailedError());
       return;
     }
     next();
   };
+}
+
+/**
+ * Whether an `Expect` field that Node took for `100-continue` (it does for
+ * any field that mentions it) holds another member as well (RFC 9110
+ * §10.1.1: a list of expectations, of which only `100-continue`, without
+ * parameters, is defined). A field without `100-continue` is Node's to
+ * judge: it reaches the app only through a `checkExpectation` listener,
+ * ours (which marks it) or one of the app's own.
+ */
+function expectsMoreThanContinue(expect: string | undefined): boolean {
+  if (expect === undefined) return false;
+  const field = expect.toLowerCase();
+  if (field === '100-continue' || !field.includes('100-continue')) return false;
+  for (const member of field.split(',')) {
+    const name = member.trim();
+    if (name !== '100-continue' && name !== '') return true;
+  }
+  return false;
 }

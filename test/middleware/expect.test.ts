@@ -40,12 +40,13 @@ function send(
       },
     );
     req.on('error', reject);
+    // With `Expect: 100-continue` the body waits for the server's go-ahead.
+    const waits = headers.Expect?.toLowerCase() === '100-continue';
     req.on('continue', () => {
       continued = true;
-      req.end(body);
+      if (waits) req.end(body);
     });
-    // With `Expect: 100-continue` the body waits for the server's go-ahead.
-    if (headers.Expect?.toLowerCase() !== '100-continue') req.end(body);
+    if (!waits) req.end(body);
   });
 }
 
@@ -134,6 +135,20 @@ describe('handleExpectations and expectationFailed, on a real server', () => {
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({ received: 2 });
   });
+
+  it.each(['100-continue, x-custom', 'x-custom, 100-continue', '100-continue;x=1'])(
+    'answers 417 to Expect: %s, which Node would handle as 100-continue alone',
+    async (expectation) => {
+      const res = await send(
+        server,
+        'POST',
+        { Expect: expectation, 'Content-Type': 'text/plain', 'Content-Length': '2' },
+        'ok',
+      );
+      expect(res.status).toBe(417);
+      expect(JSON.parse(res.text)).toMatchObject({ status: 417, code: 'EXPECTATION_FAILED' });
+    },
+  );
 
   it('lets a request without Expect through untouched', async () => {
     const res = await send(server, 'POST', { 'Content-Length': '3' }, 'abc');
