@@ -21,8 +21,14 @@ export interface LogContext {
   readonly handlerFailure?: string;
 }
 
-/** Query parameters whose values are secrets (RFC 6750 §2.3 allows `access_token` in the query). */
-const SECRET_PARAM = /token|key|secret|password|passwd|auth|session|signature|sig|code/i;
+/**
+ * Query parameters whose values are secrets (RFC 6750 §2.3 allows
+ * `access_token` in the query): by a part of their name, so that `api_key`,
+ * `x-amz-signature`, `pwd` and `jwt` are found; a harmless name that
+ * contains one (`passport`) is redacted too, the safe side.
+ */
+const SECRET_PARAM =
+  /token|key|secret|pass|pwd|auth|session|signature|sig|code|jwt|otp|bearer|credential/i;
 
 /**
  * Logs one line for a handled error, like pino-http: on `req.log` when it
@@ -113,20 +119,18 @@ function levelFor(status: number, config: Configuration, refusal: boolean): LogL
   );
 }
 
+/** A query parameter with a value: its name, `=`, and the value up to the next `&` or `;`. */
+const PARAMETER = /([^&;=]*)=[^&;]*/g;
+
 /** The URL without userinfo, and with the values of secret-looking query parameters replaced. */
 export function redactUrl(target: string): string {
   const url = withoutUserinfo(target);
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return url;
+  // `;` separates parameters too for some servers and proxies (HTML 4.01 §B.2.2).
   const query = url
     .slice(queryStart + 1)
-    .split('&')
-    .map((pair) => {
-      const equals = pair.indexOf('=');
-      const name = equals === -1 ? pair : pair.slice(0, equals);
-      return equals !== -1 && isSecretName(name) ? `${name}=[Redacted]` : pair;
-    })
-    .join('&');
+    .replace(PARAMETER, (pair, name: string) => (isSecretName(name) ? `${name}=[Redacted]` : pair));
   return `${url.slice(0, queryStart)}?${query}`;
 }
 

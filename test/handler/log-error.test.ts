@@ -198,6 +198,13 @@ describe('redactUrl', () => {
     ['/a?token=x&b=2', '/a?token=[Redacted]&b=2'],
     ['/a?api_key=x&password=y&sig=z', '/a?api_key=[Redacted]&password=[Redacted]&sig=[Redacted]'],
     ['/a?flag&session=1', '/a?flag&session=[Redacted]'],
+    [
+      '/a?jwt=x&pwd=y&pass=z&otp=1',
+      '/a?jwt=[Redacted]&pwd=[Redacted]&pass=[Redacted]&otp=[Redacted]',
+    ],
+    ['/a?bearer=x&credentials=y', '/a?bearer=[Redacted]&credentials=[Redacted]'],
+    ['/a?x=1;token=s3cr3t;y=2', '/a?x=1;token=[Redacted];y=2'],
+    ['/a?token=abc==&b=2', '/a?token=[Redacted]&b=2'],
     // Names as the query parser decodes them (percent-encoding, `+` for a space, qs brackets).
     ['/a?%74oken=s3cr3t&b=2', '/a?%74oken=[Redacted]&b=2'],
     ['/a?%54%4F%4B%45%4E=s3cr3t', '/a?%54%4F%4B%45%4E=[Redacted]'],
