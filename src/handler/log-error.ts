@@ -119,19 +119,45 @@ function levelFor(status: number, config: Configuration, refusal: boolean): LogL
   );
 }
 
-/** A query parameter with a value: its name, `=`, and the value up to the next `&` or `;`. */
-const PARAMETER = /([^&;=]*)=[^&;]*/g;
-
 /** The URL without userinfo, and with the values of secret-looking query parameters replaced. */
 export function redactUrl(target: string): string {
   const url = withoutUserinfo(target);
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return url;
-  // `;` separates parameters too for some servers and proxies (HTML 4.01 §B.2.2).
   const query = url
     .slice(queryStart + 1)
-    .replace(PARAMETER, (pair, name: string) => (isSecretName(name) ? `${name}=[Redacted]` : pair));
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals === -1) return pair;
+      const name = pair.slice(0, equals);
+      if (isSecretName(name)) return `${name}=[Redacted]`;
+      const value = redactAfterSemicolon(pair.slice(equals + 1));
+      return value === undefined ? pair : `${name}=${value}`;
+    })
+    .join('&');
   return `${url.slice(0, queryStart)}?${query}`;
+}
+
+/**
+ * A parameter's value with everything from a `;`-separated secret-looking
+ * parameter on replaced (`1;token=[Redacted]`), or undefined when it holds
+ * none. Express's parsers split on `&` alone, but some servers and proxies
+ * split on `;` too (HTML 4.01 §B.2.2), so `x=1;token=…` may carry a token;
+ * the rest of the value is redacted whole, since a secret may hold a `;`.
+ */
+export function redactAfterSemicolon(value: string): string | undefined {
+  const segments = value.split(';');
+  let offset = segments[0]!.length + 1;
+  for (let index = 1; index < segments.length; index++) {
+    const segment = segments[index]!;
+    const equals = segment.indexOf('=');
+    if (equals !== -1 && isSecretName(segment.slice(0, equals))) {
+      return `${value.slice(0, offset + equals + 1)}[Redacted]`;
+    }
+    offset += segment.length + 1;
+  }
+  return undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { IncomingMessage } from 'node:http';
 import { pino } from 'pino';
-import { isSecretName, redactUrl } from '../handler/log-error.js';
+import { isSecretName, redactAfterSemicolon, redactUrl } from '../handler/log-error.js';
 
 /** A request as pino-http logs it (pino-std-serializers' fields). */
 export interface SerializedRequest {
@@ -47,7 +47,11 @@ function redactQuery(value: unknown, depth: number): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const name of Object.keys(source)) {
     const item = source[name];
-    const redacted = isSecretName(name) ? REDACTED : redactQuery(item, depth + 1);
+    const redacted = isSecretName(name)
+      ? REDACTED
+      : typeof item === 'string'
+        ? (redactAfterSemicolon(item) ?? item)
+        : redactQuery(item, depth + 1);
     if (redacted === item) continue;
     // A null prototype: a parameter named `__proto__` stays a plain member.
     copy ??= Array.isArray(source) ? [...source] : Object.assign(Object.create(null), source);

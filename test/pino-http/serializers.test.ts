@@ -48,6 +48,20 @@ describe('serializers.req with pino-http', () => {
     expect(JSON.stringify(lines)).not.toContain('SECRET-');
   });
 
+  it('redacts a secret that follows a ; in a query value, in the url and in the query', async () => {
+    const logs = captureLogs();
+    const app = createApp((a) => a.get('/throw', () => undefined), {}, [
+      pinoHttp({ logger: logs.logger, serializers, redact: [...redactPaths] }),
+    ]);
+    await rawGet(app, '/nowhere?x=1;token=SECRET-a;b&page=2');
+    await flushed();
+
+    const line = (logs.lines as Line[])[0]!;
+    expect(line.req!.url).toBe('/nowhere?x=1;token=[Redacted]&page=2');
+    expect({ ...line.req!.query }).toEqual({ x: '1;token=[Redacted]', page: '2' });
+    expect(JSON.stringify(logs.lines)).not.toContain('SECRET-');
+  });
+
   it('leaves the request itself, its url and its query, as they were', async () => {
     let seen: { url: string; query: unknown } | undefined;
     const app = createApp(
