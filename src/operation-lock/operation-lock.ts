@@ -25,6 +25,14 @@ import { LockWarnings } from './warnings.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
+/**
+ * How many leases a request whose client went away is still renewed for:
+ * its handler may well be running (nothing stops it), and a lock let go
+ * under it would let the client's retry run beside it; but a handler that
+ * never ends its response must not hold its key, or its place in memory,
+ * for ever.
+ */
+const LEASES_AFTER_CLOSE = 10;
 /** A duplicate that waits on a store that cannot notify polls it: from 20 ms, doubling, to 250 ms. */
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 250;
@@ -84,6 +92,8 @@ interface Attempt {
   abandoned: AbortController | undefined;
   /** When it took the lock (`performance.now()`), for the renewals. */
   since: number;
+  /** When its client went away before its response ended (`performance.now()`); 0 until then. */
+  closedAt: number;
   readonly req: Request;
   readonly res: Response;
   readonly next: NextFunction;
@@ -161,6 +171,7 @@ class OperationLock {
       round: 0,
       abandoned: undefined,
       since: 0,
+      closedAt: 0,
       req,
       res,
       next,
@@ -319,9 +330,9 @@ class OperationLock {
    * When the handler ends the response, records it or releases the key, in
    * that tick. A client that goes away first does not stop the handler, so
    * its lock is kept: a retry gets 409.1 while the handler runs, then the
-   * response the handler sends, recorded as usual. Only the renewal stops,
-   * so that a handler that never ends its response (it gave up on the
-   * client) frees the key when its lease runs out.
+   * response the handler sends, recorded as usual. The lease is renewed for
+   * `LEASES_AFTER_CLOSE` more leases at most, so that a handler that never
+   * ends its response (it gave up on the client) frees the key in the end.
    */
   #run(attempt: Attempt): void {
     const { res } = attempt;
@@ -330,10 +341,12 @@ class OperationLock {
       this.#end(attempt, recorder),
     );
     attempt.since = performance.now();
+    // A client that left while the lock was being taken closed the response already.
+    if (res.destroyed) attempt.closedAt = attempt.since;
     this.#renewals.add(attempt);
     // `on`, not `once`: `close` comes once, and `once` would wrap the listener.
     res.on('close', () => {
-      if (!recorder.ended) this.#renewals.delete(attempt);
+      if (!recorder.ended && attempt.closedAt === 0) attempt.closedAt = performance.now();
     });
     attempt.next();
   }
@@ -392,6 +405,13 @@ class OperationLock {
   /** Extends the lease of one running request; a lease found lost is no longer renewed. */
   #renew(hold: Attempt): void {
     const { store, lockTtlMs } = this.#config;
+    if (
+      hold.closedAt !== 0 &&
+      performance.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
+    ) {
+      this.#renewals.delete(hold); // its lease now runs out, and the key is free
+      return;
+    }
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         if (held === true) return;

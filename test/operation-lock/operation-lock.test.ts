@@ -235,43 +235,6 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       }
     });
 
-    it('lets the lease of a request whose client went away run out if its handler never ends', async () => {
-      const target = app({ lockTtlMs: 1000 });
-      let seeClose!: () => void;
-      const closed = new Promise<void>((resolve) => (seeClose = resolve));
-      const outer = express();
-      outer.use((_req, res, next) => {
-        res.once('close', () => seeClose());
-        next();
-      });
-      outer.use(target);
-      const server = await serve(outer);
-      try {
-        const aborted = httpRequest(`${server.url}/orders`, {
-          method: 'POST',
-          headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
-        });
-        aborted.on('error', () => undefined);
-        aborted.end(JSON.stringify({ item: 'book' }));
-        await gate.entered();
-        aborted.destroy();
-        await closed;
-        const during = await Promise.race([
-          order(target).then((res) => res.status),
-          gate.entered(2).then(() => 'ran a second time'),
-        ]);
-        expect(during).toBe(409);
-        clock.advance(1000); // nothing renews the lease of a request nobody waits for
-        const retry = order(target).then((res) => res);
-        await gate.entered(2);
-        gate.open();
-        expect((await retry).status).toBe(201);
-      } finally {
-        gate.open();
-        await server.close();
-      }
-    });
-
     it('releases the key when the handler’s `res.end` throws (an unknown encoding)', async () => {
       const target = app({ replay: true });
       gate.open();
@@ -748,6 +711,73 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       const again = await request(target).post('/orders').send({ orderRef: 'r1' });
       expect(again.headers['idempotent-replayed']).toBe('true');
     });
+  });
+});
+
+describe('operationLock after a client left', () => {
+  const order = (target: ReturnType<typeof lockedApp>) =>
+    request(target).post('/orders').set('Idempotency-Key', KEY).send({ item: 'book' });
+
+  it('renews the lock of a request whose client left for ten leases more, then lets it run out', async () => {
+    // On the store's own clock: the renewals must move the lease along real time.
+    const inner = new MemoryLockStore();
+    const gate = new Gate();
+    // The client leaves while the lock is being taken, before the close could be listened for.
+    let letAcquire!: () => void;
+    const acquiring = new Promise<void>((resolve) => (letAcquire = resolve));
+    let first = true;
+    const delayed: OperationLockStore = {
+      acquire: async (...args) => {
+        if (first) {
+          first = false;
+          await acquiring;
+        }
+        return inner.acquire(...args);
+      },
+      complete: (...args) => inner.complete(...args),
+      release: (...args) => inner.release(...args),
+      renew: (...args) => inner.renew(...args),
+    };
+    const lockTtlMs = 200; // renewed every 66 ms; ten leases are 2 s
+    const target = lockedApp({ store: delayed, storeTimeoutMs: 10_000, lockTtlMs }, gate);
+    let seeClose!: () => void;
+    const closed = new Promise<void>((resolve) => (seeClose = resolve));
+    const outer = express();
+    outer.use((_req, res, next) => {
+      res.once('close', () => seeClose());
+      next();
+    });
+    outer.use(target);
+    const server = await serve(outer);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const retryStatus = () =>
+      Promise.race([
+        order(target).then((res) => res.status),
+        gate.entered(2).then(() => 'ran a second time'),
+      ]);
+    try {
+      const aborted = httpRequest(`${server.url}/orders`, {
+        method: 'POST',
+        headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
+      });
+      aborted.on('error', () => undefined);
+      aborted.end(JSON.stringify({ item: 'book' }));
+      await sleep(50);
+      aborted.destroy();
+      await closed;
+      letAcquire();
+      await gate.entered(); // the handler runs, and will never end its response
+      // Renewed after the client left: two leases on, the key is still held.
+      await sleep(2 * lockTtlMs);
+      expect(await retryStatus()).toBe(409);
+      // Ten leases after the close nothing renews it, and it runs out.
+      await sleep(10 * lockTtlMs + 2 * lockTtlMs);
+      expect(await retryStatus()).toBe('ran a second time');
+    } finally {
+      gate.open();
+      await server.close();
+      inner.shutdown();
+    }
   });
 });
 
