@@ -23,11 +23,15 @@ export function pathOfTarget(target: string): string | undefined {
   const end = rest.search(/[?#]/);
   const path = end === -1 ? rest : rest.slice(0, end);
   if (path === '') return '/';
-  // What is left may start with `//` again (`//a//evil.example/x`, `http://a//evil.example/x`):
-  // as a reference, that would name the host `evil.example` (RFC 3986 §4.2). One slash instead.
-  return path.startsWith('//') ? path.replace(LEADING_SLASHES, '/') : path;
+  // A `\` is no URI character (RFC 3986 §2), and WHATWG URL parsers read it as `/`, so that
+  // `/\evil.example/x` would name a host: it is percent-encoded. What is left may start with
+  // `//` again (`//a//evil.example/x`): as a reference, that names the host `evil.example`
+  // (RFC 3986 §4.2). One slash instead.
+  const safe = path.includes('\\') ? path.replace(BACKSLASHES, '%5C') : path;
+  return safe.startsWith('//') ? safe.replace(LEADING_SLASHES, '/') : safe;
 }
 
+const BACKSLASHES = /\\/g;
 const LEADING_SLASHES = /^\/+/;
 
 /** The request's `instance`: the path of the URL it came with. */
