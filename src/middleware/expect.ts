@@ -60,13 +60,18 @@ export function expectationFailed(): RequestHandler {
   return function expectationFailedHandler(req, _res, next) {
     if (
       (req as unknown as Record<symbol, unknown>)[UNMET_EXPECTATION] === true ||
-      expectsMoreThanContinue(req.headers.expect)
+      // RFC 9110 §10.1.1: an HTTP/1.0 request's expectations are ignored, as Node does.
+      (isHttp11OrLater(req) && expectsMoreThanContinue(req.headers.expect))
     ) {
       next(new ExpectationFailedError());
       return;
     }
     next();
   };
+}
+
+function isHttp11OrLater(req: IncomingMessage): boolean {
+  return req.httpVersionMajor > 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1);
 }
 
 /**

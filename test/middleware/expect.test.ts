@@ -237,4 +237,17 @@ describe('expectationFailed without the helper', () => {
     expectationFailed()({ headers: { expect: 'x' } } as never, {} as never, next);
     expect(next).toHaveBeenCalledWith();
   });
+
+  it('ignores the expectations of an HTTP/1.0 request, as RFC 9110 §10.1.1 asks', () => {
+    const request = (httpVersionMinor: number) =>
+      ({
+        headers: { expect: '100-continue, x-custom' },
+        httpVersionMajor: 1,
+        httpVersionMinor,
+      }) as never;
+    const next = jest.fn();
+    expectationFailed()(request(0), {} as never, next);
+    expectationFailed()(request(1), {} as never, next);
+    expect(next.mock.calls.map((call) => call.length)).toEqual([0, 1]);
+  });
 });
