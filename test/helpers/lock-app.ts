@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
   UnprocessableEntityError,
@@ -5,6 +6,7 @@ import {
   operationLock,
   type OperationLockOptions,
 } from '../../src/index.js';
+import { serve } from './server.js';
 
 /** Bytes that are not UTF-8 (a lone 0xff), which a record keeps in base64. */
 export const BINARY_BODY = Buffer.from([0x00, 0xff, 0x0a, 0x0d, 0x80]);
@@ -150,4 +152,37 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
   );
   app.use(errorHandler({ logger: false }));
   return app;
+}
+
+/**
+ * Serves `app` and sends it `POST /orders` with `key`, from a client that
+ * will go away: `abort()` closes the connection and resolves once the
+ * server has seen the response close; `close()` stops the server.
+ */
+export async function abandonedOrder(
+  app: Express,
+  key: string,
+): Promise<{ abort(): Promise<void>; close(): Promise<void> }> {
+  let seeClose!: () => void;
+  const closed = new Promise<void>((resolve) => (seeClose = resolve));
+  const outer = express();
+  outer.use((_req, res, next) => {
+    res.once('close', () => seeClose());
+    next();
+  });
+  outer.use(app);
+  const server = await serve(outer);
+  const sent = httpRequest(`${server.url}/orders`, {
+    method: 'POST',
+    headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
+  });
+  sent.on('error', () => undefined);
+  sent.end(JSON.stringify({ item: 'book' }));
+  return {
+    abort: async () => {
+      sent.destroy();
+      await closed;
+    },
+    close: () => server.close(),
+  };
 }

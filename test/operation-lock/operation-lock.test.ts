@@ -1,4 +1,3 @@
-import express from 'express';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import {
@@ -8,7 +7,7 @@ import {
   type OperationLockStore,
 } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
-import { BINARY_BODY, Gate, lockedApp } from '../helpers/lock-app.js';
+import { abandonedOrder, BINARY_BODY, Gate, lockedApp } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
 import { connectClient, uniquePrefix } from '../helpers/redis.js';
@@ -191,25 +190,10 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
 
     it('keeps the key of a request whose client went away until its handler ends, and replays what it sent', async () => {
       const target = app({ replay: true });
-      let seeClose!: () => void;
-      const closed = new Promise<void>((resolve) => (seeClose = resolve));
-      const outer = express();
-      outer.use((_req, res, next) => {
-        res.once('close', () => seeClose());
-        next();
-      });
-      outer.use(target);
-      const server = await serve(outer);
+      const first = await abandonedOrder(target, KEY);
       try {
-        const aborted = httpRequest(`${server.url}/orders`, {
-          method: 'POST',
-          headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
-        });
-        aborted.on('error', () => undefined);
-        aborted.end(JSON.stringify({ item: 'book' }));
         await gate.entered();
-        aborted.destroy();
-        await closed; // the server has seen the client go; its handler still runs
+        await first.abort(); // the server has seen the client go; its handler still runs
         // Were the key released, the retry would enter the handler, still held at the gate.
         const during = await Promise.race([
           order(target).then((res) => [res.status, problemOf(res).subCode]),
@@ -231,7 +215,7 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
         expect(gate.runs).toBe(1);
       } finally {
         gate.open();
-        await server.close();
+        await first.close();
       }
     });
 
@@ -740,15 +724,7 @@ describe('operationLock after a client left', () => {
     };
     const lockTtlMs = 200; // renewed every 66 ms; ten leases are 2 s
     const target = lockedApp({ store: delayed, storeTimeoutMs: 10_000, lockTtlMs }, gate);
-    let seeClose!: () => void;
-    const closed = new Promise<void>((resolve) => (seeClose = resolve));
-    const outer = express();
-    outer.use((_req, res, next) => {
-      res.once('close', () => seeClose());
-      next();
-    });
-    outer.use(target);
-    const server = await serve(outer);
+    const client = await abandonedOrder(target, KEY);
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const retryStatus = () =>
       Promise.race([
@@ -756,15 +732,8 @@ describe('operationLock after a client left', () => {
         gate.entered(2).then(() => 'ran a second time'),
       ]);
     try {
-      const aborted = httpRequest(`${server.url}/orders`, {
-        method: 'POST',
-        headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
-      });
-      aborted.on('error', () => undefined);
-      aborted.end(JSON.stringify({ item: 'book' }));
-      await sleep(50);
-      aborted.destroy();
-      await closed;
+      await sleep(50); // while the lock is being taken
+      await client.abort();
       letAcquire();
       await gate.entered(); // the handler runs, and will never end its response
       // Renewed after the client left: two leases on, the key is still held.
@@ -775,7 +744,7 @@ describe('operationLock after a client left', () => {
       expect(await retryStatus()).toBe('ran a second time');
     } finally {
       gate.open();
-      await server.close();
+      await client.close();
       inner.shutdown();
     }
   });
