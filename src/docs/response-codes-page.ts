@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { NotAcceptableError } from '../errors/error-classes.js';
 import { acceptQuality } from '../headers/accept.js';
+import { addVary } from '../headers/vary.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseBaseUri } from '../options/parse.js';
 import { catalogToJson } from './catalog-json.js';
@@ -60,7 +61,7 @@ export function responseCodesPage(
       return;
     }
     const chosen = choose(req, representations);
-    res.vary('Accept');
+    addVary(res, 'Accept');
     if (chosen === undefined) {
       next(
         new NotAcceptableError(
