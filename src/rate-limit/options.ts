@@ -98,8 +98,8 @@ export interface RateLimitSharedOptions {
   /**
    * Refuse a client the store refused until its wait ends, here, without
    * asking the store again (see the README). `{ maxKeys }` bounds the
-   * clients kept (10,000 by default). Defaults to on for a store other than
-   * `MemoryStore`, off for `MemoryStore`, which has no round trip to save.
+   * clients kept (10,000 by default). Defaults to on, and to off for a store
+   * that says `inProcess` (as `MemoryStore` does), which has no round trip to save.
    */
   denyCache?: boolean | { maxKeys?: number };
   /** Send `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (seconds). Defaults to `true`. */
@@ -361,7 +361,9 @@ const DENY_CACHE_OPTION_NAMES = optionNames<{ maxKeys?: number }>()(['maxKeys'])
 
 /** How many clients the deny cache keeps: 0 for none. */
 function parseDenyCache(value: RateLimitOptions['denyCache'], store: RateLimitStore): number {
-  if (value === undefined) return store instanceof MemoryStore ? 0 : DENY_CACHE_KEYS;
+  // A property, not `instanceof MemoryStore`: an app that loads both builds (ESM and
+  // CommonJS) has two MemoryStore classes, and a store of one is no instance of the other.
+  if (value === undefined) return store.inProcess === true ? 0 : DENY_CACHE_KEYS;
   if (typeof value === 'boolean') return value ? DENY_CACHE_KEYS : 0;
   if (typeof value !== 'object' || value === null) {
     throw fail(

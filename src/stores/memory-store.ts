@@ -74,6 +74,8 @@ export class MemoryStore implements RateLimitStore {
 
   /** This store takes a limit with each call (a `limit` function). */
   readonly perRequestLimits = true;
+  /** Answers from this process's memory: no deny cache in front of it by default. */
+  readonly inProcess = true;
 
   constructor(options: MemoryStoreOptions = {}) {
     checkOptionsObject(FACTORY, options, '{ maxKeys: 100_000 }');

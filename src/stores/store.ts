@@ -55,6 +55,13 @@ export interface RateLimitStore {
    * `limits` is `'per-request'` (a `limit` function). Defaults to `false`.
    */
   readonly perRequestLimits?: boolean;
+  /**
+   * Whether the store answers from this process's memory, as `MemoryStore`
+   * does: a deny cache in front of it would save no round trip, so
+   * `rateLimit()` leaves it off unless `denyCache` says otherwise. Defaults
+   * to `false`.
+   */
+  readonly inProcess?: boolean;
   /** Receives the limiter's policy, once, before any other call. */
   init(policy: RateLimitPolicy): void;
   /**

@@ -154,6 +154,27 @@ describe('rateLimit: the deny cache', () => {
     }
   });
 
+  it('is off by default for a store that says inProcess, as a MemoryStore of another build does', async () => {
+    // Another copy of the module, as an app that loads both the ESM and the CommonJS build has.
+    let copy: typeof import('../../src/stores/memory-store.js') | undefined;
+    jest.isolateModules(() => {
+      copy = jest.requireActual<typeof import('../../src/stores/memory-store.js')>(
+        '../../src/stores/memory-store.js',
+      );
+    });
+    const otherBuild = new copy!.MemoryStore({ now: fakeClock().now });
+    expect(otherBuild).not.toBeInstanceOf(MemoryStore);
+    const ownStore = Object.assign(new CountingStore(new MemoryStore({ now: fakeClock().now })), {
+      inProcess: true,
+    });
+    for (const store of [otherBuild, ownStore]) {
+      const consume = jest.spyOn(store, 'consume');
+      const { app } = appWith(store);
+      expect(await statuses(app, 10)).toEqual([200, 200, ...Array<number>(8).fill(429)]);
+      expect(consume).toHaveBeenCalledTimes(10);
+    }
+  });
+
   it.each([
     [
       'yes',
