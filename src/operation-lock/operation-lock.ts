@@ -94,6 +94,8 @@ interface Attempt {
   since: number;
   /** When its client went away before its response ended (`performance.now()`); 0 until then. */
   closedAt: number;
+  /** Whether its lease was found lost and told of (once), or needs no telling: nothing ran under it. */
+  lost: boolean;
   readonly req: Request;
   readonly res: Response;
   readonly next: NextFunction;
@@ -172,6 +174,7 @@ class OperationLock {
       abandoned: undefined,
       since: 0,
       closedAt: 0,
+      lost: false,
       req,
       res,
       next,
@@ -302,7 +305,10 @@ class OperationLock {
    * ran out.
    */
   #releaseLate(found: LockAcquisition, attempt: Attempt): void {
-    if ((found as { state?: unknown } | undefined)?.state === 'acquired') this.#release(attempt);
+    if ((found as { state?: unknown } | undefined)?.state !== 'acquired') return;
+    // Nothing ran under this lock: a lease that ran out meanwhile is no loss.
+    attempt.lost = true;
+    this.#release(attempt);
   }
 
   #acquireFailed(error: unknown, attempt: Attempt): void {
@@ -359,7 +365,7 @@ class OperationLock {
       if (replay && this.#records(req, res)) {
         if (recorder.recordable) {
           const response = recorder.serialize(res, replayHeaders);
-          return this.#settle(store.complete(operation.key, token, response, replayTtlMs));
+          return this.#settle(store.complete(operation.key, token, response, replayTtlMs), attempt);
         }
         this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', { status: res.statusCode });
       }
@@ -369,9 +375,10 @@ class OperationLock {
     this.#release(attempt);
   }
 
-  #release({ operation, token }: Attempt): void {
+  #release(attempt: Attempt): void {
+    const { operation, token } = attempt;
     try {
-      this.#settle(this.#config.store.release(operation.key, token));
+      this.#settle(this.#config.store.release(operation.key, token), attempt);
     } catch (error) {
       this.#warnStoreUnavailable(error);
     }
@@ -390,16 +397,24 @@ class OperationLock {
    * itself. Nobody waits for the answer, so no deadline is set: a store that
    * hangs is noticed by the next acquire.
    */
-  #settle(answer: boolean | PromiseLike<boolean>): void {
-    if (!isThenable(answer)) return this.#lostUnless(answer);
+  #settle(answer: boolean | PromiseLike<boolean>, attempt: Attempt): void {
+    if (!isThenable(answer)) return this.#lostUnless(answer, attempt);
     answer.then(
-      (held) => this.#lostUnless(held),
+      (held) => this.#lostUnless(held, attempt),
       (error: unknown) => this.#warnStoreUnavailable(error),
     );
   }
 
-  #lostUnless(held: unknown): void {
-    if (held !== true) this.#warnings.warnOnce('OPERATION_LOCK_LEASE_LOST');
+  #lostUnless(held: unknown, attempt: Attempt): void {
+    if (held !== true) this.#leaseLost(attempt);
+  }
+
+  /** Tells of a lease found lost, once per request: a retry may have run beside it. */
+  #leaseLost(attempt: Attempt): void {
+    if (attempt.lost) return;
+    attempt.lost = true;
+    publish('expired', attempt);
+    this.#warnings.leaseLost();
   }
 
   /** Extends the lease of one running request; a lease found lost is no longer renewed. */
@@ -415,9 +430,8 @@ class OperationLock {
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         if (held === true) return;
-        publish('expired', hold);
         this.#renewals.delete(hold);
-        this.#warnings.warnOnce('OPERATION_LOCK_LEASE_LOST');
+        this.#leaseLost(hold);
       },
       (error: unknown) => this.#warnStoreUnavailable(error),
     );

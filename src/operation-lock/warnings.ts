@@ -1,6 +1,9 @@
 import type { Logger } from '../logging/logger.js';
 
-/** The coded warnings an `operationLock()` gives, each once (the store's, once per outage). */
+/**
+ * The coded warnings an `operationLock()` gives: each once, except the
+ * store's (once per outage) and a lost lease (at most once a minute).
+ */
 export const LOCK_WARNINGS = {
   OPERATION_LOCK_STORE_UNAVAILABLE:
     'The operation-lock store failed or timed out. Until it answers again, requests with a key run without the lock (`failOpen: true`) or are answered 503 (`failOpen: false`, the default).',
@@ -12,12 +15,45 @@ export const LOCK_WARNINGS = {
 
 export type LockWarningCode = keyof typeof LOCK_WARNINGS;
 
-/** Emits each coded warning once, through the middleware's logger. */
+/**
+ * How often a lost lease is logged at most. Each is a request that may have
+ * run twice, so one line for the life of the process would hide the next;
+ * one per loss would let a slow store flood the log.
+ */
+export const LEASE_LOST_INTERVAL_MS = 60_000;
+
+/** Emits the coded warnings through the middleware's logger. */
 export class LockWarnings {
   readonly #given = new Set<LockWarningCode>();
+  /** When the last lease-lost line was written (`performance.now()`); -Infinity before the first. */
+  #leaseLostAt = -Infinity;
+  /** Leases lost since that line. */
+  #leasesLost = 0;
   constructor(readonly logger: () => Logger | false) {}
 
-  warnOnce(code: LockWarningCode, details: Record<string, unknown> = {}): void {
+  /**
+   * A request lost its lease: logged at once, then at most once every
+   * `LEASE_LOST_INTERVAL_MS`, each line with `leasesLost`, the losses since
+   * the line before (this one included).
+   */
+  leaseLost(): void {
+    this.#leasesLost++;
+    const now = performance.now();
+    if (now - this.#leaseLostAt < LEASE_LOST_INTERVAL_MS) return;
+    this.#leaseLostAt = now;
+    const leasesLost = this.#leasesLost;
+    this.#leasesLost = 0;
+    this.log(
+      'warn',
+      { code: 'OPERATION_LOCK_LEASE_LOST', leasesLost },
+      LOCK_WARNINGS.OPERATION_LOCK_LEASE_LOST,
+    );
+  }
+
+  warnOnce(
+    code: Exclude<LockWarningCode, 'OPERATION_LOCK_LEASE_LOST'>,
+    details: Record<string, unknown> = {},
+  ): void {
     if (this.#given.has(code)) return;
     this.#given.add(code);
     this.log('warn', { code, ...details }, LOCK_WARNINGS[code]);

@@ -41,10 +41,12 @@ describe('the operation-lock channel', () => {
     store.shutdown();
   });
 
-  it('tells subscribers when a running request lost its lease', async () => {
+  it('tells subscribers once when a running request lost its lease', async () => {
     const gate = new Gate();
     const store = new MemoryLockStore({ now: fakeClock().now });
+    // Lost when renewed, and so still lost when released.
     store.renew = () => false;
+    store.release = () => false;
     const app = lockedApp({ store, lockTtlMs: 300 }, gate);
     const first = order(app).then((res) => res);
     await gate.entered();
@@ -55,6 +57,25 @@ describe('the operation-lock channel', () => {
     gate.open();
     await first;
     expect(messages.map((m) => m.outcome)).toEqual(['acquired', 'expired']);
+    store.shutdown();
+  });
+
+  it('tells subscribers once when a request finds, as it ends, that its lease ran out and another took the key', async () => {
+    const gate = new Gate();
+    const clock = fakeClock();
+    const store = new MemoryLockStore({ now: clock.now });
+    const app = lockedApp({ store, replay: true, lockTtlMs: 1000 }, gate);
+    const stale = order(app).then((res) => res);
+    await gate.entered(1);
+    clock.advance(1000); // the lease runs out before a renewal extends it
+    const fresh = order(app).then((res) => res);
+    await gate.entered(2);
+    gate.open();
+    await Promise.all([stale, fresh]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(messages.map((m) => m.outcome).sort()).toEqual(['acquired', 'acquired', 'expired']);
+    const [expired] = messages.filter((m) => m.outcome === 'expired');
+    expect(expired!.req).toBe(messages[0]!.req); // the first request's: the one that lost
     store.shutdown();
   });
 });

@@ -292,7 +292,9 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       // Whichever finished first, only the owner that held the lock at its end is recorded.
       expect(replayed.body).toEqual({ id: 2, item: 'book' });
       await flushed();
-      expect(logs.lines.map((line) => line.code)).toContain('OPERATION_LOCK_LEASE_LOST');
+      expect(logs.lines.filter((line) => line.code === 'OPERATION_LOCK_LEASE_LOST')).toEqual([
+        expect.objectContaining({ level: 40, leasesLost: 1 }),
+      ]);
     });
   });
 
