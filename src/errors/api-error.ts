@@ -29,6 +29,16 @@ const SUB_CODE_NUMBER = /^\d{1,4}$/;
 /** The headers of every error made without any: one frozen object, not one each. */
 const NO_HEADERS: ErrorHeaders = Object.freeze({});
 
+/**
+ * The headers objects the constructor made and checked, so that one put in
+ * their place afterwards is told apart. On globalThis under a registry-wide
+ * symbol, like the brand, so that the ESM and CommonJS builds share it.
+ */
+const CHECKED = Symbol.for('express-api-errors.checkedHeaders');
+const registry = globalThis as typeof globalThis & { [CHECKED]?: WeakSet<object> };
+const CHECKED_HEADERS = (registry[CHECKED] ??= new WeakSet<object>());
+CHECKED_HEADERS.add(NO_HEADERS);
+
 type ErrorClass = abstract new (...args: never[]) => unknown;
 
 /** The options every error class takes, in the order of `ApiErrorOptions`. */
@@ -101,9 +111,7 @@ export class ApiError<Status extends number = number> extends Error {
     this.detail = detail;
     this.expose = checkExpose(new.target, options.expose) ?? status < 500;
     this.headers =
-      options.headers === undefined
-        ? NO_HEADERS
-        : Object.freeze(checkHeaders(new.target, options.headers));
+      options.headers === undefined ? NO_HEADERS : checkHeaders(new.target, options.headers);
     this.extensions = checkExtensions(new.target, options.extensions);
   }
 
@@ -163,19 +171,32 @@ function checkSubCode<Status extends number>(
   subCode: SubCodeOf<Status> | undefined,
 ): SubCodeOf<Status> | undefined {
   if (subCode === undefined) return undefined;
-  const prefix = `${status}.`;
-  if (
-    typeof subCode !== 'string' ||
-    !subCode.startsWith(prefix) ||
-    !SUB_CODE_NUMBER.test(subCode.slice(prefix.length))
-  ) {
+  if (!isSubCodeOf(status, subCode)) {
     throw optionError(
       errorFactory(target),
       'ERR_EAE_OPTION_TYPE',
-      `\`subCode\` ${describeValue(subCode)} does not belong to status ${status}: use "${prefix}<n>"`,
+      `\`subCode\` ${describeValue(subCode)} does not belong to status ${status}: use "${status}.<n>"`,
     );
   }
   return subCode;
+}
+
+/** Whether `subCode` is a sub-code of `status`: `"<status>.<1 to 4 digits>"`. */
+export function isSubCodeOf(status: number, subCode: unknown): boolean {
+  const prefix = `${status}.`;
+  return (
+    typeof subCode === 'string' &&
+    subCode.startsWith(prefix) &&
+    SUB_CODE_NUMBER.test(subCode.slice(prefix.length))
+  );
+}
+
+/**
+ * Whether `error.headers` is still the object its constructor checked (in
+ * this copy of the library): JavaScript lets code replace it afterwards.
+ */
+export function hasCheckedHeaders(error: ApiError): boolean {
+  return CHECKED_HEADERS.has(error.headers);
 }
 
 function checkExpose(target: ErrorClass, expose: unknown): boolean | undefined {
@@ -190,10 +211,9 @@ function checkExpose(target: ErrorClass, expose: unknown): boolean | undefined {
 /** Validates header names and values now, so that a bad one fails at the throw site, not mid-response. */
 function checkHeaders(
   target: ErrorClass,
-  headers: ApiErrorOptions['headers'],
-): Record<string, string> {
+  headers: NonNullable<ApiErrorOptions['headers']>,
+): ErrorHeaders {
   const checked: Record<string, string> = {};
-  if (headers === undefined) return checked;
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
     throw optionError(
       errorFactory(target),
@@ -212,6 +232,7 @@ function checkHeaders(
   } catch (error) {
     throw asOptionError(errorFactory(target), error);
   }
+  CHECKED_HEADERS.add(Object.freeze(checked));
   return checked;
 }
 

@@ -1,4 +1,4 @@
-import { ApiError, isApiError } from '../errors/api-error.js';
+import { ApiError, hasCheckedHeaders, isApiError, isSubCodeOf } from '../errors/api-error.js';
 import {
   InternalServerError,
   UnauthorizedError,
@@ -23,7 +23,7 @@ export function toApiError(thrown: unknown, config: Configuration): ApiError {
   try {
     return (
       fromMappings(thrown, config.mappings) ??
-      (isApiError(thrown) ? thrown : undefined) ??
+      (isApiError(thrown) ? asSendable(thrown) : undefined) ??
       fromBoom(thrown) ??
       fromStatusError(thrown) ??
       fromKnownLibraries(thrown, config.realm) ??
@@ -40,7 +40,7 @@ function fromMappings(thrown: unknown, mappings: readonly ErrorMapping[]): ApiEr
     if (typeof to === 'function') {
       const mapped = to(thrown);
       if (!isApiError(mapped)) throw new TypeError('An error mapping did not return an ApiError');
-      return mapped;
+      return asSendable(mapped);
     }
     const status = typeof to === 'number' ? to : Number(to.split('.')[0]);
     const message = thrown instanceof Error ? thrown.message : undefined;
@@ -50,6 +50,44 @@ function fromMappings(thrown: unknown, mappings: readonly ErrorMapping[]): ApiEr
     });
   }
   return undefined;
+}
+
+/**
+ * An `ApiError` as it can be sent. Its constructor checked every field,
+ * but JavaScript lets code change them afterwards (`err.status = 410`, as
+ * http-errors' users do, or `err.headers = {…}`). A status that is not an
+ * error status (400 to 599) makes it a fault: a 500 with the error as its
+ * cause, logged with its stack, as Express's finalhandler does. Otherwise a
+ * copy (same class, same refusal mark) drops what cannot be sent: a sub-code
+ * of another status, a detail that is not a string, extensions that are not
+ * an object, and headers HTTP cannot carry.
+ */
+function asSendable(error: ApiError): ApiError {
+  const { status, subCode, detail, extensions } = error;
+  if (!isErrorStatus(status)) return new InternalServerError(undefined, { cause: error });
+  const subCodeOk = subCode === undefined || isSubCodeOf(status, subCode);
+  const detailOk = detail === undefined || typeof detail === 'string';
+  const extensionsOk =
+    extensions === undefined ||
+    (typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions));
+  const headersOk = hasCheckedHeaders(error);
+  if (subCodeOk && detailOk && extensionsOk && headersOk) return error;
+  const copy = Object.create(
+    Object.getPrototypeOf(error) as object,
+    Object.getOwnPropertyDescriptors(error),
+  ) as ApiError;
+  const replace = (name: keyof ApiError, value: unknown) =>
+    Object.defineProperty(copy, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  if (!subCodeOk) replace('subCode', undefined);
+  if (!detailOk) replace('detail', undefined);
+  if (!extensionsOk) replace('extensions', undefined);
+  if (!headersOk) replace('headers', Object.freeze(safeHeaders(error.headers) ?? {}));
+  return copy;
 }
 
 function matches(thrown: unknown, match: ErrorMapping['match']): boolean {

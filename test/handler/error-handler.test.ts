@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import express from 'express';
 import createHttpError from 'http-errors';
 import jwt from 'jsonwebtoken';
@@ -5,6 +6,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import {
   ApiError,
+  CHANNEL_NAMES,
   Catalog,
   ConflictError,
   defaultEntries,
@@ -13,8 +15,11 @@ import {
   UnauthorizedError,
   errorHandler,
   type ErrorHandlerOptions,
+  type ErrorMessage,
 } from '../../src/index.js';
 import { appThrowing, createApp } from '../helpers/app.js';
+import { markRefusal } from '../../src/errors/refusal.js';
+import { captureLogs } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
 
 class OrderMissing extends Error {}
@@ -349,6 +354,150 @@ describe('errorHandler: what it maps, in order', () => {
       instance: '/throw',
       code: 'INTERNAL_SERVER_ERROR',
     });
+  });
+});
+
+describe('errorHandler: an ApiError changed after it was made', () => {
+  /** A 409.1 with a Location header, then `changes` assigned to it, as JavaScript allows. */
+  const changed = (changes: Record<string, unknown>) => () =>
+    Object.assign(
+      new ConflictError('Order 7 is being placed', {
+        subCode: '409.1',
+        headers: { Location: '/orders/7' },
+      }),
+      changes,
+    );
+
+  it('answers a new error status, as http-errors users set one (err.status = 410)', async () => {
+    const res = await request(appThrowing(changed({ status: 410 }))).get('/throw');
+    expect(res.status).toBe(410);
+    expect(res.headers.location).toBe('/orders/7');
+    // The sub-code was 409's: it is dropped rather than sent under another status.
+    expect(res.headers['x-status-sub-code']).toBeUndefined();
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Gone',
+      status: 410,
+      detail: 'Order 7 is being placed',
+      instance: '/throw',
+      code: 'GONE',
+    });
+  });
+
+  it.each([200, 302, 99, 1000, '409', undefined])(
+    'answers a generic 500 for status %p, which no error response can have, and logs the error as its cause',
+    async (status) => {
+      const logs = captureLogs();
+      const res = await request(appThrowing(changed({ status }), { logger: logs.logger })).get(
+        '/throw',
+      );
+      expect(res.status).toBe(500);
+      expect(res.headers.location).toBeUndefined();
+      expect(problemOf(res)).toEqual({
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+        detail: 'The server hit an unexpected error. The problem is on our side.',
+        instance: '/throw',
+        code: 'INTERNAL_SERVER_ERROR',
+      });
+      expect(logs.lines).toEqual([expect.objectContaining({ level: 50, status: 500 })]);
+      expect(logs.raw[0]).toContain('Order 7 is being placed');
+    },
+  );
+
+  it.each([
+    [
+      'a header value with a line break',
+      { Location: '/orders/7', 'X-Trace': 'a\r\nInjected: yes' },
+    ],
+    ['a header name with a space', { Location: '/orders/7', 'X Trace': 'a' }],
+    ['a header value that is an object', { Location: '/orders/7', 'X-Trace': { a: 1 } }],
+    ['an invalid Retry-After', { Location: '/orders/7', 'Retry-After': 'soon' }],
+  ])('drops %s and sends the rest', async (_case, headers) => {
+    const res = await request(appThrowing(changed({ headers }))).get('/throw');
+    expect(res.status).toBe(409);
+    expect(res.headers.location).toBe('/orders/7');
+    expect(res.headers['x-status-sub-code']).toBe('409.1');
+    expect(res.headers['x-trace']).toBeUndefined();
+    expect(res.headers.injected).toBeUndefined();
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(problemOf(res)).toMatchObject({ status: 409, subCode: '409.1' });
+  });
+
+  it('drops headers that are not an object', async () => {
+    const res = await request(appThrowing(changed({ headers: 'Location: /x' }))).get('/throw');
+    expect(res.status).toBe(409);
+    expect(res.headers.location).toBeUndefined();
+  });
+
+  it.each(['409.x', 409.1, '404.1'])(
+    'drops sub-code %p, which is not one of 409',
+    async (subCode) => {
+      const res = await request(appThrowing(changed({ subCode }))).get('/throw');
+      expect(res.status).toBe(409);
+      expect(res.headers['x-status-sub-code']).toBeUndefined();
+      expect(problemOf(res)).toEqual({
+        type: 'about:blank',
+        title: 'Conflict',
+        status: 409,
+        detail: 'Order 7 is being placed',
+        instance: '/throw',
+        code: 'CONFLICT',
+      });
+    },
+  );
+
+  it('sends its catalog entry’s description for a detail that is not a string', async () => {
+    const res = await request(appThrowing(changed({ detail: { order: 7 } }))).get('/throw');
+    expect(res.status).toBe(409);
+    expect(problemOf(res)).toMatchObject({
+      detail:
+        'An identical request is still being processed. Wait for it to finish instead of sending it again.',
+      subCode: '409.1',
+    });
+  });
+
+  it('sends no extension members for extensions that are not an object', async () => {
+    const res = await request(appThrowing(changed({ extensions: 'abc' }))).get('/throw');
+    expect(res.status).toBe(409);
+    expect(Object.keys(problemOf(res))).toEqual([
+      'type',
+      'title',
+      'status',
+      'detail',
+      'instance',
+      'code',
+      'subCode',
+    ]);
+  });
+
+  it('keeps the class and the refusal mark of the error it drops a field of', async () => {
+    const logs = captureLogs();
+    const answered: unknown[] = [];
+    const listener = (message: unknown) => answered.push((message as ErrorMessage).error);
+    class OrderBusy extends ConflictError {}
+    subscribe(CHANNEL_NAMES.error, listener);
+    try {
+      const res = await request(
+        appThrowing(
+          () =>
+            Object.assign(
+              markRefusal(new OrderBusy('busy', { subCode: '409.1' }), { key: 'ada' }),
+              {
+                headers: { 'X Bad': 'x' },
+              },
+            ),
+          { logger: logs.logger },
+        ),
+      ).get('/throw');
+      expect(res.status).toBe(409);
+    } finally {
+      unsubscribe(CHANNEL_NAMES.error, listener);
+    }
+    expect(answered).toEqual([expect.any(OrderBusy)]);
+    expect((answered[0] as OrderBusy).headers).toEqual({});
+    expect(logs.lines).toEqual([expect.objectContaining({ level: 30, refusal: true })]);
   });
 });
 
