@@ -6,6 +6,7 @@ import { withoutUserinfo } from './request-target.js';
 import { getDefaultLogger, type Logger, type LogLevel } from '../logging/logger.js';
 import type { Configuration } from './options.js';
 import { summarizeError } from './summarize-error.js';
+import { isCopyOfThrown } from './to-api-error.js';
 import { refusalOf } from '../errors/refusal.js';
 
 export interface LogContext {
@@ -108,7 +109,8 @@ export function logOnce(
  */
 export function loggedError(error: ApiError, thrown: unknown): unknown {
   if (typeof thrown !== 'object' || thrown === null) return error;
-  if (error === thrown) return thrown;
+  // `error` may be a copy of a thrown ApiError (see `toApiError`): the thrown one is logged.
+  if (error === thrown || isCopyOfThrown(error)) return thrown;
   return error.cause ?? thrown;
 }
 

@@ -55,39 +55,61 @@ function fromMappings(thrown: unknown, mappings: readonly ErrorMapping[]): ApiEr
 /**
  * An `ApiError` as it can be sent. Its constructor checked every field,
  * but JavaScript lets code change them afterwards (`err.status = 410`, as
- * http-errors' users do, or `err.headers = {…}`). A status that is not an
- * error status (400 to 599) makes it a fault: a 500 with the error as its
- * cause, logged with its stack, as Express's finalhandler does. Otherwise a
- * copy (same class, same refusal mark) drops what cannot be sent: a sub-code
- * of another status, a detail that is not a string, extensions that are not
- * an object, and headers HTTP cannot carry.
+ * http-errors' users do, or `err.headers = {…}`). The status is found by
+ * finalhandler's rule, as for any error: `status`, else `statusCode`, if it
+ * is from 400 to 599; with neither, the error is a fault (a 500 with it as
+ * the cause). A copy then drops what cannot be sent: a sub-code of another
+ * status, a detail that is not a string, extensions that are not an object,
+ * and headers HTTP cannot carry.
  */
 function asSendable(error: ApiError): ApiError {
-  const { status, subCode, detail, extensions } = error;
-  if (!isErrorStatus(status)) return new InternalServerError(undefined, { cause: error });
-  const subCodeOk = subCode === undefined || isSubCodeOf(status, subCode);
-  const detailOk = detail === undefined || typeof detail === 'string';
-  const extensionsOk =
-    extensions === undefined ||
-    (typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions));
-  const headersOk = hasCheckedHeaders(error);
-  if (subCodeOk && detailOk && extensionsOk && headersOk) return error;
-  const copy = Object.create(
-    Object.getPrototypeOf(error) as object,
-    Object.getOwnPropertyDescriptors(error),
-  ) as ApiError;
-  const replace = (name: keyof ApiError, value: unknown) =>
-    Object.defineProperty(copy, name, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  if (!subCodeOk) replace('subCode', undefined);
-  if (!detailOk) replace('detail', undefined);
-  if (!extensionsOk) replace('extensions', undefined);
-  if (!headersOk) replace('headers', Object.freeze(safeHeaders(error.headers) ?? {}));
-  return copy;
+  const { status: given, statusCode, subCode, detail, extensions } = error;
+  const status = isErrorStatus(given) ? given : isErrorStatus(statusCode) ? statusCode : undefined;
+  if (status === undefined) return new InternalServerError(undefined, { cause: error });
+  const changes: Partial<Record<keyof ApiError, unknown>> = {};
+  if (status !== given || status !== statusCode) {
+    changes.status = status;
+    changes.statusCode = status;
+    // `expose` was decided for the status the error was made with (`statusCode`, unless
+    // that was changed too): a 5xx keeps its detail to itself unless it was made as one.
+    if (status >= 500 && status !== statusCode && error.expose) changes.expose = false;
+  }
+  if (subCode !== undefined && !isSubCodeOf(status, subCode)) changes.subCode = undefined;
+  if (detail !== undefined && typeof detail !== 'string') changes.detail = undefined;
+  if (
+    extensions !== undefined &&
+    (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions))
+  ) {
+    changes.extensions = undefined;
+  }
+  if (!hasCheckedHeaders(error)) {
+    changes.headers = Object.freeze(safeHeaders(error.headers) ?? {});
+  }
+  return Object.keys(changes).length === 0 ? error : copyWith(error, changes);
+}
+
+/**
+ * A copy of `error` with `changes`: a native error (as `util.types.isNativeError`
+ * tells) of the same class, with the same own properties (its stack, its
+ * cause, a refusal mark), whether or not the original was frozen.
+ */
+function copyWith(error: ApiError, changes: Partial<Record<keyof ApiError, unknown>>): ApiError {
+  const descriptors: PropertyDescriptorMap = Object.getOwnPropertyDescriptors(error);
+  for (const [name, value] of Object.entries(changes)) {
+    descriptors[name] = { value, enumerable: true, writable: true, configurable: true };
+  }
+  const copy = Object.defineProperties(new Error(), descriptors);
+  Object.setPrototypeOf(copy, Object.getPrototypeOf(error) as object);
+  COPIES.add(copy as ApiError);
+  return copy as ApiError;
+}
+
+/** The copies `copyWith` made, so that the log describes the error thrown, not the copy's cause. */
+const COPIES = new WeakSet<ApiError>();
+
+/** Whether `error` is a copy `toApiError` made of a thrown `ApiError` (see `asSendable`). */
+export function isCopyOfThrown(error: ApiError): boolean {
+  return COPIES.has(error);
 }
 
 function matches(thrown: unknown, match: ErrorMapping['match']): boolean {

@@ -73,7 +73,8 @@ export interface OperationLockMessage {
   /**
    * `acquired`: it runs; `conflict`: a duplicate is in progress (409.1);
    * `replayed`: the stored response is sent; `mismatch`: the key was used
-   * for another payload (422.10); `expired`: a running request lost its lease.
+   * for another payload (422.10); `expired`: a request lost its lease,
+   * found when renewing or ending it (told once per request).
    */
   readonly outcome: 'acquired' | 'conflict' | 'replayed' | 'mismatch' | 'expired';
   /** The lock key: the client, the route and the idempotency key, combined. */

@@ -29,18 +29,30 @@ export class LockWarnings {
   #leaseLostAt = -Infinity;
   /** Leases lost since that line. */
   #leasesLost = 0;
+  /** Set while losses wait for the interval to end. */
+  #leaseLostTimer: NodeJS.Timeout | undefined;
   constructor(readonly logger: () => Logger | false) {}
 
   /**
    * A request lost its lease: logged at once, then at most once every
    * `LEASE_LOST_INTERVAL_MS`, each line with `leasesLost`, the losses since
-   * the line before (this one included).
+   * the line before (this one included). Losses held back are written when
+   * the interval ends, by an unref'd timer, so that none goes untold.
    */
   leaseLost(): void {
     this.#leasesLost++;
-    const now = performance.now();
-    if (now - this.#leaseLostAt < LEASE_LOST_INTERVAL_MS) return;
-    this.#leaseLostAt = now;
+    if (this.#leaseLostTimer !== undefined) return; // a line is due already
+    const wait = this.#leaseLostAt + LEASE_LOST_INTERVAL_MS - performance.now();
+    if (wait <= 0) return this.#writeLeasesLost();
+    this.#leaseLostTimer = setTimeout(() => {
+      this.#leaseLostTimer = undefined;
+      this.#writeLeasesLost();
+    }, wait);
+    this.#leaseLostTimer.unref();
+  }
+
+  #writeLeasesLost(): void {
+    this.#leaseLostAt = performance.now();
     const leasesLost = this.#leasesLost;
     this.#leasesLost = 0;
     this.log(

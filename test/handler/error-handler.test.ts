@@ -1,4 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { isNativeError } from 'node:util/types';
 import express from 'express';
 import createHttpError from 'http-errors';
 import jwt from 'jsonwebtoken';
@@ -367,6 +368,24 @@ describe('errorHandler: an ApiError changed after it was made', () => {
       }),
       changes,
     );
+  /** The body of the 409.1 that `changed` makes, as sent unchanged. */
+  const conflict = {
+    type: 'about:blank',
+    title: 'Conflict',
+    status: 409,
+    detail: 'Order 7 is being placed',
+    instance: '/throw',
+    code: 'DUPLICATE_REQUEST_IN_PROGRESS',
+    subCode: '409.1',
+  };
+  const generic500 = {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'The server hit an unexpected error. The problem is on our side.',
+    instance: '/throw',
+    code: 'INTERNAL_SERVER_ERROR',
+  };
 
   it('answers a new error status, as http-errors users set one (err.status = 410)', async () => {
     const res = await request(appThrowing(changed({ status: 410 }))).get('/throw');
@@ -384,27 +403,51 @@ describe('errorHandler: an ApiError changed after it was made', () => {
     });
   });
 
-  it.each([200, 302, 99, 1000, '409', undefined])(
-    'answers a generic 500 for status %p, which no error response can have, and logs the error as its cause',
+  it('keeps the detail of an error changed to a 5xx to itself, as a 5xx made so would', async () => {
+    const res = await request(appThrowing(changed({ status: 503 }))).get('/throw');
+    expect(res.status).toBe(503);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail:
+        'The server is overloaded or down for maintenance. Wait at least the time in Retry-After before retrying.',
+      instance: '/throw',
+      code: 'SERVICE_UNAVAILABLE',
+    });
+  });
+
+  it.each([200, 302, 99, 1000, '410', undefined])(
+    'answers statusCode when status %p is no error status, as finalhandler does',
     async (status) => {
-      const logs = captureLogs();
-      const res = await request(appThrowing(changed({ status }), { logger: logs.logger })).get(
-        '/throw',
-      );
-      expect(res.status).toBe(500);
-      expect(res.headers.location).toBeUndefined();
-      expect(problemOf(res)).toEqual({
-        type: 'about:blank',
-        title: 'Internal Server Error',
-        status: 500,
-        detail: 'The server hit an unexpected error. The problem is on our side.',
-        instance: '/throw',
-        code: 'INTERNAL_SERVER_ERROR',
-      });
-      expect(logs.lines).toEqual([expect.objectContaining({ level: 50, status: 500 })]);
-      expect(logs.raw[0]).toContain('Order 7 is being placed');
+      const res = await request(appThrowing(changed({ status }))).get('/throw');
+      expect(res.status).toBe(409);
+      expect(res.headers.location).toBe('/orders/7');
+      expect(res.headers['x-status-sub-code']).toBe('409.1');
+      expect(problemOf(res)).toEqual(conflict);
     },
   );
+
+  it('answers a generic 500 when neither status nor statusCode is an error status, and logs the error with its stack', async () => {
+    const logs = captureLogs();
+    const res = await request(
+      appThrowing(changed({ status: 200, statusCode: 200 }), { logger: logs.logger }),
+    ).get('/throw');
+    expect(res.status).toBe(500);
+    expect(res.headers.location).toBeUndefined();
+    expect(problemOf(res)).toEqual(generic500);
+    expect(logs.lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        status: 500,
+        err: expect.objectContaining({
+          type: 'ConflictError',
+          message: 'Order 7 is being placed',
+          stack: expect.stringContaining('error-handler.test.ts'),
+        }),
+      }),
+    ]);
+  });
 
   it.each([
     [
@@ -422,13 +465,15 @@ describe('errorHandler: an ApiError changed after it was made', () => {
     expect(res.headers['x-trace']).toBeUndefined();
     expect(res.headers.injected).toBeUndefined();
     expect(res.headers['retry-after']).toBeUndefined();
-    expect(problemOf(res)).toMatchObject({ status: 409, subCode: '409.1' });
+    expect(problemOf(res)).toEqual(conflict);
   });
 
-  it('drops headers that are not an object', async () => {
+  it('drops headers that are not an object (a string’s characters are no headers)', async () => {
     const res = await request(appThrowing(changed({ headers: 'Location: /x' }))).get('/throw');
     expect(res.status).toBe(409);
     expect(res.headers.location).toBeUndefined();
+    expect(res.headers['0']).toBeUndefined();
+    expect(problemOf(res)).toEqual(conflict);
   });
 
   it.each(['409.x', 409.1, '404.1'])(
@@ -451,52 +496,82 @@ describe('errorHandler: an ApiError changed after it was made', () => {
   it('sends its catalog entry’s description for a detail that is not a string', async () => {
     const res = await request(appThrowing(changed({ detail: { order: 7 } }))).get('/throw');
     expect(res.status).toBe(409);
-    expect(problemOf(res)).toMatchObject({
+    expect(problemOf(res)).toEqual({
+      ...conflict,
       detail:
         'An identical request is still being processed. Wait for it to finish instead of sending it again.',
-      subCode: '409.1',
     });
   });
 
   it('sends no extension members for extensions that are not an object', async () => {
     const res = await request(appThrowing(changed({ extensions: 'abc' }))).get('/throw');
     expect(res.status).toBe(409);
-    expect(Object.keys(problemOf(res))).toEqual([
-      'type',
-      'title',
-      'status',
-      'detail',
-      'instance',
-      'code',
-      'subCode',
+    expect(problemOf(res)).toEqual(conflict);
+  });
+
+  it('answers a frozen error it drops a field of', async () => {
+    const res = await request(
+      appThrowing(() =>
+        Object.freeze(changed({ headers: { Location: '/orders/7', 'X Bad': 'x' } })()),
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(409);
+    expect(res.headers.location).toBe('/orders/7');
+    expect(problemOf(res)).toEqual(conflict);
+  });
+
+  it('logs the error that was thrown, not its cause, when it drops a field of it', async () => {
+    const logs = captureLogs();
+    const thrown = () =>
+      Object.assign(new ConflictError('Order 7 is busy', { cause: new Error('db timeout') }), {
+        headers: { 'X Bad': 'x' },
+      });
+    const res = await request(appThrowing(thrown, { logger: logs.logger })).get('/throw');
+    expect(res.status).toBe(409);
+    expect(logs.lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        err: expect.objectContaining({
+          type: 'ConflictError',
+          message: 'Order 7 is busy: db timeout',
+        }),
+      }),
     ]);
   });
 
-  it('keeps the class and the refusal mark of the error it drops a field of', async () => {
-    const logs = captureLogs();
+  it('tells error-channel subscribers of a native error of its class when it drops a field of it', async () => {
     const answered: unknown[] = [];
     const listener = (message: unknown) => answered.push((message as ErrorMessage).error);
     class OrderBusy extends ConflictError {}
     subscribe(CHANNEL_NAMES.error, listener);
     try {
       const res = await request(
-        appThrowing(
-          () =>
-            Object.assign(
-              markRefusal(new OrderBusy('busy', { subCode: '409.1' }), { key: 'ada' }),
-              {
-                headers: { 'X Bad': 'x' },
-              },
-            ),
-          { logger: logs.logger },
-        ),
+        appThrowing(() => Object.assign(new OrderBusy('busy'), { headers: { 'X Bad': 'x' } })),
       ).get('/throw');
       expect(res.status).toBe(409);
     } finally {
       unsubscribe(CHANNEL_NAMES.error, listener);
     }
     expect(answered).toEqual([expect.any(OrderBusy)]);
+    expect(isNativeError(answered[0])).toBe(true);
     expect((answered[0] as OrderBusy).headers).toEqual({});
+  });
+
+  it('keeps the refusal mark of an error it drops a field of: logged as a refusal', async () => {
+    const logs = captureLogs();
+    const res = await request(
+      appThrowing(
+        () =>
+          Object.assign(
+            markRefusal(new ConflictError('busy', { subCode: '409.1' }), { key: 'ada' }),
+            {
+              headers: { 'X Bad': 'x' },
+            },
+          ),
+        { logger: logs.logger },
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(409);
     expect(logs.lines).toEqual([expect.objectContaining({ level: 30, refusal: true })]);
   });
 });

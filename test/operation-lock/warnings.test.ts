@@ -5,23 +5,30 @@ describe('LockWarnings', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('logs a lost lease at once, then at most once a minute with the losses since the line before', () => {
+  it('logs a lost lease at once, then the losses of the rest of the minute when it ends', () => {
     const logs = captureLogs();
     const warnings = new LockWarnings(() => logs.logger);
+    const counts = () =>
+      logs.lines.map(({ level, code, leasesLost }) => ({ level, code, leasesLost }));
+    const line = (leasesLost: number) => ({
+      level: 40,
+      code: 'OPERATION_LOCK_LEASE_LOST',
+      leasesLost,
+    });
+    warnings.leaseLost();
+    expect(counts()).toEqual([line(1)]);
+    jest.advanceTimersByTime(1000);
     warnings.leaseLost();
     warnings.leaseLost();
+    jest.advanceTimersByTime(LEASE_LOST_INTERVAL_MS - 2000);
     warnings.leaseLost();
-    jest.advanceTimersByTime(LEASE_LOST_INTERVAL_MS - 1);
-    warnings.leaseLost();
-    jest.advanceTimersByTime(1);
-    warnings.leaseLost();
-    jest.advanceTimersByTime(10 * LEASE_LOST_INTERVAL_MS);
-    warnings.leaseLost();
-    expect(logs.lines.map(({ level, code, leasesLost }) => ({ level, code, leasesLost }))).toEqual([
-      { level: 40, code: 'OPERATION_LOCK_LEASE_LOST', leasesLost: 1 },
-      { level: 40, code: 'OPERATION_LOCK_LEASE_LOST', leasesLost: 4 },
-      { level: 40, code: 'OPERATION_LOCK_LEASE_LOST', leasesLost: 1 },
-    ]);
+    expect(counts()).toEqual([line(1)]);
+    jest.advanceTimersByTime(1000); // the minute ends
+    expect(counts()).toEqual([line(1), line(3)]);
+    jest.advanceTimersByTime(60 * LEASE_LOST_INTERVAL_MS);
+    expect(counts()).toEqual([line(1), line(3)]);
+    warnings.leaseLost(); // a minute and more after the last line: at once
+    expect(counts()).toEqual([line(1), line(3), line(1)]);
   });
 
   it('logs each other warning once', () => {
