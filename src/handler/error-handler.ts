@@ -4,7 +4,7 @@ import type { ApiError } from '../errors/api-error.js';
 import { refusalOf } from '../errors/refusal.js';
 import { errorChannel, type ErrorMessage } from '../observability/channels.js';
 import { describeOnActiveSpan, loadOpenTelemetry } from '../observability/open-telemetry.js';
-import { lastResort, type Progress } from './last-resort.js';
+import { closeConnection, lastResort, type Progress } from './last-resort.js';
 import { logOnce } from './log-error.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { buildProblem, findEntry } from './problem.js';
@@ -32,13 +32,14 @@ export function errorHandler<const Matched extends readonly unknown[] = []>(
     thrown: unknown,
     req: Request,
     res: Response,
-    next: NextFunction,
+    // Unused, but Express tells an error middleware by its four parameters.
+    _next: NextFunction,
   ) {
     const progress: Progress = { requestId: undefined, logged: false };
     try {
-      handle(thrown, req, res, next, config, progress);
+      handle(thrown, req, res, config, progress);
     } catch (failure) {
-      lastResort({ thrown, failure, req, res, next, config, progress });
+      lastResort({ thrown, failure, req, res, config, progress });
     }
   };
 }
@@ -47,7 +48,6 @@ function handle(
   thrown: unknown,
   req: Request,
   res: Response,
-  next: NextFunction,
   config: Configuration,
   progress: Progress,
 ): void {
@@ -64,9 +64,12 @@ function handle(
   recordError(res, error, thrown, error.status);
 
   if (res.headersSent) {
-    // Too late to answer: Express's final handler closes the connection.
+    // Too late to answer: the connection is closed, so that the client sees the response
+    // cut short, as Express's final handler would close it. Not handed to that handler: it
+    // would print the raw error, stack, secrets and all, to stderr (and a hostile one can
+    // make it throw).
     logOnce(req, error, config, context, progress);
-    next(thrown);
+    closeConnection(res);
     return;
   }
   const problem = buildProblem(error, entry, config, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { InternalServerError } from '../errors/error-classes.js';
 import { MAX_TEXT, truncate } from './log-bounds.js';
 import { logOnce } from './log-error.js';
@@ -25,7 +25,6 @@ export interface Failure {
   readonly failure: unknown;
   readonly req: Request;
   readonly res: Response;
-  readonly next: NextFunction;
   readonly config: Configuration;
   readonly progress: Progress;
 }
@@ -39,11 +38,12 @@ const CODE = 'INTERNAL_SERVER_ERROR';
  * last measure.
  */
 export function lastResort(failed: Failure): void {
-  const { res, next, thrown } = failed;
+  const { res } = failed;
   try {
     if (res.headersSent) {
-      log(failed, res.statusCode);
-      next(thrown);
+      // Logged as the 500 it is, as the handler logs the status of the error, not the one sent.
+      log(failed, 500);
+      closeConnection(res);
       return;
     }
     sendFallback(failed);
@@ -122,4 +122,13 @@ function attempt<T>(fn: () => T): T | undefined {
 /** What broke the handler, within the bounds of a log line (also for the process warning). */
 function describe(failure: unknown): string {
   return truncate(attempt(() => String(failure)) ?? '[unprintable]', MAX_TEXT);
+}
+
+/**
+ * Ends a response whose headers were sent before an error came: the
+ * connection is closed, so that the client sees it cut short rather than
+ * complete, as Express's final handler does (`req.socket.destroy()`).
+ */
+export function closeConnection(res: Response): void {
+  res.destroy();
 }

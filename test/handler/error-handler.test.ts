@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isNativeError } from 'node:util/types';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import createHttpError from 'http-errors';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
@@ -20,7 +20,7 @@ import {
 } from '../../src/index.js';
 import { appThrowing, createApp } from '../helpers/app.js';
 import { markRefusal } from '../../src/errors/refusal.js';
-import { captureLogs } from '../helpers/logs.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
 
 class OrderMissing extends Error {}
@@ -792,15 +792,33 @@ describe('errorHandler: the response', () => {
     expect(res.headers['x-rate-limit-remaining']).toBe('3');
   });
 
-  it('leaves a response whose headers were sent to Express, which closes the connection', async () => {
-    const app = createApp((a) =>
-      a.get('/throw', (_req, res, next) => {
-        res.writeHead(200, { 'Content-Type': 'text/plain' });
-        res.write('partial');
-        next(new Error('failed mid-stream'));
-      }),
+  it('closes the connection of a response whose headers were sent, logging once, and hands nothing on to Express', async () => {
+    const logs = captureLogs();
+    const handedOn = jest.fn();
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, res, next) => {
+          res.writeHead(200, { 'Content-Type': 'text/plain' });
+          res.write('partial');
+          next(new Error('failed mid-stream'));
+        }),
+      { logger: logs.logger },
     );
-    await expect(request(app).get('/throw')).rejects.toThrow();
+    // Express's final handler would print the raw error, stack and all, to stderr.
+    app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      handedOn(error);
+      res.destroy();
+    });
+    await expect(request(app).get('/throw')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+    await flushed();
+    expect(handedOn).not.toHaveBeenCalled();
+    expect(logs.lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        status: 500,
+        err: expect.objectContaining({ type: 'Error', message: 'failed mid-stream' }),
+      }),
+    ]);
   });
 
   it('still answers correctly when the logger throws', async () => {

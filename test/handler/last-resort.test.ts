@@ -5,7 +5,8 @@
 import request from 'supertest';
 import { ConflictError } from '../../src/index.js';
 import { MAX_TEXT } from '../../src/handler/log-bounds.js';
-import { appFailingAfter, appThrowing } from '../helpers/app.js';
+import type { NextFunction, Request, Response } from 'express';
+import { appFailingAfter, appThrowing, createApp } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { fieldValues, rawGet } from '../helpers/raw-http.js';
 
@@ -82,6 +83,39 @@ describe('lastResort', () => {
       err: { type: 'ConflictError', message: 'Order 7 is already paid.' },
       msg: 'GET /throw failed with 500 INTERNAL_SERVER_ERROR',
     });
+  });
+
+  it('closes the connection of a response whose headers were sent when handling fails, and hands nothing on to Express', async () => {
+    const { logger, lines } = captureLogs();
+    const handedOn = jest.fn();
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, res, next) => {
+          res.writeHead(200, { 'Content-Type': 'text/plain' });
+          res.write('partial');
+          // A response object broken after its headers went out: handling then fails.
+          res.getHeader = () => {
+            throw new Error('getHeader is broken');
+          };
+          next(new Error('failed mid-stream'));
+        }),
+      { logger },
+    );
+    app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      handedOn(error);
+      res.destroy();
+    });
+    await expect(request(app).get('/throw')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+    await flushed();
+    expect(handedOn).not.toHaveBeenCalled();
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        status: 500,
+        handlerFailure: 'Error: getHeader is broken',
+        err: expect.objectContaining({ type: 'Error', message: 'failed mid-stream' }),
+      }),
+    ]);
   });
 
   it('bounds what it says of a 1 MB failure, in the process warning and in the log', async () => {
