@@ -285,18 +285,30 @@ function invalidToken(
   });
 }
 
+/**
+ * How many issues of a ZodError a 422 lists. A body of a megabyte can fail
+ * a schema a hundred thousand times (one issue per array element), and
+ * listing them all made a 422 forty times the size of the request.
+ */
+export const MAX_LISTED_ISSUES = 100;
+
 function fromZodError(error: { issues?: unknown }): ApiError | undefined {
-  if (!Array.isArray(error.issues)) return undefined;
-  const errors: ValidationIssue[] = error.issues.map(
-    (issue: { path?: unknown; message?: unknown }) => ({
+  const { issues } = error;
+  if (!Array.isArray(issues)) return undefined;
+  const errors: ValidationIssue[] = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue: { path?: unknown; message?: unknown }) => ({
       pointer: toJsonPointer(Array.isArray(issue?.path) ? issue.path : []),
       detail: typeof issue?.message === 'string' ? issue.message : 'Invalid value',
-    }),
-  );
-  return new UnprocessableEntityError('The request failed validation.', {
-    errors,
-    cause: error,
-  });
+    }));
+  const count = issues.length;
+  const detail =
+    count > MAX_LISTED_ISSUES
+      ? `The request failed validation: the first ${MAX_LISTED_ISSUES} of ${count} issues are listed.`
+      : 'The request failed validation.';
+  // Not the ZodError as the cause: its `message` is every issue, written out when first read.
+  const cause = { name: 'ZodError', message: `${count} validation issue${count === 1 ? '' : 's'}` };
+  return new UnprocessableEntityError(detail, { errors, cause });
 }
 
 /** RFC 6901 JSON Pointer to a member of the body: `['user', 'tags', 0]` → `/user/tags/0`. */

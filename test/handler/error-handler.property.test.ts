@@ -285,9 +285,13 @@ function expectedFor(value: unknown): Expected {
     }
     const name = error.name;
     if (name === 'ZodError') {
-      return Array.isArray(error.issues)
-        ? { status: 422, detail: 'The request failed validation.', headers: none }
-        : { status: 500, headers: none };
+      if (!Array.isArray(error.issues)) return { status: 500, headers: none };
+      const count = error.issues.length;
+      const detail =
+        count > 100
+          ? `The request failed validation: the first 100 of ${count} issues are listed.`
+          : 'The request failed validation.';
+      return { status: 422, detail, headers: none };
     }
     if (name === 'TokenExpiredError') {
       return { status: 401, detail: 'The access token has expired.', headers: none };

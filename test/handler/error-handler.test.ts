@@ -272,6 +272,41 @@ describe('errorHandler: what it maps, in order', () => {
     }
   });
 
+  it('lists the first 100 issues of a ZodError, says how many there were, and logs their count, not their text', async () => {
+    const logs = captureLogs();
+    const failed = z.object({ tags: z.array(z.string()) }).safeParse({
+      tags: Array<number>(1000).fill(0),
+    }).error!;
+    const messageReads = jest.spyOn(failed, 'message', 'get');
+    const res = await request(appThrowing(() => failed, { logger: logs.logger })).get('/throw');
+    expect(res.status).toBe(422);
+    const body = problemOf(res);
+    expect(body).toEqual({
+      type: 'about:blank',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'The request failed validation: the first 100 of 1000 issues are listed.',
+      instance: '/throw',
+      code: 'UNPROCESSABLE_ENTITY',
+      errors: Array.from({ length: 100 }, (_, i) => ({
+        pointer: `/tags/${i}`,
+        detail: 'Invalid input: expected string, received number',
+      })),
+    });
+    expect(messageReads).not.toHaveBeenCalled();
+    expect(logs.lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        status: 422,
+        err: {
+          type: 'ZodError',
+          message: '1000 validation issues',
+          stack: 'ZodError: 1000 validation issues',
+        },
+      }),
+    ]);
+  });
+
   it('answers an expired jsonwebtoken with 401.24 and an invalid_token challenge', async () => {
     const token = jwt.sign({ sub: '1', exp: Math.floor(Date.now() / 1000) - 60 }, 'secret');
     const res = await request(
