@@ -138,8 +138,10 @@ function phraseEntry(status: number): CatalogEntry {
       title: phrase,
       description: phrase,
     });
-    // Only error statuses reach here (ApiError takes 400 to 599), so the map stays small.
-    phraseEntries.set(status, entry);
+    // Kept for the statuses HTTP has (ApiError takes 400 to 599) and only those: code that
+    // changes an error's status afterwards could otherwise grow the map without bound.
+    if (Number.isInteger(status) && status >= 100 && status <= 999)
+      phraseEntries.set(status, entry);
   }
   return entry;
 }

@@ -83,7 +83,8 @@ export function buildProblem(
     // RFC 9457 §4.2.1: with about:blank, the title is the status phrase.
     title: type === 'about:blank' ? config.catalog.entryFor(error.status).title : entry.title,
     status: error.status,
-    detail: (error.expose ? error.detail : undefined) ?? entry.description,
+    // `=== true`: a truthy `expose` set after construction ('false', 1) must not send a 5xx's detail.
+    detail: (error.expose === true ? error.detail : undefined) ?? entry.description,
     instance: context.instance,
     code: entry.name,
   };

@@ -237,17 +237,26 @@ function isErrorStatus(value: unknown): value is number {
 }
 
 /**
+ * The longest header value kept from a foreign error. Clients refuse a
+ * response whose header section passes their limit (Node's is 16 KiB in
+ * all), so one longer value would cost the client the whole answer.
+ */
+const MAX_FOREIGN_HEADER_LENGTH = 8192;
+
+/**
  * Keeps the headers of a foreign error that can be sent as they are; drops
- * the rest: a name or value HTTP cannot carry, and a `Retry-After` that is
- * neither whole seconds nor an IMF-fixdate (http-errors passes
- * `{ 'Retry-After': 'ok' }` on as given), which no sender may generate.
+ * the rest: a name or value HTTP cannot carry, a value longer than 8 KiB,
+ * and a `Retry-After` that is neither whole seconds nor an IMF-fixdate
+ * (http-errors passes `{ 'Retry-After': 'ok' }` on as given), which no
+ * sender may generate.
  */
 function safeHeaders(headers: unknown): Record<string, string> | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const text = typeof value === 'number' ? String(value) : value;
-    if (typeof text !== 'string' || !isToken(name) || !isFieldValue(text)) continue;
+    if (typeof text !== 'string' || text.length > MAX_FOREIGN_HEADER_LENGTH) continue;
+    if (!isToken(name) || !isFieldValue(text)) continue;
     if (isRetryAfterName(name) && !isRetryAfter(text)) continue;
     kept[name] = text;
   }

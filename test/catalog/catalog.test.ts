@@ -88,6 +88,21 @@ describe('defaultCatalog', () => {
     expect(defaultCatalog.has(404)).toBe(true);
   });
 
+  it('names a status it lacks from its reason phrase, keeping one entry per HTTP status and none for a value that is no status', () => {
+    expect(defaultCatalog.entryFor(499)).toEqual({
+      status: 499,
+      name: 'HTTP_499',
+      title: 'HTTP 499',
+      description: 'HTTP 499',
+    });
+    expect(defaultCatalog.entryFor(499)).toBe(defaultCatalog.entryFor(499));
+    // What code that changes an error's status afterwards can make it: not kept, each made anew.
+    for (const status of [1000, 42.5, -1, 'S'.repeat(100) as unknown as number]) {
+      expect(defaultCatalog.entryFor(status)).toEqual(defaultCatalog.entryFor(status));
+      expect(defaultCatalog.entryFor(status)).not.toBe(defaultCatalog.entryFor(status));
+    }
+  });
+
   it('documents the headers that come with each code', () => {
     expect(defaultCatalog.get(201)?.headers).toEqual(['Location']);
     expect(defaultCatalog.get(405)?.headers).toEqual(['Allow']);

@@ -130,6 +130,28 @@ describe('errorHandler: what it maps, in order', () => {
     expect(wrong.status).toBe(500);
   });
 
+  it('drops a header value of an http-errors error longer than 8 KiB, which a client would refuse with the answer', async () => {
+    const res = await request(
+      appThrowing(() =>
+        createHttpError(404, 'No such widget', {
+          headers: { 'X-Hint': 'widgets', 'X-Big': 'a'.repeat(8193), 'X-Max': 'b'.repeat(8192) },
+        }),
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(404);
+    expect(res.headers['x-hint']).toBe('widgets');
+    expect(res.headers['x-big']).toBeUndefined();
+    expect(res.headers['x-max']).toBe('b'.repeat(8192));
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No such widget',
+      instance: '/throw',
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('answers an http-errors error with its status, message and headers', async () => {
     const res = await request(
       appThrowing(() =>
@@ -451,6 +473,18 @@ describe('errorHandler: an ApiError changed after it was made', () => {
       code: 'SERVICE_UNAVAILABLE',
     });
   });
+
+  it.each(['false', 1])(
+    'keeps the detail of a 5xx to itself when expose is set to %p, which is no boolean',
+    async (expose) => {
+      const res = await request(
+        appThrowing(() => Object.assign(new InternalServerError('SECRET-db-password'), { expose })),
+      ).get('/throw');
+      expect(res.status).toBe(500);
+      expect(res.text).not.toContain('SECRET');
+      expect(problemOf(res)).toEqual(generic500);
+    },
+  );
 
   it.each([200, 302, 99, 1000, '410', undefined])(
     'answers statusCode when status %p is no error status, as finalhandler does',
