@@ -192,11 +192,11 @@ export function isSubCodeOf(status: number, subCode: unknown): boolean {
 }
 
 /**
- * Whether `error.headers` is still the object its constructor checked (in
- * this copy of the library): JavaScript lets code replace it afterwards.
+ * Whether `headers` is an object an ApiError's constructor checked (in
+ * either build): JavaScript lets code put another in its place afterwards.
  */
-export function hasCheckedHeaders(error: ApiError): boolean {
-  return CHECKED_HEADERS.has(error.headers);
+export function isCheckedHeaders(headers: unknown): boolean {
+  return typeof headers === 'object' && headers !== null && CHECKED_HEADERS.has(headers);
 }
 
 function checkExpose(target: ErrorClass, expose: unknown): boolean | undefined {

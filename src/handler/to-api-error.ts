@@ -1,4 +1,5 @@
-import { ApiError, hasCheckedHeaders, isApiError, isSubCodeOf } from '../errors/api-error.js';
+import { isProxy } from 'node:util/types';
+import { ApiError, isApiError, isCheckedHeaders, isSubCodeOf } from '../errors/api-error.js';
 import {
   InternalServerError,
   UnauthorizedError,
@@ -52,6 +53,17 @@ function fromMappings(thrown: unknown, mappings: readonly ErrorMapping[]): ApiEr
   return undefined;
 }
 
+/** The fields of an `ApiError` the handler reads to answer. */
+const ANSWERED_FIELDS = [
+  'status',
+  'statusCode',
+  'subCode',
+  'detail',
+  'extensions',
+  'headers',
+  'expose',
+] as const;
+
 /**
  * An `ApiError` as it can be sent. Its constructor checked every field,
  * but JavaScript lets code change them afterwards (`err.status = 410`, as
@@ -60,32 +72,44 @@ function fromMappings(thrown: unknown, mappings: readonly ErrorMapping[]): ApiEr
  * is from 400 to 599; with neither, the error is a fault (a 500 with it as
  * the cause). A copy then drops what cannot be sent: a sub-code of another
  * status, a detail that is not a string, extensions that are not an object,
- * and headers HTTP cannot carry.
+ * and headers HTTP cannot carry. Each field is read once: an error whose
+ * fields are getters, or a Proxy, is answered from a copy of what was read
+ * and checked, not from what a second read would give.
  */
 function asSendable(error: ApiError): ApiError {
-  const { status: given, statusCode, subCode, detail, extensions } = error;
+  const { status: given, statusCode, subCode, detail, extensions, headers, expose } = error;
   const status = isErrorStatus(given) ? given : isErrorStatus(statusCode) ? statusCode : undefined;
   if (status === undefined) return new InternalServerError(undefined, { cause: error });
-  const changes: Partial<Record<keyof ApiError, unknown>> = {};
-  if (status !== given || status !== statusCode) {
-    changes.status = status;
-    changes.statusCode = status;
-    // `expose` was decided for the status the error was made with (`statusCode`, unless
-    // that was changed too): a 5xx keeps its detail to itself unless it was made as one.
-    if (status >= 500 && status !== statusCode && error.expose) changes.expose = false;
-  }
-  if (subCode !== undefined && !isSubCodeOf(status, subCode)) changes.subCode = undefined;
-  if (detail !== undefined && typeof detail !== 'string') changes.detail = undefined;
+  const read = { status: given, statusCode, subCode, detail, extensions, headers, expose };
+  const sent = { ...read, status, statusCode: status };
+  // `expose` was decided for the status the error was made with (`statusCode`, unless
+  // that was changed too): a 5xx keeps its detail to itself unless it was made as one.
+  if (status >= 500 && status !== statusCode) sent.expose = false;
+  if (subCode !== undefined && !isSubCodeOf(status, subCode)) sent.subCode = undefined;
+  if (detail !== undefined && typeof detail !== 'string') sent.detail = undefined;
   if (
     extensions !== undefined &&
     (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions))
   ) {
-    changes.extensions = undefined;
+    sent.extensions = undefined;
   }
-  if (!hasCheckedHeaders(error)) {
-    changes.headers = Object.freeze(safeHeaders(error.headers) ?? {});
+  if (!isCheckedHeaders(headers)) sent.headers = Object.freeze(safeHeaders(headers) ?? {});
+  if (hasPlainFields(error)) {
+    const changes: Partial<Record<keyof ApiError, unknown>> = {};
+    for (const name of ANSWERED_FIELDS) if (sent[name] !== read[name]) changes[name] = sent[name];
+    return Object.keys(changes).length === 0 ? error : copyWith(error, changes);
   }
-  return Object.keys(changes).length === 0 ? error : copyWith(error, changes);
+  return copyWith(error, sent);
+}
+
+/** Whether every field the handler reads is an own data property: read again, it reads the same. */
+function hasPlainFields(error: ApiError): boolean {
+  if (isProxy(error)) return false;
+  for (const name of ANSWERED_FIELDS) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, name);
+    if (descriptor === undefined || !('value' in descriptor)) return false;
+  }
+  return true;
 }
 
 /**

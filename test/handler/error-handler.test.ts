@@ -578,6 +578,39 @@ describe('errorHandler: an ApiError changed after it was made', () => {
     expect(problemOf(res)).toEqual(conflict);
   });
 
+  it('answers from one reading of each field, whatever a getter answers the next time', async () => {
+    const res = await request(
+      appThrowing(() => {
+        const error = changed({})();
+        let reads = 0;
+        Object.defineProperty(error, 'status', { get: () => (reads++ === 0 ? 409 : 200) });
+        let subCodeReads = 0;
+        Object.defineProperty(error, 'subCode', {
+          get: () => (subCodeReads++ === 0 ? '409.1' : `409.${'9'.repeat(100_000)}`),
+        });
+        return error;
+      }),
+    ).get('/throw');
+    expect(res.status).toBe(409);
+    expect(res.headers['x-status-sub-code']).toBe('409.1');
+    expect(problemOf(res)).toEqual(conflict);
+  });
+
+  it('answers from one reading of each field of a Proxy around an ApiError', async () => {
+    let reads = 0;
+    const res = await request(
+      appThrowing(
+        () =>
+          new Proxy(changed({})(), {
+            get: (target, name, receiver) =>
+              name === 'status' && reads++ > 0 ? 200 : Reflect.get(target, name, receiver),
+          }),
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(409);
+    expect(problemOf(res)).toEqual(conflict);
+  });
+
   it('answers a frozen error it drops a field of', async () => {
     const res = await request(
       appThrowing(() =>
