@@ -18,7 +18,9 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-// Extension members may not replace these (RFC 9457 §3.2 extensions sit beside them).
+// Extension members may not replace these (RFC 9457 §3.2 extensions sit beside them), nor
+// be `toJSON`, which would make JSON.stringify write another body, or `__proto__`, which
+// would set the problem's prototype instead of a member.
 const RESERVED = new Set([
   'type',
   'title',
@@ -28,7 +30,20 @@ const RESERVED = new Set([
   'code',
   'subCode',
   'requestId',
+  'toJSON',
+  '__proto__',
 ]);
+
+/**
+ * Put in the place of an extension member that could not be read (a getter
+ * that throws, on extensions changed after construction): JSON cannot write
+ * it, so `serializeProblem` leaves it out and names it, as it does a BigInt.
+ */
+const UNREADABLE = Object.freeze({
+  toJSON(): never {
+    throw new TypeError('The extension member could not be read');
+  },
+});
 
 /**
  * The catalog entry of an error's sub-code, else of its status, else one
@@ -90,13 +105,27 @@ export function buildProblem(
   };
   if (error.subCode !== undefined) problem.subCode = error.subCode;
   if (context.requestId !== undefined) problem.requestId = context.requestId;
-  if (error.extensions) {
-    for (const [name, value] of Object.entries(error.extensions)) {
-      if (!RESERVED.has(name)) problem[name] = value;
-    }
-  }
+  if (error.extensions) addExtensions(problem, error.extensions);
   if (config.debug && error.status >= 500) addDebugMembers(problem, context.thrown);
   return problem;
+}
+
+/** The extension members, each read alone: one that cannot be read does not cost the answer. */
+function addExtensions(problem: ProblemDetails, extensions: Readonly<Record<string, unknown>>) {
+  let names: string[];
+  try {
+    names = Object.keys(extensions);
+  } catch {
+    return; // a Proxy that will not list its members has none to send
+  }
+  for (const name of names) {
+    if (RESERVED.has(name)) continue;
+    try {
+      problem[name] = extensions[name];
+    } catch {
+      problem[name] = UNREADABLE;
+    }
+  }
 }
 
 function addDebugMembers(problem: ProblemDetails, thrown: unknown): void {

@@ -86,4 +86,60 @@ describe('serializeProblem: extension members JSON cannot represent', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]!.droppedMembers).toBeUndefined();
   });
+
+  it('keeps a toJSON extension member from writing another body', async () => {
+    const res = await request(
+      appThrowing(
+        () =>
+          new BadRequestError('bad id', {
+            extensions: { field: 'id', toJSON: () => ({ status: 200, ok: true }) },
+          }),
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(400);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'bad id',
+      instance: '/throw',
+      code: 'BAD_REQUEST',
+      field: 'id',
+    });
+  });
+
+  it('drops and names a member whose getter throws, on extensions set after the error was made', async () => {
+    const { logger, lines } = captureLogs();
+    const res = await request(
+      appThrowing(
+        () => {
+          const error = new BadRequestError('bad id');
+          Object.assign(error, {
+            extensions: {
+              field: 'id',
+              get owner(): never {
+                throw new Error('getter failed');
+              },
+            },
+          });
+          return error;
+        },
+        { logger },
+      ),
+    ).get('/throw');
+    await flushed();
+    expect(res.status).toBe(400);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'bad id',
+      instance: '/throw',
+      code: 'BAD_REQUEST',
+      field: 'id',
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, status: 400, droppedMembers: ['owner'] }),
+    ]);
+  });
 });
