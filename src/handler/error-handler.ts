@@ -7,7 +7,7 @@ import { describeOnActiveSpan, loadOpenTelemetry } from '../observability/open-t
 import { closeConnection, lastResort, type Progress } from './last-resort.js';
 import { logOnce } from './log-error.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
-import { buildProblem, findEntry } from './problem.js';
+import { answerOf, buildProblem, findEntry, type Answer } from './problem.js';
 import { CONTROLLED_HEADERS } from './replaced-headers.js';
 import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
@@ -52,16 +52,23 @@ function handle(
   progress: Progress,
 ): void {
   const error = toApiError(thrown, config);
-  const entry = findEntry(error, config);
+  const answer = answerOf(error);
+  const entry = findEntry(answer, config);
   const requestId =
     config.requestIdHeader === false
       ? undefined
       : resolveRequestId(req, res, config.requestIdHeader, config.requestIdHeaderKey);
   progress.requestId = requestId;
-  const context = { status: error.status, code: entry.name, requestId, thrown };
-  observe(thrown, error, entry.name, req, res);
+  const context = {
+    status: answer.status,
+    subCode: answer.subCode,
+    code: entry.name,
+    requestId,
+    thrown,
+  };
+  observe(thrown, error, answer, entry.name, req, res);
   // Before the response ends: pino-http reads `res.err` when it finishes.
-  recordError(res, error, thrown, error.status);
+  recordError(res, error, thrown, answer.status);
 
   if (res.headersSent) {
     // Too late to answer: the connection is closed, so that the client sees the response
@@ -72,7 +79,7 @@ function handle(
     closeConnection(res);
     return;
   }
-  const problem = buildProblem(error, entry, config, {
+  const problem = buildProblem(answer, entry, config, {
     instance: pathOf(req),
     requestId,
     thrown,
@@ -83,29 +90,27 @@ function handle(
     req,
     res,
     problem,
-    responseHeaders(error, config, requestId, keepAlive),
+    responseHeaders(answer, config, requestId, keepAlive),
   );
   // Logged once answered, so that the line states what was sent.
   logOnce(req, error, config, { ...context, droppedMembers }, progress);
 }
 
 /** Tells subscribers of the error channel, and the active span, about the error. */
-function observe(thrown: unknown, error: ApiError, code: string, req: Request, res: Response) {
+function observe(
+  thrown: unknown,
+  error: ApiError,
+  { status, subCode }: Answer,
+  code: string,
+  req: Request,
+  res: Response,
+) {
   const refusal = refusalOf(error) !== undefined;
   if (errorChannel.hasSubscribers) {
-    const message: ErrorMessage = {
-      thrown,
-      error,
-      status: error.status,
-      code,
-      subCode: error.subCode,
-      refusal,
-      req,
-      res,
-    };
+    const message: ErrorMessage = { thrown, error, status, code, subCode, refusal, req, res };
     errorChannel.publish(message);
   }
-  describeOnActiveSpan(error.status, code, error.subCode, refusal);
+  describeOnActiveSpan(status, code, subCode, refusal);
 }
 
 /**
@@ -114,7 +119,7 @@ function observe(thrown: unknown, error: ApiError, code: string, req: Request, r
  * the sub-code and the request id.
  */
 function responseHeaders(
-  error: ApiError,
+  error: Answer,
   config: Configuration,
   requestId: string | undefined,
   keepAlive: boolean,

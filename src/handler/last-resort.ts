@@ -127,8 +127,10 @@ function describe(failure: unknown): string {
 /**
  * Ends a response whose headers were sent before an error came: the
  * connection is closed, so that the client sees it cut short rather than
- * complete, as Express's final handler does (`req.socket.destroy()`).
+ * complete, as Express's final handler does (`req.socket.destroy()`). A
+ * response the handler had ended is complete: it is left to finish, where
+ * closing would cut what is still being written.
  */
 export function closeConnection(res: Response): void {
-  res.destroy();
+  if (!res.writableEnded) res.destroy();
 }

@@ -12,6 +12,8 @@ import { refusalOf } from '../errors/refusal.js';
 export interface LogContext {
   /** The status sent, which decides the level: the error's, or 500 if the handler fell back. */
   readonly status: number;
+  /** The sub-code sent, if any (the handler's reading of it, see `Answer`). */
+  readonly subCode?: string;
   readonly code: string;
   readonly requestId: string | undefined;
   /** What was thrown, before it became `error`. */
@@ -65,7 +67,7 @@ export function logError(
     status,
     code: context.code,
   };
-  if (error.subCode !== undefined) line.subCode = error.subCode;
+  if (context.subCode !== undefined) line.subCode = context.subCode;
   if (context.requestId !== undefined) line.requestId = context.requestId;
   if (refusal) {
     line.refusal = true;

@@ -51,7 +51,7 @@ const UNREADABLE = Object.freeze({
  * still sent, under its status's name, and warned about once: it is most
  * likely a catalog that was not passed to `errorHandler({ catalog })`.
  */
-export function findEntry(error: ApiError, config: Configuration): CatalogEntry {
+export function findEntry(error: Answer, config: Configuration): CatalogEntry {
   const entry = config.catalog.entryFor(error.status, error.subCode);
   if (error.subCode !== undefined && entry.subCode !== error.subCode) {
     warnUnknownSubCode(error.subCode, config);
@@ -85,9 +85,25 @@ export interface ProblemContext {
   readonly thrown: unknown;
 }
 
+/**
+ * What the handler answers from, read off the error once, before any code
+ * of the app's runs (an error-channel subscriber, an extension member's
+ * getter), so that such code cannot change an answer half made.
+ */
+export type Answer = Pick<
+  ApiError,
+  'status' | 'subCode' | 'detail' | 'expose' | 'extensions' | 'headers'
+>;
+
+/** The error's answer: its fields, each read once (see `Answer`). */
+export function answerOf(error: ApiError): Answer {
+  const { status, subCode, detail, expose, extensions, headers } = error;
+  return { status, subCode, detail, expose, extensions, headers };
+}
+
 /** The one place that decides the body of an error response. */
 export function buildProblem(
-  error: ApiError,
+  error: Answer,
   entry: CatalogEntry,
   config: Configuration,
   context: ProblemContext,

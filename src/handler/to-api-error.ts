@@ -9,6 +9,7 @@ import {
 import { isFieldValue, isToken } from '../headers/field-value.js';
 import { isRetryAfter, isRetryAfterName } from '../headers/retry-after.js';
 import { bearerChallenge } from '../headers/www-authenticate.js';
+import { truncate } from './log-bounds.js';
 import type { Configuration, ErrorMapping } from './options.js';
 
 /**
@@ -261,15 +262,16 @@ function isErrorStatus(value: unknown): value is number {
 }
 
 /**
- * The longest header value kept from a foreign error. Clients refuse a
- * response whose header section passes their limit (Node's is 16 KiB in
- * all), so one longer value would cost the client the whole answer.
+ * How many characters of header names and values are kept from a foreign
+ * error, in all. Clients refuse a response whose header section passes
+ * their limit (Node's is 16 KiB), so headers past it would cost the client
+ * the whole answer.
  */
-const MAX_FOREIGN_HEADER_LENGTH = 8192;
+const MAX_FOREIGN_HEADERS_LENGTH = 8192;
 
 /**
  * Keeps the headers of a foreign error that can be sent as they are; drops
- * the rest: a name or value HTTP cannot carry, a value longer than 8 KiB,
+ * the rest: a name or value HTTP cannot carry, those past 8 KiB in all,
  * and a `Retry-After` that is neither whole seconds nor an IMF-fixdate
  * (http-errors passes `{ 'Retry-After': 'ok' }` on as given), which no
  * sender may generate.
@@ -277,12 +279,14 @@ const MAX_FOREIGN_HEADER_LENGTH = 8192;
 function safeHeaders(headers: unknown): Record<string, string> | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;
   const kept: Record<string, string> = {};
+  let room = MAX_FOREIGN_HEADERS_LENGTH;
   for (const [name, value] of Object.entries(headers)) {
     const text = typeof value === 'number' ? String(value) : value;
-    if (typeof text !== 'string' || text.length > MAX_FOREIGN_HEADER_LENGTH) continue;
+    if (typeof text !== 'string' || name.length + text.length > room) continue;
     if (!isToken(name) || !isFieldValue(text)) continue;
     if (isRetryAfterName(name) && !isRetryAfter(text)) continue;
     kept[name] = text;
+    room -= name.length + text.length;
   }
   return kept;
 }
@@ -328,13 +332,11 @@ export const MAX_LISTED_ISSUES = 100;
 function fromZodError(error: { issues?: unknown }): ApiError | undefined {
   const { issues } = error;
   if (!Array.isArray(issues)) return undefined;
-  const errors: ValidationIssue[] = issues
-    .slice(0, MAX_LISTED_ISSUES)
-    .map((issue: { path?: unknown; message?: unknown }) => ({
-      pointer: toJsonPointer(Array.isArray(issue?.path) ? issue.path : []),
-      detail: typeof issue?.message === 'string' ? issue.message : 'Invalid value',
-    }));
   const count = issues.length;
+  const errors: ValidationIssue[] = [];
+  for (let i = 0; i < Math.min(count, MAX_LISTED_ISSUES); i++) {
+    errors.push(validationIssue(issues[i] as { path?: unknown; message?: unknown } | undefined));
+  }
   const detail =
     count > MAX_LISTED_ISSUES
       ? `The request failed validation: the first ${MAX_LISTED_ISSUES} of ${count} issues are listed.`
@@ -344,7 +346,32 @@ function fromZodError(error: { issues?: unknown }): ApiError | undefined {
   return new UnprocessableEntityError(detail, { errors, cause });
 }
 
-/** RFC 6901 JSON Pointer to a member of the body: `['user', 'tags', 0]` → `/user/tags/0`. */
-function toJsonPointer(path: readonly unknown[]): string {
-  return path.map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+/**
+ * The longest pointer and detail of a listed issue: a recursive schema
+ * (`z.lazy`) makes a path as deep as the body, and a 422 must not be many
+ * times the size of the request that caused it. A longer pointer is left
+ * out (a cut one would point elsewhere); a longer detail is cut.
+ */
+const MAX_ISSUE_TEXT = 1000;
+
+function validationIssue(
+  issue: { path?: unknown; message?: unknown } | undefined,
+): ValidationIssue {
+  const message = typeof issue?.message === 'string' ? issue.message : 'Invalid value';
+  const detail = truncate(message, MAX_ISSUE_TEXT);
+  const pointer = toJsonPointer(Array.isArray(issue?.path) ? issue.path : [], MAX_ISSUE_TEXT);
+  return pointer === undefined ? { detail } : { pointer, detail };
+}
+
+/**
+ * RFC 6901 JSON Pointer to a member of the body: `['user', 'tags', 0]` →
+ * `/user/tags/0`; undefined past `max` characters.
+ */
+function toJsonPointer(path: readonly unknown[], max: number): string | undefined {
+  let pointer = '';
+  for (const key of path) {
+    pointer += `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (pointer.length > max) return undefined;
+  }
+  return pointer;
 }

@@ -130,18 +130,24 @@ describe('errorHandler: what it maps, in order', () => {
     expect(wrong.status).toBe(500);
   });
 
-  it('drops a header value of an http-errors error longer than 8 KiB, which a client would refuse with the answer', async () => {
+  it('keeps at most 8 KiB of an http-errors error’s headers, which past their limit a client would refuse with the answer', async () => {
     const res = await request(
       appThrowing(() =>
         createHttpError(404, 'No such widget', {
-          headers: { 'X-Hint': 'widgets', 'X-Big': 'a'.repeat(8193), 'X-Max': 'b'.repeat(8192) },
+          headers: {
+            'X-Hint': 'widgets',
+            'X-Big': 'a'.repeat(8193),
+            'X-First': 'b'.repeat(5000),
+            'X-Second': 'c'.repeat(5000),
+          },
         }),
       ),
     ).get('/throw');
     expect(res.status).toBe(404);
     expect(res.headers['x-hint']).toBe('widgets');
     expect(res.headers['x-big']).toBeUndefined();
-    expect(res.headers['x-max']).toBe('b'.repeat(8192));
+    expect(res.headers['x-first']).toBe('b'.repeat(5000));
+    expect(res.headers['x-second']).toBeUndefined();
     expect(problemOf(res)).toEqual({
       type: 'about:blank',
       title: 'Not Found',
@@ -327,6 +333,28 @@ describe('errorHandler: what it maps, in order', () => {
         },
       }),
     ]);
+  });
+
+  it('leaves out the pointer of a ZodError issue longer than 1,000 characters, and cuts its detail there', async () => {
+    const deep = Array.from({ length: 600 }, (_, i) => `k${i}`);
+    const thrown = Object.assign(new Error('invalid'), {
+      name: 'ZodError',
+      issues: [
+        { path: deep, message: 'Too deep' },
+        { path: ['tags', 0], message: 'm'.repeat(5000) },
+      ],
+    });
+    const res = await request(appThrowing(() => thrown)).get('/throw');
+    expect(res.status).toBe(422);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'The request failed validation.',
+      instance: '/throw',
+      code: 'UNPROCESSABLE_ENTITY',
+      errors: [{ detail: 'Too deep' }, { pointer: '/tags/0', detail: `${'m'.repeat(1000)}…` }],
+    });
   });
 
   it('answers an expired jsonwebtoken with 401.24 and an invalid_token challenge', async () => {
@@ -586,7 +614,7 @@ describe('errorHandler: an ApiError changed after it was made', () => {
         Object.defineProperty(error, 'status', { get: () => (reads++ === 0 ? 409 : 200) });
         let subCodeReads = 0;
         Object.defineProperty(error, 'subCode', {
-          get: () => (subCodeReads++ === 0 ? '409.1' : `409.${'9'.repeat(100_000)}`),
+          get: () => (subCodeReads++ === 0 ? '409.1' : '409.99999'),
         });
         return error;
       }),
@@ -594,6 +622,36 @@ describe('errorHandler: an ApiError changed after it was made', () => {
     expect(res.status).toBe(409);
     expect(res.headers['x-status-sub-code']).toBe('409.1');
     expect(problemOf(res)).toEqual(conflict);
+  });
+
+  it('answers from one reading of each field, whatever an extension member’s getter changes on the error', async () => {
+    const res = await request(
+      appThrowing(() => {
+        const error = new NotFoundError('No user 7', { subCode: '404.1' });
+        Object.assign(error, {
+          extensions: {
+            get widget() {
+              Object.assign(error, { subCode: '404.99', headers: { 'X-Late': 'yes' } });
+              return 'w1';
+            },
+          },
+        });
+        return error;
+      }),
+    ).get('/throw');
+    expect(res.status).toBe(404);
+    expect(res.headers['x-status-sub-code']).toBe('404.1');
+    expect(res.headers['x-late']).toBeUndefined();
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No user 7',
+      instance: '/throw',
+      code: 'USER_NOT_FOUND',
+      subCode: '404.1',
+      widget: 'w1',
+    });
   });
 
   it('answers from one reading of each field of a Proxy around an ApiError', async () => {
@@ -897,11 +955,13 @@ describe('errorHandler: the response', () => {
   it('closes the connection of a response whose headers were sent, logging once, and hands nothing on to Express', async () => {
     const logs = captureLogs();
     const handedOn = jest.fn();
+    let destroyed: jest.SpyInstance | undefined;
     const app = createApp(
       (a) =>
         a.get('/throw', (_req, res, next) => {
           res.writeHead(200, { 'Content-Type': 'text/plain' });
           res.write('partial');
+          destroyed = jest.spyOn(res, 'destroy');
           next(new Error('failed mid-stream'));
         }),
       { logger: logs.logger },
@@ -914,11 +974,35 @@ describe('errorHandler: the response', () => {
     await expect(request(app).get('/throw')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
     await flushed();
     expect(handedOn).not.toHaveBeenCalled();
+    expect(destroyed).toHaveBeenCalledTimes(1);
     expect(logs.lines).toEqual([
       expect.objectContaining({
         level: 50,
         status: 500,
         err: expect.objectContaining({ type: 'Error', message: 'failed mid-stream' }),
+      }),
+    ]);
+  });
+
+  it('leaves a response the handler had ended to finish, logging the error that came after it', async () => {
+    const logs = captureLogs();
+    const body = 'x'.repeat(4 * 1024 * 1024);
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, res, next) => {
+          res.type('text').send(body);
+          next(new Error('failed after the response'));
+        }),
+      { logger: logs.logger },
+    );
+    const res = await request(app).get('/throw');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(body);
+    await flushed();
+    expect(logs.lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        err: expect.objectContaining({ message: 'failed after the response' }),
       }),
     ]);
   });
