@@ -43,7 +43,7 @@ function statusLines({ entry, subCodes }: StatusSection, config: Configuration):
       '| --- | --- | --- | --- | --- |',
       ...subCodes.map(
         (sub) =>
-          `| <a id="${codeAnchor(sub)}"></a>${link(codeAnchor(sub))} | \`${sub.name}\` | ${cell(sub.title)} | ${cell(sub.description)} | ${headerList(sub)} |`,
+          `| <a id="${codeAnchor(sub)}"></a>${link(codeAnchor(sub))} | \`${sub.name}\` | ${cell(sub.title)} | ${cell(sub.description)} | ${headerList(sub, true)} |`,
       ),
     );
   }
@@ -68,16 +68,43 @@ function link(anchor: string): string {
   return `[${anchor}](#${anchor})`;
 }
 
-function headerList(entry: CatalogEntry): string {
-  return (entry.headers ?? []).map((name) => `\`${name}\``).join(', ');
+/**
+ * The header names as code spans; in a table cell, with pipes escaped (GFM
+ * reads a cell's pipes before its code spans). A header name may hold a
+ * backtick or a pipe: both are token characters (RFC 9110 §5.6.2).
+ */
+function headerList(entry: CatalogEntry, inTable = false): string {
+  return (entry.headers ?? [])
+    .map((name) => (inTable ? codeSpan(name).replace(/\|/g, '\\|') : codeSpan(name)))
+    .join(', ');
 }
 
-/** Text in a table cell: pipes escaped, on one line. */
+/** `text` as a CommonMark code span: fenced by more backticks than any run in it. */
+function codeSpan(text: string): string {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** Text in a table cell: as `inline`, whose escapes include the pipe. */
 function cell(text: string): string {
-  return inline(text).replace(/\|/g, '\\|');
+  return inline(text);
 }
 
-/** Text on one line, with the characters that would start HTML escaped. */
+/**
+ * The ASCII punctuation that could start markdown (emphasis, code, links,
+ * images, autolinks, HTML, entities, strikethrough, a table's pipe), each
+ * backslash-escaped (CommonMark §2.4), so that the page shows a catalog's
+ * text as written, as the HTML page does.
+ */
+const MARKDOWN_PUNCTUATION = /[\\`*_[\]<>!&~|#]/g;
+
+/** Text on one line, shown as written (see `MARKDOWN_PUNCTUATION`). */
 function inline(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/</g, '&lt;');
+  // Each run of white space once, so that a long one costs linear time.
+  return text
+    .replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? ' ' : run))
+    .replace(MARKDOWN_PUNCTUATION, '\\$&');
 }

@@ -1,6 +1,8 @@
 import {
   ApiError,
   defaultCatalog,
+  defaultEntries,
+  defineCatalog,
   renderResponseCodes,
   type CatalogEntry,
 } from '../../src/index.js';
@@ -129,7 +131,7 @@ describe('renderResponseCodes', () => {
       typeBaseUri: TYPE_BASE_URI,
     });
     expect(page).toContain(
-      '| <a id="409.71"></a>[409.71](#409.71) | `ORDER_ALREADY_SHIPPED` | Order already shipped | A shipped order cannot be changed &lt;anymore> \\| cancel it instead. | `Location`, `X-Shipment-Id` |',
+      '| <a id="409.71"></a>[409.71](#409.71) | `ORDER_ALREADY_SHIPPED` | Order already shipped | A shipped order cannot be changed \\<anymore\\> \\| cancel it instead. | `Location`, `X-Shipment-Id` |',
     );
     expect(markdownExamples(page).find((example) => example.subCode === '404.71')).toMatchObject({
       type: 'https://api.example.com/docs/errors#404.71',
@@ -141,6 +143,42 @@ describe('renderResponseCodes', () => {
       '<td>A shipped order cannot be changed &lt;anymore&gt; | cancel it instead.</td>',
     );
     expect(htmlPage).toContain('<tr id="404.71">');
+  });
+
+  it('shows markdown in a catalog’s text as written: no link, image, HTML or broken table row', () => {
+    const catalog = defineCatalog([
+      ...defaultEntries,
+      {
+        status: 409,
+        subCode: '409.72',
+        name: 'ORDER_LOCKED',
+        title: '[Locked](javascript:alert(1))',
+        description:
+          'See ![i](https://evil.example/t.png) or C:\\| *now* & `<b>`.\n\n  Then retry.',
+        headers: ['X-A|B', 'X`Y', 'Location'],
+      },
+    ]);
+    const page = renderResponseCodes(catalog, { format: 'markdown' });
+    expect(page).toContain(
+      '| <a id="409.72"></a>[409.72](#409.72) | `ORDER_LOCKED` | \\[Locked\\](javascript:alert(1)) | See \\!\\[i\\](https://evil.example/t.png) or C:\\\\\\| \\*now\\* \\& \\`\\<b\\>\\`. Then retry. | `X-A\\|B`, ``X`Y``, `Location` |',
+    );
+  });
+
+  it('writes a description with a long run of spaces in linear time', () => {
+    const catalog = defineCatalog([
+      ...defaultEntries,
+      {
+        status: 409,
+        subCode: '409.73',
+        name: 'SPACED',
+        title: 'Spaced',
+        description: `a${' '.repeat(200_000)}b`,
+      },
+    ]);
+    // Quadratic, this took minutes; linear, a few milliseconds. No clock: the run simply ends.
+    expect(renderResponseCodes(catalog, { format: 'markdown' })).toContain(
+      `a${' '.repeat(200_000)}b`,
+    );
   });
 
   it('keeps every anchor when entries are added before it: anchors come from codes', () => {
