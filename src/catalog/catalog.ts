@@ -38,7 +38,10 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
     }
     const indexes = new Map<number | string, number>();
     const nameIndexes = new Map<string, number>();
-    for (const [index, entry] of entries.entries()) {
+    // Copies, frozen, checked: an entry changed after the catalog was made would otherwise
+    // reach the pages unchecked (a sub-code is written into them as an anchor).
+    const copies = entries.map((entry) => frozenCopy(entry));
+    for (const [index, entry] of copies.entries()) {
       validateEntry(entry, index);
       const code = entry.subCode ?? entry.status;
       const first = indexes.get(code);
@@ -62,7 +65,7 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
       this.#byCode.set(code, entry);
       this.#byName.set(entry.name, entry);
     }
-    for (const [index, entry] of entries.entries()) {
+    for (const [index, entry] of copies.entries()) {
       if (entry.subCode !== undefined && !this.#byCode.has(entry.status)) {
         throw optionError(
           FACTORY,
@@ -71,7 +74,7 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
         );
       }
     }
-    this.entries = Object.freeze([...entries]);
+    this.entries = Object.freeze(copies);
   }
 
   /** The entry for a status (`404`) or a sub-code (`'404.1'`), if the catalog has one. */
@@ -144,6 +147,14 @@ function phraseEntry(status: number): CatalogEntry {
       phraseEntries.set(status, entry);
   }
   return entry;
+}
+
+/** A frozen copy of an entry (its `headers` too); a value that is no object as it is, for `validateEntry` to refuse. */
+function frozenCopy<Entry extends CatalogEntry>(entry: Entry): Entry {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
+  const copy = { ...entry } as Record<string, unknown>;
+  if (Array.isArray(entry.headers)) copy.headers = Object.freeze([...entry.headers]);
+  return Object.freeze(copy) as Entry;
 }
 
 function validateEntry(entry: CatalogEntry, index: number): void {

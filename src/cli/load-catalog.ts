@@ -42,7 +42,8 @@ function exported(module: Record<string, unknown>): unknown {
 }
 
 function asCatalog(value: unknown, where: string): Catalog {
-  if (isCatalog(value)) return value;
+  // Built again, so that its entries are checked by this copy of the package as it reads them.
+  if (isCatalog(value)) return new Catalog(value.entries);
   if (
     typeof value === 'object' &&
     value !== null &&

@@ -1,5 +1,6 @@
 import createHttpError from 'http-errors';
 import { Catalog, defaultCatalog, defaultEntries, defineCatalog } from '../../src/index.js';
+import type { CatalogEntry } from '../../src/index.js';
 import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { expectOptionError } from '../helpers/option-error.js';
 
@@ -248,6 +249,30 @@ describe('defineCatalog', () => {
       'ERR_EAE_OPTION_MISSING',
       'defineCatalog(): `entries[0].subCode` is `409.1`, but no entry has its status 409: add one',
     );
+  });
+
+  it('keeps its entries as they were when it was made, whatever happens to the objects it was given', () => {
+    const entry = {
+      status: 409,
+      subCode: '409.42',
+      name: 'HELD',
+      title: 'Held',
+      description: 'd',
+      headers: ['Retry-After'],
+    };
+    const catalog = defineCatalog([...defaultEntries, entry as CatalogEntry]);
+    entry.subCode = '409.42"><script>alert(1)</script>';
+    entry.headers.push('X-Late');
+    expect(catalog.byName('HELD')).toEqual({
+      status: 409,
+      subCode: '409.42',
+      name: 'HELD',
+      title: 'Held',
+      description: 'd',
+      headers: ['Retry-After'],
+    });
+    expect(Object.isFrozen(catalog.byName('HELD'))).toBe(true);
+    expect(Object.isFrozen(catalog.byName('HELD')!.headers)).toBe(true);
   });
 
   it('does not change the entries it was given', () => {

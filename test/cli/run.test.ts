@@ -189,6 +189,23 @@ describe('express-api-errors docs', () => {
   );
 
   it(
+    'checks again the entries of a module whose catalog carries the brand but was not built by defineCatalog',
+    async () => {
+      const file = join(scratch, 'branded.mjs');
+      writeFileSync(
+        file,
+        `export const catalog = { [Symbol.for('express-api-errors.Catalog')]: true, entries: [{ status: 200, subCode: '200.1"><script>alert(1)</script>', name: 'OK_1', title: 't', description: 'd' }], get() {}, has() {}, byName() {}, entryFor() {} };\n`,
+      );
+      const { code, stdout, stderr } = await cli('docs', '--format', 'html', '--catalog', file);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr).toMatch(
+        /^express-api-errors: invalid catalog .*branded\.mjs: defineCatalog\(\): .*subCode.*\n$/,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
     'refuses a catalog file whose JSON is malformed',
     async () => {
       const file = join(scratch, 'broken.json');
