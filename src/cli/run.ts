@@ -59,6 +59,12 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
       );
       return EXIT.trouble;
     }
+    // What the library refuses of a catalog it was given (two entries that make one OpenAPI
+    // key): a message to act on, not a stack.
+    if (isOptionError(error)) {
+      output.stderr(`express-api-errors: ${error.message}\n`);
+      return EXIT.trouble;
+    }
     throw error;
   }
 }
@@ -169,4 +175,10 @@ function checkBaseUri(value: string | undefined): string | undefined {
       `--type-base-uri must be an absolute URI without a fragment, such as https://api.example.com/docs/errors, got "${value}"`,
     );
   }
+}
+
+/** An error of this library about what it was given: its code starts with `ERR_EAE_`. */
+function isOptionError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('ERR_EAE_');
 }

@@ -73,11 +73,13 @@ export function toOpenApi(catalog: Catalog, options: ToOpenApiOptions = {}): Ope
     components: { schemas: { Problem: problemSchema() }, examples: {}, headers: {}, responses: {} },
   };
   const { components } = document;
+  const names = new ComponentNames();
   for (const section of pageSections(catalog)) {
     for (const { entry, subCodes } of section.statuses) {
       if (!isErrorEntry(entry)) continue;
       const entries = [entry, ...subCodes];
       for (const each of entries) {
+        names.claim(componentName(each), `\`${each.name}\` (${each.subCode ?? each.status})`);
         const example = exampleProblem(each, config);
         components.schemas[problemSchemaName(each)] = problemTypeSchema(each, example);
         components.examples[componentName(each)] = {
@@ -86,11 +88,36 @@ export function toOpenApi(catalog: Catalog, options: ToOpenApiOptions = {}): Ope
         };
       }
       const headers = responseHeaderNames(entries);
-      for (const name of headers) components.headers[componentKey(name)] = headerObject(name);
+      for (const name of headers) {
+        names.claim(`header ${componentKey(name)}`, `the header \`${name.toLowerCase()}\``);
+        components.headers[componentKey(name)] = headerObject(name);
+      }
       components.responses[componentName(entry)] = statusResponse(entry, subCodes, headers);
     }
   }
   return document;
+}
+
+/**
+ * The component keys given so far, and what each was given to: two entry
+ * names or two header names that make the same key (`ERROR2` and `ERROR_2`
+ * both make `Error2`; `X|Y` and `X&Y` both `X_Y`) would leave one of them
+ * out of the document without a word, so they are refused.
+ */
+class ComponentNames {
+  readonly #owners = new Map<string, string>();
+
+  claim(key: string, owner: string): void {
+    const first = this.#owners.get(key);
+    if (first === undefined) this.#owners.set(key, owner);
+    else if (first !== owner) {
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_CONFLICT',
+        `${first} and ${owner} make the same OpenAPI component key \`${key.replace(/^header /, '')}\`: rename one of them`,
+      );
+    }
+  }
 }
 
 /** RFC 9457 §3.1's members, and this library's `code`, `subCode` and `requestId` (§3.2 extensions). */

@@ -206,6 +206,24 @@ describe('express-api-errors docs', () => {
   );
 
   it(
+    'exits 2 with one line for a catalog whose entries make the same OpenAPI component key',
+    async () => {
+      const file = jsonCatalog('colliding.json', [
+        ...entries,
+        { status: 461, name: 'ERROR2', title: 'First', description: 'first' },
+        { status: 462, name: 'ERROR_2', title: 'Second', description: 'second' },
+      ]);
+      expect(await cli('docs', '--format', 'openapi', '--catalog', file)).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          'express-api-errors: toOpenApi(): `ERROR2` (461) and `ERROR_2` (462) make the same OpenAPI component key `Error2`: rename one of them\n',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
     'refuses a catalog file whose JSON is malformed',
     async () => {
       const file = join(scratch, 'broken.json');

@@ -1,4 +1,11 @@
-import { defaultCatalog, toOpenApi, type CatalogEntry } from '../../src/index.js';
+import {
+  defaultCatalog,
+  defaultEntries,
+  defineCatalog,
+  toOpenApi,
+  type CatalogEntry,
+} from '../../src/index.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { ordersCatalog, TYPE_BASE_URI } from '../helpers/docs-catalog.js';
 import { lintOpenApi, validateOpenApi } from '../helpers/openapi-tools.js';
 import { join } from 'node:path';
@@ -173,6 +180,32 @@ describe('toOpenApi', () => {
     );
     expect(() => toOpenApi(defaultCatalog, { typeBaseUri: 'x' })).toThrow(
       /^toOpenApi\(\): `typeBaseUri` must be an absolute URI without a fragment/,
+    );
+  });
+
+  it('refuses two entry names that make the same component key, rather than leave one out', () => {
+    const catalog = defineCatalog([
+      ...defaultEntries,
+      { status: 461, name: 'ERROR2', title: 'First', description: 'first' },
+      { status: 462, name: 'ERROR_2', title: 'Second', description: 'second' },
+    ]);
+    expectOptionError(
+      () => toOpenApi(catalog),
+      'ERR_EAE_OPTION_CONFLICT',
+      'toOpenApi(): `ERROR2` (461) and `ERROR_2` (462) make the same OpenAPI component key `Error2`: rename one of them',
+    );
+  });
+
+  it('refuses two header names that make the same component key, rather than leave one out', () => {
+    const catalog = defineCatalog([
+      ...defaultEntries,
+      { status: 461, name: 'FIRST', title: 'First', description: 'first', headers: ['X|Y'] },
+      { status: 462, name: 'SECOND', title: 'Second', description: 'second', headers: ['X&Y'] },
+    ]);
+    expectOptionError(
+      () => toOpenApi(catalog),
+      'ERR_EAE_OPTION_CONFLICT',
+      'toOpenApi(): the header `x|y` and the header `x&y` make the same OpenAPI component key `X_Y`: rename one of them',
     );
   });
 });
