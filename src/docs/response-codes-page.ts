@@ -6,6 +6,7 @@ import { addVary } from '../headers/vary.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseBaseUri } from '../options/parse.js';
 import { catalogToJson } from './catalog-json.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from './render-html.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { checkCatalog, parseTitle, renderResponseCodes } from './render-response-codes.js';
 
@@ -73,6 +74,8 @@ export function responseCodesPage(
     res.setHeader('ETag', chosen.etag);
     // Revalidated on every use, so that a new deployment's page is seen at once.
     res.setHeader('Cache-Control', 'no-cache');
+    // On a 304 too: a browser that revalidates its copy takes the headers it is sent then.
+    res.setHeader('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY);
     if (req.fresh) {
       res.statusCode = 304;
       res.end();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import {
@@ -32,6 +33,17 @@ describe('responseCodesPage', () => {
       .expect('ETag', /^"[A-Za-z0-9_-]{27}"$/);
     expect(res.text).toBe(html);
     expect(res.headers['content-length']).toBe(String(Buffer.byteLength(html)));
+  });
+
+  it('allows the page its own stylesheet, by hash, and nothing else: no script, image, frame, form or base URL', async () => {
+    const res = await request(appServing()).get('/docs/errors').expect(200);
+    const style = /<style>([\s\S]*?)<\/style>/.exec(res.text)![1]!;
+    const hash = createHash('sha256').update(style).digest('base64');
+    expect(res.headers['content-security-policy']).toBe(
+      `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
+    expect(res.text.match(/<style>/g)).toHaveLength(1);
+    expect(res.text).not.toMatch(/<script|\sstyle=|\son[a-z]+=/i);
   });
 
   it('serves markdown for text/markdown', async () => {

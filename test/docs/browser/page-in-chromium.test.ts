@@ -113,6 +113,29 @@ describeWithChromium('the HTML response-codes page in Chromium', (chromium) => {
   );
 
   it(
+    'applies its stylesheet under the Content-Security-Policy it is served with, which Chromium reports no violation of',
+    async () => {
+      const page = await browser.newPage();
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      try {
+        const response = await page.goto(`${origin}/docs/errors`, { waitUntil: 'load' });
+        expect(response?.headers()['content-security-policy']).toMatch(
+          /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+        );
+        // The stylesheet sets `max-width: 60rem` on the body: 960 px when it applies.
+        expect(await page.evaluate(`getComputedStyle(document.body).maxWidth`)).toBe('960px');
+        expect(violations).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    },
+    BROWSER_TIMEOUT,
+  );
+
+  it(
     'targets a sub-code row from a problem type URI fragment',
     async () => {
       const page = await browser.newPage();
