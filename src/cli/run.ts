@@ -172,7 +172,7 @@ function checkBaseUri(value: string | undefined): string | undefined {
     return parseBaseUri('docs', '--type-base-uri', value);
   } catch {
     throw new UsageError(
-      `--type-base-uri must be an absolute URI without a fragment, such as https://api.example.com/docs/errors, got "${value}"`,
+      `--type-base-uri must be an absolute http, https, urn or tag URI without a fragment, such as https://api.example.com/docs/errors, got "${value}"`,
     );
   }
 }

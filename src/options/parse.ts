@@ -134,7 +134,7 @@ export function asOptionError(factory: string, error: unknown): unknown {
 }
 
 /**
- * An optional absolute URI without a fragment, such as the page a problem
+ * An optional absolute http, https, urn or tag URI without a fragment, such as the page a problem
  * `type` points into (RFC 9457 §3.1.1 prefers absolute URIs; the fragment is
  * each code's anchor). Returned as given.
  */
@@ -147,11 +147,27 @@ export function parseBaseUri(factory: string, option: string, value: unknown): s
       `\`${option}\` must be an absolute URI without a fragment, such as "https://api.example.com/docs/errors", got ${describeValue(value)}`,
     );
   }
+  if (!TYPE_URI_SCHEMES.test(value)) {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${option}\` must be an http, https, urn or tag URI, such as "https://api.example.com/docs/errors", got ${describeValue(value)}`,
+    );
+  }
   return value;
 }
 
-// RFC 3986 §4.3: scheme ":" hier-part; no whitespace or control characters, which a header or JSON would carry badly.
-const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:[\x21-\x7e]+$/i;
+// RFC 3986 §4.3 and §2: scheme ":" hier-part, of the characters a URI may hold (unreserved,
+// reserved, percent-encodings); no space, quote, angle bracket, brace, backslash or control.
+const ABSOLUTE_URI =
+  /^[a-z][a-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/i;
+
+/**
+ * The schemes a problem type URI may have: RFC 9457 §3.1.1 asks for one a
+ * client can resolve to documentation (http, https), or a tag (RFC 4151) or
+ * URN that names it; a `javascript:` or `data:` one would be a link to run.
+ */
+const TYPE_URI_SCHEMES = /^(?:https?|urn|tag):/i;
 
 function isAbsoluteUri(value: string): boolean {
   if (!ABSOLUTE_URI.test(value)) return false;

@@ -145,7 +145,12 @@ describe('express-api-errors docs', () => {
     [
       'a relative type base URI',
       ['docs', '--type-base-uri', '/docs/errors'],
-      'express-api-errors: --type-base-uri must be an absolute URI without a fragment, such as https://api.example.com/docs/errors, got "/docs/errors" (see --help)\n',
+      'express-api-errors: --type-base-uri must be an absolute http, https, urn or tag URI without a fragment, such as https://api.example.com/docs/errors, got "/docs/errors" (see --help)\n',
+    ],
+    [
+      'a javascript: type base URI',
+      ['docs', '--type-base-uri', 'javascript:alert(1)'],
+      'express-api-errors: --type-base-uri must be an absolute http, https, urn or tag URI without a fragment, such as https://api.example.com/docs/errors, got "javascript:alert(1)" (see --help)\n',
     ],
     [
       'a catalog that does not exist',

@@ -113,6 +113,12 @@ describe('parseBaseUri', () => {
       'https://api.example.com/docs/errors',
     );
     expect(parseBaseUri('f()', 'typeBaseUri', 'urn:example:errors')).toBe('urn:example:errors');
+    expect(parseBaseUri('f()', 'typeBaseUri', 'tag:example.com,2026:errors')).toBe(
+      'tag:example.com,2026:errors',
+    );
+    expect(parseBaseUri('f()', 'typeBaseUri', 'https://api.example.com/docs/%C3%A9rrors')).toBe(
+      'https://api.example.com/docs/%C3%A9rrors',
+    );
     expect(parseBaseUri('f()', 'typeBaseUri', undefined)).toBeUndefined();
   });
 
@@ -121,6 +127,10 @@ describe('parseBaseUri', () => {
     ['https://api.example.com/docs#errors'],
     ['https://api.example.com/docs errors'],
     ['https://api.example.com/\r\n'],
+    ['https://a.example/"<x>'],
+    ['https://a.example/{x}'],
+    ['https://a.example/a\\b'],
+    ['https://a.example/%zz'],
     [''],
     [42],
   ])('refuses %p with ERR_EAE_OPTION_TYPE', (value) => {
@@ -130,6 +140,22 @@ describe('parseBaseUri', () => {
     expect(error.message).toMatch(
       /^f\(\): `typeBaseUri` must be an absolute URI without a fragment, such as "https:\/\/api\.example\.com\/docs\/errors", got /,
     );
+  });
+});
+
+describe('parseBaseUri: schemes', () => {
+  it.each([
+    ['javascript:alert(1)'],
+    ['data:text/html,x'],
+    ['file:///etc/passwd'],
+    ['ftp://a.example/e'],
+  ])('refuses %p, which is no http, https, urn or tag URI', (value) => {
+    const error = thrown(() => parseBaseUri('f()', 'typeBaseUri', value));
+    expect(error).toBeInstanceOf(TypeError);
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: 'ERR_EAE_OPTION_TYPE',
+      message: `f(): \`typeBaseUri\` must be an http, https, urn or tag URI, such as "https://api.example.com/docs/errors", got ${JSON.stringify(value)}`,
+    });
   });
 });
 
