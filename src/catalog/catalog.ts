@@ -6,9 +6,9 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { parseWholeNumber } from '../options/parse.js';
+import { SUB_CODE } from './sub-code.js';
 
 const NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
-const SUB_CODE = /^([1-5]\d\d)\.(\d{1,4})$/;
 const FACTORY = 'defineCatalog()';
 const ENTRY_FIELDS = optionNames<CatalogEntry>()([
   'status',
@@ -174,7 +174,7 @@ function validateEntry(entry: CatalogEntry, index: number): void {
       throw optionError(
         FACTORY,
         'ERR_EAE_OPTION_TYPE',
-        `\`${where}.subCode\` must be "${entry.status}." followed by a number, got ${describeValue(entry.subCode)}`,
+        `\`${where}.subCode\` must be "${entry.status}." followed by a number from 0 to 9999 without leading zeros, got ${describeValue(entry.subCode)}`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import { SUB_CODE_PATTERN } from '../catalog/sub-code.js';
 import { RETRY_AFTER_PATTERN } from '../headers/retry-after.js';
 
 /**
@@ -16,8 +17,6 @@ export interface HeaderObject {
 
 const SECONDS = { type: 'integer', minimum: 0 } as const;
 const TEXT = { type: 'string', minLength: 1 } as const;
-
-export const SUB_CODE_PATTERN = '^[1-5][0-9]{2}\\.[0-9]{1,4}$';
 
 const HEADERS: Readonly<Record<string, HeaderObject>> = {
   'Retry-After': {

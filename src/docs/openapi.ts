@@ -5,7 +5,8 @@ import { checkOptionsObject, parseBaseUri } from '../options/parse.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { exampleConfiguration, exampleProblem, isErrorEntry } from './example-problem.js';
-import { headerKey, headerObject, SUB_CODE_PATTERN, type HeaderObject } from './openapi-headers.js';
+import { SUB_CODE_PATTERN } from '../catalog/sub-code.js';
+import { headerKey, headerObject, type HeaderObject } from './openapi-headers.js';
 import { pageSections } from './page-sections.js';
 import { checkCatalog } from './render-response-codes.js';
 

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { codeName, type SubCodeOf } from '../catalog/catalog.js';
+import { isSubCodeOf } from '../catalog/sub-code.js';
 import { assertFieldValue, assertToken } from '../headers/field-value.js';
 import { assertRetryAfterValue, isRetryAfterName } from '../headers/retry-after.js';
 import { describeValue } from '../options/describe-value.js';
@@ -23,8 +24,6 @@ export interface ApiErrorOptions<Status extends number = number> {
   /** Extension members for the problem body (RFC 9457 §3.2). They cannot replace standard members. */
   extensions?: Readonly<Record<string, unknown>>;
 }
-
-const SUB_CODE_NUMBER = /^\d{1,4}$/;
 
 /** The headers of every error made without any: one frozen object, not one each. */
 const NO_HEADERS: ErrorHeaders = Object.freeze({});
@@ -179,16 +178,6 @@ function checkSubCode<Status extends number>(
     );
   }
   return subCode;
-}
-
-/** Whether `subCode` is a sub-code of `status`: `"<status>.<1 to 4 digits>"`. */
-export function isSubCodeOf(status: number, subCode: unknown): boolean {
-  const prefix = `${status}.`;
-  return (
-    typeof subCode === 'string' &&
-    subCode.startsWith(prefix) &&
-    SUB_CODE_NUMBER.test(subCode.slice(prefix.length))
-  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isProxy } from 'node:util/types';
-import { ApiError, isApiError, isCheckedHeaders, isSubCodeOf } from '../errors/api-error.js';
+import { isSubCodeOf } from '../catalog/sub-code.js';
+import { ApiError, isApiError, isCheckedHeaders } from '../errors/api-error.js';
 import {
   InternalServerError,
   UnauthorizedError,

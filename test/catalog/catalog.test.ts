@@ -164,13 +164,19 @@ describe('defineCatalog', () => {
       'a sub-code of another status',
       { ...entry, subCode: '401.2' },
       'ERR_EAE_OPTION_TYPE',
-      '`entries[0].subCode` must be "404." followed by a number, got "401.2"',
+      '`entries[0].subCode` must be "404." followed by a number from 0 to 9999 without leading zeros, got "401.2"',
     ],
     [
       'a malformed sub-code',
       { ...entry, subCode: '404-1' },
       'ERR_EAE_OPTION_TYPE',
-      '`entries[0].subCode` must be "404." followed by a number, got "404-1"',
+      '`entries[0].subCode` must be "404." followed by a number from 0 to 9999 without leading zeros, got "404-1"',
+    ],
+    [
+      'a sub-code with a leading zero, which would read as another one',
+      { ...entry, subCode: '404.01' },
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].subCode` must be "404." followed by a number from 0 to 9999 without leading zeros, got "404.01"',
     ],
     [
       'a name not in SCREAMING_SNAKE_CASE',

@@ -107,7 +107,7 @@ describe('toOpenApi', () => {
     );
     expect(headers['X-Status-Sub-Code']).toEqual({
       description: 'The sub-code of the answer, the same as the `subCode` member.',
-      schema: { type: 'string', pattern: '^[1-5][0-9]{2}\\.[0-9]{1,4}$' },
+      schema: { type: 'string', pattern: '^[1-5][0-9]{2}\\.(?:0|[1-9][0-9]{0,3})$' },
     });
   });
 

@@ -573,7 +573,7 @@ describe('errorHandler: an ApiError changed after it was made', () => {
     expect(problemOf(res)).toEqual(conflict);
   });
 
-  it.each(['409.x', 409.1, '404.1'])(
+  it.each(['409.x', 409.1, '404.1', '409.01'])(
     'drops sub-code %p, which is not one of 409',
     async (subCode) => {
       const res = await request(appThrowing(changed({ subCode }))).get('/throw');
