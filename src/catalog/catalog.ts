@@ -9,6 +9,15 @@ import { parseWholeNumber } from '../options/parse.js';
 import { SUB_CODE } from './sub-code.js';
 
 const NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+/**
+ * What a title or description may not hold: C0 and C1 controls but tab and
+ * line breaks (HTML forbids them in text, and a NUL ends some readers), and
+ * the bidirectional embeddings, overrides and isolates, which make a page
+ * read otherwise than it is written (CVE-2021-42574, "Trojan Source").
+ */
+const UNSHOWABLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 const FACTORY = 'defineCatalog()';
 const ENTRY_FIELDS = optionNames<CatalogEntry>()([
   'status',
@@ -191,6 +200,13 @@ function validateEntry(entry: CatalogEntry, index: number): void {
         FACTORY,
         entry[field] === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
         `\`${where}.${field}\` (${entry.name}) must be a non-empty string, got ${describeValue(entry[field])}`,
+      );
+    }
+    if (UNSHOWABLE.test(entry[field]) || !entry[field].isWellFormed()) {
+      throw optionError(
+        FACTORY,
+        'ERR_EAE_OPTION_TYPE',
+        `\`${where}.${field}\` (${entry.name}) must be text a page can show: no control character but tab and line breaks, no bidirectional override and no lone surrogate, got ${describeValue(entry[field])}`,
       );
     }
   }

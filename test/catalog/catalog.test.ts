@@ -179,6 +179,24 @@ describe('defineCatalog', () => {
       '`entries[0].subCode` must be "404." followed by a number from 0 to 9999 without leading zeros, got "404.01"',
     ],
     [
+      'a description with a NUL',
+      { ...entry, description: 'Not\u0000here' },
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].description` (NOT_FOUND) must be text a page can show: no control character but tab and line breaks, no bidirectional override and no lone surrogate, got "Not\\u0000here"',
+    ],
+    [
+      'a title with a right-to-left override',
+      { ...entry, title: 'Not \u202Efound' },
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].title` (NOT_FOUND) must be text a page can show: no control character but tab and line breaks, no bidirectional override and no lone surrogate, got "Not \u202efound"',
+    ],
+    [
+      'a description with a lone surrogate',
+      { ...entry, description: 'Not \uD800found' },
+      'ERR_EAE_OPTION_TYPE',
+      '`entries[0].description` (NOT_FOUND) must be text a page can show: no control character but tab and line breaks, no bidirectional override and no lone surrogate, got "Not \\ud800found"',
+    ],
+    [
       'a name not in SCREAMING_SNAKE_CASE',
       { ...entry, name: 'notFound' },
       'ERR_EAE_OPTION_TYPE',
