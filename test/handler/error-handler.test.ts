@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isNativeError } from 'node:util/types';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import createHttpError from 'http-errors';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
@@ -18,7 +18,7 @@ import {
   type ErrorHandlerOptions,
   type ErrorMessage,
 } from '../../src/index.js';
-import { appThrowing, createApp } from '../helpers/app.js';
+import { appFailingMidStream, appThrowing, createApp } from '../helpers/app.js';
 import { markRefusal } from '../../src/errors/refusal.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
@@ -954,27 +954,12 @@ describe('errorHandler: the response', () => {
 
   it('closes the connection of a response whose headers were sent, logging once, and hands nothing on to Express', async () => {
     const logs = captureLogs();
-    const handedOn = jest.fn();
-    let destroyed: jest.SpyInstance | undefined;
-    const app = createApp(
-      (a) =>
-        a.get('/throw', (_req, res, next) => {
-          res.writeHead(200, { 'Content-Type': 'text/plain' });
-          res.write('partial');
-          destroyed = jest.spyOn(res, 'destroy');
-          next(new Error('failed mid-stream'));
-        }),
-      { logger: logs.logger },
-    );
     // Express's final handler would print the raw error, stack and all, to stderr.
-    app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-      handedOn(error);
-      res.destroy();
-    });
+    const { app, handedOn, destroyed } = appFailingMidStream({ logger: logs.logger });
     await expect(request(app).get('/throw')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
     await flushed();
     expect(handedOn).not.toHaveBeenCalled();
-    expect(destroyed).toHaveBeenCalledTimes(1);
+    expect(destroyed()).toHaveBeenCalledTimes(1);
     expect(logs.lines).toEqual([
       expect.objectContaining({
         level: 50,

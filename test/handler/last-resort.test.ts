@@ -5,8 +5,7 @@
 import request from 'supertest';
 import { ConflictError } from '../../src/index.js';
 import { MAX_TEXT } from '../../src/handler/log-bounds.js';
-import type { NextFunction, Request, Response } from 'express';
-import { appFailingAfter, appThrowing, createApp } from '../helpers/app.js';
+import { appFailingAfter, appFailingMidStream, appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { fieldValues, rawGet } from '../helpers/raw-http.js';
 
@@ -87,27 +86,16 @@ describe('lastResort', () => {
 
   it('closes the connection of a response whose headers were sent when handling fails, and hands nothing on to Express', async () => {
     const { logger, lines } = captureLogs();
-    const handedOn = jest.fn();
-    const app = createApp(
-      (a) =>
-        a.get('/throw', (_req, res, next) => {
-          res.writeHead(200, { 'Content-Type': 'text/plain' });
-          res.write('partial');
-          // A response object broken after its headers went out: handling then fails.
-          res.getHeader = () => {
-            throw new Error('getHeader is broken');
-          };
-          next(new Error('failed mid-stream'));
-        }),
-      { logger },
-    );
-    app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-      handedOn(error);
-      res.destroy();
+    const { app, handedOn, destroyed } = appFailingMidStream({ logger }, (res) => {
+      // A response object broken after its headers went out: handling then fails.
+      res.getHeader = () => {
+        throw new Error('getHeader is broken');
+      };
     });
     await expect(request(app).get('/throw')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
     await flushed();
     expect(handedOn).not.toHaveBeenCalled();
+    expect(destroyed()).toHaveBeenCalledTimes(1);
     expect(lines).toEqual([
       expect.objectContaining({
         level: 50,

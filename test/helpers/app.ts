@@ -1,4 +1,10 @@
-import express, { type Express, type RequestHandler, type Response } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { errorHandler, type ErrorHandlerOptions } from '../../src/index.js';
 
 /**
@@ -51,4 +57,33 @@ export function appFailingAfter(
       next(makeError());
     });
   }, options);
+}
+
+/**
+ * An app whose `GET /throw` sends its headers and part of a body, lets
+ * `prepare` change the response, then passes an error to `next()`; an error
+ * middleware after `errorHandler(options)` records (in `handedOn`) whatever
+ * reaches it, and ends the response so that no request is left hanging.
+ * `destroyed` spies on the response's `destroy`.
+ */
+export function appFailingMidStream(
+  options: ErrorHandlerOptions,
+  prepare: (res: Response) => void = () => undefined,
+): { app: Express; handedOn: jest.Mock; destroyed: () => jest.SpyInstance | undefined } {
+  const handedOn = jest.fn();
+  let destroyed: jest.SpyInstance | undefined;
+  const app = createApp((a) => {
+    a.get('/throw', (_req, res, next) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('partial');
+      prepare(res);
+      destroyed = jest.spyOn(res, 'destroy');
+      next(new Error('failed mid-stream'));
+    });
+  }, options);
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    handedOn(error);
+    res.destroy();
+  });
+  return { app, handedOn, destroyed: () => destroyed };
 }
