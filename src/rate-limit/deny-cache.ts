@@ -1,4 +1,5 @@
 import type { RateLimitDecision } from '../stores/store.js';
+import { storedKey } from '../stores/stored-key.js';
 
 /**
  * Refusals a remote store made, kept by this instance until they end, so
@@ -15,6 +16,9 @@ import type { RateLimitDecision } from '../stores/store.js';
  * same limit; a 429 is cached only when the policy has no `block`, so that
  * every refusal a block counts still reaches the store, and a block
  * (403.30) is cached until it ends, whatever the policy.
+ *
+ * Clients are kept by the form a store keeps them in (`storedKey`): a key
+ * from client input must not be kept at any length here either.
  */
 export class DenyCache {
   readonly #entries = new Map<string, Denial>();
@@ -33,7 +37,12 @@ export class DenyCache {
    * with its waits counted down. Undefined otherwise (and an ended one is
    * forgotten).
    */
-  refusalFor(key: string, cost: number, limit: number | undefined): RateLimitDecision | undefined {
+  refusalFor(
+    clientKey: string,
+    cost: number,
+    limit: number | undefined,
+  ): RateLimitDecision | undefined {
+    const key = storedKey(clientKey);
     const denial = this.#entries.get(key);
     if (denial === undefined) return undefined;
     const leftMs = denial.until - performance.now();
@@ -49,11 +58,17 @@ export class DenyCache {
   }
 
   /** Keeps a refusal the store made for a request of `cost` under `limit`, until it ends. */
-  remember(key: string, cost: number, limit: number | undefined, decision: RateLimitDecision) {
+  remember(
+    clientKey: string,
+    cost: number,
+    limit: number | undefined,
+    decision: RateLimitDecision,
+  ) {
     const blocked = decision.blockedMs > 0;
     if (!blocked && (!this.#cachesRefusals || cost === 0)) return;
     const waitMs = blocked ? decision.blockedMs : decision.retryAfterMs;
     if (!(waitMs > 0)) return;
+    const key = storedKey(clientKey);
     if (this.#entries.size >= this.#maxKeys && !this.#entries.has(key)) {
       // The oldest entry goes: Map order is insertion order.
       this.#entries.delete(this.#entries.keys().next().value!);
@@ -62,8 +77,8 @@ export class DenyCache {
   }
 
   /** Forgets `key`, as `resetKey()` does in the store. */
-  forget(key: string): void {
-    this.#entries.delete(key);
+  forget(clientKey: string): void {
+    this.#entries.delete(storedKey(clientKey));
   }
 
   get size(): number {

@@ -14,6 +14,7 @@ import { DenyCache } from '../../src/rate-limit/deny-cache.js';
 import { fakeClock } from '../helpers/clock.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import { connectClient, describeWithRedis, uniquePrefix } from '../helpers/redis.js';
+import { heapBytes } from '../helpers/heap.js';
 
 /** Any store, with every consume() it receives counted: what a round trip would be. */
 class CountingStore implements RateLimitStore {
@@ -216,6 +217,27 @@ describe('DenyCache', () => {
     expect(cache.size).toBe(3);
     expect(cache.refusalFor('client-0', 1, undefined)).toBeUndefined();
     expect(cache.refusalFor('client-9', 1, undefined)).toMatchObject({ allowed: false });
+  });
+
+  it('keeps a flood of long distinct clients within 400 bytes each: long keys are kept as digests', () => {
+    const cache = new DenyCache(10_000, true);
+    // Flat 8 KB strings, as a request header would give them.
+    const header = Buffer.alloc(8192, 'k');
+    const keyOf = (i: number) => {
+      header.write(String(i).padStart(8, '0'));
+      return header.toString('latin1');
+    };
+    const keys = 10_000;
+    const before = heapBytes();
+    for (let i = 0; i < keys; i++) cache.remember(keyOf(i), 1, undefined, refused);
+    const grown = heapBytes() - before;
+    expect(cache.size).toBe(keys);
+    expect(grown / keys).toBeLessThan(400);
+    // Still held per client.
+    expect(cache.refusalFor(keyOf(0), 1, undefined)).toMatchObject({ allowed: false });
+    expect(cache.refusalFor(keyOf(keys), 1, undefined)).toBeUndefined();
+    cache.forget(keyOf(0));
+    expect(cache.refusalFor(keyOf(0), 1, undefined)).toBeUndefined();
   });
 
   it('holds nothing for a request of cost 0, or under another limit', () => {

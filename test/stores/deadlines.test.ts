@@ -1,12 +1,7 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Deadlines, type Pending } from '../../src/stores/deadlines.js';
+import { collectGarbage } from '../helpers/heap.js';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// A real full collection, to show what a settled call still keeps alive.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 describe('Deadlines', () => {
   // Fake time, read by each Deadlines through Date.now(): real waits stretch on a loaded machine.

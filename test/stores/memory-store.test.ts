@@ -1,10 +1,9 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { MemoryStore, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
 import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { fakeClock } from '../helpers/clock.js';
 import { expectOptionError } from '../helpers/option-error.js';
+import { heapBytes } from '../helpers/heap.js';
 
 function storeWith(
   algorithm: Algorithm,
@@ -29,15 +28,6 @@ function drain(store: MemoryStore, key = 'k', max = 1000): number {
 }
 
 afterEach(() => jest.useRealTimers());
-
-// Real full collections, to measure what the store itself keeps.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-function heapBytes(): number {
-  collectGarbage();
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 
 describe.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
   'MemoryStore with %s',
