@@ -48,6 +48,23 @@ const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 
 // Stores already serving a limiter, to warn when one is shared.
 const storesInUse = new WeakSet<RateLimitStore>();
+/** The key spaces of the stores given to limiters so far (see `RateLimitStore.keySpace`). */
+const keySpacesInUse = new Set<string>();
+
+/**
+ * Whether another limiter already keeps its counts where `store` does: the
+ * same store, or one with the same key space (two RedisStores with one
+ * prefix). Their counts would mix; with other windows or another algorithm
+ * each would overwrite the other's and neither would limit. Then records it.
+ */
+function isStoreInUse(store: RateLimitStore): boolean {
+  const { keySpace } = store;
+  const inUse =
+    storesInUse.has(store) || (typeof keySpace === 'string' && keySpacesInUse.has(keySpace));
+  storesInUse.add(store);
+  if (typeof keySpace === 'string') keySpacesInUse.add(keySpace);
+  return inUse;
+}
 
 /** The middleware `rateLimit()` returns, with express-rate-limit's `resetKey` and `getKey`. */
 export interface RateLimitMiddleware extends RequestHandler {
@@ -70,8 +87,7 @@ export function rateLimit(options: RateLimitOptions): RateLimitMiddleware {
   const config = parseRateLimitOptions(options);
   const warnings = new Warnings(config.logger);
   if (createdInRequest()) warnings.warnOnce('RATE_LIMIT_CREATED_IN_HANDLER');
-  if (storesInUse.has(config.store)) warnings.warnOnce('RATE_LIMIT_STORE_SHARED');
-  storesInUse.add(config.store);
+  if (isStoreInUse(config.store)) warnings.warnOnce('RATE_LIMIT_STORE_SHARED');
   config.store.init(config.policy);
   const limiter = new Limiter(config, warnings);
   const middleware: RequestHandler = function rateLimitMiddleware(req, res, next) {

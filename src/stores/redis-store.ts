@@ -74,6 +74,8 @@ export class RedisStore implements RateLimitStore {
 
   /** This store takes a limit with each call (a `limit` function). */
   readonly perRequestLimits = true;
+  /** Its key prefix: another RedisStore with the same one, on the same Redis, writes the same keys. */
+  readonly keySpace: string;
 
   constructor(options: RedisStoreOptions) {
     const { send, prefix, now } = parseRedisStoreOptions(FACTORY, options, OPTION_NAMES, {
@@ -82,6 +84,7 @@ export class RedisStore implements RateLimitStore {
     });
     this.#send = send;
     this.#prefix = prefix;
+    this.keySpace = `redis:${prefix}`;
     this.#now = now;
   }
 

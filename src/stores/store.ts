@@ -62,6 +62,13 @@ export interface RateLimitStore {
    * to `false`.
    */
   readonly inProcess?: boolean;
+  /**
+   * Where the store keeps its counts, for a store that other store objects
+   * can reach too (a Redis key prefix): two stores with the same `keySpace`
+   * mix their counts, as one store given to two limiters does, and
+   * `rateLimit()` warns (`RATE_LIMIT_STORE_SHARED`).
+   */
+  readonly keySpace?: string;
   /** Receives the limiter's policy, once, before any other call. */
   init(policy: RateLimitPolicy): void;
   /**

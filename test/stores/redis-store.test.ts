@@ -4,6 +4,7 @@ import request from 'supertest';
 import { MAX_DURATION_MS, MAX_LIMIT } from '../../src/rate-limit/options.js';
 import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import {
   connectClient,
@@ -291,6 +292,19 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     expect(refused.headers['x-rate-limit-remaining']).toBe('0');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(59);
     expect(refused.headers['retry-after']).toBe(refused.headers['x-rate-limit-reset']);
+  });
+
+  it('warns when two limiters are given RedisStores with one prefix, and not with a prefix each', async () => {
+    const { logger, lines } = captureLogs();
+    const prefix = uniquePrefix();
+    const store = (given: string) => new RedisStore({ client: connection.client, prefix: given });
+    rateLimit({ limit: 100, windowMs: 60_000, logger, store: store(prefix) });
+    rateLimit({ limit: 5, windowMs: 900_000, logger, store: store(`${prefix}login:`) });
+    await flushed();
+    expect(lines).toEqual([]);
+    rateLimit({ limit: 5, windowMs: 900_000, logger, store: store(prefix) });
+    await flushed();
+    expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_SHARED']);
   });
 });
 
