@@ -11,9 +11,14 @@ export function toRetrySeconds(ms: number): number {
 // RFC 8941 §3.3.3 sf-string: printable ASCII, with `"` and `\` escaped.
 const SF_STRING = /^[\x20-\x7e]*$/;
 
+/** Whether `name` can be sent as an RFC 8941 String. */
+export function isPolicyName(name: string): boolean {
+  return SF_STRING.test(name);
+}
+
 /** Serializes a policy name as an RFC 8941 String. */
 export function formatPolicyName(name: string): string {
-  if (!SF_STRING.test(name)) {
+  if (!isPolicyName(name)) {
     throw new TypeError(
       `A rate-limit policy \`name\` must be printable ASCII, got ${describeValue(name)}`,
     );

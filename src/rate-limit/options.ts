@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { getDefaultLogger, type Logger } from '../logging/logger.js';
-import { formatPolicyName, formatRateLimitPolicy } from '../headers/rate-limit.js';
+import { formatPolicyName, formatRateLimitPolicy, isPolicyName } from '../headers/rate-limit.js';
 import { MemoryStore } from '../stores/memory-store.js';
 import type {
   BlockPolicy,
@@ -302,25 +304,20 @@ function parseWindows(options: RateLimitOptions, perRequest: boolean): readonly 
       `\`windows\` may hold at most ${MAX_WINDOWS} windows, got ${given.length}`,
     );
   }
-  if (options.name !== undefined && typeof options.name !== 'string') {
-    throw fail(
-      'ERR_EAE_OPTION_TYPE',
-      `\`name\` must be a string, got ${describeValue(options.name)}`,
-    );
-  }
-  const named = given.map((window, index) => {
+  parsePolicyName(options.name, 'name');
+  // Array.from visits holes, which map() would skip and leave in the policy.
+  const named = Array.from(given, (window, index) => {
     const where = options.windows ? `windows[${index}].` : '';
-    if (options.windows && typeof window === 'object' && window !== null) {
-      checkOptionNames(FACTORY, window, WINDOW_OPTION_NAMES, { path: where });
-    }
-    const limit = parseCount(window?.limit, `${where}limit`);
-    const windowMs = parseDuration(window.windowMs, `${where}windowMs`);
-    if (window.name !== undefined && typeof window.name !== 'string') {
+    if (typeof window !== 'object' || window === null || Array.isArray(window)) {
       throw fail(
         'ERR_EAE_OPTION_TYPE',
-        `\`${where}name\` must be a string, got ${describeValue(window.name)}`,
+        `\`windows[${index}]\` must be an object such as { limit: 100, windowMs: 60_000 }, got ${describeValue(window)}`,
       );
     }
+    if (options.windows) checkOptionNames(FACTORY, window, WINDOW_OPTION_NAMES, { path: where });
+    const limit = parseCount(window.limit, `${where}limit`);
+    const windowMs = parseDuration(window.windowMs, `${where}windowMs`);
+    parsePolicyName(window.name, `${where}name`);
     const name = window.name ?? windowName(options.name, limit, windowMs, given.length);
     return Object.freeze({ limit, windowMs, name });
   });
@@ -329,6 +326,17 @@ function parseWindows(options: RateLimitOptions, perRequest: boolean): readonly 
     throw fail('ERR_EAE_OPTION_CONFLICT', 'each window needs its own `name`');
   }
   return Object.freeze(named);
+}
+
+/** A policy `name` goes into the IETF fields as an RFC 8941 String: printable ASCII. */
+function parsePolicyName(value: unknown, path: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !isPolicyName(value)) {
+    throw fail(
+      'ERR_EAE_OPTION_TYPE',
+      `\`${path}\` must be a string of printable ASCII (it is sent in the RateLimit fields), got ${describeValue(value)}`,
+    );
+  }
 }
 
 /** The name of a window in the IETF fields, e.g. `15-in-1s`, or `api-15-in-1s` with the `name` prefix. */
@@ -411,12 +419,38 @@ function parseDetail(value: RateLimitOptions['detail']): RateLimitOptions['detai
 
 const PROPERTY_NAME = /^[A-Za-z_$][\w$]*$/;
 
+/**
+ * What a request already has, or gets from Express or a well-known
+ * middleware: writing the decision there would break the request (`ip`,
+ * `url`) or hide what another middleware put (`body`, `user`).
+ */
+const EXPRESS_REQUEST_PROPERTIES = [
+  // Express's request (4 and 5): methods and getters, and what its router assigns.
+  ...['header', 'get', 'accepts', 'acceptsEncodings', 'acceptsCharsets', 'acceptsLanguages'],
+  ...['range', 'param', 'is', 'protocol', 'secure', 'ip', 'ips', 'subdomains', 'path', 'host'],
+  ...['hostname', 'fresh', 'stale', 'xhr', 'query', 'app', 'res', 'next', 'params', 'body'],
+  ...['route', 'baseUrl', 'originalUrl', '_parsedUrl', '_parsedOriginalUrl'],
+  // cookie-parser, express-session, passport, pino-http.
+  ...['cookies', 'signedCookies', 'secret', 'session', 'sessionID', 'user', 'log', 'id'],
+];
+
+/** Whether a request already has `name`: Node's own, as a request made now shows, or Express's. */
+function isRequestProperty(name: string): boolean {
+  return name in new IncomingMessage(new Socket()) || EXPRESS_REQUEST_PROPERTIES.includes(name);
+}
+
 function parsePropertyName(value: string | undefined): string {
   if (value === undefined) return 'rateLimit';
   if (typeof value !== 'string' || !PROPERTY_NAME.test(value) || value in Object.prototype) {
     throw fail(
       'ERR_EAE_OPTION_TYPE',
       `\`requestPropertyName\` must be an identifier such as 'rateLimit', got ${describeValue(value)}`,
+    );
+  }
+  if (isRequestProperty(value)) {
+    throw fail(
+      'ERR_EAE_OPTION_CONFLICT',
+      `\`requestPropertyName\` ${describeValue(value)} is a property the request already has: choose another name, such as 'rateLimit'`,
     );
   }
   return value;

@@ -11,6 +11,7 @@ import {
 } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
 import { connectClient, describeWithRedis, uniquePrefix } from '../helpers/redis.js';
+import { expectOptionError } from '../helpers/option-error.js';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 
@@ -131,6 +132,17 @@ describe('req.rateLimit', () => {
     expect((await request(app).get('/limited')).body).toEqual({ remaining: 2 });
     expect((await request(app).get('/plain')).body).toEqual({ before: null, after: 42 });
   });
+
+  it.each(['ip', 'body', 'headers', 'url', 'query', 'params', 'socket', 'user', 'log'])(
+    'refuses a requestPropertyName the request already has: %s',
+    (name) => {
+      expectOptionError(
+        () => limiter({ requestPropertyName: name }),
+        'ERR_EAE_OPTION_CONFLICT',
+        `rateLimit(): \`requestPropertyName\` "${name}" is a property the request already has: choose another name, such as 'rateLimit'`,
+      );
+    },
+  );
 
   it('refuses a requestPropertyName that is not an identifier or would shadow Object.prototype', () => {
     for (const name of ['', 'rate limit', '__proto__', 'constructor']) {

@@ -10,6 +10,7 @@ import {
   type RateLimitStore,
 } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
 
@@ -558,7 +559,7 @@ describe('rateLimit: options', () => {
     [
       'a policy name with control characters',
       { limit: 1, windowMs: 1, name: 'a\nb' },
-      'A rate-limit policy `name` must be printable ASCII',
+      '`name` must be a string of printable ASCII',
     ],
   ])('refuses %s at start-up, saying what to change', (_case, options, message) => {
     expect(() => rateLimit({ logger: false, ...options } as RateLimitOptions)).toThrow(message);
@@ -649,9 +650,31 @@ describe('rateLimit: what a store or a cost function gets wrong', () => {
     );
   });
 
-  it('refuses a policy name that is not a string', () => {
-    expect(() => rateLimit({ limit: 1, windowMs: 1000, logger: false, name: 5 as never })).toThrow(
-      'rateLimit(): `name` must be a string, got 5',
+  it.each([
+    [{ limit: 1, windowMs: 1000, name: 5 as never }, '`name`', '5'],
+    [{ limit: 1, windowMs: 1000, name: 'café' }, '`name`', '"café"'],
+    [
+      { windows: [{ limit: 1, windowMs: 1000, name: 'a\r\nb' }] },
+      '`windows[0].name`',
+      '"a\\r\\nb"',
+    ],
+  ])('refuses a policy name the RateLimit fields cannot carry: %j', (options, path, shown) => {
+    expectOptionError(
+      () => rateLimit({ ...options, logger: false }),
+      'ERR_EAE_OPTION_TYPE',
+      `rateLimit(): ${path} must be a string of printable ASCII (it is sent in the RateLimit fields), got ${shown}`,
+    );
+  });
+
+  it.each([
+    ['a hole', [, { limit: 2, windowMs: 1000 }], 'undefined'],
+    ['only holes', [, ,], 'undefined'],
+    ['a number', [5], '5'],
+  ])('refuses a windows list with %s, naming the entry', (_what, windows, shown) => {
+    expectOptionError(
+      () => rateLimit({ windows: windows as never, logger: false }),
+      'ERR_EAE_OPTION_TYPE',
+      `rateLimit(): \`windows[0]\` must be an object such as { limit: 100, windowMs: 60_000 }, got ${shown}`,
     );
   });
 });
