@@ -667,8 +667,9 @@ describe('rateLimit: what a store or a cost function gets wrong', () => {
   });
 
   it.each([
-    ['a hole', [, { limit: 2, windowMs: 1000 }], 'undefined'],
-    ['only holes', [, ,], 'undefined'],
+    // Holes, as `[, { … }]` writes them: Array(n) has n of them.
+    ['a hole', Object.assign(new Array(2), { 1: { limit: 2, windowMs: 1000 } }), 'undefined'],
+    ['only holes', new Array(2), 'undefined'],
     ['a number', [5], '5'],
   ])('refuses a windows list with %s, naming the entry', (_what, windows, shown) => {
     expectOptionError(
