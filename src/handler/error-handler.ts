@@ -68,7 +68,7 @@ function handle(
   };
   observe(thrown, error, answer, entry.name, req, res);
   // Before the response ends: pino-http reads `res.err` when it finishes.
-  recordError(res, error, thrown, answer.status);
+  recordError(res, error, thrown, answer.status, config.logger !== false);
 
   if (res.headersSent) {
     // Too late to answer: the connection is closed, so that the client sees the response

@@ -94,7 +94,7 @@ function requestIdOf({ req, res, config, progress }: Failure): string {
 function log(failed: Failure, status: number): void {
   const { req, res, config, progress, thrown, failure } = failed;
   const error = new InternalServerError(undefined, { cause: thrown });
-  recordError(res, error, thrown, status);
+  recordError(res, error, thrown, status, config.logger !== false);
   logOnce(
     req,
     error,

@@ -63,7 +63,11 @@ for (const member of ['code', 'status', 'cause']) {
   Object.defineProperty(ErrorSummary.prototype, member, { enumerable: true });
 }
 Object.defineProperty(ErrorSummary.prototype, 'constructor', { value: undefined });
-Object.defineProperty(ErrorSummary.prototype, ANSWERED, { value: true });
+
+/** The summary of an error whose line the handler writes itself: pino-http's is then silenced. */
+class LoggedErrorSummary extends ErrorSummary {}
+Object.defineProperty(LoggedErrorSummary.prototype, 'constructor', { value: undefined });
+Object.defineProperty(LoggedErrorSummary.prototype, ANSWERED, { value: true });
 
 /**
  * Tells pino-http what failed: `res.err`, which its completion line logs
@@ -71,23 +75,27 @@ Object.defineProperty(ErrorSummary.prototype, ANSWERED, { value: true });
  * Only when pino-http is mounted (it puts `log` on every response): without
  * it, nothing reads `res.err`, and the error path stays as it was (an A/B
  * run of the error-path bench put setting it always at up to 4%). Assigning
- * `res.err` replaces it. Never throws: this only helps loggers.
+ * `res.err` replaces it. `logged`: whether the handler logs errors itself
+ * (its `logger` is not `false`); if not, pino-http's line is the one. Never
+ * throws: this only helps loggers.
  */
 export function recordError(
   res: ServerResponse,
   error: ApiError,
   thrown: unknown,
   status: number,
+  logged: boolean,
 ): void {
   try {
     if ((res as ServerResponse & { log?: unknown }).log === undefined) return;
-    (res as ServerResponse & { err?: unknown }).err = new ErrorSummary(error, thrown, status);
+    const Summary = logged ? LoggedErrorSummary : ErrorSummary;
+    (res as ServerResponse & { err?: unknown }).err = new Summary(error, thrown, status);
   } catch {
     // A response object that refuses properties: loggers go without.
   }
 }
 
-/** Whether `errorHandler` answered this response: logging its failure is then the handler's part. */
+/** Whether `errorHandler` answered this response and logs it: logging its failure is then the handler's part. */
 export function answeredByErrorHandler(res: ServerResponse): boolean {
   const err = (res as ServerResponse & { err?: unknown }).err;
   return (

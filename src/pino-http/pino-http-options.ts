@@ -24,8 +24,9 @@ export interface PinoHttpRecipeOptions {
   requestIdHeader?: string;
   /**
    * The level of pino-http's line for a request `errorHandler` did not
-   * answer (for one it did, the handler's line is the only one). Defaults to
-   * `info`, pino-http's own default. Use this rather than pino-http's
+   * answer and log (for one it did, the handler's line is the only one).
+   * Defaults to the handler's levels: `error` for a 5xx, `warn` for a 4xx,
+   * `info` otherwise (`error` if the request failed under a success status). Use this rather than pino-http's
    * `useLevel`, which pino-http refuses beside `customLogLevel`.
    */
   customLogLevel?: CustomLogLevel;
@@ -39,9 +40,24 @@ export interface PinoHttpRecipe {
   serializers: typeof serializers;
   /** `redactPaths`: the credential headers of the request and the response. */
   redact: string[];
-  /** `silent` for a request `errorHandler` answered: its own line is the one. */
+  /** `silent` for a request `errorHandler` answered and logged: its own line is the one. */
   customLogLevel: CustomLogLevel;
 }
+
+/**
+ * The level `errorHandler` would log a response at: a 5xx sent by a route
+ * itself is a fault as much as one thrown (pino-http's own default is `info`
+ * for every line).
+ */
+const levelByStatus: CustomLogLevel = (_req, res, error) => {
+  if (res.statusCode >= 500) return 'error';
+  if (res.statusCode >= 400) return 'warn';
+  // A response that failed under a success status: cut short, or a stream that broke
+  // (pino-http passes the error it saw itself; the handler's is `res.err`).
+  const failed =
+    error !== undefined || (res as ServerResponse & { err?: unknown }).err !== undefined;
+  return failed ? 'error' : 'info';
+};
 
 /**
  * pino-http's options for working with `errorHandler`: one line per failed
@@ -72,7 +88,7 @@ export function pinoHttpOptions(options: PinoHttpRecipeOptions = {}): PinoHttpRe
       `\`requestIdHeader\` must be a header name (an RFC 9110 token), got ${describeValue(header)}`,
     );
   }
-  const level = options.customLogLevel ?? (() => 'info');
+  const level = options.customLogLevel ?? levelByStatus;
   if (typeof level !== 'function') {
     throw optionError(
       FACTORY,

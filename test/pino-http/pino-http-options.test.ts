@@ -49,6 +49,9 @@ function appWithRecipe(
       a.get('/ok', (_req, res) => {
         res.json({ ok: true });
       });
+      a.get('/sent/:status', (req, res) => {
+        res.status(Number(req.params.status)).json({ sent: true });
+      });
       a.get('/stream', (_req, res, next) => {
         res.writeHead(200);
         res.write('partial');
@@ -206,6 +209,43 @@ describe('pinoHttpOptions() with pino-http', () => {
     expect(res.headers['x-request-id']).toBeUndefined();
     expect(JSON.parse(res.text).requestId).toBe('corr-1');
     expect(lines[0]).toMatchObject({ requestId: 'corr-1', req: { id: 'corr-1' } });
+  });
+
+  it.each([
+    ['500', 50],
+    ['503', 50],
+    ['404', 40],
+    ['201', 30],
+  ])(
+    'logs pino-http’s line of a %s a route sent itself at the handler’s level for it',
+    async (status, level) => {
+      const { app, lines } = appWithRecipe();
+      await request(app).get(`/sent/${status}`).expect(Number(status));
+      await flushed();
+
+      expect(lines.map((line) => [line.level, line.res])).toEqual([
+        [level, expect.objectContaining({ statusCode: Number(status) })],
+      ]);
+    },
+  );
+
+  it('leaves the line to pino-http when the handler has no logger: every failure, with the safe error', async () => {
+    const { app, lines } = appWithRecipe({}, {}, { logger: false });
+    await request(app).get('/crash').expect(500);
+    await request(app).get('/orders/7').expect(404);
+    await request(app)
+      .get('/stream')
+      .catch(() => undefined);
+    await flushed();
+
+    expect(lines.map((line) => [line.level, line.msg, line.err?.type, line.err?.message])).toEqual([
+      [50, 'request errored', 'Error', 'database down'],
+      [40, 'request errored', 'NotFoundError', 'No such order.'],
+      [50, 'request errored', 'Error', 'stream broke'],
+    ]);
+    expect(lines[0]!.err!.stack).toMatch(/^Error: database down\n\s+at /);
+    // A 4xx is the client's doing: no frames.
+    expect(lines[1]!.err!.stack).toBe('NotFoundError: No such order.');
   });
 
   it('logs nothing for a failure the handler is told not to log', async () => {
