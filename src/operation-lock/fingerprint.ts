@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
 
-/** The fingerprint of a request without a body (or with an empty JSON object). */
-export const EMPTY_BODY = 'empty';
-
 /**
- * The default payload fingerprint: a SHA-256 of the body in a canonical
- * form (object keys sorted at every depth, so that `{"a":1,"b":2}` and
- * `{"b":2,"a":1}` are the same request). The method and the route are part
- * of the lock key itself, so two requests compared here always share them.
- * A body parsed to a string or a Buffer (express.text, express.raw) is
- * hashed as it is; with no body parser before the lock, no body counts.
+ * The fingerprint a request's key is kept with: a SHA-256 of its target
+ * (path and query, as sent) and its payload, in base64url. The payload is
+ * what the `fingerprint` option made of the request, if given, else the
+ * body in a canonical form (object keys sorted at every depth, so that
+ * `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request); a body parsed
+ * to a string or a Buffer (express.text, express.raw) is hashed as it is,
+ * and with no body parser before the lock, no body counts. The target is
+ * always in it: the lock key holds the route's pattern (`/accounts/:id`),
+ * so a key reused on `/accounts/2` after `/accounts/1` is another request
+ * (422.10), not a retry to answer with account 1's response.
  */
-export function defaultFingerprint(body: unknown): string {
-  if (body === undefined || body === null || isEmptyObject(body)) return EMPTY_BODY;
-  const hash = createHash('sha256');
-  if (Buffer.isBuffer(body)) hash.update('b').update(body);
+export function requestFingerprint(target: string, body: unknown, custom?: string): string {
+  // Length-prefixed, so that no target and payload run into each other.
+  const hash = createHash('sha256').update(`${target.length}:${target}`);
+  if (custom !== undefined) hash.update('c').update(custom);
+  else if (body === undefined || body === null || isEmptyObject(body)) hash.update('e');
+  else if (Buffer.isBuffer(body)) hash.update('b').update(body);
   else if (typeof body === 'string') hash.update('s').update(body);
   else hash.update('j').update(canonicalJson(body));
   return hash.digest('base64url');

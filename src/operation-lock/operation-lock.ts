@@ -13,7 +13,7 @@ import { parseIdempotencyKey } from '../headers/idempotency-key.js';
 import { describeValue } from '../options/describe-value.js';
 import { clientKey } from '../clients/client-key.js';
 import { Deadlines } from '../stores/deadlines.js';
-import { defaultFingerprint } from './fingerprint.js';
+import { requestFingerprint } from './fingerprint.js';
 import type { LockAcquisition } from './lock-store.js';
 import {
   parseOperationLockOptions,
@@ -203,9 +203,11 @@ class OperationLock {
     }
     const route = routeOf(req);
     const client = config.client ? checkString(config.client(req), 'client') : defaultClient(req);
-    const fingerprint = config.fingerprint
-      ? checkString(config.fingerprint(req), 'fingerprint')
-      : defaultFingerprint(req.body);
+    const fingerprint = requestFingerprint(
+      req.originalUrl,
+      req.body,
+      config.fingerprint ? checkString(config.fingerprint(req), 'fingerprint') : undefined,
+    );
     return { key: lockKey(client, route, key), client, fingerprint };
   }
 
@@ -539,10 +541,26 @@ function withArticle(name: string): string {
   return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
-/** The method and the route: its path pattern when the lock is mounted on a route, else the path. */
+/**
+ * The method and the route: its path pattern when the lock is mounted on a
+ * route, else the path, as the app routes it: by default Express matches
+ * paths whatever their case and with or without a trailing slash, so
+ * `/API/orders/` is `/api/orders` here too. (Two resources whose paths differ
+ * only so, `/users/Bob` and `/users/bob`, then share a lock key; their
+ * fingerprints, which hold the target as sent, still tell them apart.)
+ */
 function routeOf(req: Request): string {
   const pattern = (req.route as { path?: unknown } | undefined)?.path;
-  return `${req.method} ${req.baseUrl}${pattern === undefined ? req.path : String(pattern)}`;
+  const path = pattern === undefined ? routedPath(req, req.path) : String(pattern);
+  return `${req.method} ${routedPath(req, req.baseUrl)}${path}`;
+}
+
+function routedPath(req: Request, path: string): string {
+  const { app } = req;
+  const matched = app.get('case sensitive routing') ? path : path.toLowerCase();
+  return path.length > 1 && !app.get('strict routing') && matched.endsWith('/')
+    ? matched.slice(0, -1)
+    : matched;
 }
 
 /** The client key `rateLimit()` uses by default: `req.ip` as Express reports it, IPv6 by /56. */

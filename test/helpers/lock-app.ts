@@ -57,7 +57,9 @@ export class Gate {
  * `/big` a body of `?bytes=` bytes, `/binary` `BINARY_BODY` (not UTF-8) with
  * `res.end`, `/zeros` 1,000 zero bytes (UTF-8, all control characters),
  * `/view` the 5-byte `Uint8Array` view `VIEW_BODY`, `/bogus` `res.end` with an
- * encoding Node does not know (it throws). Every handler passes `gate` first.
+ * encoding Node does not know (it throws), `/accounts/:id/charge` 201 with the
+ * account, and `/api/orders`, in a router, 201 with its `baseUrl`. Every
+ * handler passes `gate` first.
  */
 export function lockedApp(options: OperationLockOptions, gate = new Gate()): Express {
   const app = express();
@@ -150,6 +152,22 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
       }
     }),
   );
+  app.post(
+    '/accounts/:id/charge',
+    lock,
+    held((req, res, _next, run) => {
+      res.status(201).json({ run, account: req.params.id });
+    }),
+  );
+  const api = express.Router();
+  api.post(
+    '/orders',
+    lock,
+    held((req, res, _next, run) => {
+      res.status(201).json({ run, base: req.baseUrl });
+    }),
+  );
+  app.use('/api', api);
   app.use(errorHandler({ logger: false }));
   return app;
 }

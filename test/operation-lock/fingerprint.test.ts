@@ -1,9 +1,5 @@
 import fc from 'fast-check';
-import {
-  canonicalJson,
-  defaultFingerprint,
-  EMPTY_BODY,
-} from '../../src/operation-lock/fingerprint.js';
+import { canonicalJson, requestFingerprint } from '../../src/operation-lock/fingerprint.js';
 
 /** An independent model: JSON with sorted keys, by recursion, for the values JSON.parse makes. */
 function model(value: unknown): string {
@@ -65,7 +61,7 @@ describe('canonicalJson', () => {
     }
     expect(canonicalJson(array)).toBe(`${'['.repeat(depth)}${']'.repeat(depth)}`);
     expect(canonicalJson(object)).toBe(`${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`);
-    expect(defaultFingerprint(array)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(requestFingerprint('/orders', array)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('writes what JSON.stringify writes for toJSON, undefined, functions and symbols', () => {
@@ -98,21 +94,35 @@ describe('canonicalJson', () => {
   });
 });
 
-describe('defaultFingerprint', () => {
-  it('gives no body, null and an empty object the empty fingerprint', () => {
-    expect([
-      defaultFingerprint(undefined),
-      defaultFingerprint(null),
-      defaultFingerprint({}),
-    ]).toEqual([EMPTY_BODY, EMPTY_BODY, EMPTY_BODY]);
+describe('requestFingerprint', () => {
+  it('gives no body, null and an empty object the same fingerprint', () => {
+    const prints = [undefined, null, {}].map((body) => requestFingerprint('/orders', body));
+    expect(new Set(prints).size).toBe(1);
+    expect(prints[0]).toMatch(/^[\w-]{43}$/);
   });
 
   it('tells a JSON string, a text body and a raw body with the same characters apart', () => {
     const prints = [
-      defaultFingerprint(['a']),
-      defaultFingerprint('["a"]'),
-      defaultFingerprint(Buffer.from('["a"]')),
+      requestFingerprint('/orders', ['a']),
+      requestFingerprint('/orders', '["a"]'),
+      requestFingerprint('/orders', Buffer.from('["a"]')),
     ];
     expect(new Set(prints).size).toBe(3);
+  });
+
+  it('tells targets apart, with the same body or the same fingerprint option', () => {
+    const targets = ['/accounts/1/charge', '/accounts/2/charge', '/charge?account=1', '/charge'];
+    expect(new Set(targets.map((target) => requestFingerprint(target, { amount: 10 }))).size).toBe(
+      4,
+    );
+    expect(new Set(targets.map((target) => requestFingerprint(target, undefined, 'x'))).size).toBe(
+      4,
+    );
+  });
+
+  it('keeps a target and a payload from running into each other', () => {
+    expect(requestFingerprint('/a', undefined, 'bc')).not.toBe(
+      requestFingerprint('/ab', undefined, 'c'),
+    );
   });
 });

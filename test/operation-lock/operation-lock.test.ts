@@ -155,6 +155,42 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(gate.runs).toBe(2);
     });
 
+    it('answers 422.10 for a key reused on another resource of the route, not its response', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const charge = (account: string) =>
+        request(target)
+          .post(`/accounts/${account}/charge`)
+          .set('Idempotency-Key', KEY)
+          .send({ amount: 10 });
+      const first = await charge('1');
+      const other = await charge('2');
+      expect([first.status, first.body]).toEqual([201, { run: 1, account: '1' }]);
+      expect([other.status, problemOf(other)]).toEqual([
+        422,
+        { ...REUSED, instance: '/accounts/2/charge' },
+      ]);
+      expect(gate.runs).toBe(1);
+    });
+
+    it('locks a route mounted in a router by the path as Express routes it, whatever its case', async () => {
+      const target = app();
+      const send = (path: string) =>
+        request(target)
+          .post(path)
+          .set('Idempotency-Key', KEY)
+          .send({ item: 'book' })
+          .then((res) => res);
+      const first = send('/api/orders');
+      await gate.entered();
+      const [upper, trailing] = await Promise.all([send('/API/orders'), send('/Api/orders/')]);
+      gate.open();
+      expect((await first).status).toBe(201);
+      // The same route, the same key: not a second run. Another target as sent: not a retry.
+      expect([upper.status, trailing.status]).toEqual([422, 422]);
+      expect(gate.runs).toBe(1);
+    });
+
     it('keeps one key on two routes apart', async () => {
       const target = app();
       gate.open();
