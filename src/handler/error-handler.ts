@@ -4,7 +4,7 @@ import type { ApiError } from '../errors/api-error.js';
 import { refusalOf } from '../errors/refusal.js';
 import { errorChannel, type ErrorMessage } from '../observability/channels.js';
 import { describeOnActiveSpan, loadOpenTelemetry } from '../observability/open-telemetry.js';
-import { closeConnection, lastResort, type Progress } from './last-resort.js';
+import { lastResort, type Progress } from './last-resort.js';
 import { logOnce } from './log-error.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { answerOf, buildProblem, findEntry, type Answer } from './problem.js';
@@ -15,6 +15,7 @@ import { recordError } from './response-error.js';
 import { sendProblem } from './send-problem.js';
 import { applyStatusHeaderRule, statusHeaderRule } from './status-headers.js';
 import { toApiError } from './to-api-error.js';
+import { cutShort } from '../responses/cut-short.js';
 
 /**
  * The error middleware: mount it last. Whatever was thrown or passed to
@@ -76,7 +77,7 @@ function handle(
     // would print the raw error, stack, secrets and all, to stderr (and a hostile one can
     // make it throw).
     logOnce(req, error, config, context, progress);
-    closeConnection(res);
+    cutShort(res);
     return;
   }
   const problem = buildProblem(answer, entry, config, {

@@ -10,6 +10,7 @@ import { resolveRequestId } from './request-id.js';
 import { recordError } from './response-error.js';
 import { addVary } from '../headers/vary.js';
 import { chooseMediaType, PROBLEM_JSON, setStatus } from './send-problem.js';
+import { cutShort } from '../responses/cut-short.js';
 
 /** How far the handler got with a request, for the last resort to carry on from. */
 export interface Progress {
@@ -43,7 +44,7 @@ export function lastResort(failed: Failure): void {
     if (res.headersSent) {
       // Logged as the 500 it is, as the handler logs the status of the error, not the one sent.
       log(failed, 500);
-      closeConnection(res);
+      cutShort(res);
       return;
     }
     sendFallback(failed);
@@ -122,15 +123,4 @@ function attempt<T>(fn: () => T): T | undefined {
 /** What broke the handler, within the bounds of a log line (also for the process warning). */
 function describe(failure: unknown): string {
   return truncate(attempt(() => String(failure)) ?? '[unprintable]', MAX_TEXT);
-}
-
-/**
- * Ends a response whose headers were sent before an error came: the
- * connection is closed, so that the client sees it cut short rather than
- * complete, as Express's final handler does (`req.socket.destroy()`). A
- * response the handler had ended is complete: it is left to finish, where
- * closing would cut what is still being written.
- */
-export function closeConnection(res: Response): void {
-  if (!res.writableEnded) res.destroy();
 }

@@ -12,6 +12,7 @@ import { markRefusal } from '../errors/refusal.js';
 import { parseIdempotencyKey } from '../headers/idempotency-key.js';
 import { describeValue } from '../options/describe-value.js';
 import { clientKey } from '../clients/client-key.js';
+import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { requestFingerprint } from './fingerprint.js';
 import type { LockAcquisition } from './lock-store.js';
@@ -354,7 +355,16 @@ class OperationLock {
     this.#renewals.add(attempt);
     // `on`, not `once`: `close` comes once, and `once` would wrap the listener.
     res.on('close', () => {
-      if (!recorder.ended && attempt.closedAt === 0) attempt.closedAt = performance.now();
+      if (recorder.ended || attempt.closedAt !== 0) return;
+      if (wasCutShort(res)) {
+        // The handler failed after sending its headers: it is done, so the key is let go
+        // now, unrecorded, as for any error it passes on; a later `end` changes nothing.
+        recorder.ended = true;
+        this.#renewals.delete(attempt);
+        this.#release(attempt);
+      } else {
+        attempt.closedAt = performance.now();
+      }
     });
     attempt.next();
   }

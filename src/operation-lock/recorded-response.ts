@@ -64,7 +64,7 @@ export class ResponseRecorder {
   #base64 = false;
   #streamed = false;
   #tooLarge = false;
-  /** Whether the handler has ended the response. */
+  /** Whether the handler has ended the response (or the error handler cut it short). */
   ended = false;
 
   /**

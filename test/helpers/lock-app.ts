@@ -58,7 +58,8 @@ export class Gate {
  * `res.end`, `/zeros` 1,000 zero bytes (UTF-8, all control characters),
  * `/view` the 5-byte `Uint8Array` view `VIEW_BODY`, `/bogus` `res.end` with an
  * encoding Node does not know (it throws), `/accounts/:id/charge` 201 with the
- * account, and `/api/orders`, in a router, 201 with its `baseUrl`. Every
+ * account, `/api/orders`, in a router, 201 with its `baseUrl`, and `/partial`
+ * a 200 that fails after its first chunk. Every
  * handler passes `gate` first.
  */
 export function lockedApp(options: OperationLockOptions, gate = new Gate()): Express {
@@ -157,6 +158,14 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
     lock,
     held((req, res, _next, run) => {
       res.status(201).json({ run, account: req.params.id });
+    }),
+  );
+  app.post(
+    '/partial',
+    lock,
+    held((_req, res, next) => {
+      res.status(200).type('text/plain').write('part 1, ');
+      next(new Error('The stream broke'));
     }),
   );
   const api = express.Router();

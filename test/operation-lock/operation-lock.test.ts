@@ -213,6 +213,24 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(gate.runs).toBe(2);
     });
 
+    it('releases the key at once when the handler fails after sending its headers', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const partial = () =>
+        request(target)
+          .post('/partial')
+          .set('Idempotency-Key', KEY)
+          .send({})
+          .then(
+            (res) => res.status,
+            (error: Error) => error.message,
+          );
+      expect(await partial()).toBe('socket hang up');
+      // Not 409.1 for ten leases: the retry runs again.
+      expect(await partial()).toBe('socket hang up');
+      expect(gate.runs).toBe(2);
+    });
+
     it('releases the key when the handler fails (500), even with replay', async () => {
       const target = app({ replay: true });
       gate.open();
