@@ -58,10 +58,10 @@ export interface OperationLockOptions {
    */
   replay?: boolean;
   /**
-   * Which responses are recorded for replay: by default those below 500 (a
-   * 5xx is usually transient, so its key is released and a retry runs
-   * again); `'all'` records every response, as Stripe does; a function
-   * decides per response.
+   * Which responses are recorded for replay: by default those below 500
+   * but 408, 425, 429 and any 4xx with `Retry-After` (these are usually
+   * transient, so their key is released and a retry runs again); `'all'`
+   * records every response, as Stripe does; a function decides per response.
    */
   record?: 'all' | ((req: Request, res: Response) => boolean);
   /**
@@ -245,10 +245,30 @@ function parseHeaderName(value: unknown): string {
   return value;
 }
 
+/**
+ * 4xx statuses that say "not now" rather than "not so": Request Timeout
+ * (RFC 9110 §15.5.9), Too Early (RFC 8470 §5.2), Too Many Requests
+ * (RFC 6585 §4). A retry may well succeed, so they are not the operation's
+ * outcome to replay.
+ */
+const TRANSIENT_CLIENT_ERRORS: ReadonlySet<number> = new Set([408, 425, 429]);
+
+/**
+ * The default of `record`: a response that is the operation's outcome.
+ * Not a 5xx (usually transient), nor a transient 4xx, nor a 4xx that says
+ * when to try again (`Retry-After`: a rate limiter's 429, a 403.30 block, a
+ * 409.1), which a replay would repeat long after that time.
+ */
+function isOutcome(_req: Request, res: Response): boolean {
+  const status = res.statusCode;
+  if (status < 400) return true;
+  return status < 500 && !TRANSIENT_CLIENT_ERRORS.has(status) && !res.hasHeader('Retry-After');
+}
+
 function parseRecord(
   value: OperationLockOptions['record'],
 ): (req: Request, res: Response) => boolean {
-  if (value === undefined) return (_req, res) => res.statusCode < 500;
+  if (value === undefined) return isOutcome;
   if (value === 'all') return () => true;
   if (typeof value === 'function') return value;
   throw fail(

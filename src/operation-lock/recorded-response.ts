@@ -19,11 +19,13 @@ const ESCAPED_CONTROLS = /[\x00-\x07\x0b\x0e-\x1f]/;
 
 /**
  * Headers a replay never repeats, whatever `replayHeaders` lists: cookies
- * (a session given to the first request is not the retry's), the hop-by-hop
+ * (a session given to the first request is not the retry's), the request
+ * id (the retry has its own, which its log lines carry), the hop-by-hop
  * fields (RFC 9110 §7.6.1), and the framing that Node sets for the body.
  */
 export const NEVER_REPLAYED = Object.freeze([
   'set-cookie',
+  'x-request-id',
   'connection',
   'keep-alive',
   'proxy-connection',

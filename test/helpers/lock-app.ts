@@ -59,7 +59,8 @@ export class Gate {
  * `/view` the 5-byte `Uint8Array` view `VIEW_BODY`, `/bogus` `res.end` with an
  * encoding Node does not know (it throws), `/accounts/:id/charge` 201 with the
  * account, `/api/orders`, in a router, 201 with its `baseUrl`, and `/partial`
- * a 200 that fails after its first chunk. Every
+ * a 200 that fails after its first chunk, `/later` the `?status=` given, with
+ * `Retry-After` when `?retry-after=` is given. Every
  * handler passes `gate` first.
  */
 export function lockedApp(options: OperationLockOptions, gate = new Gate()): Express {
@@ -158,6 +159,15 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
     lock,
     held((req, res, _next, run) => {
       res.status(201).json({ run, account: req.params.id });
+    }),
+  );
+  app.post(
+    '/later',
+    lock,
+    held((req, res, _next, run) => {
+      const retryAfter = req.query['retry-after'];
+      if (typeof retryAfter === 'string') res.set('Retry-After', retryAfter);
+      res.status(Number(req.query.status)).json({ run });
     }),
   );
   app.post(

@@ -498,6 +498,54 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(gate.runs).toBe(1);
     });
 
+    it.each([
+      ['408', ''],
+      ['425', ''],
+      ['429', '&retry-after=1'],
+      ['403', '&retry-after=300'],
+      ['409', '&retry-after=1'],
+    ])(
+      'does not record a %s that says to try again later, by default: a retry runs again',
+      async (status, query) => {
+        const target = app({ replay: true });
+        gate.open();
+        const later = () =>
+          request(target)
+            .post(`/later?status=${status}${query}`)
+            .set('Idempotency-Key', KEY)
+            .send({});
+        const [first, again] = [await later(), await later()];
+        expect([first.status, first.body, again.status, again.body]).toEqual([
+          Number(status),
+          { run: 1 },
+          Number(status),
+          { run: 2 },
+        ]);
+        expect(again.headers['idempotent-replayed']).toBeUndefined();
+      },
+    );
+
+    it('records a 403 without Retry-After, and a 202 with one, by default', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const send = (query: string, key: string) =>
+        request(target).post(`/later?${query}`).set('Idempotency-Key', key).send({});
+      await send('status=403', '"a"');
+      const forbidden = await send('status=403', '"a"');
+      await send('status=202&retry-after=5', '"b"');
+      const accepted = await send('status=202&retry-after=5', '"b"');
+      expect(
+        [forbidden, accepted].map((res) => [
+          res.status,
+          res.body,
+          res.headers['idempotent-replayed'],
+        ]),
+      ).toEqual([
+        [403, { run: 1 }, 'true'],
+        [202, { run: 2 }, 'true'],
+      ]);
+    });
+
     it("replays a 5xx with record: 'all'", async () => {
       const target = app({ replay: true, record: 'all' });
       gate.open();

@@ -75,7 +75,13 @@ describe('operationLock(): options', () => {
       'Set-Cookie among the replayed headers',
       { replayHeaders: ['ETag', 'Set-Cookie'] },
       'ERR_EAE_OPTION_TYPE',
-      'operationLock(): `replayHeaders` must not list `set-cookie`: a replay never repeats `set-cookie`, `connection`, `keep-alive`, `proxy-connection`, `proxy-authenticate`, `proxy-authorization`, `te`, `trailer`, `transfer-encoding`, `upgrade`, `content-length`, `date`',
+      'operationLock(): `replayHeaders` must not list `set-cookie`: a replay never repeats `set-cookie`, `x-request-id`, `connection`, `keep-alive`, `proxy-connection`, `proxy-authenticate`, `proxy-authorization`, `te`, `trailer`, `transfer-encoding`, `upgrade`, `content-length`, `date`',
+    ],
+    [
+      'X-Request-Id among the replayed headers',
+      { replayHeaders: ['X-Request-Id'] },
+      'ERR_EAE_OPTION_TYPE',
+      /must not list `x-request-id`/ as never,
     ],
     [
       'a hop-by-hop header among the replayed headers',
