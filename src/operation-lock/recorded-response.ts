@@ -63,6 +63,8 @@ export const DEFAULT_REPLAY_HEADERS = Object.freeze([
 export class ResponseRecorder {
   /** The body as sent: as text, or its bytes in base64 (see `Recorded`). */
   #body: string | undefined;
+  /** The header block `res.writeHead` wrote, when the handler called it (see `headersOf`). */
+  #head: string | undefined;
   #base64 = false;
   #streamed = false;
   #tooLarge = false;
@@ -80,13 +82,19 @@ export class ResponseRecorder {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const recorder = this;
     // Only `end` is wrapped: a response written before it (res.write, a stream) has sent
-    // its headers by then, which is how a streamed response is told apart.
+    // its headers by then, which is how a streamed response is told apart. One whose
+    // headers `writeHead` wrote but did not send yet is whole in `end`'s chunk.
     res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
       if (!recorder.ended) {
         recorder.ended = true;
         try {
-          if (this.headersSent) recorder.#streamed = true;
-          else if (record) recorder.#take(chunk, encoding, maxBodyBytes);
+          const { _header: head, _headerSent: sent } = this as HeaderState;
+          if (sent ?? this.headersSent) {
+            recorder.#streamed = true;
+          } else if (record) {
+            if (typeof head === 'string') recorder.#head = head;
+            recorder.#take(chunk, encoding, maxBodyBytes);
+          }
         } catch {
           // A chunk Node cannot send either (an unknown encoding): `end` throws it below, and
           // nothing is recorded. The key must still be settled, or it would stay locked.
@@ -109,7 +117,9 @@ export class ResponseRecorder {
    */
   serialize(res: Response, names: ReadonlyMap<string, string>): string {
     const headers: [string, string | string[]][] = [];
-    const sent = res.getHeaders(); // lower-case names, in the order they were set
+    // Lower-case names, in the order they were set. `writeHead(status, headers)` on a
+    // response without headers set before writes its headers into the block alone.
+    const sent = this.#head === undefined ? res.getHeaders() : headersOf(this.#head);
     for (const name in sent) {
       const written = names.get(name);
       const value = sent[name];
@@ -163,6 +173,35 @@ export class ResponseRecorder {
     this.#body = buffer.toString('base64');
     this.#base64 = true;
   }
+}
+
+/** Node's own state of a response's header block (`OutgoingMessage`): built, and sent. */
+interface HeaderState {
+  readonly _header?: unknown;
+  readonly _headerSent?: boolean;
+}
+
+/**
+ * The fields of a header block as Node wrote it (`name: value` lines after
+ * the status line, CRLF-separated; values already checked by Node), by
+ * lower-case name; a field written more than once as a list.
+ */
+function headersOf(block: string): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = Object.create(null) as Record<
+    string,
+    string | string[]
+  >;
+  const lines = block.split('\r\n');
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    const known = headers[name];
+    headers[name] = known === undefined ? value : [known, value].flat();
+  }
+  return headers;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { request as httpRequest } from 'node:http';
+import express from 'express';
 import request from 'supertest';
 import {
   MemoryLockStore,
+  operationLock,
   RedisLockStore,
   type OperationLockOptions,
   type OperationLockStore,
@@ -370,6 +372,57 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(first.headers['idempotent-replayed']).toBeUndefined();
       expect(gate.runs).toBe(1);
     });
+
+    it.each([
+      ['with no header set before', true],
+      ['after X-Powered-By', false],
+    ])(
+      'records a response written with writeHead and a whole body in end, %s',
+      async (_case, bare) => {
+        const target = express();
+        if (bare) target.disable('x-powered-by');
+        let runs = 0;
+        target.post(
+          '/plain',
+          operationLock({ store, replay: true, logger: false }),
+          (_req, res) => {
+            runs += 1;
+            res.writeHead(
+              201,
+              [
+                ['Content-Type', 'application/json'],
+                ['Location', `/plain/${runs}`],
+                ['Link', '</a>; rel="a"'],
+                ['Link', '</b>; rel="b"'],
+                ['Set-Cookie', 'session=first'],
+              ].flat(),
+            );
+            res.end(JSON.stringify({ run: runs }));
+          },
+        );
+        const post = () => request(target).post('/plain').set('Idempotency-Key', KEY);
+        const first = await post();
+        const again = await post();
+        expect(runs).toBe(1);
+        expect([again.status, again.text, again.headers['idempotent-replayed']]).toEqual([
+          201,
+          '{"run":1}',
+          'true',
+        ]);
+        expect([
+          again.headers['content-type'],
+          again.headers.location,
+          again.headers.link,
+          again.headers['set-cookie'],
+        ]).toEqual([
+          first.headers['content-type'],
+          '/plain/1',
+          // What the first sent: both fields, or the last where Node merged them by name.
+          first.headers.link,
+          undefined,
+        ]);
+      },
+    );
 
     /** The store, keeping each record it is given in `records`. */
     const recordingStore = (records: string[]): OperationLockStore => ({
