@@ -10,12 +10,20 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 /**
  * Formats `Location` (RFC 9110 §10.2.2): a URI reference, with characters
  * outside the URI syntax percent-encoded. Control characters are refused
- * rather than encoded: they signal a bug or an injection attempt.
+ * rather than encoded: they signal a bug or an injection attempt. So is a
+ * network-path reference (`//host/path`, RFC 3986 §4.2): it names another
+ * host without a scheme, which is how `'/' + req.params.next` becomes an
+ * open redirect; another host is written with its scheme.
  */
 export function formatLocation(location: string): string {
   if (typeof location !== 'string' || location.length === 0 || CONTROL.test(location)) {
     throw new TypeError(
       `\`location\` must be a non-empty URI reference without control characters, got ${describeValue(location)}`,
+    );
+  }
+  if (location.startsWith('//')) {
+    throw new TypeError(
+      `\`location\` must not start with "//", which names another host: write its scheme (https://host/…) for another host, or one "/" for a path here, got ${describeValue(location)}`,
     );
   }
   let encoded: string;

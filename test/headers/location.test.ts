@@ -23,4 +23,17 @@ describe('formatLocation', () => {
   it.each(['/a\r\nSet-Cookie: x=1', '/a\nb', '/a\0', ''])('refuses %j', (location) => {
     expect(() => formatLocation(location)).toThrow(TypeError);
   });
+
+  it.each(['//evil.example/phish', '//evil.example'])(
+    'refuses a network-path reference, %j: another host without its scheme',
+    (location) => {
+      expect(() => formatLocation(location)).toThrow(
+        `\`location\` must not start with "//", which names another host: write its scheme (https://host/…) for another host, or one "/" for a path here, got "${location}"`,
+      );
+    },
+  );
+
+  it('encodes a backslash, which browsers read as a slash: /\\host stays a path', () => {
+    expect(formatLocation('/\\evil.example')).toBe('/%5Cevil.example');
+  });
 });
