@@ -44,7 +44,7 @@ export function requireContentType(...types: string[]): RequestHandler {
   ]);
 
   return function requireContentTypeHandler(req, _res, next) {
-    if (!hasBody(req) || req.is(accepted)) {
+    if (!hasBody(req) || isOneOf(req.headers['content-type'], accepted)) {
       next();
       return;
     }
@@ -60,6 +60,36 @@ export function requireContentType(...types: string[]): RequestHandler {
       }),
     );
   };
+}
+
+/** An RFC 9110 §8.3.1 media type without parameters: `type "/" subtype`, both tokens. */
+const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/**
+ * Whether a `Content-Type` is of one of `ranges` (lower case, from
+ * `parseMediaRange`), matched the way `req.is()` matches: `*` for any type
+ * or subtype, `*+json` for any subtype with that structured-syntax suffix.
+ * Parameters are ignored whatever they hold (`application/json;` has an
+ * empty one, which RFC 9110 §5.6.6 allows and Express 4's `req.is()`
+ * refused, where Express 5's takes it); a value that is no media type matches nothing.
+ */
+function isOneOf(contentType: string | undefined, ranges: readonly string[]): boolean {
+  if (contentType === undefined) return false;
+  const semicolon = contentType.indexOf(';');
+  const essence = (semicolon === -1 ? contentType : contentType.slice(0, semicolon))
+    .trim()
+    .toLowerCase();
+  if (!MEDIA_TYPE.test(essence)) return false;
+  const slash = essence.indexOf('/');
+  const type = essence.slice(0, slash);
+  const subtype = essence.slice(slash + 1);
+  return ranges.some((range) => {
+    const [rangeType, rangeSubtype] = range.split('/') as [string, string];
+    if (rangeType !== '*' && rangeType !== type) return false;
+    if (rangeSubtype === '*') return true;
+    if (rangeSubtype.startsWith('*+')) return subtype.endsWith(rangeSubtype.slice(1));
+    return rangeSubtype === subtype;
+  });
 }
 
 /**

@@ -39,6 +39,31 @@ describe('requireContentType', () => {
     expect(res.status).toBe(200);
   });
 
+  it.each([
+    'application/json;',
+    'application/json; charset=utf-8;',
+    'application/json;;charset=utf-8',
+    'application/json; foo',
+    ' application/json ',
+  ])(
+    'ignores parameters, even empty or malformed ones, on Express 4 and 5 alike: %j',
+    async (type) => {
+      const res = await request(app).post('/items').set('Content-Type', type).send('{}');
+      expect(res.status).toBe(200);
+    },
+  );
+
+  it.each([
+    'application/json/x',
+    'application/',
+    '/json',
+    'application /json',
+    'appl{ication/json',
+  ])('refuses a Content-Type that is no media type: %j', async (type) => {
+    const res = await request(app).post('/items').set('Content-Type', type).send('{}');
+    expect(res.status).toBe(415);
+  });
+
   it('matches media types case-insensitively', async () => {
     const res = await request(app)
       .post('/items')
