@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import { ExpectationFailedError } from '../errors/error-classes.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
+import { checkNoMoreArguments } from '../options/parse.js';
 
 const FACTORY = 'handleExpectations()';
 
@@ -21,7 +22,8 @@ const servers = new WeakSet<Server>();
  * problem through `errorHandler`. `Expect: 100-continue` keeps Node's
  * handling.
  */
-export function handleExpectations(server: Server, app: RequestListener): void {
+export function handleExpectations(server: Server, app: RequestListener, ...extra: never[]): void {
+  checkNoMoreArguments(FACTORY, extra, 'two arguments, the server and the app');
   if (typeof server?.on !== 'function') {
     throw optionError(
       FACTORY,
@@ -56,7 +58,8 @@ export function handleExpectations(server: Server, app: RequestListener): void {
  * `100-continue` with something else (`100-continue, foo`), which Node
  * handles as `100-continue` alone. Other requests pass untouched.
  */
-export function expectationFailed(): RequestHandler {
+export function expectationFailed(...extra: never[]): RequestHandler {
+  checkNoMoreArguments('expectationFailed()', extra, 'no options');
   return function expectationFailedHandler(req, _res, next) {
     if (
       (req as unknown as Record<symbol, unknown>)[UNMET_EXPECTATION] === true ||

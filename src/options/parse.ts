@@ -25,6 +25,23 @@ export function checkOptionsObject(
   }
 }
 
+/**
+ * Refuses arguments given to a factory that takes none (or none past its
+ * last): an option it would ignore is a mistake to report, not to pass by.
+ */
+export function checkNoMoreArguments(
+  factory: string,
+  extra: readonly unknown[],
+  hint: string,
+): void {
+  if (extra.length === 0) return;
+  throw optionError(
+    factory,
+    'ERR_EAE_OPTIONS',
+    `takes ${hint}, got ${extra.length} more: ${extra.map((value) => describeValue(value)).join(', ')}`,
+  );
+}
+
 /** An optional function: `undefined`, or a function. */
 export function parseFunction<F>(
   factory: string,

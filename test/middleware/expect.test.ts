@@ -219,6 +219,19 @@ describe('handleExpectations: arguments', () => {
     );
   });
 
+  it('refuses a third argument, and options given to expectationFailed(), which they would ignore', () => {
+    expectOptionError(
+      () => handleExpectations(createServer(), app, { strict: true } as never),
+      'ERR_EAE_OPTIONS',
+      'handleExpectations(): takes two arguments, the server and the app, got 1 more: {"strict":true}',
+    );
+    expectOptionError(
+      () => expectationFailed({ foo: 1 } as never),
+      'ERR_EAE_OPTIONS',
+      'expectationFailed(): takes no options, got 1 more: {"foo":1}',
+    );
+  });
+
   it('refuses a second call for the same server, which would run the app twice', () => {
     const server = createServer();
     handleExpectations(server, app);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { notFound } from '../../src/index.js';
 import { createApp } from '../helpers/app.js';
+import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
 
 describe('notFound', () => {
@@ -28,5 +29,13 @@ describe('notFound', () => {
       instance: '/nothing/%3Cscript%3E',
       code: 'NOT_FOUND',
     });
+  });
+
+  it('refuses options, which it would ignore', () => {
+    expectOptionError(
+      () => notFound({ detail: 'x' } as never),
+      'ERR_EAE_OPTIONS',
+      'notFound(): takes no options (its answer is the catalog\'s 404), got 1 more: {"detail":"x"}',
+    );
   });
 });
