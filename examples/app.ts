@@ -80,7 +80,14 @@ export function createExampleApp(options: ExampleAppOptions = {}): Express {
 
   // First: a request whose Expect the server cannot meet (see handleExpectations in server.ts) gets a 417.
   app.use(expectationFailed());
-  app.use(maintenance({ enabled: config.maintenance, retryAfter: MAINTENANCE_RETRY_AFTER }));
+  app.use(
+    maintenance({
+      enabled: config.maintenance,
+      retryAfter: MAINTENANCE_RETRY_AFTER,
+      // The one health check this app serves (the default list has /healthz, /readyz and others too).
+      allow: ['/health'],
+    }),
+  );
   // Health checks pass during maintenance, and are neither shed nor rate-limited.
   app.get('/health', showHealth);
   if (config.loadShedding) app.use(config.loadShedding);

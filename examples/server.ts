@@ -59,7 +59,8 @@ const server = app.listen(port, () => {
   if (process.env.JWT_SECRET === undefined) {
     console.log('Using the built-in demo JWT secret: set JWT_SECRET to use your own.');
   }
-  if (inMaintenance) console.log('In maintenance (MAINTENANCE=1): only GET /health answers.');
+  if (inMaintenance)
+    console.log('In maintenance (MAINTENANCE=1): every request but those to /health gets 503.');
 });
 // An Expect other than 100-continue reaches the app, whose expectationFailed() answers 417.
 handleExpectations(server, app);
