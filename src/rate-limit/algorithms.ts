@@ -103,8 +103,10 @@ const gcra: Evaluate = (
   verdict,
 ) => {
   const at = state[offset + 1]!;
-  // A clock that steps back pays back nothing and keeps the later time.
+  // A clock that steps back pays back nothing and keeps the later time: the debt is paid
+  // back from then on, so the waits it gives add the time until then (`gap`).
   const elapsed = now > at ? now - at : 0;
+  const gap = at > now ? at - now : 0;
   const debt = Math.max(0, state[offset]! - elapsed);
   const remainingNow = Math.max(
     0,
@@ -114,11 +116,13 @@ const gcra: Evaluate = (
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
   const newDebt = debt + (cost * windowMs) / limit;
   const excessMs = newDebt - windowMs;
-  if (excessMs > EPSILON_MS) {
+  // The tolerance never exceeds a millionth of a request: with a billion requests a second,
+  // one request is a microsecond of debt, and a fixed microsecond let a whole one through.
+  if (excessMs > Math.min(EPSILON_MS, (EPSILON_COUNT * windowMs) / limit)) {
     verdict.allowed = false;
     verdict.remaining = remainingNow;
-    verdict.retryAfterMs = excessMs;
-    verdict.resetMs = excessMs;
+    verdict.retryAfterMs = excessMs + gap;
+    verdict.resetMs = excessMs + gap;
     return;
   }
   next[nextOffset] = newDebt;
@@ -128,7 +132,7 @@ const gcra: Evaluate = (
     0,
     Math.floor(((windowMs - newDebt) * limit) / windowMs + EPSILON_COUNT),
   );
-  verdict.resetMs = newDebt;
+  verdict.resetMs = newDebt > 0 ? newDebt + gap : 0;
   verdict.retryAfterMs = 0;
 };
 
@@ -184,24 +188,28 @@ const slidingWindow: Evaluate = (
   now,
   verdict,
 ) => {
-  const current = Math.floor(now / windowMs) * windowMs;
+  let current = Math.floor(now / windowMs) * windowMs;
   let previousCount = 0;
   let currentCount = 0;
   const stored = state[offset]!;
+  // A clock that stepped back finds a later window stored: time stands at its start until
+  // the clock comes back to it (`gap`), so its counts still count, and the waits say so.
+  const gap = stored > current ? stored - now : 0;
+  if (gap > 0) current = stored;
   if (stored === current) {
     previousCount = state[offset + 1]!;
     currentCount = state[offset + 2]!;
   } else if (stored === current - windowMs) {
     previousCount = state[offset + 2]!;
   }
-  const elapsed = now - current;
+  const elapsed = gap > 0 ? 0 : now - current;
   const weight = (windowMs - elapsed) / windowMs;
   const used = previousCount * weight + currentCount;
   const remainingNow = Math.max(0, Math.floor(limit - used + EPSILON_COUNT));
   verdict.empty = used === 0;
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
   if (used + cost > limit + EPSILON_COUNT) {
-    const wait = slidingWait(limit, windowMs, previousCount, currentCount, elapsed, cost);
+    const wait = gap + slidingWait(limit, windowMs, previousCount, currentCount, elapsed, cost);
     verdict.allowed = false;
     verdict.remaining = remainingNow;
     verdict.retryAfterMs = wait;
@@ -214,7 +222,7 @@ const slidingWindow: Evaluate = (
   verdict.allowed = true;
   verdict.remaining = Math.max(0, Math.floor(limit - used - cost + EPSILON_COUNT));
   // Whole again once neither window counts: at the end of the next window, or of this one if it is empty.
-  verdict.resetMs = (currentCount + cost > 0 ? 2 * windowMs : windowMs) - elapsed;
+  verdict.resetMs = gap + (currentCount + cost > 0 ? 2 * windowMs : windowMs) - elapsed;
   verdict.retryAfterMs = 0;
 };
 
@@ -258,6 +266,9 @@ export function refundWindow(
     const at = state[offset + 1]!;
     const elapsed = now > at ? now - at : 0;
     const debt = Math.max(0, state[offset]! - elapsed);
+    // Nothing owed, nothing to give back: the state is left as it is, the time it was reckoned
+    // at too (a key Redis does not hold is no different).
+    if (debt === 0) return;
     state[offset] = Math.max(0, debt - (cost * windowMs) / limit);
     state[offset + 1] = now > at ? now : at;
   } else if (algorithm === 'fixed-window') {
@@ -266,7 +277,7 @@ export function refundWindow(
     // The request was counted in the stored window's current count, if that window still counts.
     const current = Math.floor(now / windowMs) * windowMs;
     const stored = state[offset]!;
-    if (stored === current || stored === current - windowMs) {
+    if (stored >= current || stored === current - windowMs) {
       state[offset + 2] = Math.max(0, state[offset + 2]! - cost);
     }
   }

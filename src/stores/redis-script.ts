@@ -26,18 +26,20 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
   gcra: {
     size: 2,
     lua: `
-    local elapsed = 0
+    local elapsed, gap = 0, 0
     if now > s2 then elapsed = now - s2 end
+    if s2 > now then gap = s2 - now end
     local debt = max(0, s1 - elapsed)
     local left_now = max(0, floor(((w - debt) * limit) / w + EPS_COUNT))
     empty = debt == 0
     local new_debt = debt + (cost * w) / limit
     local excess = new_debt - w
     if cost > limit then ok, left, reset, wait = false, left_now, w, w
-    elseif excess > EPS_MS then ok, left, reset, wait = false, left_now, excess, excess
+    elseif excess > math.min(EPS_MS, (EPS_COUNT * w) / limit) then ok, left, reset, wait = false, left_now, excess + gap, excess + gap
     else
       ok, left, wait = true, max(0, floor(((w - new_debt) * limit) / w + EPS_COUNT)), 0
-      reset = new_debt
+      reset = 0
+      if new_debt > 0 then reset = new_debt + gap end
       idle = reset
       n1, n2 = new_debt, s2
       if now > s2 then n2 = now end
@@ -48,10 +50,12 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
     size: 3,
     lua: `
     local current_start = floor(now / w) * w
-    local previous, current = 0, 0
+    local previous, current, gap = 0, 0, 0
+    if s1 > current_start then gap, current_start = s1 - now, s1 end
     if s1 == current_start then previous, current = s2, s3
     elseif s1 == current_start - w then previous = s3 end
     local elapsed = now - current_start
+    if gap > 0 then elapsed = 0 end
     local used = previous * ((w - elapsed) / w) + current
     local left_now = max(0, floor(limit - used + EPS_COUNT))
     empty = used == 0
@@ -62,10 +66,11 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
         wait = max(0, until_rollover - ((limit - current - cost) / previous) * w)
       elseif current == 0 then wait = until_rollover
       else wait = until_rollover + max(0, w - ((limit - cost) / current) * w) end
+      wait = gap + wait
       ok, left, reset = false, left_now, wait
     else
       ok, left, wait, idle = true, max(0, floor(limit - used - cost + EPS_COUNT)), 0, 2 * w - elapsed
-      if current + cost > 0 then reset = 2 * w - elapsed else reset = w - elapsed end
+      if current + cost > 0 then reset = gap + 2 * w - elapsed else reset = gap + w - elapsed end
       n1, n2, n3 = current_start, previous, current + cost
     end`,
   },
@@ -198,7 +203,7 @@ end`
     : '';
   const countRefusal =
     block && writes
-      ? `if now - since > ${block.withinMs} then refusals, since = 0, now end
+      ? `if now - since > ${block.withinMs} then refusals, since, blocked_until = 0, now, 0 end
 refusals = refusals + 1
 if refusals >= ${block.after} then
   blocked_until = now + ${block.durationMs}
@@ -235,11 +240,14 @@ export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redi
     gcra: `local at = state[o + 1]
     local elapsed = 0
     if now > at then elapsed = now - at end
-    state[o] = max(0, max(0, state[o] - elapsed) - (cost * w) / limit)
-    if now > at then state[o + 1] = now end`,
+    local debt = max(0, state[o] - elapsed)
+    if debt > 0 then
+      state[o] = max(0, debt - (cost * w) / limit)
+      if now > at then state[o + 1] = now end
+    end`,
     'fixed-window': `if now - state[o] < w then state[o + 1] = max(0, state[o + 1] - cost) end`,
     'sliding-window': `local current_start = floor(now / w) * w
-    if state[o] == current_start or state[o] == current_start - w then
+    if state[o] >= current_start or state[o] == current_start - w then
       state[o + 2] = max(0, state[o + 2] - cost)
     end`,
   }[algorithm];

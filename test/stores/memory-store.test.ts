@@ -41,6 +41,20 @@ describe.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
       expect(refused.resetMs).toBe(refused.retryAfterMs);
     });
 
+    it('refuses after a clock that stepped back, no fresh quota, until the time it says', () => {
+      const { store, clock } = storeWith(algorithm, [{ limit: 5, windowMs: 60_000 }]);
+      expect(drain(store)).toBe(5);
+      clock.advance(-61_000);
+      const refused = store.consume('k', 1);
+      expect(refused.allowed).toBe(false);
+      expect(refused.retryAfterMs).toBeGreaterThan(0);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(61_000 + 60_000);
+      clock.advance(refused.retryAfterMs - 1);
+      expect(store.consume('k', 1).allowed).toBe(false);
+      clock.advance(1);
+      expect(store.consume('k', 1).allowed).toBe(true);
+    });
+
     it('counts remaining requests down from the limit', () => {
       const { store } = storeWith(algorithm, [{ limit: 3, windowMs: 1000 }]);
       expect([1, 2, 3].map(() => store.consume('k', 1).remaining)).toEqual([2, 1, 0]);
@@ -265,6 +279,17 @@ describe('MemoryStore bounds', () => {
     jest.advanceTimersByTime(60_000);
     expect(store.size).toBe(0);
     store.shutdown();
+  });
+
+  it.each([
+    [1_000_000_000, 1000],
+    [1_000_000_000, 1],
+    [10_000_000, 1000],
+    [4000, 1],
+  ])('with gcra, allows exactly %d requests per %d ms, to the request', (limit, windowMs) => {
+    const { store } = storeWith('gcra', [{ limit, windowMs }]);
+    expect(store.consume('k', limit - 10).allowed).toBe(true);
+    expect(drain(store)).toBe(10);
   });
 
   it('keeps a flood of long distinct keys within 400 bytes a key: long keys are stored as digests', () => {

@@ -102,6 +102,8 @@ const operationArb = (
       { weight: 3, arbitrary: fc.double({ min: 0, max: 50, noNaN: true }) },
       { weight: 2, arbitrary: fc.integer({ min: 0, max: Math.ceil(maxWindowMs / 10) }) },
       { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 * maxWindowMs }) },
+      // A clock that steps back (an NTP correction of Redis's host, say).
+      { weight: 1, arbitrary: fc.integer({ min: -2 * maxWindowMs, max: 0 }) },
       // Whole multiples of a window's refill interval: where the tolerances decide.
       {
         weight: 2,
