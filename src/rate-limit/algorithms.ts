@@ -253,7 +253,12 @@ export const EVALUATE: Readonly<Record<Algorithm, Evaluate>> = {
   'sliding-window': slidingWindow,
 };
 
-/** Gives back `cost` to one window, for requests that should not have counted. */
+/**
+ * Gives back `cost` to one window, for requests that should not have
+ * counted. With `chargedAt` (the time the request was charged), only what
+ * that charge still holds: a refund that comes late must not give back
+ * what later requests spent.
+ */
 export function refundWindow(
   algorithm: Algorithm,
   state: Float64Array,
@@ -261,24 +266,42 @@ export function refundWindow(
   { limit, windowMs }: RateLimitWindow,
   cost: number,
   now: number,
+  chargedAt?: number,
 ): void {
   if (algorithm === 'gcra') {
     const at = state[offset + 1]!;
     const elapsed = now > at ? now - at : 0;
     const debt = Math.max(0, state[offset]! - elapsed);
-    // Nothing owed, nothing to give back: the state is left as it is, the time it was reckoned
-    // at too (a key Redis does not hold is no different).
-    if (debt === 0) return;
-    state[offset] = Math.max(0, debt - (cost * windowMs) / limit);
+    // The charge's share of the debt, less what the clock has paid back since: the oldest
+    // debt is paid first, so the charge holds at least that much of it still.
+    const share = (cost * windowMs) / limit;
+    const held =
+      chargedAt === undefined ? share : Math.max(0, share - Math.max(0, now - chargedAt));
+    // Nothing owed or nothing held, nothing to give back: the state is left as it is, the
+    // time it was reckoned at too (a key Redis does not hold is no different).
+    if (debt === 0 || held === 0) return;
+    state[offset] = Math.max(0, debt - held);
     state[offset + 1] = now > at ? now : at;
   } else if (algorithm === 'fixed-window') {
-    if (now - state[offset]! < windowMs) state[offset + 1] = Math.max(0, state[offset + 1]! - cost);
-  } else {
-    // The request was counted in the stored window's current count, if that window still counts.
-    const current = Math.floor(now / windowMs) * windowMs;
-    const stored = state[offset]!;
-    if (stored >= current || stored === current - windowMs) {
-      state[offset + 2] = Math.max(0, state[offset + 2]! - cost);
+    const start = state[offset]!;
+    // Only to the window the charge was counted in: one begun since holds none of it.
+    if (now - start < windowMs && (chargedAt === undefined || chargedAt >= start)) {
+      state[offset + 1] = Math.max(0, state[offset + 1]! - cost);
     }
+  } else {
+    const stored = state[offset]!;
+    if (chargedAt === undefined) {
+      // Counted, as far as is known, in the stored window's count, if that window still counts.
+      const current = Math.floor(now / windowMs) * windowMs;
+      if (stored >= current || stored === current - windowMs) {
+        state[offset + 2] = Math.max(0, state[offset + 2]! - cost);
+      }
+      return;
+    }
+    // From the count of the window the charge was counted in: the stored one, or the one before.
+    const charged = Math.floor(chargedAt / windowMs) * windowMs;
+    if (charged === stored) state[offset + 2] = Math.max(0, state[offset + 2]! - cost);
+    else if (charged === stored - windowMs)
+      state[offset + 1] = Math.max(0, state[offset + 1]! - cost);
   }
 }

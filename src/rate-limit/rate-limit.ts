@@ -409,7 +409,7 @@ class Limiter {
       );
       return;
     }
-    if (config.countOnly) this.refundUncounted(charge, req, res);
+    if (config.countOnly) this.refundUncounted(charge, decision.chargedAt, req, res);
     next();
   }
 
@@ -425,7 +425,12 @@ class Limiter {
   }
 
   /** With `countOnly`, gives the cost back once the response shows it should not have counted. */
-  private refundUncounted({ key, cost, limit }: Charge, req: Request, res: Response): void {
+  private refundUncounted(
+    { key, cost, limit }: Charge,
+    chargedAt: number | undefined,
+    req: Request,
+    res: Response,
+  ): void {
     res.once('finish', () => {
       let counts: boolean;
       try {
@@ -435,7 +440,7 @@ class Limiter {
       }
       if (counts) return;
       try {
-        const refunded = this.config.store.refund(key, cost, limit);
+        const refunded = this.config.store.refund(key, cost, limit, chargedAt);
         if (refunded instanceof Promise) refunded.catch(() => undefined);
       } catch {
         // A failed refund leaves the request counted: the safe side.

@@ -109,6 +109,7 @@ export class MemoryStore implements RateLimitStore {
     const decision = this.#decide(base, cost, now);
     if (decision.allowed) {
       this.#state.set(this.#next, base);
+      decision.chargedAt = now;
     } else {
       decision.blockedMs = this.#countRefusal(key, block, now);
     }
@@ -182,10 +183,12 @@ export class MemoryStore implements RateLimitStore {
       resetMs: wholeMs(resetMs),
       retryAfterMs: allowed ? 0 : wholeMs(retryAfterMs),
       blockedMs: 0,
+      // Set by `consume` when it charges: in the literal, so that every decision has one shape.
+      chargedAt: undefined as number | undefined,
     };
   }
 
-  refund(key: string, cost: number, limit?: number): void {
+  refund(key: string, cost: number, limit?: number, chargedAt?: number): void {
     const policy = this.#usable();
     this.#setLimit(limit);
     const slot = this.#slots.get(storedKey(key));
@@ -201,6 +204,7 @@ export class MemoryStore implements RateLimitStore {
         this.#perRequestWindow ?? window,
         cost,
         now,
+        chargedAt,
       ),
     );
   }

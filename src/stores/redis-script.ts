@@ -223,7 +223,7 @@ ${unknownKey}
 
 if allowed then
   ${store}
-  return { 1, chosen, remaining, max(0, ceil(chosen_reset - EPS_MS)) }
+  return { 1, chosen, remaining, max(0, ceil(chosen_reset - EPS_MS))${writes ? ", string.format('%.17g', now)" : ''} }
 end
 
 local blocked_ms = 0
@@ -232,7 +232,11 @@ return { 0, chosen, remaining, max(0, ceil(chosen_reset - EPS_MS)), max(0, ceil(
 `;
 }
 
-/** The refund script of a policy: gives `cost` back to every window, keeping the expiry. */
+/**
+ * The refund script of a policy: gives `cost` back to every window, keeping
+ * the expiry; with the charge's time as the last argument, only what that
+ * charge still holds (see `refundWindow`).
+ */
 export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
   const { algorithm, windows } = policy;
   const { size } = WINDOW_LOGIC[algorithm];
@@ -241,17 +245,31 @@ export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redi
     local elapsed = 0
     if now > at then elapsed = now - at end
     local debt = max(0, state[o] - elapsed)
-    if debt > 0 then
-      state[o] = max(0, debt - (cost * w) / limit)
+    local held = (cost * w) / limit
+    if charged_at then held = max(0, held - max(0, now - charged_at)) end
+    if debt > 0 and held > 0 then
+      state[o] = max(0, debt - held)
       if now > at then state[o + 1] = now end
     end`,
-    'fixed-window': `if now - state[o] < w then state[o + 1] = max(0, state[o + 1] - cost) end`,
-    'sliding-window': `local current_start = floor(now / w) * w
-    if state[o] >= current_start or state[o] == current_start - w then
-      state[o + 2] = max(0, state[o + 2] - cost)
+    'fixed-window': `if now - state[o] < w and (not charged_at or charged_at >= state[o]) then
+      state[o + 1] = max(0, state[o + 1] - cost)
+    end`,
+    'sliding-window': `if not charged_at then
+      local current_start = floor(now / w) * w
+      if state[o] >= current_start or state[o] == current_start - w then
+        state[o + 2] = max(0, state[o + 2] - cost)
+      end
+    else
+      local charged = floor(charged_at / w) * w
+      if charged == state[o] then state[o + 2] = max(0, state[o + 2] - cost)
+      elseif charged == state[o] - w then state[o + 1] = max(0, state[o + 1] - cost) end
     end`,
   }[algorithm];
+  // After the cost, the time (with the \`argument\` clock) and the limit (per request), if given.
+  const chargedAtArgument =
+    2 + (clock === 'argument' ? 1 : 0) + (policy.limits === 'per-request' ? 1 : 0);
   return `${prelude(clock)}
+local charged_at = tonumber(ARGV[${chargedAtArgument}])
 local stored = redis.call('GET', KEYS[1])
 if not stored then return 0 end
 local state = {}

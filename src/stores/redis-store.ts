@@ -106,8 +106,8 @@ export class RedisStore implements RateLimitStore {
     );
   }
 
-  async refund(key: string, cost: number, limit?: number): Promise<void> {
-    await this.#run(this.#usable().refund, key, cost, limit, ignoreReply);
+  async refund(key: string, cost: number, limit?: number, chargedAt?: number): Promise<void> {
+    await this.#run(this.#usable().refund, key, cost, limit, ignoreReply, chargedAt);
   }
 
   async reset(key: string): Promise<void> {
@@ -140,6 +140,7 @@ export class RedisStore implements RateLimitStore {
     cost: number,
     limit: number | undefined,
     read: (reply: unknown) => T,
+    chargedAt?: number,
   ): Promise<T> {
     const counts = this.#countsKey(key);
     // Command names in lower case: ioredis lower-cases the name at each of its flag
@@ -162,15 +163,20 @@ export class RedisStore implements RateLimitStore {
       }
       command.push(String(limit));
     }
+    if (chargedAt !== undefined) command.push(String(chargedAt));
     return runScript(this.#send, script, command, read);
   }
 }
 
 const ignoreReply = (): void => undefined;
 
-/** The script's reply: 4 numbers when allowed, 6 when refused. */
+/**
+ * The script's reply: 4 numbers when allowed without a charge (a peek), 5
+ * when allowed (the last, the charge's time, as a string: Redis would cut a
+ * number's fraction), 6 when refused.
+ */
 function toDecision(reply: unknown): RateLimitDecision {
-  if (!Array.isArray(reply) || (reply.length !== 4 && reply.length !== 6)) {
+  if (!Array.isArray(reply) || reply.length < 4 || reply.length > 6) {
     throw new Error(`Unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
   }
   const allowed = Number(reply[0]) === 1;
@@ -181,5 +187,6 @@ function toDecision(reply: unknown): RateLimitDecision {
     resetMs: Number(reply[3]),
     retryAfterMs: allowed ? 0 : Number(reply[4]),
     blockedMs: allowed ? 0 : Number(reply[5]),
+    chargedAt: allowed && reply.length === 5 ? Number(reply[4]) : undefined,
   };
 }

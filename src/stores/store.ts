@@ -42,6 +42,13 @@ export interface RateLimitDecision {
   readonly retryAfterMs: number;
   /** When the key is blocked: milliseconds the block still lasts. 0 otherwise. */
   readonly blockedMs: number;
+  /**
+   * When allowed: the time of the charge on the store's clock, which
+   * `refund` takes back, so that a refund arriving late gives back only
+   * what this charge still holds, never what later requests spent.
+   * Optional: without it, `refund` gives back `cost` from the key as it is.
+   */
+  readonly chargedAt?: number;
 }
 
 /**
@@ -90,8 +97,11 @@ export interface RateLimitStore {
     key: string,
     limit?: number,
   ): RateLimitDecision | undefined | Promise<RateLimitDecision | undefined>;
-  /** Gives back what a request spent, when it should not count (see `countOnly`). */
-  refund(key: string, cost: number, limit?: number): void | Promise<void>;
+  /**
+   * Gives back what a request spent, when it should not count (see
+   * `countOnly`): `chargedAt` is its decision's, when the store gave one.
+   */
+  refund(key: string, cost: number, limit?: number, chargedAt?: number): void | Promise<void>;
   /** Forgets everything about `key`: counts and block. */
   reset(key: string): void | Promise<void>;
   /** Releases timers and connections the store opened itself. */

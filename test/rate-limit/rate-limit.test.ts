@@ -267,6 +267,49 @@ describe('rateLimit: counting only failures', () => {
     expect((await request(app).post('/login?password=right')).status).toBe(429);
   });
 
+  it.each(['gcra', 'sliding-window', 'fixed-window'] as const)(
+    'with %s, gives a slow success back without giving back what later failures spent',
+    async (algorithm) => {
+      const clock = fakeClock();
+      let finishSlow!: () => void;
+      const slowMayFinish = new Promise<void>((resolve) => (finishSlow = resolve));
+      let slowEntered!: () => void;
+      const slowCharged = new Promise<void>((resolve) => (slowEntered = resolve));
+      const app = express();
+      app.use(
+        rateLimit({
+          limit: 2,
+          windowMs: 1000,
+          algorithm,
+          countOnly: 'failures',
+          logger: false,
+          store: new MemoryStore({ now: clock.now }),
+        }),
+      );
+      app.post('/slow', (_req, res) => {
+        slowEntered();
+        void slowMayFinish.then(() => res.json({ done: true }));
+      });
+      app.post('/login', (_req, res) => {
+        res.status(401).json({});
+      });
+      app.use(errorHandler({ logger: false }));
+      const slow = request(app)
+        .post('/slow')
+        .then((res) => res.status);
+      // Once the slow request is charged, the clock moves past its window.
+      await slowCharged;
+      clock.advance(2500);
+      const failures = [];
+      for (let i = 0; i < 3; i++) failures.push((await request(app).post('/login')).status);
+      expect(failures).toEqual([401, 401, 429]);
+      finishSlow();
+      expect(await slow).toBe(200);
+      // Its refund found nothing of its own left: the third failure is still refused.
+      expect((await request(app).post('/login')).status).toBe(429);
+    },
+  );
+
   it('accepts a predicate on the response', async () => {
     const { app } = limitedApp({
       limit: 1,

@@ -55,6 +55,26 @@ describe.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
       expect(store.consume('k', 1).allowed).toBe(true);
     });
 
+    it('gives back only what a charge still holds when its refund comes late', () => {
+      const { store, clock } = storeWith(algorithm, [{ limit: 2, windowMs: 1000 }]);
+      const slow = store.consume('k', 1);
+      clock.advance(2500);
+      expect([store.consume('k', 1).allowed, store.consume('k', 1).allowed]).toEqual([true, true]);
+      expect(store.consume('k', 1).allowed).toBe(false);
+      // The slow request ends and should not have counted: what it spent is long paid back.
+      store.refund('k', 1, undefined, slow.chargedAt);
+      expect(store.consume('k', 1).allowed).toBe(false);
+    });
+
+    it('gives back a charge refunded in time', () => {
+      const { store } = storeWith(algorithm, [{ limit: 2, windowMs: 1000 }]);
+      const first = store.consume('k', 1);
+      expect(store.consume('k', 1).allowed).toBe(true);
+      store.refund('k', 1, undefined, first.chargedAt);
+      expect(store.consume('k', 1).allowed).toBe(true);
+      expect(store.consume('k', 1).allowed).toBe(false);
+    });
+
     it('counts remaining requests down from the limit', () => {
       const { store } = storeWith(algorithm, [{ limit: 3, windowMs: 1000 }]);
       expect([1, 2, 3].map(() => store.consume('k', 1).remaining)).toEqual([2, 1, 0]);

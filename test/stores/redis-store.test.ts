@@ -86,6 +86,38 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     },
   );
 
+  it.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
+    'with %s, gives back only what a charge still holds when its refund comes late',
+    async (algorithm) => {
+      let now = 1_700_000_000_000;
+      const store = new RedisStore({
+        client: connection.client,
+        prefix: uniquePrefix(),
+        now: () => now,
+      });
+      store.init(policy(algorithm, [{ limit: 2, windowMs: 1000 }]));
+      const slow = await store.consume('k', 1);
+      expect(slow.chargedAt).toBe(now);
+      now += 2500;
+      expect([
+        (await store.consume('k', 1)).allowed,
+        (await store.consume('k', 1)).allowed,
+      ]).toEqual([true, true]);
+      expect((await store.consume('k', 1)).allowed).toBe(false);
+      await store.refund('k', 1, undefined, slow.chargedAt);
+      expect((await store.consume('k', 1)).allowed).toBe(false);
+    },
+  );
+
+  it('reports the time of a charge on Redis’s clock', async () => {
+    const store = storeWith(policy('gcra', [{ limit: 2, windowMs: 1000 }]));
+    const [seconds, microseconds] = (await send(['time'])) as [string, string];
+    const { chargedAt } = await store.consume('k', 1);
+    const before = Number(seconds) * 1000 + Number(microseconds) / 1000;
+    expect(chargedAt).toBeGreaterThanOrEqual(before);
+    expect(chargedAt).toBeLessThan(before + 60_000);
+  });
+
   it.each([
     [1_000_000_000, 1000],
     [1_000_000_000, 1],

@@ -180,6 +180,8 @@ describeWithRedis('MemoryStore and RedisStore decide identically', () => {
             const perRequest = policy.limits === 'per-request';
             const limitOf = (op: Operation) => (perRequest ? op.limit : undefined);
             let now = start;
+            /** Each key's last allowed charge: its cost, limit and time. */
+            const charges = new Map<string, [number, number | undefined, number | undefined]>();
             const clock = () => now;
             const memory = new MemoryStore({ now: clock });
             const redis = new RedisStore({
@@ -198,6 +200,9 @@ describeWithRedis('MemoryStore and RedisStore decide identically', () => {
                   const fromRedis = await redis.consume(op.key, op.cost, limitOf(op));
                   const where = `operation ${index} (${op.key.slice(0, 8)}, cost ${op.cost}${perRequest ? `, limit ${op.limit}` : ''}) at ${now}`;
                   expect({ where, decision: fromRedis }).toEqual({ where, decision: fromMemory });
+                  if (fromMemory.allowed && op.cost > 0) {
+                    charges.set(op.key, [op.cost, limitOf(op), fromMemory.chargedAt]);
+                  }
                   expect({ where, values: values(fromRedis, policy, limitOf(op)) }).toEqual({
                     where,
                     values: values(fromMemory, policy, limitOf(op)),
@@ -209,8 +214,13 @@ describeWithRedis('MemoryStore and RedisStore decide identically', () => {
                     decision: memory.get(op.key, limitOf(op)),
                   });
                 } else if (op.kind === 'refund') {
-                  memory.refund(op.key, op.cost, limitOf(op));
-                  await redis.refund(op.key, op.cost, limitOf(op));
+                  // The key's last charge, as countOnly gives it back (with its time, which both
+                  // stores reported alike); with none, a refund of the cost from the key as it is.
+                  const charge = charges.get(op.key);
+                  charges.delete(op.key);
+                  const [cost, limit, chargedAt] = charge ?? [op.cost, limitOf(op), undefined];
+                  memory.refund(op.key, cost, limit, chargedAt);
+                  await redis.refund(op.key, cost, limit, chargedAt);
                 } else {
                   memory.reset(op.key);
                   await redis.reset(op.key);
