@@ -116,9 +116,10 @@ const gcra: Evaluate = (
   if (cost > limit) return neverFits(verdict, windowMs, remainingNow);
   const newDebt = debt + (cost * windowMs) / limit;
   const excessMs = newDebt - windowMs;
-  // The tolerance never exceeds a millionth of a request: with a billion requests a second,
-  // one request is a microsecond of debt, and a fixed microsecond let a whole one through.
-  if (excessMs > Math.min(EPSILON_MS, (EPSILON_COUNT * windowMs) / limit)) {
+  // The tolerance never exceeds half a request's share of the window: with a billion requests
+  // a second a request is a microsecond of debt, and a fixed microsecond let a whole one
+  // through. Half a share still absorbs the drift of a burst of millions of additions.
+  if (excessMs > Math.min(EPSILON_MS, (0.5 * windowMs) / limit)) {
     verdict.allowed = false;
     verdict.remaining = remainingNow;
     verdict.retryAfterMs = excessMs + gap;

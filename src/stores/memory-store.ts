@@ -180,8 +180,9 @@ export class MemoryStore implements RateLimitStore {
       allowed,
       window,
       remaining,
-      resetMs: wholeMs(resetMs),
-      retryAfterMs: allowed ? 0 : wholeMs(retryAfterMs),
+      // A refusal's waits are at least a millisecond: it says when to come back, never "now".
+      resetMs: allowed ? wholeMs(resetMs) : Math.max(1, wholeMs(resetMs)),
+      retryAfterMs: allowed ? 0 : Math.max(1, wholeMs(retryAfterMs)),
       blockedMs: 0,
       // Set by `consume` when it charges: in the literal, so that every decision has one shape.
       chargedAt: undefined as number | undefined,

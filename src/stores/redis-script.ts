@@ -35,7 +35,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
     local new_debt = debt + (cost * w) / limit
     local excess = new_debt - w
     if cost > limit then ok, left, reset, wait = false, left_now, w, w
-    elseif excess > math.min(EPS_MS, (EPS_COUNT * w) / limit) then ok, left, reset, wait = false, left_now, excess + gap, excess + gap
+    elseif excess > math.min(EPS_MS, (0.5 * w) / limit) then ok, left, reset, wait = false, left_now, excess + gap, excess + gap
     else
       ok, left, wait = true, max(0, floor(((w - new_debt) * limit) / w + EPS_COUNT)), 0
       reset = 0
@@ -69,7 +69,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
       wait = gap + wait
       ok, left, reset = false, left_now, wait
     else
-      ok, left, wait, idle = true, max(0, floor(limit - used - cost + EPS_COUNT)), 0, 2 * w - elapsed
+      ok, left, wait, idle = true, max(0, floor(limit - used - cost + EPS_COUNT)), 0, gap + 2 * w - elapsed
       if current + cost > 0 then reset = gap + 2 * w - elapsed else reset = gap + w - elapsed end
       n1, n2, n3 = current_start, previous, current + cost
     end`,
@@ -228,7 +228,7 @@ end
 
 local blocked_ms = 0
 ${countRefusal}
-return { 0, chosen, remaining, max(0, ceil(chosen_reset - EPS_MS)), max(0, ceil(retry - EPS_MS)), max(0, ceil(blocked_ms - EPS_MS)) }
+return { 0, chosen, remaining, max(1, ceil(chosen_reset - EPS_MS)), max(1, ceil(retry - EPS_MS)), max(0, ceil(blocked_ms - EPS_MS)) }
 `;
 }
 

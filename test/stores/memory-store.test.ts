@@ -312,6 +312,21 @@ describe('MemoryStore bounds', () => {
     expect(drain(store)).toBe(10);
   });
 
+  it('with gcra, allows a burst of exactly the limit, two million requests in 3 ms, one at a time', () => {
+    const limit = 2_000_000;
+    const { store } = storeWith('gcra', [{ limit, windowMs: 3 }]);
+    let allowed = 0;
+    while (allowed <= limit && store.consume('k', 1).allowed) allowed++;
+    expect(allowed).toBe(limit);
+  });
+
+  it('with gcra, never tells a refused request to come back in 0 ms', () => {
+    const { store } = storeWith('gcra', [{ limit: 1_000_000_000, windowMs: 1000 }]);
+    store.consume('k', 1_000_000_000);
+    // One more request is a microsecond of debt, less than the stores round waits by.
+    expect(store.consume('k', 1)).toMatchObject({ allowed: false, retryAfterMs: 1, resetMs: 1 });
+  });
+
   it('keeps a flood of long distinct keys within 400 bytes a key: long keys are stored as digests', () => {
     const { store } = storeWith('gcra', [{ limit: 1, windowMs: 60_000 }]);
     // Flat 8 KB strings, as a request header would give them.
