@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * The fingerprint a request's key is kept with: a SHA-256 of its target
- * (path and query, as sent) and its payload, in base64url. The payload is
+ * (its path as sent, without the query) and its payload, in base64url. The payload is
  * what the `fingerprint` option made of the request, if given, else the
  * body in a canonical form (object keys sorted at every depth, so that
  * `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request); a body parsed

@@ -97,6 +97,8 @@ interface Attempt {
   closedAt: number;
   /** Whether its lease was found lost and told of (once), or needs no telling: nothing ran under it. */
   lost: boolean;
+  /** What its response sends, once it runs under the lock. */
+  recorder: ResponseRecorder | undefined;
   readonly req: Request;
   readonly res: Response;
   readonly next: NextFunction;
@@ -175,6 +177,7 @@ class OperationLock {
       abandoned: undefined,
       since: 0,
       closedAt: 0,
+      recorder: undefined,
       lost: false,
       req,
       res,
@@ -205,7 +208,7 @@ class OperationLock {
     const route = routeOf(req);
     const client = config.client ? checkString(config.client(req), 'client') : defaultClient(req);
     const fingerprint = requestFingerprint(
-      req.originalUrl,
+      pathAsSent(req),
       req.body,
       config.fingerprint ? checkString(config.fingerprint(req), 'fingerprint') : undefined,
     );
@@ -349,6 +352,7 @@ class OperationLock {
     const recorder = new ResponseRecorder(res, maxBodyBytes, replay, () =>
       this.#end(attempt, recorder),
     );
+    attempt.recorder = recorder;
     attempt.since = performance.now();
     // A client that left while the lock was being taken closed the response already.
     if (res.destroyed) attempt.closedAt = attempt.since;
@@ -356,17 +360,22 @@ class OperationLock {
     // `on`, not `once`: `close` comes once, and `once` would wrap the listener.
     res.on('close', () => {
       if (recorder.ended || attempt.closedAt !== 0) return;
-      if (wasCutShort(res)) {
-        // The handler failed after sending its headers: it is done, so the key is let go
-        // now, unrecorded, as for any error it passes on; a later `end` changes nothing.
-        recorder.ended = true;
-        this.#renewals.delete(attempt);
-        this.#release(attempt);
-      } else {
-        attempt.closedAt = performance.now();
-      }
+      if (wasCutShort(res)) this.#endCutShort(attempt, recorder);
+      else attempt.closedAt = performance.now();
     });
     attempt.next();
+  }
+
+  /**
+   * The handler failed after sending its headers (see `cutShort`): it is
+   * done, so the key is let go now, unrecorded, as for any error it passes
+   * on; a later `end` changes nothing. Found at the close, or, when the
+   * client had left before, at the next renewal.
+   */
+  #endCutShort(attempt: Attempt, recorder: ResponseRecorder): void {
+    recorder.ended = true;
+    this.#renewals.delete(attempt);
+    this.#release(attempt);
   }
 
   #end(attempt: Attempt, recorder: ResponseRecorder): void {
@@ -432,6 +441,9 @@ class OperationLock {
   /** Extends the lease of one running request; a lease found lost is no longer renewed. */
   #renew(hold: Attempt): void {
     const { store, lockTtlMs } = this.#config;
+    if (hold.closedAt !== 0 && hold.recorder !== undefined && wasCutShort(hold.res)) {
+      return this.#endCutShort(hold, hold.recorder);
+    }
     if (
       hold.closedAt !== 0 &&
       performance.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
@@ -553,24 +565,38 @@ function withArticle(name: string): string {
 
 /**
  * The method and the route: its path pattern when the lock is mounted on a
- * route, else the path, as the app routes it: by default Express matches
- * paths whatever their case and with or without a trailing slash, so
- * `/API/orders/` is `/api/orders` here too. (Two resources whose paths differ
- * only so, `/users/Bob` and `/users/bob`, then share a lock key; their
- * fingerprints, which hold the target as sent, still tell them apart.)
+ * route, else the path, as Express's default routing matches it (see
+ * `routedPath`), so `/API/orders/` is `/api/orders` here too. (Two resources
+ * whose paths differ only so, `/users/Bob` and `/users/bob`, then share a
+ * lock key; their fingerprints, which hold the path as sent, still tell
+ * them apart.)
  */
 function routeOf(req: Request): string {
   const pattern = (req.route as { path?: unknown } | undefined)?.path;
-  const path = pattern === undefined ? routedPath(req, req.path) : String(pattern);
-  return `${req.method} ${routedPath(req, req.baseUrl)}${path}`;
+  const path = pattern === undefined ? routedPath(req.path) : String(pattern);
+  return `${req.method} ${routedPath(req.baseUrl)}${path}`;
 }
 
-function routedPath(req: Request, path: string): string {
-  const { app } = req;
-  const matched = app.get('case sensitive routing') ? path : path.toLowerCase();
-  return path.length > 1 && !app.get('strict routing') && matched.endsWith('/')
-    ? matched.slice(0, -1)
-    : matched;
+/**
+ * A path as Express's default routing matches it: whatever its case, and
+ * with or without a trailing slash. The app's own settings are not read: a
+ * Router mounted in it has its own, which the request does not tell. Where
+ * routing heeds case, two paths that differ only so share a lock key, and
+ * their fingerprints still tell them apart.
+ */
+function routedPath(path: string): string {
+  const matched = path.toLowerCase();
+  return matched.length > 1 && matched.endsWith('/') ? matched.slice(0, -1) : matched;
+}
+
+/**
+ * The request's path as sent, without its query: a retry may sign its URL
+ * anew (a timestamp, a signature), and is still the same request.
+ */
+function pathAsSent(req: Request): string {
+  const url = req.originalUrl;
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /** The client key `rateLimit()` uses by default: `req.ip` as Express reports it, IPv6 by /56. */

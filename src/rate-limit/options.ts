@@ -449,7 +449,7 @@ function parsePropertyName(value: string | undefined): string {
   }
   if (isRequestProperty(value)) {
     throw fail(
-      'ERR_EAE_OPTION_CONFLICT',
+      'ERR_EAE_OPTION_TYPE',
       `\`requestPropertyName\` ${describeValue(value)} is a property the request already has: choose another name, such as 'rateLimit'`,
     );
   }

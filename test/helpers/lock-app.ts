@@ -178,6 +178,15 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
       next(new Error('The stream broke'));
     }),
   );
+  app.post(
+    '/left',
+    lock,
+    held((_req, res, next) => {
+      res.status(200).type('text/plain').write('part 1, ');
+      // The stream breaks once the client has gone.
+      res.once('close', () => next(new Error('The client left')));
+    }),
+  );
   const api = express.Router();
   api.post(
     '/orders',

@@ -3,6 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import {
   MemoryLockStore,
+  errorHandler,
   operationLock,
   RedisLockStore,
   type OperationLockOptions,
@@ -193,6 +194,45 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(gate.runs).toBe(1);
     });
 
+    it('locks a path in a Router by its default routing, even in an app whose own routing heeds case', async () => {
+      const target = express();
+      target.set('case sensitive routing', true);
+      const api = express.Router(); // case-insensitive, whatever the app says
+      api.use(operationLock({ store, storeTimeoutMs: 10_000, logger: false }));
+      api.post('/orders', (_req, res, next) => {
+        gate.pass().then((run) => res.status(201).json({ run }), next);
+      });
+      target.use('/api', api);
+      target.use(errorHandler({ logger: false }));
+      const send = (path: string) =>
+        request(target)
+          .post(path)
+          .set('Idempotency-Key', KEY)
+          .send({})
+          .then((res) => res);
+      const first = send('/api/orders');
+      await gate.entered();
+      const other = await send('/api/ORDERS');
+      gate.open();
+      expect([(await first).status, other.status]).toEqual([201, 422]);
+      expect(gate.runs).toBe(1);
+    });
+
+    it('replays to a retry whose query changed: a URL signed anew is the same request', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const send = (query: string) =>
+        request(target).post(`/orders?${query}`).set('Idempotency-Key', KEY).send({ item: 'book' });
+      const first = await send('signature=a1&expires=100');
+      const retry = await send('signature=b2&expires=160');
+      expect([retry.status, retry.text, retry.headers['idempotent-replayed']]).toEqual([
+        201,
+        first.text,
+        'true',
+      ]);
+      expect(gate.runs).toBe(1);
+    });
+
     it('keeps one key on two routes apart', async () => {
       const target = app();
       gate.open();
@@ -231,6 +271,45 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       // Not 409.1 for ten leases: the retry runs again.
       expect(await partial()).toBe('socket hang up');
       expect(gate.runs).toBe(2);
+    });
+
+    it('releases the key when the handler fails after its client left mid-response', async () => {
+      const lockTtlMs = 300; // renewed every 100 ms
+      const target = app({ replay: true, lockTtlMs });
+      gate.open();
+      const server = await serve(target);
+      try {
+        await new Promise<void>((resolve) => {
+          const sent = httpRequest(`${server.url}/left`, {
+            method: 'POST',
+            headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
+          });
+          sent.on('error', () => resolve());
+          // Gone after the first chunk: the handler then fails, and errorHandler cuts it short.
+          sent.on('response', (res) => res.once('data', () => sent.destroy()));
+          sent.on('close', () => resolve());
+          sent.end('{}');
+        });
+        // Not held for ten leases (with the store's clock standing still, never freed at all):
+        // let go at the next renewal.
+        let status = 409;
+        for (let attempt = 0; status === 409 && attempt < 100; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, lockTtlMs / 3));
+          status = await request(target)
+            .post('/left')
+            .set('Idempotency-Key', KEY)
+            .send({})
+            .timeout(2000)
+            .then(
+              (res) => res.status,
+              () => 0,
+            );
+        }
+        expect(status).not.toBe(409);
+        expect(gate.runs).toBe(2);
+      } finally {
+        await server.close();
+      }
     });
 
     it('releases the key when the handler fails (500), even with replay', async () => {

@@ -138,7 +138,7 @@ describe('req.rateLimit', () => {
     (name) => {
       expectOptionError(
         () => limiter({ requestPropertyName: name }),
-        'ERR_EAE_OPTION_CONFLICT',
+        'ERR_EAE_OPTION_TYPE',
         `rateLimit(): \`requestPropertyName\` "${name}" is a property the request already has: choose another name, such as 'rateLimit'`,
       );
     },
