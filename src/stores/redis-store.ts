@@ -74,7 +74,7 @@ export class RedisStore implements RateLimitStore {
 
   /** This store takes a limit with each call (a `limit` function). */
   readonly perRequestLimits = true;
-  /** Its key prefix: another RedisStore with the same one, on the same Redis, writes the same keys. */
+  /** Its client and key prefix: another RedisStore with both writes the same keys. */
   readonly keySpace: string;
 
   constructor(options: RedisStoreOptions) {
@@ -84,7 +84,7 @@ export class RedisStore implements RateLimitStore {
     });
     this.#send = send;
     this.#prefix = prefix;
-    this.keySpace = `redis:${prefix}`;
+    this.keySpace = `redis:${clientNumber(options.client)}:${prefix}`;
     this.#now = now;
   }
 
@@ -169,6 +169,22 @@ export class RedisStore implements RateLimitStore {
 }
 
 const ignoreReply = (): void => undefined;
+
+/**
+ * A number for each client object, for `keySpace`: two clients may reach
+ * two Redis servers, where one prefix is no clash. (Two clients of one
+ * server are not told apart: a store cannot know where a client connects.)
+ */
+const clientNumbers = new WeakMap<object, number>();
+let clientsNumbered = 0;
+function clientNumber(client: object): number {
+  let number = clientNumbers.get(client);
+  if (number === undefined) {
+    number = ++clientsNumbered;
+    clientNumbers.set(client, number);
+  }
+  return number;
+}
 
 /**
  * The script's reply: 4 numbers when allowed without a charge (a peek), 5

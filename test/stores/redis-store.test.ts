@@ -405,6 +405,30 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     await flushed();
     expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_SHARED']);
   });
+
+  it('does not warn for one prefix on two clients, which may reach two servers', async () => {
+    const { logger, lines } = captureLogs();
+    const prefix = uniquePrefix();
+    const other = await connectClient(kind);
+    try {
+      rateLimit({
+        limit: 100,
+        windowMs: 60_000,
+        logger,
+        store: new RedisStore({ client: connection.client, prefix }),
+      });
+      rateLimit({
+        limit: 5,
+        windowMs: 60_000,
+        logger,
+        store: new RedisStore({ client: other.client, prefix }),
+      });
+      await flushed();
+      expect(lines).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 describe('RedisStore options', () => {
