@@ -32,8 +32,8 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     await connection.close();
   });
 
-  function storeWith(p: RateLimitPolicy, prefix = uniquePrefix()) {
-    const store = new RedisStore({ client: connection.client, prefix });
+  function storeWith(p: RateLimitPolicy, prefix = uniquePrefix(), now?: () => number) {
+    const store = new RedisStore({ client: connection.client, prefix, now });
     store.init(p);
     return store;
   }
@@ -67,12 +67,11 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     'with %s, refuses after Redis’s clock stepped back, no fresh quota, until the time it says',
     async (algorithm) => {
       let now = 1_700_000_000_000;
-      const store = new RedisStore({
-        client: connection.client,
-        prefix: uniquePrefix(),
-        now: () => now,
-      });
-      store.init(policy(algorithm, [{ limit: 5, windowMs: 60_000 }]));
+      const store = storeWith(
+        policy(algorithm, [{ limit: 5, windowMs: 60_000 }]),
+        uniquePrefix(),
+        () => now,
+      );
       expect(await drain(store)).toBe(5);
       now -= 61_000;
       const refused = await store.consume('k', 1);
@@ -90,12 +89,11 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     'with %s, gives back only what a charge still holds when its refund comes late',
     async (algorithm) => {
       let now = 1_700_000_000_000;
-      const store = new RedisStore({
-        client: connection.client,
-        prefix: uniquePrefix(),
-        now: () => now,
-      });
-      store.init(policy(algorithm, [{ limit: 2, windowMs: 1000 }]));
+      const store = storeWith(
+        policy(algorithm, [{ limit: 2, windowMs: 1000 }]),
+        uniquePrefix(),
+        () => now,
+      );
       const slow = await store.consume('k', 1);
       expect(slow.chargedAt).toBe(now);
       now += 2500;
@@ -123,12 +121,7 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     [1_000_000_000, 1],
     [10_000_000, 1000],
   ])('with gcra, allows exactly %d requests per %d ms, to the request', async (limit, windowMs) => {
-    const store = new RedisStore({
-      client: connection.client,
-      prefix: uniquePrefix(),
-      now: () => 1e6,
-    });
-    store.init(policy('gcra', [{ limit, windowMs }]));
+    const store = storeWith(policy('gcra', [{ limit, windowMs }]), uniquePrefix(), () => 1e6);
     expect((await store.consume('k', limit - 10)).allowed).toBe(true);
     expect(await drain(store)).toBe(10);
   });
@@ -136,8 +129,11 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
   it('with sliding-window after a step back, keeps the key at least as long as the reset it reports', async () => {
     let now = 5500;
     const prefix = uniquePrefix();
-    const store = new RedisStore({ client: connection.client, prefix, now: () => now });
-    store.init(policy('sliding-window', [{ limit: 20, windowMs: 1000 }]));
+    const store = storeWith(
+      policy('sliding-window', [{ limit: 20, windowMs: 1000 }]),
+      prefix,
+      () => now,
+    );
     for (let i = 0; i < 10; i++) await store.consume('k', 1);
     now = 4900;
     const decision = await store.consume('k', 1);
@@ -148,12 +144,11 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
   });
 
   it('with gcra, never tells a refused request to come back in 0 ms', async () => {
-    const store = new RedisStore({
-      client: connection.client,
-      prefix: uniquePrefix(),
-      now: () => 1e6,
-    });
-    store.init(policy('gcra', [{ limit: 1_000_000_000, windowMs: 1000 }]));
+    const store = storeWith(
+      policy('gcra', [{ limit: 1_000_000_000, windowMs: 1000 }]),
+      uniquePrefix(),
+      () => 1e6,
+    );
     await store.consume('k', 1_000_000_000);
     expect(await store.consume('k', 1)).toMatchObject({
       allowed: false,
