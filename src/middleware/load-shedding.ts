@@ -106,11 +106,13 @@ class OverloadSampler {
     const overloaded =
       eventLoopDelayMs > maxEventLoopDelayMs ||
       (heapUsedBytes !== undefined && heapUsedBytes > maxHeapUsedBytes!);
-    if (overloaded !== this.overloaded && loadSheddingChannel.hasSubscribers) {
+    const changed = overloaded !== this.overloaded;
+    // The verdict first, then the news: a subscriber may call `close()`, which must stand.
+    this.overloaded = overloaded;
+    if (changed && loadSheddingChannel.hasSubscribers) {
       const message: LoadSheddingMessage = { overloaded, eventLoopDelayMs, heapUsedBytes };
       loadSheddingChannel.publish(message);
     }
-    this.overloaded = overloaded;
   }
 
   close(): void {

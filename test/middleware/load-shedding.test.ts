@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Express } from 'express';
@@ -8,6 +9,7 @@ import {
   type LoadSheddingMiddleware,
   type LoadSheddingOptions,
 } from '../../src/middleware/load-shedding.js';
+import { CHANNEL_NAMES } from '../../src/observability/channels.js';
 import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { createApp } from '../helpers/app.js';
 import { expectOptionError } from '../helpers/option-error.js';
@@ -151,6 +153,35 @@ describe('loadShedding: close()', () => {
     expect((await request(app).get('/work')).status).toBe(200);
     await sleep(100); // several intervals: no sample turns it back on
     expect((await request(app).get('/work')).status).toBe(200);
+  });
+
+  it('stands when a subscriber of the load-shedding channel calls it on the overload news', async () => {
+    const shedding = loadShedding({
+      maxEventLoopDelayMs: 60_000,
+      maxHeapUsedBytes: 1,
+      sampleIntervalMs: 20,
+    });
+    opened.push(shedding);
+    let closed = false;
+    const closeOnOverload = (message: unknown) => {
+      if (!(message as { overloaded: boolean }).overloaded) return;
+      shedding.close();
+      closed = true;
+    };
+    subscribe(CHANNEL_NAMES.loadShedding, closeOnOverload);
+    try {
+      const app = createApp((a) => {
+        a.use(shedding);
+        a.use((_req, res) => {
+          res.json({ ok: true });
+        });
+      });
+      for (let attempt = 0; !closed && attempt < 150; attempt++) await sleep(20);
+      expect(closed).toBe(true);
+      expect((await request(app).get('/work')).status).toBe(200);
+    } finally {
+      unsubscribe(CHANNEL_NAMES.loadShedding, closeOnOverload);
+    }
   });
 
   it('may be called twice', () => {
