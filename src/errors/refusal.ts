@@ -12,9 +12,15 @@ export interface Refusal {
   readonly key?: string;
 }
 
-/** Marks `error` as a deliberate refusal and returns it. */
+/**
+ * Marks `error` as a deliberate refusal and returns it. Marking it again
+ * replaces the mark (a refusal of the library's, re-marked with your key).
+ */
 export function markRefusal<E extends Error>(error: E, refusal: Refusal = {}): E {
-  Object.defineProperty(error, REFUSAL, { value: refusal });
+  if (!Object.isExtensible(error) && !Object.hasOwn(error, REFUSAL)) {
+    throw new TypeError('markRefusal(): the error is frozen or sealed; mark it before freezing it');
+  }
+  Object.defineProperty(error, REFUSAL, { value: refusal, configurable: true });
   return error;
 }
 

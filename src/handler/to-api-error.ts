@@ -11,6 +11,7 @@ import { isFieldValue, isToken } from '../headers/field-value.js';
 import { isRetryAfter, isRetryAfterName } from '../headers/retry-after.js';
 import { bearerChallenge } from '../headers/www-authenticate.js';
 import { truncate } from './log-bounds.js';
+import { markRefusal, refusalOf } from '../errors/refusal.js';
 import type { Configuration, ErrorMapping } from './options.js';
 
 /**
@@ -23,18 +24,25 @@ import type { Configuration, ErrorMapping } from './options.js';
  * hostile Proxy, a mapping that fails) becomes a 500.
  */
 export function toApiError(thrown: unknown, config: Configuration): ApiError {
+  let error: ApiError;
   try {
-    return (
+    error =
       fromMappings(thrown, config.mappings) ??
       (isApiError(thrown) ? asSendable(thrown) : undefined) ??
       fromBoom(thrown) ??
       fromStatusError(thrown) ??
       fromKnownLibraries(thrown, config.realm) ??
-      new InternalServerError(undefined, { cause: thrown })
-    );
+      new InternalServerError(undefined, { cause: thrown });
   } catch {
-    return new InternalServerError(undefined, { cause: thrown });
+    error = new InternalServerError(undefined, { cause: thrown });
   }
+  // A refusal marked on what was thrown (an http-errors 429, say) stays one once converted
+  // (unless the error it became is frozen: a mapping may return a constant).
+  if (error !== thrown && refusalOf(error) === undefined && Object.isExtensible(error)) {
+    const refusal = refusalOf(thrown);
+    if (refusal !== undefined) markRefusal(error, refusal);
+  }
+  return error;
 }
 
 function fromMappings(thrown: unknown, mappings: readonly ErrorMapping[]): ApiError | undefined {

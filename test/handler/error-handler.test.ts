@@ -736,6 +736,35 @@ describe('errorHandler: an ApiError changed after it was made', () => {
   });
 });
 
+describe('errorHandler: refusals marked on errors it converts', () => {
+  it.each([
+    ['an http-errors 429', () => createHttpError(429, 'Slow down')],
+    [
+      'a Boom-shaped 503',
+      () =>
+        Object.assign(new Error('Later'), {
+          isBoom: true,
+          output: { statusCode: 503, payload: {}, headers: {} },
+        }),
+    ],
+    ['a plain Error (a 500)', () => new Error('refused on purpose')],
+  ])('keeps the refusal mark of %s: logged as one, told as one', async (_what, make) => {
+    const logs = captureLogs();
+    const messages: { refusal: boolean }[] = [];
+    const listener = (message: unknown) => messages.push(message as { refusal: boolean });
+    subscribe(CHANNEL_NAMES.error, listener);
+    try {
+      await request(
+        appThrowing(() => markRefusal(make(), { key: 'ada' }), { logger: logs.logger }),
+      ).get('/throw');
+    } finally {
+      unsubscribe(CHANNEL_NAMES.error, listener);
+    }
+    expect(logs.lines).toEqual([expect.objectContaining({ level: 30, refusal: true })]);
+    expect(messages.map((message) => message.refusal)).toEqual([true]);
+  });
+});
+
 describe('errorHandler: what it hides', () => {
   it('never sends the message of a 5xx ApiError unless exposed', async () => {
     const res = await request(
