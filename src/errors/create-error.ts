@@ -88,7 +88,58 @@ export function createError(first: unknown, ...rest: unknown[]): ApiError {
     throw fail('ERR_EAE_OPTION_CONFLICT', 'was given two causes: an Error argument and `cause`');
   }
   const all = cause === undefined ? options : { ...options, cause };
-  return ErrorClass ? new ErrorClass(message, all) : new ApiError(status, message, all);
+  if (typeof first === 'number') {
+    return ErrorClass ? new ErrorClass(message, all) : new ApiError(status, message, all);
+  }
+  return wrapping(first, status, ErrorClass, message, all);
+}
+
+/**
+ * The error `createError(err)` makes of `err`: of the class of its status,
+ * with its headers (an http-errors 405 carries its `Allow`, a 429 its
+ * `Retry-After`) under those given in `options`, as far as HTTP can carry
+ * them. A class whose required parts `err` does not give (a 405's `allow`,
+ * a 426's `upgrade`) makes it an `ApiError` of that status instead, rather
+ * than a throw where an error was being answered.
+ */
+function wrapping(
+  wrapped: Error,
+  status: number,
+  ErrorClass: AnyErrorClass | undefined,
+  message: string | undefined,
+  options: ApiErrorOptions | undefined,
+): ApiError {
+  const make = (given: ApiErrorOptions | undefined) => {
+    if (ErrorClass === undefined) return new ApiError(status, message, given);
+    try {
+      return new ErrorClass(message, given);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_EAE_OPTION_MISSING') throw error;
+      return new ApiError(status, message, given);
+    }
+  };
+  const headers = headersOf(wrapped);
+  if (headers === undefined) return make(options);
+  try {
+    return make({ ...options, headers: { ...headers, ...options?.headers } });
+  } catch {
+    return make(options); // headers HTTP cannot carry: left out
+  }
+}
+
+/** The `headers` object of a wrapped error (http-errors and others put them there), if it has one. */
+function headersOf(error: Error): Record<string, string | number> | undefined {
+  try {
+    const { headers } = error as { headers?: unknown };
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return undefined;
+    const own: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string' || typeof value === 'number') own[name] = value;
+    }
+    return own;
+  } catch {
+    return undefined; // a getter that throws, a hostile Proxy: no headers
+  }
 }
 
 type AnyErrorClass = new (message?: string, options?: ApiErrorOptions) => ApiError;

@@ -107,6 +107,36 @@ describe('createError: the forms of http-errors', () => {
     expect(error.headers).toEqual({ 'Retry-After': '30' });
   });
 
+  it.each([
+    [405, { Allow: 'GET, HEAD' }],
+    [426, { Upgrade: 'HTTP/2.0' }],
+    [429, { 'Retry-After': '5' }],
+  ])(
+    'wraps an http-errors %d with its headers, an ApiError where its class needs parts the error does not give',
+    (status, headers) => {
+      const cause = createHttpError(status, 'from a library', { headers });
+      const error = createError(cause);
+      expect(error).toBeInstanceOf(ApiError);
+      expect({ status: error.status, headers: error.headers, cause: error.cause }).toEqual({
+        status,
+        headers,
+        cause,
+      });
+    },
+  );
+
+  it('leaves out wrapped headers HTTP cannot carry, rather than throw', () => {
+    const cause = Object.assign(new Error('x'), {
+      status: 429,
+      headers: { 'Retry-After': 'soon', 'X\r\nBad': 'y' },
+    });
+    const error = createError(cause);
+    expect({ status: error.status, headers: error.headers }).toEqual({
+      status: 429,
+      headers: {},
+    });
+  });
+
   it('keeps the status of a wrapped error that carries one, as finalhandler reads it', () => {
     const error = createError(Object.assign(new Error('dup'), { status: 200, statusCode: 409 }));
     expect(error).toBeInstanceOf(ConflictError);
