@@ -147,11 +147,21 @@ export const UnsupportedMediaTypeError = defineErrorClass<415, { accept?: readon
   {
     options: { accept: 'optional' },
     imply: ({ accept }) => ({
-      extensions: accept === undefined ? undefined : { accept: [...accept] },
+      extensions: accept === undefined ? undefined : { accept: mediaTypes(accept) },
     }),
   },
 );
 export type UnsupportedMediaTypeError = ApiError<415>;
+
+/** A copy of `accept`, an array of media types: a string would be spread into its characters. */
+function mediaTypes(accept: unknown): string[] {
+  if (!Array.isArray(accept) || accept.some((type) => typeof type !== 'string' || type === '')) {
+    throw new TypeError(
+      `\`accept\` must be an array of media types such as ["application/json"], got ${describeValue(accept)}`,
+    );
+  }
+  return [...(accept as string[])];
+}
 
 /**
  * 416. `completeLength`, the current length of the representation in bytes,

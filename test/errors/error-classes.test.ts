@@ -47,6 +47,7 @@ import {
   URITooLongError,
   VariantAlsoNegotiatesError,
 } from '../../src/index.js';
+import { expectOptionError } from '../helpers/option-error.js';
 
 const classes = [
   [BadRequestError, 400, 'BadRequestError', {}],
@@ -332,6 +333,21 @@ describe('class options', () => {
       accept: ['application/json'],
     });
   });
+
+  it.each([
+    ['application/json', '"application/json"'],
+    [[1, {}, null], '[1,{},null]'],
+    [5, '5'],
+  ])(
+    'UnsupportedMediaTypeError refuses accept %j, which is no list of media types',
+    (accept, shown) => {
+      expectOptionError(
+        () => new UnsupportedMediaTypeError({ accept: accept as never }),
+        'ERR_EAE_OPTION_TYPE',
+        `new UnsupportedMediaTypeError(): \`accept\` must be an array of media types such as ["application/json"], got ${shown}`,
+      );
+    },
+  );
 
   it('ProxyAuthenticationRequiredError builds Proxy-Authenticate from its challenge', () => {
     const error = new ProxyAuthenticationRequiredError({
