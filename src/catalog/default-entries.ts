@@ -584,5 +584,15 @@ export const defaultEntries = [
   },
 ] as const satisfies readonly CatalogEntry[];
 
+// Frozen through: users spread them into their own catalogs, so no import may change them.
+deepFreeze(defaultEntries);
+
+function deepFreeze(value: object): void {
+  for (const member of Object.values(value)) {
+    if (typeof member === 'object' && member !== null) deepFreeze(member as object);
+  }
+  Object.freeze(value);
+}
+
 /** One entry of the default catalog, literal-typed; `CatalogEntry` keeps optional fields readable on every member. */
 export type DefaultEntry = (typeof defaultEntries)[number] & CatalogEntry;

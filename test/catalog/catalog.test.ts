@@ -38,6 +38,18 @@ const LIBRARY_STATUSES = [
 ];
 
 describe('defaultCatalog', () => {
+  it('has default entries no import can change, to their last member', () => {
+    expect(Object.isFrozen(defaultEntries)).toBe(true);
+    const frozen = (value: unknown): boolean =>
+      typeof value !== 'object' ||
+      value === null ||
+      (Object.isFrozen(value) && Object.values(value).every(frozen));
+    expect(defaultEntries.every(frozen)).toBe(true);
+    expect(() => {
+      (defaultEntries[0] as { title: string }).title = 'changed';
+    }).toThrow(TypeError);
+  });
+
   it('holds exactly the statuses and sub-codes of the seed pages, plus the library’s own', () => {
     expect(defaultEntries.filter((e) => !('subCode' in e)).map((e) => e.status)).toEqual(
       [...SEED_STATUSES, ...LIBRARY_STATUSES].sort((a, b) => a - b),
