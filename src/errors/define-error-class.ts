@@ -1,5 +1,7 @@
+import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
-import { asOptionError } from '../options/parse.js';
+import { checkOptionNames } from '../options/option-names.js';
+import { asOptionError, checkOptionsObject, parseWholeNumber } from '../options/parse.js';
 import {
   API_ERROR_OPTION_NAMES,
   ApiError,
@@ -79,6 +81,7 @@ export function defineErrorClass<Status extends number, Own extends object = obj
     ? [parts?: ErrorClassParts<Own>]
     : [parts: ErrorClassParts<Own>]
 ): ApiErrorClass<Status, Own> {
+  checkDefinition(status, className, parts);
   const kinds: Readonly<Record<string, string>> = parts?.options ?? {};
   const own = Object.keys(kinds);
   const required = own.filter((name) => kinds[name] === 'required');
@@ -170,4 +173,58 @@ function mergeExtensions(
   // Not an object: left as it is, for ApiError to refuse by name.
   if (typeof explicit !== 'object' || explicit === null || Array.isArray(explicit)) return explicit;
   return { ...explicit, ...implied };
+}
+
+const DEFINE = 'defineErrorClass()';
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Checks a definition when it is made, not at the first throw: the status,
+ * the class name, and the parts (`options` with `'required'` or
+ * `'optional'` for names of its own, `imply` a function).
+ */
+function checkDefinition(status: unknown, className: unknown, parts: unknown): void {
+  parseWholeNumber(DEFINE, 'status', status, { min: 400, max: 599 });
+  if (typeof className !== 'string' || !IDENTIFIER.test(className)) {
+    throw optionError(
+      DEFINE,
+      'ERR_EAE_OPTION_TYPE',
+      `\`className\` must be an identifier such as 'PaymentRequiredError', got ${describeValue(className)}`,
+    );
+  }
+  if (parts === undefined) return;
+  checkOptionsObject(DEFINE, parts, "{ options: { allow: 'required' }, imply }");
+  checkOptionNames(DEFINE, parts, ['options', 'imply']);
+  const { options, imply } = parts as { options?: unknown; imply?: unknown };
+  if (imply !== undefined && typeof imply !== 'function') {
+    throw optionError(
+      DEFINE,
+      'ERR_EAE_OPTION_TYPE',
+      `\`imply\` must be a function of the options, got ${describeValue(imply)}`,
+    );
+  }
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw optionError(
+      DEFINE,
+      'ERR_EAE_OPTION_TYPE',
+      `\`options\` must be an object of option names to 'required' or 'optional', got ${describeValue(options)}`,
+    );
+  }
+  for (const [name, kind] of Object.entries(options)) {
+    if (kind !== 'required' && kind !== 'optional') {
+      throw optionError(
+        DEFINE,
+        'ERR_EAE_OPTION_TYPE',
+        `\`options.${name}\` must be 'required' or 'optional', got ${describeValue(kind)}`,
+      );
+    }
+    if ((API_ERROR_OPTION_NAMES as readonly string[]).includes(name)) {
+      throw optionError(
+        DEFINE,
+        'ERR_EAE_OPTION_CONFLICT',
+        `\`options.${name}\` is an option every error class has already: give yours another name`,
+      );
+    }
+  }
 }

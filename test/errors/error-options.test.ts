@@ -296,3 +296,58 @@ describe('defineErrorClass: own options', () => {
     expect(typeof mustNotCompile).toBe('function');
   });
 });
+
+describe('defineErrorClass: the definition is checked when it is made', () => {
+  it.each<[string, () => unknown, OptionErrorCode, string]>([
+    [
+      'a status that is no error status',
+      () => defineErrorClass(200, 'OkError'),
+      'ERR_EAE_OPTION_RANGE',
+      'defineErrorClass(): `status` must be a whole number from 400 to 599, got 200',
+    ],
+    [
+      'a class name that is no identifier',
+      () => defineErrorClass(460, ''),
+      'ERR_EAE_OPTION_TYPE',
+      'defineErrorClass(): `className` must be an identifier such as \'PaymentRequiredError\', got ""',
+    ],
+    [
+      'parts that are not an object',
+      () => defineErrorClass(460, 'ClosedError', 5 as never),
+      'ERR_EAE_OPTIONS',
+      "defineErrorClass(): options must be an object such as { options: { allow: 'required' }, imply }, got 5",
+    ],
+    [
+      'a misspelt part',
+      () => defineErrorClass(460, 'ClosedError', { option: { balance: 'optional' } } as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      'defineErrorClass(): `option` is not an option. Did you mean `options`? The options are `options`, `imply`.',
+    ],
+    [
+      'a kind that is neither required nor optional',
+      () =>
+        defineErrorClass<460, { balance: number }>(460, 'ClosedError', {
+          options: { balance: 'requird' as never },
+        }),
+      'ERR_EAE_OPTION_TYPE',
+      "defineErrorClass(): `options.balance` must be 'required' or 'optional', got \"requird\"",
+    ],
+    [
+      'an option every class has',
+      () =>
+        defineErrorClass<460, { subCode: string }>(460, 'ClosedError', {
+          options: { subCode: 'required' },
+        }),
+      'ERR_EAE_OPTION_CONFLICT',
+      'defineErrorClass(): `options.subCode` is an option every error class has already: give yours another name',
+    ],
+    [
+      'an imply that is no function',
+      () => defineErrorClass(460, 'ClosedError', { imply: 5 } as never),
+      'ERR_EAE_OPTION_TYPE',
+      'defineErrorClass(): `imply` must be a function of the options, got 5',
+    ],
+  ])('refuses %s', (_what, define, code, message) => {
+    expectOptionError(define, code, message);
+  });
+});
