@@ -11,6 +11,7 @@ import { recordError } from './response-error.js';
 import { addVary } from '../headers/vary.js';
 import { chooseMediaType, PROBLEM_JSON, setStatus } from './send-problem.js';
 import { cutShort } from '../responses/cut-short.js';
+import { describeOnActiveSpan } from '../observability/open-telemetry.js';
 
 /** How far the handler got with a request, for the last resort to carry on from. */
 export interface Progress {
@@ -48,6 +49,9 @@ export function lastResort(failed: Failure): void {
       return;
     }
     sendFallback(failed);
+    // The span said what the handler meant to send: it is the 500 now (the sub-code and
+    // refusal attributes it may have set cannot be taken back; the status and code say what was sent).
+    describeOnActiveSpan(500, CODE, undefined, false);
     log(failed, 500);
     process.emitWarning(
       `express-api-errors: the error handler failed: ${describe(failed.failure)}`,

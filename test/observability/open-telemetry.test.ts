@@ -13,6 +13,7 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
   errorHandler,
+  type ErrorHandlerOptions,
 } from '../../src/index.js';
 import { markRefusal } from '../../src/errors/refusal.js';
 
@@ -31,7 +32,7 @@ afterAll(async () => {
 beforeEach(() => exporter.reset());
 
 /** An app whose requests each run in a server span, as HTTP instrumentation would make them. */
-async function tracedApp(makeError: () => Error) {
+async function tracedApp(makeError: () => Error, handlerOptions: ErrorHandlerOptions = {}) {
   const tracer = trace.getTracer('test');
   const app = express();
   app.use((_req, res, next) => {
@@ -43,7 +44,7 @@ async function tracedApp(makeError: () => Error) {
   app.get('/throw', () => {
     throw makeError();
   });
-  app.use(errorHandler({ logger: false }));
+  app.use(errorHandler({ logger: false, ...handlerOptions }));
   // @opentelemetry/api is loaded by errorHandler() once, asynchronously.
   await nextTurn();
   await nextTurn();
@@ -66,6 +67,22 @@ describe('errorHandler and the active OpenTelemetry span', () => {
       'error.type': 'INTERNAL_SERVER_ERROR',
     });
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
+  });
+
+  it('tells the span of the 500 the handler fell back to, not of the 404 it meant', async () => {
+    const app = await tracedApp(() => new NotFoundError('No user 7'), {
+      problemType: () => {
+        throw new Error('broken');
+      },
+    });
+    expect((await request(app).get('/throw')).status).toBe(500);
+    const [span] = exporter.getFinishedSpans();
+    expect(span!.attributes).toEqual({
+      'http.response.status_code': 500,
+      'express_api_errors.code': 'INTERNAL_SERVER_ERROR',
+      'error.type': 'INTERNAL_SERVER_ERROR',
+    });
+    expect(span!.status).toEqual({ code: SpanStatusCode.ERROR });
   });
 
   it('leaves a 4xx span unmarked, as the HTTP conventions say for servers, with its code and sub-code', async () => {
