@@ -1,3 +1,4 @@
+import { safeHeaders } from '../headers/foreign-headers.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames } from '../options/option-names.js';
@@ -96,11 +97,11 @@ export function createError(first: unknown, ...rest: unknown[]): ApiError {
 
 /**
  * The error `createError(err)` makes of `err`: of the class of its status,
- * with its headers (an http-errors 405 carries its `Allow`, a 429 its
- * `Retry-After`) under those given in `options`, as far as HTTP can carry
- * them. A class whose required parts `err` does not give (a 405's `allow`,
- * a 426's `upgrade`) makes it an `ApiError` of that status instead, rather
- * than a throw where an error was being answered.
+ * with the headers of `err` that can be sent (an http-errors 405 carries its
+ * `Allow`, a 429 its `Retry-After`; see `safeHeaders`) under those given in
+ * `options`. A class whose required parts `err` does not give (a 405's
+ * `allow`, a 426's `upgrade`) makes it an `ApiError` of that status instead,
+ * rather than a throw where an error was being answered.
  */
 function wrapping(
   wrapped: Error,
@@ -109,36 +110,24 @@ function wrapping(
   message: string | undefined,
   options: ApiErrorOptions | undefined,
 ): ApiError {
-  const make = (given: ApiErrorOptions | undefined) => {
-    if (ErrorClass === undefined) return new ApiError(status, message, given);
-    try {
-      return new ErrorClass(message, given);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ERR_EAE_OPTION_MISSING') throw error;
-      return new ApiError(status, message, given);
-    }
-  };
   const headers = headersOf(wrapped);
-  if (headers === undefined) return make(options);
+  const given =
+    headers === undefined ? options : { ...options, headers: { ...headers, ...options?.headers } };
+  if (ErrorClass === undefined) return new ApiError(status, message, given);
   try {
-    return make({ ...options, headers: { ...headers, ...options?.headers } });
-  } catch {
-    return make(options); // headers HTTP cannot carry: left out
+    return new ErrorClass(message, given);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_EAE_OPTION_MISSING') throw error;
+    return new ApiError(status, message, given);
   }
 }
 
-/** The `headers` object of a wrapped error (http-errors and others put them there), if it has one. */
-function headersOf(error: Error): Record<string, string | number> | undefined {
+/** The headers of a wrapped error that can be sent; none from a getter that throws or a hostile Proxy. */
+function headersOf(error: Error): Record<string, string> | undefined {
   try {
-    const { headers } = error as { headers?: unknown };
-    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return undefined;
-    const own: Record<string, string | number> = {};
-    for (const [name, value] of Object.entries(headers)) {
-      if (typeof value === 'string' || typeof value === 'number') own[name] = value;
-    }
-    return own;
+    return safeHeaders((error as { headers?: unknown }).headers);
   } catch {
-    return undefined; // a getter that throws, a hostile Proxy: no headers
+    return undefined;
   }
 }
 

@@ -18,16 +18,22 @@ import { problemOf } from '../helpers/problem.js';
 const opened: LoadSheddingMiddleware[] = [];
 
 /** An app behind `loadShedding(options)` whose catch-all answers 200; its sampler is closed after the test. */
-function appShedding(options: LoadSheddingOptions): Express {
+function sheddingApp(options: LoadSheddingOptions): {
+  app: Express;
+  shedding: LoadSheddingMiddleware;
+} {
   const shedding = loadShedding(options);
   opened.push(shedding);
-  return createApp((app) => {
-    app.use(shedding);
-    app.use((_req, res) => {
+  const app = createApp((a) => {
+    a.use(shedding);
+    a.use((_req, res) => {
       res.json({ ok: true });
     });
   });
+  return { app, shedding };
 }
+
+const appShedding = (options: LoadSheddingOptions): Express => sheddingApp(options).app;
 
 afterEach(() => {
   for (const shedding of opened.splice(0)) shedding.close();
@@ -136,17 +142,10 @@ describe('loadShedding: heap', () => {
 
 describe('loadShedding: close()', () => {
   it('stops sampling and lets every request through afterwards', async () => {
-    const shedding = loadShedding({
+    const { app, shedding } = sheddingApp({
       maxEventLoopDelayMs: 60_000,
       maxHeapUsedBytes: 1,
       sampleIntervalMs: 20,
-    });
-    opened.push(shedding);
-    const app = createApp((a) => {
-      a.use(shedding);
-      a.use((_req, res) => {
-        res.json({ ok: true });
-      });
     });
     await untilStatus(app, 503);
     shedding.close();
@@ -156,12 +155,11 @@ describe('loadShedding: close()', () => {
   });
 
   it('stands when a subscriber of the load-shedding channel calls it on the overload news', async () => {
-    const shedding = loadShedding({
+    const { app, shedding } = sheddingApp({
       maxEventLoopDelayMs: 60_000,
       maxHeapUsedBytes: 1,
       sampleIntervalMs: 20,
     });
-    opened.push(shedding);
     let closed = false;
     const closeOnOverload = (message: unknown) => {
       if (!(message as { overloaded: boolean }).overloaded) return;
@@ -170,12 +168,6 @@ describe('loadShedding: close()', () => {
     };
     subscribe(CHANNEL_NAMES.loadShedding, closeOnOverload);
     try {
-      const app = createApp((a) => {
-        a.use(shedding);
-        a.use((_req, res) => {
-          res.json({ ok: true });
-        });
-      });
       for (let attempt = 0; !closed && attempt < 150; attempt++) await sleep(20);
       expect(closed).toBe(true);
       expect((await request(app).get('/work')).status).toBe(200);
