@@ -91,7 +91,7 @@ function handle(
     req,
     res,
     problem,
-    responseHeaders(answer, config, requestId, keepAlive),
+    responseHeaders(answer, config, requestId, keepAlive, res),
   );
   // Logged once answered, so that the line states what was sent.
   logOnce(req, error, config, { ...context, droppedMembers }, progress);
@@ -117,13 +117,16 @@ function observe(
 /**
  * The error's own headers, less those the handler controls (bar the one its
  * status defines), plus what its status requires (see status-headers.ts),
- * the sub-code and the request id.
+ * the sub-code and the request id. A challenge the route already set on the
+ * response (passport's `Basic realm=…` before its 401) stands: the default
+ * is for a 401 that has none.
  */
 function responseHeaders(
   error: Answer,
   config: Configuration,
   requestId: string | undefined,
   keepAlive: boolean,
+  res: Response,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   const rule = statusHeaderRule(error.status);
@@ -133,7 +136,13 @@ function responseHeaders(
     if (CONTROLLED_HEADERS.has(lower) && lower !== rule.owns) continue;
     headers[name] = error.headers[name]!;
   }
-  applyStatusHeaderRule(rule, headers, config.defaultChallenge, keepAlive);
+  const challengeSet = rule.challenge !== undefined && res.hasHeader(rule.challenge);
+  applyStatusHeaderRule(
+    rule,
+    headers,
+    challengeSet ? undefined : config.defaultChallenge,
+    keepAlive,
+  );
   if (config.subCodeHeader !== false && error.subCode !== undefined) {
     headers[config.subCodeHeader] = error.subCode;
   }

@@ -4,7 +4,7 @@
  * which `Connection` option it calls for.
  */
 interface StatusHeaderRule {
-  /** A challenge field the status requires: the handler adds its default challenge when the error has none. */
+  /** A challenge field the status requires: the handler adds its default challenge when there is none. */
   readonly challenge?: string;
   /** A field the handler otherwise controls (lower-case) that this status defines: the error's own is sent. */
   readonly owns?: string;
@@ -36,7 +36,8 @@ export function statusHeaderRule(status: number): StatusHeaderRule {
 
 /**
  * Adds what the rule requires to the headers about to be sent: the default
- * challenge where one is missing, and the `Connection` option. When the
+ * challenge where one is missing (none is given when the response already
+ * carries one), and the `Connection` option. When the
  * connection would not be kept alive (the client sent `close`, or HTTP/1.0),
  * `close` stays among the options: RFC 9112 §9.6 has the server close it,
  * and Node closes only on a `Connection` value that says so.
@@ -44,10 +45,14 @@ export function statusHeaderRule(status: number): StatusHeaderRule {
 export function applyStatusHeaderRule(
   rule: StatusHeaderRule,
   headers: Record<string, string>,
-  defaultChallenge: string,
+  defaultChallenge: string | undefined,
   keepAlive: boolean,
 ): void {
-  if (rule.challenge !== undefined && !hasField(headers, rule.challenge)) {
+  if (
+    rule.challenge !== undefined &&
+    defaultChallenge !== undefined &&
+    !hasField(headers, rule.challenge)
+  ) {
     headers[rule.challenge] = defaultChallenge;
   }
   if (rule.connection !== undefined && (rule.owns === undefined || hasField(headers, rule.owns))) {

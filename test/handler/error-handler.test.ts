@@ -18,7 +18,7 @@ import {
   type ErrorHandlerOptions,
   type ErrorMessage,
 } from '../../src/index.js';
-import { appFailingMidStream, appThrowing, createApp } from '../helpers/app.js';
+import { appFailingAfter, appFailingMidStream, appThrowing, createApp } from '../helpers/app.js';
 import { markRefusal } from '../../src/errors/refusal.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
@@ -923,6 +923,25 @@ describe('errorHandler: the response', () => {
     expect(own.headers['www-authenticate']).toBe('Basic realm="x"');
     const plain = await request(appThrowing(() => new ApiError(401))).get('/throw');
     expect(plain.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
+  it('keeps a challenge the route set on the response before its 401, as passport does', async () => {
+    const basic = 'Basic realm="Users"';
+    const res = await request(
+      appFailingAfter(
+        (response) => response.setHeader('WWW-Authenticate', basic),
+        () => new ApiError(401),
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(basic);
+    const own = await request(
+      appFailingAfter(
+        (response) => response.setHeader('WWW-Authenticate', basic),
+        () => new UnauthorizedError({ challenge: { scheme: 'Bearer', params: { realm: 'x' } } }),
+      ),
+    ).get('/throw');
+    expect(own.headers['www-authenticate']).toBe('Bearer realm="x"');
   });
 
   it('titles problems by sub-code when given its own type URIs', async () => {
