@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { InternalServerError } from '../errors/error-classes.js';
-import { MAX_TEXT, truncate } from './log-bounds.js';
+import { MAX_TEXT, truncate } from '../logging/log-bounds.js';
 import { logOnce } from './log-error.js';
 import type { Configuration } from './options.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';

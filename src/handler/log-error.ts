@@ -1,11 +1,11 @@
 import { unescape } from 'node:querystring';
 import type { Request } from 'express';
 import type { ApiError } from '../errors/api-error.js';
-import { MAX_LISTED, MAX_NAME, MAX_TEXT, truncate } from './log-bounds.js';
+import { MAX_LISTED, MAX_NAME, MAX_TEXT, truncate } from '../logging/log-bounds.js';
 import { withoutUserinfo } from './request-target.js';
 import { getDefaultLogger, type Logger, type LogLevel } from '../logging/logger.js';
 import type { Configuration } from './options.js';
-import { summarizeError } from './summarize-error.js';
+import { summarizeError } from '../logging/summarize-error.js';
 import { isCopyOfThrown } from './to-api-error.js';
 import { refusalOf } from '../errors/refusal.js';
 

@@ -2,7 +2,7 @@ import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
 import { getDefaultLogger } from '../logging/logger.js';
 import type { Configuration } from './options.js';
-import { summarizeError } from './summarize-error.js';
+import { summarizeError } from '../logging/summarize-error.js';
 
 /** An RFC 9457 problem details object, with this library's extension members. */
 export interface ProblemDetails {

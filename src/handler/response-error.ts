@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiError } from '../errors/api-error.js';
 import { loggedError } from './log-error.js';
-import { summarizeError } from './summarize-error.js';
+import { summarizeError } from '../logging/summarize-error.js';
 
 // Symbol.for, not Symbol: the ESM and CJS builds of this package, both loaded
 // in one app, must agree on it.

@@ -9,7 +9,7 @@ import {
 } from '../errors/error-classes.js';
 import { bearerChallenge } from '../headers/www-authenticate.js';
 import { safeHeaders } from '../headers/foreign-headers.js';
-import { truncate } from './log-bounds.js';
+import { truncate } from '../logging/log-bounds.js';
 import { markRefusal, refusalOf } from '../errors/refusal.js';
 import type { Configuration, ErrorMapping } from './options.js';
 

@@ -23,6 +23,7 @@ import {
 } from './options.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { LockWarnings } from './warnings.js';
+import { summarizeError } from '../logging/summarize-error.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -487,7 +488,7 @@ class OperationLock {
 
   #warnStoreUnavailable(error: unknown): void {
     this.#warnings.warnOnce('OPERATION_LOCK_STORE_UNAVAILABLE', {
-      err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
+      err: summarizeError(error, false),
     });
   }
 

@@ -84,11 +84,13 @@ export interface RateLimitSharedOptions {
   /** Where the decision is put on the request. Defaults to `rateLimit` (`req.rateLimit`). */
   requestPropertyName?: string;
   /**
-   * Count only some responses, decided when they finish: `'failures'`
-   * (status 400 and above, for login brute-force protection) or a predicate.
-   * Defaults to counting every request.
+   * Count only some requests, decided when the response is done (finished,
+   * or cut off by the client: `res.writableFinished` is then false):
+   * `'failures'` (status 400 and above, or cut off; for login brute-force
+   * protection) or a predicate, sync or async, whose `false` gives the
+   * request back. Defaults to counting every request.
    */
-  countOnly?: 'failures' | ((req: Request, res: Response) => boolean);
+  countOnly?: 'failures' | ((req: Request, res: Response) => boolean | PromiseLike<boolean>);
   /** Deny a key for a while (403.30) once it was refused `after` times within `withinMs`. Defaults to never. */
   block?: BlockPolicy;
   /** Where counts live. Defaults to a new `MemoryStore`; use `RedisStore` for several instances. */
@@ -125,7 +127,7 @@ export interface RateLimitConfiguration {
   readonly skip: RateLimitOptions['skip'];
   readonly detail: RateLimitOptions['detail'];
   readonly requestPropertyName: string;
-  readonly countOnly: ((req: Request, res: Response) => boolean) | undefined;
+  readonly countOnly: ((req: Request, res: Response) => boolean | PromiseLike<boolean>) | undefined;
   readonly failOpen: boolean;
   readonly storeTimeoutMs: number;
   /** The most clients the deny cache keeps; 0 when there is none. */
@@ -195,7 +197,7 @@ const FROM_EXPRESS_RATE_LIMIT: Readonly<Record<string, string>> = {
   handler: '`errorHandler()` answers the 429 like any error; `detail` sets its text',
   statusCode: 'a refusal is always 429 (403.30 when `block`ed), answered by `errorHandler()`',
   skipSuccessfulRequests: "use `countOnly: 'failures'`",
-  skipFailedRequests: 'use `countOnly: (req, res) => res.statusCode < 400`',
+  skipFailedRequests: 'use `countOnly: (req, res) => res.writableFinished && res.statusCode < 400`',
   requestWasSuccessful: 'use `countOnly: (req, res) => boolean` (true counts the request)',
   passOnStoreError: 'use `failOpen`',
   headers: 'use `legacyHeaders`',
@@ -468,11 +470,10 @@ function parseSubnet(value: number | false | undefined): number | false {
   return value;
 }
 
-function parseCountOnly(
-  value: RateLimitOptions['countOnly'],
-): ((req: Request, res: Response) => boolean) | undefined {
+function parseCountOnly(value: RateLimitOptions['countOnly']): RateLimitConfiguration['countOnly'] {
   if (value === undefined) return undefined;
-  if (value === 'failures') return (_req, res) => res.statusCode >= 400;
+  // A response the client cut off is no known success: it counts.
+  if (value === 'failures') return (_req, res) => !res.writableFinished || res.statusCode >= 400;
   if (typeof value === 'function') return value;
   throw fail(
     'ERR_EAE_OPTION_TYPE',

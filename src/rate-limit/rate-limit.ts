@@ -42,6 +42,7 @@ import {
   type RateLimitMessage,
   type StoreMessage,
 } from '../observability/channels.js';
+import { summarizeError } from '../logging/summarize-error.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -424,28 +425,51 @@ class Limiter {
     return text;
   }
 
-  /** With `countOnly`, gives the cost back once the response shows it should not have counted. */
+  /**
+   * With `countOnly`, gives the cost back once the response shows it should
+   * not have counted. Asked once, when the response is done: finished, or
+   * cut off by the client first (`res.writableFinished` is then false), as
+   * express-rate-limit does for `skipFailedRequests`. Only `false` gives the
+   * cost back: a throw or an answer that is no boolean counts, and is told.
+   */
   private refundUncounted(
-    { key, cost, limit }: Charge,
+    charge: Charge,
     chargedAt: number | undefined,
     req: Request,
     res: Response,
   ): void {
-    res.once('finish', () => {
-      let counts: boolean;
+    res.once('close', () => {
+      let counts: unknown;
       try {
         counts = this.config.countOnly!(req, res);
-      } catch {
-        counts = true;
+      } catch (error) {
+        return this.countOnlyFailed({ err: summarizeError(error, false) });
       }
-      if (counts) return;
-      try {
-        const refunded = this.config.store.refund(key, cost, limit, chargedAt);
-        if (refunded instanceof Promise) refunded.catch(() => undefined);
-      } catch {
-        // A failed refund leaves the request counted: the safe side.
-      }
+      if (!isThenable(counts)) return this.refundUnless(counts, charge, chargedAt);
+      counts.then(
+        (settled) => this.refundUnless(settled, charge, chargedAt),
+        (error: unknown) => this.countOnlyFailed({ err: summarizeError(error, false) }),
+      );
     });
+  }
+
+  private refundUnless(
+    counts: unknown,
+    { key, cost, limit }: Charge,
+    chargedAt: number | undefined,
+  ): void {
+    if (counts === true) return;
+    if (counts !== false) return this.countOnlyFailed({ answer: describeValue(counts) });
+    try {
+      const refunded = this.config.store.refund(key, cost, limit, chargedAt);
+      if (isThenable(refunded)) refunded.then(undefined, () => undefined);
+    } catch {
+      // A failed refund leaves the request counted: the safe side.
+    }
+  }
+
+  private countOnlyFailed(details: Record<string, unknown>): void {
+    this.warnings.warnOnce('RATE_LIMIT_COUNT_ONLY_FAILED', details);
   }
 
   /** A store error is never a limit decision: let the request through (`failOpen`) or answer 503. */
@@ -454,7 +478,7 @@ class Limiter {
       this.publishStoreState('unavailable', error);
     }
     this.warnings.warnOnce('RATE_LIMIT_STORE_UNAVAILABLE', {
-      err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
+      err: summarizeError(error, false),
     });
     if (this.config.failOpen) {
       next();

@@ -10,6 +10,8 @@ export const WARNINGS = {
     'rateLimit() was called while handling a request: each call makes a new limiter with empty counts, so nothing is limited. Create the limiter once, when the app starts.',
   RATE_LIMIT_STORE_SHARED:
     'Two limiters keep their counts in one place (one store, or two RedisStores with one `prefix`): their counts mix, and with other windows or another algorithm each overwrites what the other wrote and neither limits. Give each rateLimit() its own store, and each RedisStore its own `prefix`.',
+  RATE_LIMIT_COUNT_ONLY_FAILED:
+    '`countOnly` threw, or answered neither true nor false (a promise is awaited), so the request counted. Make it return a boolean: false gives the request back.',
   RATE_LIMIT_STORE_UNAVAILABLE:
     'The rate-limit store failed or timed out. Until it answers again, requests are let through unlimited (`failOpen: true`, the default) or answered 503 (`failOpen: false`).',
 } as const;

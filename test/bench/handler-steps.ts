@@ -30,8 +30,8 @@ const { resolveRequestId } =
   loadBuildModule<typeof import('../../src/handler/request-id.js')>('handler/request-id.js');
 const { sendProblem } =
   loadBuildModule<typeof import('../../src/handler/send-problem.js')>('handler/send-problem.js');
-const { summarizeError } = loadBuildModule<typeof import('../../src/handler/summarize-error.js')>(
-  'handler/summarize-error.js',
+const { summarizeError } = loadBuildModule<typeof import('../../src/logging/summarize-error.js')>(
+  'logging/summarize-error.js',
 );
 const { toApiError } =
   loadBuildModule<typeof import('../../src/handler/to-api-error.js')>('handler/to-api-error.js');

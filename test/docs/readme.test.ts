@@ -8,7 +8,7 @@ import {
   MAX_NAME,
   MAX_STACK,
   MAX_TEXT,
-} from '../../src/handler/log-bounds.js';
+} from '../../src/logging/log-bounds.js';
 import { DROPPED_HEADERS } from '../../src/handler/replaced-headers.js';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
@@ -68,7 +68,7 @@ describe('README', () => {
     expect([...new Set(named)].sort()).toEqual([...DROPPED_HEADERS].sort());
   });
 
-  it('states the log bounds of src/handler/log-bounds.ts', () => {
+  it('states the log bounds of src/logging/log-bounds.ts', () => {
     const start = readme.indexOf('<!-- log-bounds -->');
     const lines = readme.slice(start).split('\n');
     const together = lines.findIndex((line) => line.startsWith('Together'));

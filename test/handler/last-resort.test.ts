@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { ConflictError } from '../../src/index.js';
-import { MAX_TEXT } from '../../src/handler/log-bounds.js';
+import { MAX_TEXT } from '../../src/logging/log-bounds.js';
 import { appFailingAfter, appFailingMidStream, appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { fieldValues, rawGet } from '../helpers/raw-http.js';

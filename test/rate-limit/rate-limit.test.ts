@@ -1,4 +1,5 @@
-import express from 'express';
+import { get as httpGet } from 'node:http';
+import express, { type Request, type Response } from 'express';
 import { parseRateLimit } from 'ratelimit-header-parser';
 import { parseList } from 'structured-headers';
 import request from 'supertest';
@@ -13,6 +14,7 @@ import { fakeClock } from '../helpers/clock.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
+import { serve } from '../helpers/server.js';
 
 /** An app limited by `rateLimit(options)` on a memory store driven by a fake clock. */
 function limitedApp(options: Partial<RateLimitOptions> = {}, clock = fakeClock()) {
@@ -307,6 +309,101 @@ describe('rateLimit: counting only failures', () => {
       expect(await slow).toBe(200);
       // Its refund found nothing of its own left: the third failure is still refused.
       expect((await request(app).post('/login')).status).toBe(429);
+    },
+  );
+
+  it('awaits an async predicate, as express-rate-limit awaits requestWasSuccessful', async () => {
+    const { app } = limitedApp({
+      limit: 2,
+      algorithm: 'fixed-window',
+      countOnly: async (_req, res) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return res.statusCode >= 400;
+      },
+    });
+    for (let i = 0; i < 5; i++) {
+      expect((await request(app).post('/login?password=right')).status).toBe(200);
+    }
+    expect((await request(app).post('/login?password=wrong')).status).toBe(401);
+    expect((await request(app).post('/login?password=wrong')).status).toBe(401);
+    expect((await request(app).post('/login?password=right')).status).toBe(429);
+  });
+
+  it.each([
+    ['answers no boolean', () => undefined, { answer: 'undefined' }],
+    [
+      'throws',
+      () => {
+        throw new Error('session store down');
+      },
+      { err: { type: 'Error', message: 'session store down', stack: 'Error: session store down' } },
+    ],
+    [
+      'rejects',
+      () => Promise.reject(new Error('slow')),
+      { err: { type: 'Error', message: 'slow', stack: 'Error: slow' } },
+    ],
+  ])('counts a request whose predicate %s, and warns once', async (_case, countOnly, details) => {
+    const { logger, lines } = captureLogs();
+    const { app } = limitedApp({
+      limit: 1,
+      algorithm: 'fixed-window',
+      logger,
+      countOnly: countOnly as RateLimitOptions['countOnly'],
+    });
+    expect((await request(app).get('/')).status).toBe(200);
+    expect((await request(app).get('/')).status).toBe(429);
+    await flushed();
+    expect(lines.filter((line) => line.code === 'RATE_LIMIT_COUNT_ONLY_FAILED')).toEqual([
+      expect.objectContaining({ level: 40, code: 'RATE_LIMIT_COUNT_ONLY_FAILED', ...details }),
+    ]);
+  });
+
+  it.each([
+    [
+      'gives back',
+      (_req: Request, res: Response) => res.writableFinished && res.statusCode < 400,
+      200,
+    ],
+    ["counts, under 'failures',", 'failures' as const, 429],
+  ])(
+    'asks the predicate when the client cuts the response off, and %s a cut-off request',
+    async (_case, countOnly, after) => {
+      const app = express();
+      app.use(
+        rateLimit({
+          limit: 1,
+          windowMs: 60_000,
+          algorithm: 'fixed-window',
+          logger: false,
+          countOnly,
+          store: new MemoryStore({ now: fakeClock().now }),
+        }),
+      );
+      let entered!: () => void;
+      let closed!: () => void;
+      const hanging = new Promise<void>((resolve) => (entered = resolve));
+      const cutOff = new Promise<void>((resolve) => (closed = resolve));
+      app.get('/hang', (_req, res) => {
+        // After the limiter's own close listener, which has given the request back or not.
+        res.once('close', closed);
+        entered();
+      });
+      app.get('/', (_req, res) => {
+        res.json({});
+      });
+      app.use(errorHandler({ logger: false }));
+      const server = await serve(app);
+      try {
+        const client = httpGet(`${server.url}/hang`);
+        client.on('error', () => undefined);
+        await hanging;
+        client.destroy();
+        await cutOff;
+        expect((await request(server.url).get('/')).status).toBe(after);
+      } finally {
+        await server.close();
+      }
     },
   );
 

@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { BadRequestError, InternalServerError } from '../../src/index.js';
-import { MAX_LOG_LINE } from '../../src/handler/log-bounds.js';
+import { MAX_LOG_LINE } from '../../src/logging/log-bounds.js';
 import { appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 
