@@ -244,22 +244,39 @@ class OperationLock {
       return this.#acquireFailed(error, attempt);
     }
     if (!isThenable(answer)) return this.#decide(answer, attempt);
-    const pending = this.#deadlines.track(() => this.#acquireFailed(this.#timeout(), attempt));
+    this.#awaitAcquisition(answer, attempt);
+  }
+
+  /**
+   * Waits for the store's answer, at most `storeTimeoutMs`. The callbacks
+   * reach the request only through `pending`, which lets go of it at the
+   * deadline (a store that never answers must not keep every request it
+   * timed out on alive); a late lock is let go by its key and token alone.
+   */
+  #awaitAcquisition(answer: PromiseLike<LockAcquisition>, attempt: Attempt): void {
+    const pending = this.#deadlines.track(attempt, this.#acquisitionTimedOut);
+    const { key } = attempt.operation;
+    const { token } = attempt;
     answer.then(
       (found) => {
-        if (!pending.settle()) return this.#releaseLate(found, attempt);
+        const waiting = pending.settle();
+        if (waiting === undefined) return this.#releaseLate(found, key, token);
         // Outside Express's reach: a throw here would be an unhandled rejection.
         try {
-          this.#decide(found, attempt);
+          this.#decide(found, waiting);
         } catch (error) {
-          attempt.next(error);
+          waiting.next(error);
         }
       },
       (error: unknown) => {
-        if (pending.settle()) this.#acquireFailed(error, attempt);
+        const waiting = pending.settle();
+        if (waiting !== undefined) this.#acquireFailed(error, waiting);
       },
     );
   }
+
+  readonly #acquisitionTimedOut = (attempt: Attempt): void =>
+    this.#acquireFailed(this.#timeout(), attempt);
 
   /**
    * Runs under the lock, or answers from what holds it: 422.10 for another
@@ -311,11 +328,17 @@ class OperationLock {
    * released at once, or it would refuse the key's retries until its lease
    * ran out.
    */
-  #releaseLate(found: LockAcquisition, attempt: Attempt): void {
+  #releaseLate(found: LockAcquisition, key: string, token: string): void {
     if ((found as { state?: unknown } | undefined)?.state !== 'acquired') return;
-    // Nothing ran under this lock: a lease that ran out meanwhile is no loss.
-    attempt.lost = true;
-    this.#release(attempt);
+    // Nothing ran under this lock: a lease that ran out meanwhile is no loss, and the
+    // answer is not waited for.
+    try {
+      const released = this.#config.store.release(key, token);
+      if (isThenable(released))
+        released.then(undefined, (error: unknown) => this.#warnStoreUnavailable(error));
+    } catch (error) {
+      this.#warnStoreUnavailable(error);
+    }
   }
 
   #acquireFailed(error: unknown, attempt: Attempt): void {
@@ -498,6 +521,9 @@ class OperationLock {
     );
   }
 
+  readonly #callTimedOut = ({ reject }: { reject: (error: Error) => void }): void =>
+    reject(this.#timeout());
+
   /** Calls the store; an answer later than `storeTimeoutMs` is a failure (and is then ignored). */
   #call<T>(invoke: () => T | PromiseLike<T>): Promise<T> {
     let answer: T | PromiseLike<T>;
@@ -508,13 +534,13 @@ class OperationLock {
     }
     if (!isThenable(answer)) return Promise.resolve(answer);
     return new Promise<T>((resolve, reject) => {
-      const pending = this.#deadlines.track(() => reject(this.#timeout()));
+      const pending = this.#deadlines.track({ reject }, this.#callTimedOut);
       answer.then(
         (value) => {
-          if (pending.settle()) resolve(value);
+          if (pending.settle() !== undefined) resolve(value);
         },
         (error: unknown) => {
-          if (pending.settle()) reject(error as Error);
+          if (pending.settle() !== undefined) reject(error as Error);
         },
       );
     });

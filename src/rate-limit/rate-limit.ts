@@ -107,6 +107,14 @@ interface Charge {
   readonly limit: number | undefined;
 }
 
+/** A request waiting for the store's decision. */
+interface Waiting {
+  readonly charge: Charge;
+  readonly req: Request;
+  readonly res: Response;
+  readonly next: NextFunction;
+}
+
 /** The window a limit per request makes, and its IETF field values, built once per limit. */
 interface LimitWindow {
   readonly window: PolicyWindow;
@@ -217,32 +225,42 @@ class Limiter {
       return this.storeFailed(error, next);
     }
     // Any thenable counts, not only native promises (stores may use another library).
-    if (isThenable(decision)) {
-      const pending = this.deadlines.track(() =>
-        this.storeFailed(
-          new Error(`The store did not answer within ${config.storeTimeoutMs} ms`),
-          next,
-        ),
-      );
-      decision.then(
-        (settled) => {
-          if (!pending.settle()) return;
-          // Outside Express's reach: a throw here would be an unhandled rejection.
-          try {
-            this.apply(settled, charge, req, res, next, true);
-          } catch (error) {
-            next(error);
-          }
-        },
-        (error: unknown) => {
-          if (!pending.settle()) return;
-          this.storeFailed(error, next);
-        },
-      );
-    } else {
-      this.apply(decision, charge, req, res, next, true);
-    }
+    if (isThenable(decision)) this.awaitDecision(decision, { charge, req, res, next });
+    else this.apply(decision, charge, req, res, next, true);
   }
+
+  /**
+   * Waits for the store's decision, at most `storeTimeoutMs`. The callbacks
+   * reach the request only through `pending`, which lets go of it at the
+   * deadline: a store that never answers must not keep every request it
+   * timed out on (with its body) alive.
+   */
+  private awaitDecision(decision: PromiseLike<RateLimitDecision>, waiting: Waiting): void {
+    const pending = this.deadlines.track(waiting, this.storeTimedOut);
+    decision.then(
+      (settled) => {
+        const answered = pending.settle();
+        if (answered === undefined) return;
+        const { charge, req, res, next } = answered;
+        // Outside Express's reach: a throw here would be an unhandled rejection.
+        try {
+          this.apply(settled, charge, req, res, next, true);
+        } catch (error) {
+          next(error);
+        }
+      },
+      (error: unknown) => {
+        const answered = pending.settle();
+        if (answered !== undefined) this.storeFailed(error, answered.next);
+      },
+    );
+  }
+
+  private readonly storeTimedOut = ({ next }: Waiting): void =>
+    this.storeFailed(
+      new Error(`The store did not answer within ${this.config.storeTimeoutMs} ms`),
+      next,
+    );
 
   /**
    * The window of a limit that came with a request, and its field values,

@@ -1,41 +1,54 @@
 import { performance } from 'node:perf_hooks';
 
-/** A store call being waited for: it ends once, answered or timed out. */
-export class Pending {
-  #expire: (() => void) | undefined;
+/**
+ * A store call being waited for: it ends once, answered or timed out. It
+ * holds what the answer is for (the request, its response, `next`) and lets
+ * go of it as it ends: a store that hangs keeps the call's promise callbacks
+ * alive until it answers, if ever, and they must not keep the request so.
+ */
+export class Pending<Context extends object> implements Expiring {
+  #context: Context | undefined;
 
   constructor(
     readonly deadline: number,
-    expire: () => void,
+    context: Context,
+    private readonly onExpire: (context: Context) => void,
   ) {
-    this.#expire = expire;
+    this.#context = context;
   }
 
   /** Whether the call has ended, answered or timed out. */
   get done(): boolean {
-    return this.#expire === undefined;
+    return this.#context === undefined;
   }
 
   /**
-   * Ends the call because it answered. Returns false if it had already ended
-   * (timed out), when the answer must be ignored. It lets go of the expiry
-   * callback at once: the entry waits in the queue until its deadline, and a
-   * callback kept that long would keep the request's objects alive past
+   * Ends the call because it answered: returns what it was for, or
+   * undefined if it had already ended (timed out), when the answer must be
+   * ignored. The entry waits in the queue until its deadline, and a context
+   * kept that long would keep the request's objects alive past
    * young-generation collections.
    */
-  settle(): boolean {
-    if (this.#expire === undefined) return false;
-    this.#expire = undefined;
-    return true;
+  settle(): Context | undefined {
+    const context = this.#context;
+    this.#context = undefined;
+    return context;
   }
 
   /** Ends the call because its deadline passed, unless it answered first. */
   expire(): void {
-    const expire = this.#expire;
-    if (expire === undefined) return;
-    this.#expire = undefined;
-    expire();
+    const context = this.#context;
+    if (context === undefined) return;
+    this.#context = undefined;
+    this.onExpire(context);
   }
+}
+
+/** What the queue needs of an entry, whatever its context. */
+interface Expiring {
+  readonly deadline: number;
+  readonly done: boolean;
+  expire(): void;
 }
 
 /**
@@ -50,7 +63,7 @@ export class Pending {
 export class Deadlines {
   readonly #timeoutMs: number;
   readonly #now: () => number;
-  #queue: (Pending | undefined)[] = [];
+  #queue: (Expiring | undefined)[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -65,10 +78,17 @@ export class Deadlines {
     return this.#queue.length - this.#head;
   }
 
-  /** Calls `expire` unless the returned entry is settled within the timeout. */
-  track(expire: () => void): Pending {
+  /**
+   * Calls `expire(context)` unless the returned entry is settled within the
+   * timeout. The callers' promise callbacks should reach the context only
+   * through the entry, so that a call that timed out holds none of it.
+   */
+  track<Context extends object>(
+    context: Context,
+    expire: (context: Context) => void,
+  ): Pending<Context> {
     this.#dropSettled();
-    const pending = new Pending(this.#now() + this.#timeoutMs, expire);
+    const pending = new Pending(this.#now() + this.#timeoutMs, context, expire);
     this.#queue.push(pending);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
     return pending;

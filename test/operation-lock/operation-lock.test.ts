@@ -10,6 +10,7 @@ import {
   type OperationLockStore,
 } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
+import { requestTracker } from '../helpers/heap.js';
 import { abandonedOrder, BINARY_BODY, Gate, lockedApp } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
@@ -1042,6 +1043,36 @@ describe('operationLock when its store fails', () => {
       .set('Idempotency-Key', KEY)
       .send({});
     expect(res.status).toBe(503);
+  });
+
+  it('keeps none of the requests it gave up on while the store still hangs', async () => {
+    const { track, kept } = requestTracker();
+    // As a Redis client's queue of commands does: it holds each call until it is answered.
+    const unanswered: unknown[] = [];
+    const store: OperationLockStore = {
+      ...hanging,
+      acquire: () => new Promise((resolve) => unanswered.push(resolve)),
+    };
+    const app = express();
+    app.use(express.json());
+    app.use(track);
+    app.post(
+      '/orders',
+      operationLock({ store, storeTimeoutMs: 20, logger: false }),
+      (_req, res) => {
+        res.status(201).json({});
+      },
+    );
+    app.use(errorHandler({ logger: false }));
+    for (let i = 0; i < 5; i++) {
+      const res = await request(app)
+        .post('/orders')
+        .set('Idempotency-Key', `"key-${i}"`)
+        .send({ body: 'x'.repeat(10_000) });
+      expect(res.status).toBe(503);
+    }
+    expect(await kept()).toBe(0);
+    expect(unanswered).toHaveLength(5);
   });
 
   it('releases a lock its store grants after the request gave up waiting', async () => {

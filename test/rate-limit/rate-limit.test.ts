@@ -13,6 +13,7 @@ import {
 import { fakeClock } from '../helpers/clock.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
+import { requestTracker } from '../helpers/heap.js';
 import { problemOf } from '../helpers/problem.js';
 import { serve } from '../helpers/server.js';
 
@@ -583,6 +584,38 @@ describe('rateLimit: store failures', () => {
       code: 'SERVICE_UNAVAILABLE',
       detail: 'Rate limiting is unavailable; try again shortly.',
     });
+  });
+
+  it('keeps none of the requests it gave up on while the store still hangs', async () => {
+    const { track, kept } = requestTracker();
+    const unanswered: unknown[] = [];
+    const app = express();
+    app.use(express.json());
+    app.use(track);
+    app.use(
+      rateLimit({
+        limit: 10,
+        windowMs: 1000,
+        logger: false,
+        storeTimeoutMs: 20,
+        // As a Redis client's queue of commands does: it holds each call until it is answered.
+        store: failing(() => new Promise<never>((resolve) => unanswered.push(resolve))),
+      }),
+    );
+    app.post('/', (_req, res) => {
+      res.json({});
+    });
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (
+          await request(app)
+            .post('/')
+            .send({ body: 'x'.repeat(10_000) })
+        ).status,
+      ).toBe(200);
+    }
+    expect(await kept()).toBe(0);
+    expect(unanswered).toHaveLength(5);
   });
 
   it('does not wait for a hung store longer than storeTimeoutMs', async () => {

@@ -11,8 +11,8 @@ describe('Deadlines', () => {
   it('expires every call not settled within the timeout, each once', () => {
     const deadlines = new Deadlines(20, () => Date.now());
     const expired: number[] = [];
-    const calls = [0, 1, 2, 3].map((i) => deadlines.track(() => expired.push(i)));
-    expect(calls[1]!.settle()).toBe(true);
+    const calls = [0, 1, 2, 3].map((i) => deadlines.track({}, () => expired.push(i)));
+    expect(calls[1]!.settle()).toBeDefined();
     jest.advanceTimersByTime(60);
     expect(expired).toEqual([0, 2, 3]);
     expect(calls.every((call) => call.done)).toBe(true);
@@ -20,27 +20,27 @@ describe('Deadlines', () => {
 
   it('refuses to settle a call that already timed out', () => {
     const deadlines = new Deadlines(10, () => Date.now());
-    const call = deadlines.track(() => undefined);
+    const call = deadlines.track({}, () => undefined);
     expect(call.done).toBe(false);
     jest.advanceTimersByTime(30);
     expect(call.done).toBe(true);
-    expect(call.settle()).toBe(false);
+    expect(call.settle()).toBeUndefined();
   });
 
   it('settles a call once', () => {
     const deadlines = new Deadlines(10);
-    const call = deadlines.track(() => undefined);
-    expect(call.settle()).toBe(true);
-    expect(call.settle()).toBe(false);
+    const call = deadlines.track({}, () => undefined);
+    expect(call.settle()).toBeDefined();
+    expect(call.settle()).toBeUndefined();
     expect(call.done).toBe(true);
   });
 
   it('expires later calls at their own deadline, not the first one’s', () => {
     const deadlines = new Deadlines(30, () => Date.now());
     const expired: string[] = [];
-    deadlines.track(() => expired.push('early'));
+    deadlines.track({}, () => expired.push('early'));
     jest.advanceTimersByTime(20);
-    deadlines.track(() => expired.push('late'));
+    deadlines.track({}, () => expired.push('late'));
     jest.advanceTimersByTime(20);
     expect(expired).toEqual(['early']);
     jest.advanceTimersByTime(30);
@@ -49,12 +49,12 @@ describe('Deadlines', () => {
 
   it('keeps no timer once nothing is pending, and never holds the process open', () => {
     const deadlines = new Deadlines(10, () => Date.now());
-    const call = deadlines.track(() => undefined);
+    const call = deadlines.track({}, () => undefined);
     call.settle();
     jest.advanceTimersByTime(30);
     // A new call after the queue emptied is timed out again.
     let expired = false;
-    deadlines.track(() => {
+    deadlines.track({}, () => {
       expired = true;
     });
     jest.advanceTimersByTime(30);
@@ -63,11 +63,11 @@ describe('Deadlines', () => {
 
   it('holds only the calls in flight once the calls before them answered', () => {
     const deadlines = new Deadlines(60_000);
-    for (let i = 0; i < 10_000; i++) deadlines.track(() => undefined).settle();
-    const inFlight = [0, 1, 2].map(() => deadlines.track(() => undefined));
+    for (let i = 0; i < 10_000; i++) deadlines.track({}, () => undefined).settle();
+    const inFlight = [0, 1, 2].map(() => deadlines.track({}, () => undefined));
     expect(deadlines.size).toBe(3);
     inFlight[0]!.settle();
-    deadlines.track(() => undefined).settle();
+    deadlines.track({}, () => undefined).settle();
     expect(deadlines.size).toBe(3);
     for (const call of inFlight) call.settle();
   });
@@ -75,9 +75,9 @@ describe('Deadlines', () => {
   it('keeps calls that answered behind one still waiting until that one ends', () => {
     const deadlines = new Deadlines(20, () => Date.now());
     const expired: string[] = [];
-    deadlines.track(() => expired.push('slow'));
-    deadlines.track(() => expired.push('answered')).settle();
-    deadlines.track(() => expired.push('waiting'));
+    deadlines.track({}, () => expired.push('slow'));
+    deadlines.track({}, () => expired.push('answered')).settle();
+    deadlines.track({}, () => expired.push('waiting'));
     expect(deadlines.size).toBe(3);
     jest.advanceTimersByTime(60);
     expect(expired).toEqual(['slow', 'waiting']);
@@ -87,9 +87,9 @@ describe('Deadlines', () => {
   it('times out a call tracked from inside an expiry callback', () => {
     const deadlines = new Deadlines(20, () => Date.now());
     const expired: string[] = [];
-    deadlines.track(() => {
+    deadlines.track({}, () => {
       expired.push('first');
-      deadlines.track(() => expired.push('tracked on expiry'));
+      deadlines.track({}, () => expired.push('tracked on expiry'));
     });
     jest.advanceTimersByTime(30);
     expect(expired).toEqual(['first']);
@@ -103,16 +103,16 @@ describe('Deadlines', () => {
       let clock = 0;
       const deadlines = new Deadlines(20, () => clock);
       const expired: string[] = [];
-      deadlines.track(() => {
+      deadlines.track({}, () => {
         throw new Error('a logger that throws');
       });
-      deadlines.track(() => expired.push('queued behind it'));
+      deadlines.track({}, () => expired.push('queued behind it'));
       clock = 25;
       expect(() => jest.advanceTimersByTime(25)).toThrow('a logger that throws');
       clock = 30;
       jest.advanceTimersByTime(5);
       expect(expired).toEqual(['queued behind it']);
-      deadlines.track(() => expired.push('tracked afterwards'));
+      deadlines.track({}, () => expired.push('tracked afterwards'));
       clock = 55;
       jest.advanceTimersByTime(25);
       expect(expired).toEqual(['queued behind it', 'tracked afterwards']);
@@ -122,18 +122,30 @@ describe('Deadlines', () => {
     }
   });
 
-  it('lets go of what a settled call’s callback holds before the deadline comes', async () => {
+  it('lets go of a settled call’s context before the deadline comes', async () => {
     jest.useRealTimers();
     const deadlines = new Deadlines(60_000);
     const { call, held } = trackRequest(deadlines);
-    call.settle();
+    expect(call.settle()).toEqual({ body: 'a request waiting for the store' });
     // WeakRef targets stay alive until the current job ends.
     await wait(0);
     collectGarbage();
     expect(held.deref()).toBeUndefined();
   });
 
-  it('keeps what an unsettled call’s callback holds until it settles', async () => {
+  it('lets go of a timed-out call’s context, however long its answer takes', async () => {
+    jest.useRealTimers();
+    const deadlines = new Deadlines(1);
+    const { call, held } = trackRequest(deadlines);
+    await wait(20);
+    expect(call.done).toBe(true);
+    collectGarbage();
+    expect(held.deref()).toBeUndefined();
+    // The call itself is still reachable, as a hung store's callbacks keep it.
+    expect(call.settle()).toBeUndefined();
+  });
+
+  it('keeps an unsettled call’s context until it settles', async () => {
     jest.useRealTimers();
     const deadlines = new Deadlines(60_000);
     const { call, held } = trackRequest(deadlines);
@@ -144,8 +156,11 @@ describe('Deadlines', () => {
   });
 });
 
-/** Tracks a call whose callback alone holds a request-like object. */
-function trackRequest(deadlines: Deadlines): { call: Pending; held: WeakRef<object> } {
+/** Tracks a call whose context alone holds a request-like object. */
+function trackRequest(deadlines: Deadlines): {
+  call: Pending<{ body: string }>;
+  held: WeakRef<object>;
+} {
   const request = { body: 'a request waiting for the store' };
-  return { call: deadlines.track(() => void request), held: new WeakRef(request) };
+  return { call: deadlines.track(request, () => undefined), held: new WeakRef(request) };
 }
