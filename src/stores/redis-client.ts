@@ -114,6 +114,16 @@ export function parseRedisStoreOptions(
       `\`prefix\` must be a string, got ${describeValue(prefix)}`,
     );
   }
+  // Redis Cluster hashes the first {…} of a key name (an empty {} names no tag): a brace in the
+  // prefix would pick the tag instead of ours, and put a client's keys in different slots
+  // (CROSSSLOT on every call) or every client's keys in one slot.
+  if (/[{}]/.test(prefix)) {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`prefix\` must not hold \`{\` or \`}\`: Redis Cluster would hash by it rather than by each client's key, got ${describeValue(prefix)}`,
+    );
+  }
   return { send, prefix, now: parseFunction(factory, 'now', options.now) };
 }
 

@@ -177,6 +177,14 @@ describe('RedisLockStore: options', () => {
     );
   });
 
+  it('refuses a prefix holding a brace, which would take over the Redis Cluster hash tag', () => {
+    expectOptionError(
+      () => new RedisLockStore({ client: { call: async () => 1 }, prefix: 'lock:{}:' }),
+      'ERR_EAE_OPTION_TYPE',
+      'new RedisLockStore(): `prefix` must not hold `{` or `}`: Redis Cluster would hash by it rather than by each client\'s key, got "lock:{}:"',
+    );
+  });
+
   it('refuses a prefix that is not a string', () => {
     expectOptionError(
       () => new RedisLockStore({ client: { call: async () => 1 }, prefix: 5 } as never),

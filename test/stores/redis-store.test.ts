@@ -458,6 +458,18 @@ describe('RedisStore options', () => {
     );
   });
 
+  it.each(['rl:{}:', 'rl:{app}:', 'rl:}'])(
+    'refuses a prefix holding a brace, which would take over the Redis Cluster hash tag: %s',
+    (prefix) => {
+      const client = { call: () => Promise.resolve(null) };
+      expectOptionError(
+        () => new RedisStore({ client, prefix }),
+        'ERR_EAE_OPTION_TYPE',
+        `new RedisStore(): \`prefix\` must not hold \`{\` or \`}\`: Redis Cluster would hash by it rather than by each client's key, got "${prefix}"`,
+      );
+    },
+  );
+
   it('does not change the options object it is given', () => {
     const client = { call: () => Promise.resolve(null) };
     const options = Object.freeze({ client, prefix: 'rl:x:' });
