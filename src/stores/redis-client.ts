@@ -11,13 +11,16 @@ import { checkOptionsObject, parseFunction } from '../options/parse.js';
 
 /**
  * A Redis client, connected by you: an ioredis client or Cluster (`call`),
- * a node-redis v4+ client (`sendCommand(args)`), or a node-redis v4+
- * cluster client from `createCluster()` (`sendCommand(firstKey, isReadonly, args)`).
+ * a node-redis v4+ client (`sendCommand(args)`), a node-redis v4+ cluster
+ * client from `createCluster()` (`sendCommand(firstKey, isReadonly, args)`),
+ * or a node-redis v5+ Sentinel client from `createSentinel()`
+ * (`sendCommand(isReadonly, args)`).
  */
 export type RedisClient =
   | { call(command: string, ...args: string[]): Promise<unknown> }
   | { sendCommand(args: string[]): Promise<unknown> }
-  | NodeRedisClusterClient;
+  | NodeRedisClusterClient
+  | NodeRedisSentinelClient;
 
 /**
  * node-redis's cluster client: its `sendCommand` takes the key that routes
@@ -32,6 +35,17 @@ export interface NodeRedisClusterClient {
     args: string[],
   ): Promise<unknown>;
   getSlotMaster(slot: number): unknown;
+}
+
+/**
+ * node-redis's Sentinel client: its `sendCommand` says first whether the
+ * command only reads (then a replica may serve it). Told apart by its
+ * Sentinel-only methods.
+ */
+export interface NodeRedisSentinelClient {
+  sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  getMasterNode(): unknown;
+  getSentinelNode(): unknown;
 }
 
 /**
@@ -56,6 +70,11 @@ export function commandSender(factory: string, client: unknown): SendCommand {
     // Our commands write (the scripts, DEL): never to a replica, so not read-only.
     return (args, firstKey) => cluster.sendCommand(firstKey, false, args);
   }
+  if (isNodeRedisSentinel(candidate)) {
+    const sentinel = candidate as unknown as NodeRedisSentinelClient;
+    // Not read-only, as above: to the master.
+    return (args) => sentinel.sendCommand(false, args);
+  }
   if (typeof candidate?.sendCommand === 'function') {
     const sendCommand = candidate.sendCommand as (args: string[]) => Promise<unknown>;
     return (args) => sendCommand.call(candidate, args);
@@ -72,6 +91,15 @@ function isNodeRedisCluster(candidate: Record<string, unknown> | undefined | nul
     typeof candidate?.sendCommand === 'function' &&
     typeof candidate.getSlotMaster === 'function' &&
     typeof candidate.nodeClient === 'function'
+  );
+}
+
+/** node-redis's Sentinel client has methods no other client has (v5 and v6). */
+function isNodeRedisSentinel(candidate: Record<string, unknown> | undefined | null): boolean {
+  return (
+    typeof candidate?.sendCommand === 'function' &&
+    typeof candidate.getMasterNode === 'function' &&
+    typeof candidate.getSentinelNode === 'function'
   );
 }
 

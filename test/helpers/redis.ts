@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { freePort } from './free-port.js';
@@ -69,4 +72,47 @@ export async function stopRedisServer(server: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGKILL');
   await exited;
+}
+
+/**
+ * A private Redis Sentinel on `port`, watching the master on `masterPort`
+ * under the name `master`; its configuration lives in a folder of its own,
+ * removed when it is stopped (`stopRedisSentinel`).
+ */
+export async function startRedisSentinel(
+  port: number,
+  masterPort: number,
+): Promise<{ server: ChildProcess; dir: string; port: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'eae-sentinel-'));
+  const config = join(dir, 'sentinel.conf');
+  writeFileSync(
+    config,
+    `port ${port}\nbind 127.0.0.1\nsentinel monitor master 127.0.0.1 ${masterPort} 1\n`,
+  );
+  const server = spawn('redis-server', [config, '--sentinel'], { stdio: 'ignore' });
+  const client = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await client.connect();
+      const master = (await client.call('sentinel', 'get-master-addr-by-name', 'master')) as
+        string[] | null;
+      client.disconnect();
+      if (master?.[1] === String(masterPort)) return { server, dir, port };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  server.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+  throw new Error(`redis-server --sentinel did not start on port ${port}`);
+}
+
+export async function stopRedisSentinel(sentinel: {
+  server: ChildProcess;
+  dir: string;
+}): Promise<void> {
+  await stopRedisServer(sentinel.server);
+  rmSync(sentinel.dir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 import { expectTypeOf } from 'expect-type';
 import type { Cluster, Redis } from 'ioredis';
-import type { createClient, createCluster } from 'redis';
+import type { createClient, createCluster, createSentinel } from 'redis';
 import type { RedisClient, RedisStoreOptions } from '../../src/index.js';
 
 // These checks run in `npm run typecheck`.
@@ -15,6 +15,10 @@ describe('RedisClient types', () => {
     expectTypeOf<ReturnType<typeof createCluster>>().toExtend<RedisClient>();
     expectTypeOf<{ client: Cluster }>().toExtend<RedisStoreOptions>();
     expectTypeOf<{ client: ReturnType<typeof createCluster> }>().toExtend<RedisStoreOptions>();
+  });
+
+  it('accepts node-redis’s Sentinel client: createSentinel()', () => {
+    expectTypeOf<ReturnType<typeof createSentinel>>().toExtend<RedisClient>();
   });
 
   it('refuses what is not a Redis client', () => {
