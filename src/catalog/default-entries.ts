@@ -280,7 +280,7 @@ export const defaultEntries = [
     name: 'TEMPORARILY_BLOCKED',
     title: 'Access temporarily denied',
     description:
-      'Unusual request activity was detected, so access is denied for a while. Retry after the time in Retry-After.',
+      'Unusual request activity was detected, so access is denied for a while. Retry after the time in Retry-After, when the response gives one.',
     headers: ['Retry-After'],
   },
   {
@@ -481,7 +481,7 @@ export const defaultEntries = [
     name: 'TOO_MANY_REQUESTS',
     title: 'Too Many Requests',
     description:
-      'The client has sent more requests than its rate limit allows. Retry after the time in Retry-After; the X-Rate-Limit headers show the limit.',
+      'The client has sent more requests than its rate limit allows. Retry after the time in Retry-After, when the response gives one; the X-Rate-Limit headers show the limit.',
     headers: [
       'Retry-After',
       'X-Rate-Limit-Limit',
@@ -533,7 +533,7 @@ export const defaultEntries = [
     name: 'SERVICE_UNAVAILABLE',
     title: 'Service Unavailable',
     description:
-      'The server is overloaded or down for maintenance. Wait at least the time in Retry-After before retrying.',
+      'The server is overloaded or down for maintenance. Retry later: after at least the time in Retry-After, when the response gives one.',
     headers: ['Retry-After'],
   },
   {

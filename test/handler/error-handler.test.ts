@@ -496,7 +496,7 @@ describe('errorHandler: an ApiError changed after it was made', () => {
       title: 'Service Unavailable',
       status: 503,
       detail:
-        'The server is overloaded or down for maintenance. Wait at least the time in Retry-After before retrying.',
+        'The server is overloaded or down for maintenance. Retry later: after at least the time in Retry-After, when the response gives one.',
       instance: '/throw',
       code: 'SERVICE_UNAVAILABLE',
     });
