@@ -13,7 +13,7 @@ import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
 import { recordError } from './response-error.js';
 import { sendProblem } from './send-problem.js';
-import { applyStatusHeaderRule, statusHeaderRule } from './status-headers.js';
+import { applyStatusHeaderRule, hasField, statusHeaderRule } from './status-headers.js';
 import { toApiError } from './to-api-error.js';
 import { cutShort } from '../responses/cut-short.js';
 
@@ -87,12 +87,12 @@ function handle(
   });
   // Node's own: false when the client sent `Connection: close` or spoke HTTP/1.0 without keep-alive.
   const keepAlive = res.shouldKeepAlive !== false;
-  const droppedMembers = sendProblem(
-    req,
-    res,
-    problem,
-    responseHeaders(answer, config, requestId, keepAlive, res),
-  );
+  const headers = responseHeaders(answer, config, requestId, keepAlive, res);
+  const { withoutRetryAfterDrops } = statusHeaderRule(answer.status);
+  if (withoutRetryAfterDrops !== undefined && !hasField(headers, 'Retry-After')) {
+    for (const name of withoutRetryAfterDrops) res.removeHeader(name);
+  }
+  const droppedMembers = sendProblem(req, res, problem, headers);
   // Logged once answered, so that the line states what was sent.
   logOnce(req, error, config, { ...context, droppedMembers }, progress);
 }

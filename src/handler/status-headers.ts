@@ -10,6 +10,8 @@ interface StatusHeaderRule {
   readonly owns?: string;
   /** The `Connection` option to send: always, or with `owns`, only when that field is sent. */
   readonly connection?: string;
+  /** Fields of the response (lower-case) to drop when the error sends no `Retry-After`. */
+  readonly withoutRetryAfterDrops?: readonly string[];
 }
 
 const RULES: ReadonlyMap<number, StatusHeaderRule> = new Map([
@@ -19,6 +21,9 @@ const RULES: ReadonlyMap<number, StatusHeaderRule> = new Map([
   [407, { challenge: 'Proxy-Authenticate' }],
   // RFC 9110 §15.5.9: a 408 SHOULD send the "close" option; the server gives up on the connection.
   [408, { connection: 'close' }],
+  // RFC 9110 §15.5.14: a 413 that is temporary carries Retry-After; without it, waiting will not
+  // help. A reset time a limiter before it set would have clients (ky) wait for it and resend.
+  [413, { withoutRetryAfterDrops: ['x-rate-limit-reset'] }],
   // RFC 9110 §14.4, §15.5.17: a 416's `bytes */length` gives the length of the representation and
   // describes no content, so it is kept; an abandoned response's Content-Range is still dropped.
   [416, { owns: 'content-range' }],
@@ -61,7 +66,8 @@ export function applyStatusHeaderRule(
   }
 }
 
-function hasField(headers: Record<string, string>, name: string): boolean {
+/** Whether `headers` has the field `name`, in any case. */
+export function hasField(headers: Record<string, string>, name: string): boolean {
   const lower = name.toLowerCase();
   for (const key in headers) if (key.toLowerCase() === lower) return true;
   return false;

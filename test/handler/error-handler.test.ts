@@ -13,6 +13,7 @@ import {
   defaultEntries,
   InternalServerError,
   NotFoundError,
+  PayloadTooLargeError,
   UnauthorizedError,
   errorHandler,
   type ErrorHandlerOptions,
@@ -942,6 +943,18 @@ describe('errorHandler: the response', () => {
       ),
     ).get('/throw');
     expect(own.headers['www-authenticate']).toBe('Bearer realm="x"');
+  });
+
+  it('keeps a reset time on a 413 that says when to retry', async () => {
+    const res = await request(
+      appFailingAfter(
+        (response) => response.setHeader('X-Rate-Limit-Reset', '30'),
+        () => new PayloadTooLargeError('Busy; try again.', { retryAfter: 30 }),
+      ),
+    ).get('/throw');
+    expect(res.status).toBe(413);
+    expect(res.headers['retry-after']).toBe('30');
+    expect(res.headers['x-rate-limit-reset']).toBe('30');
   });
 
   it('titles problems by sub-code when given its own type URIs', async () => {

@@ -185,6 +185,27 @@ describe('rateLimit: requests that can never pass', () => {
     expect((await request(app).get('/?items=5')).headers['x-rate-limit-remaining']).toBe('0');
   });
 
+  it('drops the reset time a limiter before it set, so that clients do not wait and resend it', async () => {
+    const app = express();
+    app.use(rateLimit({ limit: 100, windowMs: 60_000, logger: false }));
+    app.post(
+      '/batch',
+      rateLimit({ limit: 5, windowMs: 1000, cost: () => 6, logger: false }),
+      (_req, res) => {
+        res.json({});
+      },
+    );
+    app.use(errorHandler({ logger: false }));
+    const res = await request(app).post('/batch');
+    expect(res.status).toBe(413);
+    expect(res.headers['x-status-sub-code']).toBe('413.1');
+    expect(res.headers['x-rate-limit-limit']).toBe('100');
+    expect(res.headers['x-rate-limit-remaining']).toBe('99');
+    // ky retries a 413 after any reset time it finds, X-Rate-Limit-Reset among them.
+    expect(res.headers['x-rate-limit-reset']).toBeUndefined();
+    expect(res.headers['retry-after']).toBeUndefined();
+  });
+
   it('still allows a request costing exactly the limit', async () => {
     const { app } = limitedApp({ limit: 3, cost: () => 3 });
     const res = await request(app).get('/');
