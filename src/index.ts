@@ -83,6 +83,7 @@ export type { RetryAfter } from './headers/retry-after.js';
 
 // Rate limiting
 export { rateLimit } from './rate-limit/rate-limit.js';
+export { clientKey } from './clients/client-key.js';
 export type { RateLimitMiddleware } from './rate-limit/rate-limit.js';
 export type { RateLimitInfo } from './rate-limit/rate-limit-info.js';
 export type { RateLimitOptions, WindowOptions } from './rate-limit/options.js';

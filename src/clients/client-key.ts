@@ -1,13 +1,33 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { describeValue } from '../options/describe-value.js';
 
 /**
- * The rate-limit key of a client address. IPv4 addresses are kept as they
- * are. IPv6 addresses are cut to their first `prefixLength` bits, since one
- * client usually holds a whole block (a /56 or a /64) and could otherwise
- * rotate addresses to escape its limit. IPv4-mapped IPv6 addresses
- * (`::ffff:192.0.2.1`, in any notation) count as their IPv4 address.
+ * The key `rateLimit()` gives a client by default, for a `key` of your own
+ * that still groups IPv6 clients, as express-rate-limit's `ipKeyGenerator`:
+ * `key: (req) => `${clientKey(req.ip)}:${req.params.tenant}``. IPv4
+ * addresses are kept as they are. IPv6 addresses are cut to their first
+ * `ipv6Subnet` bits (56 by default; `false` keeps all 128), since one client
+ * usually holds a whole block (a /56 or a /64) and could otherwise rotate
+ * addresses to escape its limit, and written in RFC 5952's form
+ * (`2001:db8:1234:5600::/56`, express-rate-limit's keys too). IPv4-mapped
+ * IPv6 addresses (`::ffff:192.0.2.1`, in any notation) count as their IPv4
+ * address. What is no IP address is kept as it is; `undefined` (Express's
+ * `req.ip` once the connection is gone) is `''`.
  */
-export function clientKey(address: string, prefixLength: number | false): string {
+export function clientKey(address: string | undefined, ipv6Subnet: number | false = 56): string {
+  if (
+    ipv6Subnet !== false &&
+    !(Number.isInteger(ipv6Subnet) && ipv6Subnet >= 1 && ipv6Subnet <= 128)
+  ) {
+    throw new RangeError(
+      `clientKey(): \`ipv6Subnet\` must be a prefix length from 1 to 128, or false, got ${describeValue(ipv6Subnet)}`,
+    );
+  }
+  return addressKey(address ?? '', ipv6Subnet);
+}
+
+/** `clientKey` without the check of `prefixLength`, for callers that checked it once. */
+export function addressKey(address: string, prefixLength: number | false): string {
   if (isIPv4(address)) return address;
   // The usual form of an IPv4 client on a dual-stack server: skip the full parse.
   if (address.startsWith('::ffff:') && isIPv4(address.slice(7))) return address.slice(7);
@@ -56,7 +76,10 @@ function isIPv4Mapped(words: number[]): boolean {
   );
 }
 
-/** `2001:db8:1234:5600::/56`: the prefix's words in hex, the rest cleared. */
+/**
+ * `2001:db8:1234:5600::/56`: the prefix's words, the rest cleared, in the
+ * text form of RFC 5952 §4 (as express-rate-limit's keys are written).
+ */
 function formatPrefix(words: number[], prefixLength: number): string {
   const kept = words.map((word, index) => {
     const bitsBefore = index * 16;
@@ -65,5 +88,26 @@ function formatPrefix(words: number[], prefixLength: number): string {
     const keep = prefixLength - bitsBefore;
     return word & (0xffff << (16 - keep)) & 0xffff;
   });
-  return `${kept.map((word) => word.toString(16)).join(':')}/${prefixLength}`;
+  return `${formatIPv6(kept)}/${prefixLength}`;
+}
+
+/**
+ * RFC 5952 §4: lower-case hex without leading zeros, and the longest run of
+ * two or more zero words (the first of equal runs) written `::`.
+ */
+function formatIPv6(words: number[]): string {
+  let runStart = -1;
+  let runLength = 0;
+  for (let start = 0; start < words.length; start++) {
+    let end = start;
+    while (end < words.length && words[end] === 0) end++;
+    if (end - start > runLength && end - start >= 2) {
+      runStart = start;
+      runLength = end - start;
+    }
+    start = end;
+  }
+  const hex = (part: number[]) => part.map((word) => word.toString(16)).join(':');
+  if (runStart === -1) return hex(words);
+  return `${hex(words.slice(0, runStart))}::${hex(words.slice(runStart + runLength))}`;
 }

@@ -11,7 +11,7 @@ import {
 import { markRefusal } from '../errors/refusal.js';
 import { parseIdempotencyKey } from '../headers/idempotency-key.js';
 import { describeValue } from '../options/describe-value.js';
-import { clientKey } from '../clients/client-key.js';
+import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { requestFingerprint } from './fingerprint.js';
@@ -629,7 +629,7 @@ function pathAsSent(req: Request): string {
 /** The client key `rateLimit()` uses by default: `req.ip` as Express reports it, IPv6 by /56. */
 function defaultClient(req: Request): string {
   const address = req.app.get('trust proxy') ? req.ip : req.socket.remoteAddress;
-  return clientKey(address ?? '', 56);
+  return addressKey(address ?? '', 56);
 }
 
 function checkString(value: unknown, option: string, optional?: boolean): string;

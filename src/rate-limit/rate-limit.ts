@@ -18,7 +18,7 @@ import {
 import type { PolicyWindow, RateLimitDecision, RateLimitStore } from '../stores/store.js';
 import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../options/describe-value.js';
-import { clientKey } from '../clients/client-key.js';
+import { addressKey } from '../clients/client-key.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { DenyCache } from './deny-cache.js';
 import {
@@ -325,7 +325,7 @@ class Limiter {
   /** A key as the limiter would charge it: the default key groups IPv6 addresses by `ipv6Subnet`. */
   private normalized(key: string): string {
     checkKey(key);
-    return this.config.key ? key : clientKey(key, this.config.ipv6Subnet);
+    return this.config.key ? key : addressKey(key, this.config.ipv6Subnet);
   }
 
   private defaultKey(req: Request): string {
@@ -334,7 +334,7 @@ class Limiter {
     // With `trust proxy` off, Express's `req.ip` is the socket's address: read it
     // directly rather than through the getter, which parses X-Forwarded-For to drop it.
     const address = trustProxy ? req.ip : req.socket.remoteAddress;
-    return clientKey(address ?? '', this.config.ipv6Subnet);
+    return addressKey(address ?? '', this.config.ipv6Subnet);
   }
 
   /** The default key trusts `req.ip`, so a proxy set-up that makes it wrong deserves a warning. */

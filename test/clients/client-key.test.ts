@@ -1,4 +1,6 @@
-import { clientKey } from '../../src/clients/client-key.js';
+import { ipKeyGenerator } from 'express-rate-limit';
+import fc from 'fast-check';
+import { clientKey } from '../../src/index.js';
 
 describe('clientKey', () => {
   it('keeps an IPv4 address as it is', () => {
@@ -6,10 +8,8 @@ describe('clientKey', () => {
   });
 
   it('groups IPv6 addresses by their /56 prefix', () => {
-    expect(clientKey('2001:db8:1234:5678:9abc::1', 56)).toBe('2001:db8:1234:5600:0:0:0:0/56');
-    expect(clientKey('2001:db8:1234:56ff:ffff:ffff:ffff:ffff', 56)).toBe(
-      '2001:db8:1234:5600:0:0:0:0/56',
-    );
+    expect(clientKey('2001:db8:1234:5678:9abc::1', 56)).toBe('2001:db8:1234:5600::/56');
+    expect(clientKey('2001:db8:1234:56ff:ffff:ffff:ffff:ffff', 56)).toBe('2001:db8:1234:5600::/56');
   });
 
   it('puts two addresses of one /56 under one key, and of another /56 under another', () => {
@@ -35,14 +35,51 @@ describe('clientKey', () => {
   );
 
   it('does not mistake an IPv4-compatible or NAT64 address for IPv4-mapped', () => {
-    expect(clientKey('::192.0.2.1', 128)).toBe('0:0:0:0:0:0:c000:201/128');
-    expect(clientKey('64:ff9b::192.0.2.1', 128)).toBe('64:ff9b:0:0:0:0:c000:201/128');
+    expect(clientKey('::192.0.2.1', 128)).toBe('::c000:201/128');
+    expect(clientKey('64:ff9b::192.0.2.1', 128)).toBe('64:ff9b::c000:201/128');
   });
 
   it('honours another prefix length, and false for whole addresses', () => {
-    expect(clientKey('2001:db8:1:2:3:4:5:6', 64)).toBe('2001:db8:1:2:0:0:0:0/64');
-    expect(clientKey('2001:db8:1:2:3:4:5:6', 60)).toBe('2001:db8:1:0:0:0:0:0/60');
+    expect(clientKey('2001:db8:1:2:3:4:5:6', 64)).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8:1:2:3:4:5:6', 60)).toBe('2001:db8:1::/60');
     expect(clientKey('2001:db8:1:2:3:4:5:6', false)).toBe('2001:db8:1:2:3:4:5:6/128');
+  });
+
+  it('groups by /56 when given no prefix length, as rateLimit does by default', () => {
+    expect(clientKey('2001:db8:1234:5678:9abc::1')).toBe('2001:db8:1234:5600::/56');
+    expect(clientKey(undefined)).toBe('');
+  });
+
+  it('writes addresses in RFC 5952’s form: the longest run of zero words as ::, the first of equal runs', () => {
+    expect(clientKey('2001:db8:0:1:1:1:1:1', false)).toBe('2001:db8:0:1:1:1:1:1/128');
+    expect(clientKey('2001:0:0:1:0:0:0:1', false)).toBe('2001:0:0:1::1/128');
+    expect(clientKey('2001:db8:0:0:1:0:0:1', false)).toBe('2001:db8::1:0:0:1/128');
+    expect(clientKey('::', false)).toBe('::/128');
+    expect(clientKey('::1', false)).toBe('::1/128');
+  });
+
+  it('gives express-rate-limit’s ipKeyGenerator keys, so that keys carried over still match', () => {
+    const word = fc.integer({ min: 0, max: 0xffff });
+    const sparseWord = fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0xffff), word);
+    fc.assert(
+      fc.property(
+        fc.array(sparseWord, { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 1, max: 128 }),
+        (words, subnet) => {
+          const address = words.map((w) => w.toString(16)).join(':');
+          expect(clientKey(address, subnet)).toBe(ipKeyGenerator(address, subnet));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([0, 129, 56.5, '56'])('refuses the prefix length %p', (subnet) => {
+    expect(() => clientKey('2001:db8::1', subnet as number)).toThrow(
+      new RangeError(
+        `clientKey(): \`ipv6Subnet\` must be a prefix length from 1 to 128, or false, got ${typeof subnet === 'string' ? `"${subnet}"` : subnet}`,
+      ),
+    );
   });
 
   it('passes through what is not an IP address', () => {

@@ -186,7 +186,7 @@ describe('resetKey and getKey', () => {
     // Another address of the same /56 block: the same client.
     expect(await middleware.getKey('2001:db8:0:ff::1')).toMatchObject({
       used: 1,
-      key: '2001:db8:0:0:0:0:0:0/56',
+      key: '2001:db8::/56',
     });
     await middleware.resetKey('2001:db8:0:2::9');
     expect(await middleware.getKey('2001:db8::')).toBeUndefined();
