@@ -16,11 +16,12 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
-  MAX_TIMER_MS,
   checkOptionsObject,
+  MAX_TIMER_MS,
   parseBaseUri,
   parseBoolean,
   parseFunction,
+  parseLogger,
   parseWholeNumber,
   parseWith,
 } from '../options/parse.js';
@@ -208,7 +209,8 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
   return {
     catalog,
     mappings: parseMappings(options.mappings, catalog),
-    logger: parseLogger(options.logger),
+    // Its lines go out at `error`, `warn` and `info` by default.
+    logger: parseLogger(FACTORY, options.logger, ['error', 'warn', 'info']),
     logLevels: parseLogLevels(options.logLevels),
     ...parseRefusals(options.refusals),
     subCodeHeader,
@@ -294,20 +296,6 @@ function parseMappings(
     }
     return Object.freeze({ match: mapping.match, to });
   });
-}
-
-function parseLogger(logger: Logger | false | undefined): Logger | false | undefined {
-  if (logger === undefined || logger === false) return logger;
-  for (const level of ['error', 'warn', 'info'] as const) {
-    if (typeof logger?.[level] !== 'function') {
-      throw optionError(
-        FACTORY,
-        'ERR_EAE_OPTION_TYPE',
-        `\`logger\` must be a pino logger (or have pino's level methods), or false; it has no \`${level}()\``,
-      );
-    }
-  }
-  return logger;
 }
 
 const DEFAULT_REFUSAL_INTERVAL_MS = 60_000;

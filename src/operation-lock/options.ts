@@ -7,10 +7,11 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
-  MAX_TIMER_MS,
   checkOptionsObject,
+  MAX_TIMER_MS,
   parseBoolean,
   parseFunction,
+  parseLogger,
   parseWholeNumber,
   parseWith,
 } from '../options/parse.js';
@@ -186,13 +187,8 @@ export function parseOperationLockOptions(
       );
     }
   }
-  const logger = options.logger;
-  if (logger !== undefined && logger !== false && typeof logger?.warn !== 'function') {
-    throw fail(
-      'ERR_EAE_OPTION_TYPE',
-      '`logger` must be a pino logger (or have its `warn()`), or false',
-    );
-  }
+  // Its warnings call `warn()`, and `info()` when the store answers again.
+  const logger = parseLogger(FACTORY, options.logger, ['warn', 'info']);
   const lockTtlMs = parseDuration(options.lockTtlMs ?? 30_000, 'lockTtlMs', MAX_TIMER_MS);
   return {
     header: parseHeaderName(options.header).toLowerCase(),

@@ -1,3 +1,4 @@
+import type { Logger, LogLevel } from '../logging/logger.js';
 import { describeValue } from './describe-value.js';
 import { optionError } from './option-error.js';
 
@@ -40,6 +41,29 @@ export function checkNoMoreArguments(
     'ERR_EAE_OPTIONS',
     `takes ${hint}, got ${extra.length} more: ${extra.map((value) => describeValue(value)).join(', ')}`,
   );
+}
+
+/**
+ * A logger, `false` to log nothing, or `undefined` for the default: it must
+ * have each level method of `levels`, those the factory calls, so that no
+ * line is lost later to a method it lacks.
+ */
+export function parseLogger(
+  factory: string,
+  value: Logger | false | undefined,
+  levels: readonly Exclude<LogLevel, 'silent'>[],
+): Logger | false | undefined {
+  if (value === undefined || value === false) return value;
+  for (const level of levels) {
+    if (typeof (value as Partial<Logger> | null)?.[level] !== 'function') {
+      throw optionError(
+        factory,
+        'ERR_EAE_OPTION_TYPE',
+        `\`logger\` must be a pino logger (or have pino's level methods), or false; it has no \`${level}()\``,
+      );
+    }
+  }
+  return value;
 }
 
 /** An optional function: `undefined`, or a function. */

@@ -16,10 +16,11 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
-  MAX_TIMER_MS,
   checkOptionsObject,
+  MAX_TIMER_MS,
   parseBoolean,
   parseFunction,
+  parseLogger,
   parseWholeNumber,
 } from '../options/parse.js';
 
@@ -240,13 +241,8 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
       '`limit` as a function needs a store that takes a limit with each call (`perRequestLimits`), as MemoryStore and RedisStore do; this `store` does not',
     );
   }
-  const logger = options.logger;
-  if (logger !== undefined && logger !== false && typeof logger?.warn !== 'function') {
-    throw fail(
-      'ERR_EAE_OPTION_TYPE',
-      '`logger` must be a pino logger (or have its `warn()`), or false',
-    );
-  }
+  // Its warnings call `warn()`, and `info()` when the store answers again.
+  const logger = parseLogger(FACTORY, options.logger, ['warn', 'info']);
   return {
     policy: Object.freeze({
       algorithm,

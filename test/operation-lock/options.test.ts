@@ -24,6 +24,14 @@ describe('operationLock(): options', () => {
     );
   });
 
+  it('refuses a logger without the level methods its warnings call', () => {
+    expectOptionError(
+      () => operationLock({ logger: { warn: () => undefined } as never }),
+      'ERR_EAE_OPTION_TYPE',
+      "operationLock(): `logger` must be a pino logger (or have pino's level methods), or false; it has no `info()`",
+    );
+  });
+
   it('refuses an unknown name with the nearest one', () => {
     expectOptionError(
       () => operationLock({ lockTtl: 5 } as never),

@@ -736,6 +736,11 @@ describe('rateLimit: options', () => {
       '`ipv6Subnet` must be a prefix length from 1 to 128, or false, got 129',
     ],
     [
+      'a logger without info(), which its "store recovered" line needs',
+      { limit: 1, windowMs: 1, logger: { warn: () => undefined } as never },
+      "`logger` must be a pino logger (or have pino's level methods), or false; it has no `info()`",
+    ],
+    [
       'a bad countOnly',
       { limit: 1, windowMs: 1, countOnly: 'errors' as never },
       "`countOnly` must be 'failures' or a function",
