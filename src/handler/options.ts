@@ -10,7 +10,6 @@ import {
 import { problemTypeUri } from '../catalog/anchor.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
-import { assertToken } from '../headers/field-value.js';
 import { bearerChallenge, formatChallenges, type Challenge } from '../headers/www-authenticate.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
@@ -20,6 +19,7 @@ import {
   MAX_TIMER_MS,
   parseBaseUri,
   parseBoolean,
+  parseFieldName,
   parseFunction,
   parseLogger,
   parseWholeNumber,
@@ -370,7 +370,8 @@ function parseLogLevels(levels: ErrorHandlerOptions['logLevels']): ReadonlyMap<n
  * or a request id sent under one of these names would say something else
  * to every client and cache (a UUID as `Retry-After`).
  */
-const DEFINED_FIELDS = new Set([
+/** Fields HTTP or the handler sends for its own purpose: no option may name them. */
+export const DEFINED_FIELDS: ReadonlySet<string> = new Set([
   'allow',
   'cache-control',
   'connection',
@@ -392,13 +393,5 @@ function parseHeaderName(
   option: string,
 ): string | false {
   if (value === false) return false;
-  const name = parseWith(FACTORY, () => assertToken(value ?? fallback, `\`${option}\``));
-  if (DEFINED_FIELDS.has(name.toLowerCase())) {
-    throw optionError(
-      FACTORY,
-      'ERR_EAE_OPTION_TYPE',
-      `\`${option}\` must name a field of its own, not ${name}, which HTTP or the handler already uses; the default is ${fallback}`,
-    );
-  }
-  return name;
+  return parseFieldName(FACTORY, option, value, { fallback, reserved: DEFINED_FIELDS });
 }

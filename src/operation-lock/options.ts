@@ -10,6 +10,7 @@ import {
   checkOptionsObject,
   MAX_TIMER_MS,
   parseBoolean,
+  parseFieldName,
   parseFunction,
   parseLogger,
   parseWholeNumber,
@@ -187,12 +188,15 @@ export function parseOperationLockOptions(
       );
     }
   }
+  const header = parseFieldName(FACTORY, 'header', options.header, {
+    fallback: 'Idempotency-Key',
+  });
   // Its warnings call `warn()`, and `info()` when the store answers again.
   const logger = parseLogger(FACTORY, options.logger, ['warn', 'info']);
   const lockTtlMs = parseDuration(options.lockTtlMs ?? 30_000, 'lockTtlMs', MAX_TIMER_MS);
   return {
-    header: parseHeaderName(options.header).toLowerCase(),
-    headerTitle: parseHeaderName(options.header),
+    header: header.toLowerCase(),
+    headerTitle: header,
     key: parseFunction(FACTORY, 'key', options.key),
     client: parseFunction(FACTORY, 'client', options.client),
     fingerprint: parseFunction(FACTORY, 'fingerprint', options.fingerprint),
@@ -228,17 +232,6 @@ export function parseOperationLockOptions(
 
 function parseDuration(value: unknown, option: string, max: number): number {
   return parseWholeNumber(FACTORY, option, value, { min: 1, max, unit: 'milliseconds' });
-}
-
-function parseHeaderName(value: unknown): string {
-  if (value === undefined) return 'Idempotency-Key';
-  if (typeof value !== 'string' || !isToken(value)) {
-    throw fail(
-      'ERR_EAE_OPTION_TYPE',
-      `\`header\` must be a header name such as 'Idempotency-Key', got ${describeValue(value)}`,
-    );
-  }
-  return value;
 }
 
 /**

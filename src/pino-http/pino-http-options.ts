@@ -1,16 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isToken } from '../headers/field-value.js';
-import { describeValue } from '../options/describe-value.js';
 import type { LogLevel } from '../logging/logger.js';
 import { redactPaths } from '../logging/redact-paths.js';
 import { answeredByErrorHandler } from '../handler/response-error.js';
-import { checkOptionNames } from '../options/option-names.js';
-import { optionError } from '../options/option-error.js';
+import { checkOptionNames, optionNames } from '../options/option-names.js';
+import { checkOptionsObject, parseFieldName, parseFunction } from '../options/parse.js';
+import { DEFINED_FIELDS } from '../handler/options.js';
 import { requestIdGenerator, type GenReqId } from './gen-req-id.js';
 import { serializers } from './serializers.js';
 
 const FACTORY = 'pinoHttpOptions()';
-const OPTION_NAMES = ['requestIdHeader', 'customLogLevel'] as const;
+const OPTION_NAMES = optionNames<PinoHttpRecipeOptions>()(['requestIdHeader', 'customLogLevel']);
 const DEFAULT_REQUEST_ID_HEADER = 'X-Request-Id';
 
 /** pino-http's `customLogLevel`. */
@@ -72,30 +71,14 @@ const levelByStatus: CustomLogLevel = (_req, res, error) => {
  * @example app.use(pinoHttp({ ...pinoHttpOptions(), logger }))
  */
 export function pinoHttpOptions(options: PinoHttpRecipeOptions = {}): PinoHttpRecipe {
-  if (typeof options !== 'object' || options === null) {
-    throw optionError(
-      FACTORY,
-      'ERR_EAE_OPTIONS',
-      `options must be an object, got ${describeValue(options)}`,
-    );
-  }
+  checkOptionsObject(FACTORY, options, "{ requestIdHeader: 'X-Request-Id' }");
   checkOptionNames(FACTORY, options, OPTION_NAMES);
-  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
-  if (typeof header !== 'string' || !isToken(header)) {
-    throw optionError(
-      FACTORY,
-      'ERR_EAE_OPTION_TYPE',
-      `\`requestIdHeader\` must be a header name (an RFC 9110 token), got ${describeValue(header)}`,
-    );
-  }
-  const level = options.customLogLevel ?? levelByStatus;
-  if (typeof level !== 'function') {
-    throw optionError(
-      FACTORY,
-      'ERR_EAE_OPTION_TYPE',
-      `\`customLogLevel\` must be a function (req, res, err) returning a level, got ${describeValue(level)}`,
-    );
-  }
+  // The same field as errorHandler's, so refused as its option would be.
+  const header = parseFieldName(FACTORY, 'requestIdHeader', options.requestIdHeader, {
+    fallback: DEFAULT_REQUEST_ID_HEADER,
+    reserved: DEFINED_FIELDS,
+  });
+  const level = parseFunction(FACTORY, 'customLogLevel', options.customLogLevel) ?? levelByStatus;
   return {
     genReqId: requestIdGenerator(header),
     serializers,

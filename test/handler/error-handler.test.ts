@@ -1247,13 +1247,13 @@ describe('errorHandler: options', () => {
       'a sub-code header that is not a token',
       { subCodeHeader: 'X Sub' },
       'ERR_EAE_OPTION_TYPE',
-      'errorHandler(): `subCodeHeader` must be an RFC 9110 token, got "X Sub"',
+      'errorHandler(): `subCodeHeader` must be a header name (an RFC 9110 token) such as X-Status-Sub-Code, got "X Sub"',
     ],
     [
       'a request id header that is not a token',
       { requestIdHeader: '' },
       'ERR_EAE_OPTION_TYPE',
-      'errorHandler(): `requestIdHeader` must be an RFC 9110 token, got ""',
+      'errorHandler(): `requestIdHeader` must be a header name (an RFC 9110 token) such as X-Request-Id, got ""',
     ],
     [
       'a request id header that HTTP already defines',

@@ -65,7 +65,7 @@ describe('operationLock(): options', () => {
       'a header that is no header name',
       { header: 'Idem Key' },
       'ERR_EAE_OPTION_TYPE',
-      'operationLock(): `header` must be a header name such as \'Idempotency-Key\', got "Idem Key"',
+      'operationLock(): `header` must be a header name (an RFC 9110 token) such as Idempotency-Key, got "Idem Key"',
     ],
     [
       'a key that is no function',

@@ -279,7 +279,8 @@ describe('pinoHttpOptions()', () => {
   });
 
   it.each([
-    [null, 'ERR_EAE_OPTIONS', /options must be an object, got null/],
+    [null, 'ERR_EAE_OPTIONS', /options must be an object such as .*, got null/],
+    [[], 'ERR_EAE_OPTIONS', /options must be an object such as .*, got \[\]/],
     [
       { requestIdHeadr: 'X-Id' },
       'ERR_EAE_UNKNOWN_OPTION',
@@ -289,10 +290,24 @@ describe('pinoHttpOptions()', () => {
     [
       { requestIdHeader: 'X Request Id' },
       'ERR_EAE_OPTION_TYPE',
-      /`requestIdHeader` must be a header name/,
+      'pinoHttpOptions(): `requestIdHeader` must be a header name (an RFC 9110 token) such as X-Request-Id, got "X Request Id"',
     ],
-    [{ requestIdHeader: false }, 'ERR_EAE_OPTION_TYPE', /`requestIdHeader` must be a header name/],
-    [{ customLogLevel: 'debug' }, 'ERR_EAE_OPTION_TYPE', /`customLogLevel` must be a function/],
+    [
+      { requestIdHeader: false },
+      'ERR_EAE_OPTION_TYPE',
+      'pinoHttpOptions(): `requestIdHeader` must be a header name (an RFC 9110 token) such as X-Request-Id, got false',
+    ],
+    [
+      // errorHandler refuses it as its requestIdHeader: the two must name one field.
+      { requestIdHeader: 'Retry-After' },
+      'ERR_EAE_OPTION_TYPE',
+      'pinoHttpOptions(): `requestIdHeader` must name a field of its own, not Retry-After, which HTTP or the handler already uses; the default is X-Request-Id',
+    ],
+    [
+      { customLogLevel: 'debug' },
+      'ERR_EAE_OPTION_TYPE',
+      'pinoHttpOptions(): `customLogLevel` must be a function, got "debug"',
+    ],
   ])('refuses %p with %s', (options, code, message) => {
     const attempt = () => pinoHttpOptions(options as PinoHttpRecipeOptions);
     expect(attempt).toThrow(TypeError);
