@@ -15,6 +15,7 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
+  checkNestedObject,
   checkOptionsObject,
   MAX_TIMER_MS,
   parseBaseUri,
@@ -262,13 +263,7 @@ function parseMappings(
   }
   return mappings.map((mapping: ErrorMapping, index) => {
     const where = `mappings[${index}]`;
-    if (typeof mapping !== 'object' || mapping === null) {
-      throw optionError(
-        FACTORY,
-        'ERR_EAE_OPTION_TYPE',
-        `\`${where}\` must be an object { match, to }, got ${describeValue(mapping)}`,
-      );
-    }
+    checkNestedObject(FACTORY, where, mapping, 'an object { match, to }');
     checkOptionNames(FACTORY, mapping, MAPPING_NAMES, { path: `${where}.` });
     if (typeof mapping.match !== 'function') {
       throw optionError(
@@ -308,13 +303,12 @@ function parseRefusals(
   refusals: ErrorHandlerOptions['refusals'],
 ): Pick<Configuration, 'refusalLevel' | 'refusalLog'> {
   if (refusals !== undefined) {
-    if (typeof refusals !== 'object' || refusals === null) {
-      throw optionError(
-        FACTORY,
-        'ERR_EAE_OPTION_TYPE',
-        `\`refusals\` must be an object, e.g. { level: 'info', intervalMs: 60000 }, got ${describeValue(refusals)}`,
-      );
-    }
+    checkNestedObject(
+      FACTORY,
+      'refusals',
+      refusals,
+      "an object such as { level: 'info', intervalMs: 60000 }",
+    );
     checkOptionNames(FACTORY, refusals, REFUSALS_NAMES, { path: 'refusals.' });
   }
   const { level = 'info', intervalMs = DEFAULT_REFUSAL_INTERVAL_MS } = refusals ?? {};
@@ -344,13 +338,12 @@ function parseLevel(option: string, level: unknown): LogLevel {
 function parseLogLevels(levels: ErrorHandlerOptions['logLevels']): ReadonlyMap<number, LogLevel> {
   const parsed = new Map<number, LogLevel>();
   if (levels === undefined) return parsed;
-  if (typeof levels !== 'object' || levels === null) {
-    throw optionError(
-      FACTORY,
-      'ERR_EAE_OPTION_TYPE',
-      `\`logLevels\` must map statuses to pino levels, e.g. { 404: 'info' }, got ${describeValue(levels)}`,
-    );
-  }
+  checkNestedObject(
+    FACTORY,
+    'logLevels',
+    levels,
+    "an object mapping statuses to pino levels, such as { 404: 'info' }",
+  );
   for (const [key, level] of Object.entries(levels)) {
     const status = Number(key);
     if (!Number.isInteger(status) || status < 400 || status > 599) {

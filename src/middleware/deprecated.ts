@@ -7,7 +7,12 @@ import { formatSunset } from '../headers/sunset.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
-import { checkOptionsObject, parseFunction, parseWith } from '../options/parse.js';
+import {
+  checkNestedObject,
+  checkOptionsObject,
+  parseFunction,
+  parseWith,
+} from '../options/parse.js';
 
 /** The URLs of `link` in its object form, one per relation. */
 export interface DeprecatedLinks {
@@ -115,13 +120,7 @@ function parseDate(value: Date | string | undefined, option: string): Date | und
 function parseLinks(link: DeprecatedOptions['link']): WebLink[] {
   if (link === undefined) return [];
   if (typeof link === 'string') return [parseLink(link, 'deprecation', 'link')];
-  if (typeof link !== 'object' || link === null || Array.isArray(link)) {
-    throw optionError(
-      FACTORY,
-      'ERR_EAE_OPTION_TYPE',
-      `\`link\` must be a URL or \`{ deprecation?, sunset? }\`, got ${describeValue(link)}`,
-    );
-  }
+  checkNestedObject(FACTORY, 'link', link, 'a URL or `{ deprecation?, sunset? }`');
   checkOptionNames(FACTORY, link, LINK_OPTION_NAMES, { path: 'link.' });
   if (link.deprecation === undefined && link.sunset === undefined) {
     throw optionError(

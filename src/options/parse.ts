@@ -28,6 +28,25 @@ export function checkOptionsObject(
 }
 
 /**
+ * Refuses a nested option that is no plain object (`null`, an array, a
+ * string…): `wanted` says what it must be, e.g. `an object { after, withinMs, durationMs }`.
+ */
+export function checkNestedObject<T>(
+  factory: string,
+  option: string,
+  value: T,
+  wanted: string,
+): asserts value is T & object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`${option}\` must be ${wanted}, got ${describeValue(value)}`,
+    );
+  }
+}
+
+/**
  * Refuses arguments given to a factory that takes none (or none past its
  * last): an option it would ignore is a mistake to report, not to pass by.
  */

@@ -16,6 +16,7 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
+  checkNestedObject,
   checkOptionsObject,
   MAX_TIMER_MS,
   parseBoolean,
@@ -306,12 +307,12 @@ function parseWindows(options: RateLimitOptions, perRequest: boolean): readonly 
   // Array.from visits holes, which map() would skip and leave in the policy.
   const named = Array.from(given, (window, index) => {
     const where = options.windows ? `windows[${index}].` : '';
-    if (typeof window !== 'object' || window === null || Array.isArray(window)) {
-      throw fail(
-        'ERR_EAE_OPTION_TYPE',
-        `\`windows[${index}]\` must be an object such as { limit: 100, windowMs: 60_000 }, got ${describeValue(window)}`,
-      );
-    }
+    checkNestedObject(
+      FACTORY,
+      `windows[${index}]`,
+      window,
+      'an object such as { limit: 100, windowMs: 60_000 }',
+    );
     if (options.windows) checkOptionNames(FACTORY, window, WINDOW_OPTION_NAMES, { path: where });
     const limit = parseCount(window.limit, `${where}limit`);
     const windowMs = parseDuration(window.windowMs, `${where}windowMs`);
@@ -371,12 +372,7 @@ function parseDenyCache(value: RateLimitOptions['denyCache'], store: RateLimitSt
   // CommonJS) has two MemoryStore classes, and a store of one is no instance of the other.
   if (value === undefined) return store.inProcess === true ? 0 : DENY_CACHE_KEYS;
   if (typeof value === 'boolean') return value ? DENY_CACHE_KEYS : 0;
-  if (typeof value !== 'object' || value === null) {
-    throw fail(
-      'ERR_EAE_OPTION_TYPE',
-      `\`denyCache\` must be a boolean or { maxKeys }, got ${describeValue(value)}`,
-    );
-  }
+  checkNestedObject(FACTORY, 'denyCache', value, 'a boolean or { maxKeys }');
   checkOptionNames(FACTORY, value, DENY_CACHE_OPTION_NAMES, { path: 'denyCache.' });
   return parseWholeNumber(FACTORY, 'denyCache.maxKeys', value.maxKeys ?? DENY_CACHE_KEYS, {
     min: 1,
@@ -386,9 +382,7 @@ function parseDenyCache(value: RateLimitOptions['denyCache'], store: RateLimitSt
 
 function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {
   if (block === undefined) return undefined;
-  if (typeof block !== 'object' || block === null) {
-    throw fail('ERR_EAE_OPTION_TYPE', '`block` must be { after, withinMs, durationMs }');
-  }
+  checkNestedObject(FACTORY, 'block', block, 'an object { after, withinMs, durationMs }');
   return Object.freeze({
     after: parseCount(block.after, 'block.after'),
     withinMs: parseDuration(block.withinMs, 'block.withinMs'),

@@ -1166,6 +1166,18 @@ describe('errorHandler: options', () => {
       'errorHandler(): `refusals.interval` is not an option. Did you mean `refusals.intervalMs`?',
     ],
     [
+      'refusals that are an array',
+      { refusals: [] as never },
+      'ERR_EAE_OPTION_TYPE',
+      "errorHandler(): `refusals` must be an object such as { level: 'info', intervalMs: 60000 }, got []",
+    ],
+    [
+      'log levels that are an array',
+      { logLevels: ['info'] as never },
+      'ERR_EAE_OPTION_TYPE',
+      'errorHandler(): `logLevels` must be an object mapping statuses to pino levels, such as { 404: \'info\' }, got ["info"]',
+    ],
+    [
       'a catalog not made by defineCatalog',
       { catalog: [] as never },
       'ERR_EAE_OPTION_TYPE',

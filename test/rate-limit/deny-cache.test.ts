@@ -183,6 +183,11 @@ describe('rateLimit: the deny cache', () => {
       'rateLimit(): `denyCache` must be a boolean or { maxKeys }, got "yes"',
     ],
     [
+      [],
+      'ERR_EAE_OPTION_TYPE',
+      'rateLimit(): `denyCache` must be a boolean or { maxKeys }, got []',
+    ],
+    [
       { maxKey: 5 },
       'ERR_EAE_UNKNOWN_OPTION',
       /^rateLimit\(\): `denyCache.maxKey` is not an option. Did you mean `denyCache.maxKeys`\?/,

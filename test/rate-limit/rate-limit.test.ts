@@ -701,6 +701,11 @@ describe('rateLimit: options', () => {
       '`block.after` must be a whole number from 1 to 1,000,000,000, got 0',
     ],
     [
+      'a block that is an array',
+      { limit: 1, windowMs: 1, block: [] as never },
+      '`block` must be an object { after, withinMs, durationMs }, got []',
+    ],
+    [
       'a bad block duration',
       { limit: 1, windowMs: 1, block: { after: 1, withinMs: 1, durationMs: -1 } },
       '`block.durationMs` must be a whole number of milliseconds from 1 to 1,000,000,000,000, got -1',
