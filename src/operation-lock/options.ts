@@ -10,6 +10,7 @@ import {
   checkOptionsObject,
   MAX_TIMER_MS,
   parseBoolean,
+  parseDuration,
   parseFieldName,
   parseFunction,
   parseLogger,
@@ -129,8 +130,6 @@ export interface OperationLockConfiguration {
 
 const FACTORY = 'operationLock()';
 const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);
-/** About 31 years, as the limiter's longest window: Redis writes expiries as whole numbers. */
-const MAX_DURATION_MS = 1_000_000_000_000;
 
 const OPTION_NAMES = optionNames<OperationLockOptions>()([
   'header',
@@ -193,7 +192,7 @@ export function parseOperationLockOptions(
   });
   // Its warnings call `warn()`, and `info()` when the store answers again.
   const logger = parseLogger(FACTORY, options.logger, ['warn', 'info']);
-  const lockTtlMs = parseDuration(options.lockTtlMs ?? 30_000, 'lockTtlMs', MAX_TIMER_MS);
+  const lockTtlMs = parseDuration(FACTORY, 'lockTtlMs', options.lockTtlMs ?? 30_000, MAX_TIMER_MS);
   return {
     header: header.toLowerCase(),
     headerTitle: header,
@@ -216,7 +215,7 @@ export function parseOperationLockOptions(
       unit: 'bytes',
     }),
     lockTtlMs,
-    replayTtlMs: parseDuration(options.replayTtlMs ?? 86_400_000, 'replayTtlMs', MAX_DURATION_MS),
+    replayTtlMs: parseDuration(FACTORY, 'replayTtlMs', options.replayTtlMs ?? 86_400_000),
     retryAfter: parseRetryAfter(options.retryAfter),
     waitMs: parseWholeNumber(FACTORY, 'waitMs', options.waitMs ?? 0, {
       min: 0,
@@ -225,13 +224,14 @@ export function parseOperationLockOptions(
     }),
     store,
     failOpen: parseBoolean(FACTORY, 'failOpen', options.failOpen, false),
-    storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs', MAX_TIMER_MS),
+    storeTimeoutMs: parseDuration(
+      FACTORY,
+      'storeTimeoutMs',
+      options.storeTimeoutMs ?? 500,
+      MAX_TIMER_MS,
+    ),
     logger: () => (logger === undefined ? getDefaultLogger() : logger),
   };
-}
-
-function parseDuration(value: unknown, option: string, max: number): number {
-  return parseWholeNumber(FACTORY, option, value, { min: 1, max, unit: 'milliseconds' });
 }
 
 /**

@@ -12,6 +12,25 @@ import { optionError } from './option-error.js';
 /** The longest delay `setTimeout` keeps (2^31-1 ms, about 24.8 days): a longer one fires after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * The longest duration an option may give (a window, a block, a record's
+ * lifetime), about 31 years. It may exceed `MAX_TIMER_MS` (the stores keep
+ * no per-key timers), but a clock reading (an epoch in ms, on Redis) plus
+ * twice this still resolves a microsecond in a double, and Redis's expiry,
+ * which Lua writes with 14 digits, stays a whole number.
+ */
+export const MAX_DURATION_MS = 1_000_000_000_000;
+
+/** A duration: whole milliseconds from 1 to `max`. */
+export function parseDuration(
+  factory: string,
+  option: string,
+  value: unknown,
+  max: number = MAX_DURATION_MS,
+): number {
+  return parseWholeNumber(factory, option, value, { min: 1, max, unit: 'milliseconds' });
+}
+
 /** Refuses options that are not an object (`null`, an array, a string…) with `ERR_EAE_OPTIONS`. */
 export function checkOptionsObject(
   factory: string,

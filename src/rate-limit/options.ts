@@ -20,6 +20,7 @@ import {
   checkOptionsObject,
   MAX_TIMER_MS,
   parseBoolean,
+  parseDuration,
   parseFunction,
   parseLogger,
   parseWholeNumber,
@@ -150,14 +151,6 @@ export interface RateLimitConfiguration {
  * well inside RFC 8941's 15-digit integers for `RateLimit-Policy`'s `q`.
  */
 export const MAX_LIMIT = 1_000_000_000;
-/**
- * The longest window or block duration, about 31 years. Windows may exceed
- * setTimeout's 2^31-1 ms (the stores keep no per-key timers), but a clock
- * reading (an epoch in ms, on Redis) plus twice this still resolves a
- * microsecond in a double, and Redis's expiry, which Lua writes with 14
- * digits, stays a whole number.
- */
-export const MAX_DURATION_MS = 1_000_000_000_000;
 /** A Lua function may hold at most 200 locals; the Redis script keeps a few per window. */
 const MAX_WINDOWS = 10;
 
@@ -262,7 +255,12 @@ export function parseRateLimitOptions(options: RateLimitOptions): RateLimitConfi
     requestPropertyName: parsePropertyName(options.requestPropertyName),
     countOnly: parseCountOnly(options.countOnly),
     failOpen: parseBoolean(FACTORY, 'failOpen', options.failOpen, true),
-    storeTimeoutMs: parseDuration(options.storeTimeoutMs ?? 500, 'storeTimeoutMs', MAX_TIMER_MS),
+    storeTimeoutMs: parseDuration(
+      FACTORY,
+      'storeTimeoutMs',
+      options.storeTimeoutMs ?? 500,
+      MAX_TIMER_MS,
+    ),
     denyCacheKeys: parseDenyCache(options.denyCache, store),
     legacyHeaders: parseBoolean(FACTORY, 'legacyHeaders', options.legacyHeaders, true),
     standardHeaders: parseStandardHeaders(options.standardHeaders),
@@ -315,7 +313,7 @@ function parseWindows(options: RateLimitOptions, perRequest: boolean): readonly 
     );
     if (options.windows) checkOptionNames(FACTORY, window, WINDOW_OPTION_NAMES, { path: where });
     const limit = parseCount(window.limit, `${where}limit`);
-    const windowMs = parseDuration(window.windowMs, `${where}windowMs`);
+    const windowMs = parseDuration(FACTORY, `${where}windowMs`, window.windowMs);
     parsePolicyName(window.name, `${where}name`);
     const name = window.name ?? windowName(options.name, limit, windowMs, given.length);
     return Object.freeze({ limit, windowMs, name });
@@ -385,17 +383,13 @@ function parseBlock(block: BlockPolicy | undefined): BlockPolicy | undefined {
   checkNestedObject(FACTORY, 'block', block, 'an object { after, withinMs, durationMs }');
   return Object.freeze({
     after: parseCount(block.after, 'block.after'),
-    withinMs: parseDuration(block.withinMs, 'block.withinMs'),
-    durationMs: parseDuration(block.durationMs, 'block.durationMs'),
+    withinMs: parseDuration(FACTORY, 'block.withinMs', block.withinMs),
+    durationMs: parseDuration(FACTORY, 'block.durationMs', block.durationMs),
   });
 }
 
 function parseCount(value: unknown, option: string): number {
   return parseWholeNumber(FACTORY, option, value, { min: 1, max: MAX_LIMIT });
-}
-
-function parseDuration(value: unknown, option: string, max = MAX_DURATION_MS): number {
-  return parseWholeNumber(FACTORY, option, value, { min: 1, max, unit: 'milliseconds' });
 }
 
 function parseDetail(value: RateLimitOptions['detail']): RateLimitOptions['detail'] {

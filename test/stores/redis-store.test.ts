@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
-import { MAX_DURATION_MS, MAX_LIMIT } from '../../src/rate-limit/options.js';
+import { MAX_DURATION_MS } from '../../src/options/parse.js';
+import { MAX_LIMIT } from '../../src/rate-limit/options.js';
 import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
