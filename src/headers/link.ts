@@ -6,7 +6,7 @@ import { describeValue } from '../options/describe-value.js';
 export interface WebLink {
   /** The target, a URI reference, e.g. `https://developer.example.com/deprecation`. */
   readonly href: string;
-  /** The relation type, e.g. `deprecation` (RFC 9745 §3) or `sunset` (RFC 8594 §3). */
+  /** The relation type, e.g. `deprecation` (RFC 9745 §3) or `sunset` (RFC 8594 §6). */
   readonly rel: string;
 }
 

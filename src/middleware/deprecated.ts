@@ -18,7 +18,7 @@ import {
 export interface DeprecatedLinks {
   /** Sent as `Link: <url>; rel="deprecation"` (RFC 9745 §3). */
   deprecation?: string;
-  /** Sent as `Link: <url>; rel="sunset"` (RFC 8594 §3). */
+  /** Sent as `Link: <url>; rel="sunset"` (RFC 8594 §6). */
   sunset?: string;
 }
 
@@ -38,7 +38,7 @@ export interface DeprecatedOptions {
   /**
    * Where humans can read about it: a URL sent as
    * `Link: <url>; rel="deprecation"`, or one URL per relation,
-   * `{ deprecation?, sunset? }` (`rel="sunset"` is RFC 8594 §3's).
+   * `{ deprecation?, sunset? }` (`rel="sunset"` is RFC 8594 §6's).
    */
   link?: string | DeprecatedLinks;
   /** The clock, in milliseconds since the epoch. Defaults to `Date.now`. */

@@ -214,7 +214,8 @@ export function replay(res: Response, stored: string): void {
     recorded.t !== undefined ? Buffer.from(recorded.t) : Buffer.from(recorded.b!, 'base64');
   res.status(recorded.s);
   for (const [name, value] of recorded.h) res.setHeader(name, value);
-  // RFC 9110 §8.6: no Content-Length on a 204 or a 304.
+  // RFC 9110 §8.6: none on a 204; a 304's would have to give the length of the 200 it
+  // stands for, which the record does not know (it has no body), so none there either.
   if (recorded.s !== 204 && recorded.s !== 304) res.setHeader('Content-Length', body.length);
   res.setHeader('Idempotent-Replayed', 'true');
   res.end(body);
