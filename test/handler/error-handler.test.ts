@@ -1,6 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isNativeError } from 'node:util/types';
-import express from 'express';
 import createHttpError from 'http-errors';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
@@ -1070,66 +1069,6 @@ describe('errorHandler: the response', () => {
       appThrowing(() => new NotFoundError(), { logger: throwingLogger }),
     ).get('/throw');
     expect(res.status).toBe(404);
-  });
-});
-
-describe('errorHandler: body parser errors from express.json()', () => {
-  const app = createApp((a) =>
-    a.post('/echo', express.json({ limit: 100 }), (req, res) => res.json(req.body)),
-  );
-
-  it('answers malformed JSON with 400 without echoing the payload', async () => {
-    const res = await request(app)
-      .post('/echo')
-      .set('Content-Type', 'application/json')
-      .send('{"password": "hunter2",');
-    expect(res.status).toBe(400);
-    expect(res.text).not.toContain('hunter2');
-    expect(problemOf(res)).toEqual({
-      type: 'about:blank',
-      title: 'Bad Request',
-      status: 400,
-      detail: 'The request body could not be parsed.',
-      instance: '/echo',
-      code: 'BAD_REQUEST',
-    });
-  });
-
-  it('answers a body over the limit with 413 naming the limit', async () => {
-    const res = await request(app)
-      .post('/echo')
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ text: 'x'.repeat(200) }));
-    expect(res.status).toBe(413);
-    expect(problemOf(res)).toMatchObject({
-      title: 'Content Too Large',
-      detail: 'The request body is larger than the limit of 100 bytes.',
-      code: 'PAYLOAD_TOO_LARGE',
-    });
-  });
-
-  it('answers an unsupported charset with 415', async () => {
-    const res = await request(app)
-      .post('/echo')
-      .set('Content-Type', 'application/json; charset=klingon')
-      .send('{}');
-    expect(res.status).toBe(415);
-    expect(problemOf(res)).toMatchObject({
-      detail: 'The charset of the request body is not supported.',
-      code: 'UNSUPPORTED_MEDIA_TYPE',
-    });
-  });
-
-  it('answers an unsupported content encoding with 415', async () => {
-    const res = await request(app)
-      .post('/echo')
-      .set('Content-Type', 'application/json')
-      .set('Content-Encoding', 'compress')
-      .send('{}');
-    expect(res.status).toBe(415);
-    expect(problemOf(res).detail).toBe(
-      'The content encoding of the request body is not supported.',
-    );
   });
 });
 

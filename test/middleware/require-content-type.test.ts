@@ -105,6 +105,7 @@ describe('requireContentType', () => {
     expect(res.status).toBe(415);
     expect(res.headers['accept-post']).toBeUndefined();
     expect(res.headers['accept-patch']).toBeUndefined();
+    expect(problemOf(res)).toEqual(unsupported(['application/json', 'application/*+json']));
   });
 
   it('rejects a body without Content-Type', async () => {
@@ -113,6 +114,9 @@ describe('requireContentType', () => {
       .set('Content-Length', '5')
       .send(Buffer.from('hello'));
     expect(res.status).toBe(415);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.headers['accept-post']).toBe('application/json, application/*+json');
+    expect(problemOf(res)).toEqual(unsupported(['application/json', 'application/*+json']));
   });
 
   it('rejects a body sent with Transfer-Encoding: chunked', async () => {
