@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { InternalServerError } from '../errors/error-classes.js';
 import { MAX_TEXT, truncate } from '../logging/log-bounds.js';
 import { logOnce } from './log-error.js';
+import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { Configuration } from './options.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';
 import { pathOf } from './request-target.js';
@@ -31,28 +32,34 @@ export interface Failure {
   readonly progress: Progress;
 }
 
-const CODE = 'INTERNAL_SERVER_ERROR';
+/** What the 500 says when even the catalog cannot be read. */
+const FIXED = {
+  title: 'Internal Server Error',
+  description: 'The server hit an unexpected error. The problem is on our side.',
+  name: 'INTERNAL_SERVER_ERROR',
+};
 
 /**
  * If handling itself failed (a `problemType` that throws, a broken response
- * object), still answer: a fixed 500 problem with the handler's usual
+ * object), still answer: a 500 problem, as the catalog writes it, with the handler's usual
  * headers, logged as the 500 it is. Never throws; destroys the socket as a
  * last measure.
  */
 export function lastResort(failed: Failure): void {
   const { res } = failed;
   try {
+    const entry = attempt(() => failed.config.catalog.entryFor(500)) ?? FIXED;
     if (res.headersSent) {
       // Logged as the 500 it is, as the handler logs the status of the error, not the one sent.
-      log(failed, 500);
+      log(failed, String(entry.name));
       cutShort(res);
       return;
     }
-    sendFallback(failed);
+    sendFallback(failed, entry);
     // The span said what the handler meant to send: it is the 500 now (the sub-code and
     // refusal attributes it may have set cannot be taken back; the status and code say what was sent).
-    describeOnActiveSpan(500, CODE, undefined, false);
-    log(failed, 500);
+    describeOnActiveSpan(500, String(entry.name), undefined, false);
+    log(failed, String(entry.name));
     process.emitWarning(
       `express-api-errors: the error handler failed: ${describe(failed.failure)}`,
       { code: 'EXPRESS_API_ERRORS_HANDLER_FAILED' },
@@ -62,19 +69,26 @@ export function lastResort(failed: Failure): void {
   }
 }
 
-function sendFallback(failed: Failure): void {
+/**
+ * Sends the 500 as every other 500 is written: the catalog's entry for it
+ * and its problem type, each read under guard (either may be what broke),
+ * else fixed words.
+ */
+function sendFallback(failed: Failure, entry: CatalogEntry | typeof FIXED): void {
   const { req, res, config } = failed;
   const requestId = config.requestIdHeader === false ? undefined : requestIdOf(failed);
   // Whatever was set before may be what broke the response: all of it goes.
   dropAbandonedHeaders(res, res.getHeaderNames());
   setStatus(req, res, 500);
+  const type =
+    entry === FIXED ? undefined : attempt(() => config.problemType?.(entry as CatalogEntry));
   const body = JSON.stringify({
-    type: 'about:blank',
-    title: 'Internal Server Error',
+    type: typeof type === 'string' ? type : 'about:blank',
+    title: String(entry.title),
     status: 500,
-    detail: 'The server hit an unexpected error.',
+    detail: String(entry.description),
     instance: attempt(() => pathOf(req)),
-    code: CODE,
+    code: String(entry.name),
     requestId,
   });
   res.setHeader('Content-Type', attempt(() => chooseMediaType(req)) ?? PROBLEM_JSON);
@@ -96,7 +110,9 @@ function requestIdOf({ req, res, config, progress }: Failure): string {
   );
 }
 
-function log(failed: Failure, status: number): void {
+/** Logs the 500 sent, under the code it was sent with. */
+function log(failed: Failure, code: string): void {
+  const status = 500;
   const { req, res, config, progress, thrown, failure } = failed;
   const error = new InternalServerError(undefined, { cause: thrown });
   recordError(res, error, thrown, status, config.logger !== false);
@@ -106,7 +122,7 @@ function log(failed: Failure, status: number): void {
     config,
     {
       status,
-      code: CODE,
+      code,
       requestId: progress.requestId,
       thrown,
       handlerFailure: describe(failure),

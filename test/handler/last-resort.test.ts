@@ -3,7 +3,7 @@
  * that throws), read off the socket.
  */
 import request from 'supertest';
-import { ConflictError } from '../../src/index.js';
+import { ConflictError, defaultEntries, defineCatalog } from '../../src/index.js';
 import { MAX_TEXT } from '../../src/logging/log-bounds.js';
 import { appFailingAfter, appFailingMidStream, appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
@@ -53,9 +53,45 @@ describe('lastResort', () => {
       type: 'about:blank',
       title: 'Internal Server Error',
       status: 500,
-      detail: 'The server hit an unexpected error.',
+      detail: 'The server hit an unexpected error. The problem is on our side.',
       instance: '/throw',
       code: 'INTERNAL_SERVER_ERROR',
+      requestId: 'req-7',
+    });
+  });
+
+  it('writes the 500 as the catalog and problem type write every other 500', async () => {
+    const catalog = defineCatalog([
+      ...defaultEntries.filter((entry) => entry.status !== 500),
+      {
+        status: 500,
+        name: 'SERVER_FAULT',
+        title: 'Server fault',
+        description: 'Something broke on our side.',
+      },
+    ]);
+    const res = await request(
+      appThrowing(() => new ConflictError('Order 7 is already paid.'), {
+        logger: false,
+        catalog,
+        // Broken for the 409 it was asked to answer, sound for the 500.
+        problemType: (entry) => {
+          if (entry.status !== 500) throw new Error('problemType is broken');
+          return `https://api.example.com/problems#${entry.status}`;
+        },
+      }),
+    )
+      .get('/throw')
+      .set('X-Request-Id', 'req-7');
+
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.text)).toEqual({
+      type: 'https://api.example.com/problems#500',
+      title: 'Server fault',
+      status: 500,
+      detail: 'Something broke on our side.',
+      instance: '/throw',
+      code: 'SERVER_FAULT',
       requestId: 'req-7',
     });
   });
