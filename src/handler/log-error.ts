@@ -3,7 +3,12 @@ import type { Request } from 'express';
 import type { ApiError } from '../errors/api-error.js';
 import { MAX_LISTED, MAX_NAME, MAX_TEXT, truncate } from '../logging/log-bounds.js';
 import { withoutUserinfo } from './request-target.js';
-import { getDefaultLogger, type Logger, type LogLevel } from '../logging/logger.js';
+import {
+  defaultLevelFor,
+  getDefaultLogger,
+  type Logger,
+  type LogLevel,
+} from '../logging/logger.js';
 import type { Configuration } from './options.js';
 import { summarizeError } from '../logging/summarize-error.js';
 import { isCopyOfThrown } from './to-api-error.js';
@@ -117,10 +122,7 @@ export function loggedError(error: ApiError, thrown: unknown): unknown {
 }
 
 function levelFor(status: number, config: Configuration, refusal: boolean): LogLevel {
-  return (
-    config.logLevels.get(status) ??
-    (refusal ? config.refusalLevel : status >= 500 ? 'error' : 'warn')
-  );
+  return config.logLevels.get(status) ?? (refusal ? config.refusalLevel : defaultLevelFor(status));
 }
 
 /** The URL without userinfo, and with the values of secret-looking query parameters replaced. */

@@ -1,4 +1,4 @@
-import type { Logger, LogLevel } from '../logging/logger.js';
+import { LOG_LEVELS, type Logger, type LogLevel } from '../logging/logger.js';
 import {
   defaultCatalog,
   isCatalog,
@@ -166,7 +166,7 @@ const MIGRATIONS: Readonly<Record<string, string>> = {
   handler: 'errorHandler() answers every error itself; map your errors with `mappings`',
   statusCode: 'give each error its status, or map it with `mappings`',
 };
-const LEVELS = new Set<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const LEVELS: ReadonlySet<LogLevel> = new Set(LOG_LEVELS);
 const LEVEL_LIST = [...LEVELS].join(', ');
 const DEFAULT_CHALLENGE = bearerChallenge({ realm: 'api' });
 

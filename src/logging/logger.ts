@@ -2,7 +2,17 @@ import { pino } from 'pino';
 import { redactPaths } from './redact-paths.js';
 
 /** The pino levels the library logs at, and `silent` to log nothing. */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The level of a failed request's line when nothing says otherwise: a 5xx
+ * is a fault (`error`), a 4xx the client's mistake (`warn`).
+ */
+export function defaultLevelFor(status: number): 'error' | 'warn' {
+  return status >= 500 ? 'error' : 'warn';
+}
 
 /** What the library needs of a logger: pino's level methods. A pino logger fits. */
 export type Logger = Record<

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LogLevel } from '../logging/logger.js';
+import { defaultLevelFor, type LogLevel } from '../logging/logger.js';
 import { redactPaths } from '../logging/redact-paths.js';
 import { answeredByErrorHandler } from '../handler/response-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
@@ -49,8 +49,7 @@ export interface PinoHttpRecipe {
  * for every line).
  */
 const levelByStatus: CustomLogLevel = (_req, res, error) => {
-  if (res.statusCode >= 500) return 'error';
-  if (res.statusCode >= 400) return 'warn';
+  if (res.statusCode >= 400) return defaultLevelFor(res.statusCode);
   // A response that failed under a success status: cut short, or a stream that broke
   // (pino-http passes the error it saw itself; the handler's is `res.err`).
   const failed =
