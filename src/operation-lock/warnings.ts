@@ -1,3 +1,4 @@
+import { CodedWarnings } from '../logging/coded-warnings.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -23,15 +24,16 @@ export type LockWarningCode = keyof typeof LOCK_WARNINGS;
 export const LEASE_LOST_INTERVAL_MS = 60_000;
 
 /** Emits the coded warnings through the middleware's logger. */
-export class LockWarnings {
-  readonly #given = new Set<LockWarningCode>();
+export class LockWarnings extends CodedWarnings<LockWarningCode> {
   /** When the last lease-lost line was written (`performance.now()`); -Infinity before the first. */
   #leaseLostAt = -Infinity;
   /** Leases lost since that line. */
   #leasesLost = 0;
   /** Set while losses wait for the interval to end. */
   #leaseLostTimer: NodeJS.Timeout | undefined;
-  constructor(readonly logger: () => Logger | false) {}
+  constructor(logger: () => Logger | false) {
+    super(LOCK_WARNINGS, logger);
+  }
 
   /**
    * A request lost its lease: logged at once, then at most once every
@@ -62,37 +64,18 @@ export class LockWarnings {
     );
   }
 
-  warnOnce(
-    code: Exclude<LockWarningCode, 'OPERATION_LOCK_LEASE_LOST'>,
-    details: Record<string, unknown> = {},
-  ): void {
-    if (this.#given.has(code)) return;
-    this.#given.add(code);
-    this.log('warn', { code, ...details }, LOCK_WARNINGS[code]);
-  }
-
   /** Whether the store is known to be down (the outage warning was given). */
   get storeDown(): boolean {
-    return this.#given.has('OPERATION_LOCK_STORE_UNAVAILABLE');
+    return this.has('OPERATION_LOCK_STORE_UNAVAILABLE');
   }
 
   /** The store answers again: says so once, and arms the outage warning for the next outage. */
   storeRecovered(): void {
-    if (!this.#given.delete('OPERATION_LOCK_STORE_UNAVAILABLE')) return;
+    if (!this.rearm('OPERATION_LOCK_STORE_UNAVAILABLE')) return;
     this.log(
       'info',
       { code: 'OPERATION_LOCK_STORE_RECOVERED' },
       'The operation-lock store answers again.',
     );
-  }
-
-  /** A logger that throws must not change what the middleware answers (this may run in a timer). */
-  log(level: 'warn' | 'info', fields: Record<string, unknown>, message: string): void {
-    try {
-      const logger = this.logger();
-      if (logger !== false) logger[level](fields, message);
-    } catch {
-      // Ignored: see above.
-    }
   }
 }

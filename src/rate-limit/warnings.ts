@@ -1,3 +1,4 @@
+import { CodedWarnings } from '../logging/coded-warnings.js';
 import type { Logger } from '../logging/logger.js';
 
 /** The coded warnings a limiter gives, each at most once. */
@@ -18,37 +19,9 @@ export const WARNINGS = {
 
 export type WarningCode = keyof typeof WARNINGS;
 
-/** Emits each coded warning once per limiter, through its logger. */
-export class Warnings {
-  readonly #given = new Set<WarningCode>();
-  constructor(readonly logger: () => Logger | false) {}
-
-  warnOnce(code: WarningCode, details: Record<string, unknown> = {}): void {
-    if (this.#given.has(code)) return;
-    this.#given.add(code);
-    this.log('warn', { code, ...details }, WARNINGS[code]);
-  }
-
-  /**
-   * Writes one line. Logging must not change what the limiter answers: a
-   * logger that throws is ignored (a throw here could come from a timer or
-   * a promise callback, where nothing would catch it).
-   */
-  log(level: 'warn' | 'info', fields: Record<string, unknown>, message: string): void {
-    try {
-      const logger = this.logger();
-      if (logger !== false) logger[level](fields, message);
-    } catch {
-      // Ignored: see above.
-    }
-  }
-
-  /** Lets a warning be given again, e.g. the next time the store fails after recovering. */
-  rearm(code: WarningCode): void {
-    this.#given.delete(code);
-  }
-
-  has(code: WarningCode): boolean {
-    return this.#given.has(code);
+/** Emits each coded warning once per limiter (the store's once per outage), through its logger. */
+export class Warnings extends CodedWarnings<WarningCode> {
+  constructor(logger: () => Logger | false) {
+    super(WARNINGS, logger);
   }
 }
