@@ -87,13 +87,15 @@ export interface RateLimitSharedOptions {
   /** Where the decision is put on the request. Defaults to `rateLimit` (`req.rateLimit`). */
   requestPropertyName?: string;
   /**
-   * Count only some requests, decided when the response is done (finished,
-   * or cut off by the client: `res.writableFinished` is then false):
-   * `'failures'` (status 400 and above, or cut off; for login brute-force
-   * protection) or a predicate, sync or async, whose `false` gives the
-   * request back. Defaults to counting every request.
+   * Count only some requests, decided when the response has finished:
+   * `'failures'` (status 400 and above, for login brute-force protection),
+   * `'successes'` (below 400), or a predicate, sync or async, whose `false`
+   * gives the request back. A request the client cut off before its
+   * response finished counts, except under `'successes'`. Defaults to
+   * counting every request.
    */
-  countOnly?: 'failures' | ((req: Request, res: Response) => boolean | PromiseLike<boolean>);
+  countOnly?:
+    'failures' | 'successes' | ((req: Request, res: Response) => boolean | PromiseLike<boolean>);
   /** Deny a key for a while (403.30) once it was refused `after` times within `withinMs`. Defaults to never. */
   block?: BlockPolicy;
   /** Where counts live. Defaults to a new `MemoryStore`; use `RedisStore` for several instances. */
@@ -117,6 +119,12 @@ export interface RateLimitSharedOptions {
   logger?: Logger | false;
 }
 
+/** Which requests count: asked of a finished response; a cut-off one counts unless `cutOffCounts` is false. */
+export interface CountOnly {
+  readonly counts: (req: Request, res: Response) => boolean | PromiseLike<boolean>;
+  readonly cutOffCounts: boolean;
+}
+
 export interface RateLimitConfiguration {
   readonly policy: RateLimitPolicy;
   /** The `limit` function, when the limit comes per request; the policy's one window then has none of its own. */
@@ -130,7 +138,7 @@ export interface RateLimitConfiguration {
   readonly skip: RateLimitOptions['skip'];
   readonly detail: RateLimitOptions['detail'];
   readonly requestPropertyName: string;
-  readonly countOnly: ((req: Request, res: Response) => boolean | PromiseLike<boolean>) | undefined;
+  readonly countOnly: CountOnly | undefined;
   readonly failOpen: boolean;
   readonly storeTimeoutMs: number;
   /** The most clients the deny cache keeps; 0 when there is none. */
@@ -192,7 +200,7 @@ const FROM_EXPRESS_RATE_LIMIT: Readonly<Record<string, string>> = {
   handler: '`errorHandler()` answers the 429 like any error; `detail` sets its text',
   statusCode: 'a refusal is always 429 (403.30 when `block`ed), answered by `errorHandler()`',
   skipSuccessfulRequests: "use `countOnly: 'failures'`",
-  skipFailedRequests: 'use `countOnly: (req, res) => res.writableFinished && res.statusCode < 400`',
+  skipFailedRequests: "use `countOnly: 'successes'`",
   requestWasSuccessful: 'use `countOnly: (req, res) => boolean` (true counts the request)',
   passOnStoreError: 'use `failOpen`',
   headers: 'use `legacyHeaders`',
@@ -454,14 +462,17 @@ function parseSubnet(value: number | false | undefined): number | false {
   return value;
 }
 
-function parseCountOnly(value: RateLimitOptions['countOnly']): RateLimitConfiguration['countOnly'] {
+function parseCountOnly(value: RateLimitOptions['countOnly']): CountOnly | undefined {
   if (value === undefined) return undefined;
-  // A response the client cut off is no known success: it counts.
-  if (value === 'failures') return (_req, res) => !res.writableFinished || res.statusCode >= 400;
-  if (typeof value === 'function') return value;
+  if (value === 'failures')
+    return { counts: (_req, res) => res.statusCode >= 400, cutOffCounts: true };
+  // express-rate-limit's skipFailedRequests: a request cut off is no success, and is given back.
+  if (value === 'successes')
+    return { counts: (_req, res) => res.statusCode < 400, cutOffCounts: false };
+  if (typeof value === 'function') return { counts: value, cutOffCounts: true };
   throw fail(
     'ERR_EAE_OPTION_TYPE',
-    `\`countOnly\` must be 'failures' or a function, got ${describeValue(value)}`,
+    `\`countOnly\` must be 'failures', 'successes' or a function, got ${describeValue(value)}`,
   );
 }
 

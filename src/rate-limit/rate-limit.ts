@@ -445,10 +445,11 @@ class Limiter {
 
   /**
    * With `countOnly`, gives the cost back once the response shows it should
-   * not have counted. Asked once, when the response is done: finished, or
-   * cut off by the client first (`res.writableFinished` is then false), as
-   * express-rate-limit does for `skipFailedRequests`. Only `false` gives the
-   * cost back: a throw or an answer that is no boolean counts, and is told.
+   * not have counted. Decided once the response is done: a finished one is
+   * asked of `counts`, whose `false` alone gives the cost back (a throw or an
+   * answer that is no boolean counts, and is told); one the client cut off
+   * first counts, unless `cutOffCounts` is false. The client may have left
+   * while the store decided: the response is then closed already.
    */
   private refundUncounted(
     charge: Charge,
@@ -456,19 +457,32 @@ class Limiter {
     req: Request,
     res: Response,
   ): void {
-    res.once('close', () => {
-      let counts: unknown;
-      try {
-        counts = this.config.countOnly!(req, res);
-      } catch (error) {
-        return this.countOnlyFailed({ err: summarizeError(error, false) });
-      }
-      if (!isThenable(counts)) return this.refundUnless(counts, charge, chargedAt);
-      counts.then(
-        (settled) => this.refundUnless(settled, charge, chargedAt),
-        (error: unknown) => this.countOnlyFailed({ err: summarizeError(error, false) }),
-      );
-    });
+    const decide = () => this.countOrRefund(charge, chargedAt, req, res);
+    if (res.closed) decide();
+    else res.once('close', decide);
+  }
+
+  private countOrRefund(
+    charge: Charge,
+    chargedAt: number | undefined,
+    req: Request,
+    res: Response,
+  ): void {
+    const { counts, cutOffCounts } = this.config.countOnly!;
+    // Cut off, its status is whatever the handler had set so far (200 by default): not an answer.
+    if (!res.writableFinished) return this.refundUnless(cutOffCounts, charge, chargedAt);
+    let answer: unknown;
+    try {
+      answer = counts(req, res);
+    } catch (error) {
+      return this.countOnlyFailed({ err: summarizeError(error, false) });
+    }
+    if (!isThenable(answer)) return this.refundUnless(answer, charge, chargedAt);
+    // Through a native promise: a thenable's `then` may throw or call back twice.
+    Promise.resolve(answer).then(
+      (settled) => this.refundUnless(settled, charge, chargedAt),
+      (error: unknown) => this.countOnlyFailed({ err: summarizeError(error, false) }),
+    );
   }
 
   private refundUnless(

@@ -381,53 +381,98 @@ describe('rateLimit: counting only failures', () => {
     ]);
   });
 
+  /** Sends a request the client cuts off while its handler is still running, then a plain one. */
+  async function cutOffThenAsk(
+    countOnly: RateLimitOptions['countOnly'],
+    store: RateLimitStore = new MemoryStore({ now: fakeClock().now }),
+  ): Promise<number> {
+    const app = express();
+    let entered!: () => void;
+    let closed!: () => void;
+    const arrived = new Promise<void>((resolve) => (entered = resolve));
+    const cutOff = new Promise<void>((resolve) => (closed = resolve));
+    app.use('/hang', (_req, res, next) => {
+      // Registered before the limiter's close listener: its turn comes after this one's.
+      res.once('close', () => setImmediate(closed));
+      entered();
+      next();
+    });
+    app.use(
+      rateLimit({
+        limit: 1,
+        windowMs: 60_000,
+        algorithm: 'fixed-window',
+        logger: false,
+        countOnly,
+        store,
+      }),
+    );
+    app.get('/hang', () => undefined);
+    app.get('/', (_req, res) => {
+      res.json({});
+    });
+    app.use(errorHandler({ logger: false }));
+    const server = await serve(app);
+    try {
+      const client = httpGet(`${server.url}/hang`);
+      client.on('error', () => undefined);
+      await arrived;
+      // Long enough for a memory store's decision, within a slow store's.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      client.destroy();
+      await cutOff;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return (await request(server.url).get('/')).status;
+    } finally {
+      await server.close();
+    }
+  }
+
   it.each([
-    [
-      'gives back',
-      (_req: Request, res: Response) => res.writableFinished && res.statusCode < 400,
-      200,
-    ],
-    ["counts, under 'failures',", 'failures' as const, 429],
+    ["'failures'", 'failures' as const],
+    ['a predicate of the status alone', (_req: Request, res: Response) => res.statusCode >= 400],
   ])(
-    'asks the predicate when the client cuts the response off, and %s a cut-off request',
-    async (_case, countOnly, after) => {
-      const app = express();
-      app.use(
-        rateLimit({
-          limit: 1,
-          windowMs: 60_000,
-          algorithm: 'fixed-window',
-          logger: false,
-          countOnly,
-          store: new MemoryStore({ now: fakeClock().now }),
-        }),
-      );
-      let entered!: () => void;
-      let closed!: () => void;
-      const hanging = new Promise<void>((resolve) => (entered = resolve));
-      const cutOff = new Promise<void>((resolve) => (closed = resolve));
-      app.get('/hang', (_req, res) => {
-        // After the limiter's own close listener, which has given the request back or not.
-        res.once('close', closed);
-        entered();
-      });
-      app.get('/', (_req, res) => {
-        res.json({});
-      });
-      app.use(errorHandler({ logger: false }));
-      const server = await serve(app);
-      try {
-        const client = httpGet(`${server.url}/hang`);
-        client.on('error', () => undefined);
-        await hanging;
-        client.destroy();
-        await cutOff;
-        expect((await request(server.url).get('/')).status).toBe(after);
-      } finally {
-        await server.close();
-      }
+    'counts a request the client cut off under %s, without asking its status',
+    async (_case, countOnly) => {
+      expect(await cutOffThenAsk(countOnly)).toBe(429);
     },
   );
+
+  it("gives back a request the client cut off under 'successes', as express-rate-limit's skipFailedRequests", async () => {
+    expect(await cutOffThenAsk('successes')).toBe(200);
+  });
+
+  it("gives back a request the client cut off while the store was still deciding, under 'successes'", async () => {
+    const inner = new MemoryStore({ now: fakeClock().now });
+    const slow: RateLimitStore = {
+      init: (policy) => inner.init(policy),
+      consume: (...args) =>
+        new Promise((resolve) => setTimeout(() => resolve(inner.consume(...args)), 60)),
+      refund: (...args) => inner.refund(...args),
+      reset: (key) => inner.reset(key),
+      perRequestLimits: true,
+    };
+    expect(await cutOffThenAsk('successes', slow)).toBe(200);
+  });
+
+  it('counts a request whose predicate answers with a thenable that throws, without crashing', async () => {
+    const { logger, lines } = captureLogs();
+    const { app } = limitedApp({
+      limit: 1,
+      algorithm: 'fixed-window',
+      logger,
+      countOnly: () =>
+        ({
+          then() {
+            throw new Error('broken thenable');
+          },
+        }) as unknown as Promise<boolean>,
+    });
+    expect((await request(app).get('/')).status).toBe(200);
+    expect((await request(app).get('/')).status).toBe(429);
+    await flushed();
+    expect(lines.map((line) => line.code)).toEqual(['RATE_LIMIT_COUNT_ONLY_FAILED']);
+  });
 
   it('accepts a predicate on the response', async () => {
     const { app } = limitedApp({
@@ -748,7 +793,7 @@ describe('rateLimit: options', () => {
     [
       'a bad countOnly',
       { limit: 1, windowMs: 1, countOnly: 'errors' as never },
-      "`countOnly` must be 'failures' or a function",
+      "`countOnly` must be 'failures', 'successes' or a function",
     ],
     [
       'a bad standardHeaders',
