@@ -439,14 +439,22 @@ class OperationLock {
 
   /**
    * Completes or releases; a store that fails leaves the lease to expire by
-   * itself. Nobody waits for the answer, so no deadline is set: a store that
-   * hangs is noticed by the next acquire.
+   * itself. Nobody waits for the answer: the deadline only lets go of the
+   * request when the store hangs (an answer after it is not read), and a
+   * store that hangs is noticed by the next acquire.
    */
   #settle(answer: boolean | PromiseLike<boolean>, attempt: Attempt): void {
     if (!isThenable(answer)) return this.#lostUnless(answer, attempt);
+    const pending = this.#deadlines.track(attempt, IGNORE);
     answer.then(
-      (held) => this.#lostUnless(held, attempt),
-      (error: unknown) => this.#warnStoreUnavailable(error),
+      (held) => {
+        const waiting = pending.settle();
+        if (waiting !== undefined) this.#lostUnless(held, waiting);
+      },
+      (error: unknown) => {
+        pending.settle();
+        this.#warnStoreUnavailable(error);
+      },
     );
   }
 
@@ -521,8 +529,7 @@ class OperationLock {
     );
   }
 
-  readonly #callTimedOut = ({ reject }: { reject: (error: Error) => void }): void =>
-    reject(this.#timeout());
+  readonly #callTimedOut = ({ reject }: Deferred<unknown>): void => reject(this.#timeout());
 
   /** Calls the store; an answer later than `storeTimeoutMs` is a failure (and is then ignored). */
   #call<T>(invoke: () => T | PromiseLike<T>): Promise<T> {
@@ -533,19 +540,36 @@ class OperationLock {
       return Promise.reject(error as Error);
     }
     if (!isThenable(answer)) return Promise.resolve(answer);
-    return new Promise<T>((resolve, reject) => {
-      const pending = this.#deadlines.track({ reject }, this.#callTimedOut);
-      answer.then(
-        (value) => {
-          if (pending.settle() !== undefined) resolve(value);
-        },
-        (error: unknown) => {
-          if (pending.settle() !== undefined) reject(error as Error);
-        },
-      );
-    });
+    // The callbacks reach the caller only through `pending`, let go of at the deadline: a
+    // store that never answers must not keep the request that waited for it.
+    const deferred = defer<T>();
+    const pending = this.#deadlines.track(deferred as Deferred<unknown>, this.#callTimedOut);
+    answer.then(
+      (value) => pending.settle()?.resolve(value),
+      (error: unknown) => pending.settle()?.reject(error as Error),
+    );
+    return deferred.promise;
   }
 }
+
+/** A promise and its settling functions, made in a scope of their own (see `#call`). */
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  readonly resolve: (value: T) => void;
+  readonly reject: (error: Error) => void;
+}
+
+function defer<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((settle, fail) => {
+    resolve = settle;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
+const IGNORE = (): void => undefined;
 
 /** Tells the operation-lock channel's subscribers about an outcome. */
 function publish(outcome: OperationLockMessage['outcome'], { operation, req }: Attempt): void {

@@ -1075,6 +1075,46 @@ describe('operationLock when its store fails', () => {
     expect(unanswered).toHaveLength(5);
   });
 
+  it.each([false, true])(
+    'keeps none of the requests it ran once the store hangs on completing them (replay: %s)',
+    async (replay) => {
+      const { track, kept } = requestTracker();
+      const inner = new MemoryLockStore();
+      // As a Redis client's queue of commands does: it holds each call until it is answered.
+      const unanswered: unknown[] = [];
+      const hangs = () => new Promise<boolean>((resolve) => unanswered.push(resolve));
+      const store: OperationLockStore = {
+        acquire: (...args) => inner.acquire(...args),
+        complete: hangs,
+        release: hangs,
+        renew: hangs,
+      };
+      const app = express();
+      app.use(express.json());
+      app.use(track);
+      app.post(
+        '/orders',
+        operationLock({ store, replay, storeTimeoutMs: 20, logger: false }),
+        (_req, res) => {
+          res.status(201).json({});
+        },
+      );
+      app.use(errorHandler({ logger: false }));
+      for (let i = 0; i < 5; i++) {
+        const res = await request(app)
+          .post('/orders')
+          .set('Idempotency-Key', `"key-${i}"`)
+          .send({ body: 'x'.repeat(10_000) });
+        expect(res.status).toBe(201);
+      }
+      // Past the deadline of the last call.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(unanswered).toHaveLength(5);
+      expect(await kept()).toBe(0);
+      inner.shutdown();
+    },
+  );
+
   it('releases a lock its store grants after the request gave up waiting', async () => {
     const inner = new MemoryLockStore();
     let grant: (() => void) | undefined;
