@@ -14,6 +14,14 @@ interface StatusHeaderRule {
   readonly withoutRetryAfterDrops?: readonly string[];
 }
 
+/** The fields that give a rate limit's reset time, as ky reads them for a retry. */
+const RESET_FIELDS = [
+  'ratelimit-reset',
+  'x-ratelimit-retry-after',
+  'x-ratelimit-reset',
+  'x-rate-limit-reset',
+];
+
 const RULES: ReadonlyMap<number, StatusHeaderRule> = new Map([
   // RFC 9110 §15.5.2: a 401 MUST carry WWW-Authenticate with at least one challenge.
   [401, { challenge: 'WWW-Authenticate' }],
@@ -22,8 +30,9 @@ const RULES: ReadonlyMap<number, StatusHeaderRule> = new Map([
   // RFC 9110 §15.5.9: a 408 SHOULD send the "close" option; the server gives up on the connection.
   [408, { connection: 'close' }],
   // RFC 9110 §15.5.14: a 413 that is temporary carries Retry-After; without it, waiting will not
-  // help. A reset time a limiter before it set would have clients (ky) wait for it and resend.
-  [413, { withoutRetryAfterDrops: ['x-rate-limit-reset'] }],
+  // help. A reset time a limiter before it set (ours, or express-rate-limit's drafts and legacy
+  // fields) would have clients (ky) wait for it and resend.
+  [413, { withoutRetryAfterDrops: RESET_FIELDS }],
   // RFC 9110 §14.4, §15.5.17: a 416's `bytes */length` gives the length of the representation and
   // describes no content, so it is kept; an abandoned response's Content-Range is still dropped.
   [416, { owns: 'content-range' }],

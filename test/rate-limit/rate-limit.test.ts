@@ -1,5 +1,6 @@
 import { get as httpGet } from 'node:http';
 import express, { type Request, type Response } from 'express';
+import { rateLimit as expressRateLimit } from 'express-rate-limit';
 import { parseRateLimit } from 'ratelimit-header-parser';
 import { parseList } from 'structured-headers';
 import request from 'supertest';
@@ -187,7 +188,11 @@ describe('rateLimit: requests that can never pass', () => {
 
   it('drops the reset time a limiter before it set, so that clients do not wait and resend it', async () => {
     const app = express();
-    app.use(rateLimit({ limit: 100, windowMs: 60_000, logger: false }));
+    app.use(
+      rateLimit({ limit: 100, windowMs: 60_000, logger: false, standardHeaders: 'draft-10' }),
+    );
+    // express-rate-limit in front too, with its draft-6 and legacy fields.
+    app.use(expressRateLimit({ limit: 100, standardHeaders: 'draft-6', legacyHeaders: true }));
     app.post(
       '/batch',
       rateLimit({ limit: 5, windowMs: 1000, cost: () => 6, logger: false }),
@@ -203,6 +208,9 @@ describe('rateLimit: requests that can never pass', () => {
     expect(res.headers['x-rate-limit-remaining']).toBe('99');
     // ky retries a 413 after any reset time it finds, X-Rate-Limit-Reset among them.
     expect(res.headers['x-rate-limit-reset']).toBeUndefined();
+    expect(res.headers['ratelimit-reset']).toBeUndefined();
+    expect(res.headers['x-ratelimit-reset']).toBeUndefined();
+    expect(res.headers['ratelimit-limit']).toBe('100');
     expect(res.headers['retry-after']).toBeUndefined();
   });
 
