@@ -207,13 +207,23 @@ export function parseOptions(options: ErrorHandlerOptions = {}): Configuration {
   const firstChallenge: Challenge | undefined = Array.isArray(challenge)
     ? challenge[0]
     : (challenge as Challenge);
+  const logLevels = parseLogLevels(options.logLevels);
+  const refusals = parseRefusals(options.refusals);
+  // Its lines go out at `error`, `warn` and `info` by default, and at each level configured.
+  const levels = new Set<LogLevel>([
+    'error',
+    'warn',
+    'info',
+    refusals.refusalLevel,
+    ...logLevels.values(),
+  ]);
+  levels.delete('silent');
   return {
     catalog,
     mappings: parseMappings(options.mappings, catalog),
-    // Its lines go out at `error`, `warn` and `info` by default.
-    logger: parseLogger(FACTORY, options.logger, ['error', 'warn', 'info']),
-    logLevels: parseLogLevels(options.logLevels),
-    ...parseRefusals(options.refusals),
+    logger: parseLogger(FACTORY, options.logger, [...levels] as Exclude<LogLevel, 'silent'>[]),
+    logLevels,
+    ...refusals,
     subCodeHeader,
     requestIdHeader,
     requestIdHeaderKey: requestIdHeader === false ? false : requestIdHeader.toLowerCase(),

@@ -93,7 +93,7 @@ export function parseFieldName(
   value: unknown,
   { fallback, reserved }: { fallback: string; reserved?: ReadonlySet<string> },
 ): string {
-  const name = value ?? fallback;
+  const name = value === undefined ? fallback : value;
   if (typeof name !== 'string' || !isToken(name)) {
     throw optionError(
       factory,

@@ -1183,6 +1183,24 @@ describe('errorHandler: options', () => {
       'errorHandler(): `logger` must be a pino logger',
     ],
     [
+      'a logger without a level that logLevels names',
+      {
+        logger: { error: () => undefined, warn: () => undefined, info: () => undefined } as never,
+        logLevels: { 404: 'debug' },
+      },
+      'ERR_EAE_OPTION_TYPE',
+      "errorHandler(): `logger` must be a pino logger (or have pino's level methods), or false; it has no `debug()`",
+    ],
+    [
+      'a logger without the level of refusals',
+      {
+        logger: { error: () => undefined, warn: () => undefined, info: () => undefined } as never,
+        refusals: { level: 'trace' },
+      },
+      'ERR_EAE_OPTION_TYPE',
+      "errorHandler(): `logger` must be a pino logger (or have pino's level methods), or false; it has no `trace()`",
+    ],
+    [
       'a log level that pino lacks',
       { logLevels: { 404: 'loud' as never } },
       'ERR_EAE_OPTION_TYPE',

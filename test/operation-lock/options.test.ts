@@ -68,6 +68,12 @@ describe('operationLock(): options', () => {
       'operationLock(): `header` must be a header name (an RFC 9110 token) such as Idempotency-Key, got "Idem Key"',
     ],
     [
+      'a header of null',
+      { header: null as never },
+      'ERR_EAE_OPTION_TYPE',
+      'operationLock(): `header` must be a header name (an RFC 9110 token) such as Idempotency-Key, got null',
+    ],
+    [
       'a key that is no function',
       { key: 'id' as never },
       'ERR_EAE_OPTION_TYPE',
