@@ -152,6 +152,15 @@ export function parseRedisStoreOptions(
       `\`prefix\` must not hold \`{\` or \`}\`: Redis Cluster would hash by it rather than by each client's key, got ${describeValue(prefix)}`,
     );
   }
+  // ioredis writes its own `keyPrefix` before every key, ours included.
+  const clientPrefix = (options.client as { options?: { keyPrefix?: unknown } }).options?.keyPrefix;
+  if (typeof clientPrefix === 'string' && /[{}]/.test(clientPrefix)) {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      `\`client\` has an ioredis \`keyPrefix\` that holds \`{\` or \`}\`: Redis Cluster would hash by it rather than by each client's key; give the store a client without one, got ${describeValue(clientPrefix)}`,
+    );
+  }
   return { send, prefix, now: parseFunction(factory, 'now', options.now) };
 }
 

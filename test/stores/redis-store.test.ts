@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { MAX_DURATION_MS } from '../../src/options/parse.js';
 import { MAX_LIMIT } from '../../src/rate-limit/options.js';
@@ -470,6 +471,16 @@ describe('RedisStore options', () => {
       );
     },
   );
+
+  it('refuses an ioredis client whose keyPrefix holds a brace, which would take over the hash tag', () => {
+    const client = new Redis({ lazyConnect: true, keyPrefix: 'app:{}:' });
+    expectOptionError(
+      () => new RedisStore({ client }),
+      'ERR_EAE_OPTION_TYPE',
+      'new RedisStore(): `client` has an ioredis `keyPrefix` that holds `{` or `}`: Redis Cluster would hash by it rather than by each client\'s key; give the store a client without one, got "app:{}:"',
+    );
+    client.disconnect();
+  });
 
   it('does not change the options object it is given', () => {
     const client = { call: () => Promise.resolve(null) };
