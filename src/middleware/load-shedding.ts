@@ -118,7 +118,21 @@ class OverloadSampler {
   close(): void {
     clearInterval(this.#timer);
     this.#histogram.disable();
+    if (!this.overloaded) return;
     this.overloaded = false;
+    // Subscribers heard of the overload: they hear that it no longer holds. After the
+    // publication under way, if close() came from a subscriber, so that every subscriber
+    // hears the news in the order it happened.
+    queueMicrotask(() => {
+      if (!loadSheddingChannel.hasSubscribers) return;
+      const message: LoadSheddingMessage = {
+        overloaded: false,
+        eventLoopDelayMs: 0,
+        heapUsedBytes: undefined,
+        closed: true,
+      };
+      loadSheddingChannel.publish(message);
+    });
   }
 }
 

@@ -66,6 +66,8 @@ export interface LoadSheddingMessage {
   readonly eventLoopDelayMs: number;
   /** The heap in use, when `maxHeapUsedBytes` is set. */
   readonly heapUsedBytes: number | undefined;
+  /** Set when `close()` ended an overload: nothing was measured (the two above are 0 and undefined). */
+  readonly closed?: true;
 }
 
 /** Published by `operationLock` for each outcome of a request that carries a key. */

@@ -176,6 +176,38 @@ describe('loadShedding: close()', () => {
     }
   });
 
+  it('tells the load-shedding channel that the overload no longer holds, after the news of it', async () => {
+    const { app, shedding } = sheddingApp({
+      maxEventLoopDelayMs: 60_000,
+      maxHeapUsedBytes: 1,
+      sampleIntervalMs: 20,
+    });
+    const heard: unknown[] = [];
+    const closeOnOverload = (message: unknown) => {
+      heard.push(message);
+      if ((message as { overloaded: boolean }).overloaded) shedding.close();
+    };
+    const listener = (message: unknown) => heard.push(['after', message]);
+    subscribe(CHANNEL_NAMES.loadShedding, closeOnOverload);
+    subscribe(CHANNEL_NAMES.loadShedding, listener);
+    try {
+      for (let attempt = 0; heard.length < 4 && attempt < 150; attempt++) await sleep(20);
+      expect(heard).toEqual([
+        expect.objectContaining({ overloaded: true }),
+        ['after', expect.objectContaining({ overloaded: true })],
+        { overloaded: false, eventLoopDelayMs: 0, heapUsedBytes: undefined, closed: true },
+        [
+          'after',
+          { overloaded: false, eventLoopDelayMs: 0, heapUsedBytes: undefined, closed: true },
+        ],
+      ]);
+      expect((await request(app).get('/work')).status).toBe(200);
+    } finally {
+      unsubscribe(CHANNEL_NAMES.loadShedding, closeOnOverload);
+      unsubscribe(CHANNEL_NAMES.loadShedding, listener);
+    }
+  });
+
   it('may be called twice', () => {
     const shedding = loadShedding({ maxEventLoopDelayMs: 100 });
     shedding.close();
