@@ -98,6 +98,8 @@ interface Attempt {
   closedAt: number;
   /** Whether its lease was found lost and told of (once), or needs no telling: nothing ran under it. */
   lost: boolean;
+  /** Whether a renewal is on its way to the store: a store that hangs gets no second one meanwhile. */
+  renewing: boolean;
   /** What its response sends, once it runs under the lock. */
   recorder: ResponseRecorder | undefined;
   readonly req: Request;
@@ -180,6 +182,7 @@ class OperationLock {
       closedAt: 0,
       recorder: undefined,
       lost: false,
+      renewing: false,
       req,
       res,
       next,
@@ -483,13 +486,19 @@ class OperationLock {
       this.#renewals.delete(hold); // its lease now runs out, and the key is free
       return;
     }
+    if (hold.renewing) return;
+    hold.renewing = true;
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
+        hold.renewing = false;
         if (held === true) return;
         this.#renewals.delete(hold);
         this.#leaseLost(hold);
       },
-      (error: unknown) => this.#warnStoreUnavailable(error),
+      (error: unknown) => {
+        hold.renewing = false;
+        this.#warnStoreUnavailable(error);
+      },
     );
   }
 

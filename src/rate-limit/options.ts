@@ -87,11 +87,11 @@ export interface RateLimitSharedOptions {
   /** Where the decision is put on the request. Defaults to `rateLimit` (`req.rateLimit`). */
   requestPropertyName?: string;
   /**
-   * Count only some requests, decided when the response has finished:
+   * Count only some requests, decided by the response its handler ended:
    * `'failures'` (status 400 and above, for login brute-force protection),
    * `'successes'` (below 400), or a predicate, sync or async, whose `false`
-   * gives the request back. A request the client cut off before its
-   * response finished counts, except under `'successes'`. Defaults to
+   * gives the request back. A request the client cut off before its handler
+   * ended the response counts, except under `'successes'`. Defaults to
    * counting every request.
    */
   countOnly?:

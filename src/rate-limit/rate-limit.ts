@@ -445,11 +445,13 @@ class Limiter {
 
   /**
    * With `countOnly`, gives the cost back once the response shows it should
-   * not have counted. Decided once the response is done: a finished one is
-   * asked of `counts`, whose `false` alone gives the cost back (a throw or an
-   * answer that is no boolean counts, and is told); one the client cut off
-   * first counts, unless `cutOffCounts` is false. The client may have left
-   * while the store decided: the response is then closed already.
+   * not have counted. Decided once the response is closed: one its handler
+   * had ended (`res.end()`: its status is its answer, whether or not the
+   * client read it all) is asked of `counts`, whose `false` alone gives the
+   * cost back (a throw or an answer that is no boolean counts, and is told);
+   * one the client cut off before counts, unless `cutOffCounts` is false.
+   * The client may have left while the store decided: the response is then
+   * closed already.
    */
   private refundUncounted(
     charge: Charge,
@@ -470,7 +472,7 @@ class Limiter {
   ): void {
     const { counts, cutOffCounts } = this.config.countOnly!;
     // Cut off, its status is whatever the handler had set so far (200 by default): not an answer.
-    if (!res.writableFinished) return this.refundUnless(cutOffCounts, charge, chargedAt);
+    if (!res.writableEnded) return this.refundUnless(cutOffCounts, charge, chargedAt);
     let answer: unknown;
     try {
       answer = counts(req, res);

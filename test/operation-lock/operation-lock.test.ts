@@ -1115,6 +1115,34 @@ describe('operationLock when its store fails', () => {
     },
   );
 
+  it('sends no second renewal while one is on its way to a store that hangs', async () => {
+    const inner = new MemoryLockStore();
+    let renewals = 0;
+    const store: OperationLockStore = {
+      acquire: (...args) => inner.acquire(...args),
+      complete: (...args) => inner.complete(...args),
+      release: (...args) => inner.release(...args),
+      renew: () => {
+        renewals += 1;
+        return new Promise<boolean>(() => undefined);
+      },
+    };
+    const app = express();
+    app.post(
+      '/orders',
+      // A renewal every 10 ms; none times out while the handler runs.
+      operationLock({ store, lockTtlMs: 30, storeTimeoutMs: 10_000, logger: false }),
+      (_req, res) => {
+        setTimeout(() => res.status(201).json({}), 80);
+      },
+    );
+    app.use(errorHandler({ logger: false }));
+    const res = await request(app).post('/orders').set('Idempotency-Key', '"slow"');
+    expect(res.status).toBe(201);
+    expect(renewals).toBe(1);
+    inner.shutdown();
+  });
+
   it('releases a lock its store grants after the request gave up waiting', async () => {
     const inner = new MemoryLockStore();
     let grant: (() => void) | undefined;
