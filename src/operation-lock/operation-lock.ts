@@ -356,7 +356,9 @@ class OperationLock {
     const round = attempt.round++;
     if (typeof store.waitForChange === 'function') {
       try {
-        return store.waitForChange(key, Math.max(1, ms), signal).catch(() => undefined);
+        const notice = store.waitForChange(key, Math.max(1, ms), signal).catch(() => undefined);
+        // A store whose notice never comes must not keep the request waiting for good.
+        return Promise.race([notice, later(Math.max(1, ms) + this.#config.storeTimeoutMs)]);
       } catch {
         // A store whose notice fails is polled instead.
       }
@@ -698,6 +700,11 @@ function abortOnClose(res: Response): AbortController {
   res.once('close', onClose);
   controller.signal.addEventListener('abort', () => res.off('close', onClose), { once: true });
   return controller;
+}
+
+/** Resolves after `ms`, on a timer that does not keep the process alive. */
+function later(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

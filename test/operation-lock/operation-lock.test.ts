@@ -786,6 +786,18 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       await first;
     });
 
+    it('answers 409.1 when the wait is over even if the store’s notice never comes', async () => {
+      store.waitForChange = () => new Promise<void>(() => undefined);
+      const target = app({ replay: true, waitMs: 40, storeTimeoutMs: 20 });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      const waited = await order(target);
+      expect(waited.status).toBe(409);
+      expect(problemOf(waited)).toEqual(IN_PROGRESS);
+      gate.open();
+      await first;
+    });
+
     it('runs a waiting duplicate itself when the first released its key (a 5xx)', async () => {
       const target = app({ replay: true, waitMs: 10_000 });
       const fail = () => request(target).post('/fail').set('Idempotency-Key', KEY).send({});
