@@ -1057,40 +1057,53 @@ describe('operationLock when its store fails', () => {
     expect(res.status).toBe(503);
   });
 
-  it('keeps none of the requests it gave up on while the store still hangs', async () => {
+  /**
+   * Sends five keyed requests with 10 kB bodies through an app locked on
+   * `store`, and answers their statuses and how many of those requests are
+   * still alive after a full collection.
+   */
+  async function requestsKept(
+    options: OperationLockOptions,
+  ): Promise<{ statuses: number[]; kept: number }> {
     const { track, kept } = requestTracker();
+    const app = express();
+    app.use(express.json());
+    app.use(track);
+    app.post(
+      '/orders',
+      operationLock({ storeTimeoutMs: 20, logger: false, ...options }),
+      (_req, res) => {
+        res.status(201).json({});
+      },
+    );
+    app.use(errorHandler({ logger: false }));
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await request(app)
+        .post('/orders')
+        .set('Idempotency-Key', `"key-${i}"`)
+        .send({ body: 'x'.repeat(10_000) });
+      statuses.push(res.status);
+    }
+    // Past the deadline of the last call.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    return { statuses, kept: await kept() };
+  }
+
+  it('keeps none of the requests it gave up on while the store still hangs', async () => {
     // As a Redis client's queue of commands does: it holds each call until it is answered.
     const unanswered: unknown[] = [];
     const store: OperationLockStore = {
       ...hanging,
       acquire: () => new Promise((resolve) => unanswered.push(resolve)),
     };
-    const app = express();
-    app.use(express.json());
-    app.use(track);
-    app.post(
-      '/orders',
-      operationLock({ store, storeTimeoutMs: 20, logger: false }),
-      (_req, res) => {
-        res.status(201).json({});
-      },
-    );
-    app.use(errorHandler({ logger: false }));
-    for (let i = 0; i < 5; i++) {
-      const res = await request(app)
-        .post('/orders')
-        .set('Idempotency-Key', `"key-${i}"`)
-        .send({ body: 'x'.repeat(10_000) });
-      expect(res.status).toBe(503);
-    }
-    expect(await kept()).toBe(0);
+    expect(await requestsKept({ store })).toEqual({ statuses: [503, 503, 503, 503, 503], kept: 0 });
     expect(unanswered).toHaveLength(5);
   });
 
   it.each([false, true])(
     'keeps none of the requests it ran once the store hangs on completing them (replay: %s)',
     async (replay) => {
-      const { track, kept } = requestTracker();
       const inner = new MemoryLockStore();
       // As a Redis client's queue of commands does: it holds each call until it is answered.
       const unanswered: unknown[] = [];
@@ -1101,28 +1114,11 @@ describe('operationLock when its store fails', () => {
         release: hangs,
         renew: hangs,
       };
-      const app = express();
-      app.use(express.json());
-      app.use(track);
-      app.post(
-        '/orders',
-        operationLock({ store, replay, storeTimeoutMs: 20, logger: false }),
-        (_req, res) => {
-          res.status(201).json({});
-        },
-      );
-      app.use(errorHandler({ logger: false }));
-      for (let i = 0; i < 5; i++) {
-        const res = await request(app)
-          .post('/orders')
-          .set('Idempotency-Key', `"key-${i}"`)
-          .send({ body: 'x'.repeat(10_000) });
-        expect(res.status).toBe(201);
-      }
-      // Past the deadline of the last call.
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(await requestsKept({ store, replay })).toEqual({
+        statuses: [201, 201, 201, 201, 201],
+        kept: 0,
+      });
       expect(unanswered).toHaveLength(5);
-      expect(await kept()).toBe(0);
       inner.shutdown();
     },
   );
