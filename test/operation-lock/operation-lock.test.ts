@@ -775,20 +775,12 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(gate.runs).toBe(1);
     });
 
-    it('answers 409.1 once the wait is over and the first still runs', async () => {
-      const target = app({ replay: true, waitMs: 40 });
-      const first = order(target).then((res) => res);
-      await gate.entered();
-      const waited = await order(target);
-      expect(waited.status).toBe(409);
-      expect(problemOf(waited)).toEqual(IN_PROGRESS);
-      gate.open();
-      await first;
-    });
-
-    it('answers 409.1 when the wait is over even if the store’s notice never comes', async () => {
-      store.waitForChange = () => new Promise<void>(() => undefined);
-      const target = app({ replay: true, waitMs: 40, storeTimeoutMs: 20 });
+    it.each<[string, boolean, Partial<OperationLockOptions>]>([
+      ['and the first still runs', false, {}],
+      ['even if the store’s notice never comes', true, { storeTimeoutMs: 20 }],
+    ])('answers 409.1 once the wait is over %s', async (_case, noticeNeverComes, options) => {
+      if (noticeNeverComes) store.waitForChange = () => new Promise<void>(() => undefined);
+      const target = app({ replay: true, waitMs: 40, ...options });
       const first = order(target).then((res) => res);
       await gate.entered();
       const waited = await order(target);
