@@ -202,10 +202,10 @@ const TAG_ESCAPES = /[~}]/g;
 
 /**
  * A key as the content of a hash tag, one to one: a tag ends at the first
- * `}` and must not be empty (Redis would then hash the whole name, and the
- * keys that share the tag could land in different Redis Cluster slots). So
- * `~` is written `~~`, `}` is written `~)`, and the empty key is `~`, which
- * no other key becomes (elsewhere `~` only comes in pairs).
+ * `}`, and an empty one is no tag (Redis Cluster would hash the whole name,
+ * prefix and all). So `~` is written `~~`, `}` is written `~)`, and the
+ * empty key is `~`, which no other key becomes (elsewhere `~` only comes in
+ * pairs).
  */
 export function hashTag(key: string): string {
   if (key === '') return '~';

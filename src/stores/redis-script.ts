@@ -12,8 +12,10 @@ import type { RateLimitPolicy } from './store.js';
  * doubles exact. Durations are returned as whole milliseconds, rounded as
  * `wholeMs` rounds them, so that both stores report the same numbers.
  *
- * KEYS[1]: the key's counts, one string of numbers; KEYS[2]: its block record.
- * Both share a hash tag, so the scripts work on Redis Cluster.
+ * KEYS[1]: the key's state, one string of numbers: its counts, then, for a
+ * policy that blocks, its block record (refusals, since, blocked until). One
+ * key a call: on Redis Cluster a call on two keys would be refused
+ * (`TRYAGAIN`) while their slot is being moved and only one of them has gone.
  * ARGV[1]: the cost; ARGV[2]: the time, with the `argument` clock; then the
  * limit, for a policy whose limit comes per request.
  * Reply: { allowed, window, remaining, resetMs } when allowed, and
@@ -180,27 +182,44 @@ function decisionScript(
   end
 end`;
   });
-  // Anchored: state of another layout (an older version, other windows) reads as none.
+  // The block record, after the counts, only once a refusal was counted: a key without one is not blocked.
+  const record = block ? ['refusals', 'since', 'blocked_until'] : [];
+  const fields = [...values, ...record];
+  const pattern = (names: string[]) => `'^${names.map(() => '(%S+)').join(' ')}$'`;
+  const format = (names: string[]) => `'${names.map(() => '%.17g').join(' ')}'`;
+  const matched = (names: string[]) => names.map((v) => `t${v}`).join(', ');
+  // Anchored: state of another layout (an older version, other windows) reads as none;
+  // counts without a record are read under a policy that blocks.
   const parse = `local ${values.join(', ')} = ${values.map(() => '0').join(', ')}
+${block ? 'local refusals, since, blocked_until, has_record = 0, now, 0, false' : ''}
 local stored = redis.call('GET', KEYS[1])
 if stored then
-  local ${values.map((v) => `t${v}`).join(', ')} = string.match(stored, '^${values.map(() => '(%S+)').join(' ')}$')
+  local ${matched(fields)} = string.match(stored, ${pattern(fields)})
+  ${block ? `if trefusals then has_record = true else ${matched(values)} = string.match(stored, ${pattern(values)}) end` : ''}
   ${values.map((v) => `${v} = tonumber(t${v}) or 0`).join('\n  ')}
+  ${block ? 'if has_record then refusals, since, blocked_until = tonumber(trefusals), tonumber(tsince), tonumber(tblocked_until) end' : ''}
 end`;
-  const store = writes
-    ? `redis.call('SET', KEYS[1], string.format('${values.map(() => '%.17g').join(' ')}', ${outs.join(', ')}), 'PX', ceil(ttl) + TTL_PAD)`
+  // The record's own lifetime: while it blocks, and while its refusals still count.
+  const recordPx = block
+    ? `max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)) + TTL_PAD`
     : '';
+  const setCounts = `redis.call('SET', KEYS[1], string.format(${format(values)}, ${outs.join(', ')}), 'PX', ceil(ttl) + TTL_PAD)`;
+  const store = !writes
+    ? ''
+    : block
+      ? `if has_record then
+    redis.call('SET', KEYS[1], string.format(${format(fields)}, ${[...outs, ...record].join(', ')}),
+      'PX', max(ceil(ttl) + TTL_PAD, ${recordPx}))
+  else
+    ${setCounts}
+  end`
+      : setCounts;
   // A key whose every window is as good as none is unknown, whether or not Redis has expired it yet.
   const unknownKey = writes ? '' : 'if not known then return false end';
-  const readBlock = block
-    ? `local refusals, since, blocked_until = 0, now, 0
-local record = redis.call('GET', KEYS[2])
-if record then
-  local a, b, c = string.match(record, '(%S+) (%S+) (%S+)')
-  refusals, since, blocked_until = tonumber(a), tonumber(b), tonumber(c)
-  if blocked_until > now then return { 0, 0, 0, 0, 0, max(0, ceil(blocked_until - now - EPS_MS)) } end
-end`
+  const blocked = block
+    ? `if has_record and blocked_until > now then return { 0, 0, 0, 0, 0, max(0, ceil(blocked_until - now - EPS_MS)) } end`
     : '';
+  // A refusal spends nothing: the counts are written back as read, their expiry kept.
   const countRefusal =
     block && writes
       ? `if now - since > ${block.withinMs} then refusals, since, blocked_until = 0, now, 0 end
@@ -209,13 +228,12 @@ if refusals >= ${block.after} then
   blocked_until = now + ${block.durationMs}
   refusals, since, blocked_ms = 0, blocked_until, ${block.durationMs}
 end
-redis.call('SET', KEYS[2], string.format('%.17g %.17g %.17g', refusals, since, blocked_until),
-  'PX', max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)) + TTL_PAD)`
+redis.call('SET', KEYS[1], string.format(${format(fields)}, ${fields.join(', ')}),
+  'PX', max(${recordPx}, redis.call('PTTL', KEYS[1])))`
       : '';
   return `${prelude(clock)}
-${readBlock}
-
 ${parse}
+${blocked}
 local ${outs.join(', ')} = ${values.join(', ')}
 local allowed, chosen, remaining, chosen_reset, retry, ttl, known = true, 0, math.huge, 0, 0, 1, false
 ${perWindow.join('\n')}
@@ -238,7 +256,7 @@ return { 0, chosen, remaining, max(1, ceil(chosen_reset - EPS_MS)), max(1, ceil(
  * charge still holds (see `refundWindow`).
  */
 export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
-  const { algorithm, windows } = policy;
+  const { algorithm, windows, block } = policy;
   const { size } = WINDOW_LOGIC[algorithm];
   const give = {
     gcra: `local at = state[o + 1]
@@ -275,7 +293,8 @@ if not stored then return 0 end
 local state = {}
 for value in string.gmatch(stored, '%S+') do state[#state + 1] = tonumber(value) end
 -- State of another layout (an older version of this library) is left to expire.
-if #state ~= ${size * windows.length} then return 0 end
+-- The block record, after the counts, is written back as read.
+if #state ~= ${size * windows.length}${block ? ` and #state ~= ${size * windows.length + 3}` : ''} then return 0 end
 ${windows
   .map(
     ({ windowMs }, index) => `do

@@ -67,8 +67,6 @@ export class RedisStore implements RateLimitStore {
   readonly #prefix: string;
   readonly #now: (() => number) | undefined;
   #scripts: Scripts | undefined;
-  /** Whether the policy blocks: without, the script never reads KEYS[2], so no block key is built. */
-  #blocks = false;
   /** Whether the policy's limit comes with each call. */
   #perRequest = false;
 
@@ -91,7 +89,6 @@ export class RedisStore implements RateLimitStore {
   init(policy: RateLimitPolicy): void {
     if (policy.limits === 'per-request') checkOneWindow(policy);
     this.#scripts = scriptsFor(policy, this.#now ? 'argument' : 'redis');
-    this.#blocks = policy.block !== undefined;
     this.#perRequest = policy.limits === 'per-request';
   }
 
@@ -111,8 +108,8 @@ export class RedisStore implements RateLimitStore {
   }
 
   async reset(key: string): Promise<void> {
-    const counts = this.#countsKey(key);
-    await this.#send(['del', counts, `${counts}:block`], counts);
+    const stored = this.#storedKey(key);
+    await this.#send(['del', stored], stored);
   }
 
   #usable(): Scripts {
@@ -126,14 +123,15 @@ export class RedisStore implements RateLimitStore {
   shutdown(): void {}
 
   /**
-   * The counts key, `<prefix>{<tag>}`; the block key adds `:block`. The hash
-   * tag `{…}` puts both in one Redis Cluster slot.
+   * The key's Redis key, `<prefix>{<tag>}`: its counts and block record. The
+   * hash tag `{…}` is the whole key, so that Redis Cluster hashes by it
+   * however the prefix is spelt.
    */
-  #countsKey(key: string): string {
+  #storedKey(key: string): string {
     return `${this.#prefix}{${hashTag(storedKey(key))}}`;
   }
 
-  /** One EVALSHA of `script` on the key's counts and block keys, its reply read by `read`. */
+  /** One EVALSHA of `script` on the key's Redis key, its reply read by `read`. */
   #run<T>(
     script: RedisScript,
     key: string,
@@ -142,16 +140,13 @@ export class RedisStore implements RateLimitStore {
     read: (reply: unknown) => T,
     chargedAt?: number,
   ): Promise<T> {
-    const counts = this.#countsKey(key);
     // Command names in lower case: ioredis lower-cases the name at each of its flag
     // look-ups (several per command), which allocates a new string for an upper-case one.
     const command = [
       'evalsha',
       script.sha,
-      '2',
-      counts,
-      // Without a block policy KEYS[2] is never read: repeat KEYS[1] rather than build a string.
-      this.#blocks ? `${counts}:block` : counts,
+      '1',
+      this.#storedKey(key),
       cost === 1 ? '1' : String(cost),
     ];
     if (this.#now) command.push(String(this.#now()));

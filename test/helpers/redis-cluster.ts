@@ -13,6 +13,12 @@ import type { ClientKind } from './redis.js';
  * disk but its nodes file, in a temporary folder removed at the end.
  */
 
+/** A slot being moved: its keys still on the source until `moveKeys()`, its owner the source until `finish()`. */
+export interface SlotMove {
+  moveKeys(): Promise<void>;
+  finish(): Promise<void>;
+}
+
 export interface ClusterNode {
   readonly port: number;
   readonly process: ChildProcess;
@@ -40,6 +46,13 @@ export interface RedisCluster {
    * clients learn it from the MOVED reply to their next command there.
    */
   moveSlot(slot: number, to: number): Promise<void>;
+  /**
+   * Starts moving `slot` to the master at `to` (`IMPORTING`/`MIGRATING`)
+   * and answers the rest of the move in two steps, so that a test can call
+   * the store in between: while the keys are still on the source, and after
+   * they went (the source answers ASK).
+   */
+  startSlotMove(slot: number, to: number): Promise<SlotMove>;
   /** One command on the node at `port`, through a short-lived connection. */
   command(port: number, args: string[]): Promise<unknown>;
   /**
@@ -214,6 +227,49 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       }));
   };
 
+  async function startSlotMove(slot: number, to: number): Promise<SlotMove> {
+    const view = await clusterNodes(living()[0]!.port);
+    const owns = (n: (typeof view)[number]) =>
+      n.flags.includes('master') && n.slots.some(([from, end]) => slot >= from && slot <= end);
+    const source = view.find((n) => owns(n) && !n.flags.includes('fail'))!;
+    const target = view.find((n) => n.port === to)!;
+    if (source.port === to) return { moveKeys: async () => {}, finish: async () => {} };
+    await command(to, ['cluster', 'setslot', String(slot), 'importing', source.id]);
+    await command(source.port, ['cluster', 'setslot', String(slot), 'migrating', target.id]);
+    return {
+      async moveKeys() {
+        for (;;) {
+          const keys = (await command(source.port, [
+            'cluster',
+            'getkeysinslot',
+            String(slot),
+            '100',
+          ])) as string[];
+          if (keys.length === 0) break;
+          await command(source.port, [
+            'migrate',
+            HOST,
+            String(to),
+            '',
+            '0',
+            '5000',
+            'keys',
+            ...keys,
+          ]);
+        }
+      },
+      async finish() {
+        for (const master of view.filter(
+          (n) => n.flags.includes('master') && !n.flags.includes('fail'),
+        )) {
+          await command(master.port, ['cluster', 'setslot', String(slot), 'node', target.id]);
+        }
+        for (const n of living())
+          await until(`node ${n.port} back to ok`, 400, () => stateOk(n.port));
+      },
+    };
+  }
+
   return {
     nodes,
     startupNodes: nodes.map((node) => ({ host: HOST, port: node.port })),
@@ -234,32 +290,11 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       return chosen;
     },
     async moveSlot(slot, to) {
-      const view = await clusterNodes(living()[0]!.port);
-      const owns = (n: (typeof view)[number]) =>
-        n.flags.includes('master') && n.slots.some(([from, end]) => slot >= from && slot <= end);
-      const source = view.find((n) => owns(n) && !n.flags.includes('fail'))!;
-      const target = view.find((n) => n.port === to)!;
-      if (source.port === to) return;
-      await command(to, ['cluster', 'setslot', String(slot), 'importing', source.id]);
-      await command(source.port, ['cluster', 'setslot', String(slot), 'migrating', target.id]);
-      for (;;) {
-        const keys = (await command(source.port, [
-          'cluster',
-          'getkeysinslot',
-          String(slot),
-          '100',
-        ])) as string[];
-        if (keys.length === 0) break;
-        await command(source.port, ['migrate', HOST, String(to), '', '0', '5000', 'keys', ...keys]);
-      }
-      for (const master of view.filter(
-        (n) => n.flags.includes('master') && !n.flags.includes('fail'),
-      )) {
-        await command(master.port, ['cluster', 'setslot', String(slot), 'node', target.id]);
-      }
-      for (const n of living())
-        await until(`node ${n.port} back to ok`, 400, () => stateOk(n.port));
+      const move = await startSlotMove(slot, to);
+      await move.moveKeys();
+      await move.finish();
     },
+    startSlotMove,
     async failOver(port, onKilled) {
       const node = nodes.find((n) => n.port === port);
       if (!node) throw new Error(`no node on port ${port}`);

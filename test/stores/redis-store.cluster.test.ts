@@ -226,6 +226,39 @@ describeWithRedisCluster('RedisStore on a Redis Cluster', () => {
       expect(await cluster.command(to, ['script', 'exists', sha])).toEqual([1]);
     }, 30_000);
 
+    it('decides and blocks a key with a block policy while its slot is being moved: one key a call, so never TRYAGAIN', async () => {
+      const prefix = uniquePrefix();
+      const store = storeWith(
+        policy([{ limit: 1, windowMs: 60_000 }], {
+          after: 2,
+          withinMs: 60_000,
+          durationMs: 60_000,
+        }),
+        prefix,
+      );
+      const [{ key, port }] = (await cluster.keysOnEveryMaster(1, countsKey(prefix))) as [
+        { key: string; port: number },
+      ];
+      expect((await store.consume(key, 1)).allowed).toBe(true);
+      const to = (await cluster.masters()).find((m) => m.port !== port)!.port;
+      const slot = Number(
+        await cluster.command(to, ['cluster', 'keyslot', countsKey(prefix)(key)]),
+      );
+      const move = await cluster.startSlotMove(slot, to);
+      try {
+        // Its counts still on the source, which answers for them.
+        expect(await store.consume(key, 1)).toMatchObject({ allowed: false, blockedMs: 0 });
+        await move.moveKeys();
+        // Gone to the target: the source answers ASK, and the client asks there.
+        expect(await cluster.command(port, ['cluster', 'countkeysinslot', String(slot)])).toBe(0);
+        expect(await store.consume(key, 1)).toMatchObject({ allowed: false, blockedMs: 60_000 });
+      } finally {
+        await move.moveKeys();
+        await move.finish();
+      }
+      expect((await store.consume(key, 1)).blockedMs).toBeGreaterThan(0);
+    }, 30_000);
+
     it('routes commands with their first key, writing (never read-only) to the master', async () => {
       const sent: unknown[][] = [];
       const client = connection.client as unknown as Record<
