@@ -1,11 +1,9 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { nameErrorsWith } from '../catalog/catalog.js';
-import type { ApiError } from '../errors/api-error.js';
-import { refusalOf } from '../errors/refusal.js';
-import { errorChannel, type ErrorMessage } from '../observability/channels.js';
-import { describeOnActiveSpan, loadOpenTelemetry } from '../observability/open-telemetry.js';
+import { loadOpenTelemetry } from '../observability/open-telemetry.js';
 import { lastResort, type Progress } from './last-resort.js';
 import { logOnce } from './log-error.js';
+import { observe } from './observe.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { answerOf, buildProblem, findEntry, type Answer } from './problem.js';
 import { CONTROLLED_HEADERS } from './replaced-headers.js';
@@ -36,7 +34,7 @@ export function errorHandler<const Matched extends readonly unknown[] = []>(
     // Unused, but Express tells an error middleware by its four parameters.
     _next: NextFunction,
   ) {
-    const progress: Progress = { requestId: undefined, logged: false };
+    const progress: Progress = { requestId: undefined, logged: false, observed: false };
     try {
       handle(thrown, req, res, config, progress);
     } catch (failure) {
@@ -67,16 +65,20 @@ function handle(
     requestId,
     thrown,
   };
-  observe(thrown, error, answer, entry.name, req, res);
   // Before the response ends: pino-http reads `res.err` when it finishes.
-  recordError(res, error, thrown, answer.status, config.logger !== false);
+  recordError(res, error, thrown, answer.status, entry.name, config);
 
   if (res.headersSent) {
     // Too late to answer: the connection is closed, so that the client sees the response
     // cut short, as Express's final handler would close it. Not handed to that handler: it
     // would print the raw error, stack, secrets and all, to stderr (and a hostile one can
-    // make it throw).
-    logOnce(req, error, config, context, progress);
+    // make it throw). What is reported is the status that went out, marked as failed.
+    const sent = { status: res.statusCode, cutShort: !res.writableEnded };
+    observe(
+      { thrown, error, status: sent.status, subCode: answer.subCode, code: entry.name, req, res },
+      progress,
+    );
+    logOnce(req, error, config, { ...context, sent }, progress);
     cutShort(res);
     return;
   }
@@ -92,26 +94,14 @@ function handle(
   if (withoutRetryAfterDrops !== undefined && !hasField(headers, 'Retry-After')) {
     for (const name of withoutRetryAfterDrops) res.removeHeader(name);
   }
+  // Once the answer is settled, so that a failure before it is reported as the 500 sent instead.
+  observe(
+    { thrown, error, status: answer.status, subCode: answer.subCode, code: entry.name, req, res },
+    progress,
+  );
   const droppedMembers = sendProblem(req, res, problem, headers);
   // Logged once answered, so that the line states what was sent.
   logOnce(req, error, config, { ...context, droppedMembers }, progress);
-}
-
-/** Tells subscribers of the error channel, and the active span, about the error. */
-function observe(
-  thrown: unknown,
-  error: ApiError,
-  { status, subCode }: Answer,
-  code: string,
-  req: Request,
-  res: Response,
-) {
-  const refusal = refusalOf(error) !== undefined;
-  if (errorChannel.hasSubscribers) {
-    const message: ErrorMessage = { thrown, error, status, code, subCode, refusal, req, res };
-    errorChannel.publish(message);
-  }
-  describeOnActiveSpan(status, code, subCode, refusal);
 }
 
 /**

@@ -13,12 +13,15 @@ import { addVary } from '../headers/vary.js';
 import { chooseMediaType, PROBLEM_JSON, setStatus } from './send-problem.js';
 import { cutShort } from '../responses/cut-short.js';
 import { describeOnActiveSpan } from '../observability/open-telemetry.js';
+import { observe } from './observe.js';
 
 /** How far the handler got with a request, for the last resort to carry on from. */
 export interface Progress {
   requestId: string | undefined;
   /** Whether the request's one line was logged. */
   logged: boolean;
+  /** Whether the error channel and the span were told (see `observe`). */
+  observed: boolean;
 }
 
 /** A request the handler failed to answer. */
@@ -49,17 +52,16 @@ export function lastResort(failed: Failure): void {
   const { res } = failed;
   try {
     const entry = attempt(() => failed.config.catalog.entryFor(500)) ?? FIXED;
+    const code = String(entry.name);
     if (res.headersSent) {
-      // Logged as the 500 it is, as the handler logs the status of the error, not the one sent.
-      log(failed, String(entry.name));
+      // As the handler reports an error after the headers: under the status they carried.
+      const sent = { status: res.statusCode, cutShort: !res.writableEnded };
+      report(failed, code, sent);
       cutShort(res);
       return;
     }
     sendFallback(failed, entry);
-    // The span said what the handler meant to send: it is the 500 now (the sub-code and
-    // refusal attributes it may have set cannot be taken back; the status and code say what was sent).
-    describeOnActiveSpan(500, String(entry.name), undefined, false);
-    log(failed, String(entry.name));
+    report(failed, code);
     process.emitWarning(
       `express-api-errors: the error handler failed: ${describe(failed.failure)}`,
       { code: 'EXPRESS_API_ERRORS_HANDLER_FAILED' },
@@ -110,12 +112,29 @@ function requestIdOf({ req, res, config, progress }: Failure): string {
   );
 }
 
-/** Logs the 500 sent, under the code it was sent with. */
-function log(failed: Failure, code: string): void {
+/**
+ * Reports the 500 sent, under the code it was sent with: on the error channel
+ * (unless the handler had, just before its answer failed), the span (which
+ * the handler may have described as the answer it meant to send: the status
+ * and code now say what was sent; a sub-code or refusal attribute cannot be
+ * taken back) and the log.
+ */
+function report(failed: Failure, code: string, sent?: { status: number; cutShort: boolean }): void {
   const status = 500;
   const { req, res, config, progress, thrown, failure } = failed;
   const error = new InternalServerError(undefined, { cause: thrown });
-  recordError(res, error, thrown, status, config.logger !== false);
+  const observed = {
+    thrown,
+    error,
+    status: sent?.status ?? status,
+    subCode: undefined,
+    code,
+    req,
+    res,
+  };
+  if (progress.observed) describeOnActiveSpan(observed.status, code, undefined, false, true);
+  else observe(observed, progress);
+  recordError(res, error, thrown, status, code, config);
   logOnce(
     req,
     error,
@@ -126,6 +145,7 @@ function log(failed: Failure, code: string): void {
       requestId: progress.requestId,
       thrown,
       handlerFailure: describe(failure),
+      sent,
     },
     progress,
   );

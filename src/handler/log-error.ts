@@ -15,8 +15,14 @@ import { isCopyOfThrown } from './to-api-error.js';
 import { refusalOf } from '../errors/refusal.js';
 
 export interface LogContext {
-  /** The status sent, which decides the level: the error's, or 500 if the handler fell back. */
+  /** The status answered, which decides the level: the error's, or 500 if the handler fell back. */
   readonly status: number;
+  /**
+   * For an error that came after the headers went out: the status they
+   * carried (the line's `status`), and whether the handler closed the
+   * connection, cutting the response short (`false`: it had been complete).
+   */
+  readonly sent?: { readonly status: number; readonly cutShort: boolean };
   /** The sub-code sent, if any (the handler's reading of it, see `Answer`). */
   readonly subCode?: string;
   readonly code: string;
@@ -51,7 +57,7 @@ export function logError(
   context: LogContext,
 ): void {
   if (config.logger === false) return;
-  const { status } = context;
+  const { status, sent } = context;
   const refusal = refusalOf(error);
   const level = levelFor(status, config, refusal !== undefined);
   if (level === 'silent') return;
@@ -69,9 +75,10 @@ export function logError(
     err: summarizeError(loggedError(error, context.thrown), status >= 500 && !refusal),
     method,
     url,
-    status,
+    status: sent?.status ?? status,
     code: context.code,
   };
+  if (sent !== undefined) line.cutShort = sent.cutShort;
   if (context.subCode !== undefined) line.subCode = context.subCode;
   if (context.requestId !== undefined) line.requestId = context.requestId;
   if (refusal) {
@@ -82,7 +89,11 @@ export function logError(
   if (context.handlerFailure !== undefined) {
     line.handlerFailure = truncate(context.handlerFailure, MAX_TEXT);
   }
-  logger[level](line, `${method} ${url} failed with ${status} ${context.code}`);
+  const message =
+    sent === undefined
+      ? `${method} ${url} failed with ${status} ${context.code}`
+      : `${method} ${url} failed with ${context.code} after its ${sent.status} was sent`;
+  logger[level](line, message);
 }
 
 /** The first `MAX_LISTED` names, each cut to `MAX_NAME`, and how many more there were. */
@@ -123,6 +134,26 @@ export function loggedError(error: ApiError, thrown: unknown): unknown {
 
 function levelFor(status: number, config: Configuration, refusal: boolean): LogLevel {
   return config.logLevels.get(status) ?? (refusal ? config.refusalLevel : defaultLevelFor(status));
+}
+
+/**
+ * The line the handler would log for an error it leaves to another logger
+ * (`logger: false`, with pino-http): its level, `silent` for a refusal that
+ * the refusal log only counts, and the refusals not logged before it.
+ */
+export function lineLeftToLogger(
+  error: ApiError,
+  config: Configuration,
+  status: number,
+  code: string,
+): { level: LogLevel; refusalsNotLogged: number } {
+  const refusal = refusalOf(error);
+  const level = levelFor(status, config, refusal !== undefined);
+  if (refusal === undefined || level === 'silent') return { level, refusalsNotLogged: 0 };
+  const refusalsNotLogged = config.refusalLog.admit(code, refusal.key);
+  return refusalsNotLogged === undefined
+    ? { level: 'silent', refusalsNotLogged: 0 }
+    : { level, refusalsNotLogged };
 }
 
 /** The URL without userinfo, and with the values of secret-looking query parameters replaced. */

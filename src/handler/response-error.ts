@@ -1,11 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiError } from '../errors/api-error.js';
-import { loggedError } from './log-error.js';
+import { lineLeftToLogger, loggedError } from './log-error.js';
+import type { LogLevel } from '../logging/logger.js';
+import type { Configuration } from './options.js';
 import { summarizeError } from '../logging/summarize-error.js';
 
 // Symbol.for, not Symbol: the ESM and CJS builds of this package, both loaded
 // in one app, must agree on it.
 const ANSWERED = Symbol.for('express-api-errors.answered-error');
+/** The level the handler chose for a line it leaves to pino-http; a symbol, which pino's `err` serializer does not list. */
+const LEVEL = Symbol.for('express-api-errors.level');
 
 type Summary = Error & { code?: string; status?: number };
 
@@ -27,11 +31,13 @@ class ErrorSummary {
   readonly #thrown: unknown;
   readonly #status: number;
   #summary: Summary | undefined;
+  readonly [LEVEL]: LogLevel | undefined;
 
-  constructor(error: ApiError, thrown: unknown, status: number) {
+  constructor(error: ApiError, thrown: unknown, status: number, level?: LogLevel) {
     this.#error = error;
     this.#thrown = thrown;
     this.#status = status;
+    this[LEVEL] = level;
   }
 
   get #copy(): Summary {
@@ -77,22 +83,42 @@ Object.defineProperty(LoggedErrorSummary.prototype, ANSWERED, { value: true });
  * run of the error-path bench put setting it always at up to 4%). Assigning
  * `res.err` replaces it. `logged`: whether the handler logs errors itself
  * (its `logger` is not `false`); if not, pino-http's line is the one. Never
- * throws: this only helps loggers.
+ * throws: this only helps loggers. If the handler does not log, its choice
+ * of level goes with `res.err` (see `levelLeftToLogger`): the refusal log
+ * then limits pino-http's lines as it would the handler's.
  */
 export function recordError(
   res: ServerResponse,
   error: ApiError,
   thrown: unknown,
   status: number,
-  logged: boolean,
+  code: string,
+  config: Configuration,
 ): void {
   try {
     if ((res as ServerResponse & { log?: unknown }).log === undefined) return;
-    const Summary = logged ? LoggedErrorSummary : ErrorSummary;
-    (res as ServerResponse & { err?: unknown }).err = new Summary(error, thrown, status);
+    (res as ServerResponse & { err?: unknown }).err =
+      config.logger === false
+        ? new ErrorSummary(
+            error,
+            thrown,
+            status,
+            lineLeftToLogger(error, config, status, code).level,
+          )
+        : new LoggedErrorSummary(error, thrown, status);
   } catch {
     // A response object that refuses properties: loggers go without.
   }
+}
+
+/**
+ * The level `errorHandler` chose for the line of an error it answered and
+ * left to pino-http to log (`logger: false`): `silent` for a refusal the
+ * refusal log only counts; undefined for any other response.
+ */
+export function levelLeftToLogger(res: ServerResponse): LogLevel | undefined {
+  const err = (res as ServerResponse & { err?: unknown }).err;
+  return err instanceof ErrorSummary ? err[LEVEL] : undefined;
 }
 
 /** Whether `errorHandler` answered this response and logs it: logging its failure is then the handler's part. */

@@ -25,12 +25,18 @@ export function loadOpenTelemetry(): void {
   );
 }
 
-/** Describes the error on the active span, if there is one; never throws. */
+/**
+ * Describes the error on the active span, if there is one; never throws.
+ * `failed` marks the span as an error, with the code as `error.type`: a 5xx,
+ * or a request that failed under the status it had sent (OpenTelemetry's HTTP
+ * conventions leave the status unset below 500 "unless there was another error").
+ */
 export function describeOnActiveSpan(
   status: number,
   code: string,
   subCode: string | undefined,
   refusal: boolean,
+  failed = status >= 500,
 ): void {
   if (!api) return;
   try {
@@ -40,7 +46,7 @@ export function describeOnActiveSpan(
     span.setAttribute('express_api_errors.code', code);
     if (subCode !== undefined) span.setAttribute('express_api_errors.sub_code', subCode);
     if (refusal) span.setAttribute('express_api_errors.refusal', true);
-    if (status >= 500) {
+    if (failed) {
       span.setAttribute('error.type', code);
       span.setStatus({ code: api.SpanStatusCode.ERROR });
     }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultLevelFor, type LogLevel } from '../logging/logger.js';
 import { redactPaths } from '../logging/redact-paths.js';
-import { answeredByErrorHandler } from '../handler/response-error.js';
+import { answeredByErrorHandler, levelLeftToLogger } from '../handler/response-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFieldName, parseFunction } from '../options/parse.js';
 import { DEFINED_FIELDS } from '../handler/options.js';
@@ -44,11 +44,14 @@ export interface PinoHttpRecipe {
 }
 
 /**
- * The level `errorHandler` would log a response at: a 5xx sent by a route
- * itself is a fault as much as one thrown (pino-http's own default is `info`
- * for every line).
+ * The level `errorHandler` would log a response at: the one it chose for an
+ * error it answered (a refusal at its refusal level), and for a response it
+ * did not answer, by status: a 5xx sent by a route itself is a fault as much
+ * as one thrown (pino-http's own default is `info` for every line).
  */
 const levelByStatus: CustomLogLevel = (_req, res, error) => {
+  const chosen = levelLeftToLogger(res);
+  if (chosen !== undefined) return chosen;
   if (res.statusCode >= 400) return defaultLevelFor(res.statusCode);
   // A response that failed under a success status: cut short, or a stream that broke
   // (pino-http passes the error it saw itself; the handler's is `res.err`).
@@ -82,7 +85,10 @@ export function pinoHttpOptions(options: PinoHttpRecipeOptions = {}): PinoHttpRe
     genReqId: requestIdGenerator(header),
     serializers,
     redact: [...redactPaths],
+    // Silent for a line the handler wrote, or a refusal its refusal log only counts.
     customLogLevel: (req, res, error) =>
-      answeredByErrorHandler(res) ? 'silent' : level(req, res, error),
+      answeredByErrorHandler(res) || levelLeftToLogger(res) === 'silent'
+        ? 'silent'
+        : level(req, res, error),
   };
 }

@@ -1020,11 +1020,15 @@ describe('errorHandler: the response', () => {
     await flushed();
     expect(handedOn).not.toHaveBeenCalled();
     expect(destroyed()).toHaveBeenCalledTimes(1);
+    // At the level of the 500 it is, under the status that went out.
     expect(logs.lines).toEqual([
       expect.objectContaining({
         level: 50,
-        status: 500,
+        status: 200,
+        code: 'INTERNAL_SERVER_ERROR',
+        cutShort: true,
         err: expect.objectContaining({ type: 'Error', message: 'failed mid-stream' }),
+        msg: 'GET /throw failed with INTERNAL_SERVER_ERROR after its 200 was sent',
       }),
     ]);
   });
@@ -1047,7 +1051,10 @@ describe('errorHandler: the response', () => {
     expect(logs.lines).toEqual([
       expect.objectContaining({
         level: 50,
+        status: 200,
+        cutShort: false,
         err: expect.objectContaining({ message: 'failed after the response' }),
+        msg: 'GET /throw failed with INTERNAL_SERVER_ERROR after its 200 was sent',
       }),
     ]);
   });

@@ -135,7 +135,8 @@ describe('lastResort', () => {
     expect(lines).toEqual([
       expect.objectContaining({
         level: 50,
-        status: 500,
+        status: 200,
+        cutShort: true,
         handlerFailure: 'Error: getHeader is broken',
         err: expect.objectContaining({ type: 'Error', message: 'failed mid-stream' }),
       }),

@@ -187,7 +187,12 @@ describe('errorHandler logging', () => {
       .catch(() => undefined);
     await flushed();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ status: 500, err: { message: 'stream broke' } });
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      status: 200,
+      cutShort: true,
+      err: { message: 'stream broke' },
+    });
   });
 });
 

@@ -13,7 +13,7 @@ import {
   type RateLimitStore,
   type StoreMessage,
 } from '../../src/index.js';
-import { appThrowing } from '../helpers/app.js';
+import { appFailingMidStream, appThrowing } from '../helpers/app.js';
 import { limitedApp } from '../helpers/limited-app.js';
 import { fakeClock } from '../helpers/clock.js';
 
@@ -74,6 +74,34 @@ describe('the error channel', () => {
       code: 'INTERNAL_SERVER_ERROR',
       refusal: false,
     });
+  });
+});
+
+describe('the error channel, when the answer is not the one meant', () => {
+  it('tells the 500 the handler fell back to, once, not the 404 it meant', async () => {
+    const app = appThrowing(() => new NotFoundError('No user 7', { subCode: '404.1' }), {
+      problemType: () => {
+        throw new Error('broken');
+      },
+    });
+    const messages = await published<ErrorMessage>(CHANNEL_NAMES.error, async () => {
+      expect((await request(app).get('/throw')).status).toBe(500);
+    });
+    expect(messages.map(({ status, code, subCode }) => ({ status, code, subCode }))).toEqual([
+      { status: 500, code: 'INTERNAL_SERVER_ERROR', subCode: undefined },
+    ]);
+  });
+
+  it('tells the status that went out for an error after the headers were sent', async () => {
+    const { app } = appFailingMidStream({ logger: false });
+    const messages = await published<ErrorMessage>(CHANNEL_NAMES.error, () =>
+      request(app)
+        .get('/throw')
+        .catch(() => undefined),
+    );
+    expect(messages.map(({ status, code }) => ({ status, code }))).toEqual([
+      { status: 200, code: 'INTERNAL_SERVER_ERROR' },
+    ]);
   });
 });
 

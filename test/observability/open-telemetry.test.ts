@@ -85,6 +85,36 @@ describe('errorHandler and the active OpenTelemetry span', () => {
     expect(span!.status).toEqual({ code: SpanStatusCode.ERROR });
   });
 
+  it('marks the span of a response cut short as failed, under the status that went out', async () => {
+    const tracer = trace.getTracer('test');
+    const app = express();
+    app.use((_req, res, next) => {
+      tracer.startActiveSpan('GET /stream', (span) => {
+        res.on('close', () => span.end());
+        next();
+      });
+    });
+    app.get('/stream', (_req, res, next) => {
+      res.writeHead(200);
+      res.write('partial');
+      next(new NotFoundError('No user 7'));
+    });
+    app.use(errorHandler({ logger: false }));
+    await nextTurn();
+    await nextTurn();
+    await request(app)
+      .get('/stream')
+      .catch(() => undefined);
+    await nextTurn();
+    const [span] = exporter.getFinishedSpans();
+    expect(span!.attributes).toEqual({
+      'http.response.status_code': 200,
+      'express_api_errors.code': 'NOT_FOUND',
+      'error.type': 'NOT_FOUND',
+    });
+    expect(span!.status).toEqual({ code: SpanStatusCode.ERROR });
+  });
+
   it('leaves a 4xx span unmarked, as the HTTP conventions say for servers, with its code and sub-code', async () => {
     const span = await spanOf(() => new NotFoundError('No user 7', { subCode: '404.1' }));
     expect(span.attributes).toEqual({

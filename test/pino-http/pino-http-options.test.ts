@@ -8,6 +8,8 @@ import request from 'supertest';
 import {
   NotFoundError,
   errorHandler,
+  maintenance,
+  rateLimit,
   pinoHttpOptions,
   type ErrorHandlerOptions,
   type PinoHttpRecipeOptions,
@@ -246,6 +248,31 @@ describe('pinoHttpOptions() with pino-http', () => {
     expect(lines[0]!.err!.stack).toMatch(/^Error: database down\n\s+at /);
     // A 4xx is the client's doing: no frames.
     expect(lines[1]!.err!.stack).toBe('NotFoundError: No such order.');
+  });
+
+  it('leaves refusals to pino-http at the handler’s refusal level (info), one line per client and interval', async () => {
+    const logs = captureLogs();
+    const app = createApp(
+      (a) => {
+        a.use('/closed', maintenance({ enabled: true }));
+        a.use('/limited', rateLimit({ limit: 1, windowMs: 60_000 }));
+        a.get('/limited', (_req, res) => {
+          res.json({ ok: true });
+        });
+      },
+      { logger: false },
+      [pinoHttp({ ...pinoHttpOptions(), logger: logs.logger })],
+    );
+    for (let i = 0; i < 5; i++) await request(app).get('/closed').expect(503);
+    for (let i = 0; i < 5; i++) await request(app).get('/limited');
+    await flushed();
+
+    const lines = logs.lines as (Line & { res?: { statusCode?: number } })[];
+    expect(lines.map((line) => [line.level, line.msg, line.res?.statusCode])).toEqual([
+      [30, 'request errored', 503],
+      [30, 'request completed', 200],
+      [30, 'request errored', 429],
+    ]);
   });
 
   it('logs nothing for a failure the handler is told not to log', async () => {
