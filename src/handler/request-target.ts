@@ -11,7 +11,8 @@ const AUTHORITY_PREFIX = /^(?:[A-Za-z][A-Za-z0-9+.-]*:)?\/\/[^/?#]*/;
  * host or userinfo of the absolute form, and never a path that a client
  * would read as naming a host (one starting with `//`); `/` for an empty
  * path (RFC 9110 §4.2.3); `undefined` for the asterisk and authority forms,
- * which name no resource of the server's.
+ * which name no resource of the server's. A URI reference as RFC 9457 §3.1.5
+ * wants it: what RFC 3986 §3.3 does not allow in a path is percent-encoded.
  */
 export function pathOfTarget(target: string): string | undefined {
   let rest = target;
@@ -23,16 +24,39 @@ export function pathOfTarget(target: string): string | undefined {
   const end = rest.search(/[?#]/);
   const path = end === -1 ? rest : rest.slice(0, end);
   if (path === '') return '/';
-  // A `\` is no URI character (RFC 3986 §2), and WHATWG URL parsers read it as `/`, so that
-  // `/\evil.example/x` would name a host: it is percent-encoded. What is left may start with
-  // `//` again (`//a//evil.example/x`): as a reference, that names the host `evil.example`
+  // Node takes characters no URI may hold (`{`, `|`, `"`, a `%` that escapes nothing;
+  // RFC 3986 §2) in a target, and a checking client refuses them in `instance`: they are
+  // percent-encoded, and so is `\`, which WHATWG URL parsers read as `/`, so that
+  // `/\evil.example/x` would name a host. What is left may start with `//` again
+  // (`//a//evil.example/x`): as a reference, that names the host `evil.example`
   // (RFC 3986 §4.2). One slash instead.
-  const safe = path.includes('\\') ? path.replace(BACKSLASHES, '%5C') : path;
+  const safe = NOT_IN_PATH.test(path) ? path.replace(NOT_IN_PATH_ALL, percentEncode) : path;
   return safe.startsWith('//') ? safe.replace(LEADING_SLASHES, '/') : safe;
 }
 
-const BACKSLASHES = /\\/g;
+// RFC 3986 §3.3: a path holds unreserved and sub-delims characters, `:`, `@`, `/` and
+// percent-encodings (`%` and two hex digits).
+const OUTSIDE_PATH = String.raw`[^\w\-.~!$&'()*+,;=:@/%]|%(?![0-9A-Fa-f]{2})`;
+// `u`: a character outside the BMP is one match, encoded whole.
+const NOT_IN_PATH = new RegExp(OUTSIDE_PATH, 'u');
+const NOT_IN_PATH_ALL = new RegExp(OUTSIDE_PATH, 'gu');
 const LEADING_SLASHES = /^\/+/;
+
+/**
+ * A character's percent-encoding: Node reads a target's bytes one to a
+ * character (latin1), so a character below 256 is the byte the client sent;
+ * one an app wrote into `req.url` is encoded as UTF-8.
+ */
+function percentEncode(character: string): string {
+  const code = character.charCodeAt(0);
+  if (code < 256) return `%${code < 16 ? '0' : ''}${code.toString(16).toUpperCase()}`;
+  try {
+    return encodeURIComponent(character);
+  } catch {
+    // A lone surrogate: U+FFFD, as a UTF-8 decoder would read it.
+    return '%EF%BF%BD';
+  }
+}
 
 /** The request's `instance`: the path of the URL it came with. */
 export function pathOf(req: Request): string | undefined {

@@ -76,6 +76,14 @@ describe('instance and the logged url, by form of the request target', () => {
     expect(lines[0]!.url).toBe('//[Redacted]@example.test/nope');
   });
 
+  it('gives an instance that is a URI reference, whatever characters Node let into the target', async () => {
+    const { app } = loggedApp();
+    const res = await rawRequest(app, 'GET /a{b}|c"d<e>^`x/%zz HTTP/1.1\r\nHost: example.test\r\n');
+
+    expect(res.status).toBe(404);
+    expect(rawProblemOf(res).instance).toBe('/a%7Bb%7D%7Cc%22d%3Ce%3E%5E%60x/%25zz');
+  });
+
   it('never gives an instance that a client would read as naming another host', async () => {
     const { app } = loggedApp();
     const res = await rawRequest(app, 'GET //a//evil.example/x HTTP/1.1\r\nHost: example.test\r\n');
@@ -102,6 +110,13 @@ describe('pathOfTarget', () => {
     ['/\\evil.example/x', '/%5Cevil.example/x'],
     ['http://a/\\evil.example/x', '/%5Cevil.example/x'],
     ['/a\\b', '/a%5Cb'],
+    ['/a{b}|c"d<e>^`x', '/a%7Bb%7D%7Cc%22d%3Ce%3E%5E%60x'],
+    ['/[x]', '/%5Bx%5D'],
+    ['/%zz/%4/%41', '/%25zz/%254/%41'],
+    ["/a-b_c.d~e!$&'()*+,;=:@", "/a-b_c.d~e!$&'()*+,;=:@"],
+    ['/caf\u00e9', '/caf%E9'],
+    ['/\u{1F600}', '/%F0%9F%98%80'],
+    ['/\ud800x', '/%EF%BF%BDx'],
     ['*', undefined],
     ['example.test:443', undefined],
     ['admin:hunter2@example.test:443', undefined],
