@@ -20,7 +20,8 @@ export type RedisClient =
   | { call(command: string, ...args: string[]): Promise<unknown> }
   | { sendCommand(args: string[]): Promise<unknown> }
   | NodeRedisClusterClient
-  | NodeRedisSentinelClient;
+  | NodeRedisSentinelClient
+  | NodeRedisSentinelLease;
 
 /**
  * node-redis's cluster client: its `sendCommand` takes the key that routes
@@ -48,6 +49,12 @@ export interface NodeRedisSentinelClient {
   getSentinelNode(): unknown;
 }
 
+/** A client leased from node-redis's Sentinel client (`acquire()`): its `sendCommand` is the Sentinel's. */
+export interface NodeRedisSentinelLease {
+  sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  release(): unknown;
+}
+
 /**
  * Sends one command, given as its name and arguments, and answers Redis's
  * reply. `firstKey` is the first key the command touches, if any: a cluster
@@ -71,7 +78,7 @@ export function commandSender(factory: string, client: unknown): SendCommand {
     return (args, firstKey) => cluster.sendCommand(firstKey, false, args);
   }
   if (isNodeRedisSentinel(candidate)) {
-    const sentinel = candidate as unknown as NodeRedisSentinelClient;
+    const sentinel = candidate as unknown as NodeRedisSentinelLease;
     // Not read-only, as above: to the master.
     return (args) => sentinel.sendCommand(false, args);
   }
@@ -94,13 +101,17 @@ function isNodeRedisCluster(candidate: Record<string, unknown> | undefined | nul
   );
 }
 
-/** node-redis's Sentinel client has methods no other client has (v5 and v6). */
+/**
+ * node-redis's Sentinel client has methods no other client has (v5 and v6),
+ * and so has a client leased from it (`acquire()`), which is given back with
+ * `release()`: both take `(isReadonly, args)`.
+ */
 function isNodeRedisSentinel(candidate: Record<string, unknown> | undefined | null): boolean {
-  return (
-    typeof candidate?.sendCommand === 'function' &&
+  if (typeof candidate?.sendCommand !== 'function') return false;
+  const sentinel =
     typeof candidate.getMasterNode === 'function' &&
-    typeof candidate.getSentinelNode === 'function'
-  );
+    typeof candidate.getSentinelNode === 'function';
+  return sentinel || typeof candidate.release === 'function';
 }
 
 /** The options every Redis-backed store takes. */

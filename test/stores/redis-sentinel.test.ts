@@ -63,6 +63,23 @@ describeWithRedisCluster('the Redis stores through node-redis’s Sentinel clien
     expect(statuses).toEqual([200, 200, 429]);
   });
 
+  it('limits through RedisStore on a client leased from the Sentinel client (acquire())', async () => {
+    const lease = await client.acquire();
+    try {
+      const store = new RedisStore({ client: lease, prefix: uniquePrefix() });
+      store.init({
+        algorithm: 'fixed-window',
+        windows: [{ limit: 2, windowMs: 60_000, name: 'w' }],
+        block: undefined,
+      });
+      const decisions = [];
+      for (let i = 0; i < 3; i++) decisions.push((await store.consume('k', 1)).allowed);
+      expect(decisions).toEqual([true, true, false]);
+    } finally {
+      lease.release();
+    }
+  });
+
   it('locks and replays through RedisLockStore', async () => {
     const app = express();
     app.use(express.json());
