@@ -160,7 +160,7 @@ export interface RateLimitConfiguration {
  */
 export const MAX_LIMIT = 1_000_000_000;
 /** A Lua function may hold at most 200 locals; the Redis script keeps a few per window. */
-const MAX_WINDOWS = 10;
+export const MAX_WINDOWS = 10;
 
 const FACTORY = 'rateLimit()';
 const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);

@@ -92,6 +92,9 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
   },
 };
 
+/** Marks the block record after a key's counts: no number, so that no layout of counts reads as one. */
+const RECORD_MARK = 'b';
+
 /** Where the scripts read the time: Redis's `TIME`, shared by every instance, or ARGV[2]. */
 export type ScriptClock = 'redis' | 'argument';
 
@@ -182,33 +185,36 @@ function decisionScript(
   end
 end`;
   });
-  // The block record, after the counts, only once a refusal was counted: a key without one is not blocked.
+  // The block record follows the counts, marked `b` (no number), once a refusal was counted:
+  // a key without one is not blocked.
   const record = block ? ['refusals', 'since', 'blocked_until'] : [];
-  const fields = [...values, ...record];
-  const pattern = (names: string[]) => `'^${names.map(() => '(%S+)').join(' ')}$'`;
-  const format = (names: string[]) => `'${names.map(() => '%.17g').join(' ')}'`;
-  const matched = (names: string[]) => names.map((v) => `t${v}`).join(', ');
-  // Anchored: state of another layout (an older version, other windows) reads as none;
-  // counts without a record are read under a policy that blocks.
+  const format = (names: string[], marked: boolean) =>
+    `'${names.map(() => '%.17g').join(' ')}${marked ? ` ${RECORD_MARK} %.17g %.17g %.17g` : ''}'`;
+  // The counts, then the rest (Lua allows 32 captures: 10 windows of 3 numbers and the rest).
+  // Anchored: state of another layout (an older version, other windows) reads as none; a
+  // record is read under a policy that blocks, and skipped under one that no longer does.
   const parse = `local ${values.join(', ')} = ${values.map(() => '0').join(', ')}
 ${block ? 'local refusals, since, blocked_until, has_record = 0, now, 0, false' : ''}
 local stored = redis.call('GET', KEYS[1])
 if stored then
-  local ${matched(fields)} = string.match(stored, ${pattern(fields)})
-  ${block ? `if trefusals then has_record = true else ${matched(values)} = string.match(stored, ${pattern(values)}) end` : ''}
-  ${values.map((v) => `${v} = tonumber(t${v}) or 0`).join('\n  ')}
-  ${block ? 'if has_record then refusals, since, blocked_until = tonumber(trefusals), tonumber(tsince), tonumber(tblocked_until) end' : ''}
+  local ${values.map((v) => `t${v}`).join(', ')}, rest = string.match(stored, '^${values.map(() => '(%S+)').join(' ')}(.*)$')
+  local a, b, c = nil, nil, nil
+  if rest and rest ~= '' then a, b, c = string.match(rest, '^ ${RECORD_MARK} (%S+) (%S+) (%S+)$') end
+  if rest == '' or a then
+    ${values.map((v) => `${v} = tonumber(t${v}) or 0`).join('\n    ')}
+    ${block ? 'if a then refusals, since, blocked_until, has_record = tonumber(a), tonumber(b), tonumber(c), true end' : ''}
+  end
 end`;
   // The record's own lifetime: while it blocks, and while its refusals still count.
   const recordPx = block
     ? `max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)) + TTL_PAD`
     : '';
-  const setCounts = `redis.call('SET', KEYS[1], string.format(${format(values)}, ${outs.join(', ')}), 'PX', ceil(ttl) + TTL_PAD)`;
+  const setCounts = `redis.call('SET', KEYS[1], string.format(${format(values, false)}, ${outs.join(', ')}), 'PX', ceil(ttl) + TTL_PAD)`;
   const store = !writes
     ? ''
     : block
       ? `if has_record then
-    redis.call('SET', KEYS[1], string.format(${format(fields)}, ${[...outs, ...record].join(', ')}),
+    redis.call('SET', KEYS[1], string.format(${format(values, true)}, ${[...outs, ...record].join(', ')}),
       'PX', max(ceil(ttl) + TTL_PAD, ${recordPx}))
   else
     ${setCounts}
@@ -228,7 +234,7 @@ if refusals >= ${block.after} then
   blocked_until = now + ${block.durationMs}
   refusals, since, blocked_ms = 0, blocked_until, ${block.durationMs}
 end
-redis.call('SET', KEYS[1], string.format(${format(fields)}, ${fields.join(', ')}),
+redis.call('SET', KEYS[1], string.format(${format(values, true)}, ${[...values, ...record].join(', ')}),
   'PX', max(${recordPx}, redis.call('PTTL', KEYS[1])))`
       : '';
   return `${prelude(clock)}
@@ -256,7 +262,7 @@ return { 0, chosen, remaining, max(1, ceil(chosen_reset - EPS_MS)), max(1, ceil(
  * charge still holds (see `refundWindow`).
  */
 export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
-  const { algorithm, windows, block } = policy;
+  const { algorithm, windows } = policy;
   const { size } = WINDOW_LOGIC[algorithm];
   const give = {
     gcra: `local at = state[o + 1]
@@ -290,11 +296,13 @@ export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redi
 local charged_at = tonumber(ARGV[${chargedAtArgument}])
 local stored = redis.call('GET', KEYS[1])
 if not stored then return 0 end
+-- The block record, if any, is written back as read.
+local counts, record = string.match(stored, '^(.-)( ${RECORD_MARK} %S+ %S+ %S+)$')
+if not counts then counts, record = stored, '' end
 local state = {}
-for value in string.gmatch(stored, '%S+') do state[#state + 1] = tonumber(value) end
+for value in string.gmatch(counts, '%S+') do state[#state + 1] = tonumber(value) end
 -- State of another layout (an older version of this library) is left to expire.
--- The block record, after the counts, is written back as read.
-if #state ~= ${size * windows.length}${block ? ` and #state ~= ${size * windows.length + 3}` : ''} then return 0 end
+if #state ~= ${size * windows.length} then return 0 end
 ${windows
   .map(
     ({ windowMs }, index) => `do
@@ -305,7 +313,7 @@ end`,
   .join('\n')}
 local parts = {}
 for i = 1, #state do parts[i] = string.format('%.17g', state[i]) end
-redis.call('SET', KEYS[1], table.concat(parts, ' '), 'KEEPTTL')
+redis.call('SET', KEYS[1], table.concat(parts, ' ') .. record, 'KEEPTTL')
 return 1
 `;
 }

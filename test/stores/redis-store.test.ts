@@ -3,7 +3,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { MAX_DURATION_MS } from '../../src/options/parse.js';
-import { MAX_LIMIT } from '../../src/rate-limit/options.js';
+import { MAX_LIMIT, MAX_WINDOWS } from '../../src/rate-limit/options.js';
 import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
 import type { Algorithm } from '../../src/rate-limit/algorithms.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
@@ -270,6 +270,40 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
       }
     },
   );
+
+  it.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
+    'with %s, blocks a key of a policy with the most windows the options accept',
+    async (algorithm) => {
+      const windows = Array.from({ length: MAX_WINDOWS }, (_, i) => ({
+        limit: 1 + i,
+        windowMs: 60_000 * (i + 1),
+      }));
+      const store = storeWith(
+        policy(algorithm, windows, { after: 2, withinMs: 60_000, durationMs: 60_000 }),
+      );
+      const decisions = [];
+      for (let i = 0; i < 5; i++) decisions.push(await store.consume('k', 1));
+      expect(decisions.map((d) => [d.allowed, d.blockedMs > 0])).toEqual([
+        [true, false],
+        [false, false],
+        [false, true],
+        [false, true],
+        [false, true],
+      ]);
+    },
+  );
+
+  it('keeps the counts of a key that has a block record once its policy no longer blocks', async () => {
+    const prefix = uniquePrefix();
+    const windows = [{ limit: 3, windowMs: 60_000 }];
+    const blocking = storeWith(
+      policy('fixed-window', windows, { after: 5, withinMs: 60_000, durationMs: 60_000 }),
+      prefix,
+    );
+    for (let i = 0; i < 4; i++) await blocking.consume('k', 1);
+    const unblocking = storeWith(policy('fixed-window', windows), prefix);
+    expect(await unblocking.consume('k', 1)).toMatchObject({ allowed: false, remaining: 0 });
+  });
 
   it.each<Algorithm>(['gcra', 'sliding-window', 'fixed-window'])(
     'with %s, decides exactly at the largest limit and window the options accept',
