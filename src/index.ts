@@ -159,6 +159,7 @@ export { serializers } from './pino-http/serializers.js';
 export type { SerializedRequest } from './pino-http/serializers.js';
 export { pinoHttpOptions } from './pino-http/pino-http-options.js';
 export type {
+  CustomErrorObject,
   CustomLogLevel,
   PinoHttpRecipe,
   PinoHttpRecipeOptions,

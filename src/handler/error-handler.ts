@@ -3,7 +3,7 @@ import { nameErrorsWith } from '../catalog/catalog.js';
 import { loadOpenTelemetry } from '../observability/open-telemetry.js';
 import { lastResort, type Progress } from './last-resort.js';
 import { logOnce } from './log-error.js';
-import { observe } from './observe.js';
+import { describeSpan, publishError } from './observe.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { answerOf, buildProblem, findEntry, type Answer } from './problem.js';
 import { CONTROLLED_HEADERS } from './replaced-headers.js';
@@ -34,7 +34,7 @@ export function errorHandler<const Matched extends readonly unknown[] = []>(
     // Unused, but Express tells an error middleware by its four parameters.
     _next: NextFunction,
   ) {
-    const progress: Progress = { requestId: undefined, logged: false, observed: false };
+    const progress: Progress = { requestId: undefined, logged: false, published: false };
     try {
       handle(thrown, req, res, config, progress);
     } catch (failure) {
@@ -74,10 +74,9 @@ function handle(
     // would print the raw error, stack, secrets and all, to stderr (and a hostile one can
     // make it throw). What is reported is the status that went out, marked as failed.
     const sent = { status: res.statusCode, cutShort: !res.writableEnded };
-    observe(
-      { thrown, error, status: sent.status, subCode: answer.subCode, code: entry.name, req, res },
-      progress,
-    );
+    const observed = { error, ...context, status: sent.status, req, res };
+    describeSpan(observed);
+    publishError(observed, progress);
     logOnce(req, error, config, { ...context, sent }, progress);
     cutShort(res);
     return;
@@ -94,12 +93,10 @@ function handle(
   if (withoutRetryAfterDrops !== undefined && !hasField(headers, 'Retry-After')) {
     for (const name of withoutRetryAfterDrops) res.removeHeader(name);
   }
-  // Once the answer is settled, so that a failure before it is reported as the 500 sent instead.
-  observe(
-    { thrown, error, status: answer.status, subCode: answer.subCode, code: entry.name, req, res },
-    progress,
-  );
+  const observed = { error, ...context, req, res };
+  describeSpan(observed);
   const droppedMembers = sendProblem(req, res, problem, headers);
+  publishError(observed, progress);
   // Logged once answered, so that the line states what was sent.
   logOnce(req, error, config, { ...context, droppedMembers }, progress);
 }

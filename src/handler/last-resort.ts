@@ -12,16 +12,15 @@ import { recordError } from './response-error.js';
 import { addVary } from '../headers/vary.js';
 import { chooseMediaType, PROBLEM_JSON, setStatus } from './send-problem.js';
 import { cutShort } from '../responses/cut-short.js';
-import { describeOnActiveSpan } from '../observability/open-telemetry.js';
-import { observe } from './observe.js';
+import { describeSpan, publishError } from './observe.js';
 
 /** How far the handler got with a request, for the last resort to carry on from. */
 export interface Progress {
   requestId: string | undefined;
   /** Whether the request's one line was logged. */
   logged: boolean;
-  /** Whether the error channel and the span were told (see `observe`). */
-  observed: boolean;
+  /** Whether the error channel was told (see `publishError`). */
+  published: boolean;
 }
 
 /** A request the handler failed to answer. */
@@ -113,11 +112,10 @@ function requestIdOf({ req, res, config, progress }: Failure): string {
 }
 
 /**
- * Reports the 500 sent, under the code it was sent with: on the error channel
- * (unless the handler had, just before its answer failed), the span (which
+ * Reports the 500 sent, under the code it was sent with: on the span (which
  * the handler may have described as the answer it meant to send: the status
  * and code now say what was sent; a sub-code or refusal attribute cannot be
- * taken back) and the log.
+ * taken back), the error channel and the log.
  */
 function report(failed: Failure, code: string, sent?: { status: number; cutShort: boolean }): void {
   const status = 500;
@@ -132,8 +130,8 @@ function report(failed: Failure, code: string, sent?: { status: number; cutShort
     req,
     res,
   };
-  if (progress.observed) describeOnActiveSpan(observed.status, code, undefined, false, true);
-  else observe(observed, progress);
+  describeSpan(observed);
+  publishError(observed, progress);
   recordError(res, error, thrown, status, code, config);
   logOnce(
     req,

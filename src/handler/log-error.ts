@@ -136,24 +136,34 @@ function levelFor(status: number, config: Configuration, refusal: boolean): LogL
   return config.logLevels.get(status) ?? (refusal ? config.refusalLevel : defaultLevelFor(status));
 }
 
+/** What the handler would log of an error it leaves to another logger. */
+export interface LineLeft {
+  /** `silent` for a refusal that the refusal log only counts. */
+  readonly level: LogLevel;
+  readonly refusal: boolean;
+  /** The refusals of the same client and code not logged before this one. */
+  readonly refusalsNotLogged: number;
+}
+
 /**
  * The line the handler would log for an error it leaves to another logger
- * (`logger: false`, with pino-http): its level, `silent` for a refusal that
- * the refusal log only counts, and the refusals not logged before it.
+ * (`logger: false`, with pino-http), counted by the refusal log as its own
+ * line would be.
  */
-export function lineLeftToLogger(
+export function lineForLogger(
   error: ApiError,
   config: Configuration,
   status: number,
   code: string,
-): { level: LogLevel; refusalsNotLogged: number } {
+): LineLeft {
   const refusal = refusalOf(error);
   const level = levelFor(status, config, refusal !== undefined);
-  if (refusal === undefined || level === 'silent') return { level, refusalsNotLogged: 0 };
-  const refusalsNotLogged = config.refusalLog.admit(code, refusal.key);
+  if (refusal === undefined) return { level, refusal: false, refusalsNotLogged: 0 };
+  const refusalsNotLogged =
+    level === 'silent' ? undefined : config.refusalLog.admit(code, refusal.key);
   return refusalsNotLogged === undefined
-    ? { level: 'silent', refusalsNotLogged: 0 }
-    : { level, refusalsNotLogged };
+    ? { level: 'silent', refusal: true, refusalsNotLogged: 0 }
+    : { level, refusal: true, refusalsNotLogged };
 }
 
 /** The URL without userinfo, and with the values of secret-looking query parameters replaced. */

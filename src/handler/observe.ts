@@ -4,8 +4,8 @@ import { refusalOf } from '../errors/refusal.js';
 import { errorChannel, type ErrorMessage } from '../observability/channels.js';
 import { describeOnActiveSpan } from '../observability/open-telemetry.js';
 
-/** What `observe` reports: the error, and the status and code that answer it. */
-interface Observed {
+/** What is reported of a handled error: the error, and the status and code that answer it. */
+export interface Observed {
   readonly thrown: unknown;
   readonly error: ApiError;
   readonly status: number;
@@ -16,21 +16,27 @@ interface Observed {
 }
 
 /**
- * Tells subscribers of the error channel, and the active span, about the
- * error, once a request (see `lastResort`). After the headers went out, the
- * status is theirs and the span is marked failed (OpenTelemetry's HTTP
- * conventions: an error other than the status).
+ * Describes the error on the active span, before the response ends (HTTP
+ * instrumentation ends the span when it finishes). After the headers went
+ * out, the status is theirs and the span is marked failed (OpenTelemetry's
+ * HTTP conventions: an error other than the status).
  */
-export function observe(
-  { thrown, error, status, subCode, code, req, res }: Observed,
-  progress: { observed: boolean },
-): void {
-  if (progress.observed) return;
-  progress.observed = true;
+export function describeSpan({ error, status, subCode, code, res }: Observed): void {
   const refusal = refusalOf(error) !== undefined;
-  if (errorChannel.hasSubscribers) {
-    const message: ErrorMessage = { thrown, error, status, code, subCode, refusal, req, res };
-    errorChannel.publish(message);
-  }
   describeOnActiveSpan(status, code, subCode, refusal, status >= 500 || res.headersSent);
+}
+
+/**
+ * Tells subscribers of the error channel what was answered, once a request:
+ * after the answer is sent, so that an answer that failed is reported by the
+ * last resort as the 500 it became.
+ */
+export function publishError(observed: Observed, progress: { published: boolean }): void {
+  if (progress.published) return;
+  progress.published = true;
+  if (!errorChannel.hasSubscribers) return;
+  const { thrown, error, status, code, subCode, req, res } = observed;
+  const refusal = refusalOf(error) !== undefined;
+  const message: ErrorMessage = { thrown, error, status, code, subCode, refusal, req, res };
+  errorChannel.publish(message);
 }

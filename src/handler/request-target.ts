@@ -37,19 +37,17 @@ export function pathOfTarget(target: string): string | undefined {
 // RFC 3986 §3.3: a path holds unreserved and sub-delims characters, `:`, `@`, `/` and
 // percent-encodings (`%` and two hex digits).
 const OUTSIDE_PATH = String.raw`[^\w\-.~!$&'()*+,;=:@/%]|%(?![0-9A-Fa-f]{2})`;
+const NOT_IN_PATH = new RegExp(OUTSIDE_PATH);
 // `u`: a character outside the BMP is one match, encoded whole.
-const NOT_IN_PATH = new RegExp(OUTSIDE_PATH, 'u');
 const NOT_IN_PATH_ALL = new RegExp(OUTSIDE_PATH, 'gu');
 const LEADING_SLASHES = /^\/+/;
 
 /**
- * A character's percent-encoding: Node reads a target's bytes one to a
- * character (latin1), so a character below 256 is the byte the client sent;
- * one an app wrote into `req.url` is encoded as UTF-8.
+ * A character's percent-encoding, as UTF-8 (RFC 3986 §2.5). Node refuses a
+ * target holding a byte above 0x7F, so other characters come from an app
+ * that rewrote `req.url`.
  */
 function percentEncode(character: string): string {
-  const code = character.charCodeAt(0);
-  if (code < 256) return `%${code < 16 ? '0' : ''}${code.toString(16).toUpperCase()}`;
   try {
     return encodeURIComponent(character);
   } catch {

@@ -1,15 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiError } from '../errors/api-error.js';
-import { lineLeftToLogger, loggedError } from './log-error.js';
-import type { LogLevel } from '../logging/logger.js';
+import { lineForLogger, loggedError, type LineLeft } from './log-error.js';
 import type { Configuration } from './options.js';
 import { summarizeError } from '../logging/summarize-error.js';
 
 // Symbol.for, not Symbol: the ESM and CJS builds of this package, both loaded
 // in one app, must agree on it.
 const ANSWERED = Symbol.for('express-api-errors.answered-error');
-/** The level the handler chose for a line it leaves to pino-http; a symbol, which pino's `err` serializer does not list. */
-const LEVEL = Symbol.for('express-api-errors.level');
+/** The line the handler leaves to pino-http; a symbol, which pino's `err` serializer does not list. */
+const LINE = Symbol.for('express-api-errors.line-left');
 
 type Summary = Error & { code?: string; status?: number };
 
@@ -31,13 +30,13 @@ class ErrorSummary {
   readonly #thrown: unknown;
   readonly #status: number;
   #summary: Summary | undefined;
-  readonly [LEVEL]: LogLevel | undefined;
+  readonly [LINE]: LineLeft | undefined;
 
-  constructor(error: ApiError, thrown: unknown, status: number, level?: LogLevel) {
+  constructor(error: ApiError, thrown: unknown, status: number, line?: LineLeft) {
     this.#error = error;
     this.#thrown = thrown;
     this.#status = status;
-    this[LEVEL] = level;
+    this[LINE] = line;
   }
 
   get #copy(): Summary {
@@ -84,7 +83,7 @@ Object.defineProperty(LoggedErrorSummary.prototype, ANSWERED, { value: true });
  * `res.err` replaces it. `logged`: whether the handler logs errors itself
  * (its `logger` is not `false`); if not, pino-http's line is the one. Never
  * throws: this only helps loggers. If the handler does not log, its choice
- * of level goes with `res.err` (see `levelLeftToLogger`): the refusal log
+ * of level goes with `res.err` (see `lineLeftToLogger`): the refusal log
  * then limits pino-http's lines as it would the handler's.
  */
 export function recordError(
@@ -99,12 +98,7 @@ export function recordError(
     if ((res as ServerResponse & { log?: unknown }).log === undefined) return;
     (res as ServerResponse & { err?: unknown }).err =
       config.logger === false
-        ? new ErrorSummary(
-            error,
-            thrown,
-            status,
-            lineLeftToLogger(error, config, status, code).level,
-          )
+        ? new ErrorSummary(error, thrown, status, lineForLogger(error, config, status, code))
         : new LoggedErrorSummary(error, thrown, status);
   } catch {
     // A response object that refuses properties: loggers go without.
@@ -112,13 +106,13 @@ export function recordError(
 }
 
 /**
- * The level `errorHandler` chose for the line of an error it answered and
- * left to pino-http to log (`logger: false`): `silent` for a refusal the
- * refusal log only counts; undefined for any other response.
+ * The line `errorHandler` left to pino-http for an error it answered
+ * (`logger: false`): its level (`silent` for a refusal the refusal log only
+ * counts), and whether it is a refusal; undefined for any other response.
  */
-export function levelLeftToLogger(res: ServerResponse): LogLevel | undefined {
+export function lineLeftToLogger(res: ServerResponse): LineLeft | undefined {
   const err = (res as ServerResponse & { err?: unknown }).err;
-  return err instanceof ErrorSummary ? err[LEVEL] : undefined;
+  return err instanceof ErrorSummary ? err[LINE] : undefined;
 }
 
 /** Whether `errorHandler` answered this response and logs it: logging its failure is then the handler's part. */

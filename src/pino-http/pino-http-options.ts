@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultLevelFor, type LogLevel } from '../logging/logger.js';
 import { redactPaths } from '../logging/redact-paths.js';
-import { answeredByErrorHandler, levelLeftToLogger } from '../handler/response-error.js';
+import { answeredByErrorHandler, lineLeftToLogger } from '../handler/response-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFieldName, parseFunction } from '../options/parse.js';
 import { DEFINED_FIELDS } from '../handler/options.js';
@@ -41,7 +41,30 @@ export interface PinoHttpRecipe {
   redact: string[];
   /** `silent` for a request `errorHandler` answered and logged: its own line is the one. */
   customLogLevel: CustomLogLevel;
+  /**
+   * Adds what the handler's own line says of a refusal it left to
+   * pino-http (`logger: false`): `refusal: true`, and `refusalsNotLogged`.
+   */
+  customErrorObject: CustomErrorObject;
 }
+
+/** pino-http's `customErrorObject`: the object its error line logs, from the one it made. */
+export type CustomErrorObject = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: Error,
+  value: Record<string, unknown>,
+) => Record<string, unknown>;
+
+/** The refusal members of the handler's line, on pino-http's. */
+const withRefusal: CustomErrorObject = (_req, res, _error, value) => {
+  const line = lineLeftToLogger(res);
+  if (line?.refusal !== true) return value;
+  const { refusalsNotLogged } = line;
+  return refusalsNotLogged > 0
+    ? { ...value, refusal: true, refusalsNotLogged }
+    : { ...value, refusal: true };
+};
 
 /**
  * The level `errorHandler` would log a response at: the one it chose for an
@@ -50,7 +73,7 @@ export interface PinoHttpRecipe {
  * as one thrown (pino-http's own default is `info` for every line).
  */
 const levelByStatus: CustomLogLevel = (_req, res, error) => {
-  const chosen = levelLeftToLogger(res);
+  const chosen = lineLeftToLogger(res)?.level;
   if (chosen !== undefined) return chosen;
   if (res.statusCode >= 400) return defaultLevelFor(res.statusCode);
   // A response that failed under a success status: cut short, or a stream that broke
@@ -87,8 +110,9 @@ export function pinoHttpOptions(options: PinoHttpRecipeOptions = {}): PinoHttpRe
     redact: [...redactPaths],
     // Silent for a line the handler wrote, or a refusal its refusal log only counts.
     customLogLevel: (req, res, error) =>
-      answeredByErrorHandler(res) || levelLeftToLogger(res) === 'silent'
+      answeredByErrorHandler(res) || lineLeftToLogger(res)?.level === 'silent'
         ? 'silent'
         : level(req, res, error),
+    customErrorObject: withRefusal,
   };
 }

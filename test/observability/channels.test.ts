@@ -13,7 +13,7 @@ import {
   type RateLimitStore,
   type StoreMessage,
 } from '../../src/index.js';
-import { appFailingMidStream, appThrowing } from '../helpers/app.js';
+import { appFailingMidStream, appThrowing, createApp } from '../helpers/app.js';
 import { limitedApp } from '../helpers/limited-app.js';
 import { fakeClock } from '../helpers/clock.js';
 
@@ -89,6 +89,32 @@ describe('the error channel, when the answer is not the one meant', () => {
     });
     expect(messages.map(({ status, code, subCode }) => ({ status, code, subCode }))).toEqual([
       { status: 500, code: 'INTERNAL_SERVER_ERROR', subCode: undefined },
+    ]);
+  });
+
+  it('tells the 500 the handler fell back to when sending its answer failed', async () => {
+    const app = createApp(
+      (a) =>
+        a.get('/throw', (_req, res, next) => {
+          // A hook on writeHead (as on-headers installs) that throws once.
+          const writeHead = res.writeHead;
+          let failed = false;
+          res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+            if (!failed) {
+              failed = true;
+              throw new Error('hook');
+            }
+            return writeHead.apply(this, args);
+          } as typeof writeHead;
+          next(new NotFoundError('No user 7'));
+        }),
+      { logger: false },
+    );
+    const messages = await published<ErrorMessage>(CHANNEL_NAMES.error, async () => {
+      expect((await request(app).get('/throw')).status).toBe(500);
+    });
+    expect(messages.map(({ status, code }) => ({ status, code }))).toEqual([
+      { status: 500, code: 'INTERNAL_SERVER_ERROR' },
     ]);
   });
 

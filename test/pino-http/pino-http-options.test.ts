@@ -268,10 +268,46 @@ describe('pinoHttpOptions() with pino-http', () => {
     await flushed();
 
     const lines = logs.lines as (Line & { res?: { statusCode?: number } })[];
-    expect(lines.map((line) => [line.level, line.msg, line.res?.statusCode])).toEqual([
-      [30, 'request errored', 503],
-      [30, 'request completed', 200],
-      [30, 'request errored', 429],
+    expect(lines.map((line) => [line.level, line.msg, line.res?.statusCode, line.refusal])).toEqual(
+      [
+        [30, 'request errored', 503, true],
+        [30, 'request completed', 200, undefined],
+        [30, 'request errored', 429, true],
+      ],
+    );
+  });
+
+  it('carries the count of refusals the handler left unlogged to pino-http’s next line of that client', async () => {
+    const logs = captureLogs();
+    // The refusal log's clock.
+    let now = 0;
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const app = createApp(
+        (a) => {
+          a.use(rateLimit({ limit: 1, windowMs: 60_000 }));
+          a.get('/', (_req, res) => {
+            res.json({ ok: true });
+          });
+        },
+        { logger: false, refusals: { intervalMs: 1000 } },
+        [pinoHttp({ ...pinoHttpOptions(), logger: logs.logger })],
+      );
+      for (let i = 0; i < 4; i++) await request(app).get('/');
+      now += 1001;
+      await request(app).get('/');
+      await flushed();
+    } finally {
+      clock.mockRestore();
+    }
+
+    const lines = logs.lines as (Line & { res?: { statusCode?: number } })[];
+    expect(
+      lines.map((line) => [line.res?.statusCode, line.refusal, line.refusalsNotLogged]),
+    ).toEqual([
+      [200, undefined, undefined],
+      [429, true, undefined],
+      [429, true, 2],
     ]);
   });
 
@@ -288,6 +324,7 @@ describe('pinoHttpOptions()', () => {
   it('returns pino-http options to spread', () => {
     const recipe = pinoHttpOptions();
     expect(Object.keys(recipe).sort()).toEqual([
+      'customErrorObject',
       'customLogLevel',
       'genReqId',
       'redact',
