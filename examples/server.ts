@@ -13,6 +13,8 @@ import type { StoreFactory } from './rate-limits.js';
 const port = Number(process.env.PORT ?? 3000);
 // An empty REDIS_URL counts as unset (the README transcripts test starts the server so).
 const redisUrl = process.env.REDIS_URL || undefined;
+// Problem types link to <PUBLIC_URL>/docs/errors, on this server by default.
+const publicUrl = process.env.PUBLIC_URL || `http://localhost:${port}`;
 
 // With REDIS_URL, every instance of the server shares its rate-limit counts and its
 // Idempotency-Key locks through Redis.
@@ -45,8 +47,7 @@ const app = createExampleApp({
   welcome: () => new Promise((resolve) => setTimeout(resolve, 500)),
   maintenance: () => inMaintenance,
   loadShedding: shedder,
-  // Problem types link to <PUBLIC_URL>/docs/errors.
-  publicUrl: process.env.PUBLIC_URL,
+  publicUrl,
 });
 
 const server = app.listen(port, () => {

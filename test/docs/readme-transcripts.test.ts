@@ -1,6 +1,7 @@
 /**
  * The README's example-server transcripts are checked against the real
- * server: `examples/server.ts` is started as `npm start` would start it, each
+ * server: `examples/server.ts` is started as `npm start` would start it
+ * (with the `PUBLIC_URL` it has on the README's port, 3000), each
  * `$ curl …` line of a `console` block runs as written (with the port
  * changed), in README order, and its output must match the block: status
  * line, every header, body. Request ids, timestamps and the ETags of bodies
@@ -11,10 +12,10 @@
  * server started with that variable; one preceded by
  * `<!-- transcript: unchecked, … -->` is skipped, for the reason given there.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../helpers/redis.js';
+import { startExampleServer, type ExampleServer } from '../examples/example-server.js';
 
 const ROOT = join(__dirname, '../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -89,25 +90,6 @@ function parse(text: string, keepRateLimit: boolean): Response {
   return { statusLine, headers, body };
 }
 
-async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const server = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['examples/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, REDIS_URL: '', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening')) resolve();
-    });
-    server.once('exit', (code) =>
-      reject(new Error(`the example server exited (${code}): ${output}`)),
-    );
-  });
-  return server;
-}
-
 function run(command: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -121,20 +103,20 @@ function run(command: string, port: number): Promise<string> {
 
 describe('README transcripts of the example server', () => {
   const all = transcripts();
-  const servers = new Map<string, { port: number; process: ChildProcess }>();
+  const servers = new Map<string, ExampleServer>();
 
   beforeAll(async () => {
     for (const env of new Set(all.map((t) => t.env ?? ''))) {
-      const port = await freePort();
       const vars = Object.fromEntries(
         env === '' ? [] : env.split(' ').map((pair) => pair.split('=') as [string, string]),
       );
-      servers.set(env, { port, process: await startServer(port, vars) });
+      // On the README's port, 3000, problem types would link there.
+      servers.set(env, await startExampleServer({ PUBLIC_URL: 'http://localhost:3000', ...vars }));
     }
   }, 60_000);
 
   afterAll(() => {
-    for (const { process: server } of servers.values()) server.kill();
+    for (const server of servers.values()) server.kill();
   });
 
   it('finds the transcripts', () => {

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { freePort } from '../helpers/free-port.js';
+
+const ROOT = join(__dirname, '../..');
+
+/** The `start` script of package.json, which `npm start` runs. */
+export const START_SCRIPT = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start;
+
+export interface ExampleServer {
+  readonly port: number;
+  /** `sh`, or what the start script `exec`s, as npm sees it. */
+  readonly process: ChildProcess;
+  /** Resolves once the process has exited. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What it printed so far, stdout and stderr. */
+  output(): string;
+  /** Kills whatever is left of it, the processes its shell started included. */
+  kill(): void;
+}
+
+/**
+ * Starts `examples/server.ts` on a free port as `npm start` does (the start
+ * script run by `sh -c`, with `node_modules/.bin` on the PATH), or with
+ * `npm start` itself, and resolves once it listens. A variable set to
+ * `undefined` in `env` is removed; `REDIS_URL` is empty unless given.
+ */
+export async function startExampleServer(
+  env: Record<string, string | undefined> = {},
+  { viaNpm = false } = {},
+): Promise<ExampleServer> {
+  const port = await freePort();
+  const vars: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`,
+    REDIS_URL: '',
+    ...env,
+    PORT: String(port),
+  };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete vars[name];
+  const [command, args] = viaNpm ? ['npm', ['start']] : ['sh', ['-c', START_SCRIPT]];
+  // A process group of its own, so that kill() reaches processes left behind by a shell that died.
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: vars,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const server: ExampleServer = {
+    port,
+    process: child,
+    exited,
+    output: () => output,
+    kill: () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      if (output.includes('listening')) resolve();
+    });
+    void exited.then(({ code }) =>
+      reject(new Error(`the example server exited (${code}): ${output}`)),
+    );
+  });
+  return server;
+}
