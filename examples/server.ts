@@ -8,6 +8,7 @@ import {
 } from '../src/index.js';
 import { createExampleApp } from './app.js';
 import type { StoreFactory } from './rate-limits.js';
+import { gracefulShutdown } from './shutdown.js';
 
 // Listens only: the app itself is built in app.ts, which the tests import.
 const port = Number(process.env.PORT ?? 3000);
@@ -15,15 +16,19 @@ const port = Number(process.env.PORT ?? 3000);
 const redisUrl = process.env.REDIS_URL || undefined;
 // Problem types link to <PUBLIC_URL>/docs/errors, on this server by default.
 const publicUrl = process.env.PUBLIC_URL || `http://localhost:${port}`;
+/** How long the requests in flight may take to finish once SIGTERM or SIGINT came. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 // With REDIS_URL, every instance of the server shares its rate-limit counts and its
 // Idempotency-Key locks through Redis.
 let rateLimitStores: StoreFactory | undefined;
 let lockStore: OperationLockStore | undefined;
+let redis: Redis | undefined;
 if (redisUrl) {
   // One write for the store calls of one turn of the event loop: 10% less server CPU per
   // request at 64 requests in flight, the same when idle (BENCHMARKS.md, redis-batching).
   const client = new Redis(redisUrl, { enableAutoPipelining: true });
+  redis = client;
   client.on('error', (error: Error) => console.error(`Redis: ${error.message}`));
   rateLimitStores = (limiter) => new RedisStore({ client, prefix: `example:${limiter}:` });
   lockStore = new RedisLockStore({ client, prefix: 'example:users-lock:' });
@@ -66,3 +71,25 @@ const server = app.listen(port, () => {
 // An Expect other than 100-continue reaches the app, whose expectationFailed() answers 417.
 handleExpectations(server, app);
 server.on('close', () => shedder.close());
+
+// SIGTERM (from kill, npm, a container runtime) or SIGINT (Ctrl-C): stop accepting, let the
+// requests in flight finish, close Redis, then exit 0 (1 if a request had to be cut).
+const shutDown = gracefulShutdown(server, {
+  timeoutMs: SHUTDOWN_TIMEOUT_MS,
+  cleanup: async () => {
+    // QUIT lets the commands already sent finish; with Redis unreachable it would wait for
+    // every reconnection attempt, so the client is dropped instead.
+    if (redis?.status === 'ready') await redis.quit();
+    else redis?.disconnect();
+  },
+});
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    // Ctrl-C under npm start delivers SIGINT twice (the terminal's and npm's): the second is ignored.
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing the requests in flight, then exiting.`);
+    void shutDown().then((clean) => process.exit(clean ? 0 : 1));
+  });
+}

@@ -16,6 +16,14 @@ afterEach(() => {
   for (const server of started.splice(0)) server.kill();
 });
 
+function signUp(port: number): Promise<Response> {
+  return fetch(`http://127.0.0.1:${port}/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': '"signup-radia"' },
+    body: JSON.stringify({ name: 'Radia Perlman', email: 'radia@example.com' }),
+  });
+}
+
 describe('the example server', () => {
   it('links problem types to http://localhost:<PORT> when PUBLIC_URL is unset', async () => {
     const { port } = await start({ PUBLIC_URL: undefined });
@@ -35,5 +43,35 @@ describe('the example server', () => {
     expect(((await res.json()) as { type: string }).type).toBe(
       'https://api.example.com/docs/errors#404.1',
     );
+  }, 30_000);
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'on %s, lets the sign-up in flight finish, then exits 0',
+    async (signal) => {
+      const server = await start();
+      // Two sign-ups with one key: the one answered first, 409.1, shows the other running (it
+      // waits half a second).
+      const [a, b] = [signUp(server.port), signUp(server.port)];
+      const { duplicate, running } = await Promise.race([
+        a.then((res) => ({ duplicate: res, running: b })),
+        b.then((res) => ({ duplicate: res, running: a })),
+      ]);
+      expect(duplicate.status).toBe(409);
+
+      server.process.kill(signal);
+
+      expect((await running).status).toBe(201);
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+    },
+    30_000,
+  );
+
+  it('stops when `npm start` gets SIGTERM, the server with it', async () => {
+    const npm = await start({}, { viaNpm: true });
+
+    npm.process.kill('SIGTERM');
+
+    expect(await npm.exited).toEqual({ code: 0, signal: null });
+    await expect(fetch(`http://127.0.0.1:${npm.port}/health`)).rejects.toThrow('fetch failed');
   }, 30_000);
 });
