@@ -84,6 +84,10 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
       }
     }
     this.entries = Object.freeze(copies);
+    // The catalog itself too: `entries` replaced after the checks above would reach the pages
+    // unchecked (a sub-code is written into them as an anchor), and `defaultCatalog` is shared
+    // by every importer. Private fields stay usable on a frozen object.
+    Object.freeze(this);
   }
 
   /** The entry for a status (`404`) or a sub-code (`'404.1'`), if the catalog has one. */

@@ -127,6 +127,14 @@ describe('defaultCatalog', () => {
   it('cannot be changed after it is built', () => {
     expect(Object.isFrozen(defaultCatalog.entries)).toBe(true);
   });
+
+  it('cannot have its entries replaced, for every importer shares it', () => {
+    expect(() => {
+      (defaultCatalog as { entries: readonly CatalogEntry[] }).entries = [];
+    }).toThrow(TypeError);
+    expect(defaultCatalog.entries).toHaveLength(defaultEntries.length);
+    expect(Object.isFrozen(defaultCatalog)).toBe(true);
+  });
 });
 
 describe('defineCatalog', () => {
@@ -309,6 +317,19 @@ describe('defineCatalog', () => {
     });
     expect(Object.isFrozen(catalog.byName('HELD'))).toBe(true);
     expect(Object.isFrozen(catalog.byName('HELD')!.headers)).toBe(true);
+  });
+
+  it('returns a catalog whose entries cannot be replaced by unchecked ones', () => {
+    const catalog = defineCatalog([entry]);
+    const unchecked = [entry, { ...entry, subCode: '404.1"><img src=x onerror=alert(1)>' }];
+    expect(() => {
+      (catalog as { entries: readonly object[] }).entries = unchecked;
+    }).toThrow(TypeError);
+    expect(() => {
+      Object.defineProperty(catalog, 'entries', { value: unchecked });
+    }).toThrow(TypeError);
+    expect(catalog.entries).toEqual([entry]);
+    expect(Object.isFrozen(catalog)).toBe(true);
   });
 
   it('does not change the entries it was given', () => {
