@@ -101,10 +101,20 @@ function cell(text: string): string {
  */
 const MARKDOWN_PUNCTUATION = /[\\`*_[\]<>!&~|#]/g;
 
+/**
+ * The line breaks a run of white space may hold. CommonMark ends a line only
+ * at CR or LF (§2.1), but JavaScript renderers such as marked also end one at
+ * U+2028 and U+2029 (ECMAScript's line terminators: `.` does not match them),
+ * which cut a table row short; U+0085 (NEL) is a line break to Unicode (UAX
+ * #14). `defineCatalog` refuses NEL as a C1 control; it is here all the same,
+ * since this writer must not rely on that.
+ */
+const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
+
 /** Text on one line, shown as written (see `MARKDOWN_PUNCTUATION`). */
 function inline(text: string): string {
   // Each run of white space once, so that a long one costs linear time.
   return text
-    .replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? ' ' : run))
+    .replace(/[\s\u0085]+/g, (run) => (LINE_BREAK.test(run) ? ' ' : run))
     .replace(MARKDOWN_PUNCTUATION, '\\$&');
 }

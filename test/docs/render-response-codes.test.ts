@@ -164,6 +164,41 @@ describe('renderResponseCodes', () => {
     );
   });
 
+  it.each([
+    ['U+2028', '\u2028'],
+    ['U+2029', '\u2029'],
+    ['a space and U+2028', ' \u2028'],
+  ])(
+    'writes a title and description holding %s on one line, keeping the table whole',
+    (_case, br) => {
+      const catalog = defineCatalog([
+        { status: 404, name: 'NOT_FOUND', title: `Not${br}Found`, description: `No${br}one.` },
+        {
+          status: 404,
+          subCode: '404.1',
+          name: 'USER_NOT_FOUND',
+          title: `User${br}gone`,
+          description: `No${br}user.`,
+        },
+        {
+          status: 404,
+          subCode: '404.2',
+          name: 'ORDER_NOT_FOUND',
+          title: 'Order gone',
+          description: 'No order.',
+        },
+      ]);
+      const page = renderResponseCodes(catalog, { format: 'markdown' });
+      expect(page).toContain('### 404 Not Found\n\n`NOT_FOUND`: No one.\n');
+      expect(page).toContain(
+        '| <a id="404.1"></a>[404.1](#404.1) | `USER_NOT_FOUND` | User gone | No user. |  |\n' +
+          '| <a id="404.2"></a>[404.2](#404.2) | `ORDER_NOT_FOUND` | Order gone | No order. |  |\n',
+      );
+      // Only the JSON examples keep the text as it is: a fenced block ends at its fence alone.
+      expect(page.replace(/```json\n[\s\S]*?\n```/g, '')).not.toMatch(/[\u2028\u2029]/);
+    },
+  );
+
   it('writes a description with a long run of spaces in linear time', () => {
     const catalog = defineCatalog([
       ...defaultEntries,
