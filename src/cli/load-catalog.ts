@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
+import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { Catalog, defaultCatalog, isCatalog } from '../catalog/catalog.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
@@ -24,7 +25,7 @@ export async function loadCatalog(path: string | undefined): Promise<Catalog> {
     value =
       extname(file) === '.json'
         ? JSON.parse(await readFile(file, 'utf8'))
-        : exported(await import(pathToFileURL(file).href));
+        : exported(await importOrStall(pathToFileURL(file).href));
   } catch (error) {
     throw new CatalogLoadError(`cannot read ${where}: ${firstLine(error)}`);
   }
@@ -33,6 +34,27 @@ export async function loadCatalog(path: string | undefined): Promise<Catalog> {
   } catch (error) {
     throw new CatalogLoadError(`invalid ${where}: ${firstLine(error)}`);
   }
+}
+
+/**
+ * The module, or a rejection once the process has nothing left to do but wait
+ * for it: a top-level await that never settles leaves its import pending, and
+ * Node, its event loop empty, would exit 0 with no output, so that a `diff`
+ * gate in CI would pass. `beforeExit` is that moment: nothing can settle the
+ * import any more.
+ */
+function importOrStall(url: string): Promise<Record<string, unknown>> {
+  let onIdle: () => void = () => {};
+  const stalled = new Promise<never>((_, reject) => {
+    onIdle = () =>
+      reject(
+        new Error('its module never finished loading (a top-level await in it never settles)'),
+      );
+    process.once('beforeExit', onIdle);
+  });
+  return Promise.race([import(url) as Promise<Record<string, unknown>>, stalled]).finally(() =>
+    process.off('beforeExit', onIdle),
+  );
 }
 
 /** `catalog`, else the default export (a CommonJS module's `module.exports`, or its `catalog`). */

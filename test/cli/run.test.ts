@@ -173,6 +173,16 @@ describe('express-api-errors docs', () => {
       'express-api-errors: invalid catalog test/cli/fixtures/no-export.mjs: it exports no `catalog` and no default export\n',
     ],
     [
+      'a catalog module whose top-level await never settles',
+      ['docs', '--catalog', 'test/cli/fixtures/never-loads.mjs'],
+      'express-api-errors: cannot read catalog test/cli/fixtures/never-loads.mjs: its module never finished loading (a top-level await in it never settles)\n',
+    ],
+    [
+      'diff of a catalog module whose top-level await never settles',
+      ['diff', 'test/cli/fixtures/orders-catalog.mjs', 'test/cli/fixtures/never-loads.mjs'],
+      'express-api-errors: cannot read catalog test/cli/fixtures/never-loads.mjs: its module never finished loading (a top-level await in it never settles)\n',
+    ],
+    [
       'an unknown command',
       ['serve'],
       'express-api-errors: unknown command "serve": use docs or diff (see --help)\n',
