@@ -4,7 +4,7 @@
  * test/pack/smoke.sh runs the built one from the packed tarball.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -37,6 +37,29 @@ function cli(...args: string[]): Promise<Result> {
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
       },
+    );
+  });
+}
+
+/**
+ * Runs the command in bash with its standard output sent on as `tail` says (`| head -c 1`,
+ * `> /dev/full`), under `set -o pipefail`: the exit code is the command's own.
+ */
+function cliInShell(tail: string, ...args: string[]): Promise<Omit<Result, 'stdout'>> {
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; "$@" ${tail}`,
+        'bash',
+        process.execPath,
+        TSX,
+        join(ROOT, 'src/cli/bin.ts'),
+        ...args,
+      ],
+      { cwd: ROOT },
+      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
     );
   });
 }
@@ -248,6 +271,29 @@ describe('express-api-errors docs', () => {
       expect(stderr).toMatch(
         /^express-api-errors: cannot read catalog .*broken\.json: .*JSON.*\n$/,
       );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'ends quietly, with its own exit code, when the reader of its output goes away',
+    async () => {
+      expect(await cliInShell('| head -c 1 > /dev/null', 'docs', '--format', 'openapi')).toEqual({
+        code: 0,
+        stderr: '',
+      });
+    },
+    TIMEOUT,
+  );
+
+  (existsSync('/dev/full') ? it : it.skip)(
+    'exits 2 with one line when its output cannot be written',
+    async () => {
+      expect(await cliInShell('> /dev/full', 'docs')).toEqual({
+        code: 2,
+        stderr:
+          'express-api-errors: cannot write to standard output: ENOSPC: no space left on device, write\n',
+      });
     },
     TIMEOUT,
   );
