@@ -21,7 +21,7 @@ export const HELP = `Usage: express-api-errors <command> [options]
 Commands:
   docs [options]       Render the catalog's response-codes page, OpenAPI components or JSON
   diff OLD NEW         Compare two catalogs; exit 1 if a code was removed, renumbered,
-                       renamed or moved to another status
+                       renamed, moved to another status or reused for a new meaning
 
 Options of docs:
   --format FORMAT      md (default), html, openapi or json

@@ -6,12 +6,14 @@ export interface CatalogChange {
   /**
    * `removed`, `renumbered` (the name moved to another code of the same
    * status), `status-changed` (it moved to another status), `renamed` (the
-   * code now has another name): breaking. `added` and `edited` (title,
-   * description or headers): not.
+   * code now has another name), `reused` (its name moved away and the code
+   * now holds a new one): breaking. `added` and `edited` (title, description
+   * or headers): not.
    */
-  readonly kind: 'removed' | 'renumbered' | 'status-changed' | 'renamed' | 'added' | 'edited';
+  readonly kind:
+    'removed' | 'renumbered' | 'status-changed' | 'renamed' | 'reused' | 'added' | 'edited';
   readonly breaking: boolean;
-  /** The code in the old catalog, or in the new one for an addition. */
+  /** The code the message starts with: in the new catalog for an addition or an edit, else in the old one. */
   readonly code: string;
   /** What changed, in a sentence. */
   readonly message: string;
@@ -20,8 +22,9 @@ export interface CatalogChange {
 /**
  * What changed from `before` to `after`. Codes are a contract: clients
  * branch on a status, a sub-code or its name, so a code that disappears,
- * moves or is renamed breaks them; new codes and new wording do not.
- * Breaking changes first, then the others, each in the catalog's order.
+ * moves, is renamed or is reused for another meaning breaks them; new codes
+ * and new wording do not. Breaking changes first, then the others, each in
+ * the catalog's order.
  */
 export function diffCatalogs(before: Catalog, after: Catalog): CatalogChange[] {
   const changes: CatalogChange[] = [];
@@ -29,22 +32,31 @@ export function diffCatalogs(before: Catalog, after: Catalog): CatalogChange[] {
     const code = codeOf(old);
     const sameCode = after.get(old.subCode ?? old.status);
     const sameName = after.byName(old.name);
-    if (sameCode !== undefined && sameCode.name === old.name) {
-      const edited = editedFields(old, sameCode);
-      if (edited.length > 0) {
-        changes.push(change('edited', code, `${code} ${old.name}: ${edited.join(', ')} changed`));
+    if (sameName !== undefined) {
+      const now = codeOf(sameName);
+      if (now !== code) {
+        changes.push(
+          sameName.status === old.status
+            ? change('renumbered', code, `${code} ${old.name} is now ${now}`)
+            : change(
+                'status-changed',
+                code,
+                `${code} ${old.name} changed status: it is now ${now}`,
+              ),
+        );
       }
-    } else if (sameName !== undefined) {
-      const moved = codeOf(sameName);
-      changes.push(
-        sameName.status === old.status
-          ? change('renumbered', code, `${code} ${old.name} is now ${moved}`)
-          : change(
-              'status-changed',
-              code,
-              `${code} ${old.name} changed status: it is now ${moved}`,
-            ),
-      );
+      const edited = editedFields(old, sameName);
+      if (edited.length > 0) {
+        changes.push(change('edited', now, `${now} ${old.name}: ${edited.join(', ')} changed`));
+      }
+      // The old meaning moved away and a new one took its code: the worst break of all, as a
+      // client that branches on the code now takes the one for the other without a word. (A
+      // name of the old catalog there has moved itself, and says so in its own line.)
+      if (sameCode !== undefined && now !== code && !before.byName(sameCode.name)) {
+        changes.push(
+          change('reused', code, `${code} is reused: it was ${old.name}, is now ${sameCode.name}`),
+        );
+      }
     } else if (sameCode !== undefined) {
       changes.push(change('renamed', code, `${code} was ${old.name}, is now ${sameCode.name}`));
     } else {
@@ -64,6 +76,7 @@ const BREAKING = new Set<CatalogChange['kind']>([
   'renumbered',
   'status-changed',
   'renamed',
+  'reused',
 ]);
 
 function change(kind: CatalogChange['kind'], code: string, message: string): CatalogChange {

@@ -369,6 +369,30 @@ describe('express-api-errors diff', () => {
   );
 
   it(
+    'exits 1 on a sub-code reused for a new meaning, and prints every change of it',
+    async () => {
+      const unauthorized = entries.find((entry) => entry.status === 401 && !entry.subCode)!;
+      const expired = entries.find((entry) => entry.subCode === '401.24')!;
+      const before = jsonCatalog('reuse-old.json', [unauthorized, expired]);
+      const after = jsonCatalog('reuse-new.json', [
+        unauthorized,
+        { ...expired, name: 'SESSION_REVOKED', title: 'Session revoked', description: 'Revoked.' },
+        { ...expired, subCode: '401.25', description: 'The token expired.' },
+      ]);
+      expect(await cli('diff', before, after)).toEqual({
+        code: 1,
+        stdout:
+          'breaking: 401.24 TOKEN_EXPIRED is now 401.25\n' +
+          'breaking: 401.24 is reused: it was TOKEN_EXPIRED, is now SESSION_REVOKED\n' +
+          'non-breaking: 401.25 TOKEN_EXPIRED: description changed\n' +
+          '2 breaking, 1 non-breaking change.\n',
+        stderr: '',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
     'compares a module with a JSON file',
     async () => {
       const before = jsonCatalog('default.json', defaultEntries);

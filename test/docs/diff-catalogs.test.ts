@@ -57,6 +57,51 @@ describe('diffCatalogs', () => {
     ]);
   });
 
+  it('calls a code reused when its name moved away and a new name took it: clients branching on it would misread it', () => {
+    const after = defineCatalog([
+      base[0]!,
+      { ...base[1]!, name: 'ORDER_NOT_FOUND', title: 'Order not found' },
+      { ...base[1]!, subCode: '404.2' },
+      base[2]!,
+    ]);
+    expect(diffCatalogs(defineCatalog(base), after)).toEqual([
+      {
+        kind: 'renumbered',
+        breaking: true,
+        code: '404.1',
+        message: '404.1 USER_NOT_FOUND is now 404.2',
+      },
+      {
+        kind: 'reused',
+        breaking: true,
+        code: '404.1',
+        message: '404.1 is reused: it was USER_NOT_FOUND, is now ORDER_NOT_FOUND',
+      },
+    ]);
+  });
+
+  it('reports the new wording of a code that also moved, at its new code', () => {
+    const after = defineCatalog([
+      base[0]!,
+      { ...base[1]!, subCode: '404.2', description: 'No user has this id.' },
+      base[2]!,
+    ]);
+    expect(diffCatalogs(defineCatalog(base), after)).toEqual([
+      {
+        kind: 'renumbered',
+        breaking: true,
+        code: '404.1',
+        message: '404.1 USER_NOT_FOUND is now 404.2',
+      },
+      {
+        kind: 'edited',
+        breaking: false,
+        code: '404.2',
+        message: '404.2 USER_NOT_FOUND: description changed',
+      },
+    ]);
+  });
+
   it('lists breaking changes before the others, each in catalog order', () => {
     const after = defineCatalog([
       { ...base[0]!, description: 'Nothing at this URL.' },
