@@ -357,6 +357,8 @@ export const defaultEntries = [
     title: 'Gone',
     description:
       'This API version is deprecated and no longer served. Update to the newer version.',
+    // What deprecated() sends with it, each when configured (RFC 9745, RFC 8594, RFC 8288).
+    headers: ['Deprecation', 'Sunset', 'Link'],
   },
   {
     status: 411,
@@ -399,6 +401,8 @@ export const defaultEntries = [
     title: 'Unsupported Media Type',
     description:
       'The request body is in a media type or encoding that this resource does not accept.',
+    // What requireContentType() sends with it, to a POST and to a PATCH (W3C LDP §7.1, RFC 5789 §3.1).
+    headers: ['Accept-Post', 'Accept-Patch'],
   },
   {
     status: 416,

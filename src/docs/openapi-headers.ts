@@ -1,4 +1,5 @@
 import { SUB_CODE_PATTERN } from '../catalog/sub-code.js';
+import { IMF_FIXDATE_PATTERN } from '../headers/http-date.js';
 import { RETRY_AFTER_PATTERN } from '../headers/retry-after.js';
 
 /**
@@ -88,11 +89,23 @@ const HEADERS: Readonly<Record<string, HeaderObject>> = {
     schema: TEXT,
   },
   Deprecation: {
-    description: 'When the resource was deprecated, as `@` and seconds (RFC 9745).',
+    description:
+      'When the resource was deprecated, as `@` and seconds (RFC 9745), when the route says so.',
     schema: { type: 'string', pattern: '^@-?[0-9]+$' },
   },
   Sunset: {
-    description: 'When the resource will stop answering, an HTTP date (RFC 8594).',
+    description:
+      'When the resource stops answering, an HTTP date (RFC 8594), when the route says so; a 410 after it.',
+    schema: { type: 'string', pattern: `^${IMF_FIXDATE_PATTERN}$` },
+  },
+  'Accept-Post': {
+    description:
+      'The media types a POST to the resource may send (W3C LDP §7.1); with a 415 to a POST.',
+    schema: TEXT,
+  },
+  'Accept-Patch': {
+    description:
+      'The media types a PATCH to the resource may send (RFC 5789 §3.1); with a 415 to a PATCH.',
     schema: TEXT,
   },
   'Idempotent-Replayed': {

@@ -9,6 +9,9 @@ import { expectOptionError } from '../helpers/option-error.js';
 import { ordersCatalog, TYPE_BASE_URI } from '../helpers/docs-catalog.js';
 import { lintOpenApi, validateOpenApi } from '../helpers/openapi-tools.js';
 import { join } from 'node:path';
+import request from 'supertest';
+import { assertProblemMatchesCatalog, deprecated, requireContentType } from '../../src/index.js';
+import { createApp } from '../helpers/app.js';
 
 const REDOCLY_CONFIG = join(__dirname, 'openapi/redocly.yaml');
 const TOOL_TIMEOUT = 60_000;
@@ -110,6 +113,52 @@ describe('toOpenApi', () => {
       schema: { type: 'string', pattern: '^[1-5][0-9]{2}\\.(?:0|[1-9][0-9]{0,3})$' },
     });
   });
+
+  it.each([
+    ['410 of deprecated()', 'Gone', ['deprecation', 'sunset', 'link'], 'get', '/old'],
+    [
+      '415 of requireContentType() to a POST',
+      'UnsupportedMediaType',
+      ['accept-post'],
+      'post',
+      '/orders',
+    ],
+    [
+      '415 of requireContentType() to a PATCH',
+      'UnsupportedMediaType',
+      ['accept-patch'],
+      'patch',
+      '/orders',
+    ],
+  ] as const)(
+    'documents every header the library sends with the %s, defined',
+    async (_case, response, sent, method, path) => {
+      const app = createApp((app) => {
+        app.use(
+          '/old',
+          deprecated({
+            since: new Date('2020-01-01T00:00:00Z'),
+            sunset: new Date('2021-01-01T00:00:00Z'),
+            link: 'https://example.com/migrate',
+            now: () => Date.parse('2022-01-01T00:00:00Z'),
+          }),
+        );
+        app.all('/orders', requireContentType('application/json'), (_req, res) => {
+          res.send('ok');
+        });
+      });
+      const res = await request(app)[method](path).set('Content-Type', 'text/plain').send('x');
+      for (const name of sent) expect(res.get(name)).toBeDefined();
+      // Each value validates against its component's schema, too.
+      expect(() => assertProblemMatchesCatalog(res, defaultCatalog)).not.toThrow();
+      const documented = Object.keys(responses[response]!.headers as object);
+      for (const name of sent) {
+        const key = documented.find((each) => each.toLowerCase() === name);
+        expect(key).toBeDefined();
+        expect(headers[key!]!.description).toMatch(/\(RFC \d+|\(W3C LDP/);
+      }
+    },
+  );
 
   it('has no component for success or redirection codes', () => {
     expect(responses).not.toHaveProperty('Ok');
