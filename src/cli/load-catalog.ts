@@ -4,7 +4,7 @@ import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { Catalog, defaultCatalog, isCatalog } from '../catalog/catalog.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
-import { catalogFromJson } from '../docs/catalog-json.js';
+import { describeValue } from '../options/describe-value.js';
 
 /** A catalog that cannot be read or is not valid, with a one-line reason. */
 export class CatalogLoadError extends Error {}
@@ -20,17 +20,22 @@ export async function loadCatalog(path: string | undefined): Promise<Catalog> {
   if (path === undefined) return defaultCatalog;
   const file = resolve(path);
   const where = `catalog ${path}`;
-  let value: unknown;
+  let found: Exported;
   try {
-    value =
+    found =
       extname(file) === '.json'
-        ? JSON.parse(await readFile(file, 'utf8'))
+        ? {
+            // A byte order mark is not JSON, but a reader may ignore one (RFC 8259 §8.1), and
+            // editors on Windows write it.
+            value: JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, '')),
+            name: 'its JSON',
+          }
         : exported(await importOrStall(pathToFileURL(file).href));
   } catch (error) {
     throw new CatalogLoadError(`cannot read ${where}: ${firstLine(error)}`);
   }
   try {
-    return asCatalog(value, where);
+    return asCatalog(found);
   } catch (error) {
     throw new CatalogLoadError(`invalid ${where}: ${firstLine(error)}`);
   }
@@ -57,27 +62,51 @@ function importOrStall(url: string): Promise<Record<string, unknown>> {
   );
 }
 
-/** `catalog`, else the default export (a CommonJS module's `module.exports`, or its `catalog`). */
-function exported(module: Record<string, unknown>): unknown {
-  const fallback = module.default as Record<string, unknown> | undefined;
-  return module.catalog ?? fallback?.catalog ?? fallback;
+/** What a module exports as its catalog, and under which name, for the messages. */
+interface Exported {
+  readonly value: unknown;
+  readonly name: string;
 }
 
-function asCatalog(value: unknown, where: string): Catalog {
+/**
+ * `catalog`, else the default export (a CommonJS module's `module.exports`,
+ * or its `catalog`). A `catalog` export is taken as it is, even `null`: an
+ * app that exports one means it, and falling back to the default export
+ * would document another catalog without a word.
+ */
+function exported(module: Record<string, unknown>): Exported {
+  if ('catalog' in module) return { value: module.catalog, name: 'its `catalog` export' };
+  const fallback = module.default;
+  if (typeof fallback === 'object' && fallback !== null && 'catalog' in fallback) {
+    return { value: (fallback as { catalog: unknown }).catalog, name: 'its `catalog` export' };
+  }
+  return { value: fallback, name: 'its default export' };
+}
+
+function asCatalog({ value, name }: Exported): Catalog {
   // Built again, so that its entries are checked by this copy of the package as it reads them.
   if (isCatalog(value)) return new Catalog(value.entries);
+  if (Array.isArray(value)) return new Catalog(value);
   if (
     typeof value === 'object' &&
     value !== null &&
-    !Array.isArray(value) &&
     Array.isArray((value as { entries?: unknown }).entries)
   ) {
     return new Catalog((value as { entries: readonly CatalogEntry[] }).entries);
   }
-  if (value === undefined) {
+  if (value === undefined && name === 'its default export') {
     throw new Error('it exports no `catalog` and no default export');
   }
-  return catalogFromJson(value, where);
+  if (typeof (value as { then?: unknown } | null)?.then === 'function') {
+    throw new Error(
+      `${name} is a promise: export the catalog itself, awaiting it at the top of the module if need be`,
+    );
+  }
+  const wanted =
+    name === 'its JSON'
+      ? '{ "entries": [...] } or an array of entries'
+      : 'a catalog from defineCatalog(), { entries: [...] } or an array of entries';
+  throw new Error(`${name} must be ${wanted}, got ${describeValue(value)}`);
 }
 
 function firstLine(error: unknown): string {

@@ -261,6 +261,53 @@ describe('express-api-errors docs', () => {
     TIMEOUT,
   );
 
+  it.each([
+    [
+      'a module whose default export is a promise',
+      'promised.mjs',
+      `export default Promise.resolve([]);\n`,
+      'its default export is a promise: export the catalog itself, awaiting it at the top of the module if need be',
+    ],
+    [
+      'a module whose `catalog` export is null, rather than fall back to its default export',
+      'null-catalog.mjs',
+      `export const catalog = null;\nexport default [{ status: 404, name: 'NF', title: 't', description: 'd' }];\n`,
+      'its `catalog` export must be a catalog from defineCatalog(), { entries: [...] } or an array of entries, got null',
+    ],
+    [
+      'a JSON catalog that is not one',
+      'null.json',
+      'null',
+      'its JSON must be { "entries": [...] } or an array of entries, got null',
+    ],
+  ])(
+    'refuses %s, naming the catalog once',
+    async (_case, name, source, reason) => {
+      const file = join(scratch, name);
+      writeFileSync(file, source);
+      expect(await cli('docs', '--catalog', file)).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `express-api-errors: invalid catalog ${file}: ${reason}\n`,
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'reads a JSON catalog that starts with a byte order mark',
+    async () => {
+      const file = join(scratch, 'bom.json');
+      writeFileSync(file, `\uFEFF${JSON.stringify({ entries: defaultEntries })}`);
+      expect(await cli('docs', '--catalog', file)).toEqual({
+        code: 0,
+        stdout: renderResponseCodes(defaultCatalog, { format: 'markdown' }),
+        stderr: '',
+      });
+    },
+    TIMEOUT,
+  );
+
   it(
     'refuses a catalog file whose JSON is malformed',
     async () => {
