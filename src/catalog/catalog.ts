@@ -18,6 +18,13 @@ const NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 const UNSHOWABLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+/**
+ * Text that shows nothing: only white space (Unicode's White_Space), code
+ * points a renderer draws as nothing (Default_Ignorable_Code_Point: U+200B,
+ * U+00AD, U+3164, U+FEFF, …) and U+2800, the blank Braille pattern, the one
+ * blank glyph outside both. Such a title is as empty as "  ".
+ */
+const BLANK = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
 const FACTORY = 'defineCatalog()';
 const ENTRY_FIELDS = optionNames<CatalogEntry>()([
   'status',
@@ -199,7 +206,7 @@ function validateEntry(entry: CatalogEntry, index: number): void {
     );
   }
   for (const field of ['title', 'description'] as const) {
-    if (typeof entry[field] !== 'string' || entry[field].trim() === '') {
+    if (typeof entry[field] !== 'string' || BLANK.test(entry[field])) {
       throw optionError(
         FACTORY,
         entry[field] === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',

@@ -251,6 +251,21 @@ describe('defineCatalog', () => {
   });
 
   it.each([
+    ['U+200B ZERO WIDTH SPACE', '\u200B'],
+    ['U+00AD SOFT HYPHEN', '\u00AD'],
+    ['U+2800 BRAILLE PATTERN BLANK', '\u2800'],
+    ['U+3164 HANGUL FILLER', '\u3164'],
+    ['U+115F HANGUL CHOSEONG FILLER', '\u115F'],
+    ['U+200D and U+200C between spaces', ' \u200D\u200C '],
+  ])('refuses a title made only of %s as empty, as it refuses spaces', (_case, blank) => {
+    expectOptionError(
+      () => defineCatalog([{ ...entry, title: blank }]),
+      'ERR_EAE_OPTION_TYPE',
+      `defineCatalog(): \`entries[0].title\` (NOT_FOUND) must be a non-empty string, got ${JSON.stringify(blank)}`,
+    );
+  });
+
+  it.each([
     ['titel', 'title'],
     ['sub_code', 'subCode'],
     ['header', 'headers'],
