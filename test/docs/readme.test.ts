@@ -10,8 +10,12 @@ import {
   MAX_TEXT,
 } from '../../src/logging/log-bounds.js';
 import { DROPPED_HEADERS } from '../../src/handler/replaced-headers.js';
+import { toOpenApi } from '../../src/index.js';
+import { lintOpenApi, validateOpenApi } from '../helpers/openapi-tools.js';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+// The recommended rules, less those about what the example leaves out: servers and security.
+const REDOCLY_CONFIG = join(__dirname, 'openapi/redocly-readme.yaml');
 
 describe('README', () => {
   it('lists exactly the entries of the default catalog, in order', () => {
@@ -35,6 +39,22 @@ describe('README', () => {
       ]),
     );
   });
+
+  it('shows a document around toOpenApi() that validates and lints without errors, its path parameter declared', async () => {
+    const section = readme.slice(readme.indexOf('### `toOpenApi('));
+    const code = /```ts\n([\s\S]*?)\n```/.exec(section)![1]!;
+    const document: unknown = new Function(
+      'toOpenApi',
+      'catalog',
+      'typeBaseUri',
+      `${code}\nreturn document;`,
+    )(toOpenApi, defaultCatalog, 'https://api.example.com/docs/errors');
+    expect(await validateOpenApi(document)).toEqual({ valid: true, version: '3.1' });
+    const errors = (await lintOpenApi(document, REDOCLY_CONFIG)).filter(
+      (problem) => problem.severity === 'error',
+    );
+    expect(errors.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
+  }, 60_000);
 
   it('names exactly the header fields redactPaths covers', () => {
     const start = readme.indexOf('<!-- redacted-headers -->');
