@@ -40,7 +40,7 @@ const ENTRY_FIELDS = optionNames<CatalogEntry>()([
  * `defineCatalog()`; look entries up by status, sub-code or name in O(1).
  */
 export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
-  readonly entries: readonly Entry[];
+  declare readonly entries: readonly Entry[];
   readonly #byCode = new Map<number | string, Entry>();
   readonly #byName = new Map<string, Entry>();
 
@@ -90,11 +90,16 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
         );
       }
     }
-    this.entries = Object.freeze(copies);
-    // The catalog itself too: `entries` replaced after the checks above would reach the pages
-    // unchecked (a sub-code is written into them as an anchor), and `defaultCatalog` is shared
-    // by every importer. Private fields stay usable on a frozen object.
-    Object.freeze(this);
+    // Not writable nor configurable: `entries` replaced after the checks above would reach the
+    // pages unchecked (a sub-code is written into them as an anchor), and `defaultCatalog` is
+    // shared by every importer. The object itself is not frozen, so that a subclass may add
+    // members of its own.
+    Object.defineProperty(this, 'entries', {
+      value: Object.freeze(copies),
+      enumerable: true,
+      writable: false,
+      configurable: false,
+    });
   }
 
   /** The entry for a status (`404`) or a sub-code (`'404.1'`), if the catalog has one. */

@@ -39,11 +39,28 @@ run(process.argv.slice(2), {
     if (!readerGone && !failed) process.stdout.write(text);
   },
   stderr: (text) => process.stderr.write(text),
-}).then(
-  (code) => {
-    if (!failed) process.exitCode = code;
-  },
-  (error: unknown) => {
-    fail(error instanceof Error ? error.message : String(error));
-  },
-);
+})
+  .then(
+    (code) => {
+      if (!failed) process.exitCode = code;
+    },
+    (error: unknown) => {
+      fail(error instanceof Error ? error.message : String(error));
+    },
+  )
+  .finally(exitWhenWritten);
+
+/**
+ * Exits once what was written has been handed on: a catalog module may leave
+ * timers or connections open (the app's database pool, imported with its
+ * errors), which would keep the command from ever ending.
+ */
+function exitWhenWritten(): void {
+  let pending = 2;
+  const written = () => {
+    // After the turn: a write that failed reports it (an 'error' event) in the ticks before.
+    if (--pending === 0) setImmediate(() => process.exit());
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}

@@ -76,7 +76,11 @@ interface Exported {
  */
 function exported(module: Record<string, unknown>): Exported {
   if ('catalog' in module) return { value: module.catalog, name: 'its `catalog` export' };
-  const fallback = module.default;
+  let fallback = module.default;
+  // CommonJS compiled from `export default` by TypeScript or Babel: `exports.default`, marked.
+  if (typeof fallback === 'object' && fallback !== null && '__esModule' in fallback) {
+    fallback = (fallback as { default?: unknown }).default;
+  }
   if (typeof fallback === 'object' && fallback !== null && 'catalog' in fallback) {
     return { value: (fallback as { catalog: unknown }).catalog, name: 'its `catalog` export' };
   }

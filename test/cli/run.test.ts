@@ -138,6 +138,16 @@ describe('express-api-errors docs', () => {
   );
 
   it(
+    'ends once it has written, though the catalog module leaves a timer running',
+    async () => {
+      const result = await cli('docs', '--catalog', join(FIXTURES, 'keeps-running.mjs'));
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('`ORDER_NOT_FOUND`');
+    },
+    TIMEOUT,
+  );
+
+  it(
     'writes to --out and prints nothing',
     async () => {
       const out = join(scratch, 'errors.md');

@@ -83,7 +83,8 @@ step 'are the types wrong: every entry point resolves to the right types under e
 step 'install the tarball in a scratch app'
 app="$scratch/app"
 mkdir "$app"
-cp "$here"/fixtures/index.mjs "$here"/fixtures/index.cjs "$here"/fixtures/catalog.mjs "$here"/fixtures/catalog.cjs "$app/"
+cp "$here"/fixtures/index.mjs "$here"/fixtures/index.cjs "$here"/fixtures/catalog.mjs "$here"/fixtures/catalog.cjs \
+  "$here"/fixtures/catalog-compiled.cjs "$app/"
 cat >"$app/package.json" <<'JSON'
 { "name": "smoke-app", "version": "0.0.0", "private": true, "type": "commonjs" }
 JSON
@@ -188,6 +189,9 @@ step 'CLI: npx express-api-errors --help, docs in every format, from ESM and Com
   npx --no-install express-api-errors docs --format md --catalog ./catalog.cjs >cjs.md
   grep -q 'TOKEN_NOT_RECOGNIZED' cjs.md
   if grep -q 'TOKEN_EXPIRED' cjs.md; then echo 'the CommonJS catalog was not the one rendered' >&2; exit 1; fi
+  # `export default` compiled to CommonJS by TypeScript or Babel: exports.default, with __esModule.
+  npx --no-install express-api-errors docs --format md --catalog ./catalog-compiled.cjs >compiled.md
+  grep -q 'REFUND_NOT_FOUND' compiled.md
 )
 
 step 'CLI: exit codes of diff (1: breaking) and of a bad flag (2, one line)'
