@@ -16,6 +16,8 @@ const port = Number(process.env.PORT ?? 3000);
 const redisUrl = process.env.REDIS_URL || undefined;
 // Problem types link to <PUBLIC_URL>/docs/errors, on this server by default.
 const publicUrl = process.env.PUBLIC_URL || `http://localhost:${port}`;
+/** How long each sign-up waits, as a call to a mail service would (its tests make it longer). */
+const welcomeDelayMs = Number(process.env.WELCOME_DELAY_MS || 500);
 /** How long the requests in flight may take to finish once SIGTERM or SIGINT came. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -49,7 +51,7 @@ const app = createExampleApp({
   rateLimitStores,
   lockStore,
   // As a mail service would: long enough for a duplicate POST /users to arrive meanwhile.
-  welcome: () => new Promise((resolve) => setTimeout(resolve, 500)),
+  welcome: () => new Promise((resolve) => setTimeout(resolve, welcomeDelayMs)),
   maintenance: () => inMaintenance,
   loadShedding: shedder,
   publicUrl,

@@ -15,7 +15,11 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startExampleServer, type ExampleServer } from '../examples/example-server.js';
+import {
+  startExampleServer,
+  stopExampleServers,
+  type ExampleServer,
+} from '../examples/example-server.js';
 
 const ROOT = join(__dirname, '../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -125,12 +129,20 @@ describe('README transcripts of the example server', () => {
         env === '' ? [] : env.split(' ').map((pair) => pair.split('=') as [string, string]),
       );
       // On the README's port, 3000, problem types would link there.
-      servers.set(env, await startExampleServer({ PUBLIC_URL: 'http://localhost:3000', ...vars }));
+      servers.set(
+        env,
+        await startExampleServer({
+          PUBLIC_URL: 'http://localhost:3000',
+          // Room for the concurrent sign-up's second request to come while the first runs.
+          WELCOME_DELAY_MS: '2000',
+          ...vars,
+        }),
+      );
     }
   }, 60_000);
 
   afterAll(() => {
-    for (const server of servers.values()) server.kill();
+    stopExampleServers();
   });
 
   it('finds the transcripts', () => {

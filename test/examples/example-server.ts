@@ -22,11 +22,28 @@ export interface ExampleServer {
   kill(): void;
 }
 
+/** Every server started and not yet stopped, killed by `stopExampleServers`. */
+const running = new Set<ExampleServer>();
+
+/** How long a server may take to listen (tsx compiles the example first) before it is killed. */
+const START_TIMEOUT_MS = 20_000;
+
+/**
+ * Kills every example server still running, including one whose start a
+ * test gave up on (mount in `afterEach` or `afterAll`).
+ */
+export function stopExampleServers(): void {
+  for (const server of running) server.kill();
+  running.clear();
+}
+
 /**
  * Starts `examples/server.ts` on a free port as `npm start` does (the start
  * script run by `sh -c`, with `node_modules/.bin` on the PATH), or with
- * `npm start` itself, and resolves once it listens. A variable set to
- * `undefined` in `env` is removed; `REDIS_URL` is empty unless given.
+ * `npm start` itself, and resolves once it listens; it is killed and the
+ * promise rejected if it does not listen within START_TIMEOUT_MS. A
+ * variable set to `undefined` in `env` is removed; `REDIS_URL` is empty
+ * unless given.
  */
 export async function startExampleServer(
   env: Record<string, string | undefined> = {},
@@ -68,13 +85,28 @@ export async function startExampleServer(
       }
     },
   };
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      if (output.includes('listening')) resolve();
+  // Known before it listens, so that a test that times out meanwhile still stops it.
+  running.add(server);
+  void exited.then(() => running.delete(server));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        if (output.includes('listening')) resolve();
+      });
+      void exited.then(({ code }) =>
+        reject(new Error(`the example server exited (${code}): ${output}`)),
+      );
+      timer = setTimeout(
+        () => reject(new Error(`the example server did not listen within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
     });
-    void exited.then(({ code }) =>
-      reject(new Error(`the example server exited (${code}): ${output}`)),
-    );
-  });
+  } catch (error) {
+    server.kill();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   return server;
 }

@@ -2,19 +2,9 @@
  * `examples/server.ts` run as a process, as `npm start` runs it: what only
  * the server adds to the app (its environment, its signals).
  */
-import { startExampleServer, type ExampleServer } from './example-server.js';
+import { startExampleServer, stopExampleServers } from './example-server.js';
 
-const started: ExampleServer[] = [];
-
-async function start(...args: Parameters<typeof startExampleServer>): Promise<ExampleServer> {
-  const server = await startExampleServer(...args);
-  started.push(server);
-  return server;
-}
-
-afterEach(() => {
-  for (const server of started.splice(0)) server.kill();
-});
+afterEach(stopExampleServers);
 
 function signUp(port: number): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}/users`, {
@@ -26,7 +16,7 @@ function signUp(port: number): Promise<Response> {
 
 describe('the example server', () => {
   it('links problem types to http://localhost:<PORT> when PUBLIC_URL is unset', async () => {
-    const { port } = await start({ PUBLIC_URL: undefined });
+    const { port } = await startExampleServer({ PUBLIC_URL: undefined });
 
     const res = await fetch(`http://127.0.0.1:${port}/users/42`);
 
@@ -36,7 +26,7 @@ describe('the example server', () => {
   }, 30_000);
 
   it('links problem types to PUBLIC_URL when set', async () => {
-    const { port } = await start({ PUBLIC_URL: 'https://api.example.com' });
+    const { port } = await startExampleServer({ PUBLIC_URL: 'https://api.example.com' });
 
     const res = await fetch(`http://127.0.0.1:${port}/users/42`);
 
@@ -48,9 +38,9 @@ describe('the example server', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'on %s, lets the sign-up in flight finish, then exits 0',
     async (signal) => {
-      const server = await start();
+      const server = await startExampleServer({ WELCOME_DELAY_MS: '2000' });
       // Two sign-ups with one key: the one answered first, 409.1, shows the other running (it
-      // waits half a second).
+      // waits two seconds).
       const [a, b] = [signUp(server.port), signUp(server.port)];
       const { duplicate, running } = await Promise.race([
         a.then((res) => ({ duplicate: res, running: b })),
@@ -67,7 +57,7 @@ describe('the example server', () => {
   );
 
   it('stops when `npm start` gets SIGTERM, the server with it', async () => {
-    const npm = await start({}, { viaNpm: true });
+    const npm = await startExampleServer({}, { viaNpm: true });
 
     npm.process.kill('SIGTERM');
 
