@@ -10,13 +10,26 @@ export const MAX_DESCRIPTION_LENGTH = 200;
  * reply holding a recorded response, and messages end up in logs.
  */
 export function describeValue(value: unknown): string {
-  const description = describeWhole(value);
+  const whole = describeWhole(value);
+  const description = INVISIBLE.test(whole) ? whole.replace(INVISIBLE_ALL, escaped) : whole;
   if (description.length <= MAX_DESCRIPTION_LENGTH) return description;
   // Not between the two halves of a surrogate pair, which would leave a lone one.
   const high = description.charCodeAt(MAX_DESCRIPTION_LENGTH - 1);
   const end =
     high >= 0xd800 && high <= 0xdbff ? MAX_DESCRIPTION_LENGTH - 1 : MAX_DESCRIPTION_LENGTH;
   return `${description.slice(0, end)}… (${description.length} characters)`;
+}
+
+/**
+ * Characters a message would show as nothing, or as a break or a blank that
+ * reads as a space: written `\u200B`, so that `"\u200B"` does not read as `""`.
+ */
+const INVISIBLE_CLASS = String.raw`[\p{Default_Ignorable_Code_Point}\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u2800\u3000]`;
+const INVISIBLE = new RegExp(INVISIBLE_CLASS, 'u');
+const INVISIBLE_ALL = new RegExp(INVISIBLE_CLASS, 'gu');
+
+function escaped(character: string): string {
+  return `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function describeWhole(value: unknown): string {

@@ -223,7 +223,7 @@ describe('defineCatalog', () => {
       'a title with a right-to-left override',
       { ...entry, title: 'Not \u202Efound' },
       'ERR_EAE_OPTION_TYPE',
-      '`entries[0].title` (NOT_FOUND) must be text a page can show: no control character but tab and line breaks, no bidirectional override and no lone surrogate, got "Not \u202efound"',
+      '`entries[0].title` (NOT_FOUND) must be text a page can show: no control character but tab and line breaks, no bidirectional override and no lone surrogate, got "Not \\u202Efound"',
     ],
     [
       'a description with a lone surrogate',
@@ -266,19 +266,22 @@ describe('defineCatalog', () => {
   });
 
   it.each([
-    ['U+200B ZERO WIDTH SPACE', '\u200B'],
-    ['U+00AD SOFT HYPHEN', '\u00AD'],
-    ['U+2800 BRAILLE PATTERN BLANK', '\u2800'],
-    ['U+3164 HANGUL FILLER', '\u3164'],
-    ['U+115F HANGUL CHOSEONG FILLER', '\u115F'],
-    ['U+200D and U+200C between spaces', ' \u200D\u200C '],
-  ])('refuses a title made only of %s as empty, as it refuses spaces', (_case, blank) => {
-    expectOptionError(
-      () => defineCatalog([{ ...entry, title: blank }]),
-      'ERR_EAE_OPTION_TYPE',
-      `defineCatalog(): \`entries[0].title\` (NOT_FOUND) must be a non-empty string, got ${JSON.stringify(blank)}`,
-    );
-  });
+    ['U+200B ZERO WIDTH SPACE', '\u200B', String.raw`"\u200B"`],
+    ['U+00AD SOFT HYPHEN', '\u00AD', String.raw`"\u00AD"`],
+    ['U+2800 BRAILLE PATTERN BLANK', '\u2800', String.raw`"\u2800"`],
+    ['U+3164 HANGUL FILLER', '\u3164', String.raw`"\u3164"`],
+    ['U+115F HANGUL CHOSEONG FILLER', '\u115F', String.raw`"\u115F"`],
+    ['U+200D and U+200C between spaces', ' \u200D\u200C ', String.raw`" \u200D\u200C "`],
+  ])(
+    'refuses a title made only of %s as empty, as it refuses spaces, showing it escaped',
+    (_case, blank, shown) => {
+      expectOptionError(
+        () => defineCatalog([{ ...entry, title: blank }]),
+        'ERR_EAE_OPTION_TYPE',
+        `defineCatalog(): \`entries[0].title\` (NOT_FOUND) must be a non-empty string, got ${shown}`,
+      );
+    },
+  );
 
   it.each([
     ['titel', 'title'],

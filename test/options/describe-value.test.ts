@@ -17,6 +17,9 @@ describe('describeValue', () => {
     [/^\/b/g, '/^\\/b/g'],
     [new Date(0), '1970-01-01T00:00:00.000Z'],
     [new Date('nope'), 'Invalid Date'],
+    ['\u200B', '"\\u200B"'],
+    ['a\u00ADb\u2028c\u3164', '"a\\u00ADb\\u2028c\\u3164"'],
+    [{ k: '\u2800' }, '{"k":"\\u2800"}'],
   ])('shows %p as %s', (value, shown) => {
     expect(describeValue(value)).toBe(shown);
   });
