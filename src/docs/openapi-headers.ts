@@ -85,7 +85,8 @@ const HEADERS: Readonly<Record<string, HeaderObject>> = {
     schema: TEXT,
   },
   Link: {
-    description: 'Links to related resources (RFC 8288), e.g. who blocks the resource (RFC 7725).',
+    description:
+      'Links to related resources (RFC 8288): the documentation a problem refers to (`describedby`), the notes on a deprecated resource (`deprecation`, RFC 9745) and its sunset policy (`sunset`, RFC 8594), who blocks one (`blocked-by`, RFC 7725).',
     schema: TEXT,
   },
   Deprecation: {
