@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from 'expre
 import { nameErrorsWith } from '../catalog/catalog.js';
 import { loadOpenTelemetry } from '../observability/open-telemetry.js';
 import { lastResort, type Progress } from './last-resort.js';
-import { logOnce } from './log-error.js';
+import { logOnce, sentOf } from './log-error.js';
 import { describeSpan, publishError } from './observe.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { answerOf, buildProblem, findEntry, type Answer } from './problem.js';
@@ -73,7 +73,7 @@ function handle(
     // cut short, as Express's final handler would close it. Not handed to that handler: it
     // would print the raw error, stack, secrets and all, to stderr (and a hostile one can
     // make it throw). What is reported is the status that went out, marked as failed.
-    const sent = { status: res.statusCode, cutShort: !res.writableEnded };
+    const sent = sentOf(res);
     const observed = { error, ...context, status: sent.status, req, res };
     describeSpan(observed);
     publishError(observed, progress);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { InternalServerError } from '../errors/error-classes.js';
 import { MAX_TEXT, truncate } from '../logging/log-bounds.js';
-import { logOnce } from './log-error.js';
+import { logOnce, sentOf, type Sent } from './log-error.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { Configuration } from './options.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';
@@ -54,8 +54,7 @@ export function lastResort(failed: Failure): void {
     const code = String(entry.name);
     if (res.headersSent) {
       // As the handler reports an error after the headers: under the status they carried.
-      const sent = { status: res.statusCode, cutShort: !res.writableEnded };
-      report(failed, code, sent);
+      report(failed, code, sentOf(res));
       cutShort(res);
       return;
     }
@@ -117,7 +116,7 @@ function requestIdOf({ req, res, config, progress }: Failure): string {
  * and code now say what was sent; a sub-code or refusal attribute cannot be
  * taken back), the error channel and the log.
  */
-function report(failed: Failure, code: string, sent?: { status: number; cutShort: boolean }): void {
+function report(failed: Failure, code: string, sent?: Sent): void {
   const status = 500;
   const { req, res, config, progress, thrown, failure } = failed;
   const error = new InternalServerError(undefined, { cause: thrown });

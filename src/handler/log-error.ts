@@ -1,4 +1,5 @@
 import { unescape } from 'node:querystring';
+import type { ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import type { ApiError } from '../errors/api-error.js';
 import { MAX_LISTED, MAX_NAME, MAX_TEXT, truncate } from '../logging/log-bounds.js';
@@ -14,15 +15,26 @@ import { summarizeError } from '../logging/summarize-error.js';
 import { isCopyOfThrown } from './to-api-error.js';
 import { refusalOf } from '../errors/refusal.js';
 
+/**
+ * What went out before an error that came after the headers: the status they
+ * carried (the line's `status`), and whether the handler cuts the response
+ * short (`false`: it had been complete).
+ */
+export interface Sent {
+  readonly status: number;
+  readonly cutShort: boolean;
+}
+
+/** What `res` had sent when an error came after its headers (see `cutShort`). */
+export function sentOf(res: ServerResponse): Sent {
+  return { status: res.statusCode, cutShort: !res.writableEnded };
+}
+
 export interface LogContext {
   /** The status answered, which decides the level: the error's, or 500 if the handler fell back. */
   readonly status: number;
-  /**
-   * For an error that came after the headers went out: the status they
-   * carried (the line's `status`), and whether the handler closed the
-   * connection, cutting the response short (`false`: it had been complete).
-   */
-  readonly sent?: { readonly status: number; readonly cutShort: boolean };
+  /** For an error that came after the headers went out: what went out (see `sentOf`). */
+  readonly sent?: Sent;
   /** The sub-code sent, if any (the handler's reading of it, see `Answer`). */
   readonly subCode?: string;
   readonly code: string;
