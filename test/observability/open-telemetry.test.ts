@@ -6,7 +6,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import request from 'supertest';
 import {
   NotFoundError,
@@ -31,19 +31,27 @@ afterAll(async () => {
 });
 beforeEach(() => exporter.reset());
 
-/** An app whose requests each run in a server span, as HTTP instrumentation would make them. */
-async function tracedApp(makeError: () => Error, handlerOptions: ErrorHandlerOptions = {}) {
+/**
+ * An app whose requests each run in a server span, as HTTP instrumentation
+ * would make them, ended when the response closes (complete or cut short);
+ * `GET /throw` runs `route`, by default one that throws what `makeError` makes.
+ */
+async function tracedApp(
+  makeError: () => Error,
+  handlerOptions: ErrorHandlerOptions = {},
+  route: RequestHandler = () => {
+    throw makeError();
+  },
+) {
   const tracer = trace.getTracer('test');
   const app = express();
   app.use((_req, res, next) => {
     tracer.startActiveSpan('GET /throw', (span) => {
-      res.on('finish', () => span.end());
+      res.on('close', () => span.end());
       next();
     });
   });
-  app.get('/throw', () => {
-    throw makeError();
-  });
+  app.get('/throw', route);
   app.use(errorHandler({ logger: false, ...handlerOptions }));
   // @opentelemetry/api is loaded by errorHandler() once, asynchronously.
   await nextTurn();
@@ -86,24 +94,18 @@ describe('errorHandler and the active OpenTelemetry span', () => {
   });
 
   it('marks the span of a response cut short as failed, under the status that went out', async () => {
-    const tracer = trace.getTracer('test');
-    const app = express();
-    app.use((_req, res, next) => {
-      tracer.startActiveSpan('GET /stream', (span) => {
-        res.on('close', () => span.end());
-        next();
-      });
-    });
-    app.get('/stream', (_req, res, next) => {
-      res.writeHead(200);
-      res.write('partial');
-      next(new NotFoundError('No user 7'));
-    });
-    app.use(errorHandler({ logger: false }));
-    await nextTurn();
-    await nextTurn();
+    const error = new NotFoundError('No user 7');
+    const app = await tracedApp(
+      () => error,
+      {},
+      (_req, res, next) => {
+        res.writeHead(200);
+        res.write('partial');
+        next(error);
+      },
+    );
     await request(app)
-      .get('/stream')
+      .get('/throw')
       .catch(() => undefined);
     await nextTurn();
     const [span] = exporter.getFinishedSpans();
