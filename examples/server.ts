@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import {
   handleExpectations,
@@ -11,11 +13,10 @@ import type { StoreFactory } from './rate-limits.js';
 import { gracefulShutdown } from './shutdown.js';
 
 // Listens only: the app itself is built in app.ts, which the tests import.
+// PORT=0 takes a free port, which the start-up line and the problem links carry.
 const port = Number(process.env.PORT ?? 3000);
 // An empty REDIS_URL counts as unset (the README transcripts test starts the server so).
 const redisUrl = process.env.REDIS_URL || undefined;
-// Problem types link to <PUBLIC_URL>/docs/errors, on this server by default.
-const publicUrl = process.env.PUBLIC_URL || `http://localhost:${port}`;
 /** How long each sign-up waits, as a call to a mail service would (its tests make it longer). */
 const welcomeDelayMs = Number(process.env.WELCOME_DELAY_MS || 500);
 /** How long the requests in flight may take to finish once SIGTERM or SIGINT came. */
@@ -46,19 +47,24 @@ process.on('SIGUSR2', () => {
 // 503 + Retry-After: 10 while the event loop stalls for more than 200 ms.
 const shedder = loadShedding({ maxEventLoopDelayMs: 200 });
 
-const app = createExampleApp({
-  jwtSecret: process.env.JWT_SECRET,
-  rateLimitStores,
-  lockStore,
-  // As a mail service would: long enough for a duplicate POST /users to arrive meanwhile.
-  welcome: () => new Promise((resolve) => setTimeout(resolve, welcomeDelayMs)),
-  maintenance: () => inMaintenance,
-  loadShedding: shedder,
-  publicUrl,
-});
-
-const server = app.listen(port, () => {
-  console.log(`Example API listening on http://localhost:${port}`);
+// The app is built once the port is known, before the first connection is accepted.
+const server = createServer().listen(port, () => {
+  const { port: listening } = server.address() as AddressInfo;
+  const app = createExampleApp({
+    jwtSecret: process.env.JWT_SECRET,
+    rateLimitStores,
+    lockStore,
+    // As a mail service would: long enough for a duplicate POST /users to arrive meanwhile.
+    welcome: () => new Promise((resolve) => setTimeout(resolve, welcomeDelayMs)),
+    maintenance: () => inMaintenance,
+    loadShedding: shedder,
+    // Problem types link to <PUBLIC_URL>/docs/errors, on this server by default.
+    publicUrl: process.env.PUBLIC_URL || `http://localhost:${listening}`,
+  });
+  server.on('request', app);
+  // An Expect other than 100-continue reaches the app, whose expectationFailed() answers 417.
+  handleExpectations(server, app);
+  console.log(`Example API listening on http://localhost:${listening}`);
   console.log(
     !redisUrl
       ? 'Rate limits are kept in memory: set REDIS_URL to share them through Redis.'
@@ -70,8 +76,6 @@ const server = app.listen(port, () => {
   if (inMaintenance)
     console.log('In maintenance (MAINTENANCE=1): every request but those to /health gets 503.');
 });
-// An Expect other than 100-continue reaches the app, whose expectationFailed() answers 417.
-handleExpectations(server, app);
 server.on('close', () => shedder.close());
 
 // SIGTERM (from kill, npm, a container runtime) or SIGINT (Ctrl-C): stop accepting, let the

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { freePort } from '../helpers/free-port.js';
 
 const ROOT = join(__dirname, '../..');
 
@@ -11,6 +10,7 @@ export const START_SCRIPT = (
 ).scripts.start;
 
 export interface ExampleServer {
+  /** The port it listens on, which it chose itself (PORT=0) and printed; 0 until then. */
   readonly port: number;
   /** `sh`, or what the start script `exec`s, as npm sees it. */
   readonly process: ChildProcess;
@@ -49,13 +49,13 @@ export async function startExampleServer(
   env: Record<string, string | undefined> = {},
   { viaNpm = false } = {},
 ): Promise<ExampleServer> {
-  const port = await freePort();
   const vars: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`,
     REDIS_URL: '',
     ...env,
-    PORT: String(port),
+    // A port the server picks and prints, so that none is taken meanwhile by another process.
+    PORT: '0',
   };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete vars[name];
   const [command, args] = viaNpm ? ['npm', ['start']] : ['sh', ['-c', START_SCRIPT]];
@@ -72,8 +72,11 @@ export async function startExampleServer(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  let port = 0;
   const server: ExampleServer = {
-    port,
+    get port() {
+      return port;
+    },
     process: child,
     exited,
     output: () => output,
@@ -92,7 +95,11 @@ export async function startExampleServer(
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', () => {
-        if (output.includes('listening')) resolve();
+        const listening = /listening on http:\/\/localhost:(\d+)/.exec(output);
+        if (listening) {
+          port = Number(listening[1]);
+          resolve();
+        }
       });
       void exited.then(({ code }) =>
         reject(new Error(`the example server exited (${code}): ${output}`)),

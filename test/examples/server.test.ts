@@ -15,7 +15,7 @@ function signUp(port: number): Promise<Response> {
 }
 
 describe('the example server', () => {
-  it('links problem types to http://localhost:<PORT> when PUBLIC_URL is unset', async () => {
+  it('links problem types to http://localhost:<the port it listens on> when PUBLIC_URL is unset, PORT=0 included', async () => {
     const { port } = await startExampleServer({ PUBLIC_URL: undefined });
 
     const res = await fetch(`http://127.0.0.1:${port}/users/42`);
