@@ -55,10 +55,9 @@ export const DEFAULT_REPLAY_HEADERS = Object.freeze([
 
 /**
  * Records what a response sends, for replay. `res.json` and `res.send` end
- * in `res.end`, so wrapping `end` sees every whole body; a response whose
- * headers went out before `end` (`res.write`, a piped stream) is streamed,
- * and one above `maxBodyBytes` too large: neither is recorded
- * (`recordable` is false).
+ * in `res.end`, so wrapping `end` sees every whole body; a response written
+ * in parts before `end` (`res.write`, a piped stream) is streamed, and one
+ * above `maxBodyBytes` too large: neither is recorded (`recordable` is false).
  */
 export class ResponseRecorder {
   /** The body as sent: as text, or its bytes in base64 (see `Recorded`). */
@@ -78,12 +77,19 @@ export class ResponseRecorder {
    * `record` false no body is kept.
    */
   constructor(res: Response, maxBodyBytes: number, record: boolean, onEnd: () => void) {
-    const { end } = res;
+    const { end, write } = res;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const recorder = this;
-    // Only `end` is wrapped: a response written before it (res.write, a stream) has sent
-    // its headers by then, which is how a streamed response is told apart. One whose
-    // headers `writeHead` wrote but did not send yet is whole in `end`'s chunk.
+    // A body written in parts is streamed. Its headers are not always sent by the time it
+    // ends: compression() mounted before the lock passes each part to zlib, which sends
+    // later, and `end`'s chunk alone was recorded as the whole body.
+    res.write = function (this: Response, ...args: unknown[]) {
+      if (!recorder.ended) recorder.#streamed = true;
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as Response['write'];
+    // A part written through a `write` taken before this one (middleware mounted earlier
+    // that writes for itself) has sent the headers by `end`. One whose headers `writeHead`
+    // wrote but did not send yet is whole in `end`'s chunk.
     res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
       if (!recorder.ended) {
         recorder.ended = true;

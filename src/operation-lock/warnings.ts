@@ -9,7 +9,7 @@ export const LOCK_WARNINGS = {
   OPERATION_LOCK_STORE_UNAVAILABLE:
     'The operation-lock store failed or timed out. Until it answers again, requests with a key run without the lock (`failOpen: true`) or are answered 503 (`failOpen: false`, the default).',
   OPERATION_LOCK_NOT_RECORDED:
-    'A response was not recorded for replay: it was streamed (res.write) or larger than `maxBodyBytes`. The request ran normally and its key was released, so a retry runs it again.',
+    'A response was not recorded for replay: its body was written in parts (res.write: a stream, res.sendFile, or middleware mounted after operationLock that writes the body itself, such as compression or express-session: mount those before it), or it is larger than `maxBodyBytes`. The request ran normally and its key was released, so a retry runs it again.',
   OPERATION_LOCK_LEASE_LOST:
     'A request ran longer than its lease and lost its lock (the store was unreachable when it renewed, or the lease had expired): a retry may have run it again. Raise `lockTtlMs` or check the store.',
 } as const;
