@@ -152,8 +152,10 @@ function matches(thrown: unknown, match: ErrorMapping['match']): boolean {
 }
 
 // body-parser and raw-body tag their errors with `type`; these get a detail of
-// our own, because their messages can quote the request body. A Map, so that
-// a `type` such as "valueOf" finds nothing rather than Object.prototype's.
+// our own, because their messages can quote the request body, or, for
+// `entity.verify.failed`, are whatever the app's `verify` threw (which
+// body-parser marks `expose`). A Map, so that a `type` such as "valueOf"
+// finds nothing rather than Object.prototype's.
 const BODY_ERROR_DETAILS = new Map<string, (error: Record<string, unknown>) => string>([
   ['entity.parse.failed', () => 'The request body could not be parsed.'],
   [
@@ -167,6 +169,7 @@ const BODY_ERROR_DETAILS = new Map<string, (error: Record<string, unknown>) => s
   ['charset.unsupported', () => 'The charset of the request body is not supported.'],
   ['parameters.too.many', () => 'The request body has too many parameters.'],
   ['querystring.parse.rangeError', () => 'The request body is nested too deeply.'],
+  ['entity.verify.failed', () => 'The request body failed verification.'],
 ]);
 
 /**
@@ -213,6 +216,7 @@ function bodyErrorCause(error: Record<string, unknown>, detail: string): Record<
 function fromStatusError(thrown: unknown): ApiError | undefined {
   if (typeof thrown !== 'object' || thrown === null) return undefined;
   const error = thrown as Record<string, unknown>;
+  if (isHttpClientError(error)) return undefined;
   // finalhandler's rule: `status` if it is an error status, else `statusCode` if that is one.
   const status = isErrorStatus(error.status)
     ? error.status
@@ -235,6 +239,27 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
     exposed && typeof error.message === 'string' ? error.message : undefined,
     { headers: safeHeaders(error.headers), expose: exposed, cause: thrown },
   );
+}
+
+/**
+ * Whether an error is an HTTP client's about a response it got from another
+ * service (axios: `isAxiosError`, `response`, `config`; superagent and
+ * Octokit: `response`, `request`; gaxios: `config`): its `status` is the
+ * upstream's, not this request's. Answered with it, an upstream 401 told
+ * the client that its own credentials were bad, and an upstream 429 asked
+ * it to slow down; a failed dependency is this server's fault, a 500.
+ */
+function isHttpClientError(error: Record<string, unknown>): boolean {
+  return (
+    error.isAxiosError === true ||
+    isObject(error.response) ||
+    isObject(error.request) ||
+    isObject(error.config)
+  );
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
 }
 
 /**

@@ -23,11 +23,26 @@ const app = createApp((a) => {
   a.post('/strict-inflate', express.json({ inflate: false }), (_req, res) => {
     res.end();
   });
+  // A webhook's signature checked as body-parser documents it: `verify` throws on a mismatch.
+  a.post(
+    '/webhook',
+    express.json({
+      verify: (req, _res, body) => {
+        if (req.headers['x-signature'] !== 'valid') {
+          throw new Error(`HMAC mismatch: expected 9f86d081 for body ${body.toString()}`);
+        }
+      },
+    }),
+    (_req, res) => {
+      res.json({ received: true });
+    },
+  );
 });
 
 const problem = (status: number, instance: string, detail: string) => {
   const titles: Record<number, [string, string]> = {
     400: ['Bad Request', 'BAD_REQUEST'],
+    403: ['Forbidden', 'FORBIDDEN'],
     413: ['Content Too Large', 'PAYLOAD_TOO_LARGE'],
     415: ['Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE'],
   };
@@ -273,6 +288,19 @@ describe('body parsing: unsupported charsets and encodings are 415s', () => {
     expect(res.status).toBe(415);
     expect(problemOf(res).detail).toBe(
       'The content encoding of the request body is not supported.',
+    );
+  });
+
+  it('answers 403 to a body its `verify` refuses, with a detail of its own rather than the message thrown', async () => {
+    const res = await request(app)
+      .post('/webhook')
+      .set('X-Signature', 'forged')
+      .send({ card: SECRET });
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain(SECRET);
+    expect(res.text).not.toContain('HMAC');
+    expect(problemOf(res)).toEqual(
+      problem(403, '/webhook', 'The request body failed verification.'),
     );
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * Errors of HTTP clients about a response they got from another service,
+ * passed on by a handler that called it: made by the real clients against
+ * a local upstream.
+ */
+import axios from 'axios';
+import express from 'express';
+import superagent from 'superagent';
+import request from 'supertest';
+import { defaultCatalog } from '../../src/index.js';
+import { appThrowing } from '../helpers/app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+import { problemOf } from '../helpers/problem.js';
+import { serve } from '../helpers/server.js';
+
+/** An upstream whose `/status/:code` answers that status, with a challenge and a cookie. */
+const upstreamApp = express();
+upstreamApp.get('/status/:code', (req, res) => {
+  res
+    .status(Number(req.params.code))
+    .set('WWW-Authenticate', 'Bearer realm="upstream", error="invalid_token"')
+    .set('Set-Cookie', 'upstream-session=s3cr3t')
+    .set('Retry-After', '120')
+    .json({ error: 'upstream secret detail' });
+});
+
+let upstream: Awaited<ReturnType<typeof serve>>;
+beforeAll(async () => {
+  upstream = await serve(upstreamApp);
+});
+afterAll(() => upstream.close());
+
+/** What each client rejects with when the upstream answers `status`. */
+const CLIENTS: [string, (url: string) => Promise<unknown>][] = [
+  ['axios', (url) => axios.get(url)],
+  ['superagent', (url) => superagent.get(url)],
+];
+
+async function rejectionOf(call: (url: string) => Promise<unknown>, status: number) {
+  try {
+    await call(`${upstream.url}/status/${status}`);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the client did not reject');
+}
+
+const INTERNAL = {
+  type: 'about:blank',
+  title: 'Internal Server Error',
+  status: 500,
+  detail: defaultCatalog.get(500)!.description,
+  instance: '/throw',
+  code: 'INTERNAL_SERVER_ERROR',
+};
+
+describe.each(CLIENTS)('errorHandler: an error of %s about the response it got', (_name, call) => {
+  it.each([401, 403, 404, 429, 503])(
+    'answers 500 to an upstream %i, with none of its headers or its message',
+    async (status) => {
+      const error = await rejectionOf(call, status);
+
+      const res = await request(appThrowing(() => error)).get('/throw');
+
+      expect(res.status).toBe(500);
+      expect(res.headers['www-authenticate']).toBeUndefined();
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(res.headers['retry-after']).toBeUndefined();
+      expect(problemOf(res)).toEqual(INTERNAL);
+    },
+  );
+
+  it('logs it as a fault, at error with its stack', async () => {
+    const error = await rejectionOf(call, 401);
+    const logs = captureLogs();
+
+    await request(appThrowing(() => error, { logger: logs.logger })).get('/throw');
+
+    await flushed();
+    expect(logs.lines).toHaveLength(1);
+    expect(logs.lines[0]).toMatchObject({ level: 50, status: 500 });
+    expect((logs.lines[0]!.err as { stack?: string }).stack).toEqual(expect.any(String));
+  });
+});
