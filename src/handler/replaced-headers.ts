@@ -11,8 +11,20 @@ const FRAMING = ['Content-Length', 'Transfer-Encoding', 'Trailer'];
 /** RFC 9110 §8.3, §8.4, §14.4: they describe the content they came with; the handler describes the problem. */
 const CONTENT = ['Content-Type', 'Content-Encoding', 'Content-Range', 'X-Content-Type-Options'];
 
-/** The language, location and file name of the abandoned content (RFC 9110 §8.5, §8.7; RFC 6266). */
-const ABANDONED_CONTENT = ['Content-Disposition', 'Content-Language', 'Content-Location'];
+/**
+ * The language, location, file name and digests of the abandoned content
+ * (RFC 9110 §8.5, §8.7; RFC 6266; RFC 9530), and the resource it created or
+ * redirected to (RFC 9110 §10.2.2): an error creates nothing and redirects
+ * nowhere (one that points somewhere, a 409's, sets its own).
+ */
+const ABANDONED_CONTENT = [
+  'Content-Disposition',
+  'Content-Language',
+  'Content-Location',
+  'Content-Digest',
+  'Repr-Digest',
+  'Location',
+];
 
 /**
  * RFC 9111 §4.2, §4.3: the freshness and validators of the abandoned

@@ -88,6 +88,34 @@ describe('sendProblem: the status line (RFC 9112 §4)', () => {
   });
 });
 
+describe('sendProblem: what the abandoned response said of its result', () => {
+  it.each([
+    ['Location', '/orders/42'],
+    ['Content-Digest', 'sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:'],
+    ['Repr-Digest', 'sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:'],
+  ])('drops its %s', async (name, value) => {
+    const app = appFailingAfter(
+      (res) => res.setHeader(name, value),
+      () => new Error('the database went away'),
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(res.status).toBe(500);
+    expect(fieldValues(res, name)).toEqual([]);
+  });
+
+  it('sends the Location of the error itself', async () => {
+    const app = appFailingAfter(
+      (res) => res.location('/orders/42'),
+      () => new ConflictError('Taken.', { location: '/orders/7' }),
+    );
+    const res = await rawGet(app, '/throw');
+
+    expect(res.status).toBe(409);
+    expect(fieldValues(res, 'Location')).toEqual(['/orders/7']);
+  });
+});
+
 describe('sendProblem: caching (RFC 9111)', () => {
   const ABANDONED_CACHING = {
     'Cache-Control': 'public, max-age=3600',
