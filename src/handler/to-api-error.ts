@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { isProxy } from 'node:util/types';
 import { isSubCodeOf } from '../catalog/sub-code.js';
 import { ApiError, isApiError, isCheckedHeaders } from '../errors/api-error.js';
@@ -233,10 +234,14 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
     });
   }
   // http-errors sets `expose` (true below 500); an error without it keeps its message to itself.
+  // One made without a message has the status phrase as its message (serve-static's 403):
+  // the title already says that, so the catalog's description is the detail.
   const exposed = error.expose === true;
+  // Read only when exposed: the message of one that is not may be a getter that throws.
+  const message = exposed ? error.message : undefined;
   return new ApiError(
     status,
-    exposed && typeof error.message === 'string' ? error.message : undefined,
+    typeof message === 'string' && message !== STATUS_CODES[status] ? message : undefined,
     { headers: safeHeaders(error.headers), expose: exposed, cause: thrown },
   );
 }

@@ -9,6 +9,7 @@ import {
   CHANNEL_NAMES,
   Catalog,
   ConflictError,
+  defaultCatalog,
   defaultEntries,
   InternalServerError,
   NotFoundError,
@@ -173,6 +174,19 @@ describe('errorHandler: what it maps, in order', () => {
       detail: 'No such widget',
       instance: '/throw',
       code: 'NOT_FOUND',
+    });
+  });
+
+  it('answers an http-errors error made without a message with the catalog’s detail, not its status phrase again', async () => {
+    const res = await request(appThrowing(() => createHttpError(403))).get('/throw');
+    expect(res.status).toBe(403);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+      detail: defaultCatalog.get(403)!.description,
+      instance: '/throw',
+      code: 'FORBIDDEN',
     });
   });
 
