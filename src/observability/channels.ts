@@ -48,13 +48,21 @@ export interface RateLimitMessage {
   readonly req: IncomingMessage;
 }
 
-/** Published by `rateLimit` when its store fails (once per outage) and when it answers again. */
+/**
+ * Published by `rateLimit` when its store fails (once per outage) and when
+ * the outage ends: the store answers, and no call to it has failed for 30 s
+ * (a store that fails some calls and answers others is still in the outage).
+ */
 export interface StoreMessage {
   readonly state: 'unavailable' | 'recovered';
   /** The store's class name, e.g. `RedisStore`. */
   readonly store: string;
-  /** What failed, when unavailable. */
+  /** What failed, when unavailable: the outage's first failed call. */
   readonly error?: unknown;
+  /** When recovered: the calls that failed or timed out during the outage. */
+  readonly failedCalls?: number;
+  /** When recovered: from the outage's first failed call to its last, in milliseconds. */
+  readonly outageMs?: number;
   /** Whether requests go through meanwhile (`failOpen`). */
   readonly failOpen: boolean;
 }

@@ -14,6 +14,7 @@ import { describeValue } from '../options/describe-value.js';
 import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
+import { StoreOutage } from '../stores/outage.js';
 import { requestFingerprint } from './fingerprint.js';
 import type { LockAcquisition } from './lock-store.js';
 import {
@@ -23,7 +24,6 @@ import {
 } from './options.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { LockWarnings } from './warnings.js';
-import { summarizeError } from '../logging/summarize-error.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -150,6 +150,8 @@ class OperationLock {
   readonly #warnings: LockWarnings;
   readonly #deadlines: Deadlines;
   readonly #renewals: Renewals;
+  /** Whether the store is in an outage, told once as it starts and once as it ends. */
+  readonly #outage = new StoreOutage();
   /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
   readonly #tokenPrefix = randomUUID();
   #tokens = 0;
@@ -294,7 +296,7 @@ class OperationLock {
     } catch (error) {
       return this.#acquireFailed(error, attempt);
     }
-    if (this.#warnings.storeDown) this.#warnings.storeRecovered();
+    this.#storeAnswered();
     const { operation, next } = attempt;
     if (found.state !== 'running' || found.fingerprint !== operation.fingerprint) {
       attempt.abandoned?.abort();
@@ -338,9 +340,9 @@ class OperationLock {
     try {
       const released = this.#config.store.release(key, token);
       if (isThenable(released))
-        released.then(undefined, (error: unknown) => this.#warnStoreUnavailable(error));
+        released.then(undefined, (error: unknown) => this.#storeCallFailed(error));
     } catch (error) {
-      this.#warnStoreUnavailable(error);
+      this.#storeCallFailed(error);
     }
   }
 
@@ -420,7 +422,7 @@ class OperationLock {
         this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', { status: res.statusCode });
       }
     } catch (error) {
-      this.#warnStoreUnavailable(error);
+      this.#storeCallFailed(error);
     }
     this.#release(attempt);
   }
@@ -430,7 +432,7 @@ class OperationLock {
     try {
       this.#settle(this.#config.store.release(operation.key, token), attempt);
     } catch (error) {
-      this.#warnStoreUnavailable(error);
+      this.#storeCallFailed(error);
     }
   }
 
@@ -458,12 +460,13 @@ class OperationLock {
       },
       (error: unknown) => {
         pending.settle();
-        this.#warnStoreUnavailable(error);
+        this.#storeCallFailed(error);
       },
     );
   }
 
   #lostUnless(held: unknown, attempt: Attempt): void {
+    this.#storeAnswered();
     if (held !== true) this.#leaseLost(attempt);
   }
 
@@ -493,13 +496,14 @@ class OperationLock {
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         hold.renewing = false;
+        this.#storeAnswered();
         if (held === true) return;
         this.#renewals.delete(hold);
         this.#leaseLost(hold);
       },
       (error: unknown) => {
         hold.renewing = false;
-        this.#warnStoreUnavailable(error);
+        this.#storeCallFailed(error);
       },
     );
   }
@@ -515,7 +519,7 @@ class OperationLock {
 
   /** A store error is no decision: run without the lock (`failOpen`) or answer 503. */
   #storeFailed(error: unknown, operation: Operation, next: NextFunction): void {
-    this.#warnStoreUnavailable(error);
+    this.#storeCallFailed(error);
     if (this.#config.failOpen) return next();
     next(
       markRefusal(
@@ -528,10 +532,16 @@ class OperationLock {
     );
   }
 
-  #warnStoreUnavailable(error: unknown): void {
-    this.#warnings.warnOnce('OPERATION_LOCK_STORE_UNAVAILABLE', {
-      err: summarizeError(error, false),
-    });
+  /** A store call failed or timed out: starts an outage (told once), or counts in the one on. */
+  #storeCallFailed(error: unknown): void {
+    if (this.#outage.failed()) this.#warnings.storeUnavailable(error);
+  }
+
+  /** The store answered: ends an outage once no call has failed for a while (see `StoreOutage`). */
+  #storeAnswered(): void {
+    if (!this.#outage.on) return;
+    const ended = this.#outage.answered();
+    if (ended !== undefined) this.#warnings.storeRecovered(ended);
   }
 
   #timeout(): Error {

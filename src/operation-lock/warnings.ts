@@ -1,5 +1,7 @@
 import { CodedWarnings } from '../logging/coded-warnings.js';
 import type { Logger } from '../logging/logger.js';
+import { summarizeError } from '../logging/summarize-error.js';
+import { OUTAGE_QUIET_MS, type EndedOutage } from '../stores/outage.js';
 
 /**
  * The coded warnings an `operationLock()` gives: each once, except the
@@ -64,18 +66,21 @@ export class LockWarnings extends CodedWarnings<LockWarningCode> {
     );
   }
 
-  /** Whether the store is known to be down (the outage warning was given). */
-  get storeDown(): boolean {
-    return this.has('OPERATION_LOCK_STORE_UNAVAILABLE');
+  /** The store's outage starts (see `StoreOutage`): told once, whatever fails during it. */
+  storeUnavailable(error: unknown): void {
+    this.log(
+      'warn',
+      { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', err: summarizeError(error, false) },
+      LOCK_WARNINGS.OPERATION_LOCK_STORE_UNAVAILABLE,
+    );
   }
 
-  /** The store answers again: says so once, and arms the outage warning for the next outage. */
-  storeRecovered(): void {
-    if (!this.rearm('OPERATION_LOCK_STORE_UNAVAILABLE')) return;
+  /** The store's outage ended: it answers, and no call to it has failed for `OUTAGE_QUIET_MS`. */
+  storeRecovered(ended: EndedOutage): void {
     this.log(
       'info',
-      { code: 'OPERATION_LOCK_STORE_RECOVERED' },
-      'The operation-lock store answers again.',
+      { code: 'OPERATION_LOCK_STORE_RECOVERED', ...ended },
+      `The operation-lock store answers again, and no call to it has failed for ${OUTAGE_QUIET_MS / 1000} s: the outage is over (\`failedCalls\` failed during it).`,
     );
   }
 }

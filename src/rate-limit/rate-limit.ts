@@ -20,6 +20,7 @@ import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../options/describe-value.js';
 import { addressKey } from '../clients/client-key.js';
 import { Deadlines } from '../stores/deadlines.js';
+import { OUTAGE_QUIET_MS, StoreOutage, type EndedOutage } from '../stores/outage.js';
 import { DenyCache } from './deny-cache.js';
 import {
   MAX_LIMIT,
@@ -35,7 +36,7 @@ import {
   setRateLimitInfo,
   type RateLimitInfo,
 } from './rate-limit-info.js';
-import { Warnings } from './warnings.js';
+import { WARNINGS, Warnings } from './warnings.js';
 import {
   rateLimitChannel,
   storeChannel,
@@ -136,6 +137,8 @@ class Limiter {
   private readonly limitWindows = new Map<number, LimitWindow>();
   /** The store's refusals this instance holds until they end; none for `MemoryStore`. */
   private readonly denyCache: DenyCache | undefined;
+  /** Whether the store is in an outage, told once as it starts and once as it ends. */
+  private readonly outage = new StoreOutage();
 
   constructor(
     private readonly config: RateLimitConfiguration,
@@ -369,7 +372,7 @@ class Limiter {
       return;
     }
     if (fromStore) {
-      if (this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) this.storeRecovered();
+      if (this.outage.on) this.storeAnswered();
       if (!decision.allowed) this.denyCache?.remember(key, charge.cost, limit, decision);
     }
     const perLimit = limit === undefined ? undefined : this.windowOf(limit);
@@ -508,12 +511,7 @@ class Limiter {
 
   /** A store error is never a limit decision: let the request through (`failOpen`) or answer 503. */
   private storeFailed(error: unknown, next: NextFunction): void {
-    if (storeChannel.hasSubscribers && !this.warnings.has('RATE_LIMIT_STORE_UNAVAILABLE')) {
-      this.publishStoreState('unavailable', error);
-    }
-    this.warnings.warnOnce('RATE_LIMIT_STORE_UNAVAILABLE', {
-      err: summarizeError(error, false),
-    });
+    if (this.outage.failed()) this.storeUnavailable(error);
     if (this.config.failOpen) {
       next();
       return;
@@ -526,24 +524,37 @@ class Limiter {
     );
   }
 
-  private publishStoreState(state: StoreMessage['state'], error?: unknown): void {
+  /** An outage starts: told once, whatever fails during it (see `StoreOutage`). */
+  private storeUnavailable(error: unknown): void {
+    if (storeChannel.hasSubscribers) this.publishStoreState({ state: 'unavailable', error });
+    this.warnings.log(
+      'warn',
+      { code: 'RATE_LIMIT_STORE_UNAVAILABLE', err: summarizeError(error, false) },
+      WARNINGS.RATE_LIMIT_STORE_UNAVAILABLE,
+    );
+  }
+
+  /** The store answered during an outage: ends it, and says so, once it has been quiet long enough. */
+  private storeAnswered(): void {
+    const ended = this.outage.answered();
+    if (ended === undefined) return;
+    if (storeChannel.hasSubscribers) this.publishStoreState({ state: 'recovered', ...ended });
+    this.warnings.log(
+      'info',
+      { code: 'RATE_LIMIT_STORE_RECOVERED', ...ended },
+      `The rate-limit store answers again, and no call to it has failed for ${OUTAGE_QUIET_MS / 1000} s: the outage is over (\`failedCalls\` failed during it).`,
+    );
+  }
+
+  private publishStoreState(
+    change: { state: 'unavailable'; error: unknown } | ({ state: 'recovered' } & EndedOutage),
+  ): void {
     const message: StoreMessage = {
-      state,
+      ...change,
       store: this.config.store.constructor?.name ?? 'store',
-      ...(state === 'unavailable' ? { error } : {}),
       failOpen: this.config.failOpen,
     };
     storeChannel.publish(message);
-  }
-
-  private storeRecovered(): void {
-    if (storeChannel.hasSubscribers) this.publishStoreState('recovered');
-    this.warnings.rearm('RATE_LIMIT_STORE_UNAVAILABLE');
-    this.warnings.log(
-      'info',
-      { code: 'RATE_LIMIT_STORE_RECOVERED' },
-      'The rate-limit store answers again.',
-    );
   }
 }
 

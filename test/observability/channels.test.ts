@@ -15,7 +15,8 @@ import {
 } from '../../src/index.js';
 import { appFailingMidStream, appThrowing, createApp } from '../helpers/app.js';
 import { limitedApp } from '../helpers/limited-app.js';
-import { fakeClock } from '../helpers/clock.js';
+import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
+import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 
 /** Collects what `name` publishes while `run` runs. */
 async function published<T>(name: string, run: () => Promise<unknown>): Promise<T[]> {
@@ -189,22 +190,35 @@ describe('the rate-limit channel', () => {
 });
 
 describe('the store channel', () => {
-  it('tells subscribers once when the store fails, and once when it answers again', async () => {
-    let failing = true;
+  let clock: ReturnType<typeof freezePerformanceNow>;
+  beforeEach(() => {
+    clock = freezePerformanceNow();
+  });
+  afterEach(() => clock.restore());
+
+  /** A memory store whose `consume` throws while `fails(call)` says so (calls counted from 1). */
+  function flakyStore(fails: (call: number) => boolean) {
     const memory = new MemoryStore({ now: fakeClock().now });
-    class FlakyStore implements RateLimitStore {
+    let calls = 0;
+    return new (class FlakyStore implements RateLimitStore {
       init = memory.init.bind(memory);
       refund = memory.refund.bind(memory);
       reset = memory.reset.bind(memory);
       consume(key: string, cost: number) {
-        if (failing) throw new Error('connection refused');
+        if (fails((calls += 1))) throw new Error('connection refused');
         return memory.consume(key, cost);
       }
-    }
-    const app = appFor({ limit: 100, store: new FlakyStore(), failOpen: true });
+    })();
+  }
+
+  it('tells subscribers once when the store fails, and once when it has answered without failing for 30 s', async () => {
+    let failing = true;
+    const app = appFor({ limit: 100, store: flakyStore(() => failing), failOpen: true });
     const messages = await published<StoreMessage>(CHANNEL_NAMES.store, async () => {
       for (let i = 0; i < 3; i++) await request(app).get('/');
       failing = false;
+      for (let i = 0; i < 3; i++) await request(app).get('/');
+      clock.advance(OUTAGE_QUIET_MS);
       for (let i = 0; i < 3; i++) await request(app).get('/');
     });
     expect(messages).toEqual([
@@ -214,8 +228,25 @@ describe('the store channel', () => {
         error: expect.objectContaining({ message: 'connection refused' }),
         failOpen: true,
       },
-      { state: 'recovered', store: 'FlakyStore', failOpen: true },
+      {
+        state: 'recovered',
+        store: 'FlakyStore',
+        failOpen: true,
+        failedCalls: 3,
+        outageMs: 0,
+      },
     ]);
+  });
+
+  it('tells one outage, not one per request, while the store fails every other call', async () => {
+    const app = appFor({ limit: 1000, store: flakyStore((call) => call % 2 === 1) });
+    const messages = await published<StoreMessage>(CHANNEL_NAMES.store, async () => {
+      for (let i = 0; i < 60; i++) {
+        await request(app).get('/');
+        clock.advance(1000);
+      }
+    });
+    expect(messages.map(({ state }) => state)).toEqual(['unavailable']);
   });
 });
 

@@ -2,6 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { RedisLockStore } from '../../src/index.js';
+import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
+import { shiftPerformanceNow } from '../helpers/clock.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import {
@@ -16,11 +18,13 @@ describeWithRedis('operationLock when Redis stops and starts again', () => {
   let port: number;
   let server: ChildProcess;
   let client: Redis;
+  let clock: ReturnType<typeof shiftPerformanceNow>;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   beforeEach(async () => {
     process.on('unhandledRejection', onUnhandled);
+    clock = shiftPerformanceNow();
     port = await freePort();
     server = await startRedisServer(port);
     // Reconnect quickly, and keep commands queued while down, as production clients do.
@@ -36,6 +40,7 @@ describeWithRedis('operationLock when Redis stops and starts again', () => {
     client.disconnect();
     await stopRedisServer(server);
     process.off('unhandledRejection', onUnhandled);
+    clock.restore();
     expect(unhandled).toEqual([]);
   });
 
@@ -85,13 +90,49 @@ describeWithRedis('operationLock when Redis stops and starts again', () => {
       after,
     );
     await expectLocked(again, after, '"after"');
-    // The first app's lock works again too, and says so.
+    // The first app's lock works again too, and says so once no call has failed for a while.
+    clock.advance(OUTAGE_QUIET_MS);
     expect((await send(app, '"after-2"')).status).toBe(201);
 
     await flushed();
     const codes = logs.lines.map((line) => line.code);
     expect(codes.filter((code) => code === 'OPERATION_LOCK_STORE_UNAVAILABLE')).toHaveLength(1);
     expect(codes).toContain('OPERATION_LOCK_STORE_RECOVERED');
+  });
+
+  it('warns once while Redis over maxmemory refuses writes and answers reads: new keys 503, records replayed', async () => {
+    const gate = new Gate();
+    gate.open();
+    const logs = captureLogs();
+    const app = lockedApp(
+      {
+        store: new RedisLockStore({ client }),
+        replay: true,
+        storeTimeoutMs: 2000,
+        logger: logs.logger,
+      },
+      gate,
+    );
+    for (let i = 0; i < 10; i++) expect((await send(app, `"done-${i}"`)).status).toBe(201);
+    await client.config('SET', 'maxmemory', '1');
+    for (let i = 0; i < 10; i++) {
+      expect((await send(app, `"new-${i}"`)).status).toBe(503);
+      const replayed = await send(app, `"done-${i}"`);
+      expect([replayed.status, replayed.headers['idempotent-replayed']]).toEqual([201, 'true']);
+      clock.advance(1000);
+    }
+    await flushed();
+    expect(logs.lines.map((line) => line.code)).toEqual(['OPERATION_LOCK_STORE_UNAVAILABLE']);
+
+    await client.config('SET', 'maxmemory', '0');
+    clock.advance(OUTAGE_QUIET_MS);
+    expect((await send(app, '"after"')).status).toBe(201);
+    await flushed();
+    expect(logs.lines.map(({ code, failedCalls }) => ({ code, failedCalls }))).toEqual([
+      { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', failedCalls: undefined },
+      { code: 'OPERATION_LOCK_STORE_RECOVERED', failedCalls: 10 },
+    ]);
+    expect(gate.runs).toBe(11);
   });
 
   it('fails closed: answers 503 with Retry-After while Redis is down and runs nothing, then locks again', async () => {

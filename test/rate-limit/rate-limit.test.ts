@@ -11,7 +11,8 @@ import {
   type RateLimitOptions,
   type RateLimitStore,
 } from '../../src/index.js';
-import { fakeClock } from '../helpers/clock.js';
+import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
+import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { requestTracker } from '../helpers/heap.js';
@@ -618,6 +619,57 @@ describe('rateLimit: store failures', () => {
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(responses[0]!.headers['x-rate-limit-limit']).toBeUndefined();
     expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_UNAVAILABLE']);
+  });
+
+  it('warns once and says once when the outage ends, with its failed calls, while the store fails every other call', async () => {
+    const clock = freezePerformanceNow();
+    try {
+      const { logger, lines } = captureLogs();
+      const memory = new MemoryStore({ now: fakeClock().now });
+      let calls = 0;
+      let overMaxmemory = true;
+      // As Redis over maxmemory: the scripts that write fail, those that only read answer.
+      const halfFailing: RateLimitStore = {
+        init: (policy) => memory.init(policy),
+        consume: (key, cost) =>
+          overMaxmemory && (calls += 1) % 2 === 1
+            ? Promise.reject(new Error('OOM command not allowed'))
+            : memory.consume(key, cost),
+        refund: () => undefined,
+        reset: () => undefined,
+      };
+      const { app } = limitedApp({ limit: 1000, logger, store: halfFailing });
+      for (let i = 0; i < 60; i++) {
+        await request(app).get('/');
+        clock.advance(1000);
+      }
+      await flushed();
+      expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_UNAVAILABLE']);
+      // It answers without failing: the outage ends OUTAGE_QUIET_MS after its last failure.
+      overMaxmemory = false;
+      await request(app).get('/'); // answered, 1 s after the last failure
+      clock.advance(OUTAGE_QUIET_MS);
+      await hit(app, 3);
+      await flushed();
+      expect(
+        lines.map(({ level, code, failedCalls, outageMs }) => ({
+          level,
+          code,
+          failedCalls,
+          outageMs,
+        })),
+      ).toEqual([
+        {
+          level: 40,
+          code: 'RATE_LIMIT_STORE_UNAVAILABLE',
+          failedCalls: undefined,
+          outageMs: undefined,
+        },
+        { level: 30, code: 'RATE_LIMIT_STORE_RECOVERED', failedCalls: 30, outageMs: 58_000 },
+      ]);
+    } finally {
+      clock.restore();
+    }
   });
 
   it.each<[string, () => never | Promise<never>]>([

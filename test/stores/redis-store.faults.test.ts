@@ -2,7 +2,16 @@ import type { ChildProcess } from 'node:child_process';
 import express from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { RedisStore, errorHandler, rateLimit } from '../../src/index.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import {
+  CHANNEL_NAMES,
+  RedisStore,
+  errorHandler,
+  rateLimit,
+  type StoreMessage,
+} from '../../src/index.js';
+import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
+import { shiftPerformanceNow } from '../helpers/clock.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import {
   describeWithRedis,
@@ -16,11 +25,13 @@ describeWithRedis('RedisStore when Redis fails', () => {
   let port: number;
   let server: ChildProcess;
   let client: Redis;
+  let clock: ReturnType<typeof shiftPerformanceNow>;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   beforeEach(async () => {
     process.on('unhandledRejection', onUnhandled);
+    clock = shiftPerformanceNow();
     port = await freePort();
     server = await startRedisServer(port);
     // Reconnect quickly, and keep commands queued while down, as production clients do.
@@ -36,6 +47,7 @@ describeWithRedis('RedisStore when Redis fails', () => {
     client.disconnect();
     await stopRedisServer(server);
     process.off('unhandledRejection', onUnhandled);
+    clock.restore();
     expect(unhandled).toEqual([]);
   });
 
@@ -87,6 +99,7 @@ describeWithRedis('RedisStore when Redis fails', () => {
 
     server = await startRedisServer(port);
     await reconnected();
+    clock.advance(OUTAGE_QUIET_MS); // no call has failed since: the next answer ends the outage
     // The limit applies again. The client's offline queue may replay the
     // consumes of the requests let through while Redis was down, so they can
     // count too: never more than the limit is let through.
@@ -98,6 +111,61 @@ describeWithRedis('RedisStore when Redis fails', () => {
     const codes = logs.lines.map((line) => line.code);
     expect(codes.filter((code) => code === 'RATE_LIMIT_STORE_UNAVAILABLE')).toHaveLength(1);
     expect(codes).toContain('RATE_LIMIT_STORE_RECOVERED');
+  });
+
+  it('warns once and tells one outage on the store channel while Redis over maxmemory refuses writes and answers reads', async () => {
+    const logs = captureLogs();
+    const app = express();
+    app.use(
+      rateLimit({
+        limit: 1,
+        windowMs: 60_000,
+        key: (req) => String(req.query.client),
+        denyCache: false, // every refusal asks Redis: a read the script answers over maxmemory
+        storeTimeoutMs: 2000,
+        logger: logs.logger,
+        store: new RedisStore({ client }),
+      }),
+    );
+    app.get('/', (_req, res) => {
+      res.json({});
+    });
+    app.use(errorHandler({ logger: false }));
+    const get = async (client: string) => (await request(app).get(`/?client=${client}`)).status;
+    expect([await get('hot'), await get('hot')]).toEqual([200, 429]);
+
+    const messages: StoreMessage[] = [];
+    const listener = (message: unknown) => messages.push(message as StoreMessage);
+    subscribe(CHANNEL_NAMES.store, listener);
+    try {
+      await client.config('SET', 'maxmemory', '1');
+      const statuses = [];
+      for (let i = 0; i < 30; i++) {
+        statuses.push(await get(`new-${i}`), await get('hot'));
+        clock.advance(1000);
+      }
+      // A new client's script writes and fails (let through: failOpen); the refusal only reads.
+      expect(statuses).toEqual(Array.from({ length: 30 }, () => [200, 429]).flat());
+      await flushed();
+      expect(logs.lines.map((line) => line.code)).toEqual(['RATE_LIMIT_STORE_UNAVAILABLE']);
+      expect(logs.lines[0]!.err).toMatchObject({ message: expect.stringContaining('OOM') });
+      expect(messages.map(({ state }) => state)).toEqual(['unavailable']);
+
+      await client.config('SET', 'maxmemory', '0');
+      clock.advance(OUTAGE_QUIET_MS);
+      expect(await get('new-after')).toBe(200);
+      await flushed();
+      expect(logs.lines.map(({ code, failedCalls }) => ({ code, failedCalls }))).toEqual([
+        { code: 'RATE_LIMIT_STORE_UNAVAILABLE', failedCalls: undefined },
+        { code: 'RATE_LIMIT_STORE_RECOVERED', failedCalls: 30 },
+      ]);
+      expect(messages.map(({ state, failedCalls }) => ({ state, failedCalls }))).toEqual([
+        { state: 'unavailable', failedCalls: undefined },
+        { state: 'recovered', failedCalls: 30 },
+      ]);
+    } finally {
+      unsubscribe(CHANNEL_NAMES.store, listener);
+    }
   });
 
   it('keeps refusing a client Redis refused before it went down, until the refusal ends', async () => {

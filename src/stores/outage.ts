@@ -1,0 +1,70 @@
+import { performance } from 'node:perf_hooks';
+
+/**
+ * How long a store must go without a failed call before its next answer
+ * ends the outage. A store that fails only some calls (Redis over
+ * `maxmemory` refuses the scripts that write and runs those that read; a
+ * read-only replica likewise) is not recovered: each of its answers comes
+ * between two failures, and ending the outage at an answer made one outage
+ * per request, two log lines each. A count of answers in a row would not
+ * do either: under load a store that fails half its calls answers ten in a
+ * row within milliseconds. A quiet time bounds the lines whatever the
+ * request rate: every outage lasts at least this long, so a limiter or a
+ * lock tells at most one outage and one recovery per 30 s. Long enough to
+ * span the gaps between the failures of a store that fails a share of its
+ * calls, short enough that a restarted Redis is told recovered within half
+ * a minute.
+ */
+export const OUTAGE_QUIET_MS = 30_000;
+
+/** An outage that ended, for the line that says so. */
+export interface EndedOutage {
+  /** The calls that failed or timed out during it, the first included. */
+  readonly failedCalls: number;
+  /** From its first failed call to its last, in whole milliseconds. */
+  readonly outageMs: number;
+}
+
+/**
+ * Whether a store is in an outage, as `rateLimit()` and `operationLock()`
+ * tell it (a log line and a store-channel message as it starts and as it
+ * ends): it starts at a failed call and ends at the first answer that
+ * comes `OUTAGE_QUIET_MS` after the last failed call. Reads
+ * `performance.now()` only during an outage: a healthy store's answers
+ * cost a field read.
+ */
+export class StoreOutage {
+  /** When the outage began (`performance.now()`); undefined while there is none. */
+  #since: number | undefined;
+  #lastFailureAt = 0;
+  #failedCalls = 0;
+
+  /** Whether an outage is on. */
+  get on(): boolean {
+    return this.#since !== undefined;
+  }
+
+  /** A call failed or timed out: whether this starts an outage (tell it); else it is counted in the one on. */
+  failed(): boolean {
+    const now = performance.now();
+    this.#lastFailureAt = now;
+    this.#failedCalls += 1;
+    if (this.#since !== undefined) return false;
+    this.#since = now;
+    this.#failedCalls = 1;
+    return true;
+  }
+
+  /** The store answered: the outage this ends (tell it), or undefined (none on, or not quiet long enough). */
+  answered(): EndedOutage | undefined {
+    if (this.#since === undefined) return undefined;
+    if (performance.now() - this.#lastFailureAt < OUTAGE_QUIET_MS) return undefined;
+    const ended = {
+      failedCalls: this.#failedCalls,
+      outageMs: Math.round(this.#lastFailureAt - this.#since),
+    };
+    this.#since = undefined;
+    this.#failedCalls = 0;
+    return ended;
+  }
+}
