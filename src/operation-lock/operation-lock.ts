@@ -23,6 +23,7 @@ import {
   type OperationLockOptions,
 } from './options.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
+import { RecordRetries, recordRetryDelay } from './record-retries.js';
 import { LockWarnings } from './warnings.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
@@ -94,6 +95,17 @@ interface Attempt {
   abandoned: AbortController | undefined;
   /** When it took the lock (`performance.now()`), for the renewals. */
   since: number;
+  /** When it last asked the store for the lock (`performance.now()`). */
+  askedAt: number;
+  /**
+   * By when its lease has run out at the latest (`performance.now()`): the
+   * last grant or renewal, from when it was asked, plus `lockTtlMs`.
+   */
+  leaseUntil: number;
+  /** How many times the store failed to record its response. */
+  recordFailures: number;
+  /** What its response counts in `RecordRetries` while it waits for a retry; undefined when it does not. */
+  recordBytes: number | undefined;
   /** When its client went away before its response ended (`performance.now()`); 0 until then. */
   closedAt: number;
   /** Whether its lease was found lost and told of (once), or needs no telling: nothing ran under it. */
@@ -152,6 +164,8 @@ class OperationLock {
   readonly #renewals: Renewals;
   /** Whether the store is in an outage, told once as it starts and once as it ends. */
   readonly #outage = new StoreOutage();
+  /** The responses waiting for the store to record them (see `#recordFailed`). */
+  readonly #recordRetries = new RecordRetries();
   /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
   readonly #tokenPrefix = randomUUID();
   #tokens = 0;
@@ -181,6 +195,10 @@ class OperationLock {
       round: 0,
       abandoned: undefined,
       since: 0,
+      askedAt: 0,
+      leaseUntil: 0,
+      recordFailures: 0,
+      recordBytes: undefined,
       closedAt: 0,
       recorder: undefined,
       lost: false,
@@ -243,6 +261,7 @@ class OperationLock {
     const { store, lockTtlMs } = this.#config;
     const { operation } = attempt;
     let answer: LockAcquisition | PromiseLike<LockAcquisition>;
+    attempt.askedAt = performance.now();
     try {
       answer = store.acquire(operation.key, attempt.token, operation.fingerprint, lockTtlMs);
     } catch (error) {
@@ -385,6 +404,7 @@ class OperationLock {
     );
     attempt.recorder = recorder;
     attempt.since = performance.now();
+    attempt.leaseUntil = attempt.askedAt + this.#config.lockTtlMs;
     // A client that left while the lock was being taken closed the response already.
     if (res.destroyed) attempt.closedAt = attempt.since;
     this.#renewals.add(attempt);
@@ -411,21 +431,99 @@ class OperationLock {
 
   #end(attempt: Attempt, recorder: ResponseRecorder): void {
     this.#renewals.delete(attempt);
-    const { store, replay, replayHeaders, replayTtlMs } = this.#config;
-    const { operation, token, req, res } = attempt;
+    const { replay, replayHeaders } = this.#config;
+    const { req, res } = attempt;
     try {
       if (replay && this.#records(req, res)) {
-        if (recorder.recordable) {
-          const response = recorder.serialize(res, replayHeaders);
-          return this.#settle(store.complete(operation.key, token, response, replayTtlMs), attempt);
-        }
-        this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', { status: res.statusCode });
+        if (recorder.recordable)
+          return this.#record(attempt, recorder.serialize(res, replayHeaders));
+        this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', {
+          reason: 'streamed-or-too-large',
+          status: res.statusCode,
+        });
       }
     } catch (error) {
       this.#storeCallFailed(error);
     }
     this.#release(attempt);
   }
+
+  /**
+   * Records the response for replay. A store that fails to is asked again
+   * (see `#recordFailed`); one that does not answer within `storeTimeoutMs`
+   * is not: its call may still land, and a second would then be refused.
+   */
+  #record(attempt: Attempt, response: string): void {
+    const { store, replayTtlMs } = this.#config;
+    const { operation, token } = attempt;
+    let answer: boolean | PromiseLike<boolean>;
+    try {
+      answer = store.complete(operation.key, token, response, replayTtlMs);
+    } catch (error) {
+      return this.#recordFailed(error, attempt, response);
+    }
+    if (!isThenable(answer)) return this.#recorded(answer, attempt);
+    const pending = this.#deadlines.track(attempt, this.#stopRetrying);
+    answer.then(
+      (held) => {
+        const waiting = pending.settle();
+        if (waiting !== undefined) this.#recorded(held, waiting);
+      },
+      (error: unknown) => {
+        const waiting = pending.settle();
+        if (waiting === undefined) this.#storeCallFailed(error);
+        else this.#recordFailed(error, waiting, response);
+      },
+    );
+  }
+
+  #recorded(held: unknown, attempt: Attempt): void {
+    this.#stopRetrying(attempt);
+    this.#lostUnless(held, attempt);
+  }
+
+  /**
+   * The store failed to record the response (under `maxmemory`, Redis
+   * refuses the write; a connection drops): the client has its response,
+   * and without a record its retry would find the key running until the
+   * lease ran out, then run the operation again. So it is asked again, with
+   * backoff, while the request's lease lasts: its token still holds the
+   * lock, and `complete` is compare-and-set on it, so a retry can never
+   * overwrite a later owner's lock or record. At most `MAX_RECORDS_WAITING`
+   * responses and `MAX_RECORD_BYTES_WAITING` wait at once.
+   */
+  #recordFailed(error: unknown, attempt: Attempt, response: string): void {
+    this.#storeCallFailed(error);
+    attempt.recordFailures += 1;
+    const wait = recordRetryDelay(attempt.recordFailures);
+    if (attempt.recordBytes === undefined) {
+      const bytes = RecordRetries.bytesOf(response);
+      if (!this.#recordRetries.admit(bytes)) return this.#notRecorded(error, attempt);
+      attempt.recordBytes = bytes;
+    }
+    if (performance.now() + wait >= attempt.leaseUntil) return this.#notRecorded(error, attempt);
+    setTimeout(() => this.#record(attempt, response), wait).unref();
+  }
+
+  /**
+   * Gives up on recording, and says so: a retry after the lease runs the
+   * operation again. The key is left to its lease, not released. A release
+   * would let a retry run the operation again at once, where the lease
+   * keeps it at 409.1 for the rest of the lease; a complete that timed out
+   * may yet land meanwhile, and a retry then gets the replay; and releasing
+   * is one more call to a store that is failing. Given up at the lease's
+   * end, nothing is left to release anyway.
+   */
+  #notRecorded(error: unknown, attempt: Attempt): void {
+    this.#stopRetrying(attempt);
+    this.#warnings.recordFailed(error);
+  }
+
+  readonly #stopRetrying = (attempt: Attempt): void => {
+    if (attempt.recordBytes === undefined) return;
+    this.#recordRetries.leave(attempt.recordBytes);
+    attempt.recordBytes = undefined;
+  };
 
   #release(attempt: Attempt): void {
     const { operation, token } = attempt;
@@ -493,11 +591,15 @@ class OperationLock {
     }
     if (hold.renewing) return;
     hold.renewing = true;
+    const askedAt = performance.now();
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         hold.renewing = false;
         this.#storeAnswered();
-        if (held === true) return;
+        if (held === true) {
+          hold.leaseUntil = askedAt + lockTtlMs;
+          return;
+        }
         this.#renewals.delete(hold);
         this.#leaseLost(hold);
       },

@@ -5,7 +5,8 @@ import { OUTAGE_QUIET_MS, type EndedOutage } from '../stores/outage.js';
 
 /**
  * The coded warnings an `operationLock()` gives: each once, except the
- * store's (once per outage) and a lost lease (at most once a minute).
+ * store's (once per outage), and a lost lease and a response the store
+ * failed to record (at most once a minute each).
  */
 export const LOCK_WARNINGS = {
   OPERATION_LOCK_STORE_UNAVAILABLE:
@@ -18,21 +19,79 @@ export const LOCK_WARNINGS = {
 
 export type LockWarningCode = keyof typeof LOCK_WARNINGS;
 
+/** `OPERATION_LOCK_NOT_RECORDED`'s message when the store failed to record the response (`reason: 'store-failed'`). */
+const NOT_RECORDED_STORE_FAILED =
+  'A response was sent but not recorded for replay: the store failed each time it was asked to record it, until the lease was about to run out (or too many responses waited for the store). Its key stays locked until the lease runs out; a retry after that runs the operation again. Check the store.';
+
 /**
- * How often a lost lease is logged at most. Each is a request that may have
- * run twice, so one line for the life of the process would hide the next;
- * one per loss would let a slow store flood the log.
+ * How often a lost lease, or a response the store failed to record, is
+ * logged at most. Each is a request that may run twice, so one line for
+ * the life of the process would hide the next; one per request would let a
+ * slow store flood the log.
  */
 export const LEASE_LOST_INTERVAL_MS = 60_000;
 
+/**
+ * A line about events that each may mean a request ran twice: written at
+ * once, then at most once every `LEASE_LOST_INTERVAL_MS`, each line with the
+ * count of events since the line before (this one included). Events held
+ * back are written when the interval ends, by an unref'd timer, so that
+ * none goes untold.
+ */
+class CountedLine {
+  /** When the last line was written (`performance.now()`); -Infinity before the first. */
+  #writtenAt = -Infinity;
+  /** Events since that line. */
+  #count = 0;
+  /** Set while events wait for the interval to end. */
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly write: (count: number) => void) {}
+
+  add(): void {
+    this.#count++;
+    if (this.#timer !== undefined) return; // a line is due already
+    const wait = this.#writtenAt + LEASE_LOST_INTERVAL_MS - performance.now();
+    if (wait <= 0) return this.#write();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#write();
+    }, wait);
+    this.#timer.unref();
+  }
+
+  #write(): void {
+    this.#writtenAt = performance.now();
+    const count = this.#count;
+    this.#count = 0;
+    this.write(count);
+  }
+}
+
 /** Emits the coded warnings through the middleware's logger. */
 export class LockWarnings extends CodedWarnings<LockWarningCode> {
-  /** When the last lease-lost line was written (`performance.now()`); -Infinity before the first. */
-  #leaseLostAt = -Infinity;
-  /** Leases lost since that line. */
-  #leasesLost = 0;
-  /** Set while losses wait for the interval to end. */
-  #leaseLostTimer: NodeJS.Timeout | undefined;
+  readonly #leasesLost = new CountedLine((leasesLost) =>
+    this.log(
+      'warn',
+      { code: 'OPERATION_LOCK_LEASE_LOST', leasesLost },
+      LOCK_WARNINGS.OPERATION_LOCK_LEASE_LOST,
+    ),
+  );
+  /** What the last response the store failed to record failed with, for its line. */
+  #recordError: unknown;
+  readonly #recordsFailed = new CountedLine((notRecorded) =>
+    this.log(
+      'warn',
+      {
+        code: 'OPERATION_LOCK_NOT_RECORDED',
+        reason: 'store-failed',
+        notRecorded,
+        err: summarizeError(this.#recordError, false),
+      },
+      NOT_RECORDED_STORE_FAILED,
+    ),
+  );
+
   constructor(logger: () => Logger | false) {
     super(LOCK_WARNINGS, logger);
   }
@@ -40,30 +99,21 @@ export class LockWarnings extends CodedWarnings<LockWarningCode> {
   /**
    * A request lost its lease: logged at once, then at most once every
    * `LEASE_LOST_INTERVAL_MS`, each line with `leasesLost`, the losses since
-   * the line before (this one included). Losses held back are written when
-   * the interval ends, by an unref'd timer, so that none goes untold.
+   * the line before (this one included).
    */
   leaseLost(): void {
-    this.#leasesLost++;
-    if (this.#leaseLostTimer !== undefined) return; // a line is due already
-    const wait = this.#leaseLostAt + LEASE_LOST_INTERVAL_MS - performance.now();
-    if (wait <= 0) return this.#writeLeasesLost();
-    this.#leaseLostTimer = setTimeout(() => {
-      this.#leaseLostTimer = undefined;
-      this.#writeLeasesLost();
-    }, wait);
-    this.#leaseLostTimer.unref();
+    this.#leasesLost.add();
   }
 
-  #writeLeasesLost(): void {
-    this.#leaseLostAt = performance.now();
-    const leasesLost = this.#leasesLost;
-    this.#leasesLost = 0;
-    this.log(
-      'warn',
-      { code: 'OPERATION_LOCK_LEASE_LOST', leasesLost },
-      LOCK_WARNINGS.OPERATION_LOCK_LEASE_LOST,
-    );
+  /**
+   * The store failed to record a response until its request gave up
+   * (`OPERATION_LOCK_NOT_RECORDED` with `reason: 'store-failed'`): logged as
+   * a lost lease is, each line with `notRecorded`, the responses since the
+   * line before, and the last one's error.
+   */
+  recordFailed(error: unknown): void {
+    this.#recordError = error;
+    this.#recordsFailed.add();
   }
 
   /** The store's outage starts (see `StoreOutage`): told once, whatever fails during it. */

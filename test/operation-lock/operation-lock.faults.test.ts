@@ -135,6 +135,40 @@ describeWithRedis('operationLock when Redis stops and starts again', () => {
     expect(gate.runs).toBe(11);
   });
 
+  it('records a response once Redis, over maxmemory when it ended, has memory again: a retry is replayed and the handler ran once', async () => {
+    const gate = new Gate();
+    const app = lockedApp(
+      {
+        store: new RedisLockStore({ client }),
+        replay: true,
+        lockTtlMs: 3000,
+        storeTimeoutMs: 2000,
+        logger: false,
+      },
+      gate,
+    );
+    const first = send(app, '"order-7"').then((res) => res);
+    await gate.entered();
+    // The payment provider is slow, and meanwhile Redis reaches maxmemory: the record cannot be written.
+    await client.config('SET', 'maxmemory', '1');
+    gate.open();
+    expect((await first).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // as in the attack: 50 ms later
+    await client.config('SET', 'maxmemory', '0');
+    // Within the 3 s lease, well before it runs out, a retry is replayed (a few 409.1 first, at most).
+    let retry = await send(app, '"order-7"');
+    for (let i = 0; i < 50 && retry.status === 409; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      retry = await send(app, '"order-7"');
+    }
+    expect([retry.status, retry.headers['idempotent-replayed'], retry.body]).toEqual([
+      201,
+      'true',
+      (await first).body,
+    ]);
+    expect(gate.runs).toBe(1);
+  });
+
   it('fails closed: answers 503 with Retry-After while Redis is down and runs nothing, then locks again', async () => {
     const gate = new Gate();
     const { app } = appWith(false, gate);

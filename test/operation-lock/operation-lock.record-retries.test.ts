@@ -1,0 +1,140 @@
+import request from 'supertest';
+import { MemoryLockStore, type OperationLockStore } from '../../src/index.js';
+import { MAX_RECORD_BYTES_WAITING } from '../../src/operation-lock/record-retries.js';
+import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
+import { Gate, lockedApp } from '../helpers/lock-app.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
+
+const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+/**
+ * A memory lock store whose `complete` fails (rejects) while `failures` is
+ * above 0, counting down; `onFailure` runs before each failure, and
+ * `recorded` resolves once a `complete` went through.
+ */
+class FailingCompleteStore implements OperationLockStore {
+  readonly clock = fakeClock();
+  readonly inner = new MemoryLockStore({ now: this.clock.now });
+  completes = 0;
+  onFailure = (): void => undefined;
+  #recorded!: () => void;
+  readonly recorded = new Promise<void>((resolve) => (this.#recorded = resolve));
+
+  constructor(public failures: number) {}
+
+  acquire(key: string, token: string, fingerprint: string, leaseMs: number) {
+    return this.inner.acquire(key, token, fingerprint, leaseMs);
+  }
+  async complete(key: string, token: string, response: string, replayMs: number) {
+    this.completes += 1;
+    if (this.failures > 0) {
+      this.failures -= 1;
+      this.onFailure();
+      throw new Error(OOM);
+    }
+    const held = this.inner.complete(key, token, response, replayMs);
+    this.#recorded();
+    return held;
+  }
+  release(key: string, token: string) {
+    return this.inner.release(key, token);
+  }
+  renew(key: string, token: string, leaseMs: number) {
+    return this.inner.renew(key, token, leaseMs);
+  }
+}
+
+describe('operationLock when its store fails to record a response', () => {
+  let performanceClock: ReturnType<typeof freezePerformanceNow>;
+  beforeEach(() => {
+    performanceClock = freezePerformanceNow();
+  });
+  afterEach(() => performanceClock.restore());
+
+  function appWith(store: OperationLockStore, lockTtlMs = 30_000) {
+    const logs = captureLogs();
+    const gate = new Gate();
+    gate.open();
+    const app = lockedApp({ store, replay: true, lockTtlMs, logger: logs.logger }, gate);
+    const order = (path = '/orders') =>
+      request(app).post(path).set('Idempotency-Key', '"order-7"').send({ amount: 100 });
+    return { logs, gate, order };
+  }
+
+  it('asks the store again until it records the response, so that a retry is replayed and the handler runs once', async () => {
+    const store = new FailingCompleteStore(3);
+    const { logs, gate, order } = appWith(store);
+    const first = await order();
+    expect(first.status).toBe(201);
+    await store.recorded;
+    expect(store.completes).toBe(4);
+    const retry = await order();
+    expect([retry.status, retry.headers['idempotent-replayed'], retry.body]).toEqual([
+      201,
+      'true',
+      first.body,
+    ]);
+    expect(gate.runs).toBe(1);
+    await flushed();
+    expect(logs.lines.map(({ code }) => code)).toEqual(['OPERATION_LOCK_STORE_UNAVAILABLE']);
+  });
+
+  it('gives up as the lease is about to run out, says the response was not recorded, and leaves the key to its lease', async () => {
+    const store = new FailingCompleteStore(Infinity);
+    const { logs, gate, order } = appWith(store, 10_000);
+    // At its third attempt, the store has failed for 9.9 s of the 10 s lease, as far as the lease can tell.
+    const thirdFailure = new Promise<void>((resolve) => {
+      store.onFailure = () => {
+        if (store.completes < 3) return;
+        performanceClock.advance(9_900);
+        resolve();
+      };
+    });
+    expect((await order()).status).toBe(201);
+    await thirdFailure;
+    await flushed();
+    expect(
+      logs.lines.map(({ code, reason, notRecorded, err }) => ({ code, reason, notRecorded, err })),
+    ).toEqual([
+      {
+        code: 'OPERATION_LOCK_STORE_UNAVAILABLE',
+        reason: undefined,
+        notRecorded: undefined,
+        err: expect.objectContaining({ message: OOM }),
+      },
+      {
+        code: 'OPERATION_LOCK_NOT_RECORDED',
+        reason: 'store-failed',
+        notRecorded: 1,
+        err: expect.objectContaining({ message: OOM }),
+      },
+    ]);
+    // Not released: a retry gets 409.1 until the lease runs out, and the store is asked nothing more.
+    expect((await order()).status).toBe(409);
+    expect(store.completes).toBe(3);
+    expect(gate.runs).toBe(1);
+  });
+
+  it('gives up at the first failure on a response past the bytes the waiting responses may hold', async () => {
+    const store = new FailingCompleteStore(Infinity);
+    const logs = captureLogs();
+    const gate = new Gate();
+    gate.open();
+    const app = lockedApp(
+      { store, replay: true, maxBodyBytes: 512 * 1024 * 1024, logger: logs.logger },
+      gate,
+    );
+    const bytes = MAX_RECORD_BYTES_WAITING / 2 + 1; // two bytes a character: past the cap
+    const res = await request(app)
+      .post(`/big?bytes=${bytes}`)
+      .set('Idempotency-Key', '"big"')
+      .send({});
+    expect(res.status).toBe(200);
+    await flushed();
+    expect(store.completes).toBe(1);
+    expect(logs.lines.map(({ code, reason }) => ({ code, reason }))).toEqual([
+      { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', reason: undefined },
+      { code: 'OPERATION_LOCK_NOT_RECORDED', reason: 'store-failed' },
+    ]);
+  });
+});
