@@ -28,9 +28,6 @@ interface LayerLike {
 
 export type Stack = readonly unknown[];
 
-/** Deeper than any real app; stops a router mounted inside itself. */
-const MAX_DEPTH = 32;
-
 /**
  * A function returning the root routing stack of `target`, read when called
  * (not now: Express creates an app's router lazily, with the `strict routing`
@@ -59,27 +56,44 @@ export function stackReader(target: unknown): (() => Stack) | undefined {
   return undefined;
 }
 
-/** Every route whose path matches `path`, in `stack` and the Routers mounted in it, at any depth. */
+/**
+ * Every route whose path matches `path`, in `stack` and the Routers mounted
+ * in it, at any depth. A Router can be mounted inside itself (a recursive
+ * tree, `dir.use('/a', dir)`), so the walk is over states, a stack and the
+ * path it sees, each read once: a Router entered again with the same path
+ * finds the same routes. Each path seen is `path` or one of its tails (with
+ * a `/` put before), so there are at most two per character of `path` for
+ * each Router, and the work is bounded by that times the layers, whatever the
+ * mounts. A mount that consumes nothing (`use('/', router)`) thus ends too.
+ */
 export function routesMatching(stack: Stack, path: string): RouteLike[] {
-  const found: RouteLike[] = [];
-  collectRoutes(stack, path, found, 0);
-  return found;
-}
-
-function collectRoutes(stack: Stack, path: string, found: RouteLike[], depth: number): void {
-  for (const item of stack) {
-    const layer = item as LayerLike;
-    if (layer.route) {
-      if (matchedPrefix(layer, path) !== undefined) found.push(layer.route);
-      continue;
+  const found = new Set<RouteLike>();
+  const seen = new Map<Stack, Set<string>>();
+  const pending: [Stack, string][] = [];
+  const visit = (next: Stack, nextPath: string): void => {
+    const paths = seen.get(next) ?? new Set<string>();
+    if (paths.has(nextPath)) return;
+    seen.set(next, paths.add(nextPath));
+    pending.push([next, nextPath]);
+  };
+  visit(stack, path);
+  for (let state = pending.pop(); state !== undefined; state = pending.pop()) {
+    const [current, currentPath] = state;
+    for (const item of current) {
+      const layer = item as LayerLike;
+      if (layer.route) {
+        if (matchedPrefix(layer, currentPath) !== undefined) found.add(layer.route);
+        continue;
+      }
+      const nested = nestedStack(layer);
+      if (nested === undefined) continue;
+      const prefix = matchedPrefix(layer, currentPath);
+      if (prefix === undefined) continue;
+      const rest = pathInside(layer, currentPath, prefix);
+      if (rest !== undefined) visit(nested, rest);
     }
-    const nested = nestedStack(layer);
-    if (nested === undefined || depth >= MAX_DEPTH) continue;
-    const prefix = matchedPrefix(layer, path);
-    if (prefix === undefined) continue;
-    const rest = pathInside(layer, path, prefix);
-    if (rest !== undefined) collectRoutes(nested, rest, found, depth + 1);
   }
+  return [...found];
 }
 
 /** The part of `path` the layer matched, or undefined when it does not match. */
@@ -124,15 +138,20 @@ function nestedStack(layer: LayerLike): Stack | undefined {
   return Array.isArray(stack) ? stack : undefined;
 }
 
-/** Every stack in the tree under `stack` (itself first), to notice routes and Routers added later. */
-export function stacksUnder(stack: Stack, depth = 0, found: Stack[] = []): Stack[] {
-  found.push(stack);
-  if (depth >= MAX_DEPTH) return found;
-  for (const item of stack) {
-    const nested = nestedStack(item as LayerLike);
-    if (nested !== undefined) stacksUnder(nested, depth + 1, found);
+/**
+ * Every stack in the tree under `stack` (itself first), to notice routes and
+ * Routers added later: each once, however often it is mounted (in itself too).
+ */
+export function stacksUnder(stack: Stack): Stack[] {
+  const found = new Set<Stack>([stack]);
+  // A Set's iteration also visits what is added to it meanwhile.
+  for (const current of found) {
+    for (const item of current) {
+      const nested = nestedStack(item as LayerLike);
+      if (nested !== undefined) found.add(nested);
+    }
   }
-  return found;
+  return [...found];
 }
 
 /** Whether one of `routes` handles `method` as Express dispatches it: `.all()`, and HEAD by a GET route. */

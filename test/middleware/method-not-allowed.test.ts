@@ -5,6 +5,7 @@ import { methodNotAllowed } from '../../src/middleware/method-not-allowed.js';
 import { createApp } from '../helpers/app.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
+import { countStackReads } from '../helpers/stack-reads.js';
 
 const ok: RequestHandler = (req, res) => {
   res.json({ method: req.method, params: req.params });
@@ -212,6 +213,68 @@ describe('methodNotAllowed: nested Routers', () => {
     const res = await request(merged).delete('/shared');
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD, OPTIONS, PUT');
+  });
+});
+
+describe('methodNotAllowed: a Router mounted inside itself', () => {
+  /** `dir` with `GET /leaf`, mounted in itself at `/a` and `/b`, at `/api` (`/api/a/b/a/leaf`…). */
+  function recursiveApp(): { app: Express; reads: () => number } {
+    const dir = express.Router();
+    dir.get('/leaf', ok);
+    dir.use('/a', dir);
+    dir.use('/b', dir);
+    const reads = countStackReads(dir);
+    return { app: appWith((a) => a.use('/api', dir)), reads };
+  }
+
+  it('answers a wrong method with a 405 after a few steps through a Router mounted in itself twice', async () => {
+    const { app, reads } = recursiveApp();
+    const res = await request(app).post('/api/a/b/leaf');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: 'POST is not allowed on this resource; it allows GET, HEAD, OPTIONS.',
+      instance: '/api/a/b/leaf',
+      code: 'METHOD_NOT_ALLOWED',
+    });
+    expect(reads()).toBeLessThan(20);
+  });
+
+  it('lets a path no route of the recursive Router matches through to notFound', async () => {
+    const { app } = recursiveApp();
+    const res = await request(app).post('/api/a/c/leaf');
+    expect(res.status).toBe(404);
+    expect(res.headers.allow).toBeUndefined();
+    expect(problemOf(res)).toMatchObject({ code: 'NOT_FOUND', instance: '/api/a/c/leaf' });
+  });
+
+  it('follows the recursion as deep as the path goes, past 32 Routers, as Express does', async () => {
+    const { app, reads } = recursiveApp();
+    const path = `/api${'/a/b'.repeat(20)}/leaf`;
+    expect((await request(app).get(path)).status).toBe(200);
+    const res = await request(app).delete(path);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(reads()).toBeLessThan(200);
+  });
+
+  it('answers a 405 beside a Router mounted in itself twice at /', async () => {
+    const dir = express.Router();
+    dir.get('/leaf', ok);
+    dir.use(dir);
+    dir.use('/', dir);
+    const reads = countStackReads(dir);
+    const app = appWith((a) => {
+      a.get('/users', ok);
+      a.use('/api', dir);
+    });
+    const res = await request(app).post('/users');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(reads()).toBeLessThan(10);
   });
 });
 
