@@ -44,29 +44,49 @@ const FIXED = {
 /**
  * If handling itself failed (a `problemType` that throws, a broken response
  * object), still answer: a 500 problem, as the catalog writes it, with the handler's usual
- * headers, logged as the 500 it is. Never throws; destroys the socket as a
- * last measure.
+ * headers, logged as the 500 it is. Never throws. Whatever happens to the
+ * answer, the failure is reported, once: the log line, the error channel and
+ * a process warning. If even the 500 cannot be sent (a `writeHead` or `end`
+ * hooked by a middleware that throws), the connection is closed, and the
+ * line's `handlerFailure` says that sending it failed too.
  */
 export function lastResort(failed: Failure): void {
-  const { res } = failed;
   try {
-    const entry = attempt(() => failed.config.catalog.entryFor(500)) ?? FIXED;
-    const code = String(entry.name);
-    if (res.headersSent) {
-      // As the handler reports an error after the headers: under the status they carried.
-      report(failed, code, sentOf(res));
-      cutShort(res);
-      return;
-    }
-    sendFallback(failed, entry);
-    report(failed, code);
+    answer(failed);
+  } catch {
+    // A response so broken that even reading it throws: nothing more can be sent.
+    close(failed.res);
+  }
+  attempt(() =>
     process.emitWarning(
       `express-api-errors: the error handler failed: ${describe(failed.failure)}`,
       { code: 'EXPRESS_API_ERRORS_HANDLER_FAILED' },
-    );
-  } catch {
-    res.destroy?.();
+    ),
+  );
+}
+
+/** Sends the 500 if it still can, and reports it in any case; closes the connection if it cannot. */
+function answer(failed: Failure): void {
+  const { res } = failed;
+  const entry = attempt(() => failed.config.catalog.entryFor(500)) ?? FIXED;
+  const code = attempt(() => String(entry.name)) ?? FIXED.name;
+  if (res.headersSent) {
+    // As the handler reports an error after the headers: under the status they carried.
+    attempt(() => report(failed, code, sentOf(res)));
+    close(res);
+    return;
   }
+  const sendFailure = failureOf(() => sendFallback(failed, entry));
+  // Reported after the attempt, so that the line states what was sent: the
+  // 500, or (it failed) what went out of it, if anything did.
+  const sent = sendFailure !== undefined && res.headersSent ? sentOf(res) : undefined;
+  attempt(() => report(failed, code, sent, sendFailure));
+  if (sendFailure !== undefined) close(res);
+}
+
+/** Ends a response that cannot be answered (see `cutShort`); destroys it if even that throws. */
+function close(res: Response): void {
+  if (attempt(() => (cutShort(res), true)) === undefined) attempt(() => res.destroy?.());
 }
 
 /**
@@ -111,12 +131,12 @@ function requestIdOf({ req, res, config, progress }: Failure): string {
 }
 
 /**
- * Reports the 500 sent, under the code it was sent with: on the span (which
+ * Reports the 500 sent (or meant, when sending it failed), under the code it was sent with: on the span (which
  * the handler may have described as the answer it meant to send: the status
  * and code now say what was sent; a sub-code or refusal attribute cannot be
  * taken back), the error channel and the log.
  */
-function report(failed: Failure, code: string, sent?: Sent): void {
+function report(failed: Failure, code: string, sent?: Sent, sendFailure?: Thrown): void {
   const status = 500;
   const { req, res, config, progress, thrown, failure } = failed;
   const error = new InternalServerError(undefined, { cause: thrown });
@@ -129,9 +149,10 @@ function report(failed: Failure, code: string, sent?: Sent): void {
     req,
     res,
   };
-  describeSpan(observed);
-  publishError(observed, progress);
-  recordError(res, error, thrown, status, code, config);
+  // Each step under guard: the response may be what broke, and the line must still be written.
+  attempt(() => describeSpan(observed));
+  attempt(() => publishError(observed, progress));
+  attempt(() => recordError(res, error, thrown, status, code, config));
   logOnce(
     req,
     error,
@@ -141,11 +162,26 @@ function report(failed: Failure, code: string, sent?: Sent): void {
       code,
       requestId: progress.requestId,
       thrown,
-      handlerFailure: describe(failure),
+      handlerFailure: describeFailures(failure, sendFailure),
       sent,
     },
     progress,
   );
+}
+
+/** What a call threw (boxed: `undefined` can be thrown). */
+interface Thrown {
+  readonly thrown: unknown;
+}
+
+/** What `fn()` threw, or `undefined` if it returned. */
+function failureOf(fn: () => void): Thrown | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (thrown) {
+    return { thrown };
+  }
 }
 
 /** `fn()`, or `undefined` if it throws. */
@@ -155,6 +191,19 @@ function attempt<T>(fn: () => T): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What broke the handler, and what broke the 500 after it if that failed
+ * too (said once if it is the same again), for the line's `handlerFailure`.
+ */
+function describeFailures(failure: unknown, sendFailure: Thrown | undefined): string {
+  const first = describe(failure);
+  if (sendFailure === undefined) return first;
+  const second = describe(sendFailure.thrown);
+  return second === first
+    ? `${first} (sending the 500 failed the same way)`
+    : `${first}; sending the 500 failed too: ${second}`;
 }
 
 /** What broke the handler, within the bounds of a log line (also for the process warning). */

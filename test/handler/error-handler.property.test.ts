@@ -30,7 +30,7 @@
  */
 import http, { STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express, RequestHandler } from 'express';
+import type { Express, RequestHandler, Response } from 'express';
 import fc from 'fast-check';
 import Boom from '@hapi/boom';
 import createError from 'http-errors';
@@ -57,6 +57,7 @@ const RUNS = {
   library: 1500,
   logged: 1000,
   abandoned: 400,
+  unwritable: 300,
   accept: 1000,
   typed: 1000,
 };
@@ -126,6 +127,13 @@ function mountThrowRoute(app: Express): void {
     if (!value) throw value;
     next(value);
   });
+  // A response whose writeHead or end a hooking middleware broke: see `Breakage`.
+  app.get('/unwritable/:id', (req, res, next) => {
+    const { value, breaks } = take(req.params.id) as { value: unknown; breaks: Breakage };
+    breakResponse(res, breaks);
+    if (!value) throw value;
+    next(value);
+  });
   // For the tests of what Express does with falsy values and control strings.
   app.get('/next/:id', (req, _res, next) => next(take(req.params.id)));
   app.get('/signal/:signal', (req, _res, next) => next(req.params.signal));
@@ -133,6 +141,28 @@ function mountThrowRoute(app: Express): void {
     res.send('yes');
   });
   app.use(notFound());
+}
+
+/**
+ * How a middleware that hooks the response (as on-headers does) breaks it:
+ * `writeHead` throws, `end` throws before it sends, or after.
+ */
+type Breakage = 'writeHead' | 'end before' | 'end after';
+const breakage = fc.constantFrom<Breakage>('writeHead', 'end before', 'end after');
+
+function breakResponse(res: Response, breaks: Breakage): void {
+  const broken = new Error(`the ${breaks.split(' ')[0]} hook is broken`);
+  if (breaks === 'writeHead') {
+    res.writeHead = () => {
+      throw broken;
+    };
+    return;
+  }
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    if (breaks === 'end after') end(...args);
+    throw broken;
+  }) as Response['end'];
 }
 
 let server: http.Server;
@@ -1427,6 +1457,51 @@ describe('errorHandler after a handler began a response and failed', () => {
         }),
         { numRuns: RUNS.abandoned },
       );
+      await expectServerAlive();
+    },
+    PROPERTY_TIMEOUT,
+  );
+});
+
+describe('errorHandler on a response whose writeHead or end throws', () => {
+  it(
+    'reports each failure once, in one line at error and one process warning, and stays up',
+    async () => {
+      const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.oneof(anyValue, errorLike, hostile, libraryError),
+            breakage,
+            async ({ value: thrown }, breaks) => {
+              const id = String(nextId++);
+              pending.set(id, { value: thrown, breaks });
+              const before = logs.lines.length;
+              const warnings = warn.mock.calls.length;
+              // The connection is closed, unless the response was whole before `end` threw.
+              const raw = await rawGet(port, `/logged/unwritable/${id}`).catch(() => undefined);
+              await flushed();
+
+              expect(raw === undefined).toBe(breaks !== 'end after');
+              expect(logs.lines.length).toBe(before + 1);
+              const line = logs.lines[before] as Record<string, unknown>;
+              expect(line).toMatchObject({
+                level: 50,
+                status: raw?.status ?? 500,
+                code: 'INTERNAL_SERVER_ERROR',
+                handlerFailure: expect.stringContaining('hook is broken'),
+              });
+              expect(warn.mock.calls.length).toBe(warnings + 1);
+              expect(warn.mock.calls[warnings]![1]).toEqual({
+                code: 'EXPRESS_API_ERRORS_HANDLER_FAILED',
+              });
+            },
+          ),
+          { numRuns: RUNS.unwritable },
+        );
+      } finally {
+        warn.mockRestore();
+      }
       await expectServerAlive();
     },
     PROPERTY_TIMEOUT,
