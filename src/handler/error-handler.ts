@@ -14,6 +14,7 @@ import { sendProblem } from './send-problem.js';
 import { applyStatusHeaderRule, hasField, statusHeaderRule } from './status-headers.js';
 import { toApiError } from './to-api-error.js';
 import { cutShort } from '../responses/cut-short.js';
+import { checkNotCalledAsMiddleware } from '../options/parse.js';
 
 /**
  * The error middleware: mount it last. Whatever was thrown or passed to
@@ -22,7 +23,9 @@ import { cutShort } from '../responses/cut-short.js';
  */
 export function errorHandler<const Matched extends readonly unknown[] = []>(
   options?: ErrorHandlerOptions<Matched>,
+  ...extra: never[]
 ): ErrorRequestHandler {
+  checkNotCalledAsMiddleware('errorHandler()', [options, ...extra], 'app.use(errorHandler())');
   const config = parseOptions(options);
   loadOpenTelemetry();
   // An error's `code` is then the name its answer carries (see nameErrorsWith).

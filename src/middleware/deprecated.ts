@@ -9,6 +9,7 @@ import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
   checkNestedObject,
+  checkNotCalledAsMiddleware,
   checkOptionsObject,
   parseFunction,
   parseWith,
@@ -64,7 +65,12 @@ interface Configuration {
  *
  * `app.use('/v1', deprecated({ since: '2025-01-01', sunset: '2026-01-01', link: 'https://example.com/v2' }))`
  */
-export function deprecated(options: DeprecatedOptions): RequestHandler {
+export function deprecated(options: DeprecatedOptions, ...extra: never[]): RequestHandler {
+  checkNotCalledAsMiddleware(
+    FACTORY,
+    [options, ...extra],
+    "app.use(deprecated({ since: '2025-01-01' }))",
+  );
   const { headers, sunsetTime, now } = parseOptions(options);
   const goneHeaders = Object.fromEntries(headers);
 

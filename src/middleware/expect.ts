@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import { ExpectationFailedError } from '../errors/error-classes.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
-import { checkNoMoreArguments } from '../options/parse.js';
+import { checkNoMoreArguments, checkNotCalledAsMiddleware } from '../options/parse.js';
 
 const FACTORY = 'handleExpectations()';
 
@@ -59,6 +59,7 @@ export function handleExpectations(server: Server, app: RequestListener, ...extr
  * handles as `100-continue` alone. Other requests pass untouched.
  */
 export function expectationFailed(...extra: never[]): RequestHandler {
+  checkNotCalledAsMiddleware('expectationFailed()', extra, 'app.use(expectationFailed())');
   checkNoMoreArguments('expectationFailed()', extra, 'no options');
   return function expectationFailedHandler(req, _res, next) {
     if (

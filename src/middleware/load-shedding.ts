@@ -7,7 +7,13 @@ import { formatRetryAfter } from '../headers/retry-after.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
-import { MAX_TIMER_MS, checkOptionsObject, parseWholeNumber, parseWith } from '../options/parse.js';
+import {
+  MAX_TIMER_MS,
+  checkNotCalledAsMiddleware,
+  checkOptionsObject,
+  parseWholeNumber,
+  parseWith,
+} from '../options/parse.js';
 
 export interface LoadSheddingOptions {
   /** Shed load while the longest event-loop stall of the last sample interval exceeds this many milliseconds. */
@@ -52,7 +58,15 @@ interface LoadSheddingConfiguration {
  * middleware samples the event-loop delay (and the heap) every
  * `sampleIntervalMs`; a request only reads the last verdict.
  */
-export function loadShedding(options: LoadSheddingOptions): LoadSheddingMiddleware {
+export function loadShedding(
+  options: LoadSheddingOptions,
+  ...extra: never[]
+): LoadSheddingMiddleware {
+  checkNotCalledAsMiddleware(
+    FACTORY,
+    [options, ...extra],
+    'app.use(loadShedding({ maxEventLoopDelayMs: 200 }))',
+  );
   const config = parseLoadSheddingOptions(options);
   const sampler = new OverloadSampler(config);
   const middleware: RequestHandler = function loadSheddingMiddleware(_req, _res, next) {

@@ -8,7 +8,7 @@ import { formatRetryAfter, type RetryAfter } from '../headers/retry-after.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
-import { checkOptionsObject, parseWith } from '../options/parse.js';
+import { checkNotCalledAsMiddleware, checkOptionsObject, parseWith } from '../options/parse.js';
 
 /** A request that passes during maintenance: an exact `req.path`, a RegExp tested on it, or a predicate. */
 export type MaintenanceAllowRule = string | RegExp | ((req: Request) => boolean);
@@ -63,7 +63,12 @@ interface MaintenanceConfiguration {
  * (`ServiceUnavailableError`, with `Retry-After`) through `next(err)`, for
  * `errorHandler` to send. Mount it first, after any CORS middleware.
  */
-export function maintenance(options: MaintenanceOptions): RequestHandler {
+export function maintenance(options: MaintenanceOptions, ...extra: never[]): RequestHandler {
+  checkNotCalledAsMiddleware(
+    FACTORY,
+    [options, ...extra],
+    'app.use(maintenance({ enabled: true }))',
+  );
   const config = parseMaintenanceOptions(options);
   return function maintenanceMiddleware(req, _res, next) {
     if (!config.enabled(req) || config.allowed(req)) {

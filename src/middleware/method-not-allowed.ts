@@ -6,7 +6,11 @@ import { RouteCache } from './route-cache.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
-import { checkOptionsObject, parseWholeNumber } from '../options/parse.js';
+import {
+  checkNotCalledAsMiddleware,
+  checkOptionsObject,
+  parseWholeNumber,
+} from '../options/parse.js';
 
 export interface MethodNotAllowedOptions {
   /**
@@ -36,7 +40,13 @@ const OPTION_NAMES = optionNames<MethodNotAllowedOptions>()(['cacheSize']);
 export function methodNotAllowed(
   appOrRouter: unknown,
   options: MethodNotAllowedOptions = {},
+  ...extra: never[]
 ): RequestHandler {
+  checkNotCalledAsMiddleware(
+    FACTORY,
+    [appOrRouter, options, ...extra],
+    'app.use(methodNotAllowed(app))',
+  );
   const readStack = stackReader(appOrRouter);
   if (readStack === undefined) {
     throw optionError(

@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/error-classes.js';
 import { formatMediaTypeList, parseMediaRange } from '../headers/media-type-list.js';
 import { optionError } from '../options/option-error.js';
-import { parseWith } from '../options/parse.js';
+import { checkNotCalledAsMiddleware, parseWith } from '../options/parse.js';
 
 const FACTORY = 'requireContentType()';
 
@@ -24,6 +24,7 @@ const ACCEPT_HEADER_BY_METHOD: ReadonlyMap<string, string> = new Map([
  * without a body passes: there is nothing to check.
  */
 export function requireContentType(...types: string[]): RequestHandler {
+  checkNotCalledAsMiddleware(FACTORY, types, "app.use(requireContentType('application/json'))");
   if (types.length === 0) {
     throw optionError(
       FACTORY,

@@ -11,6 +11,7 @@ import {
 import { markRefusal } from '../errors/refusal.js';
 import { parseIdempotencyKey } from '../headers/idempotency-key.js';
 import { describeValue } from '../options/describe-value.js';
+import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
@@ -69,7 +70,11 @@ const SAFE_METHODS: ReadonlySet<string> = new Set([
  * one 400.10 when `required`. Requests with a safe method (GET, HEAD,
  * QUERY…) pass unlocked. Every refusal is an error for `errorHandler`.
  */
-export function operationLock(options: OperationLockOptions = {}): RequestHandler {
+export function operationLock(
+  options: OperationLockOptions = {},
+  ...extra: never[]
+): RequestHandler {
+  checkNotCalledAsMiddleware('operationLock()', [options, ...extra], 'app.use(operationLock())');
   const lock = new OperationLock(parseOperationLockOptions(options));
   return function operationLockMiddleware(req, res, next) {
     lock.handle(req, res, next);

@@ -9,6 +9,8 @@ export const OPTION_ERROR_CODES = {
   ERR_EAE_OPTION_RANGE: 'A number outside the range the option accepts.',
   ERR_EAE_OPTION_MISSING: 'A required option is missing.',
   ERR_EAE_OPTION_CONFLICT: 'Options that exclude each other were given together.',
+  ERR_EAE_NOT_CALLED:
+    'A factory mounted as the middleware it makes: `app.use(errorHandler)` for `app.use(errorHandler())`.',
 } as const;
 
 export type OptionErrorCode = keyof typeof OPTION_ERROR_CODES;

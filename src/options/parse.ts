@@ -83,6 +83,68 @@ export function checkNoMoreArguments(
 }
 
 /**
+ * Refuses a call of a middleware factory by Express: `app.use(errorHandler)`
+ * instead of `app.use(errorHandler())` mounts the factory itself, which
+ * Express then calls with `(req, res, next)` on every request it reaches (or,
+ * wrapped by hand, `(err, req, res, next)`). Its options would be the request,
+ * and the message would be about `_events`. The error says to call it, with
+ * `usage` (`app.use(errorHandler())`); Express passes it on to the next error
+ * middleware, so that it is in the log line of the 500 (or, with no error
+ * middleware that works, printed by Express's own final handler).
+ * `factory` is its name with `()`; `args` are all the arguments of the call.
+ */
+export function checkNotCalledAsMiddleware(
+  factory: string,
+  args: readonly unknown[],
+  usage: string,
+): void {
+  if (!isMiddlewareCall(args)) return;
+  const name = factory.replace(/\(\)$/, '');
+  throw optionError(
+    factory,
+    'ERR_EAE_NOT_CALLED',
+    `it was called as a middleware (with a request, a response and next), but it makes the middleware: call it, \`${usage}\`, not \`app.use(${name})\``,
+  );
+}
+
+/** `(req, res, next)`, or `(err, req, res, next)`: a request first, or a response before a `next` function. */
+function isMiddlewareCall(args: readonly unknown[]): boolean {
+  try {
+    if (isRequestLike(args[0])) return true;
+    const count = args.length;
+    return (
+      (count === 3 || count === 4) &&
+      isResponseLike(args[count - 2]) &&
+      typeof args[count - 1] === 'function'
+    );
+  } catch {
+    return false; // options whose getters throw: theirs to report
+  }
+}
+
+/** An `http.IncomingMessage` or an object shaped as one (a test double). */
+function isRequestLike(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { method, url, headers, on } = value as Record<string, unknown>;
+  return (
+    typeof method === 'string' &&
+    typeof url === 'string' &&
+    typeof headers === 'object' &&
+    headers !== null &&
+    typeof on === 'function'
+  );
+}
+
+/** An `http.ServerResponse` or an object shaped as one. */
+function isResponseLike(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { setHeader, writeHead, end } = value as Record<string, unknown>;
+  return (
+    typeof setHeader === 'function' && typeof writeHead === 'function' && typeof end === 'function'
+  );
+}
+
+/**
  * A header field name (an RFC 9110 §5.1 token), `fallback` when not given.
  * With `reserved` (lower-case names), a name HTTP or the library already
  * sends for its own purpose is refused: the field must be one of its own.

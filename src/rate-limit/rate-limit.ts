@@ -18,6 +18,7 @@ import {
 import type { PolicyWindow, RateLimitDecision, RateLimitStore } from '../stores/store.js';
 import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../options/describe-value.js';
+import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { addressKey } from '../clients/client-key.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { OUTAGE_QUIET_MS, StoreOutage, type EndedOutage } from '../stores/outage.js';
@@ -85,7 +86,12 @@ export interface RateLimitMiddleware extends RequestHandler {
  * a `TooManyRequestsError` (429, `Retry-After`) for `errorHandler`, and a
  * blocked client a `ForbiddenError` with sub-code 403.30.
  */
-export function rateLimit(options: RateLimitOptions): RateLimitMiddleware {
+export function rateLimit(options: RateLimitOptions, ...extra: never[]): RateLimitMiddleware {
+  checkNotCalledAsMiddleware(
+    'rateLimit()',
+    [options, ...extra],
+    'app.use(rateLimit({ limit: 100, windowMs: 60_000 }))',
+  );
   const config = parseRateLimitOptions(options);
   const warnings = new Warnings(config.logger);
   if (createdInRequest()) warnings.warnOnce('RATE_LIMIT_CREATED_IN_HANDLER');
