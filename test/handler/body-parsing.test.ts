@@ -5,7 +5,7 @@ import express from 'express';
 import request from 'supertest';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { createApp } from '../helpers/app.js';
-import { problemOf } from '../helpers/problem.js';
+import { expectedProblem, problemOf } from '../helpers/problem.js';
 
 // Real bodies through Express's own parsers (body-parser 2 under Express 5,
 // 1.x under Express 4), answered by errorHandler.
@@ -39,17 +39,6 @@ const app = createApp((a) => {
   );
 });
 
-const problem = (status: number, instance: string, detail: string) => {
-  const titles: Record<number, [string, string]> = {
-    400: ['Bad Request', 'BAD_REQUEST'],
-    403: ['Forbidden', 'FORBIDDEN'],
-    413: ['Content Too Large', 'PAYLOAD_TOO_LARGE'],
-    415: ['Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE'],
-  };
-  const [title, code] = titles[status]!;
-  return { type: 'about:blank', title, status, detail, instance, code };
-};
-
 const SECRET = 'sk_live_4242';
 
 /** Sends `bytes` as they are: superagent would serialise a Buffer to JSON under a JSON type. */
@@ -73,7 +62,9 @@ describe('body parsing: malformed bodies are 400s that never echo the payload', 
     expect(res.status).toBe(400);
     expect(res.text).not.toContain(SECRET);
     expect(res.text).not.toContain('JSON at position');
-    expect(problemOf(res)).toEqual(problem(400, '/json', 'The request body could not be parsed.'));
+    expect(problemOf(res)).toEqual(
+      expectedProblem(400, '/json', 'The request body could not be parsed.'),
+    );
   });
 
   it('lets a well-formed body through', async () => {
@@ -96,7 +87,11 @@ describe('body parsing: malformed bodies are 400s that never echo the payload', 
     expect(res.text).not.toContain(SECRET);
     // body-parser's error here has no `type`, only zlib's `code: 'Z_DATA_ERROR'`.
     expect(problemOf(res)).toEqual(
-      problem(400, '/json', 'The request body could not be decoded with its Content-Encoding.'),
+      expectedProblem(
+        400,
+        '/json',
+        'The request body could not be decoded with its Content-Encoding.',
+      ),
     );
   });
 
@@ -112,7 +107,11 @@ describe('body parsing: malformed bodies are 400s that never echo the payload', 
     const res = await request(appThrowing(() => decodeError, { logger: false })).get('/throw');
     expect(res.status).toBe(400);
     expect(problemOf(res)).toEqual(
-      problem(400, '/throw', 'The request body could not be decoded with its Content-Encoding.'),
+      expectedProblem(
+        400,
+        '/throw',
+        'The request body could not be decoded with its Content-Encoding.',
+      ),
     );
   });
 
@@ -141,7 +140,9 @@ describe('body parsing: malformed bodies are 400s that never echo the payload', 
       .send(deep);
     expect(res.status).toBe(400);
     expect(res.text).not.toContain(SECRET);
-    expect(problemOf(res)).toEqual(problem(400, '/form', 'The request body is nested too deeply.'));
+    expect(problemOf(res)).toEqual(
+      expectedProblem(400, '/form', 'The request body is nested too deeply.'),
+    );
   });
 
   it('logs the 400 once at warn, without body-parser’s copy of the payload', async () => {
@@ -181,7 +182,7 @@ describe('body parsing: oversized bodies are 413s that name the limit', () => {
       .send(JSON.stringify({ blob: 'x'.repeat(2000) }));
     expect(res.status).toBe(413);
     expect(problemOf(res)).toEqual(
-      problem(413, '/json', 'The request body is larger than the limit of 1024 bytes.'),
+      expectedProblem(413, '/json', 'The request body is larger than the limit of 1024 bytes.'),
     );
   });
 
@@ -216,7 +217,7 @@ describe('body parsing: oversized bodies are 413s that name the limit', () => {
       .send(`a=${'x'.repeat(300)}`);
     expect(res.status).toBe(413);
     expect(problemOf(res)).toEqual(
-      problem(413, '/form', 'The request body is larger than the limit of 200 bytes.'),
+      expectedProblem(413, '/form', 'The request body is larger than the limit of 200 bytes.'),
     );
   });
 
@@ -227,7 +228,7 @@ describe('body parsing: oversized bodies are 413s that name the limit', () => {
       .send('a=1&b=2&c=3&d=4&e=5&f=6');
     expect(res.status).toBe(413);
     expect(problemOf(res)).toEqual(
-      problem(413, '/form', 'The request body has too many parameters.'),
+      expectedProblem(413, '/form', 'The request body has too many parameters.'),
     );
   });
 
@@ -249,7 +250,7 @@ describe('body parsing: unsupported charsets and encodings are 415s', () => {
       .send('{}');
     expect(res.status).toBe(415);
     expect(problemOf(res)).toEqual(
-      problem(415, '/json', 'The charset of the request body is not supported.'),
+      expectedProblem(415, '/json', 'The charset of the request body is not supported.'),
     );
   });
 
@@ -260,7 +261,7 @@ describe('body parsing: unsupported charsets and encodings are 415s', () => {
       .send('a=1');
     expect(res.status).toBe(415);
     expect(problemOf(res)).toEqual(
-      problem(415, '/form', 'The charset of the request body is not supported.'),
+      expectedProblem(415, '/form', 'The charset of the request body is not supported.'),
     );
   });
 
@@ -273,7 +274,7 @@ describe('body parsing: unsupported charsets and encodings are 415s', () => {
     expect(res.status).toBe(415);
     expect(res.text).not.toContain('script');
     expect(problemOf(res)).toEqual(
-      problem(415, '/json', 'The content encoding of the request body is not supported.'),
+      expectedProblem(415, '/json', 'The content encoding of the request body is not supported.'),
     );
   });
 
@@ -300,7 +301,7 @@ describe('body parsing: unsupported charsets and encodings are 415s', () => {
     expect(res.text).not.toContain(SECRET);
     expect(res.text).not.toContain('HMAC');
     expect(problemOf(res)).toEqual(
-      problem(403, '/webhook', 'The request body failed verification.'),
+      expectedProblem(403, '/webhook', 'The request body failed verification.'),
     );
   });
 });

@@ -3,6 +3,25 @@ import { fieldValues, type RawResponse } from './raw-http.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** The titles and codes of the default catalog's statuses that tests of body errors expect. */
+const EXPECTED_TITLES: Record<number, [title: string, code: string]> = {
+  400: ['Bad Request', 'BAD_REQUEST'],
+  403: ['Forbidden', 'FORBIDDEN'],
+  413: ['Content Too Large', 'PAYLOAD_TOO_LARGE'],
+  415: ['Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE'],
+  500: ['Internal Server Error', 'INTERNAL_SERVER_ERROR'],
+};
+
+/** The problem body expected for `status` with `detail` at `instance`, as `problemOf` gives it. */
+export function expectedProblem(
+  status: keyof typeof EXPECTED_TITLES,
+  instance: string,
+  detail: string,
+): Record<string, unknown> {
+  const [title, code] = EXPECTED_TITLES[status]!;
+  return { type: 'about:blank', title, status, detail, instance, code };
+}
+
 /** The body of a problem response, with the generated request id checked and taken out. */
 export function problemOf(res: Response): Record<string, unknown> {
   const body = JSON.parse(res.text) as Record<string, unknown>;
