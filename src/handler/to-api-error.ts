@@ -12,6 +12,7 @@ import { bearerChallenge } from '../headers/www-authenticate.js';
 import { safeHeaders } from '../headers/foreign-headers.js';
 import { truncate } from '../logging/log-bounds.js';
 import { markRefusal, refusalOf } from '../errors/refusal.js';
+import { fromMulterError, fromMultipartParseError } from './multipart-errors.js';
 import type { Configuration, ErrorMapping } from './options.js';
 
 /**
@@ -311,6 +312,10 @@ function fromKnownLibraries(thrown: unknown, realm: string | undefined): ApiErro
     case 'JsonWebTokenError': // jsonwebtoken: bad signature, malformed token, …
     case 'NotBeforeError': // jsonwebtoken: token not active yet
       return invalidToken('401.23', 'The access token is not valid.', realm, thrown);
+    case 'MulterError': // multer: an upload past its limits, or a file in no field
+      return fromMulterError(thrown as { code?: unknown });
+    case 'Error': // busboy's, as multer hands them on: a malformed multipart body
+      return fromMultipartParseError(thrown as { message?: unknown; storageErrors?: unknown });
     default:
       return undefined;
   }

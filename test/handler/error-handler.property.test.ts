@@ -96,6 +96,26 @@ const BODY_PARSER_TYPES = [
   'parameters.too.many',
   'querystring.parse.rangeError',
 ];
+/** multer's codes the client causes, and their status: limits 413, the rest 400. */
+const MULTER_STATUS = new Map([
+  ['LIMIT_PART_COUNT', 413],
+  ['LIMIT_FILE_SIZE', 413],
+  ['LIMIT_FILE_COUNT', 413],
+  ['LIMIT_FIELD_KEY', 413],
+  ['LIMIT_FIELD_VALUE', 413],
+  ['LIMIT_FIELD_COUNT', 413],
+  ['LIMIT_UNEXPECTED_FILE', 400],
+  ['MISSING_FIELD_NAME', 400],
+  ['LIMIT_FIELD_NESTING', 400],
+  ['LIMIT_FIELD_ARRAY_INDEX', 400],
+  ['INVALID_FIELD_NAME', 400],
+]);
+/** busboy's messages for a malformed multipart body. */
+const BUSBOY_MESSAGES = [
+  'Malformed part header',
+  'Unexpected end of form',
+  'Unexpected end of file',
+];
 
 // ---------------------------------------------------------------------------
 // The server: one per file, answering `/throw/<id>` (logger: false) and
@@ -266,6 +286,9 @@ interface Expected {
  *   is shown only with `expose === true`, and its valid headers are sent;
  * - an object named `ZodError` with an `issues` array → 422; one named
  *   `TokenExpiredError`, `JsonWebTokenError` or `NotBeforeError` → 401;
+ *   one named `MulterError` with a `code` multer gives a client's mistake
+ *   → 413 or 400; one named `Error` with one of busboy's messages and an
+ *   own `storageErrors` array (multer's mark) → 400;
  * - anything else, or a value whose inspection throws: 500.
  *
  * The precedence is finalhandler's: `status` if it is an integer 400–599,
@@ -328,6 +351,21 @@ function expectedFor(value: unknown): Expected {
     }
     if (name === 'JsonWebTokenError' || name === 'NotBeforeError') {
       return { status: 401, detail: 'The access token is not valid.', headers: none };
+    }
+    if (name === 'MulterError') {
+      const code = error.code;
+      const status = typeof code === 'string' ? MULTER_STATUS.get(code) : undefined;
+      return { status: status ?? 500, headers: none };
+    }
+    if (name === 'Error') {
+      const message = error.message;
+      if (typeof message !== 'string' || !BUSBOY_MESSAGES.includes(message)) {
+        return { status: 500, headers: none };
+      }
+      const tagged = Object.hasOwn(error, 'storageErrors') && Array.isArray(error.storageErrors);
+      return tagged
+        ? { status: 400, detail: 'The multipart body could not be parsed.', headers: none }
+        : { status: 500, headers: none };
     }
     return { status: 500, headers: none };
   } catch {
@@ -550,6 +588,8 @@ const interestingKey = fc.constantFrom(
   'issues',
   'isBoom',
   'output',
+  'code',
+  'storageErrors',
 );
 
 const anyValue = fc
@@ -667,6 +707,7 @@ const errorName = fc.oneof(
     'TokenExpiredError',
     'JsonWebTokenError',
     'NotBeforeError',
+    'MulterError',
   ),
 );
 
@@ -676,8 +717,22 @@ const errorParts = fc.record(
     status: statusLike,
     statusCode: statusLike,
     expose: fc.oneof(fc.boolean(), fc.anything({ maxDepth: 0 })),
-    message: fc.oneof(secret, fc.string(), fc.anything({ maxDepth: 1 })),
+    message: fc.oneof(
+      secret,
+      fc.string(),
+      fc.anything({ maxDepth: 1 }),
+      fc.constantFrom(...BUSBOY_MESSAGES),
+    ),
     name: errorName,
+    code: fc.oneof(
+      fc.constantFrom(...MULTER_STATUS.keys(), 'STREAM_DESTROYED', 'valueOf'),
+      fc.string(),
+    ),
+    storageErrors: fc.oneof(
+      fc.constant([]),
+      fc.array(secret.map((text) => new Error(text))),
+      fc.anything({ maxDepth: 0 }),
+    ),
     type: fc.oneof(
       fc.constantFrom(...BODY_PARSER_TYPES),
       fc.string(),
@@ -764,6 +819,8 @@ const hostileKeys = fc.subarray(
     'expose',
     'type',
     'constructor',
+    'code',
+    'storageErrors',
   ],
   { minLength: 1 },
 );
