@@ -18,6 +18,20 @@ export const VIEW_BODY = new Uint8Array(
   5,
 );
 
+/** The problem body of a 422.10 (a key reused with another payload) at `instance`, as `problemOf` gives it. */
+export function keyReusedProblem(instance: string): Record<string, unknown> {
+  return {
+    type: 'about:blank',
+    title: 'Unprocessable Content',
+    status: 422,
+    detail:
+      'This Idempotency-Key was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.',
+    instance,
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    subCode: '422.10',
+  };
+}
+
 /** A handler that can be held in progress until the test lets it go. */
 export class Gate {
   #open = false;

@@ -11,7 +11,13 @@ import {
 } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
 import { requestTracker } from '../helpers/heap.js';
-import { abandonedOrder, BINARY_BODY, Gate, lockedApp } from '../helpers/lock-app.js';
+import {
+  abandonedOrder,
+  BINARY_BODY,
+  Gate,
+  keyReusedProblem,
+  lockedApp,
+} from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
 import { connectClient, uniquePrefix } from '../helpers/redis.js';
@@ -57,16 +63,7 @@ const IN_PROGRESS = {
   code: 'DUPLICATE_REQUEST_IN_PROGRESS',
   subCode: '409.1',
 };
-const REUSED = {
-  type: 'about:blank',
-  title: 'Unprocessable Content',
-  status: 422,
-  detail:
-    'This Idempotency-Key was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.',
-  instance: '/orders',
-  code: 'IDEMPOTENCY_KEY_REUSED',
-  subCode: '422.10',
-};
+const REUSED = keyReusedProblem('/orders');
 
 describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
   let clock: Clock;
