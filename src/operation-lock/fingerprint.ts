@@ -1,26 +1,47 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import type { UploadedFile } from './uploaded-files.js';
 
 /**
  * The fingerprint a request's key is kept with: a SHA-256 of its target
  * (its path as sent, without the query) and its payload, in base64url. The payload is
  * what the `fingerprint` option made of the request, if given, else the
  * body in a canonical form (object keys sorted at every depth, so that
- * `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request); a body parsed
+ * `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request) and the files
+ * uploaded with it (see `uploadedFiles`); a body parsed
  * to a string or a Buffer (express.text, express.raw) is hashed as it is,
  * and with no body parser before the lock, no body counts. The target is
  * always in it: the lock key holds the route's pattern (`/accounts/:id`),
  * so a key reused on `/accounts/2` after `/accounts/1` is another request
  * (422.10), not a retry to answer with account 1's response.
+ *
+ * Without files, the fingerprint is the one the body alone always gave, so
+ * that the fingerprints stored before files counted still match.
  */
-export function requestFingerprint(target: string, body: unknown, custom?: string): string {
+export function requestFingerprint(
+  target: string,
+  body: unknown,
+  custom?: string,
+  files: readonly UploadedFile[] = [],
+): string {
   // Length-prefixed, so that no target and payload run into each other.
   const hash = createHash('sha256').update(`${target.length}:${target}`);
   if (custom !== undefined) hash.update('c').update(custom);
-  else if (body === undefined || body === null || isEmptyObject(body)) hash.update('e');
+  else if (files.length === 0) updateWithBody(hash, body);
+  else {
+    // The body's own digest, of fixed length, so that a text body cannot run into the files.
+    const bodyHash = createHash('sha256');
+    updateWithBody(bodyHash, body);
+    hash.update('f').update(bodyHash.digest()).update(canonicalJson(files));
+  }
+  return hash.digest('base64url');
+}
+
+/** Feeds `hash` the body, tagged with its kind: none, a Buffer, a string or JSON. */
+function updateWithBody(hash: Hash, body: unknown): void {
+  if (body === undefined || body === null || isEmptyObject(body)) hash.update('e');
   else if (Buffer.isBuffer(body)) hash.update('b').update(body);
   else if (typeof body === 'string') hash.update('s').update(body);
   else hash.update('j').update(canonicalJson(body));
-  return hash.digest('base64url');
 }
 
 /** `{}` as express.json() leaves it without a body (Express 4), or as a client sends it. */

@@ -17,6 +17,7 @@ import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { StoreOutage } from '../stores/outage.js';
 import { requestFingerprint } from './fingerprint.js';
+import { uploadedFiles } from './uploaded-files.js';
 import type { LockAcquisition } from './lock-store.js';
 import {
   parseOperationLockOptions,
@@ -236,11 +237,13 @@ class OperationLock {
     }
     const route = routeOf(req);
     const client = config.client ? checkString(config.client(req), 'client') : defaultClient(req);
-    const fingerprint = requestFingerprint(
-      pathAsSent(req),
-      req.body,
-      config.fingerprint ? checkString(config.fingerprint(req), 'fingerprint') : undefined,
-    );
+    const fingerprint = config.fingerprint
+      ? requestFingerprint(
+          pathAsSent(req),
+          req.body,
+          checkString(config.fingerprint(req), 'fingerprint'),
+        )
+      : requestFingerprint(pathAsSent(req), req.body, undefined, uploadedFiles(req));
     return { key: lockKey(client, route, key), client, fingerprint };
   }
 

@@ -42,8 +42,10 @@ export interface OperationLockOptions {
   /**
    * The payload fingerprint: a request that reuses a key with another
    * fingerprint gets 422.10. Defaults to a SHA-256 of the body with its
-   * object keys sorted (mount a body parser before); the method and the
-   * route are part of the lock key already.
+   * object keys sorted (mount a body parser before) and of the files multer
+   * put in `req.file` or `req.files` (their field, name, type and size, and
+   * the bytes of those in memory); the method and the route are part of
+   * the lock key already.
    */
   fingerprint?: (req: Request) => string;
   /**
