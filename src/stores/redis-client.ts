@@ -67,7 +67,7 @@ export type SendCommand = (args: string[], firstKey?: string) => Promise<unknown
  * checked once at start-up: anything else is an option error of `factory`.
  */
 export function commandSender(factory: string, client: unknown): SendCommand {
-  const candidate = client as Record<string, unknown> | undefined | null;
+  const candidate = commandTarget(factory, client) as Record<string, unknown> | undefined | null;
   if (typeof candidate?.call === 'function') {
     const call = candidate.call as (command: string, ...args: string[]) => Promise<unknown>;
     return (args) => call.apply(candidate, args as [string, ...string[]]);
@@ -90,6 +90,32 @@ export function commandSender(factory: string, client: unknown): SendCommand {
   throw client === undefined
     ? optionError(factory, 'ERR_EAE_OPTION_MISSING', `\`client\` is required: ${wanted}`)
     : optionError(factory, 'ERR_EAE_OPTION_TYPE', `\`client\` must be ${wanted}`);
+}
+
+/**
+ * The object the store sends its commands through: `client` itself, or,
+ * for a node-redis v4 client created with `legacyMode: true` (as
+ * connect-redis v6 and express-session set-ups have it), its `v4`
+ * interface: the same connection with the promise API. The legacy
+ * `sendCommand` takes a callback and answers nothing, and without one
+ * emits each failure as an `'error'` event. node-redis v5+'s legacy
+ * wrapper (`client.legacy()`) has no such interface, and is refused.
+ */
+export function commandTarget(factory: string, client: unknown): unknown {
+  const candidate = client as
+    { options?: { legacyMode?: unknown }; v4?: { sendCommand?: unknown } } | undefined | null;
+  // Read `options` first: node-redis's `v4` getter throws on a client not in legacy mode.
+  if (candidate?.options?.legacyMode === true && typeof candidate.v4?.sendCommand === 'function') {
+    return candidate.v4;
+  }
+  if (candidate?.constructor?.name === 'RedisLegacyClient') {
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_TYPE',
+      "`client` is node-redis's legacy wrapper (`client.legacy()`), whose commands take callbacks and answer nothing: pass the client you called `.legacy()` on",
+    );
+  }
+  return client;
 }
 
 /** node-redis's cluster client has methods no single-node client has (v4 to v6). */
@@ -141,10 +167,12 @@ export function parseRedisStoreOptions(
     defaultPrefix,
     migrations,
   }: { defaultPrefix: string; migrations: Readonly<Record<string, string>> },
-): { send: SendCommand; prefix: string; now: (() => number) | undefined } {
+): { send: SendCommand; client: object; prefix: string; now: (() => number) | undefined } {
   checkOptionsObject(factory, options, '{ client }');
   checkOptionNames(factory, options, known, { migrations });
   const send = commandSender(factory, options.client);
+  // Past commandSender's check: an object.
+  const client = commandTarget(factory, options.client) as object;
   const prefix = options.prefix ?? defaultPrefix;
   if (typeof prefix !== 'string') {
     throw optionError(
@@ -172,7 +200,7 @@ export function parseRedisStoreOptions(
       `\`client\` has an ioredis \`keyPrefix\` that holds \`{\` or \`}\`: Redis Cluster would hash by it rather than by each client's key; give the store a client without one, got ${describeValue(clientPrefix)}`,
     );
   }
-  return { send, prefix, now: parseFunction(factory, 'now', options.now) };
+  return { send, client, prefix, now: parseFunction(factory, 'now', options.now) };
 }
 
 /** A Lua script and its SHA-1, by which it is run. */

@@ -76,13 +76,14 @@ export class RedisStore implements RateLimitStore {
   readonly keySpace: string;
 
   constructor(options: RedisStoreOptions) {
-    const { send, prefix, now } = parseRedisStoreOptions(FACTORY, options, OPTION_NAMES, {
+    const { send, client, prefix, now } = parseRedisStoreOptions(FACTORY, options, OPTION_NAMES, {
       defaultPrefix: 'rl:',
       migrations: FROM_RATE_LIMIT_REDIS,
     });
     this.#send = send;
     this.#prefix = prefix;
-    this.keySpace = `redis:${clientNumber(options.client)}:${prefix}`;
+    // By the object commands go through: a legacy-mode client and its `v4` are one.
+    this.keySpace = `redis:${clientNumber(client)}:${prefix}`;
     this.#now = now;
   }
 
