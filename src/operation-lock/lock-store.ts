@@ -46,6 +46,15 @@ export interface OperationLockStore {
   waitForChange?(key: string, ms: number, signal: AbortSignal): Promise<void>;
   /** Releases timers the store opened itself; never the caller's connections. */
   shutdown?(): void | Promise<void>;
+  /**
+   * Optional: the policy under which the store's backend may delete keys
+   * before they expire to free memory (Redis's `maxmemory-policy` when it
+   * is not `noeviction`), or undefined when it may not or cannot tell.
+   * Asked once, after the store's first answer to an acquire, without
+   * waiting for it; an answer warns `OPERATION_LOCK_STORE_EVICTION`, a
+   * rejection is ignored.
+   */
+  evictionPolicy?(): Promise<string | undefined>;
 }
 
 /** What `acquire` found. */

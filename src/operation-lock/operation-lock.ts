@@ -27,6 +27,7 @@ import {
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
 import { LockWarnings } from './warnings.js';
+import { checkEvictionPolicy } from '../stores/eviction-policy.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -175,6 +176,8 @@ class OperationLock {
   /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
   readonly #tokenPrefix = randomUUID();
   #tokens = 0;
+  /** Set once the store was asked whether its backend may evict its keys (after its first answer). */
+  #evictionChecked = false;
 
   constructor(config: OperationLockConfiguration) {
     this.#config = config;
@@ -324,6 +327,7 @@ class OperationLock {
       return this.#acquireFailed(error, attempt);
     }
     this.#storeAnswered();
+    if (!this.#evictionChecked) this.#checkEviction();
     const { operation, next } = attempt;
     if (found.state !== 'running' || found.fingerprint !== operation.fingerprint) {
       attempt.abandoned?.abort();
@@ -652,6 +656,14 @@ class OperationLock {
     if (!this.#outage.on) return;
     const ended = this.#outage.answered();
     if (ended !== undefined) this.#warnings.storeRecovered(ended);
+  }
+
+  /** Asks the store, once and in the background, whether its backend may evict its keys. */
+  #checkEviction(): void {
+    this.#evictionChecked = true;
+    checkEvictionPolicy(this.#config.store, (maxmemoryPolicy) =>
+      this.#warnings.warnOnce('OPERATION_LOCK_STORE_EVICTION', { maxmemoryPolicy }),
+    );
   }
 
   #timeout(): Error {

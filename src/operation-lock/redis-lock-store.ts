@@ -8,6 +8,7 @@ import {
   type SendCommand,
 } from '../stores/redis-client.js';
 import { storedKey } from '../stores/stored-key.js';
+import { evictionPolicy } from '../stores/eviction-policy.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionNames } from '../options/option-names.js';
 import {
@@ -119,6 +120,7 @@ export class RedisLockStore implements OperationLockStore {
   readonly #prefix: string;
   readonly #now: (() => number) | undefined;
   readonly #scripts: Scripts;
+  #evictionPolicy: Promise<string | undefined> | undefined;
   /**
    * The completions and releases on their way, by Redis key. Commands on one
    * connection run in the order they are sent, so an acquire sent after a
@@ -200,6 +202,14 @@ export class RedisLockStore implements OperationLockStore {
 
   /** The client belongs to the caller, who closes it. */
   shutdown(): void {}
+
+  /**
+   * Redis's `maxmemory-policy` when it may evict this store's keys (any but
+   * `noeviction`), read once from `INFO memory`; see `evictionPolicy`.
+   */
+  evictionPolicy(): Promise<string | undefined> {
+    return (this.#evictionPolicy ??= evictionPolicy(this.#send));
+  }
 
   /** `<prefix>{<tag>}`: the hash tag pins the key to one Redis Cluster slot. */
   #redisKey(key: string): string {

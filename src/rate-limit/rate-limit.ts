@@ -45,6 +45,7 @@ import {
   type StoreMessage,
 } from '../observability/channels.js';
 import { summarizeError } from '../logging/summarize-error.js';
+import { checkEvictionPolicy } from '../stores/eviction-policy.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -135,6 +136,8 @@ const MAX_LIMIT_WINDOWS = 1000;
 class Limiter {
   /** Set once the proxy set-up was judged, sound or not: the check stops costing anything. */
   private proxyChecked = false;
+  /** Set once the store was asked whether its backend may evict its keys (after its first decision). */
+  private evictionChecked = false;
   /** The request prototype `requestPropertyName` was last made an accessor for (see installRequestProperty). */
   private preparedPrototype: unknown = undefined;
   /** So that a hung store cannot hang requests. */
@@ -379,6 +382,7 @@ class Limiter {
     }
     if (fromStore) {
       if (this.outage.on) this.storeAnswered();
+      if (!this.evictionChecked) this.checkEviction();
       if (!decision.allowed) this.denyCache?.remember(key, charge.cost, limit, decision);
     }
     const perLimit = limit === undefined ? undefined : this.windowOf(limit);
@@ -509,6 +513,14 @@ class Limiter {
     } catch {
       // A failed refund leaves the request counted: the safe side.
     }
+  }
+
+  /** Asks the store, once and in the background, whether its backend may evict its keys. */
+  private checkEviction(): void {
+    this.evictionChecked = true;
+    checkEvictionPolicy(this.config.store, (maxmemoryPolicy) =>
+      this.warnings.warnOnce('RATE_LIMIT_STORE_EVICTION', { maxmemoryPolicy }),
+    );
   }
 
   private countOnlyFailed(details: Record<string, unknown>): void {

@@ -2,6 +2,7 @@ import { consumeScript, peekScript, refundScript, type ScriptClock } from './red
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { checkOneWindow } from './memory-store.js';
 import { storedKey } from './stored-key.js';
+import { evictionPolicy } from './eviction-policy.js';
 import {
   hashTag,
   parseRedisStoreOptions,
@@ -67,6 +68,7 @@ export class RedisStore implements RateLimitStore {
   readonly #prefix: string;
   readonly #now: (() => number) | undefined;
   #scripts: Scripts | undefined;
+  #evictionPolicy: Promise<string | undefined> | undefined;
   /** Whether the policy's limit comes with each call. */
   #perRequest = false;
 
@@ -122,6 +124,14 @@ export class RedisStore implements RateLimitStore {
 
   /** The client belongs to the caller, who closes it. */
   shutdown(): void {}
+
+  /**
+   * Redis's `maxmemory-policy` when it may evict this store's keys (any but
+   * `noeviction`), read once from `INFO memory`; see `evictionPolicy`.
+   */
+  evictionPolicy(): Promise<string | undefined> {
+    return (this.#evictionPolicy ??= evictionPolicy(this.#send));
+  }
 
   /**
    * The key's Redis key, `<prefix>{<tag>}`: its counts and block record. The

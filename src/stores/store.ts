@@ -106,4 +106,12 @@ export interface RateLimitStore {
   reset(key: string): void | Promise<void>;
   /** Releases timers and connections the store opened itself. */
   shutdown?(): void | Promise<void>;
+  /**
+   * Optional: the policy under which the store's backend may delete keys
+   * before they expire to free memory (Redis's `maxmemory-policy` when it
+   * is not `noeviction`), or undefined when it may not or cannot tell.
+   * Asked once, after the store's first decision, without waiting for it;
+   * an answer warns `RATE_LIMIT_STORE_EVICTION`, a rejection is ignored.
+   */
+  evictionPolicy?(): Promise<string | undefined>;
 }

@@ -44,11 +44,17 @@ export async function connectClient(kind: ClientKind, url = redisUrl) {
   return { client, close: async () => void (await client.quit()) };
 }
 
-/** A private redis-server on `port`, for fault tests: started and stopped by the test itself. */
-export async function startRedisServer(port: number): Promise<ChildProcess> {
+/**
+ * A private redis-server on `port`, for fault tests: started and stopped by
+ * the test itself; `config` is more of its command line (`['--maxmemory-policy', 'allkeys-lru']`).
+ */
+export async function startRedisServer(
+  port: number,
+  config: readonly string[] = [],
+): Promise<ChildProcess> {
   const server = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...config],
     { stdio: 'ignore' },
   );
   const client = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });

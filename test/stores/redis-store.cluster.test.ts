@@ -293,6 +293,28 @@ describeWithRedisCluster('RedisStore on a Redis Cluster', () => {
             ],
       );
     });
+
+    it('reads the eviction policy from the node that answers INFO', async () => {
+      const setPolicy = (policy: string) =>
+        Promise.all(
+          cluster.nodes.map(({ port }) =>
+            cluster.command(port, ['config', 'set', 'maxmemory-policy', policy]),
+          ),
+        );
+      const stores = () => [
+        new RedisStore({ client: connection.client, prefix: uniquePrefix() }),
+        new RedisLockStore({ client: connection.client, prefix: uniquePrefix() }),
+      ];
+      await setPolicy('allkeys-lru');
+      try {
+        const policies = await Promise.all(stores().map((store) => store.evictionPolicy()));
+        expect(policies).toEqual(['allkeys-lru', 'allkeys-lru']);
+      } finally {
+        await setPolicy('noeviction');
+      }
+      const policies = await Promise.all(stores().map((store) => store.evictionPolicy()));
+      expect(policies).toEqual([undefined, undefined]);
+    });
   });
   // The operation-lock store runs on the same seam (commandSender, runScript, hashTag).
   describe.each<ClientKind>(['ioredis', 'node-redis'])(
