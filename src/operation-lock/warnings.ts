@@ -1,6 +1,7 @@
 import { CodedWarnings } from '../logging/coded-warnings.js';
 import type { Logger } from '../logging/logger.js';
 import { summarizeError } from '../logging/summarize-error.js';
+import { withRedisErrorHint } from '../stores/redis-error-hint.js';
 import { OUTAGE_QUIET_MS, type EndedOutage } from '../stores/outage.js';
 
 /**
@@ -122,7 +123,10 @@ export class LockWarnings extends CodedWarnings<LockWarningCode> {
   storeUnavailable(error: unknown): void {
     this.log(
       'warn',
-      { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', err: summarizeError(error, false) },
+      withRedisErrorHint(error, {
+        code: 'OPERATION_LOCK_STORE_UNAVAILABLE',
+        err: summarizeError(error, false),
+      }),
       LOCK_WARNINGS.OPERATION_LOCK_STORE_UNAVAILABLE,
     );
   }

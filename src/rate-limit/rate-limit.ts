@@ -46,6 +46,7 @@ import {
 } from '../observability/channels.js';
 import { summarizeError } from '../logging/summarize-error.js';
 import { checkEvictionPolicy } from '../stores/eviction-policy.js';
+import { withRedisErrorHint } from '../stores/redis-error-hint.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -547,7 +548,10 @@ class Limiter {
     if (storeChannel.hasSubscribers) this.publishStoreState({ state: 'unavailable', error });
     this.warnings.log(
       'warn',
-      { code: 'RATE_LIMIT_STORE_UNAVAILABLE', err: summarizeError(error, false) },
+      withRedisErrorHint(error, {
+        code: 'RATE_LIMIT_STORE_UNAVAILABLE',
+        err: summarizeError(error, false),
+      }),
       WARNINGS.RATE_LIMIT_STORE_UNAVAILABLE,
     );
   }

@@ -10,6 +10,7 @@ import {
   MAX_TEXT,
 } from '../../src/logging/log-bounds.js';
 import { DROPPED_HEADERS } from '../../src/handler/replaced-headers.js';
+import { REDIS_ERROR_HINTS } from '../../src/stores/redis-error-hint.js';
 import { toOpenApi } from '../../src/index.js';
 import { lintOpenApi, validateOpenApi } from '../helpers/openapi-tools.js';
 
@@ -76,6 +77,17 @@ describe('README', () => {
     expect(Object.fromEntries(rows.map(([, code, when]) => [code!.slice(1, -1), when]))).toEqual(
       OPTION_ERROR_CODES,
     );
+  });
+
+  it('lists exactly the Redis replies the outage warnings hint at, in order', () => {
+    const lines = readme.slice(readme.indexOf('| Reply starts with')).split('\n').slice(2);
+    const rows = lines
+      .slice(
+        0,
+        lines.findIndex((line) => !line.startsWith('|')),
+      )
+      .map((line) => line.split('|')[1]!.trim().slice(1, -1));
+    expect(rows).toEqual(REDIS_ERROR_HINTS.map(([prefix]) => prefix));
   });
 
   it('names exactly the fields an error response drops of the response it replaces', () => {
