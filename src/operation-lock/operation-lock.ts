@@ -475,7 +475,7 @@ class OperationLock {
       return this.#recordFailed(error, attempt, response);
     }
     if (!isThenable(answer)) return this.#recorded(answer, attempt);
-    const pending = this.#deadlines.track(attempt, this.#stopRetrying);
+    const pending = this.#deadlines.track(attempt, this.#recordTimedOut);
     answer.then(
       (held) => {
         const waiting = pending.settle();
@@ -531,6 +531,12 @@ class OperationLock {
     this.#warnings.recordFailed(error);
   }
 
+  /** Not asked again (it may still land), but a store call that timed out, as any other. */
+  readonly #recordTimedOut = (attempt: Attempt): void => {
+    this.#stopRetrying(attempt);
+    this.#storeCallFailed(this.#timeout());
+  };
+
   readonly #stopRetrying = (attempt: Attempt): void => {
     if (attempt.recordBytes === undefined) return;
     this.#recordRetries.leave(attempt.recordBytes);
@@ -555,14 +561,14 @@ class OperationLock {
   }
 
   /**
-   * Completes or releases; a store that fails leaves the lease to expire by
-   * itself. Nobody waits for the answer: the deadline only lets go of the
-   * request when the store hangs (an answer after it is not read), and a
-   * store that hangs is noticed by the next acquire.
+   * Releases; a store that fails leaves the lease to expire by itself.
+   * Nobody waits for the answer: the deadline lets go of the request when
+   * the store hangs (an answer after it is not read), and counts the call
+   * as failed, as every store call that times out is.
    */
   #settle(answer: boolean | PromiseLike<boolean>, attempt: Attempt): void {
     if (!isThenable(answer)) return this.#lostUnless(answer, attempt);
-    const pending = this.#deadlines.track(attempt, IGNORE);
+    const pending = this.#deadlines.track(attempt, this.#settleTimedOut);
     answer.then(
       (held) => {
         const waiting = pending.settle();
@@ -574,6 +580,9 @@ class OperationLock {
       },
     );
   }
+
+  /** A release that timed out is a failed store call: it starts or counts in an outage. */
+  readonly #settleTimedOut = (): void => this.#storeCallFailed(this.#timeout());
 
   #lostUnless(held: unknown, attempt: Attempt): void {
     this.#storeAnswered();
@@ -711,8 +720,6 @@ function defer<T>(): Deferred<T> {
   });
   return { promise, resolve, reject };
 }
-
-const IGNORE = (): void => undefined;
 
 /** Tells the operation-lock channel's subscribers about an outcome. */
 function publish(outcome: OperationLockMessage['outcome'], { operation, req }: Attempt): void {

@@ -137,4 +137,46 @@ describe('operationLock when its store fails to record a response', () => {
       { code: 'OPERATION_LOCK_NOT_RECORDED', reason: 'store-failed' },
     ]);
   });
+
+  it.each([
+    ['a record', true, 'complete'],
+    ['a release', false, 'release'],
+  ] as const)(
+    'counts %s that does not answer within `storeTimeoutMs` as a failed store call: the outage is told',
+    async (_case, replay, hangs) => {
+      performanceClock.restore(); // the store's deadline runs on the real clock
+      const inner = new MemoryLockStore();
+      const calls = { complete: 0, release: 0 };
+      const never = () => new Promise<boolean>(() => undefined);
+      const store: OperationLockStore = {
+        acquire: async (...args) => inner.acquire(...args),
+        complete: (...args) => {
+          calls.complete += 1;
+          return hangs === 'complete' ? never() : Promise.resolve(inner.complete(...args));
+        },
+        release: (...args) => {
+          calls.release += 1;
+          return hangs === 'release' ? never() : Promise.resolve(inner.release(...args));
+        },
+        renew: async (...args) => inner.renew(...args),
+      };
+      const logs = captureLogs();
+      const gate = new Gate();
+      gate.open();
+      const app = lockedApp({ store, replay, storeTimeoutMs: 50, logger: logs.logger }, gate);
+      const res = await request(app).post('/orders').set('Idempotency-Key', '"k"').send({});
+      expect(res.status).toBe(201);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await flushed();
+      expect(calls[hangs]).toBe(1); // not asked again: it may still land
+      expect(logs.lines.map(({ code, err }) => ({ code, err }))).toEqual([
+        {
+          code: 'OPERATION_LOCK_STORE_UNAVAILABLE',
+          err: expect.objectContaining({
+            message: 'The operation-lock store did not answer within 50 ms',
+          }),
+        },
+      ]);
+    },
+  );
 });
