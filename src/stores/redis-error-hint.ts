@@ -6,11 +6,39 @@
  * An error of anything else (a timeout, a closed client, another store)
  * gets none. The README's table of them is checked against this one.
  */
+/**
+ * Every command the stores send, the scripts' own among them: Redis checks
+ * a script's `redis.call`s against the user's ACL too, so a user granted
+ * only `+evalsha +eval` is refused `TIME` in every script. A test reads the
+ * stores' sources and checks that none is missing.
+ */
+const STORE_COMMANDS = [
+  'evalsha',
+  'eval',
+  'del',
+  'time',
+  'get',
+  'set',
+  'hmget',
+  'hset',
+  'hdel',
+  'pexpire',
+  'pttl',
+] as const;
+
+const NOPERM_HINT = `Redis's ACL does not let this user run a command or use a key the store needs: grant it \`${STORE_COMMANDS.map((command) => `+${command}`).join(' ')}\` (the scripts' own commands are checked too; \`+info\` lets the store check \`maxmemory-policy\`) and read and write access to \`~<prefix>*\` (ACL SETUSER). Until then every call fails.`;
+
+/**
+ * How Redis words an ACL refusal of a command inside a script, after the
+ * `ERR` it starts with: Redis 6.2 and 7.0, then 7.2 and later.
+ */
+const SCRIPT_ACL_REFUSALS = [
+  "The user executing the script can't run this command",
+  'ACL failure in script',
+] as const;
+
 export const REDIS_ERROR_HINTS = [
-  [
-    'NOPERM',
-    "Redis's ACL does not let this user run a command or use a key the store needs: grant it `+evalsha +eval +del` and read and write access to `~<prefix>*` (ACL SETUSER). Until then every call fails.",
-  ],
+  ['NOPERM', NOPERM_HINT],
   [
     'OOM',
     'Redis is out of memory (`maxmemory` reached under `noeviction`) and refuses writes: raise `maxmemory`, free memory, or give the store a Redis of its own.',
@@ -40,6 +68,9 @@ export function redisErrorHint(error: unknown): string | undefined {
     return undefined;
   }
   if (typeof message !== 'string') return undefined;
+  if (message.startsWith('ERR ') && SCRIPT_ACL_REFUSALS.some((words) => message.includes(words))) {
+    return NOPERM_HINT;
+  }
   return REDIS_ERROR_HINTS.find(
     ([prefix]) => message.startsWith(prefix) && /^(\s|$)/.test(message.slice(prefix.length)),
   )?.[1];

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import express from 'express';
 import request from 'supertest';
@@ -18,13 +20,18 @@ import {
 } from '../helpers/redis.js';
 
 const NOPERM =
-  "Redis's ACL does not let this user run a command or use a key the store needs: grant it `+evalsha +eval +del` and read and write access to `~<prefix>*` (ACL SETUSER). Until then every call fails.";
+  "Redis's ACL does not let this user run a command or use a key the store needs: grant it `+evalsha +eval +del +time +get +set +hmget +hset +hdel +pexpire +pttl` (the scripts' own commands are checked too; `+info` lets the store check `maxmemory-policy`) and read and write access to `~<prefix>*` (ACL SETUSER). Until then every call fails.";
 const OOM =
   'Redis is out of memory (`maxmemory` reached under `noeviction`) and refuses writes: raise `maxmemory`, free memory, or give the store a Redis of its own.';
 const READONLY =
   'The client is connected to a read-only replica: connect it to the master (or give the store a Sentinel or Cluster client).';
 
 type Logs = ReturnType<typeof captureLogs>;
+
+/** The commands the NOPERM hint says to grant (`+evalsha`, …), as ACL SETUSER takes them. */
+function hintedGrants(): string[] {
+  return redisErrorHint(new Error('NOPERM'))?.match(/\+[a-z]+/g) ?? [];
+}
 
 /** What the warnings say: each line's code, hint and the start of its error's message. */
 function saidIn(logs: Logs) {
@@ -122,6 +129,29 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])(
       },
     );
 
+    it('tells an ACL user whom a script’s own command is refused (here `TIME`) what to grant', async () => {
+      await admin(['acl', 'setuser', 'app', 'on', '>secret', '~*', '+@all', '-time']);
+      const client = await clientOf(`redis://app:secret@127.0.0.1:${port}`);
+      const logs = captureLogs();
+      expect(await limited(client, logs)).toEqual([200, 200, 200]);
+      expect(await locked(client, logs)).toEqual([503, 503]);
+      await flushed();
+      expect(saidIn(logs)).toEqual([
+        { code: 'RATE_LIMIT_STORE_UNAVAILABLE', hint: NOPERM, err: 'ERR' },
+        { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', hint: NOPERM, err: 'ERR' },
+      ]);
+    });
+
+    it('works for an ACL user granted exactly what the hint says', async () => {
+      await admin(['acl', 'setuser', 'app', 'on', '>secret', '~*', ...hintedGrants()]);
+      const client = await clientOf(`redis://app:secret@127.0.0.1:${port}`);
+      const logs = captureLogs();
+      expect(await limited(client, logs)).toEqual([200, 429, 429]);
+      expect(await locked(client, logs)).toEqual([201, 201]);
+      await flushed();
+      expect(saidIn(logs)).toEqual([]);
+    });
+
     it('says Redis is out of memory when it refuses writes under `noeviction`', async () => {
       await admin(['config', 'set', 'maxmemory', '1']);
       const client = await clientOf(`redis://127.0.0.1:${port}`);
@@ -152,8 +182,29 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])(
 );
 
 describe('redisErrorHint', () => {
+  it('names every command the stores send, the scripts’ own included', () => {
+    const sources = ['src/stores', 'src/operation-lock']
+      .flatMap((dir) => readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8')))
+      .join('\n');
+    const sent = new Set(
+      [...sources.matchAll(/redis\.call\('([A-Za-z]+)'|send\(\['([a-z]+)'/g)].map(
+        (match) => `+${(match[1] ?? match[2])!.toLowerCase()}`,
+      ),
+    );
+    expect(sent.size).toBeGreaterThan(5);
+    expect([...sent].filter((grant) => !hintedGrants().includes(grant))).toEqual([]);
+  });
+
   it.each([
     ["NOPERM User app has no permissions to run the 'evalsha' command", NOPERM],
+    [
+      "ERR The user executing the script can't run this command or subcommand script: 08f2…, on @user_script:4.",
+      NOPERM,
+    ],
+    [
+      "ERR ACL failure in script: User app has no permissions to run the 'time' command script: 08f2…, on @user_script:4.",
+      NOPERM,
+    ],
     ["OOM command not allowed when used memory > 'maxmemory'. script: 1f0e…", OOM],
     ["READONLY You can't write against a read only replica. script: 1f0e…", READONLY],
     [
