@@ -25,7 +25,10 @@ export interface OperationLockStore {
   /**
    * If `token` still holds the lock (its lease has not run out), replaces
    * the lock with a done record of `response` kept `replayMs`, and answers
-   * true; else changes nothing and answers false.
+   * true; else changes nothing and answers false, unless the record is
+   * `token`'s own: asked again by the token that completed it (its first
+   * answer was lost with a connection), it answers true. `operationLock`
+   * asks again after a failure, and a false would read as a lost lease.
    */
   complete(
     key: string,

@@ -28,6 +28,8 @@ interface Lock {
 }
 
 interface Done {
+  /** The token that completed it: its `complete` asked again answers true (see `complete`). */
+  token: string;
   fingerprint: string;
   response: string;
   until: number;
@@ -113,13 +115,15 @@ export class MemoryLockStore implements OperationLockStore {
     const stored = storedKey(key, MAX_LOCK_KEY_LENGTH);
     const now = this.#clock();
     const lock = this.#held(stored, token, now);
-    if (lock === undefined) return false;
+    if (lock === undefined) return this.#done.get(stored)?.token === token;
     this.#locks.delete(stored);
     const bytes =
-      2 * (stored.length + lock.fingerprint.length + response.length) + RECORD_OVERHEAD_BYTES;
+      2 * (stored.length + token.length + lock.fingerprint.length + response.length) +
+      RECORD_OVERHEAD_BYTES;
     if (bytes <= this.#maxBytes) {
       this.#makeRoom(bytes, now);
       this.#done.set(stored, {
+        token,
         fingerprint: lock.fingerprint,
         response,
         until: now + replayMs,

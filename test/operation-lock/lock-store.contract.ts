@@ -63,6 +63,18 @@ export function lockStoreContract(make: MakeStore): void {
     });
   });
 
+  it('answers true, changing nothing, when the token that completed asks again (its first answer was lost)', async () => {
+    await store.acquire('k', 'owner', 'fp', LEASE);
+    expect(await store.complete('k', 'owner', 'first', KEEP)).toBe(true);
+    expect(await store.complete('k', 'owner', 'second', KEEP)).toBe(true);
+    expect(await store.complete('k', 'other', 'third', KEEP)).toBe(false);
+    expect(await store.acquire('k', 'other', 'fp', LEASE)).toEqual({
+      state: 'done',
+      fingerprint: 'fp',
+      response: 'first',
+    });
+  });
+
   it('keeps a record replayMs, then forgets it', async () => {
     await store.acquire('k', 'owner', 'fp', LEASE);
     await store.complete('k', 'owner', 'r', KEEP);

@@ -79,6 +79,31 @@ describe('operationLock when its store fails to record a response', () => {
     expect(logs.lines.map(({ code }) => code)).toEqual(['OPERATION_LOCK_STORE_UNAVAILABLE']);
   });
 
+  it('reads a refused retry as recorded when the failed call had landed (a connection dropped after Redis ran it), not as a lost lease', async () => {
+    const inner = new MemoryLockStore();
+    let completes = 0;
+    const store: OperationLockStore = {
+      acquire: (...args) => inner.acquire(...args),
+      async complete(...args) {
+        completes += 1;
+        const held = inner.complete(...args);
+        if (completes === 1) throw new Error('Socket closed unexpectedly');
+        return held;
+      },
+      release: (...args) => inner.release(...args),
+      renew: (...args) => inner.renew(...args),
+    };
+    const { logs, gate, order } = appWith(store);
+    const first = await order();
+    expect(first.status).toBe(201);
+    while (completes < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    await flushed();
+    const retry = await order();
+    expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
+    expect(gate.runs).toBe(1);
+    expect(logs.lines.map(({ code }) => code)).toEqual(['OPERATION_LOCK_STORE_UNAVAILABLE']);
+  });
+
   it('gives up as the lease is about to run out, says the response was not recorded, and leaves the key to its lease', async () => {
     const store = new FailingCompleteStore(Infinity);
     const { logs, gate, order } = appWith(store, 10_000);
