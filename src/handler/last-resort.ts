@@ -5,6 +5,7 @@ import { MAX_TEXT, truncate } from '../logging/log-bounds.js';
 import { logOnce, sentOf, type Sent } from './log-error.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { Configuration } from './options.js';
+import { lingerIfClosed } from './lingering-close.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';
 import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
@@ -118,6 +119,7 @@ function sendFallback(failed: Failure, entry: CatalogEntry | typeof FIXED): void
   if (config.requestIdHeader !== false && requestId !== undefined) {
     res.setHeader(config.requestIdHeader, requestId);
   }
+  attempt(() => lingerIfClosed(req, res));
   res.end(body);
 }
 

@@ -4,6 +4,7 @@ import { acceptQuality } from '../headers/accept.js';
 import { addVary } from '../headers/vary.js';
 import type { ProblemDetails } from './problem.js';
 import { dropAbandonedHeaders } from './replaced-headers.js';
+import { lingerIfClosed } from './lingering-close.js';
 import { serializeProblem } from './serialize-problem.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
@@ -46,7 +47,9 @@ export function setStatus(req: Request, res: Response, status: number): void {
 
 /**
  * Writes the status, headers and problem body; no body for HEAD (RFC 9110
- * §9.3.2), 204 and 304. Returns the names of the members JSON could not
+ * §9.3.2), 204 and 304. A connection closed after it while the request's
+ * body is unread lingers, so that the client can read the answer (see
+ * `lingerIfClosed`). Returns the names of the members JSON could not
  * represent, which the body leaves out.
  */
 export function sendProblem(
@@ -56,6 +59,8 @@ export function sendProblem(
   headers: Readonly<Record<string, string>>,
 ): readonly string[] {
   dropAbandonedHeaders(res);
+  // Before the answer: Node may close the connection as soon as it is written.
+  lingerIfClosed(req, res);
   setStatus(req, res, problem.status);
   for (const name in headers) res.setHeader(name, headers[name] as string);
   if (problem.status === 204 || problem.status === 304) {

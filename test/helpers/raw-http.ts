@@ -117,3 +117,42 @@ function dechunk(text: string): string {
     at = lineEnd + 2 + size + 2;
   }
 }
+
+/** What a client that writes its whole request before reading got: the response, or its socket error. */
+export type UploadOutcome = RawResponse | { readonly error: string };
+
+/**
+ * Sends `head` (request line and fields, each ending in CRLF; the blank line
+ * is added) and `bodyBytes` bytes of `a` on a fresh socket to `port`, reading
+ * nothing until the whole request is written, as Python's http.client (under
+ * requests and urllib3) does; then reads to the end. A socket error before
+ * then (EPIPE or ECONNRESET, as when the server resets the connection) is the
+ * outcome.
+ */
+export function rawUpload(port: number, head: string, bodyBytes: number): Promise<UploadOutcome> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let error: string | undefined;
+    socket.pause(); // not reading: the kernel keeps what arrives meanwhile
+    socket.setTimeout(5000, () => socket.destroy(new Error('no complete answer within 5 s')));
+    socket.on(
+      'error',
+      (failure: NodeJS.ErrnoException) => (error ??= failure.code ?? failure.message),
+    );
+    socket.on('close', () => {
+      if (error !== undefined) resolve({ error });
+      else resolve(parseResponse(Buffer.concat(chunks).toString('latin1')));
+    });
+    socket.write(`${head}\r\n`);
+    socket.write(Buffer.alloc(bodyBytes, 0x61), () => {
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.resume();
+    });
+  });
+}
+
+/** The status of an upload's response, or its socket error. */
+export function outcomeOf(outcome: UploadOutcome): number | string {
+  return 'error' in outcome ? outcome.error : outcome.status;
+}

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
 /** `app` listening on a free loopback port, for clients that need a URL. */
-export async function serve(app: Express): Promise<{ url: string; close(): Promise<void> }> {
+export async function serve(
+  app: Express,
+): Promise<{ url: string; port: number; server: Server; close(): Promise<void> }> {
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(0, '127.0.0.1');
     listening.once('listening', () => resolve(listening));
@@ -12,6 +14,8 @@ export async function serve(app: Express): Promise<{ url: string; close(): Promi
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
