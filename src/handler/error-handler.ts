@@ -11,7 +11,7 @@ import { pathOf } from './request-target.js';
 import { resolveRequestId } from './request-id.js';
 import { recordError } from './response-error.js';
 import { sendProblem } from './send-problem.js';
-import { applyStatusHeaderRule, hasField, statusHeaderRule } from './status-headers.js';
+import { applyStatusHeaderRule, hasField, saysClose, statusHeaderRule } from './status-headers.js';
 import { toApiError } from './to-api-error.js';
 import { cutShort } from '../responses/cut-short.js';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
@@ -89,8 +89,10 @@ function handle(
     requestId,
     thrown,
   });
-  // Node's own: false when the client sent `Connection: close` or spoke HTTP/1.0 without keep-alive.
-  const keepAlive = res.shouldKeepAlive !== false;
+  // Node's own: false when the client sent `Connection: close` or spoke HTTP/1.0 without keep-alive;
+  // and false when the app already said `close` (a graceful shutdown does): RFC 9112 §9.6, a sender
+  // of close must close, so a status that sets `Connection` (426) keeps it.
+  const keepAlive = res.shouldKeepAlive !== false && !saysClose(res.getHeader('Connection'));
   const headers = responseHeaders(answer, config, requestId, keepAlive, res);
   const { withoutRetryAfterDrops } = statusHeaderRule(answer.status);
   if (withoutRetryAfterDrops !== undefined && !hasField(headers, 'Retry-After')) {

@@ -81,3 +81,12 @@ export function hasField(headers: Record<string, string>, name: string): boolean
   for (const key in headers) if (key.toLowerCase() === lower) return true;
   return false;
 }
+
+/** Whether a `Connection` value set on a response holds the `close` option (RFC 9112 §9.6). */
+export function saysClose(value: number | string | readonly string[] | undefined): boolean {
+  if (value === undefined || typeof value === 'number') return false;
+  const values = typeof value === 'string' ? [value] : value;
+  return values.some((field) =>
+    field.split(',').some((option) => option.trim().toLowerCase() === 'close'),
+  );
+}

@@ -203,6 +203,24 @@ describe('errorHandler: Upgrade and Connection', () => {
     }
   });
 
+  it('keeps the `close` the app had set on the response beside `upgrade`, and closes (RFC 9112 §9.6)', async () => {
+    const app = createApp((a) => {
+      a.get('/throw', (_req, res, next) => {
+        res.setHeader('Connection', 'close'); // as a graceful shutdown does
+        next(new UpgradeRequiredError({ upgrade: 'websocket' }));
+      });
+    });
+    const server = await listen(app);
+    try {
+      const head = await getAndAwaitClose(server.port, 'keep-alive');
+      expect(head).toMatch(/^HTTP\/1\.1 426 /);
+      expect(head).toContain('\r\nUpgrade: websocket\r\n');
+      expect(head).toContain('\r\nConnection: upgrade, close\r\n');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('sends a foreign 426’s Upgrade, with the Connection option it needs', async () => {
     const res = await request(
       appThrowing(() =>
