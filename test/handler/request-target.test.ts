@@ -63,7 +63,33 @@ describe('instance and the logged url, by form of the request target', () => {
     expect(lines[0]!.url).toBe('*');
   });
 
-  it('reads an origin-form path that starts with // as a network-path reference would be read', async () => {
+  it('keeps every segment of an origin-form path that starts with //, which has no authority (RFC 9112 §3.2.1)', async () => {
+    const { app, lines } = loggedApp();
+    const res = await rawRequest(app, 'GET //throw/1 HTTP/1.1\r\nHost: example.test\r\n');
+    await flushed();
+
+    expect(res.status).toBe(404);
+    expect(rawProblemOf(res).instance).toBe('/.//throw/1');
+    expect(new URL('/.//throw/1', 'http://example.test/').pathname).toBe('//throw/1');
+    expect(lines[0]!.url).toBe('//throw/1');
+  });
+
+  it('names the path that was routed, not another that exists, for ///throw', async () => {
+    const { app } = loggedApp();
+    const res = await rawRequest(app, 'GET ///throw HTTP/1.1\r\nHost: example.test\r\n');
+
+    expect(res.status).toBe(404);
+    expect(rawProblemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No resource exists at this URL, or the requested object does not exist.',
+      instance: '/.///throw',
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('still logs the userinfo-like part of an origin-form path that starts with // redacted', async () => {
     const { app, lines } = loggedApp();
     const res = await rawRequest(
       app,
@@ -72,7 +98,7 @@ describe('instance and the logged url, by form of the request target', () => {
     await flushed();
 
     expect(res.status).toBe(404);
-    expect(rawProblemOf(res).instance).toBe('/nope');
+    expect(rawProblemOf(res).instance).toBe('/.//admin:hunter2@example.test/nope');
     expect(lines[0]!.url).toBe('//[Redacted]@example.test/nope');
   });
 
@@ -87,9 +113,11 @@ describe('instance and the logged url, by form of the request target', () => {
   it('never gives an instance that a client would read as naming another host', async () => {
     const { app } = loggedApp();
     const res = await rawRequest(app, 'GET //a//evil.example/x HTTP/1.1\r\nHost: example.test\r\n');
+    const { instance } = rawProblemOf(res) as { instance: string };
 
     expect(res.status).toBe(404);
-    expect(rawProblemOf(res).instance).toBe('/evil.example/x');
+    expect(instance).toBe('/.//a//evil.example/x');
+    expect(new URL(instance, 'http://example.test/').host).toBe('example.test');
   });
 });
 
@@ -103,9 +131,11 @@ describe('pathOfTarget', () => {
     ['https://admin:hunter2@example.test:8443/orders/7', '/orders/7'],
     ['HTTP://example.test', '/'],
     ['http://example.test?x=1', '/'],
-    ['//admin:hunter2@example.test/orders', '/orders'],
-    ['//a//evil.example/x', '/evil.example/x'],
-    ['http://example.test//evil.example/x', '/evil.example/x'],
+    ['//admin:hunter2@example.test/orders', '/.//admin:hunter2@example.test/orders'],
+    ['//users/1', '/.//users/1'],
+    ['///users', '/.///users'],
+    ['//a//evil.example/x', '/.//a//evil.example/x'],
+    ['http://example.test//evil.example/x', '/.//evil.example/x'],
     ['/x//y', '/x//y'],
     ['/\\evil.example/x', '/%5Cevil.example/x'],
     ['http://a/\\evil.example/x', '/%5Cevil.example/x'],
