@@ -19,8 +19,13 @@ const servers = new WeakSet<Server>();
  * with a bare 417 of its own unless the server has a `checkExpectation`
  * listener. This adds one that hands such requests to `app`, marked, so
  * that `expectationFailed()`, mounted first, answers them with a 417
- * problem through `errorHandler`. `Expect: 100-continue` keeps Node's
- * handling.
+ * problem through `errorHandler`. Node takes any field that mentions
+ * `100-continue` (`100-continue, foo`) for `100-continue` alone, and writes
+ * `100 Continue` before the app runs unless the server has a `checkContinue`
+ * listener: this adds one too, which sends no 100 to such a list (RFC 9110
+ * §10.1.1: a server that cannot meet an expectation answers 417, it does not
+ * invite the body) and does what Node does for `Expect: 100-continue` alone
+ * (writes the 100, then emits 'request').
  */
 export function handleExpectations(server: Server, app: RequestListener, ...extra: never[]): void {
   checkNoMoreArguments(FACTORY, extra, 'two arguments, the server and the app');
@@ -45,10 +50,25 @@ export function handleExpectations(server: Server, app: RequestListener, ...extr
       'was already called for this `server`; a second listener would run the app twice for one request',
     );
   }
+  if (server.listenerCount('checkContinue') > 0) {
+    throw optionError(
+      FACTORY,
+      'ERR_EAE_OPTION_CONFLICT',
+      "found a 'checkContinue' listener on `server`; a second one would run the app twice for one request",
+    );
+  }
   servers.add(server);
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     Object.defineProperty(req, UNMET_EXPECTATION, { value: true });
     app(req, res);
+  });
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (expectsMoreThanContinue(req.headers.expect)) {
+      Object.defineProperty(req, UNMET_EXPECTATION, { value: true });
+    } else {
+      res.writeContinue();
+    }
+    server.emit('request', req, res);
   });
 }
 

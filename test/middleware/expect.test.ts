@@ -150,6 +150,23 @@ describe('handleExpectations and expectationFailed, on a real server', () => {
     },
   );
 
+  it.each(['100-continue, x-custom', 'x-custom, 100-continue', '100-continue;x=1'])(
+    'sends no 100 Continue before the 417 to Expect: %s (RFC 9110 §10.1.1)',
+    async (expectation) => {
+      const res = await send(
+        server,
+        'POST',
+        { Expect: expectation, 'Content-Type': 'text/plain', 'Content-Length': '2' },
+        'ok',
+      );
+
+      expect({ status: res.status, continued: res.continued }).toEqual({
+        status: 417,
+        continued: false,
+      });
+    },
+  );
+
   it('lets a request without Expect through untouched', async () => {
     const res = await send(server, 'POST', { 'Content-Length': '3' }, 'abc');
     expect(res.status).toBe(200);
@@ -203,6 +220,17 @@ describe('without handleExpectations', () => {
 });
 
 describe('handleExpectations: arguments', () => {
+  it("refuses a server that already has a 'checkContinue' listener, which would run the app twice", () => {
+    const server = createServer(app);
+    server.on('checkContinue', () => undefined);
+
+    expectOptionError(
+      () => handleExpectations(server, app),
+      'ERR_EAE_OPTION_CONFLICT',
+      "handleExpectations(): found a 'checkContinue' listener on `server`; a second one would run the app twice for one request",
+    );
+  });
+
   it('refuses something that is not a server', () => {
     expectOptionError(
       () => handleExpectations({} as never, app),
