@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from 'expre
 import { nameErrorsWith } from '../catalog/catalog.js';
 import { loadOpenTelemetry } from '../observability/open-telemetry.js';
 import { lastResort, type Progress } from './last-resort.js';
-import { logOnce, sentOf } from './log-error.js';
+import { clientGone, logOnce, sentOf } from './log-error.js';
 import { describeSpan, publishError } from './observe.js';
 import { parseOptions, type Configuration, type ErrorHandlerOptions } from './options.js';
 import { answerOf, buildProblem, findEntry, type Answer } from './problem.js';
@@ -100,10 +100,11 @@ function handle(
   }
   const observed = { error, ...context, req, res };
   describeSpan(observed);
+  const gone = clientGone(req, res);
   const droppedMembers = sendProblem(req, res, problem, headers);
   publishError(observed, progress);
   // Logged once answered, so that the line states what was sent.
-  logOnce(req, error, config, { ...context, droppedMembers }, progress);
+  logOnce(req, error, config, { ...context, droppedMembers, clientGone: gone }, progress);
 }
 
 /**

@@ -45,6 +45,17 @@ export interface LogContext {
   readonly droppedMembers?: readonly string[];
   /** Why the handler fell back to its last resort. */
   readonly handlerFailure?: string;
+  /**
+   * The client had gone (its connection closed, as when it gave up mid-body:
+   * body-parser's `request.aborted`) before the answer could be written:
+   * nothing reached the wire, so the line has no `status`.
+   */
+  readonly clientGone?: boolean;
+}
+
+/** Whether the connection of `req` is gone, so that nothing written to `res` can reach the client. */
+export function clientGone(req: Request, res: ServerResponse): boolean {
+  return res.destroyed || req.socket?.destroyed === true;
 }
 
 /**
@@ -90,6 +101,11 @@ export function logError(
     status: sent?.status ?? status,
     code: context.code,
   };
+  // What was sent is the line's `status`: none, to a client that had gone.
+  if (context.clientGone) {
+    delete line.status;
+    line.clientGone = true;
+  }
   if (sent !== undefined) line.cutShort = sent.cutShort;
   if (context.subCode !== undefined) line.subCode = context.subCode;
   if (context.requestId !== undefined) line.requestId = context.requestId;
@@ -101,8 +117,9 @@ export function logError(
   if (context.handlerFailure !== undefined) {
     line.handlerFailure = truncate(context.handlerFailure, MAX_TEXT);
   }
-  const message =
-    sent === undefined
+  const message = context.clientGone
+    ? `${method} ${url} failed with ${context.code}, but the client had gone: no ${status} was sent`
+    : sent === undefined
       ? `${method} ${url} failed with ${status} ${context.code}`
       : `${method} ${url} failed with ${context.code} after its ${sent.status} was sent`;
   logger[level](line, message);

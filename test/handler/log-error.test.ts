@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
+import express from 'express';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import request from 'supertest';
@@ -11,6 +15,7 @@ import {
 import { redactUrl } from '../../src/handler/log-error.js';
 import { appThrowing, createApp } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
+import { serve } from '../helpers/server.js';
 
 const SECRET_HEADERS = {
   Authorization: 'Bearer SECRET-TOKEN',
@@ -271,3 +276,56 @@ describe('the default logger', () => {
 function streamOf(logger: pino.Logger): pino.DestinationStream {
   return (logger as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym]!;
 }
+
+describe('the line of a request whose client had gone', () => {
+  it('has no status, says the client had gone, and keeps the level of the error’s status', async () => {
+    const logs = captureLogs();
+    const app = createApp(
+      (a) => {
+        a.post('/items', express.json(), (_req, res) => {
+          res.status(201).end();
+        });
+      },
+      { logger: logs.logger },
+    );
+    const server = await serve(app);
+    try {
+      const client = net.connect(server.port, '127.0.0.1');
+      client.on('error', () => undefined);
+      client.write(
+        'POST /items HTTP/1.1\r\nHost: example.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+      );
+      const [req] = (await once(server.server, 'request')) as [IncomingMessage];
+      // Gone once body-parser reads the body.
+      while (req.listenerCount('data') === 0) await new Promise((resolve) => setImmediate(resolve));
+      client.destroy();
+      while (logs.lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+      expect(logs.lines).toHaveLength(1);
+      const { time, pid, hostname, requestId, ...line } = logs.lines[0]!;
+      expect([typeof time, typeof pid, typeof hostname, typeof requestId]).toEqual([
+        'number',
+        'number',
+        'string',
+        'string',
+      ]);
+      expect(line).toEqual({
+        level: 40,
+        err: {
+          type: 'BadRequestError',
+          message: 'request aborted',
+          stack: 'BadRequestError: request aborted',
+          code: 'ECONNABORTED',
+          status: 400,
+        },
+        method: 'POST',
+        url: '/items',
+        code: 'BAD_REQUEST',
+        clientGone: true,
+        msg: 'POST /items failed with BAD_REQUEST, but the client had gone: no 400 was sent',
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});
