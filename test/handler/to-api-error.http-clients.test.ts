@@ -10,7 +10,7 @@ import request from 'supertest';
 import { defaultCatalog } from '../../src/index.js';
 import { appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
-import { problemOf } from '../helpers/problem.js';
+import { expectedProblem, problemOf } from '../helpers/problem.js';
 import { serve } from '../helpers/server.js';
 
 /** An upstream whose `/status/:code` answers that status, with a challenge and a cookie. */
@@ -45,14 +45,7 @@ async function rejectionOf(call: (url: string) => Promise<unknown>, status: numb
   throw new Error('the client did not reject');
 }
 
-const INTERNAL = {
-  type: 'about:blank',
-  title: 'Internal Server Error',
-  status: 500,
-  detail: defaultCatalog.get(500)!.description,
-  instance: '/throw',
-  code: 'INTERNAL_SERVER_ERROR',
-};
+const INTERNAL = expectedProblem(500, '/throw', defaultCatalog.get(500)!.description);
 
 describe.each(CLIENTS)('errorHandler: an error of %s about the response it got', (_name, call) => {
   it.each([401, 403, 404, 429, 503])(
