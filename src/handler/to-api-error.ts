@@ -249,23 +249,29 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
 
 /**
  * Whether an error is an HTTP client's about a response it got from another
- * service (axios: `isAxiosError`, `response`, `config`; superagent and
- * Octokit: `response`, `request`; gaxios: `config`): its `status` is the
- * upstream's, not this request's. Answered with it, an upstream 401 told
- * the client that its own credentials were bad, and an upstream 429 asked
- * it to slow down; a failed dependency is this server's fault, a 500.
+ * service (axios: `isAxiosError`; superagent, Octokit, gaxios, ofetch: a
+ * `response` with a status and headers): its `status` is the upstream's,
+ * not this request's. Answered with it, an upstream 401 told the client
+ * that its own credentials were bad, and an upstream 429 asked it to slow
+ * down; a failed dependency is this server's fault, a 500. A `request` or
+ * `config` alone says nothing of where the status came from (no client's
+ * error has a status without the response it read it from), nor does a
+ * `response` without headers (NestJS's `HttpException` keeps its own body
+ * there): those errors keep the status they were given.
  */
 function isHttpClientError(error: Record<string, unknown>): boolean {
-  return (
-    error.isAxiosError === true ||
-    isObject(error.response) ||
-    isObject(error.request) ||
-    isObject(error.config)
-  );
+  return error.isAxiosError === true || isHttpResponse(error.response);
 }
 
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null;
+/** A response as HTTP clients keep it: a numeric status (`status`, or Node's `statusCode`) and its headers. */
+function isHttpResponse(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { status, statusCode, headers } = value as Record<string, unknown>;
+  return (
+    (typeof status === 'number' || typeof statusCode === 'number') &&
+    typeof headers === 'object' &&
+    headers !== null
+  );
 }
 
 /**

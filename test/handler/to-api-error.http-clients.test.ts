@@ -5,6 +5,7 @@
  */
 import axios from 'axios';
 import express from 'express';
+import createError from 'http-errors';
 import superagent from 'superagent';
 import request from 'supertest';
 import { defaultCatalog } from '../../src/index.js';
@@ -73,5 +74,23 @@ describe.each(CLIENTS)('errorHandler: an error of %s about the response it got',
     expect(logs.lines).toHaveLength(1);
     expect(logs.lines[0]).toMatchObject({ level: 50, status: 500 });
     expect((logs.lines[0]!.err as { stack?: string }).stack).toEqual(expect.any(String));
+  });
+});
+
+describe("errorHandler: an error that is not an HTTP client's keeps the status it was given", () => {
+  it.each([
+    ['the request it is about', { request: { method: 'GET', url: '/orders/7' } }],
+    ['its configuration', { config: { table: 'orders' } }],
+    [
+      'a response body of its own (NestJS HttpException)',
+      { response: { statusCode: 404, message: 'No order 7' } },
+    ],
+  ])('answers 404 to an http-errors 404 carrying %s', async (_what, fields) => {
+    const res = await request(appThrowing(() => createError(404, 'No order 7', fields))).get(
+      '/throw',
+    );
+
+    expect(res.status).toBe(404);
+    expect(problemOf(res)).toMatchObject({ status: 404, detail: 'No order 7' });
   });
 });
