@@ -9,11 +9,14 @@ import cors from 'cors';
 import express from 'express';
 import request from 'supertest';
 import {
+  created,
+  deprecated,
   errorHandler,
   methodNotAllowed,
   notFound,
   operationLock,
   rateLimit,
+  requireContentType,
 } from '../../src/index.js';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
@@ -45,10 +48,28 @@ const NOT_TO_EXPOSE = new Set([
 function corsApp() {
   const app = express();
   app.use(cors({ origin: ORIGIN, exposedHeaders: EXPOSED }));
-  app.use(rateLimit({ limit: 4, windowMs: 60_000, logger: false }));
+  app.use(rateLimit({ limit: 7, windowMs: 60_000, logger: false }));
   app.post('/orders', operationLock({ replay: true, logger: false }), (_req, res) => {
-    res.status(201).location('/orders/1').json({ id: 1 });
+    created(
+      res,
+      '/orders/1',
+      { id: 1 },
+      { globalId: 'urn:uuid:6f1c0a4e-2b7d-4c1e-9a55-0c7a1e3b8d21' },
+    );
   });
+  app.post('/carts', requireContentType('application/json'), (_req, res) => {
+    res.json({ id: 1 });
+  });
+  app.patch('/orders/1', requireContentType('application/merge-patch+json'), (_req, res) => {
+    res.json({ id: 1 });
+  });
+  app.get(
+    '/v1/orders',
+    deprecated({ since: '2025-01-01', link: 'https://example.com/v2' }),
+    (_req, res) => {
+      res.json([]);
+    },
+  );
   app.use(methodNotAllowed(app));
   app.use(notFound());
   app.use(errorHandler({ logger: false }));
@@ -58,7 +79,7 @@ function corsApp() {
 describe('README: CORS before the library', () => {
   it('reads the exposed fields from the README', () => {
     expect(EXPOSED).toContain('Retry-After');
-    expect(EXPOSED).toHaveLength(15);
+    expect(EXPOSED).toHaveLength(18);
   });
 
   it('answers a preflight without counting it, and every answer after it, a 429 included, readable by the page and with every field of the library exposed', async () => {
@@ -69,16 +90,40 @@ describe('README: CORS before the library', () => {
       .set('Access-Control-Request-Method', 'POST');
     const post = () =>
       request(app).post('/orders').set('Origin', ORIGIN).set('Idempotency-Key', '"order-1"');
-    const created = await post();
+    const made = await post();
     const replayed = await post();
     const notAllowed = await request(app).delete('/orders').set('Origin', ORIGIN);
+    const unsupported = await request(app)
+      .patch('/orders/1')
+      .set('Origin', ORIGIN)
+      .set('Content-Type', 'text/plain')
+      .send('id=1');
+    const unsupportedPost = await request(app)
+      .post('/carts')
+      .set('Origin', ORIGIN)
+      .set('Content-Type', 'text/plain')
+      .send('id=1');
+    const old = await request(app).get('/v1/orders').set('Origin', ORIGIN);
     const unknown = await request(app).get('/nowhere').set('Origin', ORIGIN);
     const refused = await post();
 
     expect(preflight.status).toBe(204);
     expect(preflight.headers['x-rate-limit-remaining']).toBeUndefined();
-    const answers = [created, replayed, notAllowed, unknown, refused];
-    expect(answers.map((res) => res.status)).toEqual([201, 201, 405, 404, 429]);
+    const answers = [
+      made,
+      replayed,
+      notAllowed,
+      unsupported,
+      unsupportedPost,
+      old,
+      unknown,
+      refused,
+    ];
+    expect(answers.map((res) => res.status)).toEqual([201, 201, 405, 415, 415, 200, 404, 429]);
+    expect(made.headers['x-global-identifier']).toBeDefined();
+    expect(unsupported.headers['accept-patch']).toBe('application/merge-patch+json');
+    expect(unsupportedPost.headers['accept-post']).toBe('application/json');
+    expect(old.headers.deprecation).toBeDefined();
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     for (const res of answers) {
       expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
