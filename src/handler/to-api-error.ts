@@ -235,14 +235,15 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
     });
   }
   // http-errors sets `expose` (true below 500); an error without it keeps its message to itself.
-  // One made without a message has the status phrase as its message (serve-static's 403):
-  // the title already says that, so the catalog's description is the detail.
+  // One made without a message has the status phrase as its message (serve-static's 403),
+  // or for a status without one (499) its class's, "Bad Request": the title already says
+  // the first, the second is wrong, so the catalog's description is the detail.
   const exposed = error.expose === true;
   // Read only when exposed: the message of one that is not may be a getter that throws.
   const message = exposed ? error.message : undefined;
   return new ApiError(
     status,
-    typeof message === 'string' && message !== STATUS_CODES[status] ? message : undefined,
+    typeof message === 'string' && message !== defaultPhraseOf(status) ? message : undefined,
     { headers: safeHeaders(error.headers), expose: exposed, cause: thrown },
   );
 }
@@ -300,6 +301,11 @@ function boomMessage(payload: unknown): string | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const { message, error } = payload as { message?: unknown; error?: unknown };
   return typeof message === 'string' && message !== error ? message : undefined;
+}
+
+/** The message http-errors gives an error made without one: the status phrase, else its class's. */
+function defaultPhraseOf(status: number): string | undefined {
+  return STATUS_CODES[status] ?? STATUS_CODES[status < 500 ? 400 : 500];
 }
 
 function isErrorStatus(value: unknown): value is number {

@@ -190,6 +190,19 @@ describe('errorHandler: what it maps, in order', () => {
     });
   });
 
+  it('answers an http-errors error made without a message for an unregistered 4xx without the phrase of its class (Bad Request)', async () => {
+    const res = await request(appThrowing(() => createHttpError(499))).get('/throw');
+    expect(res.status).toBe(499);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'HTTP 499',
+      status: 499,
+      detail: 'HTTP 499',
+      instance: '/throw',
+      code: 'HTTP_499',
+    });
+  });
+
   it('answers a status the catalog lacks with the RFC status phrase', async () => {
     const res = await request(appThrowing(() => createHttpError(509))).get('/throw');
     expect(res.status).toBe(509);
