@@ -218,14 +218,15 @@ function bodyErrorCause(error: Record<string, unknown>, detail: string): Record<
 function fromStatusError(thrown: unknown): ApiError | undefined {
   if (typeof thrown !== 'object' || thrown === null) return undefined;
   const error = thrown as Record<string, unknown>;
-  if (isHttpClientError(error)) return undefined;
   // finalhandler's rule: `status` if it is an error status, else `statusCode` if that is one.
   const status = isErrorStatus(error.status)
     ? error.status
     : isErrorStatus(error.statusCode)
       ? error.statusCode
       : undefined;
-  if (status === undefined) return undefined;
+  // Only then its other fields: an error of a library recognised by shape below (a ZodError)
+  // may have a `headers` getter that throws.
+  if (status === undefined || isHttpClientError(error)) return undefined;
   const bodyDetail = bodyErrorDetail(error);
   if (bodyDetail !== undefined) {
     return new ApiError(status, bodyDetail, {
@@ -251,7 +252,8 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
 /**
  * Whether an error is an HTTP client's about a response it got from another
  * service (axios: `isAxiosError`; superagent, Octokit, gaxios, ofetch: a
- * `response` with a status and headers): its `status` is the upstream's,
+ * `response` with a status and headers; SDKs such as OpenAI's and Stripe's:
+ * the headers they received): its `status` is the upstream's,
  * not this request's. Answered with it, an upstream 401 told the client
  * that its own credentials were bad, and an upstream 429 asked it to slow
  * down; a failed dependency is this server's fault, a 500. A `request` or
@@ -261,7 +263,26 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
  * there): those errors keep the status they were given.
  */
 function isHttpClientError(error: Record<string, unknown>): boolean {
-  return error.isAxiosError === true || isHttpResponse(error.response);
+  return (
+    error.isAxiosError === true ||
+    isHttpResponse(error.response) ||
+    isReceivedHeaderSection(error.headers)
+  );
+}
+
+/**
+ * Whether an error's `headers` are those of a response received, as SDKs
+ * keep them beside the upstream's status: a fetch `Headers` (OpenAI's), or
+ * fields with a `Date` (Stripe's: every field it got), which an origin
+ * server sends with every response (RFC 9110 §6.6.1) and no error made to
+ * be sent carries (an app's `err.headers`, as Express documents them, add
+ * `Retry-After` or `WWW-Authenticate`).
+ */
+function isReceivedHeaderSection(headers: unknown): boolean {
+  if (typeof headers !== 'object' || headers === null) return false;
+  if (typeof (headers as { get?: unknown }).get === 'function') return true;
+  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'date') return true;
+  return false;
 }
 
 /** A response as HTTP clients keep it: a numeric status (`status`, or Node's `statusCode`) and its headers. */

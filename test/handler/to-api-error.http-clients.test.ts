@@ -6,6 +6,8 @@
 import axios from 'axios';
 import express from 'express';
 import createError from 'http-errors';
+import OpenAI from 'openai';
+import Stripe from 'stripe';
 import superagent from 'superagent';
 import request from 'supertest';
 import { defaultCatalog } from '../../src/index.js';
@@ -14,11 +16,17 @@ import { captureLogs, flushed } from '../helpers/logs.js';
 import { expectedProblem, problemOf } from '../helpers/problem.js';
 import { serve } from '../helpers/server.js';
 
-/** An upstream whose `/status/:code` answers that status, with a challenge and a cookie. */
+/**
+ * An upstream that answers the status its path (`/status/:code`) or its
+ * client's API key (`sk_test_<code>`, for the SDKs, whose paths are fixed)
+ * names, with a challenge and a cookie.
+ */
 const upstreamApp = express();
-upstreamApp.get('/status/:code', (req, res) => {
+upstreamApp.use((req, res) => {
+  const named =
+    /^\/status\/(\d{3})/.exec(req.path) ?? /_(\d{3})$/.exec(req.get('authorization') ?? '');
   res
-    .status(Number(req.params.code))
+    .status(Number(named?.[1] ?? 500))
     .set('WWW-Authenticate', 'Bearer realm="upstream", error="invalid_token"')
     .set('Set-Cookie', 'upstream-session=s3cr3t')
     .set('Retry-After', '120')
@@ -32,14 +40,38 @@ beforeAll(async () => {
 afterAll(() => upstream.close());
 
 /** What each client rejects with when the upstream answers `status`. */
-const CLIENTS: [string, (url: string) => Promise<unknown>][] = [
-  ['axios', (url) => axios.get(url)],
-  ['superagent', (url) => superagent.get(url)],
+const CLIENTS: [string, (origin: string, status: number) => Promise<unknown>][] = [
+  ['axios', (origin, status) => axios.get(`${origin}/status/${status}`)],
+  ['superagent', (origin, status) => superagent.get(`${origin}/status/${status}`)],
+  [
+    'the OpenAI SDK',
+    (origin, status) =>
+      new OpenAI({
+        apiKey: `sk_test_${status}`,
+        baseURL: `${origin}/v1`,
+        maxRetries: 0,
+      }).models.list(),
+  ],
+  [
+    'the Stripe SDK',
+    (origin, status) => {
+      const { hostname, port } = new URL(origin);
+      return new Stripe(`sk_test_${status}`, {
+        host: hostname,
+        port: Number(port),
+        protocol: 'http',
+        maxNetworkRetries: 0,
+      }).customers.list();
+    },
+  ],
 ];
 
-async function rejectionOf(call: (url: string) => Promise<unknown>, status: number) {
+async function rejectionOf(
+  call: (origin: string, status: number) => Promise<unknown>,
+  status: number,
+) {
   try {
-    await call(`${upstream.url}/status/${status}`);
+    await call(upstream.url, status);
   } catch (error) {
     return error;
   }
@@ -92,5 +124,17 @@ describe("errorHandler: an error that is not an HTTP client's keeps the status i
 
     expect(res.status).toBe(404);
     expect(problemOf(res)).toMatchObject({ status: 404, detail: 'No order 7' });
+  });
+
+  it('answers 429 with its Retry-After to an error made as Express documents it, a status and the headers to send', async () => {
+    const error = Object.assign(new Error('Slow down'), {
+      status: 429,
+      headers: { 'Retry-After': '10' },
+    });
+
+    const res = await request(appThrowing(() => error)).get('/throw');
+
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('10');
   });
 });
