@@ -62,6 +62,7 @@ function bodyUnread(req: IncomingMessage): boolean {
 function lingerThenClose(socket: Socket, req: IncomingMessage): void {
   Reflect.deleteProperty(socket, 'destroySoon');
   if (socket.writable) socket.end();
+  closeOnClientClose(socket);
   if (req.complete) discardUnparsed(socket);
   else req.once('end', () => discardUnparsed(socket));
   let read = socket.bytesRead;
@@ -73,6 +74,22 @@ function lingerThenClose(socket: Socket, req: IncomingMessage): void {
   }, LINGER_IDLE_MS);
   timer.unref();
   socket.once('close', () => clearInterval(timer));
+}
+
+/**
+ * Closes `socket` once the client closes its side, as the lingering asks it
+ * to, without Node's end-of-input check (lib/_http_server.js `socketOnEnd`):
+ * that check would take a body cut short for a malformed request and report
+ * it as a 'clientError' (`HPE_INVALID_EOF_STATE`), though the client did
+ * what the server's close told it to, and nothing is parsed any more. Left
+ * as is if Node names that listener otherwise.
+ */
+function closeOnClientClose(socket: Socket): void {
+  for (const listener of socket.listeners('end')) {
+    if (listener.name === 'bound socketOnEnd') socket.removeListener('end', listener as () => void);
+  }
+  // Our side is ended: `destroySoon` (Node's own again) closes once the answer is written.
+  socket.once('end', () => socket.destroySoon());
 }
 
 /**
