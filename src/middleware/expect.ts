@@ -25,7 +25,9 @@ const servers = new WeakSet<Server>();
  * listener: this adds one too, which sends no 100 to such a list (RFC 9110
  * §10.1.1: a server that cannot meet an expectation answers 417, it does not
  * invite the body) and does what Node does for `Expect: 100-continue` alone
- * (writes the 100, then emits 'request').
+ * (writes the 100, then emits 'request'). A server with a `checkContinue`
+ * listener of its own, added before or after, keeps it: that listener
+ * decides on the 100, and this one stands aside.
  */
 export function handleExpectations(server: Server, app: RequestListener, ...extra: never[]): void {
   checkNoMoreArguments(FACTORY, extra, 'two arguments, the server and the app');
@@ -50,19 +52,15 @@ export function handleExpectations(server: Server, app: RequestListener, ...extr
       'was already called for this `server`; a second listener would run the app twice for one request',
     );
   }
-  if (server.listenerCount('checkContinue') > 0) {
-    throw optionError(
-      FACTORY,
-      'ERR_EAE_OPTION_CONFLICT',
-      "found a 'checkContinue' listener on `server`; a second one would run the app twice for one request",
-    );
-  }
   servers.add(server);
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     Object.defineProperty(req, UNMET_EXPECTATION, { value: true });
     app(req, res);
   });
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+  server.on('checkContinue', function continueOrRefuse(req: IncomingMessage, res: ServerResponse) {
+    // The app's own listener (added before or after this one) decides on the 100 and hands the
+    // request on: a second 100 and a second run of the app would follow if this one did too.
+    if (server.listenerCount('checkContinue') > 1) return;
     if (expectsMoreThanContinue(req.headers.expect)) {
       Object.defineProperty(req, UNMET_EXPECTATION, { value: true });
     } else {
