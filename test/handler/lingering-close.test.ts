@@ -15,19 +15,18 @@ import { RequestTimeoutError, requireContentType } from '../../src/index.js';
 import { LINGER_IDLE_MS, LINGER_TOTAL_MS } from '../../src/handler/lingering-close.js';
 import { createApp } from '../helpers/app.js';
 import { fieldValues, outcomeOf, parseResponse, rawUpload } from '../helpers/raw-http.js';
-import { rawProblemOf } from '../helpers/problem.js';
+import { expectedProblem, rawProblemOf } from '../helpers/problem.js';
 import { serve } from '../helpers/server.js';
 
 const BODY = 4 * 1024 * 1024;
 const ATTEMPTS = 5;
 
 const UNSUPPORTED = {
-  type: 'about:blank',
-  title: 'Unsupported Media Type',
-  status: 415,
-  detail: 'The request body is in a media type or encoding that this resource does not accept.',
-  instance: '/items',
-  code: 'UNSUPPORTED_MEDIA_TYPE',
+  ...expectedProblem(
+    415,
+    '/items',
+    'The request body is in a media type or encoding that this resource does not accept.',
+  ),
   accept: ['application/json'],
 };
 

@@ -139,21 +139,7 @@ describe('handleExpectations and expectationFailed, on a real server', () => {
   });
 
   it.each(['100-continue, x-custom', 'x-custom, 100-continue', '100-continue;x=1'])(
-    'answers 417 to Expect: %s, which Node would handle as 100-continue alone',
-    async (expectation) => {
-      const res = await send(
-        server,
-        'POST',
-        { Expect: expectation, 'Content-Type': 'text/plain', 'Content-Length': '2' },
-        'ok',
-      );
-      expect(res.status).toBe(417);
-      expect(JSON.parse(res.text)).toMatchObject({ status: 417, code: 'EXPECTATION_FAILED' });
-    },
-  );
-
-  it.each(['100-continue, x-custom', 'x-custom, 100-continue', '100-continue;x=1'])(
-    'sends no 100 Continue before the 417 to Expect: %s (RFC 9110 §10.1.1)',
+    'answers 417 to Expect: %s, which Node would handle as 100-continue alone, with no 100 Continue before it (RFC 9110 §10.1.1)',
     async (expectation) => {
       const res = await send(
         server,
@@ -166,6 +152,7 @@ describe('handleExpectations and expectationFailed, on a real server', () => {
         status: 417,
         continued: false,
       });
+      expect(JSON.parse(res.text)).toMatchObject({ status: 417, code: 'EXPECTATION_FAILED' });
     },
   );
 
