@@ -51,22 +51,29 @@ export function fromMulterError(error: { code?: unknown }): ApiError | undefined
     : new BadRequestError(detail, { cause });
 }
 
-/**
- * busboy's messages for a multipart body it cannot parse (busboy 1.x, which
- * multer 1.4.5-lts and 2.x use): a part header without a colon, a body or a
- * file cut short before its closing boundary.
- */
-const BUSBOY_PARSE_ERRORS = new Set([
-  'Malformed part header',
-  'Unexpected end of form',
-  'Unexpected end of file',
-]);
-
 /** The detail of every malformed multipart body: busboy's messages are not ours to send. */
 const MALFORMED_MULTIPART = 'The multipart body could not be parsed.';
 
 /**
- * busboy's parse errors are plain `Error`s, with nothing but their message:
+ * The messages of the plain errors multer hands on for the request's body,
+ * with our detail for each: busboy's (1.x, which multer 1.4.5-lts and 2.x
+ * use) for a part header without a colon, a body or a file cut short before
+ * its closing boundary; multer's own for a client that went away mid-upload
+ * (a 400, as body-parser's `request.aborted`: the client's doing, which the
+ * log line tells as a client gone, with no status sent). A Map, so that a
+ * message such as "constructor" finds nothing.
+ */
+const MULTIPART_BODY_ERRORS = new Map([
+  ['Malformed part header', MALFORMED_MULTIPART],
+  ['Unexpected end of form', MALFORMED_MULTIPART],
+  ['Unexpected end of file', MALFORMED_MULTIPART],
+  ['Request aborted', 'The request was aborted before its multipart body was complete.'],
+  ['Request closed', 'The request was aborted before its multipart body was complete.'],
+]);
+
+/**
+ * busboy's parse errors, and multer's for an aborted upload, are plain
+ * `Error`s, with nothing but their message:
  * the same error from busboy on a stream the server parses itself (an
  * upstream's multipart response) is a fault of the server's, not a 400.
  * One is taken for the request's only when multer handed it on: multer
@@ -80,9 +87,10 @@ export function fromMultipartParseError(error: {
   storageErrors?: unknown;
 }): ApiError | undefined {
   const { message } = error;
-  if (typeof message !== 'string' || !BUSBOY_PARSE_ERRORS.has(message)) return undefined;
+  const detail = typeof message === 'string' ? MULTIPART_BODY_ERRORS.get(message) : undefined;
+  if (detail === undefined) return undefined;
   if (!Object.hasOwn(error, 'storageErrors') || !Array.isArray(error.storageErrors)) {
     return undefined;
   }
-  return new BadRequestError(MALFORMED_MULTIPART, { cause: { name: 'Error', message } });
+  return new BadRequestError(detail, { cause: { name: 'Error', message } });
 }

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import request from 'supertest';
@@ -5,6 +8,7 @@ import { BadRequestError, type ErrorHandlerOptions } from '../../src/index.js';
 import { appThrowing, createApp } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { expectedProblem, problemOf } from '../helpers/problem.js';
+import { serve } from '../helpers/server.js';
 
 // Real uploads through the real multer (and so busboy), answered by errorHandler.
 
@@ -324,4 +328,39 @@ describe('errorHandler: busboy’s errors for a Content-Type it cannot read, whi
       );
     },
   );
+});
+
+describe('errorHandler: an upload its client abandoned', () => {
+  it('logs multer’s “Request aborted” once at warn, as the client’s doing with no status sent, not as a 500', async () => {
+    const logs = captureLogs();
+    const { app } = uploadApp(multer({ storage: multer.memoryStorage() }).single('file'), {
+      logger: logs.logger,
+    });
+    const server = await serve(app);
+    try {
+      const client = net.connect(server.port, '127.0.0.1');
+      client.on('error', () => undefined);
+      client.write(
+        `POST /upload HTTP/1.1\r\nHost: example.test\r\nContent-Type: ${MULTIPART}\r\nContent-Length: 10000\r\n\r\n` +
+          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n12`,
+      );
+      const [req] = (await once(server.server, 'request')) as [IncomingMessage];
+      // Gone once multer reads the body.
+      while (req.listenerCount('data') === 0) await new Promise((resolve) => setImmediate(resolve));
+      client.destroy();
+      while (logs.lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await flushed();
+
+      expect(logs.lines).toHaveLength(1);
+      expect(logs.lines[0]).toMatchObject({
+        level: 40,
+        code: 'BAD_REQUEST',
+        clientGone: true,
+        err: { type: 'Error', message: 'Request aborted' },
+      });
+      expect(logs.lines[0]!.status).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
 });
