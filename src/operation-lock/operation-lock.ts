@@ -655,9 +655,14 @@ class OperationLock {
     );
   }
 
-  /** A store call failed or timed out: starts an outage (told once), or counts in the one on. */
+  /** A store call failed or timed out: starts an outage (told), or counts in the one on (told again every `OUTAGE_REMINDER_MS`). */
   #storeCallFailed(error: unknown): void {
-    if (this.#outage.failed()) this.#warnings.storeUnavailable(error);
+    if (this.#outage.failed()) {
+      this.#warnings.storeUnavailable(error);
+    } else {
+      const ongoing = this.#outage.reminder();
+      if (ongoing !== undefined) this.#warnings.storeStillUnavailable(error, ongoing);
+    }
   }
 
   /** The store answered: ends an outage once no call has failed for a while (see `StoreOutage`). */

@@ -531,6 +531,7 @@ class Limiter {
   /** A store error is never a limit decision: let the request through (`failOpen`) or answer 503. */
   private storeFailed(error: unknown, next: NextFunction): void {
     if (this.outage.failed()) this.storeUnavailable(error);
+    else this.storeStillUnavailable(error);
     if (this.config.failOpen) {
       next();
       return;
@@ -553,6 +554,21 @@ class Limiter {
         err: summarizeError(error, false),
       }),
       WARNINGS.RATE_LIMIT_STORE_UNAVAILABLE,
+    );
+  }
+
+  /** The outage goes on: told again, at most every `OUTAGE_REMINDER_MS` (see `StoreOutage`). */
+  private storeStillUnavailable(error: unknown): void {
+    const ongoing = this.outage.reminder();
+    if (ongoing === undefined) return;
+    this.warnings.log(
+      'warn',
+      withRedisErrorHint(error, {
+        code: 'RATE_LIMIT_STORE_STILL_UNAVAILABLE',
+        ...ongoing,
+        err: summarizeError(error, false),
+      }),
+      WARNINGS.RATE_LIMIT_STORE_STILL_UNAVAILABLE,
     );
   }
 

@@ -17,7 +17,17 @@ import { performance } from 'node:perf_hooks';
  */
 export const OUTAGE_QUIET_MS = 30_000;
 
-/** An outage that ended, for the line that says so. */
+/**
+ * How often an outage that goes on is told again, at most: a store that
+ * never recovers (an ACL that forbids the scripts, a Redis out of memory)
+ * fails more often than every `OUTAGE_QUIET_MS`, so its outage never ends,
+ * and one line at its start would be all the log said of it while
+ * `failOpen` lets every request through unlimited. One line every five
+ * minutes keeps it in view without growing with the request rate.
+ */
+export const OUTAGE_REMINDER_MS = 300_000;
+
+/** An outage that ended, or goes on, for the line that says so. */
 export interface EndedOutage {
   /** The calls that failed or timed out during it, the first included. */
   readonly failedCalls: number;
@@ -28,8 +38,9 @@ export interface EndedOutage {
 /**
  * Whether a store is in an outage, as `rateLimit()` and `operationLock()`
  * tell it (a log line and a store-channel message as it starts and as it
- * ends): it starts at a failed call and ends at the first answer that
- * comes `OUTAGE_QUIET_MS` after the last failed call. Reads
+ * ends, and a log line every `OUTAGE_REMINDER_MS` while it goes on): it
+ * starts at a failed call and ends at the first answer that comes
+ * `OUTAGE_QUIET_MS` after the last failed call. Reads
  * `performance.now()` only during an outage: a healthy store's answers
  * cost a field read.
  */
@@ -38,6 +49,8 @@ export class StoreOutage {
   #since: number | undefined;
   #lastFailureAt = 0;
   #failedCalls = 0;
+  /** When the outage was last told: as it began, or at its last reminder. */
+  #toldAt = 0;
 
   /** Whether an outage is on. */
   get on(): boolean {
@@ -51,20 +64,38 @@ export class StoreOutage {
     this.#failedCalls += 1;
     if (this.#since !== undefined) return false;
     this.#since = now;
+    this.#toldAt = now;
     this.#failedCalls = 1;
     return true;
+  }
+
+  /**
+   * After a failed call that started no outage: the outage so far, once
+   * `OUTAGE_REMINDER_MS` have passed since it was last told (tell it
+   * again), else undefined.
+   */
+  reminder(): EndedOutage | undefined {
+    if (this.#since === undefined) return undefined;
+    const now = performance.now();
+    if (now - this.#toldAt < OUTAGE_REMINDER_MS) return undefined;
+    this.#toldAt = now;
+    return this.#sofar();
   }
 
   /** The store answered: the outage this ends (tell it), or undefined (none on, or not quiet long enough). */
   answered(): EndedOutage | undefined {
     if (this.#since === undefined) return undefined;
     if (performance.now() - this.#lastFailureAt < OUTAGE_QUIET_MS) return undefined;
-    const ended = {
-      failedCalls: this.#failedCalls,
-      outageMs: Math.round(this.#lastFailureAt - this.#since),
-    };
+    const ended = this.#sofar();
     this.#since = undefined;
     this.#failedCalls = 0;
     return ended;
+  }
+
+  #sofar(): EndedOutage {
+    return {
+      failedCalls: this.#failedCalls,
+      outageMs: Math.round(this.#lastFailureAt - this.#since!),
+    };
   }
 }

@@ -87,4 +87,50 @@ describe('operationLock when its store fails some calls and answers others', () 
       { level: 30, code: 'OPERATION_LOCK_STORE_RECOVERED', failedCalls: 10, outageMs: 9000 },
     ]);
   });
+
+  it('tells an outage that goes on again every five minutes, with its failed calls so far', async () => {
+    const logs = captureLogs();
+    const store = new WriteFailingStore();
+    store.overMaxmemory = true;
+    const gate = new Gate();
+    gate.open();
+    const app = lockedApp({ store, replay: true, logger: logs.logger }, gate);
+    // Eleven minutes of a store that refuses every new key, a request every 10 s.
+    for (let i = 0; i < 66; i++) {
+      const res = await request(app)
+        .post('/orders')
+        .set('Idempotency-Key', `"new-${i}"`)
+        .send({ item: 'book' });
+      expect(res.status).toBe(503);
+      clock.advance(10_000);
+    }
+    await flushed();
+    expect(
+      logs.lines.map(({ code, failedCalls, outageMs, hint }) => ({
+        code,
+        failedCalls,
+        outageMs,
+        hinted: typeof hint === 'string',
+      })),
+    ).toEqual([
+      {
+        code: 'OPERATION_LOCK_STORE_UNAVAILABLE',
+        failedCalls: undefined,
+        outageMs: undefined,
+        hinted: true,
+      },
+      {
+        code: 'OPERATION_LOCK_STORE_STILL_UNAVAILABLE',
+        failedCalls: 31,
+        outageMs: 300_000,
+        hinted: true,
+      },
+      {
+        code: 'OPERATION_LOCK_STORE_STILL_UNAVAILABLE',
+        failedCalls: 61,
+        outageMs: 600_000,
+        hinted: true,
+      },
+    ]);
+  });
 });

@@ -672,6 +672,60 @@ describe('rateLimit: store failures', () => {
     }
   });
 
+  it('tells an outage that goes on again every five minutes, with its failed calls so far', async () => {
+    const clock = freezePerformanceNow();
+    try {
+      const { logger, lines } = captureLogs();
+      const { app } = limitedApp({
+        logger,
+        store: failing(() =>
+          Promise.reject(
+            new Error("NOPERM this user has no permissions to run the 'evalsha' command"),
+          ),
+        ),
+      });
+      // Eleven minutes of a store that never answers, a request every 10 s.
+      for (let i = 0; i < 66; i++) {
+        await request(app).get('/');
+        clock.advance(10_000);
+      }
+      await flushed();
+      expect(
+        lines.map(({ level, code, failedCalls, outageMs, hint }) => ({
+          level,
+          code,
+          failedCalls,
+          outageMs,
+          hinted: typeof hint === 'string',
+        })),
+      ).toEqual([
+        {
+          level: 40,
+          code: 'RATE_LIMIT_STORE_UNAVAILABLE',
+          failedCalls: undefined,
+          outageMs: undefined,
+          hinted: true,
+        },
+        {
+          level: 40,
+          code: 'RATE_LIMIT_STORE_STILL_UNAVAILABLE',
+          failedCalls: 31,
+          outageMs: 300_000,
+          hinted: true,
+        },
+        {
+          level: 40,
+          code: 'RATE_LIMIT_STORE_STILL_UNAVAILABLE',
+          failedCalls: 61,
+          outageMs: 600_000,
+          hinted: true,
+        },
+      ]);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it.each<[string, () => never | Promise<never>]>([
     ['rejects', () => Promise.reject(new Error('ECONNREFUSED'))],
     [

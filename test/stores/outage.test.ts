@@ -1,4 +1,4 @@
-import { OUTAGE_QUIET_MS, StoreOutage } from '../../src/stores/outage.js';
+import { OUTAGE_QUIET_MS, OUTAGE_REMINDER_MS, StoreOutage } from '../../src/stores/outage.js';
 import { freezePerformanceNow } from '../helpers/clock.js';
 
 describe('StoreOutage', () => {
@@ -55,5 +55,31 @@ describe('StoreOutage', () => {
     outage.failed();
     clock.advance(10 * OUTAGE_QUIET_MS);
     expect(outage.on).toBe(true);
+  });
+
+  it('reminds of an outage that goes on at most once every OUTAGE_REMINDER_MS, at a failed call, with its failures and length so far', () => {
+    const outage = new StoreOutage();
+    expect(outage.failed()).toBe(true);
+    // A store that never recovers (an ACL that forbids the scripts): a failure every second.
+    const reminders = [];
+    for (let second = 1; second <= (2 * OUTAGE_REMINDER_MS) / 1000 + 30; second++) {
+      clock.advance(1000);
+      expect(outage.failed()).toBe(false);
+      const reminder = outage.reminder();
+      if (reminder !== undefined) reminders.push({ second, ...reminder });
+    }
+    expect(reminders).toEqual([
+      { second: 300, failedCalls: 301, outageMs: 300_000 },
+      { second: 600, failedCalls: 601, outageMs: 600_000 },
+    ]);
+  });
+
+  it('reminds of nothing when no outage is on, or once it ended', () => {
+    const outage = new StoreOutage();
+    expect(outage.reminder()).toBeUndefined();
+    outage.failed();
+    clock.advance(OUTAGE_REMINDER_MS + OUTAGE_QUIET_MS);
+    expect(outage.answered()).toEqual({ failedCalls: 1, outageMs: 0 });
+    expect(outage.reminder()).toBeUndefined();
   });
 });
