@@ -253,7 +253,7 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
  * Whether an error is an HTTP client's about a response it got from another
  * service (axios: `isAxiosError`; superagent, Octokit, gaxios, ofetch: a
  * `response` with a status and headers; SDKs such as OpenAI's and Stripe's:
- * the headers they received): its `status` is the upstream's,
+ * the headers they received; Twilio's: its error body's `moreInfo`): its `status` is the upstream's,
  * not this request's. Answered with it, an upstream 401 told the client
  * that its own credentials were bad, and an upstream 429 asked it to slow
  * down; a failed dependency is this server's fault, a 500. A `request` or
@@ -266,7 +266,10 @@ function isHttpClientError(error: Record<string, unknown>): boolean {
   return (
     error.isAxiosError === true ||
     isHttpResponse(error.response) ||
-    isReceivedHeaderSection(error.headers)
+    isReceivedHeaderSection(error.headers) ||
+    // Twilio's RestException keeps neither headers nor a response: only the fields of
+    // Twilio's error body, whose `more_info` (a link to its error docs) it sets as `moreInfo`.
+    Object.hasOwn(error, 'moreInfo')
   );
 }
 

@@ -109,6 +109,49 @@ describe.each(CLIENTS)('errorHandler: an error of %s about the response it got',
   });
 });
 
+/**
+ * An error shaped as twilio-node's `RestException` (src/base/RestException.ts):
+ * the upstream's status, and the fields of Twilio's JSON error body (`code`,
+ * `more_info` as `moreInfo`, `details`), but neither headers nor a response.
+ */
+class TwilioRestException extends Error {
+  status: number;
+  code?: number;
+  moreInfo?: string;
+  details?: object;
+
+  constructor(statusCode: number, body: { message: string; code: number; more_info?: string }) {
+    super(`[HTTP ${statusCode}] Failed to execute request`);
+    this.status = statusCode;
+    this.message = body.message;
+    this.code = body.code;
+    this.moreInfo = body.more_info;
+    this.details = undefined;
+  }
+}
+
+describe("errorHandler: an error of Twilio's SDK about the response it got", () => {
+  it.each([
+    [401, 20003, 'Authenticate'],
+    [404, 20404, 'The requested resource was not found'],
+    [429, 20429, 'Too Many Requests'],
+  ])(
+    'answers 500 to an upstream %i (Twilio code %i), not its status',
+    async (status, code, message) => {
+      const error = new TwilioRestException(status, {
+        message,
+        code,
+        more_info: `https://www.twilio.com/docs/errors/${code}`,
+      });
+
+      const res = await request(appThrowing(() => error)).get('/throw');
+
+      expect(res.status).toBe(500);
+      expect(problemOf(res)).toEqual(INTERNAL);
+    },
+  );
+});
+
 describe("errorHandler: an error that is not an HTTP client's keeps the status it was given", () => {
   it.each([
     ['the request it is about', { request: { method: 'GET', url: '/orders/7' } }],
