@@ -364,3 +364,23 @@ describe('errorHandler: an upload its client abandoned', () => {
     }
   });
 });
+
+describe('errorHandler: multer’s errors for an upload its client abandoned, as multer hands them on', () => {
+  it.each(['Request aborted', 'Request closed'])(
+    'answers multer’s “%s”, tagged with storageErrors, with 400 and a detail of our own',
+    async (message) => {
+      const res = await request(
+        appThrowing(() => Object.assign(new Error(message), { storageErrors: [] })),
+      ).get('/throw');
+
+      expect(res.status).toBe(400);
+      expect(problemOf(res)).toEqual(
+        expectedProblem(
+          400,
+          '/throw',
+          'The request was aborted before its multipart body was complete.',
+        ),
+      );
+    },
+  );
+});
