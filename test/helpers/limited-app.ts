@@ -1,4 +1,5 @@
 import express from 'express';
+import request from 'supertest';
 import { MemoryStore, errorHandler, rateLimit, type RateLimitOptions } from '../../src/index.js';
 import { fakeClock } from './clock.js';
 
@@ -35,4 +36,15 @@ export function limitedApp(
   );
   app.use(errorHandler({ logger: false }));
   return app;
+}
+
+/** The statuses of `count` requests to `GET path` of `app`, sent one after the other. */
+export async function statusesOf(
+  app: express.Express,
+  count: number,
+  path = '/',
+): Promise<number[]> {
+  const statuses = [];
+  for (let i = 0; i < count; i++) statuses.push((await request(app).get(path)).status);
+  return statuses;
 }

@@ -1,17 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import express from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import {
-  MemoryStore,
-  RedisLockStore,
-  RedisStore,
-  errorHandler,
-  rateLimit,
-  type RedisClient,
-} from '../../src/index.js';
+import { MemoryStore, RedisLockStore, RedisStore, type RedisClient } from '../../src/index.js';
 import { readEvictionPolicy } from '../../src/stores/eviction-policy.js';
 import { commandSender } from '../../src/stores/redis-client.js';
+import { limitedApp, statusesOf } from '../helpers/limited-app.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import {
@@ -34,22 +27,6 @@ type Logs = ReturnType<typeof captureLogs>;
 /** The lines logged, without pino's own fields. */
 function linesOf(logs: Logs) {
   return logs.lines.map(({ time: _time, pid: _pid, hostname: _hostname, ...line }) => line);
-}
-
-function limitedApp(store: RedisStore | MemoryStore, logs: Logs) {
-  const app = express();
-  app.use(rateLimit({ limit: 2, windowMs: 60_000, store, logger: logs.logger }));
-  app.get('/', (_req, res) => {
-    res.json({});
-  });
-  app.use(errorHandler({ logger: false }));
-  return app;
-}
-
-async function statuses(app: express.Express, count: number) {
-  const result = [];
-  for (let i = 0; i < count; i++) result.push((await request(app).get('/')).status);
-  return result;
 }
 
 /** Two POSTs with one Idempotency-Key through `operationLock` on `store`: the first runs, the retry is replayed. */
@@ -97,10 +74,13 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])(
     it('warns once that a rate-limit store’s Redis evicts keys, naming the policy', async () => {
       const client = await clientOf(['--maxmemory-policy', 'allkeys-lru']);
       const logs = captureLogs();
-      const app = limitedApp(new RedisStore({ client, prefix: uniquePrefix() }), logs);
-      expect(await statuses(app, 3)).toEqual([200, 200, 429]);
+      const app = limitedApp({
+        store: new RedisStore({ client, prefix: uniquePrefix() }),
+        logger: logs.logger,
+      });
+      expect(await statusesOf(app, 3)).toEqual([200, 200, 429]);
       await checked();
-      expect(await statuses(app, 1)).toEqual([429]);
+      expect(await statusesOf(app, 1)).toEqual([429]);
       await checked();
       expect(linesOf(logs)).toEqual([
         {
@@ -133,7 +113,9 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])(
       const logs = captureLogs();
       const store = new RedisStore({ client, prefix: uniquePrefix() });
       const lockStore = new RedisLockStore({ client, prefix: uniquePrefix() });
-      expect(await statuses(limitedApp(store, logs), 3)).toEqual([200, 200, 429]);
+      expect(await statusesOf(limitedApp({ store, logger: logs.logger }), 3)).toEqual([
+        200, 200, 429,
+      ]);
       expect(await lockedTwice(lockStore, logs)).toEqual([201, 'true']);
       await checked();
       expect(logs.lines).toEqual([]);
@@ -162,7 +144,9 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])(
       const logs = captureLogs();
       const store = new RedisStore({ client, prefix: uniquePrefix() });
       const lockStore = new RedisLockStore({ client, prefix: uniquePrefix() });
-      expect(await statuses(limitedApp(store, logs), 3)).toEqual([200, 200, 429]);
+      expect(await statusesOf(limitedApp({ store, logger: logs.logger }), 3)).toEqual([
+        200, 200, 429,
+      ]);
       expect(await lockedTwice(lockStore, logs)).toEqual([201, 'true']);
       await checked();
       expect(logs.lines).toEqual([]);
@@ -204,8 +188,8 @@ describe('the eviction check', () => {
       const evictionPolicy = jest.fn(check);
       const store = Object.assign(new MemoryStore(), { evictionPolicy });
       const logs = captureLogs();
-      const app = limitedApp(store, logs);
-      expect(await statuses(app, 3)).toEqual([200, 200, 429]);
+      const app = limitedApp({ store, logger: logs.logger });
+      expect(await statusesOf(app, 3)).toEqual([200, 200, 429]);
       await checked();
       expect(evictionPolicy).toHaveBeenCalledTimes(1);
       expect(logs.lines).toEqual([]);

@@ -13,6 +13,7 @@ import {
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { expectOptionError } from '../helpers/option-error.js';
+import { statusesOf } from '../helpers/limited-app.js';
 import {
   describeWithRedis,
   freePort,
@@ -65,16 +66,10 @@ describeWithRedis('a node-redis v4 client in legacy mode', () => {
     return { app, limiter };
   }
 
-  async function statuses(app: express.Express, count: number) {
-    const result = [];
-    for (let i = 0; i < count; i++) result.push((await request(app).get('/')).status);
-    return result;
-  }
-
   it('limits exactly through `rateLimit`, with no warning and no client error', async () => {
     const logs = captureLogs();
     const { app, limiter } = limitedApp(logs.logger, uniquePrefix());
-    expect(await statuses(app, 5)).toEqual([200, 200, 200, 429, 429]);
+    expect(await statusesOf(app, 5)).toEqual([200, 200, 200, 429, 429]);
     expect(await limiter.getKey('one-client')).toMatchObject({ remaining: 0 });
     await flushed();
     expect(logs.lines).toEqual([]);
@@ -84,9 +79,9 @@ describeWithRedis('a node-redis v4 client in legacy mode', () => {
   it('runs its scripts again after SCRIPT FLUSH, with no client error', async () => {
     const logs = captureLogs();
     const { app } = limitedApp(logs.logger, uniquePrefix());
-    expect(await statuses(app, 1)).toEqual([200]);
+    expect(await statusesOf(app, 1)).toEqual([200]);
     await legacy.v4.sendCommand(['SCRIPT', 'FLUSH']);
-    expect(await statuses(app, 4)).toEqual([200, 200, 429, 429]);
+    expect(await statusesOf(app, 4)).toEqual([200, 200, 429, 429]);
     await flushed();
     expect(logs.lines).toEqual([]);
     expect(clientErrors).toEqual([]);

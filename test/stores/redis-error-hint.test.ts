@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import express from 'express';
 import request from 'supertest';
-import { RedisLockStore, RedisStore, errorHandler, rateLimit } from '../../src/index.js';
+import { RedisLockStore, RedisStore } from '../../src/index.js';
 import type { RedisClient } from '../../src/index.js';
 import { commandSender } from '../../src/stores/redis-client.js';
 import { redisErrorHint } from '../../src/stores/redis-error-hint.js';
+import { limitedApp, statusesOf } from '../helpers/limited-app.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import {
@@ -44,22 +44,8 @@ function saidIn(logs: Logs) {
 
 /** Three requests through a limiter of 1 a minute, failing open, on `client`: their statuses. */
 async function limited(client: RedisClient, logs: Logs) {
-  const app = express();
-  app.use(
-    rateLimit({
-      limit: 1,
-      windowMs: 60_000,
-      logger: logs.logger,
-      store: new RedisStore({ client, prefix: uniquePrefix() }),
-    }),
-  );
-  app.get('/', (_req, res) => {
-    res.json({});
-  });
-  app.use(errorHandler({ logger: false }));
-  const statuses = [];
-  for (let i = 0; i < 3; i++) statuses.push((await request(app).get('/')).status);
-  return statuses;
+  const store = new RedisStore({ client, prefix: uniquePrefix() });
+  return statusesOf(limitedApp({ limit: 1, store, logger: logs.logger }), 3);
 }
 
 /** Two POSTs with one Idempotency-Key through `operationLock` on `client`: their statuses. */

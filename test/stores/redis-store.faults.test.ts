@@ -13,6 +13,7 @@ import {
 import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 import { shiftPerformanceNow } from '../helpers/clock.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
+import { statusesOf } from '../helpers/limited-app.js';
 import {
   describeWithRedis,
   freePort,
@@ -72,12 +73,6 @@ describeWithRedis('RedisStore when Redis fails', () => {
     return { app, logs };
   }
 
-  async function statuses(app: express.Express, count: number) {
-    const result = [];
-    for (let i = 0; i < count; i++) result.push((await request(app).get('/')).status);
-    return result;
-  }
-
   /** Waits, a bounded number of times, until the client talks to Redis again. */
   async function reconnected() {
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -89,11 +84,11 @@ describeWithRedis('RedisStore when Redis fails', () => {
 
   it('lets requests through while Redis is down, warns once, and limits again once it is back', async () => {
     const { app, logs } = appWith(true);
-    expect(await statuses(app, 2)).toEqual([200, 200]);
+    expect(await statusesOf(app, 2)).toEqual([200, 200]);
 
     await stopRedisServer(server);
     const started = Date.now();
-    expect(await statuses(app, 3)).toEqual([200, 200, 200]);
+    expect(await statusesOf(app, 3)).toEqual([200, 200, 200]);
     // Each waited at most the store timeout, not for the client's reconnection.
     expect(Date.now() - started).toBeLessThan(3 * 200 + 2000);
 
@@ -103,7 +98,7 @@ describeWithRedis('RedisStore when Redis fails', () => {
     // The limit applies again. The client's offline queue may replay the
     // consumes of the requests let through while Redis was down, so they can
     // count too: never more than the limit is let through.
-    const after = await statuses(app, 3);
+    const after = await statusesOf(app, 3);
     expect(after.filter((status) => status === 200).length).toBeLessThanOrEqual(2);
     expect(after[2]).toBe(429);
 
@@ -170,10 +165,10 @@ describeWithRedis('RedisStore when Redis fails', () => {
 
   it('keeps refusing a client Redis refused before it went down, until the refusal ends', async () => {
     const { app } = appWith(true);
-    expect(await statuses(app, 3)).toEqual([200, 200, 429]);
+    expect(await statusesOf(app, 3)).toEqual([200, 200, 429]);
     await stopRedisServer(server);
     // The deny cache holds Redis's refusal; failing open is for what Redis has not decided.
-    expect(await statuses(app, 2)).toEqual([429, 429]);
+    expect(await statusesOf(app, 2)).toEqual([429, 429]);
     server = await startRedisServer(port);
     await reconnected();
   });
@@ -186,7 +181,7 @@ describeWithRedis('RedisStore when Redis fails', () => {
     expect(res.headers['retry-after']).toBe('5');
     server = await startRedisServer(port);
     await reconnected();
-    expect(await statuses(app, 1)).toEqual([200]);
+    expect(await statusesOf(app, 1)).toEqual([200]);
   });
 
   it('survives Redis dying in the middle of a burst of concurrent requests', async () => {
