@@ -98,9 +98,9 @@ function handle(
   if (withoutRetryAfterDrops !== undefined && !hasField(headers, 'Retry-After')) {
     for (const name of withoutRetryAfterDrops) res.removeHeader(name);
   }
-  const observed = { error, ...context, req, res };
-  describeSpan(observed);
   const gone = clientGone(req, res);
+  const observed = { error, ...context, req, res, clientGone: gone };
+  describeSpan(observed);
   const droppedMembers = sendProblem(req, res, problem, headers);
   publishError(observed, progress);
   // Logged once answered, so that the line states what was sent.

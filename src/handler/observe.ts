@@ -13,6 +13,8 @@ export interface Observed {
   readonly code: string;
   readonly req: Request;
   readonly res: Response;
+  /** The client had gone before the answer could be written: `status` was not sent. */
+  readonly clientGone?: boolean;
 }
 
 /**
@@ -21,9 +23,13 @@ export interface Observed {
  * out, the status is theirs and the span is marked failed (OpenTelemetry's
  * HTTP conventions: an error other than the status).
  */
-export function describeSpan({ error, status, subCode, code, res }: Observed): void {
+export function describeSpan({ error, status, subCode, code, res, clientGone }: Observed): void {
   const refusal = refusalOf(error) !== undefined;
-  describeOnActiveSpan(status, code, subCode, refusal, status >= 500 || res.headersSent);
+  describeOnActiveSpan(status, code, subCode, {
+    refusal,
+    failed: status >= 500 || res.headersSent,
+    clientGone: clientGone === true,
+  });
 }
 
 /**
@@ -37,6 +43,17 @@ export function publishError(observed: Observed, progress: { published: boolean 
   if (!errorChannel.hasSubscribers) return;
   const { thrown, error, status, code, subCode, req, res } = observed;
   const refusal = refusalOf(error) !== undefined;
-  const message: ErrorMessage = { thrown, error, status, code, subCode, refusal, req, res };
+  const clientGone = observed.clientGone === true;
+  const message: ErrorMessage = {
+    thrown,
+    error,
+    status,
+    code,
+    subCode,
+    refusal,
+    clientGone,
+    req,
+    res,
+  };
   errorChannel.publish(message);
 }

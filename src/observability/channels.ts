@@ -28,6 +28,8 @@ export interface ErrorMessage {
   readonly subCode: string | undefined;
   /** A deliberate refusal (429, 403.30, maintenance or load-shedding 503), not a fault. */
   readonly refusal: boolean;
+  /** The client had gone before the answer could be written: `status` is the one meant, not sent. */
+  readonly clientGone: boolean;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
 }

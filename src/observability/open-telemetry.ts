@@ -25,24 +25,34 @@ export function loadOpenTelemetry(): void {
   );
 }
 
-/**
- * Describes the error on the active span, if there is one; never throws.
- * `failed` marks the span as an error, with the code as `error.type`: a 5xx,
- * or a request that failed under the status it had sent (OpenTelemetry's HTTP
- * conventions leave the status unset below 500 "unless there was another error").
- */
+/** How an error's answer went, as the span is told it. */
+export interface SpanOutcome {
+  /** A deliberate refusal (429, 403.30, a 503 of maintenance or load shedding). */
+  readonly refusal: boolean;
+  /**
+   * Marks the span as an error, with the code as `error.type`: a 5xx, or a
+   * request that failed under the status it had sent (OpenTelemetry's HTTP
+   * conventions leave the status unset below 500 "unless there was another error").
+   */
+  readonly failed: boolean;
+  /** The client had gone before the answer could be written: no status was sent to record. */
+  readonly clientGone: boolean;
+}
+
+/** Describes the error on the active span, if there is one; never throws. */
 export function describeOnActiveSpan(
   status: number,
   code: string,
   subCode: string | undefined,
-  refusal: boolean,
-  failed = status >= 500,
+  { refusal, failed, clientGone }: SpanOutcome,
 ): void {
   if (!api) return;
   try {
     const span = api.trace.getActiveSpan();
     if (span === undefined || !span.isRecording()) return;
-    span.setAttribute('http.response.status_code', status);
+    // `http.response.status_code` is the status sent: none reached a client that had gone.
+    if (clientGone) span.setAttribute('express_api_errors.client_gone', true);
+    else span.setAttribute('http.response.status_code', status);
     span.setAttribute('express_api_errors.code', code);
     if (subCode !== undefined) span.setAttribute('express_api_errors.sub_code', subCode);
     if (refusal) span.setAttribute('express_api_errors.refusal', true);

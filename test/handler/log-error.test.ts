@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
-import net from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -15,6 +12,7 @@ import {
 import { redactUrl } from '../../src/handler/log-error.js';
 import { appThrowing, createApp } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
+import { abandonMidBody } from '../helpers/raw-http.js';
 import { serve } from '../helpers/server.js';
 
 const SECRET_HEADERS = {
@@ -290,15 +288,7 @@ describe('the line of a request whose client had gone', () => {
     );
     const server = await serve(app);
     try {
-      const client = net.connect(server.port, '127.0.0.1');
-      client.on('error', () => undefined);
-      client.write(
-        'POST /items HTTP/1.1\r\nHost: example.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
-      );
-      const [req] = (await once(server.server, 'request')) as [IncomingMessage];
-      // Gone once body-parser reads the body.
-      while (req.listenerCount('data') === 0) await new Promise((resolve) => setImmediate(resolve));
-      client.destroy();
+      await abandonMidBody(server.server, '/items');
       while (logs.lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
       expect(logs.lines).toHaveLength(1);

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import { once } from 'node:events';
+import type { IncomingMessage, Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
@@ -155,4 +156,21 @@ export function rawUpload(port: number, head: string, bodyBytes: number): Promis
 /** The status of an upload's response, or its socket error. */
 export function outcomeOf(outcome: UploadOutcome): number | string {
   return 'error' in outcome ? outcome.error : outcome.status;
+}
+
+/**
+ * Sends `POST <path>` (or `method`) with a JSON body cut short and hangs up once the app
+ * starts reading it, as a client that gives up mid-body does: body-parser
+ * then fails with `request aborted`, a 400 that can reach no one.
+ */
+export async function abandonMidBody(server: Server, path: string, method = 'POST'): Promise<void> {
+  const { port } = server.address() as AddressInfo;
+  const client = net.connect(port, '127.0.0.1');
+  client.on('error', () => undefined);
+  client.write(
+    `${method} ${path} HTTP/1.1\r\nHost: example.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`,
+  );
+  const [req] = (await once(server, 'request')) as [IncomingMessage];
+  while (req.listenerCount('data') === 0) await new Promise((resolve) => setImmediate(resolve));
+  client.destroy();
 }

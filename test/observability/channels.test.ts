@@ -13,18 +13,22 @@ import {
   type RateLimitStore,
   type StoreMessage,
 } from '../../src/index.js';
+import express from 'express';
 import { appFailingMidStream, appThrowing, createApp } from '../helpers/app.js';
+import { abandonMidBody } from '../helpers/raw-http.js';
+import { serve } from '../helpers/server.js';
 import { limitedApp } from '../helpers/limited-app.js';
 import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
 import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 
-/** Collects what `name` publishes while `run` runs. */
-async function published<T>(name: string, run: () => Promise<unknown>): Promise<T[]> {
+/** Collects what `name` publishes while `run` runs, and after it until there are `atLeast` messages. */
+async function published<T>(name: string, run: () => Promise<unknown>, atLeast = 0): Promise<T[]> {
   const messages: T[] = [];
   const listener = (message: unknown) => messages.push(message as T);
   subscribe(name, listener);
   try {
     await run();
+    while (messages.length < atLeast) await sleep(5);
   } finally {
     unsubscribe(name, listener);
   }
@@ -49,6 +53,7 @@ describe('the error channel', () => {
       code: 'USER_NOT_FOUND',
       subCode: '404.1',
       refusal: false,
+      clientGone: false,
       req: expect.objectContaining({ method: 'GET', url: '/throw' }),
       res: expect.objectContaining({ statusCode: 404 }),
     });
@@ -62,6 +67,27 @@ describe('the error channel', () => {
     expect(messages.map(({ status, code, refusal }) => ({ status, code, refusal }))).toEqual([
       { status: 429, code: 'TOO_MANY_REQUESTS', refusal: true },
     ]);
+  });
+
+  it('says when the client had gone before the answer could be written', async () => {
+    const app = createApp((a) => {
+      a.post('/items', express.json(), (_req, res) => {
+        res.status(201).end();
+      });
+    });
+    const server = await serve(app);
+    try {
+      const messages = await published<ErrorMessage>(
+        CHANNEL_NAMES.error,
+        () => abandonMidBody(server.server, '/items'),
+        1,
+      );
+      expect(
+        messages.map(({ status, code, clientGone }) => ({ status, code, clientGone })),
+      ).toEqual([{ status: 400, code: 'BAD_REQUEST', clientGone: true }]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('names the 500 a non-HTTP error becomes', async () => {

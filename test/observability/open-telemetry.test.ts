@@ -5,7 +5,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
 import {
@@ -16,6 +16,8 @@ import {
   type ErrorHandlerOptions,
 } from '../../src/index.js';
 import { markRefusal } from '../../src/errors/refusal.js';
+import { abandonMidBody } from '../helpers/raw-http.js';
+import { serve } from '../helpers/server.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -135,6 +137,23 @@ describe('errorHandler and the active OpenTelemetry span', () => {
       'express_api_errors.refusal': true,
     });
     expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
+  });
+
+  it('records no status for a client that had gone before the answer could be written', async () => {
+    const app = await tracedApp(() => new Error('unused'), {}, express.json());
+    const server = await serve(app);
+    try {
+      await abandonMidBody(server.server, '/throw', 'GET');
+      while (exporter.getFinishedSpans().length === 0) await sleep(5);
+    } finally {
+      await server.close();
+    }
+    const [span] = exporter.getFinishedSpans();
+    expect(span!.attributes).toEqual({
+      'express_api_errors.client_gone': true,
+      'express_api_errors.code': 'BAD_REQUEST',
+    });
+    expect(span!.status).toEqual({ code: SpanStatusCode.UNSET });
   });
 
   it('names a 5xx of the catalog by its own name', async () => {
