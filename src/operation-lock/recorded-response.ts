@@ -51,6 +51,8 @@ export const DEFAULT_REPLAY_HEADERS = Object.freeze([
   'Retry-After',
   'X-Status-Sub-Code',
   'X-Global-Identifier',
+  // errorHandler's, on every problem: a replayed body is as untrusted as the first.
+  'X-Content-Type-Options',
 ]);
 
 /**

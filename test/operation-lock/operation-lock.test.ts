@@ -628,6 +628,18 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       expect(gate.runs).toBe(1);
     });
 
+    it('replays the problem’s X-Content-Type-Options with it, by default', async () => {
+      const target = app({ replay: true });
+      gate.open();
+      const invalid = () => request(target).post('/invalid').set('Idempotency-Key', KEY).send({});
+      const [first, again] = [await invalid(), await invalid()];
+      expect([
+        first.headers['x-content-type-options'],
+        again.headers['x-content-type-options'],
+      ]).toEqual(['nosniff', 'nosniff']);
+      expect(again.headers['content-type']).toBe('application/problem+json');
+    });
+
     it.each([
       ['408', ''],
       ['425', ''],
