@@ -379,7 +379,7 @@ class OperationLock {
 
   #acquireFailed(error: unknown, attempt: Attempt): void {
     attempt.abandoned?.abort();
-    this.#storeFailed(error, attempt.operation, attempt.next);
+    this.#storeFailed(error, attempt.next);
   }
 
   /** Resolves when the key may have changed: the store's notice, or a poll with backoff. */
@@ -636,21 +636,22 @@ class OperationLock {
       replay(res, stored);
     } catch (error) {
       // A record that cannot be read is the store's failure, not the client's.
-      if (!res.headersSent) this.#storeFailed(error, operation, next);
+      if (!res.headersSent) this.#storeFailed(error, next);
     }
   }
 
-  /** A store error is no decision: run without the lock (`failOpen`) or answer 503. */
-  #storeFailed(error: unknown, operation: Operation, next: NextFunction): void {
+  /**
+   * A store error is no decision: run without the lock (`failOpen`) or
+   * answer 503. That 503 is a fault, as the limiter's is, not a refusal:
+   * logged at `error` every time, so that an outage that fails requests closed is seen.
+   */
+  #storeFailed(error: unknown, next: NextFunction): void {
     this.#storeCallFailed(error);
     if (this.#config.failOpen) return next();
     next(
-      markRefusal(
-        new ServiceUnavailableError(
-          'Duplicate-request protection is unavailable, so the request was not run; try again shortly.',
-          { retryAfter: STORE_DOWN_RETRY_AFTER_SECONDS, expose: true },
-        ),
-        { key: operation.client },
+      new ServiceUnavailableError(
+        'Duplicate-request protection is unavailable, so the request was not run; try again shortly.',
+        { retryAfter: STORE_DOWN_RETRY_AFTER_SECONDS, expose: true },
       ),
     );
   }

@@ -1034,6 +1034,23 @@ describe('operationLock when its store fails', () => {
     expect(gate.runs).toBe(0);
   });
 
+  it('logs the 503 of a failing store as the fault it is, at error, each time, not as a refusal', async () => {
+    const logs = captureLogs();
+    const app = express();
+    app.post('/orders', operationLock({ store: failing, logger: false }), (_req, res) => {
+      res.status(201).end();
+    });
+    app.use(errorHandler({ logger: logs.logger }));
+    for (let i = 0; i < 2; i++) {
+      expect((await request(app).post('/orders').set('Idempotency-Key', KEY)).status).toBe(503);
+    }
+    await flushed();
+    expect(logs.lines.map(({ level, status, refusal }) => ({ level, status, refusal }))).toEqual([
+      { level: 50, status: 503, refusal: undefined },
+      { level: 50, status: 503, refusal: undefined },
+    ]);
+  });
+
   it('runs requests without the lock when failing open, and warns once per outage', async () => {
     const logs = captureLogs();
     const gate = new Gate();
