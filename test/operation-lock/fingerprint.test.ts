@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalJson, requestFingerprint } from '../../src/operation-lock/fingerprint.js';
 
@@ -152,6 +153,19 @@ describe('requestFingerprint', () => {
       requestFingerprint('/orders', Buffer.from('["a"]')),
     ];
     expect(new Set(prints).size).toBe(3);
+  });
+
+  it('hashes a raw body as its bytes without enumerating them as keys (V8 makes a string of each index first)', () => {
+    const body = Buffer.alloc(1024, 7);
+    const hasOwn = jest.spyOn(Object, 'hasOwn');
+    try {
+      const print = requestFingerprint('/uploads', body);
+      expect(hasOwn.mock.calls.filter(([object]) => object === body)).toEqual([]);
+      const expected = createHash('sha256').update('8:/uploads').update('b').update(body);
+      expect(print).toBe(expected.digest('base64url'));
+    } finally {
+      hasOwn.mockRestore();
+    }
   });
 
   it('tells targets apart, with the same body or the same fingerprint option', () => {
