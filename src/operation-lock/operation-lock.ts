@@ -509,7 +509,7 @@ class OperationLock {
     attempt.recordFailures += 1;
     const wait = recordRetryDelay(attempt.recordFailures);
     if (attempt.recordBytes === undefined) {
-      const bytes = RecordRetries.bytesOf(response);
+      const bytes = RecordRetries.bytesOf(response, attempt.req);
       if (!this.#recordRetries.admit(bytes)) return this.#notRecorded(error, attempt);
       attempt.recordBytes = bytes;
     }

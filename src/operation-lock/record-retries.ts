@@ -1,9 +1,11 @@
+import type { IncomingMessage } from 'node:http';
+
 /**
  * Responses waiting to be recorded again after the store failed to record
  * them: at most this many at once…
  */
 export const MAX_RECORDS_WAITING = 1000;
-/** …holding at most this many bytes (a response's UTF-16 string, two bytes a unit). */
+/** …holding at most this many bytes (see `RecordRetries.bytesOf`). */
 export const MAX_RECORD_BYTES_WAITING = 16 * 1024 * 1024;
 /** The first retry of a failed record comes after this long, each next one after twice as long… */
 export const FIRST_RECORD_RETRY_MS = 50;
@@ -25,9 +27,14 @@ export class RecordRetries {
   #records = 0;
   #bytes = 0;
 
-  /** The bytes a response holds while it waits, as counted here. */
-  static bytesOf(response: string): number {
-    return 2 * response.length;
+  /**
+   * The bytes a response holds while it waits, as counted here: its UTF-16
+   * string, and the request it answers, which the wait keeps reachable too
+   * (a parsed body, multer's buffers), counted by its `Content-Length`
+   * (a chunked body, which has none, counts nothing).
+   */
+  static bytesOf(response: string, req: IncomingMessage): number {
+    return 2 * response.length + declaredLength(req);
   }
 
   /** Takes a response of `bytes` in: false, changing nothing, when it would pass a cap. */
@@ -52,4 +59,10 @@ export class RecordRetries {
   get bytes(): number {
     return this.#bytes;
   }
+}
+
+/** The request's `Content-Length`, when it is one (RFC 9110 §8.6: a non-negative integer), else 0. */
+function declaredLength(req: IncomingMessage): number {
+  const length = req.headers['content-length'];
+  return length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : 0;
 }

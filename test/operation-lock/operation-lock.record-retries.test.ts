@@ -1,5 +1,11 @@
+import express from 'express';
 import request from 'supertest';
-import { MemoryLockStore, type OperationLockStore } from '../../src/index.js';
+import {
+  MemoryLockStore,
+  errorHandler,
+  operationLock,
+  type OperationLockStore,
+} from '../../src/index.js';
 import { MAX_RECORD_BYTES_WAITING } from '../../src/operation-lock/record-retries.js';
 import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
@@ -155,6 +161,33 @@ describe('operationLock when its store fails to record a response', () => {
       .set('Idempotency-Key', '"big"')
       .send({});
     expect(res.status).toBe(200);
+    await flushed();
+    expect(store.completes).toBe(1);
+    expect(logs.lines.map(({ code, reason }) => ({ code, reason }))).toEqual([
+      { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', reason: undefined },
+      { code: 'OPERATION_LOCK_NOT_RECORDED', reason: 'store-failed' },
+    ]);
+  });
+
+  it('gives up at the first failure on a response to a request whose body is past the bytes the waiting responses may hold', async () => {
+    const store = new FailingCompleteStore(Infinity);
+    const logs = captureLogs();
+    const app = express();
+    app.use(express.raw({ limit: MAX_RECORD_BYTES_WAITING * 2 }));
+    app.post(
+      '/uploads',
+      operationLock({ store, replay: true, logger: logs.logger }),
+      (_req, res) => {
+        res.status(201).json({ stored: true });
+      },
+    );
+    app.use(errorHandler({ logger: false }));
+    const res = await request(app)
+      .post('/uploads')
+      .set('Idempotency-Key', '"upload"')
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.alloc(MAX_RECORD_BYTES_WAITING));
+    expect(res.status).toBe(201);
     await flushed();
     expect(store.completes).toBe(1);
     expect(logs.lines.map(({ code, reason }) => ({ code, reason }))).toEqual([
