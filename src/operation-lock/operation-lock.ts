@@ -631,7 +631,7 @@ class OperationLock {
     );
   }
 
-  #replay(stored: string, { operation, res, next }: Attempt): void {
+  #replay(stored: string, { res, next }: Attempt): void {
     try {
       replay(res, stored);
     } catch (error) {
