@@ -482,9 +482,9 @@ class OperationLock {
         if (waiting !== undefined) this.#recorded(held, waiting);
       },
       (error: unknown) => {
+        // After its deadline, the call was counted failed already (`#recordTimedOut`).
         const waiting = pending.settle();
-        if (waiting === undefined) this.#storeCallFailed(error);
-        else this.#recordFailed(error, waiting, response);
+        if (waiting !== undefined) this.#recordFailed(error, waiting, response);
       },
     );
   }
@@ -575,8 +575,8 @@ class OperationLock {
         if (waiting !== undefined) this.#lostUnless(held, waiting);
       },
       (error: unknown) => {
-        pending.settle();
-        this.#storeCallFailed(error);
+        // After its deadline, the call was counted failed already (`#settleTimedOut`).
+        if (pending.settle() !== undefined) this.#storeCallFailed(error);
       },
     );
   }

@@ -7,7 +7,8 @@ import {
   type OperationLockStore,
 } from '../../src/index.js';
 import { MAX_RECORD_BYTES_WAITING } from '../../src/operation-lock/record-retries.js';
-import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
+import { fakeClock, freezePerformanceNow, shiftPerformanceNow } from '../helpers/clock.js';
+import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 
@@ -195,6 +196,51 @@ describe('operationLock when its store fails to record a response', () => {
       { code: 'OPERATION_LOCK_NOT_RECORDED', reason: 'store-failed' },
     ]);
   });
+
+  it.each([
+    ['a record', true, 'complete'],
+    ['a release', false, 'release'],
+  ] as const)(
+    'counts %s that fails after `storeTimeoutMs` once, as the call that timed out, not twice',
+    async (_case, replay, fails) => {
+      performanceClock.restore(); // the store's deadline runs on the real clock
+      const inner = new MemoryLockStore();
+      const late = () =>
+        new Promise<boolean>((_resolve, reject) =>
+          setTimeout(() => reject(new Error('Connection closed')), 100),
+        );
+      const store: OperationLockStore = {
+        acquire: async (...args) => inner.acquire(...args),
+        complete: (...args) =>
+          fails === 'complete' ? late() : Promise.resolve(inner.complete(...args)),
+        release: (...args) =>
+          fails === 'release' ? late() : Promise.resolve(inner.release(...args)),
+        renew: async (...args) => inner.renew(...args),
+      };
+      const logs = captureLogs();
+      const gate = new Gate();
+      gate.open();
+      const app = lockedApp({ store, replay, storeTimeoutMs: 50, logger: logs.logger }, gate);
+      const send = (key: string) =>
+        request(app).post('/orders').set('Idempotency-Key', key).send({});
+      expect((await send('"first"')).status).toBe(201);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // 30 s later, an answer ends the outage and tells how many calls failed in it.
+      const clock = shiftPerformanceNow();
+      try {
+        clock.advance(OUTAGE_QUIET_MS);
+        expect((await send('"second"')).status).toBe(201);
+      } finally {
+        clock.restore();
+      }
+      await flushed();
+      expect(logs.lines.map(({ code, failedCalls }) => ({ code, failedCalls }))).toEqual([
+        { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', failedCalls: undefined },
+        { code: 'OPERATION_LOCK_STORE_RECOVERED', failedCalls: 1 },
+      ]);
+      inner.shutdown();
+    },
+  );
 
   it.each([
     ['a record', true, 'complete'],
