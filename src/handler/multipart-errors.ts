@@ -53,6 +53,7 @@ export function fromMulterError(error: { code?: unknown }): ApiError | undefined
 
 /** The detail of every malformed multipart body: busboy's messages are not ours to send. */
 const MALFORMED_MULTIPART = 'The multipart body could not be parsed.';
+const ABORTED_MULTIPART = 'The request was aborted before its multipart body was complete.';
 
 /**
  * The messages of the plain errors multer hands on for the request's body,
@@ -67,8 +68,8 @@ const MULTIPART_BODY_ERRORS = new Map([
   ['Malformed part header', MALFORMED_MULTIPART],
   ['Unexpected end of form', MALFORMED_MULTIPART],
   ['Unexpected end of file', MALFORMED_MULTIPART],
-  ['Request aborted', 'The request was aborted before its multipart body was complete.'],
-  ['Request closed', 'The request was aborted before its multipart body was complete.'],
+  ['Request aborted', ABORTED_MULTIPART],
+  ['Request closed', ABORTED_MULTIPART],
 ]);
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from './logger.js';
 
 /**
- * Coded warnings, each written once (until re-armed) through a logger that
+ * Coded warnings, each written once, through a logger that
  * is read at each line, as `rateLimit()` and `operationLock()` give them.
  * Writing must not change what a middleware answers: a logger that throws
  * is ignored (a line may come from a timer or a promise callback, where
@@ -15,21 +15,11 @@ export class CodedWarnings<Code extends string> {
     readonly logger: () => Logger | false,
   ) {}
 
-  /** Writes the warning `code` at `warn`, unless it was given and not re-armed since. */
+  /** Writes the warning `code` at `warn`, unless it was given already. */
   warnOnce(code: Code, details: Record<string, unknown> = {}): void {
     if (this.#given.has(code)) return;
     this.#given.add(code);
     this.log('warn', { code, ...details }, this.messages[code]);
-  }
-
-  /** Whether `code` was given and not re-armed since. */
-  has(code: Code): boolean {
-    return this.#given.has(code);
-  }
-
-  /** Lets `code` be given again (the next outage after a recovery); whether it had been given. */
-  rearm(code: Code): boolean {
-    return this.#given.delete(code);
   }
 
   /** Writes one line; see the class comment for a logger that throws. */

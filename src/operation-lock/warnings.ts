@@ -2,7 +2,7 @@ import { CodedWarnings } from '../logging/coded-warnings.js';
 import type { Logger } from '../logging/logger.js';
 import { summarizeError } from '../logging/summarize-error.js';
 import { withRedisErrorHint } from '../stores/redis-error-hint.js';
-import { OUTAGE_QUIET_MS, type EndedOutage } from '../stores/outage.js';
+import { OUTAGE_QUIET_MS, OUTAGE_REMINDER_MS, type EndedOutage } from '../stores/outage.js';
 
 /**
  * The coded warnings an `operationLock()` gives: each once, except the
@@ -16,8 +16,7 @@ export const LOCK_WARNINGS = {
     'A response was not recorded for replay: its body was written in parts (res.write: a stream, res.sendFile, or middleware mounted after operationLock that writes the body itself, such as compression or express-session: mount those before it), or it is larger than `maxBodyBytes`. The request ran normally and its key was released, so a retry runs it again.',
   OPERATION_LOCK_LEASE_LOST:
     'A request ran longer than its lease and lost its lock (the store was unreachable when it renewed, or the lease had expired): a retry may have run it again. Raise `lockTtlMs` or check the store.',
-  OPERATION_LOCK_STORE_STILL_UNAVAILABLE:
-    'The operation-lock store still fails (`failedCalls` since the outage began, `outageMs` ago): requests with a key still run without the lock (`failOpen: true`) or are answered 503 (`failOpen: false`, the default). Told again every five minutes while the outage lasts.',
+  OPERATION_LOCK_STORE_STILL_UNAVAILABLE: `The operation-lock store still fails (\`failedCalls\` since the outage began; \`outageMs\` from its first failed call to its last): requests with a key still run without the lock (\`failOpen: true\`) or are answered 503 (\`failOpen: false\`, the default). Told again every ${OUTAGE_REMINDER_MS / 60_000} minutes while the outage lasts.`,
   OPERATION_LOCK_STORE_EVICTION:
     "The operation-lock store's Redis may evict keys: its `maxmemory-policy` (`maxmemoryPolicy`) is not `noeviction`, so once it reaches `maxmemory` it deletes running locks and recorded responses to make room, without an error: a duplicate runs beside the request it duplicates, and a retry runs again. Set `maxmemory-policy noeviction`, or give the store a Redis of its own that is set so.",
 } as const;

@@ -1,5 +1,6 @@
 import { CodedWarnings } from '../logging/coded-warnings.js';
 import type { Logger } from '../logging/logger.js';
+import { OUTAGE_REMINDER_MS } from '../stores/outage.js';
 
 /** The coded warnings a limiter gives, each at most once. */
 export const WARNINGS = {
@@ -15,8 +16,7 @@ export const WARNINGS = {
     '`countOnly` threw, or answered neither true nor false (a promise is awaited), so the request counted. Make it return a boolean: false gives the request back.',
   RATE_LIMIT_STORE_UNAVAILABLE:
     'The rate-limit store failed or timed out. Until it answers again, requests are let through unlimited (`failOpen: true`, the default) or answered 503 (`failOpen: false`).',
-  RATE_LIMIT_STORE_STILL_UNAVAILABLE:
-    'The rate-limit store still fails (`failedCalls` since the outage began, `outageMs` ago): requests are still let through unlimited (`failOpen: true`, the default) or answered 503 (`failOpen: false`). Told again every five minutes while the outage lasts.',
+  RATE_LIMIT_STORE_STILL_UNAVAILABLE: `The rate-limit store still fails (\`failedCalls\` since the outage began; \`outageMs\` from its first failed call to its last): requests are still let through unlimited (\`failOpen: true\`, the default) or answered 503 (\`failOpen: false\`). Told again every ${OUTAGE_REMINDER_MS / 60_000} minutes while the outage lasts.`,
   RATE_LIMIT_STORE_EVICTION:
     "The rate-limit store's Redis may evict keys: its `maxmemory-policy` (`maxmemoryPolicy`) is not `noeviction`, so once it reaches `maxmemory` it deletes counts and blocks to make room, without an error: clients get their quota back and blocks are lifted. Set `maxmemory-policy noeviction`, or give the store a Redis of its own that is set so.",
 } as const;

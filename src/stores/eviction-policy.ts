@@ -1,20 +1,18 @@
 import type { SendCommand } from './redis-client.js';
 
 /**
- * Whether Redis may delete keys before they expire. Under any
- * `maxmemory-policy` but `noeviction`, a Redis that reaches `maxmemory`
- * deletes keys to make room: `allkeys-*` any key, `volatile-*` any key with
- * an expiry, which every key of the stores has. A deleted count, block,
- * lock or record is lost without an error: blocks lift, quota comes back, a
- * duplicate runs beside the request it duplicates, a retry runs again.
- */
-
-/**
  * Redis's `maxmemory-policy`, read from `INFO memory`, when it is not
  * `noeviction`; undefined when it is, or when `INFO` is refused (an ACL, a
  * renamed command) or fails: the check must never fail what it guards. On
  * Redis Cluster, `INFO` has no key and is answered by one node: the
  * answer is that node's.
+ *
+ * Why it matters: under any `maxmemory-policy` but `noeviction`, a Redis
+ * that reaches `maxmemory` deletes keys to make room: `allkeys-*` any key,
+ * `volatile-*` any key with an expiry, which every key of the stores has.
+ * A deleted count, block, lock or record is lost without an error: blocks
+ * lift, quota comes back, a duplicate runs beside the request it
+ * duplicates, a retry runs again.
  */
 export function evictionPolicy(send: SendCommand): Promise<string | undefined> {
   return send(['info', 'memory']).then(readEvictionPolicy, () => undefined);

@@ -1,12 +1,4 @@
 /**
- * What a Redis error reply asks of an operator, read from its prefix (the
- * error code Redis puts first, `NOPERM …`, `OOM …`), for the store-outage
- * warnings: the error itself says what failed, the hint what to change.
- * Most of these do not pass by themselves, unlike a timeout or a restart.
- * An error of anything else (a timeout, a closed client, another store)
- * gets none. The README's table of them is checked against this one.
- */
-/**
  * Every command the stores send, the scripts' own among them: Redis checks
  * a script's `redis.call`s against the user's ACL too, so a user granted
  * only `+evalsha +eval` is refused `TIME` in every script. A test reads the
@@ -37,6 +29,14 @@ const SCRIPT_ACL_REFUSALS = [
   'ACL failure in script',
 ] as const;
 
+/**
+ * What a Redis error reply asks of an operator, read from its prefix (the
+ * error code Redis puts first, `NOPERM …`, `OOM …`), for the store-outage
+ * warnings: the error itself says what failed, the hint what to change.
+ * Most of these do not pass by themselves, unlike a timeout or a restart.
+ * An error of anything else (a timeout, a closed client, another store)
+ * gets none. The README's table of them is checked against this one.
+ */
 export const REDIS_ERROR_HINTS = [
   ['NOPERM', NOPERM_HINT],
   [
