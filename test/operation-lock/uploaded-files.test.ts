@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express, Request, RequestHandler, Response } from 'express';
@@ -305,5 +305,54 @@ describe('operationLock with multer’s disk storage', () => {
     const retry = await send(app, {});
     expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
     expect(runs()).toBe(1);
+  });
+
+  // The README's recipe: delete the file of a request the lock answered without its handler.
+  const dropUnusedUpload: RequestHandler = (req, res, next) => {
+    res.on('finish', () => {
+      if (req.file && !res.locals.uploadKept) void rm(req.file.path, { force: true });
+    });
+    next();
+  };
+
+  /** The files in the upload folder once every deletion the responses started has run. */
+  async function filesLeft(expected: number): Promise<number> {
+    for (let wait = 0; wait < 100 && (await readdir(dest)).length !== expected; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return (await readdir(dest)).length;
+  }
+
+  it('leaves a file on disk for each retry the lock answers, without the README’s clean-up', async () => {
+    const { app } = uploadLockApp([multer({ dest }).single('file')]);
+    for (let i = 0; i < 3; i++) expect((await send(app, {})).status).toBe(201);
+    expect(await filesLeft(3)).toBe(3);
+  });
+
+  it('keeps only the file the handler kept with the README’s clean-up, however often the upload is retried', async () => {
+    const store = new MemoryLockStore();
+    const app = createApp((a) => {
+      a.post(
+        '/documents',
+        multer({ dest }).single('file'),
+        dropUnusedUpload,
+        operationLock({ replay: true, logger: false, store }),
+        (_req: Request, res: Response) => {
+          res.locals.uploadKept = true;
+          res.status(201).json({ stored: true });
+        },
+      );
+    });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await send(app, {});
+      statuses.push([res.status, res.headers['idempotent-replayed']]);
+    }
+    expect(statuses).toEqual([
+      [201, undefined],
+      [201, 'true'],
+      [201, 'true'],
+    ]);
+    expect(await filesLeft(1)).toBe(1);
   });
 });
