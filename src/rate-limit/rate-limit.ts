@@ -399,21 +399,11 @@ class Limiter {
       this.preparedPrototype = appRequest;
     }
     setRateLimitInfo(req, config.requestPropertyName, info);
-    if (decision.blockedMs > 0) {
-      // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
-      next(
-        refusalError(
-          () =>
-            new ForbiddenError('Too many refused requests: access is denied for a while.', {
-              subCode: '403.30',
-              retryAfter: toRetrySeconds(decision.blockedMs),
-            }),
-          { key },
-        ),
-      );
-      return;
-    }
-    const values = rateLimitValues(decision, window);
+    const blocked = decision.blockedMs > 0;
+    // A blocked client has no request left until the block ends, whatever its windows say.
+    const values = blocked
+      ? { limit: window.limit, remaining: 0, resetSeconds: toRetrySeconds(decision.blockedMs) }
+      : rateLimitValues(decision, window);
     const { resetSeconds } = values;
     if (config.legacyHeaders) setXRateLimitHeaders(res, values);
     if (config.standardHeaders) {
@@ -423,10 +413,25 @@ class Limiter {
         'RateLimit',
         formatRateLimit(
           perLimit?.quotedName ?? config.quotedNames[decision.window]!,
-          decision.remaining,
+          values.remaining,
           resetSeconds,
         ),
       );
+    }
+    if (blocked) {
+      // RFC 9110 §10.2.3: whole seconds; never 0 while the block lasts.
+      next(
+        refusalError(
+          () =>
+            new ForbiddenError('Too many refused requests: access is denied for a while.', {
+              subCode: '403.30',
+              retryAfter: resetSeconds,
+              headers: config.legacyHeaders ? xRateLimitHeaders(values) : undefined,
+            }),
+          { key },
+        ),
+      );
+      return;
     }
     if (!decision.allowed) {
       const detail = this.refusalDetail(req, info, window);

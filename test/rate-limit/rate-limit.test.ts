@@ -287,7 +287,92 @@ describe('rateLimit: refused requests', () => {
     clock.advance(600_000);
     expect((await request(app).get('/')).status).toBe(200);
   });
+
+  const blockAfterOne = { after: 1, withinMs: 60_000, durationMs: 30_000 };
+
+  it('tells a blocked client it has no request left until the block ends, in X-Rate-Limit-* as in Retry-After', async () => {
+    const { app } = limitedApp({ limit: 1, algorithm: 'fixed-window', block: blockAfterOne });
+    const [, blocked] = await hit(app, 2);
+    expect([blocked!.status, blocked!.headers['x-status-sub-code']]).toEqual([403, '403.30']);
+    expect(
+      headersOf(
+        blocked!,
+        'retry-after',
+        'x-rate-limit-limit',
+        'x-rate-limit-remaining',
+        'x-rate-limit-reset',
+      ),
+    ).toEqual({
+      'retry-after': '30',
+      'x-rate-limit-limit': '1',
+      'x-rate-limit-remaining': '0',
+      'x-rate-limit-reset': '30',
+    });
+  });
+
+  it('tells a blocked client the same in the RateLimit field (draft-10)', async () => {
+    const { app } = limitedApp({
+      limit: 1,
+      algorithm: 'fixed-window',
+      block: blockAfterOne,
+      standardHeaders: 'draft-10',
+      legacyHeaders: false,
+    });
+    const [, blocked] = await hit(app, 2);
+    expect(headersOf(blocked!, 'ratelimit', 'ratelimit-policy', 'x-rate-limit-remaining')).toEqual({
+      ratelimit: '"1-in-1s";r=0;t=30',
+      'ratelimit-policy': '"1-in-1s";q=1;w=1',
+      'x-rate-limit-remaining': undefined,
+    });
+  });
+
+  it('shows the block, not the looser limit of a limiter before it, in X-Rate-Limit-*', async () => {
+    const clock = fakeClock();
+    const app = express();
+    app.use(
+      rateLimit({
+        limit: 100,
+        windowMs: 1000,
+        logger: false,
+        store: new MemoryStore({ now: clock.now }),
+      }),
+    );
+    app.use(
+      rateLimit({
+        limit: 1,
+        windowMs: 10_000,
+        algorithm: 'fixed-window',
+        block: blockAfterOne,
+        logger: false,
+        store: new MemoryStore({ now: clock.now }),
+      }),
+    );
+    app.get('/', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use(errorHandler({ logger: false }));
+    const [, blocked] = await hit(app, 2);
+    expect(
+      headersOf(
+        blocked!,
+        'retry-after',
+        'x-rate-limit-limit',
+        'x-rate-limit-remaining',
+        'x-rate-limit-reset',
+      ),
+    ).toEqual({
+      'retry-after': '30',
+      'x-rate-limit-limit': '1',
+      'x-rate-limit-remaining': '0',
+      'x-rate-limit-reset': '30',
+    });
+  });
 });
+
+/** The named fields of a response (lower case), undefined where it has none. */
+function headersOf(res: request.Response, ...names: string[]): Record<string, string | undefined> {
+  return Object.fromEntries(names.map((name) => [name, res.headers[name] as string | undefined]));
+}
 
 describe('rateLimit: counting only failures', () => {
   it('counts failed logins only, so successes never lock a user out', async () => {
