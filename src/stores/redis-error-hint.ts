@@ -71,9 +71,22 @@ export function redisErrorHint(error: unknown): string | undefined {
   if (message.startsWith('ERR ') && SCRIPT_ACL_REFUSALS.some((words) => message.includes(words))) {
     return NOPERM_HINT;
   }
+  const reply = scriptCallError(message) ?? message;
   return REDIS_ERROR_HINTS.find(
-    ([prefix]) => message.startsWith(prefix) && /^(\s|$)/.test(message.slice(prefix.length)),
+    ([prefix]) => reply.startsWith(prefix) && /^(\s|$)/.test(reply.slice(prefix.length)),
   )?.[1];
+}
+
+/**
+ * The error reply of a `redis.call` that failed inside a script, as Redis
+ * before 7.0 wraps it: `ERR Error running script (call to f_…):
+ * @user_script:4: @user_script: 4: -OOM command not allowed …`; Redis 7
+ * answers with the call's own error.
+ */
+function scriptCallError(message: string): string | undefined {
+  if (!message.startsWith('ERR Error running script')) return undefined;
+  const at = message.indexOf(': -');
+  return at === -1 ? undefined : message.slice(at + 3);
 }
 
 /** `details` with the hint for `error`, when it has one, as `hint`. */

@@ -183,6 +183,14 @@ describe('redisErrorHint', () => {
       NOPERM,
     ],
     ["OOM command not allowed when used memory > 'maxmemory'. script: 1f0e…", OOM],
+    [
+      "ERR Error running script (call to f_1f0e…): @user_script:30: @user_script: 30: -OOM command not allowed when used memory > 'maxmemory'.",
+      OOM,
+    ],
+    [
+      "ERR Error running script (call to f_1f0e…): @user_script:4: @user_script: 4: -READONLY You can't write against a read only replica.",
+      READONLY,
+    ],
     ["READONLY You can't write against a read only replica. script: 1f0e…", READONLY],
     [
       "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
@@ -209,6 +217,12 @@ describe('redisErrorHint', () => {
     ['a closed client', new Error('The client is closed')],
     ['a passing error', new Error('BUSY Redis is busy running a script.')],
     ['an error that only mentions a code', new Error('ERR something NOPERM')],
+    [
+      'a script’s own error, as Redis 6 wraps it',
+      new Error(
+        'ERR Error running script (call to f_1f0e…): @user_script:2: user_script:2: attempt to compare nil with number',
+      ),
+    ],
     ['no error', 'NOPERM'],
     ['nothing', undefined],
     [
