@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPTION_ERROR_CODES, defaultCatalog, redactPaths } from '../../src/index.js';
 import {
@@ -14,7 +14,17 @@ import { REDIS_ERROR_HINTS } from '../../src/stores/redis-error-hint.js';
 import { toOpenApi } from '../../src/index.js';
 import { lintOpenApi, validateOpenApi } from '../helpers/openapi-tools.js';
 
-const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const ROOT = join(__dirname, '../..');
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const { homepage } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  homepage: string;
+};
+/** Where the repository's files are on GitHub, from package.json's homepage. */
+const BLOB = `${homepage.replace(/#readme$/, '')}/blob/main/`;
+/** Every link target of the README but anchors within it. */
+const LINKS = [...readme.matchAll(/\]\(([^)\s]+)\)/g)]
+  .map((match) => match[1]!)
+  .filter((target) => !target.startsWith('#'));
 // The recommended rules, less those about what the example leaves out: servers and security.
 const REDOCLY_CONFIG = join(__dirname, 'openapi/redocly-readme.yaml');
 
@@ -115,5 +125,20 @@ describe('README', () => {
   it('shows the two set-up commands of a fresh clone', () => {
     expect(readme).toContain('npm install && npm start');
     expect(readme).toContain('npm test');
+  });
+
+  it('links no file by a relative path but docs/response-codes.md, which committed-page.test.ts checks', () => {
+    // The README is read in the npm package too, which leaves out BENCHMARKS.md, docs/ and examples/.
+    expect(LINKS.filter((target) => !/^[a-z]+:/.test(target))).toEqual(['docs/response-codes.md']);
+  });
+
+  it('links BENCHMARKS.md and the example server by GitHub URLs of files that exist', () => {
+    const files = LINKS.filter((target) => target.startsWith(BLOB)).map((target) =>
+      target.slice(BLOB.length),
+    );
+    expect(new Set(files)).toEqual(
+      new Set(['BENCHMARKS.md', 'examples/server.ts', 'examples/app.ts']),
+    );
+    expect(files.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
   });
 });
