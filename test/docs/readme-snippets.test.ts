@@ -1,0 +1,57 @@
+/**
+ * README snippets that a reader copies as they are, run as written: each is
+ * the first `ts` block after its `<!-- name -->` marker, on Express 5 and
+ * Express 4 (the two jest projects).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import express from 'express';
+import request from 'supertest';
+import { clientKey, errorHandler, rateLimit } from '../../src/index.js';
+
+const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+
+/** The code of the first `ts` block after `<!-- marker -->`. */
+function snippet(marker: string): string {
+  const start = readme.indexOf(`<!-- ${marker} -->`);
+  if (start === -1) throw new Error(`README.md has no <!-- ${marker} --> marker`);
+  return /```ts\n([\s\S]*?)\n```/.exec(readme.slice(start))![1]!;
+}
+
+const AsyncFunction = async function () {}.constructor as new (
+  ...args: string[]
+) => (...values: unknown[]) => Promise<unknown>;
+
+describe('the README login limiter', () => {
+  type Limiter = ReturnType<typeof rateLimit>;
+
+  /** The README's limiter, made by its own code, in front of a login that always fails. */
+  async function loginApp() {
+    const limiter = (await new AsyncFunction(
+      'app',
+      'rateLimit',
+      'clientKey',
+      'passwordMatches',
+      `${snippet('login-limiter')}\nreturn limiter;`,
+    )(express(), rateLimit, clientKey, async () => false)) as Limiter;
+    const app = express();
+    app.use(express.json());
+    app.post('/login', limiter, (_req, res) => {
+      res.sendStatus(401);
+    });
+    app.use(errorHandler({ logger: false }));
+    return app;
+  }
+
+  it('answers a login without a JSON body, rather than failing it with a 500', async () => {
+    const app = await loginApp();
+    await request(app).post('/login').type('form').send('email=ada@example.com').expect(401);
+  });
+
+  it("counts logins without an email against the client's address", async () => {
+    const app = await loginApp();
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await request(app).post('/login')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+});
