@@ -1,15 +1,17 @@
 /**
- * README snippets that a reader copies as they are, run as written: each is
- * the first `ts` block after its `<!-- name -->` marker, on Express 5 and
- * Express 4 (the two jest projects).
+ * README snippets that a reader copies as they are, run or type-checked as
+ * written: each is the first `ts` block after its `<!-- name -->` marker,
+ * run on Express 5 and Express 4 (the two jest projects).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
+import ts from 'typescript';
 import { clientKey, errorHandler, rateLimit } from '../../src/index.js';
 
-const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const ROOT = join(__dirname, '../..');
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 /** The code of the first `ts` block after `<!-- marker -->`. */
 function snippet(marker: string): string {
@@ -54,4 +56,40 @@ describe('the README login limiter', () => {
     for (let i = 0; i < 6; i++) statuses.push((await request(app).post('/login')).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
+});
+
+/**
+ * The TypeScript errors of `code` in a module of its own, beside the sources
+ * (whose `express-api-errors` it imports), under the repository's compiler options.
+ */
+function typeErrors(code: string): string[] {
+  const file = join(ROOT, 'test/docs/readme-snippet.ts');
+  const { config } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) =>
+    ts.sys.readFile(path),
+  );
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
+  const host = ts.createCompilerHost({ ...options, noEmit: true });
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (name, version, ...rest) =>
+    name === file
+      ? ts.createSourceFile(name, code, version)
+      : getSourceFile.call(host, name, version, ...rest);
+  host.fileExists = (name) => name === file || fileExists.call(host, name);
+  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
+  const program = ts.createProgram([file], { ...options, noEmit: true, rootDir: ROOT }, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+}
+
+describe('the README limit per plan', () => {
+  it('type-checks, with the Request augmentation it shows', () => {
+    const code = [
+      "import express from 'express';",
+      "import { clientKey, rateLimit } from '../../src/index.js';",
+      'const app = express();',
+      snippet('per-plan-limit'),
+    ].join('\n');
+    expect(typeErrors(code)).toEqual([]);
+  }, 60_000);
 });
