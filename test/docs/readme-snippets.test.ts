@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import ts from 'typescript';
-import { clientKey, errorHandler, rateLimit } from '../../src/index.js';
+import { clientKey, errorHandler, maintenance, rateLimit } from '../../src/index.js';
 
 const ROOT = join(__dirname, '../..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-/** The code of the first `ts` block after `<!-- marker -->`. */
-function snippet(marker: string): string {
+/** The text of the first `language` block after `<!-- marker -->`. */
+function snippet(marker: string, language = 'ts'): string {
   const start = readme.indexOf(`<!-- ${marker} -->`);
   if (start === -1) throw new Error(`README.md has no <!-- ${marker} --> marker`);
-  return /```ts\n([\s\S]*?)\n```/.exec(readme.slice(start))![1]!;
+  return new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\\n\`\`\``).exec(readme.slice(start))![1]!;
 }
 
 const AsyncFunction = async function () {}.constructor as new (
@@ -55,6 +55,30 @@ describe('the README login limiter', () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await request(app).post('/login')).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+});
+
+describe('the README maintenance example', () => {
+  it('answers with the Retry-After and the body the README shows for it', async () => {
+    const app = express();
+    new Function('app', 'maintenance', 'flags', snippet('maintenance'))(app, maintenance, {
+      maintenance: true,
+    });
+    app.use(errorHandler({ logger: false }));
+    const res = await request(app).get('/orders');
+
+    const [statusLine, ...rest] = snippet('maintenance', 'http').split('\n');
+    const shown = Object.fromEntries(
+      rest
+        .filter((line) => /^[A-Za-z-]+: /.test(line))
+        .map((line) => [
+          line.slice(0, line.indexOf(':')).toLowerCase(),
+          line.slice(line.indexOf(':') + 2),
+        ]),
+    );
+    expect(`HTTP/1.1 ${res.status} ${res.res.statusMessage}`).toBe(statusLine);
+    expect(res.headers['retry-after']).toBe(shown['retry-after']);
+    expect({ ...res.body, requestId: '…' }).toEqual(JSON.parse(rest.at(-1)!));
   });
 });
 
