@@ -11,8 +11,9 @@ export const memoryStores: StoreFactory = () => new MemoryStore();
 
 /**
  * The whole API: 15 requests per second (as the vendor page documents) and
- * 1,000 per hour per client IP. A client refused 10 times within a minute
- * is blocked for 5 minutes with 403.30.
+ * 1,000 per hour per client IP. A client's 10th refusal within a minute is
+ * answered 403.30 rather than 429, and so is every request it sends for the
+ * 5 minutes after.
  */
 export function apiLimiter(store: RateLimitStore): RequestHandler {
   return rateLimit({
