@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import ts from 'typescript';
-import { clientKey, errorHandler, maintenance, rateLimit } from '../../src/index.js';
+import {
+  assertProblemMatchesCatalog,
+  clientKey,
+  defaultCatalog,
+  errorHandler,
+  maintenance,
+  NotFoundError,
+  rateLimit,
+} from '../../src/index.js';
 
 const ROOT = join(__dirname, '../..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -79,6 +87,27 @@ describe('the README maintenance example', () => {
     expect(`HTTP/1.1 ${res.status} ${res.res.statusMessage}`).toBe(statusLine);
     expect(res.headers['retry-after']).toBe(shown['retry-after']);
     expect({ ...res.body, requestId: '…' }).toEqual(JSON.parse(rest.at(-1)!));
+  });
+});
+
+describe('the README contract check', () => {
+  it('passes the answer of an errorHandler given a typeBaseUri', async () => {
+    const typeBaseUri = 'https://api.example.com/docs/errors';
+    const app = express();
+    app.get('/orders/:id', () => {
+      throw new NotFoundError('No such order');
+    });
+    app.use(errorHandler({ catalog: defaultCatalog, typeBaseUri, logger: false }));
+    await expect(
+      new AsyncFunction(
+        'request',
+        'app',
+        'catalog',
+        'typeBaseUri',
+        'assertProblemMatchesCatalog',
+        snippet('contract-check'),
+      )(request, app, defaultCatalog, typeBaseUri, assertProblemMatchesCatalog),
+    ).resolves.toBeUndefined();
   });
 });
 
