@@ -24,8 +24,23 @@ import { checkNotCalledAsMiddleware } from '../options/parse.js';
 export function errorHandler<const Matched extends readonly unknown[] = []>(
   options?: ErrorHandlerOptions<Matched>,
   ...extra: never[]
+): ErrorRequestHandler;
+// Four parameters, as an error middleware has: mounted uncalled, `app.use(errorHandler)`, it is
+// called by Express with the first error that reaches it, whatever was mounted before it (a
+// notFound() included), and says to call it. With fewer, Express would pass every error by it.
+export function errorHandler(
+  options?: ErrorHandlerOptions<readonly unknown[]>,
+  second?: unknown,
+  third?: unknown,
+  fourth?: unknown,
+  ...extra: unknown[]
 ): ErrorRequestHandler {
-  checkNotCalledAsMiddleware('errorHandler()', [options, ...extra], 'app.use(errorHandler())');
+  checkNotCalledAsMiddleware(
+    'errorHandler()',
+    // As many as were given: `(req, res, next)` is told from `(options)` by its count.
+    [options, second, third, fourth, ...extra].slice(0, arguments.length),
+    'app.use(errorHandler())',
+  );
   const config = parseOptions(options);
   loadOpenTelemetry();
   // An error's `code` is then the name its answer carries (see nameErrorsWith).

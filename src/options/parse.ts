@@ -85,8 +85,9 @@ export function checkNoMoreArguments(
 /**
  * Refuses a call of a middleware factory by Express: `app.use(errorHandler)`
  * instead of `app.use(errorHandler())` mounts the factory itself, which
- * Express then calls with `(req, res, next)` on every request it reaches (or,
- * wrapped by hand, `(err, req, res, next)`). Its options would be the request,
+ * Express then calls with `(req, res, next)` on every request it reaches (or
+ * with `(err, req, res, next)` for every error, when the factory declares four
+ * parameters, as `errorHandler` does). Its options would be the request,
  * and the message would be about `_events`. The error says to call it, with
  * `usage` (`app.use(errorHandler())`); Express passes it on to the next error
  * middleware, so that it is in the log line of the 500 (or, with no error
@@ -98,27 +99,38 @@ export function checkNotCalledAsMiddleware(
   args: readonly unknown[],
   usage: string,
 ): void {
-  if (!isMiddlewareCall(args)) return;
+  const call = middlewareCall(args);
+  if (call === undefined) return;
   const name = factory.replace(/\(\)$/, '');
+  const as =
+    call === 'error'
+      ? 'an error middleware (with an error, a request, a response and next)'
+      : 'a middleware (with a request, a response and next)';
   throw optionError(
     factory,
     'ERR_EAE_NOT_CALLED',
-    `it was called as a middleware (with a request, a response and next), but it makes the middleware: call it, \`${usage}\`, not \`app.use(${name})\``,
+    `it was called as ${as}, but it makes the middleware: call it, \`${usage}\`, not \`app.use(${name})\``,
   );
 }
 
-/** `(req, res, next)`, or `(err, req, res, next)`: a request first, or a response before a `next` function. */
-function isMiddlewareCall(args: readonly unknown[]): boolean {
+/**
+ * How Express would call a middleware: `(req, res, next)` (a request first, or a
+ * response before a `next` function), `(err, req, res, next)`, or not so.
+ */
+function middlewareCall(args: readonly unknown[]): 'request' | 'error' | undefined {
   try {
-    if (isRequestLike(args[0])) return true;
+    if (isRequestLike(args[0])) return 'request';
     const count = args.length;
-    return (
+    if (
       (count === 3 || count === 4) &&
       isResponseLike(args[count - 2]) &&
       typeof args[count - 1] === 'function'
-    );
+    ) {
+      return count === 4 ? 'error' : 'request';
+    }
+    return undefined;
   } catch {
-    return false; // options whose getters throw: theirs to report
+    return undefined; // options whose getters throw: theirs to report
   }
 }
 

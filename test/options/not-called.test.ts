@@ -24,12 +24,16 @@ import { captureLogs, flushed } from '../helpers/logs.js';
 import { expectOptionError } from '../helpers/option-error.js';
 
 /** What Express says when a factory is mounted uncalled, as each factory's usage reads. */
-function refusal(factory: string, usage: string): string {
-  return `${factory}(): it was called as a middleware (with a request, a response and next), but it makes the middleware: call it, \`${usage}\`, not \`app.use(${factory})\``;
+function refusal(factory: string, usage: string, call: 'request' | 'error' = 'request'): string {
+  const as =
+    call === 'error'
+      ? 'an error middleware (with an error, a request, a response and next)'
+      : 'a middleware (with a request, a response and next)';
+  return `${factory}(): it was called as ${as}, but it makes the middleware: call it, \`${usage}\`, not \`app.use(${factory})\``;
 }
 
+/** The factories of request middleware; errorHandler, an error middleware's, has tests of its own below. */
 const FACTORIES: readonly [string, unknown, string][] = [
-  ['errorHandler', errorHandler, 'app.use(errorHandler())'],
   ['notFound', notFound, 'app.use(notFound())'],
   ['methodNotAllowed', methodNotAllowed, 'app.use(methodNotAllowed(app))'],
   ['rateLimit', rateLimit, 'app.use(rateLimit({ limit: 100, windowMs: 60_000 }))'],
@@ -41,13 +45,21 @@ const FACTORIES: readonly [string, unknown, string][] = [
   ['expectationFailed', expectationFailed, 'app.use(expectationFailed())'],
 ];
 
+/** An error middleware that shows what reached it. */
+function showError(
+  error: Error & { code?: string },
+  _req: Request,
+  res: Response,
+  _next: NextFunction,
+) {
+  res.status(500).json({ name: error.name, code: error.code, message: error.message });
+}
+
 /** An app with `factory` mounted uncalled, then an error middleware that shows what reached it. */
 function appMounting(factory: unknown) {
   const app = express();
   app.use(factory as express.RequestHandler);
-  app.use((error: Error & { code?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(500).json({ name: error.name, code: error.code, message: error.message });
-  });
+  app.use(showError);
   return app;
 }
 
@@ -90,8 +102,44 @@ describe('a middleware factory mounted without being called', () => {
       () =>
         (errorHandler as (...args: unknown[]) => unknown)(new Error('boom'), req, res, () => {}),
       'ERR_EAE_NOT_CALLED',
-      refusal('errorHandler', 'app.use(errorHandler())'),
+      refusal('errorHandler', 'app.use(errorHandler())', 'error'),
     );
+  });
+});
+
+describe('errorHandler mounted without being called', () => {
+  const REFUSAL = {
+    name: 'TypeError',
+    code: 'ERR_EAE_NOT_CALLED',
+    message: refusal('errorHandler', 'app.use(errorHandler())', 'error'),
+  };
+
+  /** The README's mount order, a route that throws and notFound(), but `app.use(errorHandler)`. */
+  function appMountingErrorHandler() {
+    const app = express();
+    app.get('/fails', () => {
+      throw new Error('boom');
+    });
+    app.use(notFound());
+    app.use(errorHandler as unknown as express.ErrorRequestHandler);
+    app.use(showError);
+    return app;
+  }
+
+  it('declares four parameters, so that Express takes it for an error middleware', () => {
+    expect(errorHandler).toHaveLength(4);
+  });
+
+  it('passes on, for the 404 of a notFound() mounted before it, a TypeError that says to call it', async () => {
+    const res = await request(appMountingErrorHandler()).get('/missing');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual(REFUSAL);
+  });
+
+  it('passes on, for an error a route throws, a TypeError that says to call it', async () => {
+    const res = await request(appMountingErrorHandler()).get('/fails');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual(REFUSAL);
   });
 });
 
