@@ -17,6 +17,7 @@ import {
   NotFoundError,
   rateLimit,
 } from '../../src/index.js';
+import { fieldValues, rawGet } from '../helpers/raw-http.js';
 
 const ROOT = join(__dirname, '../..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -67,26 +68,21 @@ describe('the README login limiter', () => {
 });
 
 describe('the README maintenance example', () => {
-  it('answers with the Retry-After and the body the README shows for it', async () => {
+  it('answers with the status line, the fields and the body the README shows for it', async () => {
     const app = express();
     new Function('app', 'maintenance', 'flags', snippet('maintenance'))(app, maintenance, {
       maintenance: true,
     });
     app.use(errorHandler({ logger: false }));
-    const res = await request(app).get('/orders');
+    const res = await rawGet(app, '/orders');
 
     const [statusLine, ...rest] = snippet('maintenance', 'http').split('\n');
-    const shown = Object.fromEntries(
-      rest
-        .filter((line) => /^[A-Za-z-]+: /.test(line))
-        .map((line) => [
-          line.slice(0, line.indexOf(':')).toLowerCase(),
-          line.slice(line.indexOf(':') + 2),
-        ]),
+    const fields = rest.filter((line) => /^[A-Za-z-]+: /.test(line));
+    expect(res.statusLine).toBe(statusLine);
+    expect(fields.map((field) => fieldValues(res, field.slice(0, field.indexOf(':'))))).toEqual(
+      fields.map((field) => [field.slice(field.indexOf(':') + 2)]),
     );
-    expect(`HTTP/1.1 ${res.status} ${res.res.statusMessage}`).toBe(statusLine);
-    expect(res.headers['retry-after']).toBe(shown['retry-after']);
-    expect({ ...res.body, requestId: '…' }).toEqual(JSON.parse(rest.at(-1)!));
+    expect({ ...JSON.parse(res.text), requestId: '…' }).toEqual(JSON.parse(rest.at(-1)!));
   });
 });
 
