@@ -45,7 +45,13 @@ class UsageError extends Error {}
 export async function run(argv: readonly string[], output: Output): Promise<number> {
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    if (command === undefined) {
+      // A command line that asks for nothing is a mistake (a script's variable left empty), not a
+      // request for help: the help goes where mistakes go, and the exit code says so.
+      output.stderr(HELP);
+      return EXIT.trouble;
+    }
+    if (command === '-h' || command === '--help' || command === 'help') {
       output.stdout(HELP);
       return EXIT.ok;
     }

@@ -356,11 +356,18 @@ describe('express-api-errors docs', () => {
   );
 
   it(
-    'prints its help for --help, and for no command',
+    'prints its help for --help',
     async () => {
       expect(await cli('--help')).toEqual({ code: 0, stdout: HELP, stderr: '' });
-      expect(await cli()).toEqual({ code: 0, stdout: HELP, stderr: '' });
       expect(HELP).toContain('docs [options]');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'exits 2 with its help on standard error for no command',
+    async () => {
+      expect(await cli()).toEqual({ code: 2, stdout: '', stderr: HELP });
     },
     TIMEOUT,
   );
