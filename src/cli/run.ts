@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { catalogToJson } from '../docs/catalog-json.js';
 import { diffCatalogs } from '../docs/diff-catalogs.js';
@@ -6,6 +7,7 @@ import { toOpenApi } from '../docs/openapi.js';
 import { renderResponseCodes } from '../docs/render-response-codes.js';
 import { parseBaseUri } from '../options/parse.js';
 import { CatalogLoadError, loadCatalog } from './load-catalog.js';
+import { packageVersion } from './package-version.js';
 
 /** Where the CLI writes; the process's streams, or a test's buffers. */
 export interface Output {
@@ -33,6 +35,7 @@ Options of docs:
 OLD and NEW are catalog modules or JSON files, as for --catalog.
 
   -h, --help           Show this help
+  --version            Show the version of express-api-errors
 `;
 
 const FORMATS = ['md', 'html', 'openapi', 'json'] as const;
@@ -53,6 +56,10 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
     }
     if (command === '-h' || command === '--help' || command === 'help') {
       output.stdout(HELP);
+      return EXIT.ok;
+    }
+    if (command === '--version') {
+      output.stdout(`${packageVersion(process.argv[1]!)}\n`);
       return EXIT.ok;
     }
     if (command === 'docs') return await docs(rest, output);

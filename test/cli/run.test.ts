@@ -365,6 +365,17 @@ describe('express-api-errors docs', () => {
   );
 
   it(
+    'prints the version of its package.json for --version',
+    async () => {
+      const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      expect(await cli('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    },
+    TIMEOUT,
+  );
+
+  it(
     'exits 2 with its help on standard error for no command',
     async () => {
       expect(await cli()).toEqual({ code: 2, stdout: '', stderr: HELP });

@@ -172,12 +172,14 @@ step 'TypeScript: tsc --noEmit under moduleResolution bundler'
 step 'TypeScript: tsc --noEmit under moduleResolution node10 (main/types fields)'
 (cd "$app" && ./node_modules/.bin/tsc -p tsconfig.node10.json)
 
-step 'CLI: npx express-api-errors --help, docs in every format, from ESM and CommonJS catalogs'
+step 'CLI: npx express-api-errors --help and --version, docs in every format, from ESM and CommonJS catalogs'
 (
   cd "$app"
   # Into files, then grep: `grep -q` on a pipe would close it early and fail the command (pipefail).
   npx --no-install express-api-errors --help >help.txt
   grep -q '^Usage: express-api-errors <command>' help.txt
+  npx --no-install express-api-errors --version >version.txt
+  grep -qx "$(node -p 'require("express-api-errors/package.json").version')" version.txt
   npx --no-install express-api-errors docs >page.md
   grep -qx '# Response codes' page.md
   npx --no-install express-api-errors docs --format html --type-base-uri https://api.example.com/docs/errors --out page.html
