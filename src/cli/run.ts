@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { catalogToJson } from '../docs/catalog-json.js';
 import { diffCatalogs } from '../docs/diff-catalogs.js';
 import { toOpenApi } from '../docs/openapi.js';
-import { renderResponseCodes } from '../docs/render-response-codes.js';
+import { isPageFormat, PAGE_FORMATS, renderResponseCodes } from '../docs/render-response-codes.js';
 import { parseBaseUri } from '../options/parse.js';
 import { CatalogLoadError, loadCatalog } from './load-catalog.js';
 import { packageVersion } from './package-version.js';
@@ -26,7 +26,7 @@ Commands:
                        renamed, moved to another status or reused for a new meaning
 
 Options of docs:
-  --format FORMAT      md (default), html, openapi or json
+  --format FORMAT      md or markdown (default), html, openapi or json
   --catalog PATH       A catalog module (ESM or CommonJS, exporting \`catalog\` or a
                        default) or its JSON form; defaults to the built-in catalog
   --type-base-uri URI  Where the page is served: problem types link to its anchors
@@ -38,8 +38,7 @@ OLD and NEW are catalog modules or JSON files, as for --catalog.
   --version            Show the version of express-api-errors
 `;
 
-const FORMATS = ['md', 'html', 'openapi', 'json'] as const;
-type Format = (typeof FORMATS)[number];
+const FORMATS: readonly string[] = [...Object.keys(PAGE_FORMATS), 'openapi', 'json'];
 
 /** A mistake in the command line, said in one line. */
 class UsageError extends Error {}
@@ -94,21 +93,19 @@ async function docs(argv: readonly string[], output: Output): Promise<number> {
     output.stdout(HELP);
     return EXIT.ok;
   }
-  const format = (values.format ?? 'md') as Format;
+  const format = (values.format as string | undefined) ?? 'md';
   if (!FORMATS.includes(format)) {
-    throw new UsageError(`--format must be md, html, openapi or json, got "${format}"`);
+    throw new UsageError(
+      `--format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}, got "${format}"`,
+    );
   }
   const typeBaseUri = checkBaseUri(values['type-base-uri'] as string | undefined);
   const catalog = await loadCatalog(values.catalog as string | undefined);
-  const text =
-    format === 'openapi'
+  const text = isPageFormat(format)
+    ? renderResponseCodes(catalog, { format, typeBaseUri })
+    : format === 'openapi'
       ? `${JSON.stringify(toOpenApi(catalog, { typeBaseUri }), null, 2)}\n`
-      : format === 'json'
-        ? `${JSON.stringify(catalogToJson(catalog), null, 2)}\n`
-        : renderResponseCodes(catalog, {
-            format: format === 'md' ? 'markdown' : 'html',
-            typeBaseUri,
-          });
+      : `${JSON.stringify(catalogToJson(catalog), null, 2)}\n`;
   const out = values.out as string | undefined;
   if (out === undefined) {
     output.stdout(text);

@@ -8,11 +8,23 @@ import { pageSections } from './page-sections.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
 
-/** The formats of the response-codes page. */
-export type ResponseCodesFormat = 'markdown' | 'html';
+/**
+ * The formats of the response-codes page, under each name they go by: `md`,
+ * the command line's (and the file extension), is `markdown`. The one place
+ * where the two names are mapped.
+ */
+export const PAGE_FORMATS = { md: 'markdown', markdown: 'markdown', html: 'html' } as const;
+
+/** The formats of the response-codes page: `markdown` (or `md`) or `html`. */
+export type ResponseCodesFormat = keyof typeof PAGE_FORMATS;
+
+/** Whether `format` names a format of the page. */
+export function isPageFormat(format: unknown): format is ResponseCodesFormat {
+  return typeof format === 'string' && Object.hasOwn(PAGE_FORMATS, format);
+}
 
 export interface RenderResponseCodesOptions {
-  /** `markdown` (GitHub-flavoured) or `html` (one self-contained page). Required. */
+  /** `markdown` (GitHub-flavoured; or `md`) or `html` (one self-contained page). Required. */
   format: ResponseCodesFormat;
   /**
    * Where the page is served, as given to `errorHandler({ typeBaseUri })`:
@@ -26,7 +38,6 @@ export interface RenderResponseCodesOptions {
 
 const FACTORY = 'renderResponseCodes()';
 const OPTION_NAMES = optionNames<RenderResponseCodesOptions>()(['format', 'typeBaseUri', 'title']);
-const FORMATS: readonly string[] = ['markdown', 'html'];
 
 /**
  * The response-codes page of a catalog, in markdown or HTML: success,
@@ -39,18 +50,18 @@ export function renderResponseCodes(catalog: Catalog, options: RenderResponseCod
   checkOptionsObject(FACTORY, options, "{ format: 'html' }");
   checkOptionNames(FACTORY, options, OPTION_NAMES);
   const { format, title = 'Response codes' } = options;
-  if (!FORMATS.includes(format)) {
+  if (!isPageFormat(format)) {
     throw optionError(
       FACTORY,
       format === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
-      `\`format\` must be 'markdown' or 'html', got ${describeValue(format)}`,
+      `\`format\` must be 'markdown' (or 'md') or 'html', got ${describeValue(format)}`,
     );
   }
   parseTitle(FACTORY, title);
   const typeBaseUri = parseBaseUri(FACTORY, 'typeBaseUri', options.typeBaseUri);
   const config = exampleConfiguration(catalog, typeBaseUri);
   const sections = pageSections(catalog);
-  return format === 'html'
+  return PAGE_FORMATS[format] === 'html'
     ? renderHtml(title, sections, config)
     : renderMarkdown(title, sections, config);
 }

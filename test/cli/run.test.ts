@@ -91,6 +91,18 @@ describe('express-api-errors docs', () => {
   );
 
   it(
+    'prints the markdown page for --format markdown, the function’s name, as for md',
+    async () => {
+      expect(await cli('docs', '--format', 'markdown')).toEqual({
+        code: 0,
+        stdout: renderResponseCodes(defaultCatalog, { format: 'markdown' }),
+        stderr: '',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
     'prints the HTML page with type URIs',
     async () => {
       const { code, stdout } = await cli(
@@ -173,7 +185,7 @@ describe('express-api-errors docs', () => {
     [
       'an unknown format',
       ['docs', '--format', 'pdf'],
-      'express-api-errors: --format must be md, html, openapi or json, got "pdf" (see --help)\n',
+      'express-api-errors: --format must be md, markdown, html, openapi or json, got "pdf" (see --help)\n',
     ],
     [
       'a relative type base URI',

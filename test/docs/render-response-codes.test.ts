@@ -240,6 +240,10 @@ describe('renderResponseCodes', () => {
     for (const anchor of links) expect(html).toContain(`id="${anchor}"`);
   });
 
+  it("renders format 'md', the command line's name, as 'markdown'", () => {
+    expect(renderResponseCodes(defaultCatalog, { format: 'md' })).toBe(markdown);
+  });
+
   it.each([
     [
       'no options',
@@ -251,7 +255,7 @@ describe('renderResponseCodes', () => {
       'an unknown format',
       { format: 'pdf' },
       'ERR_EAE_OPTION_TYPE',
-      "renderResponseCodes(): `format` must be 'markdown' or 'html', got \"pdf\"",
+      "renderResponseCodes(): `format` must be 'markdown' (or 'md') or 'html', got \"pdf\"",
     ],
     [
       'a misspelt option',
