@@ -21,21 +21,23 @@ export const EXIT = { ok: 0, breaking: 1, trouble: 2 } as const;
 export const HELP = `Usage: express-api-errors <command> [options]
 
 Commands:
-  docs [options]       Render the catalog's response-codes page, OpenAPI components or JSON
-  diff OLD NEW         Compare two catalogs; exit 1 if a code was removed, renumbered,
-                       renamed, moved to another status or reused for a new meaning
+  docs [options]         Render the catalog's response-codes page, OpenAPI components or JSON
+  diff OLD NEW           Compare two catalogs; exit 1 if a code was removed, renumbered,
+                         renamed, moved to another status or reused for a new meaning
 
 Options of docs:
-  --format FORMAT      md or markdown (default), html, openapi or json
-  --catalog PATH       A catalog module (ESM or CommonJS, exporting \`catalog\` or a
-                       default) or its JSON form; defaults to the built-in catalog
-  --type-base-uri URI  Where the page is served: problem types link to its anchors
-  --out FILE           Write to FILE instead of standard output
+  --format FORMAT        md or markdown (default), html, openapi or json
+  --catalog PATH         A catalog module (ESM or CommonJS, exporting \`catalog\` or a
+                         default) or its JSON form; defaults to the built-in catalog
+  --type-base-uri URI    Where the page is served: problem types link to its anchors
+  --title TEXT           The page's heading, or the OpenAPI document's info.title
+  --api-version VERSION  The OpenAPI document's info.version (openapi only)
+  --out FILE             Write to FILE instead of standard output
 
 OLD and NEW are catalog modules or JSON files, as for --catalog.
 
-  -h, --help           Show this help
-  --version            Show the version of express-api-errors
+  -h, --help             Show this help
+  --version              Show the version of express-api-errors
 `;
 
 const FORMATS: readonly string[] = [...Object.keys(PAGE_FORMATS), 'openapi', 'json'];
@@ -86,6 +88,8 @@ async function docs(argv: readonly string[], output: Output): Promise<number> {
     format: { type: 'string' },
     catalog: { type: 'string' },
     'type-base-uri': { type: 'string' },
+    title: { type: 'string' },
+    'api-version': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -100,11 +104,19 @@ async function docs(argv: readonly string[], output: Output): Promise<number> {
     );
   }
   const typeBaseUri = checkBaseUri(values['type-base-uri'] as string | undefined);
+  const title = checkText('--title', values.title as string | undefined);
+  const version = checkText('--api-version', values['api-version'] as string | undefined);
+  if (title !== undefined && format === 'json') {
+    throw new UsageError('--title is for the page and openapi formats, not json');
+  }
+  if (version !== undefined && format !== 'openapi') {
+    throw new UsageError('--api-version is for --format openapi');
+  }
   const catalog = await loadCatalog(values.catalog as string | undefined);
   const text = isPageFormat(format)
-    ? renderResponseCodes(catalog, { format, typeBaseUri })
+    ? renderResponseCodes(catalog, { format, typeBaseUri, title })
     : format === 'openapi'
-      ? `${JSON.stringify(toOpenApi(catalog, { typeBaseUri }), null, 2)}\n`
+      ? `${JSON.stringify(toOpenApi(catalog, { typeBaseUri, title, version }), null, 2)}\n`
       : `${JSON.stringify(catalogToJson(catalog), null, 2)}\n`;
   const out = values.out as string | undefined;
   if (out === undefined) {
@@ -185,6 +197,12 @@ function checkBaseUri(value: string | undefined): string | undefined {
       `--type-base-uri must be an absolute http, https, urn or tag URI without a fragment, such as https://api.example.com/docs/errors, got "${value}"`,
     );
   }
+}
+
+/** A flag's text, which must show something: the library refuses an empty title or version too. */
+function checkText(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} must not be empty`);
+  return value;
 }
 
 /** An error of this library about what it was given: its code starts with `ERR_EAE_`. */

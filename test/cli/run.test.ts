@@ -137,6 +137,38 @@ describe('express-api-errors docs', () => {
   );
 
   it(
+    'prints the page under the heading --title gives',
+    async () => {
+      expect(await cli('docs', '--format', 'html', '--title', 'Orders API errors')).toEqual({
+        code: 0,
+        stdout: renderResponseCodes(defaultCatalog, { format: 'html', title: 'Orders API errors' }),
+        stderr: '',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'prints the OpenAPI components with the info.title and info.version of --title and --api-version',
+    async () => {
+      const { code, stdout } = await cli(
+        'docs',
+        '--format',
+        'openapi',
+        '--title',
+        'Orders API',
+        '--api-version',
+        '1.4.0',
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual(
+        toOpenApi(defaultCatalog, { title: 'Orders API', version: '1.4.0' }),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
     'loads an ES module catalog and a CommonJS one',
     async () => {
       const esm = await cli('docs', '--catalog', join(FIXTURES, 'orders-catalog.mjs'));
@@ -186,6 +218,21 @@ describe('express-api-errors docs', () => {
       'an unknown format',
       ['docs', '--format', 'pdf'],
       'express-api-errors: --format must be md, markdown, html, openapi or json, got "pdf" (see --help)\n',
+    ],
+    [
+      'an empty --title',
+      ['docs', '--title', ' '],
+      'express-api-errors: --title must not be empty (see --help)\n',
+    ],
+    [
+      '--title with the json format, which has none',
+      ['docs', '--format', 'json', '--title', 'Orders'],
+      'express-api-errors: --title is for the page and openapi formats, not json (see --help)\n',
+    ],
+    [
+      '--api-version with a format other than openapi',
+      ['docs', '--api-version', '1.4.0'],
+      'express-api-errors: --api-version is for --format openapi (see --help)\n',
     ],
     [
       'a relative type base URI',
