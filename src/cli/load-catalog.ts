@@ -32,7 +32,7 @@ export async function loadCatalog(path: string | undefined): Promise<Catalog> {
           }
         : exported(await importOrStall(pathToFileURL(file).href));
   } catch (error) {
-    throw new CatalogLoadError(`cannot read ${where}: ${firstLine(error)}`);
+    throw new CatalogLoadError(`cannot read ${where}: ${readFailure(error, file)}`);
   }
   try {
     return asCatalog(found);
@@ -111,6 +111,25 @@ function asCatalog({ value, name }: Exported): Catalog {
       ? '{ "entries": [...] } or an array of entries'
       : 'a catalog from defineCatalog(), { entries: [...] } or an array of entries';
   throw new Error(`${name} must be ${wanted}, got ${describeValue(value)}`);
+}
+
+/** The extensions of TypeScript modules, which Node loads itself only from 22.18 and 23.6. */
+const TYPESCRIPT = new Set(['.ts', '.mts', '.cts']);
+
+/**
+ * Why `file` could not be read, in one line. A TypeScript catalog on a Node
+ * that cannot load it gets what to run instead of `Unknown file extension
+ * ".ts"`: with tsx registered by `--import`, the command's `import()` of the
+ * catalog goes through tsx's loader.
+ */
+function readFailure(error: unknown, file: string): string {
+  if (
+    (error as { code?: unknown } | null)?.code === 'ERR_UNKNOWN_FILE_EXTENSION' &&
+    TYPESCRIPT.has(extname(file))
+  ) {
+    return `Node ${process.version} does not load TypeScript by itself: run the command with NODE_OPTIONS='--import tsx' (tsx installed in your project), or give it the compiled JavaScript`;
+  }
+  return firstLine(error);
 }
 
 function firstLine(error: unknown): string {

@@ -15,6 +15,7 @@ import {
   type CatalogEntry,
 } from '../../src/index.js';
 import { HELP } from '../../src/cli/run.js';
+import { buildForPlainNode } from '../helpers/plain-node-build.js';
 
 const ROOT = join(__dirname, '../..');
 const FIXTURES = join(__dirname, 'fixtures');
@@ -538,6 +539,63 @@ describe('express-api-errors diff', () => {
       });
       const same = await cli('diff', before, before);
       expect(same.stdout).toBe('The catalogs document the same codes.\n');
+    },
+    TIMEOUT,
+  );
+});
+
+describe('express-api-errors run by plain Node, as npx runs the built one', () => {
+  /** Whether this Node loads TypeScript itself (type stripping, on by default from 22.18 and 23.6). */
+  const stripsTypes = Boolean((process.features as { typescript?: unknown }).typescript);
+  let bin: string;
+  beforeAll(() => {
+    bin = buildForPlainNode(join(scratch, 'plain'));
+  });
+
+  function plainCli(nodeOptions: string, ...args: string[]): Promise<Result> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [bin, ...args],
+        { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: nodeOptions } },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  (stripsTypes ? it.skip : it)(
+    "refuses a TypeScript catalog, saying to run it with NODE_OPTIONS='--import tsx', with which it loads",
+    async () => {
+      const file = join(scratch, 'catalog.ts');
+      writeFileSync(
+        file,
+        [
+          'interface Entry { status: number; name: string; title: string; description: string }',
+          "const entries: Entry[] = [{ status: 404, name: 'NOT_FOUND', title: 'Not Found', description: 'Nothing here.' }];",
+          'export default entries;',
+          '',
+        ].join('\n'),
+      );
+      expect(await plainCli('', 'docs', '--catalog', file)).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `express-api-errors: cannot read catalog ${file}: Node ${process.version} does not load TypeScript by itself: run the command with NODE_OPTIONS='--import tsx' (tsx installed in your project), or give it the compiled JavaScript\n`,
+      });
+      const { code, stdout } = await plainCli(
+        '--import tsx',
+        'docs',
+        '--format=json',
+        '--catalog',
+        file,
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual({
+        entries: [
+          { status: 404, name: 'NOT_FOUND', title: 'Not Found', description: 'Nothing here.' },
+        ],
+      });
     },
     TIMEOUT,
   );
