@@ -65,7 +65,7 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
         throw optionError(
           FACTORY,
           'ERR_EAE_OPTION_CONFLICT',
-          `\`entries[${index}]\` lists \`${code}\` again, after \`entries[${first}]\`: each code has one entry`,
+          `\`entries[${index}]\`${labelOf(entry)} lists \`${code}\` again, after \`entries[${first}]\`${labelOf(copies[first]!)}: each code has one entry`,
         );
       }
       const firstNamed = nameIndexes.get(entry.name);
@@ -86,7 +86,7 @@ export class Catalog<Entry extends CatalogEntry = CatalogEntry> {
         throw optionError(
           FACTORY,
           'ERR_EAE_OPTION_MISSING',
-          `\`entries[${index}].subCode\` is \`${entry.subCode}\`, but no entry has its status ${entry.status}: add one`,
+          `\`entries[${index}].subCode\`${labelOf(entry)} is \`${entry.subCode}\`, but no entry has its status ${entry.status}: add one`,
         );
       }
     }
@@ -182,6 +182,15 @@ function frozenCopy<Entry extends CatalogEntry>(entry: Entry): Entry {
   return Object.freeze(copy) as Entry;
 }
 
+/**
+ * ` (ORDER_NOT_FOUND)`, the entry's name, for a message about it: its index
+ * counts the spread `...defaultEntries` too, so that a catalog's first own
+ * entry is `entries[76]`. Empty while the entry has no valid name.
+ */
+function labelOf(entry: CatalogEntry): string {
+  return typeof entry.name === 'string' && NAME.test(entry.name) ? ` (${entry.name})` : '';
+}
+
 function validateEntry(entry: CatalogEntry, index: number): void {
   const where = `entries[${index}]`;
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
@@ -191,15 +200,16 @@ function validateEntry(entry: CatalogEntry, index: number): void {
       `\`${where}\` must be an entry such as { status, name, title, description }, got ${describeValue(entry)}`,
     );
   }
-  checkOptionNames(FACTORY, entry, ENTRY_FIELDS, { path: `${where}.` });
-  parseWholeNumber(FACTORY, `${where}.status`, entry.status, { min: 100, max: 599 });
+  const label = labelOf(entry);
+  checkOptionNames(FACTORY, entry, ENTRY_FIELDS, { path: `${where}.`, label });
+  parseWholeNumber(FACTORY, `${where}.status`, entry.status, { min: 100, max: 599, label });
   if (entry.subCode !== undefined) {
     const match = typeof entry.subCode === 'string' ? SUB_CODE.exec(entry.subCode) : null;
     if (!match || Number(match[1]) !== entry.status) {
       throw optionError(
         FACTORY,
         'ERR_EAE_OPTION_TYPE',
-        `\`${where}.subCode\` must be "${entry.status}." followed by a number from 0 to 9999 without leading zeros, got ${describeValue(entry.subCode)}`,
+        `\`${where}.subCode\`${label} must be "${entry.status}." followed by a number from 0 to 9999 without leading zeros, got ${describeValue(entry.subCode)}`,
       );
     }
   }
@@ -215,14 +225,14 @@ function validateEntry(entry: CatalogEntry, index: number): void {
       throw optionError(
         FACTORY,
         entry[field] === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
-        `\`${where}.${field}\` (${entry.name}) must be a non-empty string, got ${describeValue(entry[field])}`,
+        `\`${where}.${field}\`${label} must be a non-empty string, got ${describeValue(entry[field])}`,
       );
     }
     if (UNSHOWABLE.test(entry[field]) || !entry[field].isWellFormed()) {
       throw optionError(
         FACTORY,
         'ERR_EAE_OPTION_TYPE',
-        `\`${where}.${field}\` (${entry.name}) must be text a page can show: no control character but tab and line breaks, no bidirectional override and no lone surrogate, got ${describeValue(entry[field])}`,
+        `\`${where}.${field}\`${label} must be text a page can show: no control character but tab and line breaks, no bidirectional override and no lone surrogate, got ${describeValue(entry[field])}`,
       );
     }
   }
@@ -234,7 +244,7 @@ function validateEntry(entry: CatalogEntry, index: number): void {
     throw optionError(
       FACTORY,
       'ERR_EAE_OPTION_TYPE',
-      `\`${where}.headers\` (${entry.name}) must be an array of header names, got ${describeValue(entry.headers)}`,
+      `\`${where}.headers\`${label} must be an array of header names, got ${describeValue(entry.headers)}`,
     );
   }
 }

@@ -14,8 +14,15 @@ export function checkOptionNames(
   {
     migrations = {},
     path = '',
+    label = '',
     hint,
-  }: { migrations?: Readonly<Record<string, string>>; path?: string; hint?: string } = {},
+  }: {
+    migrations?: Readonly<Record<string, string>>;
+    path?: string;
+    /** Said after the unknown name, to tell whose it is, e.g. ` (ORDER_NOT_FOUND)` for a catalog entry. */
+    label?: string;
+    hint?: string;
+  } = {},
 ): void {
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
@@ -31,7 +38,7 @@ export function checkOptionNames(
     throw optionError(
       factory,
       'ERR_EAE_UNKNOWN_OPTION',
-      `\`${path}${name}\` is not an option${advice} The options are ${listed}.`,
+      `\`${path}${name}\`${label} is not an option${advice} The options are ${listed}.`,
     );
   }
 }

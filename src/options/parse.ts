@@ -247,6 +247,8 @@ export interface WholeNumberRange {
   readonly max?: number;
   /** What is counted, e.g. `milliseconds`: "a whole number of milliseconds". */
   readonly unit?: string;
+  /** Said after the option, to tell which one it is, e.g. ` (ORDER_NOT_FOUND)` for a catalog entry's. */
+  readonly label?: string;
 }
 
 /**
@@ -259,7 +261,7 @@ export function parseWholeNumber(
   factory: string,
   option: string,
   value: unknown,
-  { min, max = Number.MAX_SAFE_INTEGER, unit }: WholeNumberRange,
+  { min, max = Number.MAX_SAFE_INTEGER, unit, label = '' }: WholeNumberRange,
 ): number {
   // The usual case first and without building a message: the error classes check `status` so.
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) {
@@ -271,12 +273,16 @@ export function parseWholeNumber(
       : ` from ${formatNumber(min)} to ${formatNumber(max)}`
   }`;
   if (value === undefined) {
-    throw optionError(factory, 'ERR_EAE_OPTION_MISSING', `\`${option}\` is required: ${wanted}`);
+    throw optionError(
+      factory,
+      'ERR_EAE_OPTION_MISSING',
+      `\`${option}\`${label} is required: ${wanted}`,
+    );
   }
   throw optionError(
     factory,
     typeof value === 'number' ? 'ERR_EAE_OPTION_RANGE' : 'ERR_EAE_OPTION_TYPE',
-    `\`${option}\` must be ${wanted}, got ${describeValue(value)}`,
+    `\`${option}\`${label} must be ${wanted}, got ${describeValue(value)}`,
   );
 }
 

@@ -187,31 +187,31 @@ describe('defineCatalog', () => {
       'a status out of range',
       { ...entry, status: 700 },
       'ERR_EAE_OPTION_RANGE',
-      '`entries[0].status` must be a whole number from 100 to 599, got 700',
+      '`entries[0].status` (NOT_FOUND) must be a whole number from 100 to 599, got 700',
     ],
     [
       'a status that is no number',
       { ...entry, status: '404' },
       'ERR_EAE_OPTION_TYPE',
-      '`entries[0].status` must be a whole number from 100 to 599, got "404"',
+      '`entries[0].status` (NOT_FOUND) must be a whole number from 100 to 599, got "404"',
     ],
     [
       'a sub-code of another status',
       { ...entry, subCode: '401.2' },
       'ERR_EAE_OPTION_TYPE',
-      '`entries[0].subCode` must be "404." followed by a number from 0 to 9999 without leading zeros, got "401.2"',
+      '`entries[0].subCode` (NOT_FOUND) must be "404." followed by a number from 0 to 9999 without leading zeros, got "401.2"',
     ],
     [
       'a malformed sub-code',
       { ...entry, subCode: '404-1' },
       'ERR_EAE_OPTION_TYPE',
-      '`entries[0].subCode` must be "404." followed by a number from 0 to 9999 without leading zeros, got "404-1"',
+      '`entries[0].subCode` (NOT_FOUND) must be "404." followed by a number from 0 to 9999 without leading zeros, got "404-1"',
     ],
     [
       'a sub-code with a leading zero, which would read as another one',
       { ...entry, subCode: '404.01' },
       'ERR_EAE_OPTION_TYPE',
-      '`entries[0].subCode` must be "404." followed by a number from 0 to 9999 without leading zeros, got "404.01"',
+      '`entries[0].subCode` (NOT_FOUND) must be "404." followed by a number from 0 to 9999 without leading zeros, got "404.01"',
     ],
     [
       'a description with a NUL',
@@ -292,7 +292,20 @@ describe('defineCatalog', () => {
     expectOptionError(
       () => defineCatalog([entry, { ...entry, status: 410, name: 'GONE', [field]: 'x' }]),
       'ERR_EAE_UNKNOWN_OPTION',
-      `defineCatalog(): \`entries[1].${field}\` is not an option. Did you mean \`entries[1].${nearest}\`? The options are \`entries[1].status\`, \`entries[1].subCode\`, \`entries[1].name\`, \`entries[1].title\`, \`entries[1].description\`, \`entries[1].headers\`.`,
+      `defineCatalog(): \`entries[1].${field}\` (GONE) is not an option. Did you mean \`entries[1].${nearest}\`? The options are \`entries[1].status\`, \`entries[1].subCode\`, \`entries[1].name\`, \`entries[1].title\`, \`entries[1].description\`, \`entries[1].headers\`.`,
+    );
+  });
+
+  it('names an entry after ...defaultEntries by its name as well as its index', () => {
+    const at = `entries[${defaultEntries.length}]`;
+    expectOptionError(
+      () =>
+        defineCatalog([
+          ...defaultEntries,
+          { ...entry, subCode: '404.71', name: 'ORDER_NOT_FOUND', titel: 'Order not found' },
+        ] as never),
+      'ERR_EAE_UNKNOWN_OPTION',
+      `defineCatalog(): \`${at}.titel\` (ORDER_NOT_FOUND) is not an option. Did you mean \`${at}.title\`? The options are \`${at}.status\`, \`${at}.subCode\`, \`${at}.name\`, \`${at}.title\`, \`${at}.description\`, \`${at}.headers\`.`,
     );
   });
 
@@ -308,7 +321,7 @@ describe('defineCatalog', () => {
     expectOptionError(
       () => defineCatalog([entry, { ...entry, name: 'OTHER' }]),
       'ERR_EAE_OPTION_CONFLICT',
-      'defineCatalog(): `entries[1]` lists `404` again, after `entries[0]`: each code has one entry',
+      'defineCatalog(): `entries[1]` (OTHER) lists `404` again, after `entries[0]` (NOT_FOUND): each code has one entry',
     );
   });
 
@@ -324,7 +337,7 @@ describe('defineCatalog', () => {
     expectOptionError(
       () => defineCatalog([{ ...entry, status: 409, subCode: '409.1', name: 'DUPLICATE' }]),
       'ERR_EAE_OPTION_MISSING',
-      'defineCatalog(): `entries[0].subCode` is `409.1`, but no entry has its status 409: add one',
+      'defineCatalog(): `entries[0].subCode` (DUPLICATE) is `409.1`, but no entry has its status 409: add one',
     );
   });
 
