@@ -1,39 +1,22 @@
 import type { Response } from 'express';
+import {
+  CACHING,
+  CONTENT,
+  CONTENT_METADATA,
+  FRAMING,
+  HOP_BY_HOP,
+} from '../headers/message-fields.js';
 
 // An error response replaces whatever response a handler had begun: the
 // header fields that handler set describe a response that will never be sent.
 // These lists say which of them the error response drops, and which fields an
 // error's own `headers` may not set, one list per reason.
 
-/** RFC 9112 §6: the handler frames the problem itself, with one Content-Length (§6.1: never beside Transfer-Encoding). */
-const FRAMING = ['Content-Length', 'Transfer-Encoding', 'Trailer'];
-
-/** RFC 9110 §8.3, §8.4, §14.4: they describe the content they came with; the handler describes the problem. */
-const CONTENT = ['Content-Type', 'Content-Encoding', 'Content-Range', 'X-Content-Type-Options'];
-
-/**
- * The language, location, file name and digests of the abandoned content
- * (RFC 9110 §8.5, §8.7; RFC 6266; RFC 9530), and the resource it created or
- * redirected to (RFC 9110 §10.2.2): an error creates nothing and redirects
- * nowhere (one that points somewhere, a 409's, sets its own).
- */
-const ABANDONED_CONTENT = [
-  'Content-Disposition',
-  'Content-Language',
-  'Content-Location',
-  'Content-Digest',
-  'Repr-Digest',
-  'Location',
-];
-
-/**
- * RFC 9111 §4.2, §4.3: the freshness and validators of the abandoned
- * response; an error does not inherit them (Cache-Control is replaced, below).
- */
-const CACHING = ['Age', 'ETag', 'Expires', 'Last-Modified'];
-
-/** RFC 9110 §7.6.1: hop-by-hop fields are the connection's business, not an error's. */
-const HOP_BY_HOP = ['Connection', 'Keep-Alive', 'TE', 'Upgrade'];
+// FRAMING: the handler frames the problem itself, with one Content-Length (RFC 9112 §6.1: never
+// beside Transfer-Encoding). CONTENT, CONTENT_METADATA and CACHING describe the abandoned content;
+// the handler describes the problem, which inherits no freshness or validator (Cache-Control is
+// replaced, below), creates nothing and redirects nowhere (one that points somewhere, a 409's,
+// sets its own Location). HOP_BY_HOP fields are the connection's business, not an error's.
 
 /** Lower-case names of the fields an error's own `headers` may not set: the handler controls them. */
 export const CONTROLLED_HEADERS: ReadonlySet<string> = new Set(
@@ -44,7 +27,7 @@ export const CONTROLLED_HEADERS: ReadonlySet<string> = new Set(
 export const DROPPED_HEADERS: readonly string[] = Object.freeze([
   ...FRAMING,
   ...CONTENT,
-  ...ABANDONED_CONTENT,
+  ...CONTENT_METADATA,
   ...CACHING,
 ]);
 

@@ -9,7 +9,7 @@ import {
   type ValidationIssue,
 } from '../errors/error-classes.js';
 import { bearerChallenge } from '../headers/www-authenticate.js';
-import { safeHeaders } from '../headers/foreign-headers.js';
+import { safeHeaders, sendableHeaders } from '../headers/foreign-headers.js';
 import { truncate } from '../logging/log-bounds.js';
 import { markRefusal, refusalOf } from '../errors/refusal.js';
 import { fromMulterError, fromMultipartParseError } from './multipart-errors.js';
@@ -104,7 +104,7 @@ function asSendable(error: ApiError): ApiError {
   ) {
     sent.extensions = undefined;
   }
-  if (!isCheckedHeaders(headers)) sent.headers = Object.freeze(safeHeaders(headers) ?? {});
+  if (!isCheckedHeaders(headers)) sent.headers = Object.freeze(sendableHeaders(headers) ?? {});
   if (hasPlainFields(error)) {
     const changes: Partial<Record<keyof ApiError, unknown>> = {};
     for (const name of ANSWERED_FIELDS) if (sent[name] !== read[name]) changes[name] = sent[name];

@@ -10,6 +10,7 @@ import {
   MAX_TEXT,
 } from '../../src/logging/log-bounds.js';
 import { DROPPED_HEADERS } from '../../src/handler/replaced-headers.js';
+import { FAMILIES_NOT_PASSED_ON, FIELDS_NOT_PASSED_ON } from '../../src/headers/foreign-headers.js';
 import { REDIS_ERROR_HINTS } from '../../src/stores/redis-error-hint.js';
 import { toOpenApi } from '../../src/index.js';
 import { lintOpenApi, validateOpenApi } from '../helpers/openapi-tools.js';
@@ -108,6 +109,20 @@ describe('README', () => {
       .find((line) => line.startsWith('- drops '))!;
     const named = [...drops.matchAll(/`([A-Za-z-]+)`/g)].map((match) => match[1]);
     expect([...new Set(named)].sort()).toEqual([...DROPPED_HEADERS].sort());
+  });
+
+  it('names exactly the fields and families an error it did not make never passes on', () => {
+    const start = readme.indexOf('<!-- foreign-headers -->');
+    const line = readme
+      .slice(start)
+      .split('\n')
+      .find((text) => text.startsWith('- none of these'))!;
+    const named = [...line.matchAll(/`([A-Za-z0-9-]+\*?)`/g)].map((match) => match[1]);
+    const families = FAMILIES_NOT_PASSED_ON.map((prefix) => `${prefix}*`);
+    // Content-Range is named as the one field of the Content-* family that is passed on.
+    expect([...new Set(named)].sort()).toEqual(
+      [...FIELDS_NOT_PASSED_ON, ...families, 'Content-Range'].sort(),
+    );
   });
 
   it('states the log bounds of src/logging/log-bounds.ts', () => {

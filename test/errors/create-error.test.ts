@@ -137,6 +137,22 @@ describe('createError: the forms of http-errors', () => {
     });
   });
 
+  it('leaves out the wrapped error’s fields that act on the client or describe another message', () => {
+    const cause = createHttpError(429, 'from a library', {
+      headers: {
+        'Retry-After': '5',
+        'Set-Cookie': 'sid=upstream',
+        Location: 'https://evil.example',
+        Server: 'nginx',
+      },
+    });
+    const error = createError(cause);
+    expect({ status: error.status, headers: error.headers }).toEqual({
+      status: 429,
+      headers: { 'Retry-After': '5' },
+    });
+  });
+
   it('keeps the status of a wrapped error that carries one, as finalhandler reads it', () => {
     const error = createError(Object.assign(new Error('dup'), { status: 200, statusCode: 409 }));
     expect(error).toBeInstanceOf(ConflictError);

@@ -273,6 +273,8 @@ interface Expected {
   detail?: string;
   /** Headers the value carries that must be echoed, by lower-case name. */
   headers: Map<string, string>;
+  /** Headers a foreign value carries that must not be sent, by lower-case name. */
+  withheld?: Map<string, string>;
 }
 
 /**
@@ -302,7 +304,7 @@ function expectedFor(value: unknown): Expected {
       return {
         status: value.status,
         detail: value.expose ? value.detail : undefined,
-        headers: keptHeaders(value.headers),
+        headers: keptHeaders(value.headers, 'own'),
       };
     }
     if (typeof value !== 'object' || value === null) return { status: 500, headers: none };
@@ -334,7 +336,7 @@ function expectedFor(value: unknown): Expected {
         const message = error.message;
         if (typeof message === 'string') detail = message;
       }
-      return { status, detail, headers: keptHeaders(error.headers) };
+      return { status, detail, ...foreignHeaders(error.headers) };
     }
     const name = error.name;
     if (name === 'ZodError') {
@@ -388,11 +390,74 @@ function boomExpectation(
     const { message, error: phrase } = payload as Record<string, unknown>;
     if (typeof message === 'string' && message !== phrase) detail = message;
   }
-  return { status: statusCode, detail, headers: keptHeaders(headers) };
+  return { status: statusCode, detail, ...foreignHeaders(headers) };
 }
 
-/** The headers of a foreign error that can be sent as they are (later duplicates win). */
-function keptHeaders(headers: unknown): Map<string, string> {
+/**
+ * Fields an error this library did not make never passes on, whatever its
+ * status (written here independently of src/headers/foreign-headers.ts):
+ * those that set the client's state or a browser's policy for the origin,
+ * and those that describe the message a client or SDK received.
+ */
+const NOT_PASSED_ON = new Set([
+  // State: cookies, site data, navigation, login status.
+  'set-cookie',
+  'set-cookie2',
+  'clear-site-data',
+  'refresh',
+  'set-login',
+  'location',
+  // Policies for the origin.
+  'strict-transport-security',
+  'alt-svc',
+  'x-frame-options',
+  'referrer-policy',
+  'permissions-policy',
+  'feature-policy',
+  'document-policy',
+  'origin-agent-cluster',
+  'accept-ch',
+  'critical-ch',
+  'timing-allow-origin',
+  'service-worker-allowed',
+  'nel',
+  'report-to',
+  'reporting-endpoints',
+  'expect-ct',
+  'public-key-pins',
+  'public-key-pins-report-only',
+  'x-xss-protection',
+  'x-dns-prefetch-control',
+  'x-permitted-cross-domain-policies',
+  // Another message's.
+  'date',
+  'server',
+  'via',
+  'age',
+  'etag',
+  'expires',
+  'last-modified',
+  'repr-digest',
+]);
+/** The same by family: CORS, cross-origin isolation, and every Content-* but a 416's Content-Range. */
+const NOT_PASSED_ON_FAMILY = /^(?:access-control-|cross-origin-|content-(?!range$))/;
+
+/** The headers of a foreign error that are sent, and those it carries that are not. */
+function foreignHeaders(headers: unknown): Pick<Expected, 'headers' | 'withheld'> {
+  const withheld = new Map<string, string>();
+  const kept = keptHeaders(headers, 'foreign', withheld);
+  return { headers: kept, withheld };
+}
+
+/**
+ * The headers of an error that can be sent as they are (later duplicates win);
+ * of a foreign one, not those it may not pass on, which go to `withheld`.
+ */
+function keptHeaders(
+  headers: unknown,
+  whose: 'own' | 'foreign',
+  withheld?: Map<string, string>,
+): Map<string, string> {
   const kept = new Map<string, string>();
   if (typeof headers !== 'object' || headers === null) return kept;
   for (const [name, value] of Object.entries(headers)) {
@@ -401,9 +466,14 @@ function keptHeaders(headers: unknown): Map<string, string> {
     if (name === '__proto__') continue;
     const text = typeof value === 'number' ? String(value) : value;
     if (typeof text !== 'string' || !TOKEN.test(name) || !FIELD_VALUE.test(text)) continue;
+    const lower = name.toLowerCase();
+    if (whose === 'foreign' && (NOT_PASSED_ON.has(lower) || NOT_PASSED_ON_FAMILY.test(lower))) {
+      withheld?.set(lower, text);
+      continue;
+    }
     // RFC 9110 §10.2.3: a Retry-After no client can read is not sent.
-    if (name.toLowerCase() === 'retry-after' && !RETRY_AFTER.test(text)) continue;
-    kept.set(name.toLowerCase(), text);
+    if (lower === 'retry-after' && !RETRY_AFTER.test(text)) continue;
+    kept.set(lower, text);
   }
   return kept;
 }
@@ -520,6 +590,15 @@ function problemFaults(
       check(sent === trimmed, `header ${name} is ${String(sent)}, expected ${trimmed}`);
     } else {
       check(sent !== undefined, `header ${name} was not sent`);
+    }
+  }
+  // A foreign value's fields that act on the client or describe another message are not:
+  // not even Date, which Node writes for the answer itself.
+  for (const [name, value] of expected.withheld ?? []) {
+    if (name === 'date') {
+      check(headers.date !== value.trim(), `the value's Date was sent: ${value}`);
+    } else if (!HANDLER_HEADERS.has(name)) {
+      check(headers[name] === undefined, `header ${name} was passed on: ${String(headers[name])}`);
     }
   }
   return faults;
@@ -651,6 +730,16 @@ const headerName = fc.oneof(
     'Set-Cookie',
     'Location',
     'Allow',
+    'Link',
+    'Accept-Patch',
+    'Refresh',
+    'Server',
+    'ETag',
+    'Strict-Transport-Security',
+    'Access-Control-Allow-Credentials',
+    'Cross-Origin-Resource-Policy',
+    'Content-Security-Policy',
+    'Content-Language',
     'bad name',
     'bad:name',
     'x\r\nX-Injected',

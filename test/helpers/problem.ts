@@ -3,12 +3,15 @@ import { fieldValues, type RawResponse } from './raw-http.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** The titles and codes of the default catalog's statuses that tests of body errors expect. */
+/** The titles and codes of the default catalog's statuses that tests expect. */
 const EXPECTED_TITLES: Record<number, [title: string, code: string]> = {
   400: ['Bad Request', 'BAD_REQUEST'],
+  401: ['Unauthorized', 'UNAUTHORIZED'],
   403: ['Forbidden', 'FORBIDDEN'],
   413: ['Content Too Large', 'PAYLOAD_TOO_LARGE'],
   415: ['Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE'],
+  416: ['Range Not Satisfiable', 'RANGE_NOT_SATISFIABLE'],
+  429: ['Too Many Requests', 'TOO_MANY_REQUESTS'],
   500: ['Internal Server Error', 'INTERNAL_SERVER_ERROR'],
 };
 
@@ -30,6 +33,28 @@ export function problemOf(res: Response): Record<string, unknown> {
   expect(body.requestId).toBe(res.headers['x-request-id']);
   if (typeof body.requestId === 'string' && UUID.test(body.requestId)) delete body.requestId;
   return body;
+}
+
+/** The fields every problem response carries, whatever the error: framing, type, request id, Node's and Express's. */
+const PROBLEM_FIELDS = new Set([
+  'connection',
+  'content-length',
+  'content-type',
+  'date',
+  'keep-alive',
+  'vary',
+  'x-content-type-options',
+  'x-powered-by',
+  'x-request-id',
+]);
+
+/** The header fields of a problem response beyond those every one carries: the error's, by lower-case name. */
+export function errorFieldsOf(res: Response): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(res.headers as Record<string, unknown>).filter(
+      ([name]) => !PROBLEM_FIELDS.has(name),
+    ),
+  );
 }
 
 /**
