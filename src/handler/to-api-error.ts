@@ -304,7 +304,8 @@ function isHttpResponse(value: unknown): boolean {
  * the status in `output.statusCode` (trusted only from 400 to 599) and the
  * headers in `output.headers`. The message is sent for a 4xx only: for a 5xx,
  * Boom's payload holds either a generic text or the original message (502,
- * 503, …), which must not leak. `data` is never read.
+ * 503, …), which must not leak. Of `data`, never sent, only @hapi/wreck's
+ * mark is read: a Boom error about another server's response is a 500.
  */
 function fromBoom(thrown: unknown): ApiError | undefined {
   if (typeof thrown !== 'object' || thrown === null) return undefined;
@@ -312,12 +313,30 @@ function fromBoom(thrown: unknown): ApiError | undefined {
   if (isBoom !== true || typeof output !== 'object' || output === null) return undefined;
   const { statusCode, headers, payload } = output as Record<string, unknown>;
   if (!isErrorStatus(statusCode)) return undefined;
+  if (isWreckResponseError(thrown)) return new InternalServerError(undefined, { cause: thrown });
   const exposed = statusCode < 500;
   return new ApiError(statusCode, exposed ? boomMessage(payload) : undefined, {
     headers: safeHeaders(headers),
     expose: exposed,
     cause: thrown,
   });
+}
+
+/**
+ * Whether a Boom error is @hapi/wreck's about the response it got (and so
+ * simple-oauth2's, which calls it): wreck makes it with the upstream's
+ * status ("Response Error: 401 Unauthorized") and `data` of
+ * `{ isResponseError: true, headers, res, payload }`. Answered with that
+ * status, an identity provider's 401 told our client that its own
+ * credentials were bad.
+ */
+function isWreckResponseError(error: object): boolean {
+  const { data } = error as { data?: unknown };
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { isResponseError?: unknown }).isResponseError === true
+  );
 }
 
 /** Boom's message, unless it is only the status phrase Boom puts there by default. */

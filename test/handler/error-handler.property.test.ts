@@ -385,6 +385,11 @@ function boomExpectation(
   if (isBoom !== true || typeof output !== 'object' || output === null) return undefined;
   const { statusCode, headers, payload } = output as Record<string, unknown>;
   if (!isErrorStatus(statusCode)) return undefined;
+  // @hapi/wreck's error about the response it got carries the upstream's status: a fault.
+  const data = error.data;
+  if (typeof data === 'object' && data !== null && Reflect.get(data, 'isResponseError') === true) {
+    return { status: 500, headers: new Map() };
+  }
   let detail: string | undefined;
   if (statusCode < 500 && typeof payload === 'object' && payload !== null) {
     const { message, error: phrase } = payload as Record<string, unknown>;
@@ -1160,7 +1165,15 @@ const boomLike = fc
       ),
       status: statusLike,
       message: secret,
-      data: secret,
+      // A secret never sent, or @hapi/wreck's data about the response it got.
+      data: fc.oneof(
+        secret,
+        fc.record({
+          isResponseError: fc.oneof(fc.constant(true), fc.anything({ maxDepth: 0 })),
+          headers: headersLike,
+          payload: secret,
+        }),
+      ),
     },
     { requiredKeys: ['isBoom'] },
   )

@@ -1,10 +1,13 @@
 import Boom from '@hapi/boom';
+import Wreck from '@hapi/wreck';
 import { parse as parseAuthHeader } from 'auth-header';
+import express from 'express';
 import request from 'supertest';
 import { defaultCatalog } from '../../src/index.js';
 import { appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
-import { problemOf } from '../helpers/problem.js';
+import { errorFieldsOf, problemOf } from '../helpers/problem.js';
+import { serve } from '../helpers/server.js';
 
 /** The problem body errorHandler sends for a status, with the catalog's description unless `detail`. */
 function problem(status: number, detail?: string) {
@@ -120,5 +123,63 @@ describe('errorHandler: @hapi/boom errors', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 50, status: 500, code: 'INTERNAL_SERVER_ERROR' });
     expect(JSON.stringify(lines[0])).toContain('secret db error');
+  });
+});
+
+/**
+ * @hapi/wreck (and simple-oauth2, which calls it) rejects with a Boom error
+ * of the upstream's status, its message "Response Error: 401 Unauthorized",
+ * the response in `data`: made by the real wreck against a local upstream
+ * that answers the status its path names, with a challenge and a cookie.
+ */
+describe('errorHandler: @hapi/wreck errors about the response it got', () => {
+  const upstreamApp = express();
+  upstreamApp.use((req, res) => {
+    res
+      .status(Number(/^\/status\/(\d{3})$/.exec(req.path)?.[1] ?? 500))
+      .set('WWW-Authenticate', 'Basic realm="idp"')
+      .set('Set-Cookie', 'idp-session=s3cr3t')
+      .set('Retry-After', '120')
+      .json({ error: 'invalid_client', error_description: 'upstream secret detail' });
+  });
+
+  let upstream: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    upstream = await serve(upstreamApp);
+  });
+  afterAll(() => upstream.close());
+
+  async function wreckRejection(status: number): Promise<unknown> {
+    try {
+      await Wreck.get(`${upstream.url}/status/${status}`, { json: true });
+    } catch (error) {
+      return error;
+    }
+    throw new Error('wreck did not reject');
+  }
+
+  it.each([400, 401, 403, 404, 429, 503])(
+    'answers 500 to an upstream %i, with none of its headers or its message',
+    async (status) => {
+      const error = await wreckRejection(status);
+
+      const res = await request(appThrowing(() => error)).get('/throw');
+
+      expect(res.status).toBe(500);
+      expect(errorFieldsOf(res)).toEqual({});
+      expect(problemOf(res)).toEqual(problem(500));
+    },
+  );
+
+  it('logs it as a fault, at error with its stack', async () => {
+    const error = await wreckRejection(401);
+    const logs = captureLogs();
+
+    await request(appThrowing(() => error, { logger: logs.logger })).get('/throw');
+
+    await flushed();
+    expect(logs.lines).toHaveLength(1);
+    expect(logs.lines[0]).toMatchObject({ level: 50, status: 500 });
+    expect((logs.lines[0]!.err as { stack?: string }).stack).toEqual(expect.any(String));
   });
 });
