@@ -13,6 +13,7 @@ import { safeHeaders, sendableHeaders } from '../headers/foreign-headers.js';
 import { truncate } from '../logging/log-bounds.js';
 import { markRefusal, refusalOf } from '../errors/refusal.js';
 import { fromMulterError, fromMultipartParseError } from './multipart-errors.js';
+import { isUpstreamError, isWreckResponseError } from './upstream-errors.js';
 import type { Configuration, ErrorMapping } from './options.js';
 
 /**
@@ -213,7 +214,9 @@ function bodyErrorCause(error: Record<string, unknown>, detail: string): Record<
 /**
  * Errors that carry their own status, like http-errors': the status is
  * trusted only from 400 to 599, and headers only with such a status
- * (the rules of Express's finalhandler).
+ * (the rules of Express's finalhandler). Not an HTTP client's or SDK's error
+ * about the response it got from another server (see upstream-errors.ts),
+ * whose status is the upstream's: it becomes a 500.
  */
 function fromStatusError(thrown: unknown): ApiError | undefined {
   if (typeof thrown !== 'object' || thrown === null) return undefined;
@@ -226,7 +229,7 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
       : undefined;
   // Only then its other fields: an error of a library recognised by shape below (a ZodError)
   // may have a `headers` getter that throws.
-  if (status === undefined || isHttpClientError(error)) return undefined;
+  if (status === undefined || isUpstreamError(error)) return undefined;
   const bodyDetail = bodyErrorDetail(error);
   if (bodyDetail !== undefined) {
     return new ApiError(status, bodyDetail, {
@@ -246,56 +249,6 @@ function fromStatusError(thrown: unknown): ApiError | undefined {
     status,
     typeof message === 'string' && message !== defaultPhraseOf(status) ? message : undefined,
     { headers: safeHeaders(error.headers), expose: exposed, cause: thrown },
-  );
-}
-
-/**
- * Whether an error is an HTTP client's about a response it got from another
- * service (axios: `isAxiosError`; superagent, Octokit, gaxios, ofetch: a
- * `response` with a status and headers; SDKs such as OpenAI's and Stripe's:
- * the headers they received; Twilio's: its error body's `moreInfo`): its `status` is the upstream's,
- * not this request's. Answered with it, an upstream 401 told the client
- * that its own credentials were bad, and an upstream 429 asked it to slow
- * down; a failed dependency is this server's fault, a 500. A `request` or
- * `config` alone says nothing of where the status came from (no client's
- * error has a status without the response it read it from), nor does a
- * `response` without headers (NestJS's `HttpException` keeps its own body
- * there): those errors keep the status they were given.
- */
-function isHttpClientError(error: Record<string, unknown>): boolean {
-  return (
-    error.isAxiosError === true ||
-    isHttpResponse(error.response) ||
-    isReceivedHeaderSection(error.headers) ||
-    // Twilio's RestException keeps neither headers nor a response: only the fields of
-    // Twilio's error body, whose `more_info` (a link to its error docs) it sets as `moreInfo`.
-    Object.hasOwn(error, 'moreInfo')
-  );
-}
-
-/**
- * Whether an error's `headers` are those of a response received, as SDKs
- * keep them beside the upstream's status: a fetch `Headers` (OpenAI's), or
- * fields with a `Date` (Stripe's: every field it got), which an origin
- * server sends with every response (RFC 9110 §6.6.1) and no error made to
- * be sent carries (an app's `err.headers`, as Express documents them, add
- * `Retry-After` or `WWW-Authenticate`).
- */
-function isReceivedHeaderSection(headers: unknown): boolean {
-  if (typeof headers !== 'object' || headers === null) return false;
-  if (typeof (headers as { get?: unknown }).get === 'function') return true;
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'date') return true;
-  return false;
-}
-
-/** A response as HTTP clients keep it: a numeric status (`status`, or Node's `statusCode`) and its headers. */
-function isHttpResponse(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const { status, statusCode, headers } = value as Record<string, unknown>;
-  return (
-    (typeof status === 'number' || typeof statusCode === 'number') &&
-    typeof headers === 'object' &&
-    headers !== null
   );
 }
 
@@ -320,23 +273,6 @@ function fromBoom(thrown: unknown): ApiError | undefined {
     expose: exposed,
     cause: thrown,
   });
-}
-
-/**
- * Whether a Boom error is @hapi/wreck's about the response it got (and so
- * simple-oauth2's, which calls it): wreck makes it with the upstream's
- * status ("Response Error: 401 Unauthorized") and `data` of
- * `{ isResponseError: true, headers, res, payload }`. Answered with that
- * status, an identity provider's 401 told our client that its own
- * credentials were bad.
- */
-function isWreckResponseError(error: object): boolean {
-  const { data } = error as { data?: unknown };
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    (data as { isResponseError?: unknown }).isResponseError === true
-  );
 }
 
 /** Boom's message, unless it is only the status phrase Boom puts there by default. */

@@ -318,7 +318,8 @@ function expectedFor(value: unknown): Expected {
       : isErrorStatus(error.statusCode)
         ? error.statusCode
         : undefined;
-    if (status !== undefined) {
+    // An HTTP client's or SDK's error about the response it got: as if it had no status.
+    if (status !== undefined && !isUpstreamError(error)) {
       const type = error.type;
       // A body error by its `type`, else (read only then) by zlib's `Z_*` code.
       const fromBodyParser =
@@ -373,6 +374,46 @@ function expectedFor(value: unknown): Expected {
   } catch {
     return { status: 500, headers: none };
   }
+}
+
+/**
+ * Whether a value with an error status is an HTTP client's or an SDK's error
+ * about the response it got from another server (written here independently
+ * of src/handler/upstream-errors.ts): its status is the upstream's, so it is
+ * not answered. Reads as src does where a read is conditional (`retryable`
+ * only beside an own `requestId`): a getter that throws must throw in both.
+ */
+function isUpstreamError(error: Record<string, unknown>): boolean {
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null;
+  const isResponse = (value: unknown) =>
+    isObject(value) &&
+    (typeof value.status === 'number' || typeof value.statusCode === 'number') &&
+    isObject(value.headers);
+  const own = (name: string) => Object.prototype.hasOwnProperty.call(error, name);
+  if (error.isAxiosError === true) return true;
+  for (const field of ['response', 'rawResponse', 'meta', '$response']) {
+    if (isResponse(error[field])) return true;
+  }
+  const headers = error.headers;
+  if (isObject(headers)) {
+    if (typeof headers.get === 'function') return true;
+    if (Object.keys(headers).some((name) => /^date$/i.test(name))) return true;
+  }
+  const code = error.code;
+  if (
+    code === 'UND_ERR_RESPONSE' ||
+    code === 'UND_ERR_RESPONSE_STATUS_CODE' ||
+    code === 'slack_webapi_http_error'
+  ) {
+    return true;
+  }
+  if (isObject(error.$metadata)) return true;
+  if (own('requestId') && typeof error.retryable === 'boolean') return true;
+  if (own('amzRequestid') || own('amzId2')) return true;
+  if (error.scope === 'couch' || error.errid === 'non_200') return true;
+  if (own('moreInfo')) return true;
+  return typeof error.arrayBuffer === 'function';
 }
 
 /** What a Boom-shaped value is answered with, or undefined when it is not one. */
@@ -851,6 +892,58 @@ const errorParts = fc.record(
   { requiredKeys: [] },
 );
 
+/** A response as a client keeps it, or something that only looks like one. */
+const responseLike = fc.oneof(
+  fc.record(
+    {
+      status: fc.oneof(fc.integer({ min: 100, max: 599 }), fc.anything({ maxDepth: 0 })),
+      statusCode: fc.oneof(fc.integer({ min: 100, max: 599 }), fc.anything({ maxDepth: 0 })),
+      headers: headersLike,
+    },
+    { requiredKeys: [] },
+  ),
+  fc.anything({ maxDepth: 1 }),
+);
+
+/**
+ * One field by which an HTTP client's or SDK's error about the response it
+ * got is known, or a near miss; most values carry none.
+ */
+const upstreamMark = fc.oneof(
+  { weight: 6, arbitrary: fc.constant({}) },
+  fc.record({ isAxiosError: fc.oneof(fc.constant(true), fc.anything({ maxDepth: 0 })) }),
+  fc
+    .tuple(fc.constantFrom('response', 'rawResponse', 'meta', '$response'), responseLike)
+    .map(([field, value]) => ({ [field]: value })),
+  fc.record({
+    code: fc.constantFrom(
+      'UND_ERR_RESPONSE',
+      'UND_ERR_RESPONSE_STATUS_CODE',
+      'slack_webapi_http_error',
+      'UND_ERR_SOCKET',
+    ),
+  }),
+  fc.record({ $metadata: fc.oneof(fc.record({ httpStatusCode: fc.nat() }), fc.anything()) }),
+  fc.record(
+    {
+      requestId: fc.oneof(fc.string(), fc.constant(null), fc.constant(undefined)),
+      retryable: fc.oneof(fc.boolean(), fc.anything({ maxDepth: 0 })),
+    },
+    { requiredKeys: [] },
+  ),
+  fc
+    .tuple(fc.constantFrom('amzRequestid', 'amzId2', 'moreInfo'), fc.option(fc.string()))
+    .map(([field, value]) => ({ [field]: value ?? undefined })),
+  fc.record({ scope: fc.constantFrom('couch', 'db', 'Couch') }),
+  fc.record({ errid: fc.constantFrom('non_200', 'non_500') }),
+  fc.record({
+    arrayBuffer: fc.oneof(
+      fc.constant(() => Promise.resolve(new ArrayBuffer(0))),
+      fc.anything({ maxDepth: 0 }),
+    ),
+  }),
+);
+
 /**
  * Gives `target` the members `parts`, with defineProperty (a function's
  * `name` is read-only). V8 formats an Error's stack lazily from its `name`
@@ -873,7 +966,7 @@ function withMembers<T extends object>(target: T, parts: Record<string, unknown>
 const errorLike = fc
   .tuple(
     fc.constantFrom('error', 'type-error', 'plain', 'null-prototype', 'function', 'frozen'),
-    errorParts,
+    fc.tuple(errorParts, upstreamMark).map(([parts, mark]) => ({ ...parts, ...mark })),
   )
   .map(([kind, parts]) => {
     const base: object =
@@ -915,6 +1008,12 @@ const hostileKeys = fc.subarray(
     'constructor',
     'code',
     'storageErrors',
+    'response',
+    'meta',
+    '$metadata',
+    'retryable',
+    'scope',
+    'arrayBuffer',
   ],
   { minLength: 1 },
 );

@@ -3,6 +3,7 @@
  * passed on by a handler that called it: made by the real clients against
  * a local upstream.
  */
+import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import axios from 'axios';
 import express from 'express';
 import createError from 'http-errors';
@@ -10,10 +11,11 @@ import OpenAI from 'openai';
 import Stripe from 'stripe';
 import superagent from 'superagent';
 import request from 'supertest';
+import { Agent, interceptors, request as undiciRequest } from 'undici';
 import { defaultCatalog } from '../../src/index.js';
 import { appThrowing } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
-import { expectedProblem, problemOf } from '../helpers/problem.js';
+import { errorFieldsOf, expectedProblem, problemOf } from '../helpers/problem.js';
 import { serve } from '../helpers/server.js';
 
 /**
@@ -33,11 +35,29 @@ upstreamApp.use((req, res) => {
     .json({ error: 'upstream secret detail' });
 });
 
+/**
+ * The same upstream without a `Date` (Elasticsearch sends none; any server
+ * may leave it out), and with the fields a hostile one would send.
+ */
+const datelessApp = express();
+datelessApp.use((req, res, next) => {
+  res.sendDate = false;
+  res.set({
+    'Access-Control-Allow-Origin': 'https://evil.example',
+    'Access-Control-Allow-Credentials': 'true',
+    Location: 'https://evil.example/login',
+    'X-Upstream': 'yes',
+  });
+  next();
+}, upstreamApp);
+
 let upstream: Awaited<ReturnType<typeof serve>>;
+let dateless: Awaited<ReturnType<typeof serve>>;
 beforeAll(async () => {
   upstream = await serve(upstreamApp);
+  dateless = await serve(datelessApp);
 });
-afterAll(() => upstream.close());
+afterAll(() => Promise.all([upstream.close(), dateless.close()]));
 
 /** What each client rejects with when the upstream answers `status`. */
 const CLIENTS: [string, (origin: string, status: number) => Promise<unknown>][] = [
@@ -69,9 +89,10 @@ const CLIENTS: [string, (origin: string, status: number) => Promise<unknown>][] 
 async function rejectionOf(
   call: (origin: string, status: number) => Promise<unknown>,
   status: number,
+  origin = upstream.url,
 ) {
   try {
-    await call(upstream.url, status);
+    await call(origin, status);
   } catch (error) {
     return error;
   }
@@ -108,6 +129,61 @@ describe.each(CLIENTS)('errorHandler: an error of %s about the response it got',
     expect((logs.lines[0]!.err as { stack?: string }).stack).toEqual(expect.any(String));
   });
 });
+
+/**
+ * Clients whose errors keep the upstream's status and headers as plain
+ * fields, with nothing but those headers' `Date` to tell them from an error
+ * made to be sent, before they were recognised by their own fields:
+ * undici's `ResponseError` by its `code`, Elasticsearch's by its `meta`.
+ */
+const DATELESS_CLIENTS: [string, (origin: string, status: number) => Promise<unknown>][] = [
+  [
+    "undici's request() with interceptors.responseError()",
+    async (origin, status) => {
+      const agent = new Agent();
+      try {
+        return await undiciRequest(`${origin}/status/${status}`, {
+          dispatcher: agent.compose(interceptors.responseError()),
+        });
+      } finally {
+        await agent.close();
+      }
+    },
+  ],
+  [
+    'the Elasticsearch client',
+    async (origin, status) => {
+      const client = new ElasticsearchClient({
+        node: origin,
+        auth: { apiKey: `key_${status}` },
+        maxRetries: 0,
+      });
+      try {
+        return await client.search({ index: 'customers' });
+      } finally {
+        await client.close();
+      }
+    },
+  ],
+];
+
+describe.each(DATELESS_CLIENTS)(
+  'errorHandler: an error of %s about a response without Date',
+  (_name, call) => {
+    it.each([401, 403, 404, 429, 503])(
+      'answers 500 to an upstream %i, with none of its headers or its message',
+      async (status) => {
+        const error = await rejectionOf(call, status, dateless.url);
+
+        const res = await request(appThrowing(() => error)).get('/throw');
+
+        expect(res.status).toBe(500);
+        expect(errorFieldsOf(res)).toEqual({});
+        expect(problemOf(res)).toEqual(INTERNAL);
+      },
+    );
+  },
+);
 
 /**
  * An error shaped as twilio-node's `RestException` (src/base/RestException.ts):
