@@ -14,7 +14,7 @@ import { sendProblem } from './send-problem.js';
 import { applyStatusHeaderRule, hasField, saysClose, statusHeaderRule } from './status-headers.js';
 import { toApiError } from './to-api-error.js';
 import { cutShort } from '../responses/cut-short.js';
-import { checkNotCalledAsMiddleware } from '../options/parse.js';
+import { checkNotCalledAsMiddleware, middlewareCall, notCalledMessage } from '../options/parse.js';
 
 /**
  * The error middleware: mount it last. Whatever was thrown or passed to
@@ -27,7 +27,7 @@ export function errorHandler<const Matched extends readonly unknown[] = []>(
 ): ErrorRequestHandler;
 // Four parameters, as an error middleware has: mounted uncalled, `app.use(errorHandler)`, it is
 // called by Express with the first error that reaches it, whatever was mounted before it (a
-// notFound() included), and says to call it. With fewer, Express would pass every error by it.
+// notFound() included), and tells the slip. With fewer, Express would pass every error by it.
 export function errorHandler(
   options?: ErrorHandlerOptions<readonly unknown[]>,
   second?: unknown,
@@ -35,12 +35,17 @@ export function errorHandler(
   fourth?: unknown,
   ...extra: unknown[]
 ): ErrorRequestHandler {
-  checkNotCalledAsMiddleware(
-    'errorHandler()',
-    // As many as were given: `(req, res, next)` is told from `(options)` by its count.
-    [options, second, third, fourth, ...extra].slice(0, arguments.length),
-    'app.use(errorHandler())',
-  );
+  // As many as were given: `(req, res, next)` is told from `(options)` by its count.
+  const args = [options, second, third, fourth, ...extra].slice(0, arguments.length);
+  if (middlewareCall(args) === 'error') {
+    // The error goes on to Express's final handler, which answers it with its own status and
+    // headers (a 429 its Retry-After), as it did before the slip was told; a TypeError in its
+    // place would make every error a 500.
+    warnNotCalled();
+    (fourth as NextFunction)(options);
+    return passedOn;
+  }
+  checkNotCalledAsMiddleware('errorHandler()', args, USAGE);
   const config = parseOptions(options);
   loadOpenTelemetry();
   // An error's `code` is then the name its answer carries (see nameErrorsWith).
@@ -60,6 +65,21 @@ export function errorHandler(
     }
   };
 }
+
+const USAGE = 'app.use(errorHandler())';
+let toldNotCalled = false;
+
+/** Tells, once a process, that `errorHandler` was mounted uncalled (see `errorHandler`). */
+function warnNotCalled(): void {
+  if (toldNotCalled) return;
+  toldNotCalled = true;
+  process.emitWarning(`errorHandler(): ${notCalledMessage('errorHandler()', USAGE, 'error')}`, {
+    code: 'ERR_EAE_NOT_CALLED',
+  });
+}
+
+/** What the uncalled factory gives Express, which reads nothing it returns. */
+const passedOn: ErrorRequestHandler = (error, _req, _res, next) => next(error);
 
 function handle(
   thrown: unknown,

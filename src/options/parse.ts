@@ -101,23 +101,28 @@ export function checkNotCalledAsMiddleware(
 ): void {
   const call = middlewareCall(args);
   if (call === undefined) return;
+  throw optionError(factory, 'ERR_EAE_NOT_CALLED', notCalledMessage(factory, usage, call));
+}
+
+/** What `ERR_EAE_NOT_CALLED` says of `factory`, called by Express as `call` says. */
+export function notCalledMessage(
+  factory: string,
+  usage: string,
+  call: 'request' | 'error',
+): string {
   const name = factory.replace(/\(\)$/, '');
   const as =
     call === 'error'
       ? 'an error middleware (with an error, a request, a response and next)'
       : 'a middleware (with a request, a response and next)';
-  throw optionError(
-    factory,
-    'ERR_EAE_NOT_CALLED',
-    `it was called as ${as}, but it makes the middleware: call it, \`${usage}\`, not \`app.use(${name})\``,
-  );
+  return `it was called as ${as}, but it makes the middleware: call it, \`${usage}\`, not \`app.use(${name})\``;
 }
 
 /**
  * How Express would call a middleware: `(req, res, next)` (a request first, or a
  * response before a `next` function), `(err, req, res, next)`, or not so.
  */
-function middlewareCall(args: readonly unknown[]): 'request' | 'error' | undefined {
+export function middlewareCall(args: readonly unknown[]): 'request' | 'error' | undefined {
   try {
     if (isRequestLike(args[0])) return 'request';
     const count = args.length;

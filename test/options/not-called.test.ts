@@ -95,34 +95,30 @@ describe('a middleware factory mounted without being called', () => {
     });
   });
 
-  it('refuses errorHandler called by hand as an error middleware, (err, req, res, next)', () => {
+  it('passes on the error of a call by hand as an error middleware, (err, req, res, next)', () => {
     const req = new IncomingMessage(new Socket());
     const res = new ServerResponse(req);
-    expectOptionError(
-      () =>
-        (errorHandler as (...args: unknown[]) => unknown)(new Error('boom'), req, res, () => {}),
-      'ERR_EAE_NOT_CALLED',
-      refusal('errorHandler', 'app.use(errorHandler())', 'error'),
-    );
+    const error = new Error('boom');
+    const next = jest.fn();
+    (errorHandler as (...args: unknown[]) => unknown)(error, req, res, next);
+    expect(next.mock.calls).toEqual([[error]]);
   });
 });
 
 describe('errorHandler mounted without being called', () => {
-  const REFUSAL = {
-    name: 'TypeError',
-    code: 'ERR_EAE_NOT_CALLED',
-    message: refusal('errorHandler', 'app.use(errorHandler())', 'error'),
-  };
-
-  /** The README's mount order, a route that throws and notFound(), but `app.use(errorHandler)`. */
-  function appMountingErrorHandler() {
+  /** The README's mount order, a limited route, one that throws and notFound(), but `app.use(errorHandler)`. */
+  function appMountingErrorHandler(after: express.ErrorRequestHandler[] = [showError]) {
     const app = express();
+    app.set('env', 'test'); // Express's final handler prints nothing
     app.get('/fails', () => {
       throw new Error('boom');
     });
+    app.get('/limited', rateLimit({ limit: 1, windowMs: 60_000, logger: false }), (_req, res) => {
+      res.json({ ok: true });
+    });
     app.use(notFound());
     app.use(errorHandler as unknown as express.ErrorRequestHandler);
-    app.use(showError);
+    for (const middleware of after) app.use(middleware);
     return app;
   }
 
@@ -130,16 +126,48 @@ describe('errorHandler mounted without being called', () => {
     expect(errorHandler).toHaveLength(4);
   });
 
-  it('passes on, for the 404 of a notFound() mounted before it, a TypeError that says to call it', async () => {
+  it('passes on the 404 of a notFound() mounted before it, as it came', async () => {
     const res = await request(appMountingErrorHandler()).get('/missing');
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual(REFUSAL);
+    expect([res.status, res.body]).toEqual([
+      500,
+      { name: 'NotFoundError', code: 'NOT_FOUND', message: 'Not Found' },
+    ]);
   });
 
-  it('passes on, for an error a route throws, a TypeError that says to call it', async () => {
+  it('passes on the error a route throws, as it came', async () => {
     const res = await request(appMountingErrorHandler()).get('/fails');
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual(REFUSAL);
+    expect([res.status, res.body]).toEqual([500, { name: 'Error', message: 'boom' }]);
+  });
+
+  it('leaves a 429 its status and Retry-After, which Express’s final handler sends', async () => {
+    const app = appMountingErrorHandler([]);
+    expect((await request(app).get('/limited')).status).toBe(200);
+    const refused = await request(app).get('/limited');
+    expect([refused.status, refused.headers['retry-after']]).toEqual([429, '60']);
+  });
+
+  it('says to call it in a process warning, once however many errors reach it', async () => {
+    await jest.isolateModulesAsync(async () => {
+      const fresh = (await import('../../src/handler/error-handler.js')).errorHandler;
+      const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        const app = express();
+        app.set('env', 'test');
+        app.use(fresh as unknown as express.ErrorRequestHandler);
+        for (let i = 0; i < 3; i++) expect((await request(app).get('/missing')).status).toBe(404);
+        app.use((_req, _res, next) => next(new Error('boom')));
+        app.use(fresh as unknown as express.ErrorRequestHandler);
+        expect((await request(app).get('/missing')).status).toBe(500);
+        expect(emitWarning.mock.calls).toEqual([
+          [
+            refusal('errorHandler', 'app.use(errorHandler())', 'error'),
+            { code: 'ERR_EAE_NOT_CALLED' },
+          ],
+        ]);
+      } finally {
+        emitWarning.mockRestore();
+      }
+    });
   });
 });
 
