@@ -1,3 +1,4 @@
+import { isUpstreamErrorSafely } from './upstream-errors.js';
 import { safeHeaders } from '../headers/foreign-headers.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
@@ -122,8 +123,9 @@ function wrapping(
   }
 }
 
-/** The headers of a wrapped error that can be sent; none from a getter that throws or a hostile Proxy. */
+/** The headers of a wrapped error that can be sent; none from a getter that throws, a hostile Proxy or an upstream's error. */
 function headersOf(error: Error): Record<string, string> | undefined {
+  if (isUpstreamErrorSafely(error)) return undefined;
   try {
     return safeHeaders((error as { headers?: unknown }).headers);
   } catch {
@@ -154,8 +156,13 @@ function classOf(status: number, given: boolean): AnyErrorClass | undefined {
   );
 }
 
-/** finalhandler's rule: `status` if it is an integer 400–599, else `statusCode` if that is one. */
+/**
+ * finalhandler's rule: `status` if it is an integer 400–599, else `statusCode`
+ * if that is one; none for an HTTP client's or SDK's error about another
+ * server's response, whose status is the upstream's (see upstream-errors.ts).
+ */
 function statusOf(error: Error): number | undefined {
+  if (isUpstreamErrorSafely(error)) return undefined;
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
   if (isErrorStatus(status)) return status;
   return isErrorStatus(statusCode) ? statusCode : undefined;

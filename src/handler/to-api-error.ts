@@ -13,7 +13,7 @@ import { safeHeaders, sendableHeaders } from '../headers/foreign-headers.js';
 import { truncate } from '../logging/log-bounds.js';
 import { markRefusal, refusalOf } from '../errors/refusal.js';
 import { fromMulterError, fromMultipartParseError } from './multipart-errors.js';
-import { isUpstreamError, isWreckResponseError } from './upstream-errors.js';
+import { isUpstreamError, isWreckResponseError } from '../errors/upstream-errors.js';
 import type { Configuration, ErrorMapping } from './options.js';
 
 /**
@@ -266,7 +266,10 @@ function fromBoom(thrown: unknown): ApiError | undefined {
   if (isBoom !== true || typeof output !== 'object' || output === null) return undefined;
   const { statusCode, headers, payload } = output as Record<string, unknown>;
   if (!isErrorStatus(statusCode)) return undefined;
-  if (isWreckResponseError(thrown)) return new InternalServerError(undefined, { cause: thrown });
+  // An upstream's body copied onto an SDK's error (the AWS SDK v3 does) may be shaped as Boom's.
+  if (isWreckResponseError(thrown) || isUpstreamError(thrown as Record<string, unknown>)) {
+    return new InternalServerError(undefined, { cause: thrown });
+  }
   const exposed = statusCode < 500;
   return new ApiError(statusCode, exposed ? boomMessage(payload) : undefined, {
     headers: safeHeaders(headers),

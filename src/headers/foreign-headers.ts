@@ -14,9 +14,9 @@ const MAX_FOREIGN_HEADERS_LENGTH = 8192;
 // HTTP client's or an SDK's that keeps the response it got from another server, and no shape
 // tells every one of those apart (an upstream that sends no `Date` passes for an error made
 // to be sent). So whatever made it, its headers pass on only what an app attaches to an
-// error: `Retry-After`, `WWW-Authenticate`, `Allow`, `Accept-*`, `Link`, its own `X-…`. Never
-// a field that acts on the client or the browser beyond this answer, nor one that describes
-// another message. An `ApiError`'s headers are the app's own, and are not filtered.
+// error: `Retry-After`, `WWW-Authenticate`, `Allow`, `Accept-*`, `Link`, its own `X-…`. It
+// leaves out the fields that act on the client, the browser or caches beyond this answer, and
+// those that describe another message (a blocklist: a field no one has listed passes). An `ApiError`'s headers are the app's own, and are not filtered.
 
 /**
  * Fields that set or wipe what the client keeps, or send it elsewhere:
@@ -65,6 +65,16 @@ const ORIGIN_POLICIES = [
 const ANOTHER_MESSAGE = ['Date', 'Server', 'Via', ...CONTENT_METADATA, ...CACHING];
 
 /**
+ * Directives that let caches keep the answer: with an upstream's `public,
+ * max-age=3600`, a shared cache may store this error and serve it to every
+ * client for an hour (RFC 9111 §3, §5.2.2.9), which by default nothing
+ * allows; `CDN-Cache-Control` (RFC 9213), `Surrogate-Control` (W3C Edge
+ * Architecture) and HTTP/1.0's `Pragma` (RFC 9111 §5.4) likewise. An app
+ * that wants its error cached makes it an `ApiError`.
+ */
+const CACHE_DIRECTIVES = ['Cache-Control', 'CDN-Cache-Control', 'Surrogate-Control', 'Pragma'];
+
+/**
  * Whole families, by prefix: CORS (Fetch §3.2.3: `Access-Control-Allow-Origin`
  * with `-Credentials` lets another origin read this one's answers with the
  * user's cookies), cross-origin isolation (`Cross-Origin-Opener-Policy`,
@@ -83,6 +93,7 @@ export const FIELDS_NOT_PASSED_ON: readonly string[] = [
   ...CLIENT_STATE,
   ...ORIGIN_POLICIES,
   ...ANOTHER_MESSAGE,
+  ...CACHE_DIRECTIVES,
 ];
 
 const NOT_PASSED_ON: ReadonlySet<string> = new Set(

@@ -159,6 +159,28 @@ describe('createError: the forms of http-errors', () => {
     expect(error.detail).toBeUndefined();
   });
 
+  it.each([
+    [
+      'undici’s about an upstream 401',
+      {
+        code: 'UND_ERR_RESPONSE',
+        statusCode: 401,
+        headers: { 'www-authenticate': 'Bearer realm="upstream"' },
+      },
+    ],
+    [
+      'the AWS SDK v3’s about an upstream 403',
+      { $metadata: { httpStatusCode: 403 }, statusCode: 403 },
+    ],
+  ])(
+    'wraps an HTTP client’s error, %s, as a 500 with none of its headers: its status is the upstream’s',
+    (_case, fields) => {
+      const error = createError(Object.assign(new Error('upstream'), fields));
+      expect(error).toBeInstanceOf(InternalServerError);
+      expect(error.headers).toEqual({});
+    },
+  );
+
   it('keeps the status of a wrapped error even when it has no class, with ApiError', () => {
     const error = createError(Object.assign(new Error('quota'), { status: 509 }));
     expect(error.constructor).toBe(ApiError);

@@ -380,8 +380,8 @@ function expectedFor(value: unknown): Expected {
  * Whether a value with an error status is an HTTP client's or an SDK's error
  * about the response it got from another server (written here independently
  * of src/handler/upstream-errors.ts): its status is the upstream's, so it is
- * not answered. Reads as src does where a read is conditional (`retryable`
- * only beside an own `requestId`): a getter that throws must throw in both.
+ * not answered. Reads as src does where a read is conditional (`retryable`,
+ * `code` and `time` only beside an own `requestId`): a getter that throws must throw in both.
  */
 function isUpstreamError(error: Record<string, unknown>): boolean {
   const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -409,7 +409,14 @@ function isUpstreamError(error: Record<string, unknown>): boolean {
     return true;
   }
   if (isObject(error.$metadata)) return true;
-  if (own('requestId') && typeof error.retryable === 'boolean') return true;
+  if (
+    own('requestId') &&
+    typeof error.retryable === 'boolean' &&
+    typeof error.code === 'string' &&
+    error.time instanceof Date
+  ) {
+    return true;
+  }
   if (own('amzRequestid') || own('amzId2')) return true;
   if (error.scope === 'couch' || error.errid === 'non_200') return true;
   if (own('moreInfo')) return true;
@@ -431,6 +438,8 @@ function boomExpectation(
   if (typeof data === 'object' && data !== null && Reflect.get(data, 'isResponseError') === true) {
     return { status: 500, headers: new Map() };
   }
+  // An upstream's body copied onto an SDK's error may be shaped as Boom's: a fault too.
+  if (isUpstreamError(error)) return { status: 500, headers: new Map() };
   let detail: string | undefined;
   if (statusCode < 500 && typeof payload === 'object' && payload !== null) {
     const { message, error: phrase } = payload as Record<string, unknown>;
@@ -446,6 +455,11 @@ function boomExpectation(
  * and those that describe the message a client or SDK received.
  */
 const NOT_PASSED_ON = new Set([
+  // Directives that would let a cache keep the error.
+  'cache-control',
+  'cdn-cache-control',
+  'surrogate-control',
+  'pragma',
   // State: cookies, site data, navigation, login status.
   'set-cookie',
   'set-cookie2',
@@ -928,6 +942,8 @@ const upstreamMark = fc.oneof(
     {
       requestId: fc.oneof(fc.string(), fc.constant(null), fc.constant(undefined)),
       retryable: fc.oneof(fc.boolean(), fc.anything({ maxDepth: 0 })),
+      code: fc.oneof(fc.string(), fc.constant(undefined)),
+      time: fc.oneof(fc.date(), fc.string(), fc.constant(undefined)),
     },
     { requiredKeys: [] },
   ),

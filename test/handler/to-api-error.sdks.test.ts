@@ -81,6 +81,23 @@ describe('errorHandler: errors of the AWS SDK v3', () => {
     expect(problemOf(res)).toEqual(INTERNAL);
   });
 
+  it('answers 500 to one whose upstream error body is shaped as a Boom error', async () => {
+    const error = awsV3Error(401, {
+      isBoom: true,
+      output: {
+        statusCode: 401,
+        headers: { 'WWW-Authenticate': 'Basic realm="upstream"' },
+        payload: { message: 'Access denied for svc_prod@10.2.3.4' },
+      },
+    });
+
+    const res = await answerTo(error);
+
+    expect(res.status).toBe(500);
+    expect(errorFieldsOf(res)).toEqual({});
+    expect(problemOf(res)).toEqual(INTERNAL);
+  });
+
   it('answers 500 to a modeled error whose body carries a statusCode', async () => {
     const error = awsV3Error(400, {
       __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
@@ -127,6 +144,22 @@ describe('errorHandler: errors of aws-sdk v2', () => {
     expect(res.status).toBe(500);
     expect(errorFieldsOf(res)).toEqual({});
     expect(problemOf(res)).toEqual(INTERNAL);
+  });
+});
+
+describe('errorHandler: an app’s own error with a request id and retryable, as aws-sdk v2’s has', () => {
+  it('keeps its status and Retry-After: without aws-sdk v2’s code and time, it is no upstream’s', async () => {
+    const error = Object.assign(new Error('The order is being moved.'), {
+      status: 503,
+      expose: true,
+      retryable: true,
+      requestId: 'req-7f3a',
+      headers: { 'Retry-After': '30' },
+    });
+
+    const res = await answerTo(error);
+
+    expect([res.status, res.headers['retry-after']]).toEqual([503, '30']);
   });
 });
 

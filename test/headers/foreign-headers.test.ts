@@ -9,11 +9,17 @@ describe('isPassedOn', () => {
     'Accept-Patch',
     'Accept-Post',
     'Link',
-    'Cache-Control',
     'X-Hint',
   ])('passes on %s, a field an app attaches to an error', (name) => {
     expect(isPassedOn(name)).toBe(true);
   });
+
+  it.each(['Cache-Control', 'cdn-cache-control', 'Surrogate-Control', 'Pragma'])(
+    'does not pass on %s, which could let a shared cache keep the error',
+    (name) => {
+      expect(isPassedOn(name)).toBe(false);
+    },
+  );
 
   it.each([
     'Access-Control-Max-Age',

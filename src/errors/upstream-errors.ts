@@ -29,8 +29,7 @@ const RESPONSE_ERROR_CODES: ReadonlySet<unknown> = new Set([
 /**
  * Whether an error with a status is an HTTP client's or an SDK's about the
  * response it got. A `request` or `config` alone says nothing of where the
- * status came from (no client's error has a status without the response it
- * read it from), nor does a `response` without headers (NestJS's
+ * status came from, nor does a `response` without headers (NestJS's
  * `HttpException` keeps its own body there): those errors keep the status
  * they were given. So do SDKs' errors that keep only the upstream's status
  * (@google/genai's, discord.js's, dockerode's): nothing tells them from an
@@ -51,15 +50,19 @@ export function isUpstreamError(error: Record<string, unknown>): boolean {
     // AWS SDK v3: every service's error has `$metadata` (the upstream's status and request
     // id), set before the body's fields, which fill in only what is not set.
     isObject(error.$metadata) ||
-    // aws-sdk v2: the request id it read from the response (null when there was none), and
-    // whether to retry, beside the upstream's `statusCode`.
-    (Object.hasOwn(error, 'requestId') && typeof error.retryable === 'boolean') ||
+    // aws-sdk v2 (`AWS.util.error`): the request id it read from the response (null when there
+    // was none), whether to retry, its code and when it failed, beside the upstream's
+    // `statusCode`: all four, since an app's own error may carry a request id and `retryable`.
+    (Object.hasOwn(error, 'requestId') &&
+      typeof error.retryable === 'boolean' &&
+      typeof error.code === 'string' &&
+      error.time instanceof Date) ||
     // minio's S3Error: its response's request ids, set after the XML body's fields (whose
     // names it lower-cases, so none is one of these).
     Object.hasOwn(error, 'amzRequestid') ||
     Object.hasOwn(error, 'amzId2') ||
     // nano (CouchDB): its scope and error id; its `headers` are { uri, statusCode }, the
-    // database's internal URL.
+    // database's internal URL. Best effort: nano copies CouchDB's body over both (see README).
     error.scope === 'couch' ||
     error.errid === 'non_200' ||
     // Twilio's RestException keeps neither headers nor a response: only the fields of
@@ -107,4 +110,17 @@ function isHttpResponse(value: unknown): boolean {
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
+}
+
+/**
+ * `isUpstreamError`, for code outside the handler's guard: an error whose
+ * fields throw when read is taken for one, so that its status and headers
+ * are not trusted.
+ */
+export function isUpstreamErrorSafely(error: object): boolean {
+  try {
+    return isUpstreamError(error as Record<string, unknown>) || isWreckResponseError(error);
+  } catch {
+    return true;
+  }
 }
