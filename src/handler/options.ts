@@ -17,7 +17,6 @@ import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
   checkNestedObject,
   checkOptionsObject,
-  MAX_TIMER_MS,
   parseBaseUri,
   parseBoolean,
   parseFieldName,
@@ -26,6 +25,7 @@ import {
   parseWholeNumber,
   parseWith,
 } from '../options/parse.js';
+import { MAX_TIMER_MS } from '../time/timers.js';
 import { RefusalLog } from './refusal-log.js';
 
 /** A class of domain errors, matched with `instanceof`. */

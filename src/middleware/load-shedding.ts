@@ -8,12 +8,12 @@ import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
-  MAX_TIMER_MS,
   checkNotCalledAsMiddleware,
   checkOptionsObject,
   parseWholeNumber,
   parseWith,
 } from '../options/parse.js';
+import { MAX_TIMER_MS, timerDelay } from '../time/timers.js';
 
 export interface LoadSheddingOptions {
   /** Shed load while the longest event-loop stall of the last sample interval exceeds this many milliseconds. */
@@ -101,7 +101,7 @@ class OverloadSampler {
     this.#histogram = monitorEventLoopDelay({ resolution: HISTOGRAM_RESOLUTION_MS });
     this.#histogram.enable();
     this.#dueAt = performance.now() + config.sampleIntervalMs;
-    this.#timer = setInterval(() => this.sample(), config.sampleIntervalMs);
+    this.#timer = setInterval(() => this.sample(), timerDelay(config.sampleIntervalMs));
     this.#timer.unref();
   }
 

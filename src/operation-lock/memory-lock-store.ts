@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { storedKey } from '../stores/stored-key.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction, parseWholeNumber } from '../options/parse.js';
+import { timerDelay } from '../time/timers.js';
 import {
   MAX_LOCK_KEY_LENGTH,
   type LockAcquisition,
@@ -169,7 +170,7 @@ export class MemoryLockStore implements OperationLockStore {
         if (set?.size === 0) this.#waiters.delete(stored);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, timerDelay(ms));
       signal.addEventListener('abort', done, { once: true });
       waiters.add(done);
     });

@@ -16,6 +16,7 @@ import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { StoreOutage } from '../stores/outage.js';
+import { timerDelay } from '../time/timers.js';
 import { requestFingerprint } from './fingerprint.js';
 import { uploadedFiles } from './uploaded-files.js';
 import type { LockAcquisition } from './lock-store.js';
@@ -144,7 +145,7 @@ class Renewals {
   add(hold: Attempt): void {
     this.#holds.add(hold);
     if (this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#tick(), this.everyMs);
+      this.#timer = setInterval(() => this.#tick(), timerDelay(this.everyMs));
       this.#timer.unref();
     }
   }
@@ -847,9 +848,9 @@ function abortOnClose(res: Response): AbortController {
   return controller;
 }
 
-/** Resolves after `ms`, on a timer that does not keep the process alive. */
+/** Resolves after `ms` (at most `MAX_TIMER_MS`), on a timer that does not keep the process alive. */
 function later(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, timerDelay(ms)).unref());
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -8,7 +8,6 @@ import { optionError, type OptionErrorCode } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
   checkOptionsObject,
-  MAX_TIMER_MS,
   parseBoolean,
   parseDuration,
   parseFieldName,
@@ -17,6 +16,7 @@ import {
   parseWholeNumber,
   parseWith,
 } from '../options/parse.js';
+import { MAX_TIMER_MS } from '../time/timers.js';
 import { LOCK_STORE_METHODS, type OperationLockStore } from './lock-store.js';
 import { MemoryLockStore } from './memory-lock-store.js';
 import { DEFAULT_REPLAY_HEADERS, NEVER_REPLAYED } from './recorded-response.js';

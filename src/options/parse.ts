@@ -9,12 +9,9 @@ import { optionError } from './option-error.js';
  * and throws an `optionError` whose message names both and the value given.
  */
 
-/** The longest delay `setTimeout` keeps (2^31-1 ms, about 24.8 days): a longer one fires after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * The longest duration an option may give (a window, a block, a record's
- * lifetime), about 31 years. It may exceed `MAX_TIMER_MS` (the stores keep
+ * lifetime), about 31 years. It may exceed `MAX_TIMER_MS` (`time/timers.ts`: the stores keep
  * no per-key timers), but a clock reading (an epoch in ms, on Redis) plus
  * twice this still resolves a microsecond in a double, and Redis's expiry,
  * which Lua writes with 14 digits, stays a whole number.

@@ -18,13 +18,13 @@ import { checkOptionNames, optionNames } from '../options/option-names.js';
 import {
   checkNestedObject,
   checkOptionsObject,
-  MAX_TIMER_MS,
   parseBoolean,
   parseDuration,
   parseFunction,
   parseLogger,
   parseWholeNumber,
 } from '../options/parse.js';
+import { MAX_TIMER_MS } from '../time/timers.js';
 
 /** One window: `limit` requests per `windowMs`, optionally named for `RateLimit-Policy`. */
 export interface WindowOptions {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { timerDelay } from '../time/timers.js';
 
 /**
  * A store call being waited for: it ends once, answered or timed out. It
@@ -95,7 +96,7 @@ export class Deadlines {
   }
 
   #arm(ms: number): void {
-    this.#timer = setTimeout(() => this.#fire(), ms);
+    this.#timer = setTimeout(() => this.#fire(), timerDelay(ms));
     this.#timer.unref();
   }
 

@@ -86,6 +86,17 @@ describe('MemoryLockStore: waiting', () => {
     await aborted;
   });
 
+  it('keeps a waiter waiting when its time is longer than a timer can hold', async () => {
+    const store = new MemoryLockStore();
+    store.acquire('k', 't', 'fp', 60_000);
+    const controller = new AbortController();
+    const waiting = store.waitForChange('k', 2 ** 31 + 5, controller.signal).then(() => 'woken');
+    const after50Ms = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 50));
+    await expect(Promise.race([waiting, after50Ms])).resolves.toBe('still waiting');
+    controller.abort();
+    await waiting;
+  });
+
   it('wakes every waiter on shutdown, and keeps no timer', async () => {
     const store = new MemoryLockStore();
     store.acquire('k', 't', 'fp', 60_000);
