@@ -16,7 +16,7 @@ import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { StoreOutage } from '../stores/outage.js';
-import { timerDelay } from '../time/timers.js';
+import { settledOrAfter, timerDelay } from '../time/timers.js';
 import { requestFingerprint } from './fingerprint.js';
 import { uploadedFiles } from './uploaded-files.js';
 import type { LockAcquisition } from './lock-store.js';
@@ -391,8 +391,9 @@ class OperationLock {
     if (typeof store.waitForChange === 'function') {
       try {
         const notice = store.waitForChange(key, Math.max(1, ms), signal).catch(() => undefined);
-        // A store whose notice never comes must not keep the request waiting for good.
-        return Promise.race([notice, later(Math.max(1, ms) + this.#config.storeTimeoutMs)]);
+        // A store whose notice never comes must not keep the request waiting for good; the
+        // guard goes once the notice comes, so that a woken duplicate leaves no timer behind.
+        return settledOrAfter(notice, Math.max(1, ms) + this.#config.storeTimeoutMs);
       } catch {
         // A store whose notice fails is polled instead.
       }
@@ -846,11 +847,6 @@ function abortOnClose(res: Response): AbortController {
   res.once('close', onClose);
   controller.signal.addEventListener('abort', () => res.off('close', onClose), { once: true });
   return controller;
-}
-
-/** Resolves after `ms` (at most `MAX_TIMER_MS`), on a timer that does not keep the process alive. */
-function later(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, timerDelay(ms)).unref());
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -11,6 +11,7 @@ import { storedKey } from '../stores/stored-key.js';
 import { evictionPolicy } from '../stores/eviction-policy.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionNames } from '../options/option-names.js';
+import { settledOrAfter } from '../time/timers.js';
 import {
   MAX_LOCK_KEY_LENGTH,
   type LockAcquisition,
@@ -248,18 +249,6 @@ export class RedisLockStore implements OperationLockStore {
  * `storeTimeoutMs` bounds the request anyway).
  */
 const ENDING_WAIT_MS = 1000;
-
-/** Resolves once `promise` has settled, or after `ms`, whichever is first. */
-function settledOrAfter(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    promise.then(done, done);
-  });
-}
 
 const ACQUIRED: LockAcquisition = Object.freeze({ state: 'acquired' });
 

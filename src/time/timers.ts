@@ -10,3 +10,20 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 export function timerDelay(ms: number): number {
   return Math.min(ms, MAX_TIMER_MS);
 }
+
+/**
+ * Resolves once `promise` has settled, or after `ms`, whichever is first.
+ * The timer is cleared as the promise settles, so that it does not hold
+ * what waits on it for the rest of `ms`, and never keeps the process alive.
+ */
+export function settledOrAfter(promise: PromiseLike<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timerDelay(ms));
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
+}

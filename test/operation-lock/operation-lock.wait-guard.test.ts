@@ -16,6 +16,7 @@ describe('operationLock: a waiting duplicate’s guard timer', () => {
   let store: MemoryLockStore;
   let gate: Gate;
   let setTimeoutSpy: jest.SpiedFunction<typeof setTimeout>;
+  let clearTimeoutSpy: jest.SpiedFunction<typeof clearTimeout>;
 
   beforeEach(() => {
     acquires = 0;
@@ -27,9 +28,11 @@ describe('operationLock: a waiting duplicate’s guard timer', () => {
     };
     gate = new Gate();
     setTimeoutSpy = jest.spyOn(global, 'setTimeout');
+    clearTimeoutSpy = jest.spyOn(global, 'clearTimeout');
   });
   afterEach(() => {
     setTimeoutSpy.mockRestore();
+    clearTimeoutSpy.mockRestore();
     gate.open();
     store.shutdown();
   });
@@ -62,4 +65,23 @@ describe('operationLock: a waiting duplicate’s guard timer', () => {
       expect(overflowing).toEqual([]);
     },
   );
+
+  it('clears the guard timer of a duplicate the store’s notice woke', async () => {
+    // The duplicate waits about 60 s for the notice: the guard is the one timer set past that.
+    const app = lockedApp({ store, replay: true, waitMs: 60_000, lockTtlMs: 120_000 }, gate);
+    const first = order(app).then((res) => res);
+    await gate.entered();
+    const duplicate = order(app).then((res) => res);
+    for (let attempt = 0; acquires < 2 && attempt < 200; attempt++) await sleep(5);
+    gate.open();
+    const [a, b] = await Promise.all([first, duplicate]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.headers['idempotent-replayed']).toBe('true');
+    const guards = setTimeoutSpy.mock.calls.flatMap(([, ms], i) =>
+      ms !== undefined && ms > 60_000 ? [setTimeoutSpy.mock.results[i]!.value as unknown] : [],
+    );
+    expect(guards).toHaveLength(1);
+    const cleared = clearTimeoutSpy.mock.calls.some(([timer]) => timer === guards[0]);
+    expect(cleared).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS, timerDelay } from '../../src/time/timers.js';
+import { MAX_TIMER_MS, settledOrAfter, timerDelay } from '../../src/time/timers.js';
 
 describe('timerDelay', () => {
   it('keeps a delay a timer can hold', () => {
@@ -12,5 +12,30 @@ describe('timerDelay', () => {
       MAX_TIMER_MS,
       MAX_TIMER_MS,
     ]);
+  });
+});
+
+describe('settledOrAfter', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it.each([
+    ['resolves', () => Promise.resolve('answer')],
+    ['rejects', () => Promise.reject(new Error('no answer'))],
+  ])('resolves as soon as the promise %s, and leaves no timer', async (_case, settle) => {
+    await settledOrAfter(settle(), 60_000);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('resolves after `ms` when the promise never settles', async () => {
+    let resolved = false;
+    const waiting = settledOrAfter(new Promise(() => undefined), 100).then(() => {
+      resolved = true;
+    });
+    await jest.advanceTimersByTimeAsync(99);
+    expect(resolved).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await waiting;
+    expect(resolved).toBe(true);
   });
 });
