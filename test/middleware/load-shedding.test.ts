@@ -14,6 +14,7 @@ import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { createApp } from '../helpers/app.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
+import { blockEventLoop } from '../helpers/event-loop.js';
 
 const opened: LoadSheddingMiddleware[] = [];
 
@@ -38,12 +39,6 @@ const appShedding = (options: LoadSheddingOptions): Express => sheddingApp(optio
 afterEach(() => {
   for (const shedding of opened.splice(0)) shedding.close();
 });
-
-/** Really blocks the event loop: a bounded busy-wait, as a CPU-bound handler would. */
-function blockEventLoop(ms: number): void {
-  const end = performance.now() + ms;
-  for (let spins = 0; spins < 1e10 && performance.now() < end; spins++);
-}
 
 /**
  * Requests `GET /work` until the answer has `status`, at most `attempts`

@@ -20,6 +20,7 @@ import { serve } from '../helpers/server.js';
 import { limitedApp } from '../helpers/limited-app.js';
 import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
 import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
+import { blockEventLoop } from '../helpers/event-loop.js';
 
 /** Collects what `name` publishes while `run` runs, and after it until there are `atLeast` messages. */
 async function published<T>(name: string, run: () => Promise<unknown>, atLeast = 0): Promise<T[]> {
@@ -277,12 +278,6 @@ describe('the store channel', () => {
 });
 
 describe('the load-shedding channel', () => {
-  /** Really blocks the event loop: a bounded busy-wait, as a CPU-bound handler would. */
-  function blockEventLoop(ms: number): void {
-    const end = performance.now() + ms;
-    for (let spins = 0; spins < 1e10 && performance.now() < end; spins++);
-  }
-
   it('tells subscribers when the process becomes overloaded and when it recovers', async () => {
     const shedding = loadShedding({ maxEventLoopDelayMs: 100, sampleIntervalMs: 50 });
     const messages: LoadSheddingMessage[] = [];
