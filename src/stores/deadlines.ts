@@ -55,7 +55,8 @@ interface Expiring {
 /**
  * Times out store calls without a timer per request: calls share one
  * timeout, so their deadlines come in order, and one unref'ed timer walks
- * the queue from the oldest. Tracking a call costs an object and a push.
+ * the queue from the oldest, giving the calls more time when the event
+ * loop itself stalled (see `#due`). Tracking a call costs an object and a push.
  * Calls that answered leave the head of the queue as the next call is
  * tracked, so that a busy limiter holds about as many entries as it has
  * calls in flight, not a whole timeout's worth: entries kept that long
@@ -66,7 +67,12 @@ export class Deadlines {
   readonly #now: () => number;
   #queue: (Expiring | undefined)[] = [];
   #head = 0;
-  #timer: NodeJS.Timeout | undefined;
+  /** Whether a timer (or the walk it leads to) is on its way. */
+  #armed = false;
+  /** When that timer is due, on `#now`: how late it fires is how long the loop stalled. */
+  #dueAt = 0;
+  /** Whether the calls now due were given a stall's length more already (see `#due`). */
+  #extended = false;
 
   /** `now` is a monotonic clock in milliseconds; tests pass their own. */
   constructor(timeoutMs: number, now: () => number = () => performance.now()) {
@@ -91,14 +97,40 @@ export class Deadlines {
     this.#dropSettled();
     const pending = new Pending(this.#now() + this.#timeoutMs, context, expire);
     this.#queue.push(pending);
-    if (this.#timer === undefined) this.#arm(this.#timeoutMs);
+    if (!this.#armed) this.#arm(this.#timeoutMs);
     return pending;
   }
 
   #arm(ms: number): void {
-    this.#timer = setTimeout(() => this.#fire(), timerDelay(ms));
-    this.#timer.unref();
+    this.#armed = true;
+    this.#dueAt = this.#now() + ms;
+    setTimeout(this.#due, timerDelay(ms)).unref();
   }
+
+  /**
+   * The timer fired. A deadline times the store, not our own loop: a timer
+   * that fires L ms late says the event loop did not run for about L ms (a
+   * GC pause, a synchronous call, a loop loaded by a flood), and after such
+   * a stall Node runs the timers that came due before it reads its sockets,
+   * where answers that came in time may wait; a client that defers its
+   * writes to a `setImmediate` (node-redis; ioredis with
+   * `enableAutoPipelining`) even sent the calls made before the stall only
+   * as it ended. So a late timer gives the calls L ms more, at most one
+   * timeout, once; should the loop stall again meanwhile, the walk waits
+   * for `setImmediate`, after the poll phase, so that answers that came in
+   * settle their calls first. On time, the loop has been reading its
+   * sockets: the walk is now. No cost per call.
+   */
+  readonly #due = (): void => {
+    const lateMs = this.#now() - this.#dueAt;
+    if (lateMs < 1) return this.#fire();
+    if (this.#extended) {
+      setImmediate(this.#fire);
+      return;
+    }
+    this.#extended = true;
+    this.#arm(Math.min(lateMs, this.#timeoutMs));
+  };
 
   /** Forgets the calls at the head of the queue that have ended. */
   #dropSettled(): void {
@@ -120,8 +152,8 @@ export class Deadlines {
     }
   }
 
-  #fire(): void {
-    // `#timer` stays set until the walk ends, so that a call tracked from
+  readonly #fire = (): void => {
+    // `#armed` stays set until the walk ends, so that a call tracked from
     // inside an `expire` callback does not arm a second timer; `finally`,
     // so that a callback that throws does not leave the queue without one.
     try {
@@ -134,11 +166,12 @@ export class Deadlines {
         pending.expire();
       }
     } finally {
-      this.#timer = undefined;
+      this.#armed = false;
+      this.#extended = false;
       this.#compact();
       if (this.#head < this.#queue.length) {
         this.#arm(Math.max(1, this.#queue[this.#head]!.deadline - this.#now()));
       }
     }
-  }
+  };
 }

@@ -1,0 +1,54 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import type { Express, Request, RequestHandler, Response } from 'express';
+
+/**
+ * A request and its response as `app` hands them to middleware, made
+ * without a connection, so that a test can run middleware for many
+ * requests in one turn of the event loop: `address` is the client's,
+ * `body` what a body parser would have put on the request.
+ */
+export function directRequest(
+  app: Express,
+  {
+    method = 'GET',
+    url = '/',
+    headers = {},
+    address = '203.0.113.7',
+    body,
+  }: {
+    method?: string;
+    url?: string;
+    headers?: Record<string, string>;
+    address?: string;
+    body?: unknown;
+  } = {},
+): { req: Request; res: Response } {
+  const socket = new Socket();
+  Object.defineProperty(socket, 'remoteAddress', { value: address });
+  const req = new IncomingMessage(socket) as Request;
+  req.method = method;
+  req.url = url;
+  req.headers = { host: 'localhost', ...headers };
+  const res = new ServerResponse(req) as Response;
+  Object.setPrototypeOf(req, app.request);
+  Object.setPrototypeOf(res, app.response);
+  Object.assign(req, { app, res, body, originalUrl: url, baseUrl: '' });
+  Object.assign(res, { req });
+  return { req, res };
+}
+
+/**
+ * Runs `middleware` for a request: resolves with `'next'` when it passes
+ * the request on, or with the status of the error it passes to `next`.
+ */
+export function outcomeOf(
+  middleware: RequestHandler,
+  { req, res }: { req: Request; res: Response },
+): Promise<'next' | number> {
+  return new Promise((resolve) => {
+    void middleware(req, res, (error?: unknown) => {
+      resolve(error === undefined ? 'next' : ((error as { status: number }).status ?? 500));
+    });
+  });
+}
