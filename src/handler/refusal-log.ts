@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { currentClock } from '../time/clock.js';
 import { storedKey } from '../stores/stored-key.js';
 
 /** Clients whose refusals are timed apart; past it, the rest share one entry, so memory stays bounded. */
@@ -26,7 +26,7 @@ export class RefusalLog {
 
   constructor(
     readonly intervalMs: number,
-    readonly now: () => number = () => performance.now(),
+    readonly now: () => number = currentClock().now,
   ) {}
 
   /**

@@ -13,6 +13,7 @@ import {
   parseWholeNumber,
   parseWith,
 } from '../options/parse.js';
+import { currentClock } from '../time/clock.js';
 import { MAX_TIMER_MS, timerDelay } from '../time/timers.js';
 
 export interface LoadSheddingOptions {
@@ -95,18 +96,20 @@ class OverloadSampler {
   overloaded = false;
   readonly #histogram: IntervalHistogram;
   readonly #timer: NodeJS.Timeout;
+  /** Its timer and the clock that times it, as they stood when it was made (see `currentClock`). */
+  readonly #clock = currentClock();
   #dueAt: number;
 
   constructor(private readonly config: LoadSheddingConfiguration) {
     this.#histogram = monitorEventLoopDelay({ resolution: HISTOGRAM_RESOLUTION_MS });
     this.#histogram.enable();
-    this.#dueAt = performance.now() + config.sampleIntervalMs;
-    this.#timer = setInterval(() => this.sample(), timerDelay(config.sampleIntervalMs));
+    this.#dueAt = this.#clock.now() + config.sampleIntervalMs;
+    this.#timer = this.#clock.setInterval(() => this.sample(), timerDelay(config.sampleIntervalMs));
     this.#timer.unref();
   }
 
   private sample(): void {
-    const now = performance.now();
+    const now = this.#clock.now();
     const lateMs = now - this.#dueAt;
     this.#dueAt = now + this.config.sampleIntervalMs;
     // `max` is in nanoseconds; reset so that each verdict covers one interval only.
@@ -130,7 +133,7 @@ class OverloadSampler {
   }
 
   close(): void {
-    clearInterval(this.#timer);
+    this.#clock.clearInterval(this.#timer);
     this.#histogram.disable();
     if (!this.overloaded) return;
     this.overloaded = false;

@@ -1,7 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import { storedKey } from '../stores/stored-key.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction, parseWholeNumber } from '../options/parse.js';
+import { currentClock } from '../time/clock.js';
 import { timerDelay } from '../time/timers.js';
 import {
   MAX_LOCK_KEY_LENGTH,
@@ -17,7 +17,11 @@ export interface MemoryLockStoreOptions {
    * kept; beyond it the oldest records are forgotten. Defaults to 64 MiB.
    */
   maxBytes?: number;
-  /** A monotonic clock in milliseconds. Defaults to `performance.now`; tests pass their own. */
+  /**
+   * A monotonic clock in milliseconds. Defaults to `performance.now`, as it
+   * stood when the store was made (see README, Fake timers in your tests);
+   * tests pass their own.
+   */
   now?: () => number;
 }
 
@@ -57,6 +61,7 @@ const ACQUIRED: LockAcquisition = Object.freeze({ state: 'acquired' });
 export class MemoryLockStore implements OperationLockStore {
   readonly #maxEntries: number;
   readonly #maxBytes: number;
+  readonly #timers = currentClock();
   readonly #now: () => number;
   /** Map order is lease order: a renewal moves a lock to the end. */
   readonly #locks = new Map<string, Lock>();
@@ -76,7 +81,7 @@ export class MemoryLockStore implements OperationLockStore {
       min: 1,
       unit: 'bytes',
     });
-    this.#now = parseFunction(FACTORY, 'now', options.now) ?? (() => performance.now());
+    this.#now = parseFunction(FACTORY, 'now', options.now) ?? this.#timers.now;
   }
 
   /** How many keys are held, locks and records. */
@@ -163,21 +168,21 @@ export class MemoryLockStore implements OperationLockStore {
       let waiters = this.#waiters.get(stored);
       if (waiters === undefined) this.#waiters.set(stored, (waiters = new Set()));
       const done = () => {
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         signal.removeEventListener('abort', done);
         const set = this.#waiters.get(stored);
         set?.delete(done);
         if (set?.size === 0) this.#waiters.delete(stored);
         resolve();
       };
-      const timer = setTimeout(done, timerDelay(ms));
+      const timer = this.#timers.setTimeout(done, timerDelay(ms));
       signal.addEventListener('abort', done, { once: true });
       waiters.add(done);
     });
   }
 
   shutdown(): void {
-    clearInterval(this.#timer);
+    this.#timers.clearInterval(this.#timer);
     this.#timer = undefined;
     for (const waiters of this.#waiters.values()) for (const wake of [...waiters]) wake();
   }
@@ -219,7 +224,7 @@ export class MemoryLockStore implements OperationLockStore {
 
   #arm(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.#sweep(this.#clock()), SWEEP_INTERVAL_MS);
+    this.#timer = this.#timers.setInterval(() => this.#sweep(this.#clock()), SWEEP_INTERVAL_MS);
     this.#timer.unref();
   }
 
@@ -239,7 +244,7 @@ export class MemoryLockStore implements OperationLockStore {
       if (done.until <= now) this.#forget(stored, done);
     }
     if (this.size === 0 && this.#timer !== undefined) {
-      clearInterval(this.#timer);
+      this.#timers.clearInterval(this.#timer);
       this.#timer = undefined;
     }
   }

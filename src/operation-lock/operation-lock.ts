@@ -1,6 +1,5 @@
 import { operationLockChannel, type OperationLockMessage } from '../observability/channels.js';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
   BadRequestError,
@@ -16,6 +15,7 @@ import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { StoreOutage } from '../stores/outage.js';
+import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
 import { requestFingerprint } from './fingerprint.js';
 import { uploadedFiles } from './uploaded-files.js';
@@ -95,18 +95,18 @@ interface Operation {
 interface Attempt {
   readonly operation: Operation;
   readonly token: string;
-  /** Until when (`performance.now()`) a duplicate waits; 0 without `waitMs`. */
+  /** Until when (on the lock's clock) a duplicate waits; 0 without `waitMs`. */
   readonly waitUntil: number;
   /** How many times it has waited, for the polling backoff. */
   round: number;
   /** Aborted when the client goes away while the request waits. */
   abandoned: AbortController | undefined;
-  /** When it took the lock (`performance.now()`), for the renewals. */
+  /** When it took the lock (on the lock's clock), for the renewals. */
   since: number;
-  /** When it last asked the store for the lock (`performance.now()`). */
+  /** When it last asked the store for the lock (on the lock's clock). */
   askedAt: number;
   /**
-   * By when its lease has run out at the latest (`performance.now()`): the
+   * By when its lease has run out at the latest (on the lock's clock): the
    * last grant or renewal, from when it was asked, plus `lockTtlMs`.
    */
   leaseUntil: number;
@@ -114,7 +114,7 @@ interface Attempt {
   recordFailures: number;
   /** What its response counts in `RecordRetries` while it waits for a retry; undefined when it does not. */
   recordBytes: number | undefined;
-  /** When its client went away before its response ended (`performance.now()`); 0 until then. */
+  /** When its client went away before its response ended (on the lock's clock); 0 until then. */
   closedAt: number;
   /** Whether its lease was found lost and told of (once), or needs no telling: nothing ran under it. */
   lost: boolean;
@@ -138,6 +138,7 @@ class Renewals {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
+    private readonly clock: Clock,
     private readonly everyMs: number,
     private readonly renew: (hold: Attempt) => void,
   ) {}
@@ -145,7 +146,7 @@ class Renewals {
   add(hold: Attempt): void {
     this.#holds.add(hold);
     if (this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#tick(), timerDelay(this.everyMs));
+      this.#timer = this.clock.setInterval(() => this.#tick(), timerDelay(this.everyMs));
       this.#timer.unref();
     }
   }
@@ -156,17 +157,19 @@ class Renewals {
 
   #tick(): void {
     if (this.#holds.size === 0) {
-      clearInterval(this.#timer);
+      this.clock.clearInterval(this.#timer);
       this.#timer = undefined;
       return;
     }
-    const due = performance.now() - this.everyMs / 2;
+    const due = this.clock.now() - this.everyMs / 2;
     for (const hold of this.#holds) if (hold.since <= due) this.renew(hold);
   }
 }
 
 class OperationLock {
   readonly #config: OperationLockConfiguration;
+  /** The clock of the requests' times, and of its timers (see `currentClock`). */
+  readonly #clock = currentClock();
   readonly #warnings: LockWarnings;
   readonly #deadlines: Deadlines;
   readonly #renewals: Renewals;
@@ -184,8 +187,10 @@ class OperationLock {
     this.#config = config;
     this.#warnings = new LockWarnings(config.logger);
     this.#deadlines = new Deadlines(config.storeTimeoutMs);
-    this.#renewals = new Renewals(Math.max(1, Math.floor(config.lockTtlMs / 3)), (hold) =>
-      this.#renew(hold),
+    this.#renewals = new Renewals(
+      this.#clock,
+      Math.max(1, Math.floor(config.lockTtlMs / 3)),
+      (hold) => this.#renew(hold),
     );
   }
 
@@ -201,7 +206,7 @@ class OperationLock {
     const attempt: Attempt = {
       operation,
       token: this.#token(),
-      waitUntil: this.#config.waitMs === 0 ? 0 : performance.now() + this.#config.waitMs,
+      waitUntil: this.#config.waitMs === 0 ? 0 : this.#clock.now() + this.#config.waitMs,
       round: 0,
       abandoned: undefined,
       since: 0,
@@ -273,7 +278,7 @@ class OperationLock {
     const { store, lockTtlMs } = this.#config;
     const { operation } = attempt;
     let answer: LockAcquisition | PromiseLike<LockAcquisition>;
-    attempt.askedAt = performance.now();
+    attempt.askedAt = this.#clock.now();
     try {
       answer = store.acquire(operation.key, attempt.token, operation.fingerprint, lockTtlMs);
     } catch (error) {
@@ -345,7 +350,7 @@ class OperationLock {
       publish('replayed', attempt);
       return this.#replay(found.response, attempt);
     }
-    const left = attempt.waitUntil - performance.now();
+    const left = attempt.waitUntil - this.#clock.now();
     if (left <= 0) {
       attempt.abandoned?.abort();
       publish('conflict', attempt);
@@ -393,12 +398,13 @@ class OperationLock {
         const notice = store.waitForChange(key, Math.max(1, ms), signal).catch(() => undefined);
         // A store whose notice never comes must not keep the request waiting for good; the
         // guard goes once the notice comes, so that a woken duplicate leaves no timer behind.
-        return settledOrAfter(notice, Math.max(1, ms) + this.#config.storeTimeoutMs);
+        return settledOrAfter(notice, Math.max(1, ms) + this.#config.storeTimeoutMs, this.#clock);
       } catch {
         // A store whose notice fails is polled instead.
       }
     }
-    return sleep(Math.max(1, Math.min(ms, FIRST_POLL_MS * 2 ** round, MAX_POLL_MS)), signal);
+    const pollMs = Math.max(1, Math.min(ms, FIRST_POLL_MS * 2 ** round, MAX_POLL_MS));
+    return sleep(pollMs, signal, this.#clock);
   }
 
   /**
@@ -417,7 +423,7 @@ class OperationLock {
       this.#end(attempt, recorder),
     );
     attempt.recorder = recorder;
-    attempt.since = performance.now();
+    attempt.since = this.#clock.now();
     attempt.leaseUntil = attempt.askedAt + this.#config.lockTtlMs;
     // A client that left while the lock was being taken closed the response already.
     if (res.destroyed) attempt.closedAt = attempt.since;
@@ -426,7 +432,7 @@ class OperationLock {
     res.on('close', () => {
       if (recorder.ended || attempt.closedAt !== 0) return;
       if (wasCutShort(res)) this.#endCutShort(attempt, recorder);
-      else attempt.closedAt = performance.now();
+      else attempt.closedAt = this.#clock.now();
     });
     attempt.next();
   }
@@ -515,8 +521,8 @@ class OperationLock {
       if (!this.#recordRetries.admit(bytes)) return this.#notRecorded(error, attempt);
       attempt.recordBytes = bytes;
     }
-    if (performance.now() + wait >= attempt.leaseUntil) return this.#notRecorded(error, attempt);
-    setTimeout(() => this.#record(attempt, response), wait).unref();
+    if (this.#clock.now() + wait >= attempt.leaseUntil) return this.#notRecorded(error, attempt);
+    this.#clock.setTimeout(() => this.#record(attempt, response), wait).unref();
   }
 
   /**
@@ -607,14 +613,14 @@ class OperationLock {
     }
     if (
       hold.closedAt !== 0 &&
-      performance.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
+      this.#clock.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
     ) {
       this.#renewals.delete(hold); // its lease now runs out, and the key is free
       return;
     }
     if (hold.renewing) return;
     hold.renewing = true;
-    const askedAt = performance.now();
+    const askedAt = this.#clock.now();
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         hold.renewing = false;
@@ -849,15 +855,16 @@ function abortOnClose(res: Response): AbortController {
   return controller;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms` on `clock`, or as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal, clock: Clock): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = clock.setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
 }

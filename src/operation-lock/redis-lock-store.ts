@@ -11,6 +11,7 @@ import { storedKey } from '../stores/stored-key.js';
 import { evictionPolicy } from '../stores/eviction-policy.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionNames } from '../options/option-names.js';
+import { currentClock } from '../time/clock.js';
 import { settledOrAfter } from '../time/timers.js';
 import {
   MAX_LOCK_KEY_LENGTH,
@@ -137,6 +138,8 @@ export class RedisLockStore implements OperationLockStore {
    * response recorded. Other acquires are sent at once, as before.
    */
   readonly #ending = new Map<string, Promise<unknown>>();
+  /** The timers of the wait for an ending (see `currentClock`). */
+  readonly #clock = currentClock();
 
   constructor(options: RedisLockStoreOptions) {
     const { send, prefix, now } = parseRedisStoreOptions(FACTORY, options, OPTION_NAMES, {
@@ -169,7 +172,9 @@ export class RedisLockStore implements OperationLockStore {
     // Found running while this instance was ending that key: the ending may have been sent
     // again after this acquire (see `#ending`), so once it is over, ask once more.
     return answer.then((found) =>
-      found.state === 'running' ? settledOrAfter(ending, ENDING_WAIT_MS).then(run) : found,
+      found.state === 'running'
+        ? settledOrAfter(ending, ENDING_WAIT_MS, this.#clock).then(run)
+        : found,
     );
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import { summarizeError } from '../logging/summarize-error.js';
 import { withRedisErrorHint } from '../stores/redis-error-hint.js';
 import { OUTAGE_QUIET_MS, OUTAGE_REMINDER_MS, type EndedOutage } from '../stores/outage.js';
+import { currentClock, type Clock } from '../time/clock.js';
 
 /**
  * The coded warnings an `operationLock()` gives: each once, except the
@@ -43,21 +44,24 @@ export const LEASE_LOST_INTERVAL_MS = 60_000;
  * none goes untold.
  */
 class CountedLine {
-  /** When the last line was written (`performance.now()`); -Infinity before the first. */
+  /** When the last line was written (on `clock`); -Infinity before the first. */
   #writtenAt = -Infinity;
   /** Events since that line. */
   #count = 0;
   /** Set while events wait for the interval to end. */
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly write: (count: number) => void) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly write: (count: number) => void,
+  ) {}
 
   add(): void {
     this.#count++;
     if (this.#timer !== undefined) return; // a line is due already
-    const wait = this.#writtenAt + LEASE_LOST_INTERVAL_MS - performance.now();
+    const wait = this.#writtenAt + LEASE_LOST_INTERVAL_MS - this.clock.now();
     if (wait <= 0) return this.#write();
-    this.#timer = setTimeout(() => {
+    this.#timer = this.clock.setTimeout(() => {
       this.#timer = undefined;
       this.#write();
     }, wait);
@@ -65,7 +69,7 @@ class CountedLine {
   }
 
   #write(): void {
-    this.#writtenAt = performance.now();
+    this.#writtenAt = this.clock.now();
     const count = this.#count;
     this.#count = 0;
     this.write(count);
@@ -74,7 +78,8 @@ class CountedLine {
 
 /** Emits the coded warnings through the middleware's logger. */
 export class LockWarnings extends CodedWarnings<LockWarningCode> {
-  readonly #leasesLost = new CountedLine((leasesLost) =>
+  readonly #clock = currentClock();
+  readonly #leasesLost = new CountedLine(this.#clock, (leasesLost) =>
     this.log(
       'warn',
       { code: 'OPERATION_LOCK_LEASE_LOST', leasesLost },
@@ -83,7 +88,7 @@ export class LockWarnings extends CodedWarnings<LockWarningCode> {
   );
   /** What the last response the store failed to record failed with, for its line. */
   #recordError: unknown;
-  readonly #recordsFailed = new CountedLine((notRecorded) =>
+  readonly #recordsFailed = new CountedLine(this.#clock, (notRecorded) =>
     this.log(
       'warn',
       {

@@ -1,5 +1,6 @@
 import type { RateLimitDecision } from '../stores/store.js';
 import { storedKey } from '../stores/stored-key.js';
+import { currentClock } from '../time/clock.js';
 
 /**
  * Refusals a remote store made, kept by this instance until they end, so
@@ -22,6 +23,7 @@ import { storedKey } from '../stores/stored-key.js';
  */
 export class DenyCache {
   readonly #entries = new Map<string, Denial>();
+  readonly #clock = currentClock();
   readonly #maxKeys: number;
   readonly #cachesRefusals: boolean;
 
@@ -45,7 +47,7 @@ export class DenyCache {
     const key = storedKey(clientKey);
     const denial = this.#entries.get(key);
     if (denial === undefined) return undefined;
-    const leftMs = denial.until - performance.now();
+    const leftMs = denial.until - this.#clock.now();
     if (leftMs <= 0) {
       this.#entries.delete(key);
       return undefined;
@@ -73,7 +75,7 @@ export class DenyCache {
       // The oldest entry goes: Map order is insertion order.
       this.#entries.delete(this.#entries.keys().next().value!);
     }
-    this.#entries.set(key, { until: performance.now() + waitMs, cost, limit, decision });
+    this.#entries.set(key, { until: this.#clock.now() + waitMs, cost, limit, decision });
   }
 
   /** Forgets `key`, as `resetKey()` does in the store. */

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { currentClock, type Clock } from '../time/clock.js';
 import { timerDelay } from '../time/timers.js';
 
 /**
@@ -64,6 +64,7 @@ interface Expiring {
  */
 export class Deadlines {
   readonly #timeoutMs: number;
+  readonly #clock: Clock = currentClock();
   readonly #now: () => number;
   #queue: (Expiring | undefined)[] = [];
   #head = 0;
@@ -74,10 +75,10 @@ export class Deadlines {
   /** Whether the calls now due were given a stall's length more already (see `#due`). */
   #extended = false;
 
-  /** `now` is a monotonic clock in milliseconds; tests pass their own. */
-  constructor(timeoutMs: number, now: () => number = () => performance.now()) {
+  /** `now` is a monotonic clock in milliseconds, the library's by default; tests pass their own. */
+  constructor(timeoutMs: number, now?: () => number) {
     this.#timeoutMs = timeoutMs;
-    this.#now = now;
+    this.#now = now ?? this.#clock.now;
   }
 
   /** How many calls the queue still holds, answered or not. */
@@ -104,7 +105,7 @@ export class Deadlines {
   #arm(ms: number): void {
     this.#armed = true;
     this.#dueAt = this.#now() + ms;
-    setTimeout(this.#due, timerDelay(ms)).unref();
+    this.#clock.setTimeout(this.#due, timerDelay(ms)).unref();
   }
 
   /**
@@ -125,7 +126,7 @@ export class Deadlines {
     const lateMs = this.#now() - this.#dueAt;
     if (lateMs < 1) return this.#fire();
     if (this.#extended) {
-      setImmediate(this.#fire);
+      this.#clock.setImmediate(this.#fire);
       return;
     }
     this.#extended = true;

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { currentClock } from '../time/clock.js';
 import {
   EVALUATE,
   STATE_SIZE,
@@ -17,7 +17,11 @@ export interface MemoryStoreOptions {
    * so a flood of new keys cannot grow memory without bound. Defaults to 1,000,000.
    */
   maxKeys?: number;
-  /** A monotonic clock in milliseconds. Defaults to `performance.now`; tests pass their own. */
+  /**
+   * A monotonic clock in milliseconds. Defaults to `performance.now`, as it
+   * stood when the store was made (see README, Fake timers in your tests);
+   * tests pass their own.
+   */
   now?: () => number;
 }
 
@@ -47,6 +51,7 @@ const INITIAL_SLOTS = 1024;
  */
 export class MemoryStore implements RateLimitStore {
   readonly #maxKeys: number;
+  readonly #clock = currentClock();
   readonly #now: () => number;
   /** key → slot. Map order is recency: the first key is the least recently used. */
   readonly #slots = new Map<string, number>();
@@ -84,7 +89,7 @@ export class MemoryStore implements RateLimitStore {
       min: 1,
       max: MAX_KEYS,
     });
-    this.#now = parseFunction(FACTORY, 'now', options.now) ?? (() => performance.now());
+    this.#now = parseFunction(FACTORY, 'now', options.now) ?? this.#clock.now;
   }
 
   init(policy: RateLimitPolicy): void {
@@ -94,7 +99,7 @@ export class MemoryStore implements RateLimitStore {
     this.#stride = STATE_SIZE[policy.algorithm] * policy.windows.length;
     this.#grow(Math.min(INITIAL_SLOTS, this.#maxKeys));
     this.#next = new Float64Array(this.#stride);
-    this.#timer ??= setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
+    this.#timer ??= this.#clock.setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
     this.#timer.unref();
   }
 
@@ -228,7 +233,7 @@ export class MemoryStore implements RateLimitStore {
   }
 
   shutdown(): void {
-    clearInterval(this.#timer);
+    this.#clock.clearInterval(this.#timer);
     this.#timer = undefined;
     this.#slots.clear();
     this.#lastKey = undefined;

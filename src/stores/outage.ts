@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { currentClock } from '../time/clock.js';
 
 /**
  * How long a store must go without a failed call before its next answer
@@ -41,11 +41,12 @@ export interface EndedOutage {
  * ends, and a log line every `OUTAGE_REMINDER_MS` while it goes on): it
  * starts at a failed call and ends at the first answer that comes
  * `OUTAGE_QUIET_MS` after the last failed call. Reads
- * `performance.now()` only during an outage: a healthy store's answers
+ * the clock only during an outage: a healthy store's answers
  * cost a field read.
  */
 export class StoreOutage {
-  /** When the outage began (`performance.now()`); undefined while there is none. */
+  readonly #clock = currentClock();
+  /** When the outage began (on `#clock`); undefined while there is none. */
   #since: number | undefined;
   #lastFailureAt = 0;
   #failedCalls = 0;
@@ -59,7 +60,7 @@ export class StoreOutage {
 
   /** A call failed or timed out: whether this starts an outage (tell it); else it is counted in the one on. */
   failed(): boolean {
-    const now = performance.now();
+    const now = this.#clock.now();
     this.#lastFailureAt = now;
     this.#failedCalls += 1;
     if (this.#since !== undefined) return false;
@@ -76,7 +77,7 @@ export class StoreOutage {
    */
   reminder(): EndedOutage | undefined {
     if (this.#since === undefined) return undefined;
-    const now = performance.now();
+    const now = this.#clock.now();
     if (now - this.#toldAt < OUTAGE_REMINDER_MS) return undefined;
     this.#toldAt = now;
     return this.#sofar();
@@ -85,7 +86,7 @@ export class StoreOutage {
   /** The store answered: the outage this ends (tell it), or undefined (none on, or not quiet long enough). */
   answered(): EndedOutage | undefined {
     if (this.#since === undefined) return undefined;
-    if (performance.now() - this.#lastFailureAt < OUTAGE_QUIET_MS) return undefined;
+    if (this.#clock.now() - this.#lastFailureAt < OUTAGE_QUIET_MS) return undefined;
     const ended = this.#sofar();
     this.#since = undefined;
     this.#failedCalls = 0;

@@ -1,3 +1,5 @@
+import type { Clock } from './clock.js';
+
 /** The longest delay `setTimeout` keeps (2^31-1 ms, about 24.8 days): a longer one fires after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -12,16 +14,21 @@ export function timerDelay(ms: number): number {
 }
 
 /**
- * Resolves once `promise` has settled, or after `ms`, whichever is first.
- * The timer is cleared as the promise settles, so that it does not hold
- * what waits on it for the rest of `ms`, and never keeps the process alive.
+ * Resolves once `promise` has settled, or after `ms` on `clock`, whichever
+ * is first. The timer is cleared as the promise settles, so that it does
+ * not hold what waits on it for the rest of `ms`, and never keeps the
+ * process alive.
  */
-export function settledOrAfter(promise: PromiseLike<unknown>, ms: number): Promise<void> {
+export function settledOrAfter(
+  promise: PromiseLike<unknown>,
+  ms: number,
+  clock: Clock,
+): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timerDelay(ms));
+    const timer = clock.setTimeout(resolve, timerDelay(ms));
     timer.unref();
     const done = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       resolve();
     };
     promise.then(done, done);

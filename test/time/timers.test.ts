@@ -1,3 +1,4 @@
+import { currentClock } from '../../src/time/clock.js';
 import { MAX_TIMER_MS, settledOrAfter, timerDelay } from '../../src/time/timers.js';
 
 describe('timerDelay', () => {
@@ -23,13 +24,13 @@ describe('settledOrAfter', () => {
     ['resolves', () => Promise.resolve('answer')],
     ['rejects', () => Promise.reject(new Error('no answer'))],
   ])('resolves as soon as the promise %s, and leaves no timer', async (_case, settle) => {
-    await settledOrAfter(settle(), 60_000);
+    await settledOrAfter(settle(), 60_000, currentClock());
     expect(jest.getTimerCount()).toBe(0);
   });
 
   it('resolves after `ms` when the promise never settles', async () => {
     let resolved = false;
-    const waiting = settledOrAfter(new Promise(() => undefined), 100).then(() => {
+    const waiting = settledOrAfter(new Promise(() => undefined), 100, currentClock()).then(() => {
       resolved = true;
     });
     await jest.advanceTimersByTimeAsync(99);
