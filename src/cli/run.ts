@@ -4,7 +4,12 @@ import { parseArgs } from 'node:util';
 import { catalogToJson } from '../docs/catalog-json.js';
 import { diffCatalogs } from '../docs/diff-catalogs.js';
 import { toOpenApi } from '../docs/openapi.js';
-import { isPageFormat, PAGE_FORMATS, renderResponseCodes } from '../docs/render-response-codes.js';
+import {
+  isPageFormat,
+  PAGE_FORMATS,
+  pageFormatList,
+  renderResponseCodes,
+} from '../docs/render-response-codes.js';
 import { parseBaseUri } from '../options/parse.js';
 import { CatalogLoadError, loadCatalog } from './load-catalog.js';
 import { packageVersion } from './package-version.js';
@@ -18,6 +23,13 @@ export interface Output {
 /** Exit codes: as diff(1), 1 for breaking differences and 2 for trouble. */
 export const EXIT = { ok: 0, breaking: 1, trouble: 2 } as const;
 
+/** The format `docs` renders without --format. */
+const DEFAULT_FORMAT = 'markdown';
+/** Every name --format takes. */
+const FORMATS: readonly string[] = [...Object.keys(PAGE_FORMATS), 'openapi', 'json'];
+/** The formats as the help and messages list them: `markdown (or md), html, openapi or json`. */
+const FORMAT_LIST = orList([...pageFormatList(), 'openapi', 'json']);
+
 export const HELP = `Usage: express-api-errors <command> [options]
 
 Commands:
@@ -26,7 +38,7 @@ Commands:
                          renamed, moved to another status or reused for a new meaning
 
 Options of docs:
-  --format FORMAT        md or markdown (default), html, openapi or json
+  --format FORMAT        ${FORMAT_LIST}; defaults to ${DEFAULT_FORMAT}
   --catalog PATH         A catalog module (ESM or CommonJS, exporting \`catalog\` or a
                          default) or its JSON form; defaults to the built-in catalog
   --type-base-uri URI    Where the page is served: problem types link to its anchors
@@ -39,8 +51,6 @@ OLD and NEW are catalog modules or JSON files, as for --catalog.
   -h, --help             Show this help
   --version              Show the version of express-api-errors
 `;
-
-const FORMATS: readonly string[] = [...Object.keys(PAGE_FORMATS), 'openapi', 'json'];
 
 /** A mistake in the command line, said in one line. */
 class UsageError extends Error {}
@@ -97,11 +107,9 @@ async function docs(argv: readonly string[], output: Output): Promise<number> {
     output.stdout(HELP);
     return EXIT.ok;
   }
-  const format = (values.format as string | undefined) ?? 'md';
+  const format = (values.format as string | undefined) ?? DEFAULT_FORMAT;
   if (!FORMATS.includes(format)) {
-    throw new UsageError(
-      `--format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}, got "${format}"`,
-    );
+    throw new UsageError(`--format must be ${FORMAT_LIST}, got "${format}"`);
   }
   const typeBaseUri = checkBaseUri(values['type-base-uri'] as string | undefined);
   const title = checkText('--title', values.title as string | undefined);
@@ -203,6 +211,11 @@ function checkBaseUri(value: string | undefined): string | undefined {
 function checkText(flag: string, value: string | undefined): string | undefined {
   if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} must not be empty`);
   return value;
+}
+
+/** `a, b or c`. */
+function orList(items: readonly string[]): string {
+  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
 /** An error of this library about what it was given: its code starts with `ERR_EAE_`. */

@@ -11,21 +11,51 @@ import { renderMarkdown } from './render-markdown.js';
 /**
  * The formats of the response-codes page, under each name they go by: `md`,
  * the command line's (and the file extension), is `markdown`. The one place
- * where the two names are mapped.
+ * where the names are mapped.
  */
 export const PAGE_FORMATS = { md: 'markdown', markdown: 'markdown', html: 'html' } as const;
 
-/** The formats of the response-codes page: `markdown` (or `md`) or `html`. */
-export type ResponseCodesFormat = keyof typeof PAGE_FORMATS;
+/**
+ * The formats of the response-codes page: `markdown` or `html`, one name
+ * each, so that a `Record<ResponseCodesFormat, …>` or a switch over them is
+ * complete. `renderResponseCodes()` takes `md` for `markdown` too.
+ */
+export type ResponseCodesFormat = (typeof PAGE_FORMATS)[keyof typeof PAGE_FORMATS];
+
+/** Every name of a format: `md`, `markdown` or `html`. */
+export type PageFormatName = keyof typeof PAGE_FORMATS;
+
+// The option's type names `md` by hand, to read plainly in the declarations: it must be every
+// name of PAGE_FORMATS, no more, or this fails to compile.
+const OPTION_NAMES_ARE_THE_TABLE: [PageFormatName] extends [RenderResponseCodesOptions['format']]
+  ? [RenderResponseCodesOptions['format']] extends [PageFormatName]
+    ? true
+    : false
+  : false = true;
+void OPTION_NAMES_ARE_THE_TABLE;
 
 /** Whether `format` names a format of the page. */
-export function isPageFormat(format: unknown): format is ResponseCodesFormat {
+export function isPageFormat(format: unknown): format is PageFormatName {
   return typeof format === 'string' && Object.hasOwn(PAGE_FORMATS, format);
+}
+
+/**
+ * The page's formats as a message lists them, each with its other names:
+ * `['markdown (or md)', 'html']`; `quote` marks each name.
+ */
+export function pageFormatList(quote: (name: string) => string = (name) => name): string[] {
+  const formats = [...new Set(Object.values(PAGE_FORMATS))];
+  return formats.map((format) => {
+    const others = Object.entries(PAGE_FORMATS)
+      .filter(([name, each]) => each === format && name !== format)
+      .map(([name]) => quote(name));
+    return others.length === 0 ? quote(format) : `${quote(format)} (or ${others.join(' or ')})`;
+  });
 }
 
 export interface RenderResponseCodesOptions {
   /** `markdown` (GitHub-flavoured; or `md`) or `html` (one self-contained page). Required. */
-  format: ResponseCodesFormat;
+  format: ResponseCodesFormat | 'md';
   /**
    * Where the page is served, as given to `errorHandler({ typeBaseUri })`:
    * the examples' `type` is then each code's anchor on it. Defaults to none
@@ -54,7 +84,7 @@ export function renderResponseCodes(catalog: Catalog, options: RenderResponseCod
     throw optionError(
       FACTORY,
       format === undefined ? 'ERR_EAE_OPTION_MISSING' : 'ERR_EAE_OPTION_TYPE',
-      `\`format\` must be 'markdown' (or 'md') or 'html', got ${describeValue(format)}`,
+      `\`format\` must be ${pageFormatList((name) => `'${name}'`).join(' or ')}, got ${describeValue(format)}`,
     );
   }
   parseTitle(FACTORY, title);

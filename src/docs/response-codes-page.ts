@@ -8,7 +8,12 @@ import { checkOptionsObject, parseBaseUri } from '../options/parse.js';
 import { catalogToJson } from './catalog-json.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from './render-html.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { checkCatalog, parseTitle, renderResponseCodes } from './render-response-codes.js';
+import {
+  checkCatalog,
+  parseTitle,
+  renderResponseCodes,
+  type ResponseCodesFormat,
+} from './render-response-codes.js';
 
 export interface ResponseCodesPageOptions {
   /** The URI the page is served at, as given to `errorHandler({ typeBaseUri })`. Defaults to none. */
@@ -48,7 +53,7 @@ export function responseCodesPage(
   // Checked here, so that a bad option is reported under this factory's name.
   const typeBaseUri = parseBaseUri(FACTORY, 'typeBaseUri', options.typeBaseUri);
   const title = parseTitle(FACTORY, options.title ?? 'Response codes');
-  const render = (format: 'html' | 'markdown') =>
+  const render = (format: ResponseCodesFormat) =>
     renderResponseCodes(catalog, { format, typeBaseUri, title });
   // In order of preference when the client weighs them equally (`*/*`): the page first.
   const representations = [

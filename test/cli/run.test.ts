@@ -218,7 +218,7 @@ describe('express-api-errors docs', () => {
     [
       'an unknown format',
       ['docs', '--format', 'pdf'],
-      'express-api-errors: --format must be md, markdown, html, openapi or json, got "pdf" (see --help)\n',
+      'express-api-errors: --format must be markdown (or md), html, openapi or json, got "pdf" (see --help)\n',
     ],
     [
       'an empty --title',
@@ -423,6 +423,12 @@ describe('express-api-errors docs', () => {
     },
     TIMEOUT,
   );
+
+  it('says in its help that markdown, also spelt md, is the default format', () => {
+    expect(HELP).toContain(
+      '  --format FORMAT        markdown (or md), html, openapi or json; defaults to markdown\n',
+    );
+  });
 
   it(
     'prints the version of its package.json for --version',
