@@ -37,6 +37,10 @@ Commands:
   diff OLD NEW           Compare two catalogs; exit 1 if a code was removed, renumbered,
                          renamed, moved to another status or reused for a new meaning
 
+Options:
+  -h, --help             Show this help
+  -v, --version          Show the version of express-api-errors
+
 Options of docs:
   --format FORMAT        ${FORMAT_LIST}; defaults to ${DEFAULT_FORMAT}
   --catalog PATH         A catalog module (ESM or CommonJS, exporting \`catalog\` or a
@@ -47,9 +51,6 @@ Options of docs:
   --out FILE             Write to FILE instead of standard output
 
 OLD and NEW are catalog modules or JSON files, as for --catalog.
-
-  -h, --help             Show this help
-  --version              Show the version of express-api-errors
 `;
 
 /** A mistake in the command line, said in one line. */
@@ -69,7 +70,7 @@ export async function run(argv: readonly string[], output: Output): Promise<numb
       output.stdout(HELP);
       return EXIT.ok;
     }
-    if (command === '--version') {
+    if (command === '-v' || command === '--version' || command === 'version') {
       output.stdout(`${packageVersion(process.argv[1]!)}\n`);
       return EXIT.ok;
     }

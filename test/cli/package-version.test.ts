@@ -44,6 +44,11 @@ describe('packageVersion', () => {
     expect(packageVersion(join(root, 'node_modules/.bin/express-api-errors'))).toBe('9.8.7');
   });
 
+  it('finds the script without its .js, as `node dist/esm/cli/bin` names it', () => {
+    const bin = installed();
+    expect(packageVersion(bin.slice(0, -'.js'.length))).toBe('9.8.7');
+  });
+
   it('throws when no package.json above the script is this package’s', () => {
     const script = write('elsewhere/bin.js', '');
     expect(() => packageVersion(script)).toThrow(

@@ -441,6 +441,23 @@ describe('express-api-errors docs', () => {
     TIMEOUT,
   );
 
+  it.each(['-v', 'version'])(
+    'prints the version of its package.json for %s, as for --version',
+    async (command) => {
+      const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      expect(await cli(command)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    },
+    TIMEOUT,
+  );
+
+  it('lists -v, --version with -h, --help among the options of its help', () => {
+    expect(HELP).toContain(
+      'Options:\n  -h, --help             Show this help\n  -v, --version          Show the version of express-api-errors\n',
+    );
+  });
+
   it(
     'exits 2 with its help on standard error for no command',
     async () => {
@@ -570,6 +587,27 @@ describe('express-api-errors run by plain Node, as npx runs the built one', () =
       );
     });
   }
+
+  it(
+    'prints its version when run as node cli/bin, without the .js',
+    async () => {
+      const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      const result = await new Promise<Result>((resolve) => {
+        execFile(
+          process.execPath,
+          [bin.slice(0, -'.js'.length), '--version'],
+          { cwd: ROOT },
+          (error, stdout, stderr) => {
+            resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+          },
+        );
+      });
+      expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    },
+    TIMEOUT,
+  );
 
   (stripsTypes ? it.skip : it)(
     "refuses a TypeScript catalog, saying to run it with NODE_OPTIONS='--import tsx', with which it loads",
