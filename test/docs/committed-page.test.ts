@@ -11,7 +11,12 @@ describe('docs/response-codes.md', () => {
     );
   });
 
-  it('is linked from the README', () => {
-    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain('](docs/response-codes.md)');
+  it('is linked from the README by its GitHub URL, as the npm package does not ship docs/', () => {
+    const { homepage } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      homepage: string;
+    };
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(
+      `](${homepage.replace(/#readme$/, '')}/blob/main/docs/response-codes.md)`,
+    );
   });
 });
