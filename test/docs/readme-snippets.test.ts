@@ -65,6 +65,14 @@ describe('the README login limiter', () => {
     for (let i = 0; i < 6; i++) statuses.push((await request(app).post('/login')).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
+
+  it("counts an email spelt as the client's address apart from that address's logins", async () => {
+    const app = await loginApp();
+    for (let i = 0; i < 5; i++) {
+      await request(app).post('/login').send({ email: '127.0.0.1' }).expect(401);
+    }
+    await request(app).post('/login').expect(401);
+  });
 });
 
 describe('the README maintenance example', () => {
