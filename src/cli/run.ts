@@ -113,8 +113,8 @@ async function docs(argv: readonly string[], output: Output): Promise<number> {
     throw new UsageError(`--format must be ${FORMAT_LIST}, got "${format}"`);
   }
   const typeBaseUri = checkBaseUri(values['type-base-uri'] as string | undefined);
-  const title = checkText('--title', values.title as string | undefined);
-  const version = checkText('--api-version', values['api-version'] as string | undefined);
+  const title = values.title as string | undefined;
+  const version = values['api-version'] as string | undefined;
   if (title !== undefined && format === 'json') {
     throw new UsageError('--title is for the page and openapi formats, not json');
   }
@@ -122,11 +122,18 @@ async function docs(argv: readonly string[], output: Output): Promise<number> {
     throw new UsageError('--api-version is for --format openapi');
   }
   const catalog = await loadCatalog(values.catalog as string | undefined);
-  const text = isPageFormat(format)
-    ? renderResponseCodes(catalog, { format, typeBaseUri, title })
-    : format === 'openapi'
-      ? `${JSON.stringify(toOpenApi(catalog, { typeBaseUri, title, version }), null, 2)}\n`
-      : `${JSON.stringify(catalogToJson(catalog), null, 2)}\n`;
+  let text: string;
+  try {
+    text = isPageFormat(format)
+      ? renderResponseCodes(catalog, { format, typeBaseUri, title })
+      : format === 'openapi'
+        ? `${JSON.stringify(toOpenApi(catalog, { typeBaseUri, title, version }), null, 2)}\n`
+        : `${JSON.stringify(catalogToJson(catalog), null, 2)}\n`;
+  } catch (error) {
+    // The library checks the title and version (an empty one shows nothing): its refusal is
+    // said of the flag that gave the option.
+    throw (isOptionError(error) && flagError(error)) || error;
+  }
   const out = values.out as string | undefined;
   if (out === undefined) {
     output.stdout(text);
@@ -208,10 +215,20 @@ function checkBaseUri(value: string | undefined): string | undefined {
   }
 }
 
-/** A flag's text, which must show something: the library refuses an empty title or version too. */
-function checkText(flag: string, value: string | undefined): string | undefined {
-  if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} must not be empty`);
-  return value;
+/** The flags of docs that give an option of the library, by the option's name. */
+const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
+  ['title', '--title'],
+  ['version', '--api-version'],
+]);
+
+/**
+ * The library's refusal of an option that a flag gave, said of the flag:
+ * `toOpenApi(): \`version\` must be …` is `--api-version must be …`.
+ */
+function flagError(error: Error): UsageError | undefined {
+  const [, option, rest] = /^[\w.]+\(\): `(\w+)` ([\s\S]*)$/.exec(error.message) ?? [];
+  const flag = option === undefined ? undefined : FLAG_OF_OPTION.get(option);
+  return flag === undefined ? undefined : new UsageError(`${flag} ${rest}`);
 }
 
 /** `a, b or c`. */

@@ -223,7 +223,17 @@ describe('express-api-errors docs', () => {
     [
       'an empty --title',
       ['docs', '--title', ' '],
-      'express-api-errors: --title must not be empty (see --help)\n',
+      'express-api-errors: --title must be a non-empty string, got " " (see --help)\n',
+    ],
+    [
+      'an empty --title for openapi',
+      ['docs', '--format', 'openapi', '--title', ''],
+      'express-api-errors: --title must be a non-empty string, got "" (see --help)\n',
+    ],
+    [
+      'an empty --api-version',
+      ['docs', '--format', 'openapi', '--api-version', ' '],
+      'express-api-errors: --api-version must be a non-empty string, got " " (see --help)\n',
     ],
     [
       '--title with the json format, which has none',
