@@ -1,13 +1,11 @@
 /**
- * README snippets that a reader copies as they are, run or type-checked as
- * written: each is the first `ts` block after its `<!-- name -->` marker,
- * run on Express 5 and Express 4 (the two jest projects).
+ * README snippets that a reader copies as they are, run as written: each is
+ * the first `ts` block after its `<!-- name -->` marker, run on Express 5 and
+ * Express 4 (the two jest projects). Those that are checked for their types
+ * alone are in readme-snippets-types.express5.test.ts.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
-import ts from 'typescript';
 import {
   assertProblemMatchesCatalog,
   clientKey,
@@ -18,16 +16,7 @@ import {
   rateLimit,
 } from '../../src/index.js';
 import { fieldValues, rawGet } from '../helpers/raw-http.js';
-
-const ROOT = join(__dirname, '../..');
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-
-/** The text of the first `language` block after `<!-- marker -->`. */
-function snippet(marker: string, language = 'ts'): string {
-  const start = readme.indexOf(`<!-- ${marker} -->`);
-  if (start === -1) throw new Error(`README.md has no <!-- ${marker} --> marker`);
-  return new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\\n\`\`\``).exec(readme.slice(start))![1]!;
-}
+import { readmeSnippet as snippet } from '../helpers/readme-snippet.js';
 
 const AsyncFunction = async function () {}.constructor as new (
   ...args: string[]
@@ -113,40 +102,4 @@ describe('the README contract check', () => {
       )(request, app, defaultCatalog, typeBaseUri, assertProblemMatchesCatalog),
     ).resolves.toBeUndefined();
   });
-});
-
-/**
- * The TypeScript errors of `code` in a module of its own, beside the sources
- * (whose `express-api-errors` it imports), under the repository's compiler options.
- */
-function typeErrors(code: string): string[] {
-  const file = join(ROOT, 'test/docs/readme-snippet.ts');
-  const { config } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) =>
-    ts.sys.readFile(path),
-  );
-  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-  const host = ts.createCompilerHost({ ...options, noEmit: true });
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) =>
-    name === file
-      ? ts.createSourceFile(name, code, version)
-      : getSourceFile.call(host, name, version, ...rest);
-  host.fileExists = (name) => name === file || fileExists.call(host, name);
-  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
-  const program = ts.createProgram([file], { ...options, noEmit: true, rootDir: ROOT }, host);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-}
-
-describe('the README limit per plan', () => {
-  it('type-checks, with the Request augmentation it shows', () => {
-    const code = [
-      "import express from 'express';",
-      "import { clientKey, rateLimit } from '../../src/index.js';",
-      'const app = express();',
-      snippet('per-plan-limit'),
-    ].join('\n');
-    expect(typeErrors(code)).toEqual([]);
-  }, 60_000);
 });
