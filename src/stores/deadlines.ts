@@ -72,8 +72,8 @@ export class Deadlines {
   #armed = false;
   /** When that timer is due, on `#now`: how late it fires is how long the loop stalled. */
   #dueAt = 0;
-  /** Whether the calls now due were given a stall's length more already (see `#due`). */
-  #extended = false;
+  /** The extra time late firings have given the calls since the last walk (see `#due`). */
+  #extendedMs = 0;
 
   /** `now` is a monotonic clock in milliseconds, the library's by default; tests pass their own. */
   constructor(timeoutMs: number, now?: () => number) {
@@ -116,21 +116,24 @@ export class Deadlines {
    * where answers that came in time may wait; a client that defers its
    * writes to a `setImmediate` (node-redis; ioredis with
    * `enableAutoPipelining`) even sent the calls made before the stall only
-   * as it ended. So a late timer gives the calls L ms more, at most one
-   * timeout, once; should the loop stall again meanwhile, the walk waits
-   * for `setImmediate`, after the poll phase, so that answers that came in
+   * as it ended. So a late timer gives the calls L ms more, and each
+   * further late firing its lateness more, up to one timeout in all
+   * between two walks (a timer a few ms late under load must not spend
+   * what a stall after it needs); past that, the walk waits for
+   * `setImmediate`, after the poll phase, so that answers that came in
    * settle their calls first. On time, the loop has been reading its
    * sockets: the walk is now. No cost per call.
    */
   readonly #due = (): void => {
     const lateMs = this.#now() - this.#dueAt;
     if (lateMs < 1) return this.#fire();
-    if (this.#extended) {
+    const moreMs = Math.min(lateMs, this.#timeoutMs - this.#extendedMs);
+    if (moreMs < 1) {
       this.#clock.setImmediate(this.#fire);
       return;
     }
-    this.#extended = true;
-    this.#arm(Math.min(lateMs, this.#timeoutMs));
+    this.#extendedMs += moreMs;
+    this.#arm(moreMs);
   };
 
   /** Forgets the calls at the head of the queue that have ended. */
@@ -168,7 +171,7 @@ export class Deadlines {
       }
     } finally {
       this.#armed = false;
-      this.#extended = false;
+      this.#extendedMs = 0;
       this.#compact();
       if (this.#head < this.#queue.length) {
         this.#arm(Math.max(1, this.#queue[this.#head]!.deadline - this.#now()));

@@ -27,7 +27,7 @@ describeWithRedis('operationLock on Redis when the event loop stalls', () => {
         const app = express();
         const lock = operationLock({
           failOpen: true,
-          storeTimeoutMs: 100,
+          storeTimeoutMs: 300,
           store: new RedisLockStore({ client, prefix: uniquePrefix() }),
           logger: logs.logger,
         });
@@ -44,7 +44,7 @@ describeWithRedis('operationLock on Redis when the event loop stalls', () => {
         warmUp.res.end();
         const duplicates = [charge('order-1'), charge('order-1')];
         const outcomes = duplicates.map((pair) => outcomeOf(lock, pair));
-        blockEventLoop(400);
+        blockEventLoop(1000);
         expect(await Promise.all(outcomes)).toEqual(['next', 409]);
         expect(
           logs.lines.filter(({ code }) => code === 'OPERATION_LOCK_STORE_UNAVAILABLE'),

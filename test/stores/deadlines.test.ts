@@ -6,7 +6,7 @@ import { collectGarbage } from '../helpers/heap.js';
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Deadlines', () => {
-  // Fake time, read by each Deadlines through Date.now(): real waits stretch on a loaded machine.
+  // Fake time, read by each Deadlines through Date.now() or a clock of the test's: real waits stretch on a loaded machine.
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
@@ -197,6 +197,43 @@ describe('Deadlines', () => {
     jest.advanceTimersByTime(20);
     expect(expired).toEqual([520]);
   });
+
+  it('times out a call its store never answers after one timeout of extra time at most, however late every timer fires', () => {
+    let lagMs = 0;
+    const deadlines = new Deadlines(100, () => Date.now() + lagMs);
+    let expired = 0;
+    deadlines.track({}, () => (expired += 1));
+    // A loop that runs every timer 60 ms late: 60 ms more, then 40 (100 in all), then the walk.
+    let firings = 0;
+    while (expired === 0 && firings < 10) {
+      lagMs += 60;
+      jest.advanceTimersToNextTimer();
+      firings += 1;
+    }
+    expect({ expired, firings }).toEqual({ expired: 1, firings: 4 });
+  });
+
+  it.each([0, 1, 5])(
+    'gives a call tracked after a timer fired %i ms late the length of a stall that follows',
+    (lateMs) => {
+      let clock = 0;
+      const deadlines = new Deadlines(100, () => clock);
+      const expired: string[] = [];
+      deadlines.track({}, () => expired.push('older'));
+      // The older call's timer fires a few ms late, as timers do on a loaded machine.
+      clock = 100 + lateMs;
+      jest.advanceTimersByTime(100);
+      const call = deadlines.track({}, () => expired.push('new'));
+      clock += 400; // a stall of 400 ms, past the new call's deadline
+      jest.advanceTimersByTime(10);
+      clock += 10; // its answer, read 10 ms after the stall
+      jest.advanceTimersByTime(10);
+      expect({
+        answered: call.settle() !== undefined,
+        newExpired: expired.includes('new'),
+      }).toEqual({ answered: true, newExpired: false });
+    },
+  );
 
   it('lets go of a settled call’s context before the deadline comes', async () => {
     jest.useRealTimers();
