@@ -290,24 +290,27 @@ describe('rateLimit: refused requests', () => {
 
   const blockAfterOne = { after: 1, withinMs: 60_000, durationMs: 30_000 };
 
+  /** The fields of a 403.30 under `blockAfterOne`, with a limit of 1: none left for the block's 30 s. */
+  const BLOCKED_FOR_30_S = {
+    'retry-after': '30',
+    'x-rate-limit-limit': '1',
+    'x-rate-limit-remaining': '0',
+    'x-rate-limit-reset': '30',
+  };
+  const blockFieldsOf = (res: request.Response) =>
+    headersOf(
+      res,
+      'retry-after',
+      'x-rate-limit-limit',
+      'x-rate-limit-remaining',
+      'x-rate-limit-reset',
+    );
+
   it('tells a blocked client it has no request left until the block ends, in X-Rate-Limit-* as in Retry-After', async () => {
     const { app } = limitedApp({ limit: 1, algorithm: 'fixed-window', block: blockAfterOne });
     const [, blocked] = await hit(app, 2);
     expect([blocked!.status, blocked!.headers['x-status-sub-code']]).toEqual([403, '403.30']);
-    expect(
-      headersOf(
-        blocked!,
-        'retry-after',
-        'x-rate-limit-limit',
-        'x-rate-limit-remaining',
-        'x-rate-limit-reset',
-      ),
-    ).toEqual({
-      'retry-after': '30',
-      'x-rate-limit-limit': '1',
-      'x-rate-limit-remaining': '0',
-      'x-rate-limit-reset': '30',
-    });
+    expect(blockFieldsOf(blocked!)).toEqual(BLOCKED_FOR_30_S);
   });
 
   it('tells a blocked client the same in the RateLimit field (draft-10)', async () => {
@@ -352,20 +355,7 @@ describe('rateLimit: refused requests', () => {
     });
     app.use(errorHandler({ logger: false }));
     const [, blocked] = await hit(app, 2);
-    expect(
-      headersOf(
-        blocked!,
-        'retry-after',
-        'x-rate-limit-limit',
-        'x-rate-limit-remaining',
-        'x-rate-limit-reset',
-      ),
-    ).toEqual({
-      'retry-after': '30',
-      'x-rate-limit-limit': '1',
-      'x-rate-limit-remaining': '0',
-      'x-rate-limit-reset': '30',
-    });
+    expect(blockFieldsOf(blocked!)).toEqual(BLOCKED_FOR_30_S);
   });
 });
 
