@@ -207,7 +207,7 @@ describe('operationLock when its store fails to record a response', () => {
       const inner = new MemoryLockStore();
       const late = () =>
         new Promise<boolean>((_resolve, reject) =>
-          setTimeout(() => reject(new Error('Connection closed')), 100),
+          setTimeout(() => reject(new Error('Connection closed')), 500),
         );
       const store: OperationLockStore = {
         acquire: async (...args) => inner.acquire(...args),
@@ -224,7 +224,8 @@ describe('operationLock when its store fails to record a response', () => {
       const send = (key: string) =>
         request(app).post('/orders').set('Idempotency-Key', key).send({});
       expect((await send('"first"')).status).toBe(201);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Past the deadline and the extra time a late timer may give (50 ms at most), well before the rejection.
+      await new Promise((resolve) => setTimeout(resolve, 700));
       // 30 s later, an answer ends the outage and tells how many calls failed in it.
       const clock = shiftPerformanceNow();
       try {
