@@ -20,6 +20,7 @@ import {
   stopExampleServers,
   type ExampleServer,
 } from '../examples/example-server.js';
+import { sleep } from '../helpers/event-loop.js';
 
 const ROOT = join(__dirname, '../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -159,7 +160,7 @@ describe('README transcripts of the example server', () => {
       const output = await run(transcript.command, port);
       actual.push({ where, responses: parseAll(output, keepRateLimit) });
       expected.push({ where, responses: parseAll(transcript.expected, keepRateLimit) });
-      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      await sleep(PAUSE_MS);
     }
     // All at once, so that one failure shows every drift.
     expect(actual).toEqual(expected);

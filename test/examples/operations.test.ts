@@ -6,6 +6,7 @@ import { createExampleApp } from '../../examples/app.js';
 import { handleExpectations, loadShedding, type LoadSheddingMiddleware } from '../../src/index.js';
 import { problemOf } from '../helpers/problem.js';
 import { expectedProblem } from './expected-problem.js';
+import { blockEventLoop, sleep } from '../helpers/event-loop.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const MAINTENANCE_DETAIL = 'The service is down for maintenance.';
@@ -53,14 +54,6 @@ describe('maintenance', () => {
   });
 });
 
-/** Blocks the event loop for `ms` milliseconds, as a CPU-bound handler would. */
-function stall(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // busy
-  }
-}
-
 /**
  * Stalls the event loop, then sends `GET /users/1`, until the shedder
  * refuses it. After a stall the overdue sample runs first, before the
@@ -70,8 +63,8 @@ function stall(ms: number): void {
 async function overloaded(app: Express): Promise<request.Response> {
   let res: request.Response | undefined;
   for (let attempt = 0; attempt < 5 && res?.status !== 503; attempt++) {
-    stall(400);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    blockEventLoop(400);
+    await sleep(0);
     res = await request(app).get('/users/1');
   }
   return res!;

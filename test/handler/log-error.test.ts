@@ -14,6 +14,7 @@ import { appThrowing, createApp } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { abandonMidBody } from '../helpers/raw-http.js';
 import { serve } from '../helpers/server.js';
+import { sleep } from '../helpers/event-loop.js';
 
 const SECRET_HEADERS = {
   Authorization: 'Bearer SECRET-TOKEN',
@@ -289,7 +290,7 @@ describe('the line of a request whose client had gone', () => {
     const server = await serve(app);
     try {
       await abandonMidBody(server.server, '/items');
-      while (logs.lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (logs.lines.length === 0) await sleep(5);
 
       expect(logs.lines).toHaveLength(1);
       const { time, pid, hostname, requestId, ...line } = logs.lines[0]!;

@@ -9,6 +9,7 @@ import { appThrowing, createApp } from '../helpers/app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { expectedProblem, problemOf } from '../helpers/problem.js';
 import { serve } from '../helpers/server.js';
+import { sleep } from '../helpers/event-loop.js';
 
 // Real uploads through the real multer (and so busboy), answered by errorHandler.
 
@@ -348,7 +349,7 @@ describe('errorHandler: an upload its client abandoned', () => {
       // Gone once multer reads the body.
       while (req.listenerCount('data') === 0) await new Promise((resolve) => setImmediate(resolve));
       client.destroy();
-      while (logs.lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (logs.lines.length === 0) await sleep(5);
       await flushed();
 
       expect(logs.lines).toHaveLength(1);

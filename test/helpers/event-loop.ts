@@ -9,3 +9,11 @@ export function blockEventLoop(ms: number): void {
   const end = performance.now() + ms;
   for (let spins = 0; spins < 1e10 && performance.now() < end; spins++);
 }
+
+/**
+ * Waits `ms` on the global `setTimeout`, read at the call, so that a test
+ * under fake timers waits on them.
+ */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

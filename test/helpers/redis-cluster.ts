@@ -6,6 +6,7 @@ import { Cluster, Redis } from 'ioredis';
 import { createCluster } from 'redis';
 import { freePort } from './free-port.js';
 import type { ClientKind } from './redis.js';
+import { sleep } from './event-loop.js';
 
 /**
  * A local Redis Cluster for tests: three masters and three replicas, each a
@@ -121,7 +122,7 @@ async function until(what: string, attempts: number, check: () => Promise<boolea
     } catch {
       // Not up yet: try again.
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`Redis Cluster: ${what} did not happen in time`);
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { freePort } from './free-port.js';
+import { sleep } from './event-loop.js';
 
 export { freePort };
 
@@ -66,7 +67,7 @@ export async function startRedisServer(
       client.disconnect();
       return server;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
   server.kill('SIGKILL');
@@ -108,7 +109,7 @@ export async function startRedisSentinel(
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   server.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { CHANNEL_NAMES, MemoryLockStore, type OperationLockMessage } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
+import { sleep } from '../helpers/event-loop.js';
 
 describe('the operation-lock channel', () => {
   const messages: OperationLockMessage[] = [];
@@ -52,7 +53,7 @@ describe('the operation-lock channel', () => {
     await gate.entered();
     // Renewals come every third of the lease; the store says the lease is lost.
     for (let i = 0; i < 100 && !messages.some((m) => m.outcome === 'expired'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     gate.open();
     await first;

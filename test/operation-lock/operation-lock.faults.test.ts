@@ -12,6 +12,7 @@ import {
   startRedisServer,
   stopRedisServer,
 } from '../helpers/redis.js';
+import { sleep } from '../helpers/event-loop.js';
 
 // Each test starts its own redis-server on a free loopback port, and stops it by its process.
 describeWithRedis('operationLock when Redis stops and starts again', () => {
@@ -59,7 +60,7 @@ describeWithRedis('operationLock when Redis stops and starts again', () => {
   async function reconnected() {
     for (let attempt = 0; attempt < 100; attempt++) {
       if (client.status === 'ready') return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     throw new Error('the client did not reconnect');
   }
@@ -153,12 +154,12 @@ describeWithRedis('operationLock when Redis stops and starts again', () => {
     await client.config('SET', 'maxmemory', '1');
     gate.open();
     expect((await first).status).toBe(201);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // as in the attack: 50 ms later
+    await sleep(50); // as in the attack: 50 ms later
     await client.config('SET', 'maxmemory', '0');
     // Within the 3 s lease, well before it runs out, a retry is replayed (a few 409.1 first, at most).
     let retry = await send(app, '"order-7"');
     for (let i = 0; i < 50 && retry.status === 409; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       retry = await send(app, '"order-7"');
     }
     expect([retry.status, retry.headers['idempotent-replayed'], retry.body]).toEqual([

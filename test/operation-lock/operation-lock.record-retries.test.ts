@@ -11,6 +11,7 @@ import { fakeClock, freezePerformanceNow, shiftPerformanceNow } from '../helpers
 import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
+import { sleep } from '../helpers/event-loop.js';
 
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -103,7 +104,7 @@ describe('operationLock when its store fails to record a response', () => {
     const { logs, gate, order } = appWith(store);
     const first = await order();
     expect(first.status).toBe(201);
-    while (completes < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (completes < 2) await sleep(10);
     await flushed();
     const retry = await order();
     expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
@@ -225,7 +226,7 @@ describe('operationLock when its store fails to record a response', () => {
         request(app).post('/orders').set('Idempotency-Key', key).send({});
       expect((await send('"first"')).status).toBe(201);
       // Past the deadline and the extra time a late timer may give (50 ms at most), well before the rejection.
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      await sleep(700);
       // 30 s later, an answer ends the outage and tells how many calls failed in it.
       const clock = shiftPerformanceNow();
       try {
@@ -271,7 +272,7 @@ describe('operationLock when its store fails to record a response', () => {
       const app = lockedApp({ store, replay, storeTimeoutMs: 50, logger: logs.logger }, gate);
       const res = await request(app).post('/orders').set('Idempotency-Key', '"k"').send({});
       expect(res.status).toBe(201);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await sleep(150);
       await flushed();
       expect(calls[hangs]).toBe(1); // not asked again: it may still land
       expect(logs.lines.map(({ code, err }) => ({ code, err }))).toEqual([

@@ -22,6 +22,7 @@ import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
 import { connectClient, uniquePrefix } from '../helpers/redis.js';
 import { serve } from '../helpers/server.js';
+import { sleep } from '../helpers/event-loop.js';
 
 type Clock = ReturnType<typeof fakeClock>;
 type MakeStore = (clock: Clock) => Promise<{ store: OperationLockStore; close(): Promise<void> }>;
@@ -113,7 +114,7 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       await gate.entered();
       // The 19 duplicates are all answered while the first is still held.
       for (let attempt = 0; answered < 19 && attempt < 500; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await sleep(10);
       }
       expect(answered).toBe(19);
       gate.open();
@@ -292,7 +293,7 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
         // let go at the next renewal.
         let status = 409;
         for (let attempt = 0; status === 409 && attempt < 100; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, lockTtlMs / 3));
+          await sleep(lockTtlMs / 3);
           status = await request(target)
             .post('/left')
             .set('Idempotency-Key', KEY)
@@ -337,7 +338,7 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
         // Once the handler has sent its 201 to nobody, the retry gets it.
         let retry = await order(target);
         for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, 10));
+          await sleep(10);
           retry = await order(target);
         }
         expect([retry.status, retry.headers['idempotent-replayed'], retry.body]).toEqual([
@@ -398,9 +399,9 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       for (let step = 0; step < 3; step++) {
         const before = renewals;
         clock.advance(250);
-        while (renewals === before) await new Promise((resolve) => setTimeout(resolve, 20));
+        while (renewals === before) await sleep(20);
         // Wait for the renewal to land before moving the clock again.
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
       }
       // 750 ms of store time have passed, far beyond one lease: still locked.
       expect((await order(target)).status).toBe(409);
@@ -754,15 +755,15 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
         waiting.end(JSON.stringify({ item: 'book' }));
         // The waiting duplicate has asked once and found the first running.
         for (let attempt = 0; acquires < 2 && attempt < 200; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, 10));
+          await sleep(10);
         }
         waiting.destroy();
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
         const asked = acquires;
         gate.open();
         expect((await first).status).toBe(201);
         // Had it still waited, the first one's completion would have woken it to ask again.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sleep(300);
         expect(acquires).toBe(asked);
         expect(gate.runs).toBe(1);
       } finally {
@@ -775,7 +776,7 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       const first = order(target).then((res) => res);
       await gate.entered();
       const waiting = order(target).then((res) => res);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await sleep(30);
       gate.open();
       const [a, b] = await Promise.all([first, waiting]);
       expect([a.status, b.status]).toEqual([201, 201]);
@@ -805,7 +806,7 @@ describe.each(STORES)('operationLock on %s', (_name, makeStore) => {
       const first = fail().then((res) => res);
       await gate.entered();
       const waiting = fail().then((res) => res);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await sleep(30);
       gate.open();
       expect((await first).status).toBe(500);
       expect((await waiting).status).toBe(500);
@@ -975,7 +976,6 @@ describe('operationLock after a client left', () => {
     const lockTtlMs = 200; // renewed every 66 ms; ten leases are 2 s
     const target = lockedApp({ store: delayed, storeTimeoutMs: 10_000, lockTtlMs }, gate);
     const client = await abandonedOrder(target, KEY);
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const retryStatus = () =>
       Promise.race([
         order(target).then((res) => res.status),
@@ -1104,7 +1104,7 @@ describe('operationLock when its store fails', () => {
       statuses.push(res.status);
     }
     // Past the deadline of the last call.
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sleep(60);
     return { statuses, kept: await kept() };
   }
 

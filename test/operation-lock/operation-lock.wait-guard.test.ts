@@ -2,9 +2,9 @@ import request from 'supertest';
 import { MemoryLockStore, type OperationLockOptions } from '../../src/index.js';
 import { MAX_TIMER_MS } from '../../src/time/timers.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
+import { sleep } from '../helpers/event-loop.js';
 
 const KEY = '"order-7f3a"';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A duplicate that waits (`waitMs`) for the request it duplicates, on a

@@ -10,6 +10,7 @@ import {
   type ClientKind,
 } from '../helpers/redis.js';
 import { lockStoreContract } from './lock-store.contract.js';
+import { sleep } from '../helpers/event-loop.js';
 
 describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])(
   'RedisLockStore on %s: the store contract',
@@ -145,7 +146,7 @@ describeWithRedis('RedisLockStore round trips', () => {
       const res = await request(app).post('/orders').set('Idempotency-Key', '"one-trip"').send({});
       expect(res.status).toBe(201);
       for (let attempt = 0; sent.length < 3 && attempt < 100; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await sleep(10);
       }
       // The eviction check's INFO, sent once after the first acquire's answer.
       expect(sent).toEqual(['evalsha', 'info', 'evalsha']);

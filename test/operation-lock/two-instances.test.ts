@@ -2,6 +2,7 @@ import request from 'supertest';
 import { RedisLockStore } from '../../src/index.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { connectClient, describeWithRedis, uniquePrefix } from '../helpers/redis.js';
+import { sleep } from '../helpers/event-loop.js';
 
 // Two app instances, each with its own client, share one Redis (on Redis's own clock).
 describeWithRedis('operationLock across two app instances on one Redis', () => {
@@ -35,7 +36,7 @@ describeWithRedis('operationLock across two app instances on one Redis', () => {
     );
     await gate.entered();
     for (let attempt = 0; answered < 49 && attempt < 500; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     expect(answered).toBe(49);
     gate.open();
@@ -55,7 +56,7 @@ describeWithRedis('operationLock across two app instances on one Redis', () => {
     const apps = instances({ replay: true, waitMs: 30_000 });
     const all = Promise.all(Array.from({ length: 50 }, (_, i) => send(apps[i % 2]!)));
     await gate.entered();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     gate.open();
     const responses = await all;
     expect(responses.map((res) => res.status)).toEqual(Array<number>(50).fill(201));

@@ -17,6 +17,7 @@ import { uploadedFiles } from '../../src/operation-lock/uploaded-files.js';
 import { createApp } from '../helpers/app.js';
 import { keyReusedProblem } from '../helpers/lock-app.js';
 import { problemOf } from '../helpers/problem.js';
+import { sleep } from '../helpers/event-loop.js';
 
 /** SHA-256 of `abc` in base64url (FIPS 180-2's example), written out rather than computed. */
 const SHA256_ABC = 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0';
@@ -318,7 +319,7 @@ describe('operationLock with multer’s disk storage', () => {
   /** The files in the upload folder once every deletion the responses started has run. */
   async function filesLeft(expected: number): Promise<number> {
     for (let wait = 0; wait < 100 && (await readdir(dest)).length !== expected; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     return (await readdir(dest)).length;
   }

@@ -18,6 +18,7 @@ import { captureLogs, flushed } from '../helpers/logs.js';
 import { requestTracker } from '../helpers/heap.js';
 import { problemOf } from '../helpers/problem.js';
 import { serve } from '../helpers/server.js';
+import { sleep } from '../helpers/event-loop.js';
 
 /** An app limited by `rateLimit(options)` on a memory store driven by a fake clock. */
 function limitedApp(options: Partial<RateLimitOptions> = {}, clock = fakeClock()) {
@@ -502,10 +503,10 @@ describe('rateLimit: counting only failures', () => {
       client.on('error', () => undefined);
       await arrived;
       // Long enough for a memory store's decision, within a slow store's.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       client.destroy();
       await cutOff;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       return (await request(server.url).get('/')).status;
     } finally {
       await server.close();

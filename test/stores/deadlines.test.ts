@@ -1,9 +1,7 @@
 import { createServer, connect, type Socket } from 'node:net';
 import { Deadlines, type Pending } from '../../src/stores/deadlines.js';
-import { blockEventLoop } from '../helpers/event-loop.js';
+import { blockEventLoop, sleep } from '../helpers/event-loop.js';
 import { collectGarbage } from '../helpers/heap.js';
-
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Deadlines', () => {
   // Fake time, read by each Deadlines through Date.now() or a clock of the test's: real waits stretch on a loaded machine.
@@ -241,7 +239,7 @@ describe('Deadlines', () => {
     const { call, held } = trackRequest(deadlines);
     expect(call.settle()).toEqual({ body: 'a request waiting for the store' });
     // WeakRef targets stay alive until the current job ends.
-    await wait(0);
+    await sleep(0);
     collectGarbage();
     expect(held.deref()).toBeUndefined();
   });
@@ -252,7 +250,7 @@ describe('Deadlines', () => {
     const { call, held } = trackRequest(deadlines);
     // A loop that runs late (a loaded machine) gives the call as long again, and the walk
     // may wait for the poll phase: wait for the timeout rather than for a set time.
-    for (let attempt = 0; !call.done && attempt < 100; attempt++) await wait(5);
+    for (let attempt = 0; !call.done && attempt < 100; attempt++) await sleep(5);
     expect(call.done).toBe(true);
     collectGarbage();
     expect(held.deref()).toBeUndefined();
@@ -264,7 +262,7 @@ describe('Deadlines', () => {
     jest.useRealTimers();
     const deadlines = new Deadlines(60_000);
     const { call, held } = trackRequest(deadlines);
-    await wait(0);
+    await sleep(0);
     collectGarbage();
     expect(held.deref()).toEqual({ body: 'a request waiting for the store' });
     call.settle();

@@ -16,6 +16,7 @@ import {
   uniquePrefix,
   type ClientKind,
 } from '../helpers/redis.js';
+import { sleep } from '../helpers/event-loop.js';
 
 const RATE_LIMIT_LINE =
   "The rate-limit store's Redis may evict keys: its `maxmemory-policy` (`maxmemoryPolicy`) is not `noeviction`, so once it reaches `maxmemory` it deletes counts and blocks to make room, without an error: clients get their quota back and blocks are lifted. Set `maxmemory-policy noeviction`, or give the store a Redis of its own that is set so.";
@@ -46,7 +47,7 @@ function ioredisClient(url: string) {
 
 /** Waits for the background check: an INFO round trip, then the line. */
 async function checked(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sleep(50);
   await flushed();
 }
 

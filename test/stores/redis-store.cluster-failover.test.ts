@@ -11,6 +11,7 @@ import {
 import { statusClient } from '../helpers/http-status.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { describeWithRedisCluster, uniquePrefix, type ClientKind } from '../helpers/redis.js';
+import { sleep } from '../helpers/event-loop.js';
 
 // One local cluster (three masters, three replicas) for the file. Each client's test
 // kills a master that still has a replica, so the two tests fail over different masters.
@@ -129,7 +130,7 @@ describeWithRedisCluster('RedisStore on a Redis Cluster when a master fails', ()
           const seen: number[] = [];
           for (let attempt = 0; attempt < 100 && seen.at(-1) !== 200; attempt++) {
             seen.push((await inst.get('/closed', probe)).status);
-            if (seen.at(-1) !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+            if (seen.at(-1) !== 200) await sleep(100);
           }
           expect(seen.at(-1)).toBe(200);
         }

@@ -20,6 +20,7 @@ import {
   startRedisServer,
   stopRedisServer,
 } from '../helpers/redis.js';
+import { sleep } from '../helpers/event-loop.js';
 
 // Each test starts its own redis-server on a free loopback port, and stops it.
 describeWithRedis('RedisStore when Redis fails', () => {
@@ -77,7 +78,7 @@ describeWithRedis('RedisStore when Redis fails', () => {
   async function reconnected() {
     for (let attempt = 0; attempt < 100; attempt++) {
       if (client.status === 'ready') return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     throw new Error('the client did not reconnect');
   }

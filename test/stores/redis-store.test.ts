@@ -14,6 +14,7 @@ import {
   uniquePrefix,
   type ClientKind,
 } from '../helpers/redis.js';
+import { sleep } from '../helpers/event-loop.js';
 
 const policy = (
   algorithm: Algorithm,
@@ -350,7 +351,7 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     const during = await store.consume('k', 1);
     expect(during.blockedMs).toBeGreaterThan(0);
     expect(during.blockedMs).toBeLessThanOrEqual(300);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await sleep(350);
     // The block is over; the window's count is untouched by it.
     expect(await store.consume('k', 1)).toMatchObject({ allowed: false, blockedMs: 0 });
   });
