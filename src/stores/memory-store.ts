@@ -99,13 +99,13 @@ export class MemoryStore implements RateLimitStore {
     this.#stride = STATE_SIZE[policy.algorithm] * policy.windows.length;
     this.#grow(Math.min(INITIAL_SLOTS, this.#maxKeys));
     this.#next = new Float64Array(this.#stride);
-    this.#timer ??= this.#clock.setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
-    this.#timer.unref();
   }
 
   consume(clientKey: string, cost: number, limit?: number): RateLimitDecision {
     this.#usable();
     this.#setLimit(limit);
+    // Armed by the first key, disarmed by the sweep that forgets the last (see `#sweep`).
+    if (this.#timer === undefined) this.#arm();
     const key = storedKey(clientKey);
     const now = this.#now();
     const block = this.#blocks.get(key);
@@ -315,7 +315,18 @@ export class MemoryStore implements RateLimitStore {
     return policy.durationMs;
   }
 
-  /** Forgets keys whose every window is whole again, least recently used first, a bounded number per pass. */
+  #arm(): void {
+    this.#timer = this.#clock.setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  /**
+   * Forgets keys whose every window is whole again, least recently used
+   * first, a bounded number per pass. Once the last key is forgotten, the
+   * memory a flood grew is given back, and once no block is left either,
+   * the timer goes: its callback holds the store, which would otherwise
+   * outlive a limiter the app dropped (an app made again, a test).
+   */
   #sweep(): void {
     const policy = this.#policy;
     if (policy === undefined) return;
@@ -329,6 +340,25 @@ export class MemoryStore implements RateLimitStore {
       if (block.until <= now && now - block.since > policy.block!.withinMs)
         this.#blocks.delete(key);
     }
+    if (this.#slots.size === 0) this.#shrink();
+    if (this.#slots.size === 0 && this.#blocks.size === 0) {
+      this.#clock.clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  /**
+   * Back to the first capacity, with no free slot: an empty store keeps
+   * neither the state array nor the list of free slots that its largest
+   * number of keys grew (1,000,000 keys of two GCRA windows: 32 MB and 8 MB).
+   * Released slots were zeroed, so nothing is lost.
+   */
+  #shrink(): void {
+    this.#freeSlots.length = 0;
+    const initial = Math.min(INITIAL_SLOTS, this.#maxKeys);
+    if (this.#capacity <= initial) return;
+    this.#state = new Float64Array(initial * this.#stride);
+    this.#capacity = initial;
   }
 
   #isIdle(slot: number, now: number, policy: RateLimitPolicy): boolean {

@@ -301,6 +301,52 @@ describe('MemoryStore bounds', () => {
     store.shutdown();
   });
 
+  it('has no timer before its first key, and none once the sweep forgot its last and its blocks', () => {
+    jest.useFakeTimers();
+    const { store, clock } = storeWith('gcra', [{ limit: 1, windowMs: 1000 }], {
+      block: { after: 1, withinMs: 1000, durationMs: 90_000 },
+    });
+    // A timer would hold the store, and the limiter with it, after the app dropped them.
+    expect(jest.getTimerCount()).toBe(0);
+    store.consume('a', 1);
+    store.consume('a', 1); // refused: blocked for 90 s
+    expect(jest.getTimerCount()).toBe(1);
+    clock.advance(60_000);
+    jest.advanceTimersByTime(60_000);
+    // The key's window is whole again, but its block runs on: the sweep goes on.
+    expect(store.size).toBe(0);
+    expect(jest.getTimerCount()).toBe(1);
+    clock.advance(60_000);
+    jest.advanceTimersByTime(60_000);
+    expect(jest.getTimerCount()).toBe(0);
+    // The next key arms it again.
+    expect(store.consume('a', 1).allowed).toBe(true);
+    expect(jest.getTimerCount()).toBe(1);
+    store.shutdown();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('gives back the memory a flood of keys grew once the sweep has forgotten them all', () => {
+    jest.useFakeTimers();
+    const { store, clock } = storeWith('sliding-window', [
+      { limit: 1, windowMs: 1000 },
+      { limit: 5, windowMs: 2000 },
+    ]);
+    const bytes = () => heapBytes() + process.memoryUsage().arrayBuffers;
+    const before = bytes();
+    // 200,000 keys of six numbers: 9.6 MB of state, and the list of free slots once swept.
+    for (let i = 0; i < 200_000; i++) store.consume(`key-${i}`, 1);
+    const grown = bytes() - before;
+    expect(grown).toBeGreaterThan(9_600_000);
+    clock.advance(10_000);
+    jest.advanceTimersByTime(4 * 60_000); // 50,000 keys a sweep
+    expect(store.size).toBe(0);
+    expect(bytes() - before).toBeLessThan(grown / 10);
+    // Counted as before.
+    expect(store.consume('key-0', 1)).toMatchObject({ allowed: true, remaining: 0 });
+    store.shutdown();
+  });
+
   it.each([
     [1_000_000_000, 1000],
     [1_000_000_000, 1],
