@@ -81,8 +81,19 @@ export function loadShedding(
       ),
     );
   };
-  return Object.assign(middleware, { close: () => sampler.close() });
+  // Dropped without close() (an app made again, a test's app), the middleware is collected,
+  // but the interval holds the sampler: it would sample, and its histogram tick every 10 ms,
+  // for the life of the process. So its collection closes the sampler.
+  unclosedSamplers.register(middleware, sampler, sampler);
+  return Object.assign(middleware, {
+    close: () => {
+      unclosedSamplers.unregister(sampler);
+      sampler.close();
+    },
+  });
 }
+
+const unclosedSamplers = new FinalizationRegistry<OverloadSampler>((sampler) => sampler.close());
 
 /**
  * Samples the process once per interval and keeps the verdict. The delay is

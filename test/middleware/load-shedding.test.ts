@@ -15,6 +15,7 @@ import { createApp } from '../helpers/app.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import { problemOf } from '../helpers/problem.js';
 import { blockEventLoop } from '../helpers/event-loop.js';
+import { collectGarbage } from '../helpers/heap.js';
 
 const opened: LoadSheddingMiddleware[] = [];
 
@@ -207,6 +208,22 @@ describe('loadShedding: close()', () => {
     const shedding = loadShedding({ maxEventLoopDelayMs: 100 });
     shedding.close();
     expect(() => shedding.close()).not.toThrow();
+  });
+
+  it('is done for a middleware dropped without it, once collected: nothing samples on', async () => {
+    // setImmediate stays real: collected objects' finalizers run in a later task.
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      (() => loadShedding({ maxEventLoopDelayMs: 100 }))();
+      expect(jest.getTimerCount()).toBe(1);
+      for (let turn = 0; turn < 5 && jest.getTimerCount() > 0; turn++) {
+        collectGarbage();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('is not needed for the process to exit: the timer is unref’ed', async () => {
