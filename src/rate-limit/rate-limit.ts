@@ -15,7 +15,12 @@ import {
   toRetrySeconds,
   xRateLimitHeaders,
 } from '../headers/rate-limit.js';
-import type { PolicyWindow, RateLimitDecision, RateLimitStore } from '../stores/store.js';
+import type {
+  PolicyWindow,
+  RateLimitDecision,
+  RateLimitPolicy,
+  RateLimitStore,
+} from '../stores/store.js';
 import type { RateLimitWindow } from './algorithms.js';
 import { describeValue } from '../options/describe-value.js';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
@@ -53,22 +58,27 @@ const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 
 // Stores already serving a limiter, to warn when one is shared.
 const storesInUse = new WeakSet<RateLimitStore>();
-/** The key spaces of the stores given to limiters so far (see `RateLimitStore.keySpace`). */
-const keySpacesInUse = new Set<string>();
+/** The key spaces of the stores given to limiters so far (see `RateLimitStore.keySpace`), and their policies. */
+const keySpacesInUse = new Map<string, string>();
 
 /**
- * Whether another limiter already keeps its counts where `store` does: the
- * same store, or one with the same key space (two RedisStores with one
- * prefix). Their counts would mix; with other windows or another algorithm
- * each would overwrite the other's and neither would limit. Then records it.
+ * Whether another limiter already keeps its counts where `store` does under
+ * another policy, or in the same store object. Under other windows or
+ * another algorithm each would overwrite what the other wrote and neither
+ * would limit; one store object takes one policy. Two RedisStores with one
+ * key space and one policy share one budget, as the instances of an app do
+ * on one Redis, and as an app built again in the process (a test's) does:
+ * no warning. Then records it.
  */
-function isStoreInUse(store: RateLimitStore): boolean {
+function isStoreInUse(store: RateLimitStore, policy: RateLimitPolicy): boolean {
   const { keySpace } = store;
-  const inUse =
-    storesInUse.has(store) || (typeof keySpace === 'string' && keySpacesInUse.has(keySpace));
+  const inUse = storesInUse.has(store);
   storesInUse.add(store);
-  if (typeof keySpace === 'string') keySpacesInUse.add(keySpace);
-  return inUse;
+  if (typeof keySpace !== 'string') return inUse;
+  const signature = JSON.stringify(policy);
+  const earlier = keySpacesInUse.get(keySpace);
+  keySpacesInUse.set(keySpace, signature);
+  return inUse || (earlier !== undefined && earlier !== signature);
 }
 
 /** The middleware `rateLimit()` returns, with express-rate-limit's `resetKey` and `getKey`. */
@@ -97,7 +107,7 @@ export function rateLimit(options: RateLimitOptions, ...extra: never[]): RateLim
   const config = parseRateLimitOptions(options);
   const warnings = new Warnings(config.logger);
   if (createdInRequest()) warnings.warnOnce('RATE_LIMIT_CREATED_IN_HANDLER');
-  if (isStoreInUse(config.store)) warnings.warnOnce('RATE_LIMIT_STORE_SHARED');
+  if (isStoreInUse(config.store, config.policy)) warnings.warnOnce('RATE_LIMIT_STORE_SHARED');
   config.store.init(config.policy);
   const limiter = new Limiter(config, warnings);
   const middleware: RequestHandler = function rateLimitMiddleware(req, res, next) {

@@ -11,7 +11,7 @@ export const WARNINGS = {
   RATE_LIMIT_CREATED_IN_HANDLER:
     'rateLimit() was called while handling a request: each call makes a new limiter with empty counts, so nothing is limited. Create the limiter once, when the app starts.',
   RATE_LIMIT_STORE_SHARED:
-    'Two limiters keep their counts in one place (one store, or two RedisStores with one `prefix`): their counts mix, and with other windows or another algorithm each overwrites what the other wrote and neither limits. Give each rateLimit() its own store, and each RedisStore its own `prefix`.',
+    'Two limiters keep their counts in one place under other policies (one store object, or two RedisStores with one `prefix` and other windows, algorithm or block): each overwrites what the other wrote and neither limits. Give each rateLimit() its own store, and each RedisStore its own `prefix`.',
   RATE_LIMIT_COUNT_ONLY_FAILED:
     '`countOnly` threw, or answered neither true nor false (a promise is awaited), so the request counted. Make it return a boolean: false gives the request back.',
   RATE_LIMIT_STORE_UNAVAILABLE:

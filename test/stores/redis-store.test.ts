@@ -430,7 +430,7 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     expect(refused.headers['retry-after']).toBe(refused.headers['x-rate-limit-reset']);
   });
 
-  it('warns when two limiters are given RedisStores with one prefix, and not with a prefix each', async () => {
+  it('warns when two limiters are given RedisStores with one prefix and other policies, and not with a prefix each', async () => {
     const { logger, lines } = captureLogs();
     const prefix = uniquePrefix();
     const store = (given: string) => new RedisStore({ client: connection.client, prefix: given });
@@ -441,6 +441,23 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     rateLimit({ limit: 5, windowMs: 900_000, logger, store: store(prefix) });
     await flushed();
     expect(lines.map((l) => l.code)).toEqual(['RATE_LIMIT_STORE_SHARED']);
+  });
+
+  it('does not warn for one prefix under one policy, as an app built again (a test’s) has it', async () => {
+    const { logger, lines } = captureLogs();
+    const prefix = uniquePrefix();
+    const build = () =>
+      rateLimit({
+        limit: 5,
+        windowMs: 1000,
+        logger,
+        store: new RedisStore({ client: connection.client, prefix }),
+      });
+    build();
+    build();
+    build();
+    await flushed();
+    expect(lines).toEqual([]);
   });
 
   it('does not warn for one prefix on two clients, which may reach two servers', async () => {
