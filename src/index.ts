@@ -86,12 +86,22 @@ export { rateLimit } from './rate-limit/rate-limit.js';
 export { clientKey } from './clients/client-key.js';
 export type { RateLimitMiddleware } from './rate-limit/rate-limit.js';
 export type { RateLimitInfo } from './rate-limit/rate-limit-info.js';
-export type { RateLimitOptions, WindowOptions } from './rate-limit/options.js';
+export type {
+  RateLimitOptions,
+  RateLimitSharedOptions,
+  WindowOptions,
+} from './rate-limit/options.js';
 export type { Algorithm } from './rate-limit/algorithms.js';
 export { MemoryStore } from './stores/memory-store.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export { RedisStore } from './stores/redis-store.js';
-export type { RedisClient, RedisStoreBaseOptions } from './stores/redis-client.js';
+export type {
+  NodeRedisClusterClient,
+  NodeRedisSentinelClient,
+  NodeRedisSentinelLease,
+  RedisClient,
+  RedisStoreBaseOptions,
+} from './stores/redis-client.js';
 export type { RedisStoreOptions } from './stores/redis-store.js';
 export type {
   BlockPolicy,
@@ -142,6 +152,7 @@ export type {
 } from './docs/render-response-codes.js';
 export { toOpenApi } from './docs/openapi.js';
 export type { OpenApiComponents, ToOpenApiOptions } from './docs/openapi.js';
+export type { HeaderObject, HeaderSchema } from './docs/openapi-headers.js';
 export { assertProblemMatchesCatalog, ProblemContractError } from './docs/contract.js';
 export type { ContractOptions, ProblemResponse } from './docs/contract.js';
 export { codeAnchor } from './catalog/anchor.js';
