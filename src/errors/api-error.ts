@@ -60,6 +60,14 @@ export function errorFactory(target: ErrorClass): string {
 }
 
 /**
+ * `T`, which a call does not infer `T` from: TypeScript 5.4's `NoInfer<T>`,
+ * written so that TypeScript 5.0 to 5.3 read the published declarations too
+ * (there `NoInfer` is an unknown name, TS2304). The indexed access waits for
+ * `T` to be known, so inference passes it by.
+ */
+type NotInferredFrom<T> = [T][T extends unknown ? 0 : never];
+
+/**
  * An HTTP error with everything needed to answer it: status, optional
  * sub-code, the headers it implies and the detail for the client.
  *
@@ -87,8 +95,12 @@ export class ApiError<Status extends number = number> extends Error {
   /** Extension members for the problem body. */
   readonly extensions: Readonly<Record<string, unknown>> | undefined;
 
-  // NoInfer: the status alone decides `Status`, so a sub-code of another status is an error.
-  constructor(status: Status, detail?: string, options: ApiErrorOptions<NoInfer<Status>> = {}) {
+  // Not inferred from: the status alone decides `Status`, so a sub-code of another status is an error.
+  constructor(
+    status: Status,
+    detail?: string,
+    options: ApiErrorOptions<NotInferredFrom<Status>> = {},
+  ) {
     checkStatus(new.target, status);
     if (detail !== undefined && typeof detail !== 'string') {
       throw optionError(

@@ -89,7 +89,7 @@ cat >"$app/package.json" <<'JSON'
 { "name": "smoke-app", "version": "0.0.0", "private": true, "type": "commonjs" }
 JSON
 (cd "$app" && quietly npm install --no-audit --no-fund --prefer-offline \
-  "$tarball" express@5 http-errors@2 typescript@5.9 @types/express@5 @types/node@20)
+  "$tarball" express@5 http-errors@2 typescript@5.9 typescript50@npm:typescript@5.0 @types/express@5 @types/node@20)
 
 # The TypeScript consumer, written here rather than as files under test/ so
 # that the repository's own tsc and eslint runs do not try to resolve
@@ -130,6 +130,8 @@ export const problem: ProblemDetails = {
 
 // @ts-expect-error -- 401.24 is a sub-code of 401, not of 404
 export const wrong = new NotFoundError('x', { subCode: '401.24' });
+// @ts-expect-error -- the status alone decides the sub-codes (NoInfer, spelt for TypeScript 5.0)
+export const wrongBase = new ApiError(404, 'x', { subCode: '409.1' });
 TS
 for file in types.mts types.cts types.ts; do printf '%s\n' "$types_body" >"$app/$file"; done
 write_tsconfig() { # file, module, moduleResolution, files...
@@ -156,6 +158,14 @@ JSON
 write_tsconfig tsconfig.nodenext.json nodenext nodenext types.mts types.cts
 write_tsconfig tsconfig.bundler.json esnext bundler types.ts
 write_tsconfig tsconfig.node10.json commonjs node10 types.ts
+
+step 'TypeScript 5.0, the oldest the README names: tsc --noEmit under nodenext, bundler and node10'
+(
+  cd "$app"
+  for config in tsconfig.nodenext.json tsconfig.bundler.json tsconfig.node10.json; do
+    ./node_modules/typescript50/bin/tsc -p "$config"
+  done
+)
 
 step 'ESM: import, throw NotFoundError, fetch a 404 problem'
 (cd "$app" && timeout 30 node index.mjs)
