@@ -1,4 +1,6 @@
 /**
+ * The public types as a consumer's compiler options meet them.
+ *
  * Every interface and class that the root's exports reach (a parameter, a
  * return type, a property, a type argument) is exported from the root too.
  * A consumer compiled with `declaration: true` that exports a value built by
@@ -15,13 +17,41 @@ import ts from 'typescript';
 const ROOT = join(__dirname, '..');
 const SRC = join(ROOT, 'src');
 
-/** `name @ file` of each interface or class that the exports of src/index.ts reach without exporting it. */
-function unexportedReachedTypes(): string[] {
+/** The repository's compiler options, with `overrides`. */
+function compilerOptions(overrides: ts.CompilerOptions = {}): ts.CompilerOptions {
   const { config } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) =>
     ts.sys.readFile(path),
   );
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-  const program = ts.createProgram([join(SRC, 'index.ts')], { ...options, noEmit: true });
+  return { ...options, ...overrides, noEmit: true };
+}
+
+/**
+ * The TypeScript errors in `code`, a module of its own in test/ that imports
+ * the sources, under the repository's compiler options and `overrides`.
+ * Only the errors of `code` count: the sources are compiled under the
+ * repository's own options in `npm run typecheck`.
+ */
+function typeErrors(code: string, overrides: ts.CompilerOptions): string[] {
+  const file = join(ROOT, 'test/public-types-consumer.ts');
+  const options = { ...compilerOptions(overrides), rootDir: ROOT };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (name, version, ...rest) =>
+    name === file
+      ? ts.createSourceFile(name, code, version)
+      : getSourceFile.call(host, name, version, ...rest);
+  host.fileExists = (name) => name === file || fileExists.call(host, name);
+  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
+  const program = ts.createProgram([file], options, host);
+  return ts
+    .getPreEmitDiagnostics(program, program.getSourceFile(file))
+    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+}
+
+/** `name @ file` of each interface or class that the exports of src/index.ts reach without exporting it. */
+function unexportedReachedTypes(): string[] {
+  const program = ts.createProgram([join(SRC, 'index.ts')], compilerOptions());
   const checker = program.getTypeChecker();
   const index = program.getSourceFile(join(SRC, 'index.ts'));
   const module = index && checker.getSymbolAtLocation(index);
@@ -89,5 +119,23 @@ function unexportedReachedTypes(): string[] {
 describe('the types of the public API', () => {
   it('are exported from the root wherever a public signature reaches an interface or a class', () => {
     expect(unexportedReachedTypes()).toEqual([]);
+  }, 60_000);
+});
+
+describe('the error constructors under exactOptionalPropertyTypes', () => {
+  it('take an undefined detail or options, as they do at run time', () => {
+    const code = [
+      "import { createError, NotFoundError, type SubCodeOf } from '../src/index.js';",
+      'declare const detail: string | undefined;',
+      'declare const subCode: SubCodeOf<404> | undefined;',
+      'export const made = [',
+      '  new NotFoundError(detail),',
+      '  new NotFoundError(detail, undefined),',
+      "  new NotFoundError(detail, { subCode: '404.1' }),",
+      '  createError(404, detail),',
+      '  createError(new Error(), detail, undefined),',
+      '];',
+    ].join('\n');
+    expect(typeErrors(code, { exactOptionalPropertyTypes: true })).toEqual([]);
   }, 60_000);
 });

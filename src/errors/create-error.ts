@@ -23,7 +23,10 @@ export type CreateErrorArgs<Status extends ErrorClassStatus> = ConstructorParame
   ErrorClasses[Status]
 >;
 
-type MessageAndOptions = [message?: string, options?: ApiErrorOptions] | [options: ApiErrorOptions];
+// `| undefined`: an undefined message or options is taken as absent (see ConstructorArgs).
+type MessageAndOptions =
+  | [message?: string | undefined, options?: ApiErrorOptions | undefined]
+  | [options: ApiErrorOptions];
 
 const FACTORY = 'createError()';
 const fail = (code: OptionErrorCode, message: string) => optionError(FACTORY, code, message);

@@ -45,10 +45,14 @@ type Options<Status extends number, Own extends object> = Own & ApiErrorOptions<
 
 // Classes whose own options are all optional take `(detail?, options?)` or
 // `(options)`; a class with a required option (405's `allow`) requires them.
+// An optional element says `| undefined` because the constructor takes an
+// undefined one as absent: under `exactOptionalPropertyTypes` a bare `detail?:
+// string` would refuse `new NotFoundError(maybeDetail)`.
 type ConstructorArgs<Status extends number, Own extends object> =
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   {} extends Own
-    ? [detail?: string, options?: Options<Status, Own>] | [options: Options<Status, Own>]
+    ? | [detail?: string | undefined, options?: Options<Status, Own> | undefined]
+      | [options: Options<Status, Own>]
     : [detail: string | undefined, options: Options<Status, Own>] | [options: Options<Status, Own>];
 
 /** A generated error class for one status, e.g. `NotFoundError`. */
