@@ -14,7 +14,7 @@ import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
-import { StoreOutage } from '../stores/outage.js';
+import { StoreHealth } from '../stores/store-health.js';
 import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
 import { requestFingerprint } from './fingerprint.js';
@@ -27,7 +27,7 @@ import {
 } from './options.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
-import { LockWarnings } from './warnings.js';
+import { LockWarnings, type LockWarningCode } from './warnings.js';
 import { checkEvictionPolicy } from '../stores/eviction-policy.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
@@ -173,8 +173,8 @@ class OperationLock {
   readonly #warnings: LockWarnings;
   readonly #deadlines: Deadlines;
   readonly #renewals: Renewals;
-  /** Whether the store is in an outage, told once as it starts and once as it ends. */
-  readonly #outage = new StoreOutage();
+  /** Whether the store is in an outage, told as it starts, while it goes on and as it ends. */
+  readonly #storeHealth: StoreHealth<LockWarningCode>;
   /** The responses waiting for the store to record them (see `#recordFailed`). */
   readonly #recordRetries = new RecordRetries();
   /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
@@ -186,6 +186,13 @@ class OperationLock {
   constructor(config: OperationLockConfiguration) {
     this.#config = config;
     this.#warnings = new LockWarnings(config.logger);
+    // The store channel tells `rateLimit()`'s outages only: no `StoreChannelSource`.
+    this.#storeHealth = new StoreHealth(this.#warnings, {
+      storeName: 'operation-lock',
+      unavailable: 'OPERATION_LOCK_STORE_UNAVAILABLE',
+      stillUnavailable: 'OPERATION_LOCK_STORE_STILL_UNAVAILABLE',
+      recovered: 'OPERATION_LOCK_STORE_RECOVERED',
+    });
     this.#deadlines = new Deadlines(config.storeTimeoutMs);
     this.#renewals = new Renewals(
       this.#clock,
@@ -332,7 +339,7 @@ class OperationLock {
     } catch (error) {
       return this.#acquireFailed(error, attempt);
     }
-    this.#storeAnswered();
+    this.#storeHealth.answered();
     if (!this.#evictionChecked) this.#checkEviction();
     const { operation, next } = attempt;
     if (found.state !== 'running' || found.fingerprint !== operation.fingerprint) {
@@ -377,9 +384,9 @@ class OperationLock {
     try {
       const released = this.#config.store.release(key, token);
       if (isThenable(released))
-        released.then(undefined, (error: unknown) => this.#storeCallFailed(error));
+        released.then(undefined, (error: unknown) => this.#storeHealth.failed(error));
     } catch (error) {
-      this.#storeCallFailed(error);
+      this.#storeHealth.failed(error);
     }
   }
 
@@ -463,7 +470,7 @@ class OperationLock {
         });
       }
     } catch (error) {
-      this.#storeCallFailed(error);
+      this.#storeHealth.failed(error);
     }
     this.#release(attempt);
   }
@@ -513,7 +520,7 @@ class OperationLock {
    * responses and `MAX_RECORD_BYTES_WAITING` wait at once.
    */
   #recordFailed(error: unknown, attempt: Attempt, response: string): void {
-    this.#storeCallFailed(error);
+    this.#storeHealth.failed(error);
     attempt.recordFailures += 1;
     const wait = recordRetryDelay(attempt.recordFailures);
     if (attempt.recordBytes === undefined) {
@@ -542,7 +549,7 @@ class OperationLock {
   /** Not asked again (it may still land), but a store call that timed out, as any other. */
   readonly #recordTimedOut = (attempt: Attempt): void => {
     this.#stopRetrying(attempt);
-    this.#storeCallFailed(this.#timeout());
+    this.#storeHealth.failed(this.#timeout());
   };
 
   readonly #stopRetrying = (attempt: Attempt): void => {
@@ -556,7 +563,7 @@ class OperationLock {
     try {
       this.#settle(this.#config.store.release(operation.key, token), attempt);
     } catch (error) {
-      this.#storeCallFailed(error);
+      this.#storeHealth.failed(error);
     }
   }
 
@@ -584,16 +591,16 @@ class OperationLock {
       },
       (error: unknown) => {
         // After its deadline, the call was counted failed already (`#settleTimedOut`).
-        if (pending.settle() !== undefined) this.#storeCallFailed(error);
+        if (pending.settle() !== undefined) this.#storeHealth.failed(error);
       },
     );
   }
 
   /** A release that timed out is a failed store call: it starts or counts in an outage. */
-  readonly #settleTimedOut = (): void => this.#storeCallFailed(this.#timeout());
+  readonly #settleTimedOut = (): void => this.#storeHealth.failed(this.#timeout());
 
   #lostUnless(held: unknown, attempt: Attempt): void {
-    this.#storeAnswered();
+    this.#storeHealth.answered();
     if (held !== true) this.#leaseLost(attempt);
   }
 
@@ -624,7 +631,7 @@ class OperationLock {
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         hold.renewing = false;
-        this.#storeAnswered();
+        this.#storeHealth.answered();
         if (held === true) {
           hold.leaseUntil = askedAt + lockTtlMs;
           return;
@@ -634,7 +641,7 @@ class OperationLock {
       },
       (error: unknown) => {
         hold.renewing = false;
-        this.#storeCallFailed(error);
+        this.#storeHealth.failed(error);
       },
     );
   }
@@ -654,7 +661,7 @@ class OperationLock {
    * logged at `error` every time, so that an outage that fails requests closed is seen.
    */
   #storeFailed(error: unknown, next: NextFunction): void {
-    this.#storeCallFailed(error);
+    this.#storeHealth.failed(error);
     if (this.#config.failOpen) return next();
     next(
       new ServiceUnavailableError(
@@ -662,23 +669,6 @@ class OperationLock {
         { retryAfter: STORE_DOWN_RETRY_AFTER_SECONDS, expose: true },
       ),
     );
-  }
-
-  /** A store call failed or timed out: starts an outage (told), or counts in the one on (told again every `OUTAGE_REMINDER_MS`). */
-  #storeCallFailed(error: unknown): void {
-    if (this.#outage.failed()) {
-      this.#warnings.storeUnavailable(error);
-    } else {
-      const ongoing = this.#outage.reminder();
-      if (ongoing !== undefined) this.#warnings.storeStillUnavailable(error, ongoing);
-    }
-  }
-
-  /** The store answered: ends an outage once no call has failed for a while (see `StoreOutage`). */
-  #storeAnswered(): void {
-    if (!this.#outage.on) return;
-    const ended = this.#outage.answered();
-    if (ended !== undefined) this.#warnings.storeRecovered(ended);
   }
 
   /** Asks the store, once and in the background, whether its backend may evict its keys. */

@@ -1,8 +1,7 @@
 import { CodedWarnings } from '../logging/coded-warnings.js';
 import type { Logger } from '../logging/logger.js';
 import { summarizeError } from '../logging/summarize-error.js';
-import { withRedisErrorHint } from '../stores/redis-error-hint.js';
-import { OUTAGE_QUIET_MS, OUTAGE_REMINDER_MS, type EndedOutage } from '../stores/outage.js';
+import { OUTAGE_REMINDER_MS } from '../stores/outage.js';
 import { currentClock, type Clock } from '../time/clock.js';
 
 /**
@@ -123,39 +122,5 @@ export class LockWarnings extends CodedWarnings<LockWarningCode> {
   recordFailed(error: unknown): void {
     this.#recordError = error;
     this.#recordsFailed.add();
-  }
-
-  /** The store's outage starts (see `StoreOutage`): told once, whatever fails during it. */
-  storeUnavailable(error: unknown): void {
-    this.log(
-      'warn',
-      withRedisErrorHint(error, {
-        code: 'OPERATION_LOCK_STORE_UNAVAILABLE',
-        err: summarizeError(error, false),
-      }),
-      LOCK_WARNINGS.OPERATION_LOCK_STORE_UNAVAILABLE,
-    );
-  }
-
-  /** The store's outage goes on (see `StoreOutage.reminder`): told again, with its failures so far. */
-  storeStillUnavailable(error: unknown, ongoing: EndedOutage): void {
-    this.log(
-      'warn',
-      withRedisErrorHint(error, {
-        code: 'OPERATION_LOCK_STORE_STILL_UNAVAILABLE',
-        ...ongoing,
-        err: summarizeError(error, false),
-      }),
-      LOCK_WARNINGS.OPERATION_LOCK_STORE_STILL_UNAVAILABLE,
-    );
-  }
-
-  /** The store's outage ended: it answers, and no call to it has failed for `OUTAGE_QUIET_MS`. */
-  storeRecovered(ended: EndedOutage): void {
-    this.log(
-      'info',
-      { code: 'OPERATION_LOCK_STORE_RECOVERED', ...ended },
-      `The operation-lock store answers again, and no call to it has failed for ${OUTAGE_QUIET_MS / 1000} s: the outage is over (\`failedCalls\` failed during it).`,
-    );
   }
 }

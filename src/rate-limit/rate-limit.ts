@@ -26,7 +26,7 @@ import { describeValue } from '../options/describe-value.js';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { addressKey } from '../clients/client-key.js';
 import { Deadlines } from '../stores/deadlines.js';
-import { OUTAGE_QUIET_MS, StoreOutage, type EndedOutage } from '../stores/outage.js';
+import { StoreHealth } from '../stores/store-health.js';
 import { DenyCache } from './deny-cache.js';
 import {
   MAX_LIMIT,
@@ -42,16 +42,10 @@ import {
   setRateLimitInfo,
   type RateLimitInfo,
 } from './rate-limit-info.js';
-import { WARNINGS, Warnings } from './warnings.js';
-import {
-  rateLimitChannel,
-  storeChannel,
-  type RateLimitMessage,
-  type StoreMessage,
-} from '../observability/channels.js';
+import { Warnings, type WarningCode } from './warnings.js';
+import { rateLimitChannel, type RateLimitMessage } from '../observability/channels.js';
 import { summarizeError } from '../logging/summarize-error.js';
 import { checkEvictionPolicy } from '../stores/eviction-policy.js';
-import { withRedisErrorHint } from '../stores/redis-error-hint.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -157,14 +151,24 @@ class Limiter {
   private readonly limitWindows = new Map<number, LimitWindow>();
   /** The store's refusals this instance holds until they end; none for `MemoryStore`. */
   private readonly denyCache: DenyCache | undefined;
-  /** Whether the store is in an outage, told once as it starts and once as it ends. */
-  private readonly outage = new StoreOutage();
+  /** Whether the store is in an outage, told as it starts, while it goes on and as it ends. */
+  private readonly storeHealth: StoreHealth<WarningCode>;
 
   constructor(
     private readonly config: RateLimitConfiguration,
     private readonly warnings: Warnings,
   ) {
     this.deadlines = new Deadlines(config.storeTimeoutMs);
+    this.storeHealth = new StoreHealth(
+      warnings,
+      {
+        storeName: 'rate-limit',
+        unavailable: 'RATE_LIMIT_STORE_UNAVAILABLE',
+        stillUnavailable: 'RATE_LIMIT_STORE_STILL_UNAVAILABLE',
+        recovered: 'RATE_LIMIT_STORE_RECOVERED',
+      },
+      { store: config.store, failOpen: config.failOpen },
+    );
     this.denyCache =
       config.denyCacheKeys === 0
         ? undefined
@@ -392,7 +396,7 @@ class Limiter {
       return;
     }
     if (fromStore) {
-      if (this.outage.on) this.storeAnswered();
+      this.storeHealth.answered();
       if (!this.evictionChecked) this.checkEviction();
       if (!decision.allowed) this.denyCache?.remember(key, charge.cost, limit, decision);
     }
@@ -545,8 +549,7 @@ class Limiter {
 
   /** A store error is never a limit decision: let the request through (`failOpen`) or answer 503. */
   private storeFailed(error: unknown, next: NextFunction): void {
-    if (this.outage.failed()) this.storeUnavailable(error);
-    else this.storeStillUnavailable(error);
+    this.storeHealth.failed(error);
     if (this.config.failOpen) {
       next();
       return;
@@ -557,57 +560,6 @@ class Limiter {
         expose: true,
       }),
     );
-  }
-
-  /** An outage starts: told once, whatever fails during it (see `StoreOutage`). */
-  private storeUnavailable(error: unknown): void {
-    if (storeChannel.hasSubscribers) this.publishStoreState({ state: 'unavailable', error });
-    this.warnings.log(
-      'warn',
-      withRedisErrorHint(error, {
-        code: 'RATE_LIMIT_STORE_UNAVAILABLE',
-        err: summarizeError(error, false),
-      }),
-      WARNINGS.RATE_LIMIT_STORE_UNAVAILABLE,
-    );
-  }
-
-  /** The outage goes on: told again, at most every `OUTAGE_REMINDER_MS` (see `StoreOutage`). */
-  private storeStillUnavailable(error: unknown): void {
-    const ongoing = this.outage.reminder();
-    if (ongoing === undefined) return;
-    this.warnings.log(
-      'warn',
-      withRedisErrorHint(error, {
-        code: 'RATE_LIMIT_STORE_STILL_UNAVAILABLE',
-        ...ongoing,
-        err: summarizeError(error, false),
-      }),
-      WARNINGS.RATE_LIMIT_STORE_STILL_UNAVAILABLE,
-    );
-  }
-
-  /** The store answered during an outage: ends it, and says so, once it has been quiet long enough. */
-  private storeAnswered(): void {
-    const ended = this.outage.answered();
-    if (ended === undefined) return;
-    if (storeChannel.hasSubscribers) this.publishStoreState({ state: 'recovered', ...ended });
-    this.warnings.log(
-      'info',
-      { code: 'RATE_LIMIT_STORE_RECOVERED', ...ended },
-      `The rate-limit store answers again, and no call to it has failed for ${OUTAGE_QUIET_MS / 1000} s: the outage is over (\`failedCalls\` failed during it).`,
-    );
-  }
-
-  private publishStoreState(
-    change: { state: 'unavailable'; error: unknown } | ({ state: 'recovered' } & EndedOutage),
-  ): void {
-    const message: StoreMessage = {
-      ...change,
-      store: this.config.store.constructor?.name ?? 'store',
-      failOpen: this.config.failOpen,
-    };
-    storeChannel.publish(message);
   }
 }
 

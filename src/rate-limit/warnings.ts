@@ -23,7 +23,7 @@ export const WARNINGS = {
 
 export type WarningCode = keyof typeof WARNINGS;
 
-/** Emits each coded warning once per limiter (the store's once per outage), through its logger. */
+/** Emits each coded warning once per limiter (the store's once per outage: see `StoreHealth`), through its logger. */
 export class Warnings extends CodedWarnings<WarningCode> {
   constructor(logger: () => Logger | false) {
     super(WARNINGS, logger);

@@ -1,0 +1,88 @@
+import type { CodedWarnings } from '../logging/coded-warnings.js';
+import { summarizeError } from '../logging/summarize-error.js';
+import { storeChannel, type StoreMessage } from '../observability/channels.js';
+import { OUTAGE_QUIET_MS, StoreOutage, type EndedOutage } from './outage.js';
+import { withRedisErrorHint } from './redis-error-hint.js';
+
+/** The codes a middleware tells its store's outages with. */
+export interface StoreHealthCodes<Code extends string> {
+  /** The store's name in the lines: `rate-limit` says "The rate-limit store answers again…". */
+  readonly storeName: string;
+  /** At `warn`, with `err` (and `hint`): the outage starts. Its text is the warning's. */
+  readonly unavailable: Code;
+  /** At `warn`, with `failedCalls`, `outageMs`, `err` (and `hint`): the outage goes on. */
+  readonly stillUnavailable: Code;
+  /** At `info`, with `failedCalls` and `outageMs`: the outage ended. No warning, so no `Code`. */
+  readonly recovered: string;
+}
+
+/** Where the store channel's messages come from: the store, named by its class, and `failOpen`. */
+export interface StoreChannelSource {
+  readonly store: object;
+  readonly failOpen: boolean;
+}
+
+/**
+ * What a middleware tells of its store's outages, as `rateLimit()` and
+ * `operationLock()` both do (see `StoreOutage`): a line as an outage starts,
+ * again every `OUTAGE_REMINDER_MS` while it goes on, and as it ends; and,
+ * for a middleware given a `StoreChannelSource` (only `rateLimit()`'s
+ * outages are published), a store-channel message as it starts and ends.
+ * The middleware tells it of each store call that failed or timed out, and
+ * of each answer; a healthy store's answer costs a field read.
+ */
+export class StoreHealth<Code extends string> {
+  readonly #outage = new StoreOutage();
+  readonly #recoveredText: string;
+
+  constructor(
+    private readonly warnings: CodedWarnings<Code>,
+    private readonly codes: StoreHealthCodes<Code>,
+    private readonly channel?: StoreChannelSource,
+  ) {
+    this.#recoveredText = `The ${codes.storeName} store answers again, and no call to it has failed for ${OUTAGE_QUIET_MS / 1000} s: the outage is over (\`failedCalls\` failed during it).`;
+  }
+
+  /** A store call failed or timed out: starts an outage (told), or counts in the one on (told again every `OUTAGE_REMINDER_MS`). */
+  failed(error: unknown): void {
+    if (this.#outage.failed()) {
+      if (this.channel !== undefined && storeChannel.hasSubscribers) {
+        this.#publish({ state: 'unavailable', error });
+      }
+      this.warnings.warn(
+        this.codes.unavailable,
+        withRedisErrorHint(error, { err: summarizeError(error, false) }),
+      );
+      return;
+    }
+    const ongoing = this.#outage.reminder();
+    if (ongoing === undefined) return;
+    this.warnings.warn(
+      this.codes.stillUnavailable,
+      withRedisErrorHint(error, { ...ongoing, err: summarizeError(error, false) }),
+    );
+  }
+
+  /** The store answered: ends an outage, and says so, once no call has failed for `OUTAGE_QUIET_MS`. */
+  answered(): void {
+    if (!this.#outage.on) return;
+    const ended = this.#outage.answered();
+    if (ended === undefined) return;
+    if (this.channel !== undefined && storeChannel.hasSubscribers) {
+      this.#publish({ state: 'recovered', ...ended });
+    }
+    this.warnings.log('info', { code: this.codes.recovered, ...ended }, this.#recoveredText);
+  }
+
+  #publish(
+    change: { state: 'unavailable'; error: unknown } | ({ state: 'recovered' } & EndedOutage),
+  ): void {
+    const { store, failOpen } = this.channel!;
+    const message: StoreMessage = {
+      ...change,
+      store: store.constructor?.name ?? 'store',
+      failOpen,
+    };
+    storeChannel.publish(message);
+  }
+}
