@@ -28,7 +28,6 @@ import {
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
 import { LockWarnings, type LockWarningCode } from './warnings.js';
-import { checkEvictionPolicy } from '../stores/eviction-policy.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -173,25 +172,24 @@ class OperationLock {
   readonly #warnings: LockWarnings;
   readonly #deadlines: Deadlines;
   readonly #renewals: Renewals;
-  /** Whether the store is in an outage, told as it starts, while it goes on and as it ends. */
+  /** The store's outages, told as they start, go on and end, and whether its Redis may evict keys. */
   readonly #storeHealth: StoreHealth<LockWarningCode>;
   /** The responses waiting for the store to record them (see `#recordFailed`). */
   readonly #recordRetries = new RecordRetries();
   /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
   readonly #tokenPrefix = randomUUID();
   #tokens = 0;
-  /** Set once the store was asked whether its backend may evict its keys (after its first answer). */
-  #evictionChecked = false;
 
   constructor(config: OperationLockConfiguration) {
     this.#config = config;
     this.#warnings = new LockWarnings(config.logger);
-    // The store channel tells `rateLimit()`'s outages only: no `StoreChannelSource`.
-    this.#storeHealth = new StoreHealth(this.#warnings, {
+    // The store channel tells `rateLimit()`'s outages only: no `failOpen` to publish with.
+    this.#storeHealth = new StoreHealth(config.store, this.#warnings, {
       storeName: 'operation-lock',
       unavailable: 'OPERATION_LOCK_STORE_UNAVAILABLE',
       stillUnavailable: 'OPERATION_LOCK_STORE_STILL_UNAVAILABLE',
       recovered: 'OPERATION_LOCK_STORE_RECOVERED',
+      eviction: 'OPERATION_LOCK_STORE_EVICTION',
     });
     this.#deadlines = new Deadlines(config.storeTimeoutMs);
     this.#renewals = new Renewals(
@@ -339,8 +337,8 @@ class OperationLock {
     } catch (error) {
       return this.#acquireFailed(error, attempt);
     }
+    // The first answer of all is an acquire's: the store is asked about eviction here.
     this.#storeHealth.answered();
-    if (!this.#evictionChecked) this.#checkEviction();
     const { operation, next } = attempt;
     if (found.state !== 'running' || found.fingerprint !== operation.fingerprint) {
       attempt.abandoned?.abort();
@@ -668,14 +666,6 @@ class OperationLock {
         'Duplicate-request protection is unavailable, so the request was not run; try again shortly.',
         { retryAfter: STORE_DOWN_RETRY_AFTER_SECONDS, expose: true },
       ),
-    );
-  }
-
-  /** Asks the store, once and in the background, whether its backend may evict its keys. */
-  #checkEviction(): void {
-    this.#evictionChecked = true;
-    checkEvictionPolicy(this.#config.store, (maxmemoryPolicy) =>
-      this.#warnings.warnOnce('OPERATION_LOCK_STORE_EVICTION', { maxmemoryPolicy }),
     );
   }
 

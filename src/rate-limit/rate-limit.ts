@@ -45,7 +45,6 @@ import {
 import { Warnings, type WarningCode } from './warnings.js';
 import { rateLimitChannel, type RateLimitMessage } from '../observability/channels.js';
 import { summarizeError } from '../logging/summarize-error.js';
-import { checkEvictionPolicy } from '../stores/eviction-policy.js';
 
 /** How long a client is asked to wait when the store is down and `failOpen` is false. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -141,8 +140,6 @@ const MAX_LIMIT_WINDOWS = 1000;
 class Limiter {
   /** Set once the proxy set-up was judged, sound or not: the check stops costing anything. */
   private proxyChecked = false;
-  /** Set once the store was asked whether its backend may evict its keys (after its first decision). */
-  private evictionChecked = false;
   /** The request prototype `requestPropertyName` was last made an accessor for (see installRequestProperty). */
   private preparedPrototype: unknown = undefined;
   /** So that a hung store cannot hang requests. */
@@ -151,7 +148,7 @@ class Limiter {
   private readonly limitWindows = new Map<number, LimitWindow>();
   /** The store's refusals this instance holds until they end; none for `MemoryStore`. */
   private readonly denyCache: DenyCache | undefined;
-  /** Whether the store is in an outage, told as it starts, while it goes on and as it ends. */
+  /** The store's outages, told as they start, go on and end, and whether its Redis may evict keys. */
   private readonly storeHealth: StoreHealth<WarningCode>;
 
   constructor(
@@ -160,14 +157,16 @@ class Limiter {
   ) {
     this.deadlines = new Deadlines(config.storeTimeoutMs);
     this.storeHealth = new StoreHealth(
+      config.store,
       warnings,
       {
         storeName: 'rate-limit',
         unavailable: 'RATE_LIMIT_STORE_UNAVAILABLE',
         stillUnavailable: 'RATE_LIMIT_STORE_STILL_UNAVAILABLE',
         recovered: 'RATE_LIMIT_STORE_RECOVERED',
+        eviction: 'RATE_LIMIT_STORE_EVICTION',
       },
-      { store: config.store, failOpen: config.failOpen },
+      { failOpen: config.failOpen },
     );
     this.denyCache =
       config.denyCacheKeys === 0
@@ -397,7 +396,6 @@ class Limiter {
     }
     if (fromStore) {
       this.storeHealth.answered();
-      if (!this.evictionChecked) this.checkEviction();
       if (!decision.allowed) this.denyCache?.remember(key, charge.cost, limit, decision);
     }
     const perLimit = limit === undefined ? undefined : this.windowOf(limit);
@@ -533,14 +531,6 @@ class Limiter {
     } catch {
       // A failed refund leaves the request counted: the safe side.
     }
-  }
-
-  /** Asks the store, once and in the background, whether its backend may evict its keys. */
-  private checkEviction(): void {
-    this.evictionChecked = true;
-    checkEvictionPolicy(this.config.store, (maxmemoryPolicy) =>
-      this.warnings.warnOnce('RATE_LIMIT_STORE_EVICTION', { maxmemoryPolicy }),
-    );
   }
 
   private countOnlyFailed(details: Record<string, unknown>): void {

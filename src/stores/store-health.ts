@@ -1,10 +1,11 @@
 import type { CodedWarnings } from '../logging/coded-warnings.js';
 import { summarizeError } from '../logging/summarize-error.js';
 import { storeChannel, type StoreMessage } from '../observability/channels.js';
+import { checkEvictionPolicy } from './eviction-policy.js';
 import { OUTAGE_QUIET_MS, StoreOutage, type EndedOutage } from './outage.js';
 import { withRedisErrorHint } from './redis-error-hint.js';
 
-/** The codes a middleware tells its store's outages with. */
+/** The codes a middleware tells its store's health with. */
 export interface StoreHealthCodes<Code extends string> {
   /** The store's name in the lines: `rate-limit` says "The rate-limit store answers again…". */
   readonly storeName: string;
@@ -14,31 +15,38 @@ export interface StoreHealthCodes<Code extends string> {
   readonly stillUnavailable: Code;
   /** At `info`, with `failedCalls` and `outageMs`: the outage ended. No warning, so no `Code`. */
   readonly recovered: string;
+  /** Once, with `maxmemoryPolicy`: the store's Redis may evict its keys (see `checkEvictionPolicy`). */
+  readonly eviction: Code;
 }
 
-/** Where the store channel's messages come from: the store, named by its class, and `failOpen`. */
-export interface StoreChannelSource {
-  readonly store: object;
-  readonly failOpen: boolean;
+/** What a store may say of its backend (see `RateLimitStore.evictionPolicy`). */
+export interface WatchedStore {
+  evictionPolicy?(): Promise<string | undefined>;
 }
 
 /**
- * What a middleware tells of its store's outages, as `rateLimit()` and
- * `operationLock()` both do (see `StoreOutage`): a line as an outage starts,
- * again every `OUTAGE_REMINDER_MS` while it goes on, and as it ends; and,
- * for a middleware given a `StoreChannelSource` (only `rateLimit()`'s
- * outages are published), a store-channel message as it starts and ends.
- * The middleware tells it of each store call that failed or timed out, and
- * of each answer; a healthy store's answer costs a field read.
+ * What a middleware tells of its store, as `rateLimit()` and
+ * `operationLock()` both do. Its outages (see `StoreOutage`): a line as an
+ * outage starts, again every `OUTAGE_REMINDER_MS` while it goes on, and as
+ * it ends; and, for a middleware that names the store channel's `failOpen`
+ * (only `rateLimit()`'s outages are published), a store-channel message as
+ * it starts and ends. And at its first answer, whether its backend may
+ * evict its keys, asked once in the background. The middleware tells it of
+ * each store call that failed or timed out, and of each answer; a healthy
+ * store's answer costs two field reads.
  */
 export class StoreHealth<Code extends string> {
   readonly #outage = new StoreOutage();
   readonly #recoveredText: string;
+  /** Set once the store was asked whether its backend may evict its keys (at its first answer). */
+  #evictionChecked = false;
 
   constructor(
+    private readonly store: WatchedStore,
     private readonly warnings: CodedWarnings<Code>,
     private readonly codes: StoreHealthCodes<Code>,
-    private readonly channel?: StoreChannelSource,
+    /** Given for a middleware whose outages the store channel tells: the `failOpen` its messages carry. */
+    private readonly channel?: { readonly failOpen: boolean },
   ) {
     this.#recoveredText = `The ${codes.storeName} store answers again, and no call to it has failed for ${OUTAGE_QUIET_MS / 1000} s: the outage is over (\`failedCalls\` failed during it).`;
   }
@@ -63,9 +71,17 @@ export class StoreHealth<Code extends string> {
     );
   }
 
-  /** The store answered: ends an outage, and says so, once no call has failed for `OUTAGE_QUIET_MS`. */
+  /**
+   * The store answered: ends an outage, and says so, once no call has
+   * failed for `OUTAGE_QUIET_MS`; at the first answer, asks the store
+   * whether its backend may evict its keys.
+   */
   answered(): void {
-    if (!this.#outage.on) return;
+    if (this.#outage.on) this.#recovering();
+    if (!this.#evictionChecked) this.#checkEviction();
+  }
+
+  #recovering(): void {
     const ended = this.#outage.answered();
     if (ended === undefined) return;
     if (this.channel !== undefined && storeChannel.hasSubscribers) {
@@ -74,14 +90,21 @@ export class StoreHealth<Code extends string> {
     this.warnings.log('info', { code: this.codes.recovered, ...ended }, this.#recoveredText);
   }
 
+  /** Asks the store, once and in the background, whether its backend may evict its keys. */
+  #checkEviction(): void {
+    this.#evictionChecked = true;
+    checkEvictionPolicy(this.store, (maxmemoryPolicy) =>
+      this.warnings.warnOnce(this.codes.eviction, { maxmemoryPolicy }),
+    );
+  }
+
   #publish(
     change: { state: 'unavailable'; error: unknown } | ({ state: 'recovered' } & EndedOutage),
   ): void {
-    const { store, failOpen } = this.channel!;
     const message: StoreMessage = {
       ...change,
-      store: store.constructor?.name ?? 'store',
-      failOpen,
+      store: this.store.constructor?.name ?? 'store',
+      failOpen: this.channel!.failOpen,
     };
     storeChannel.publish(message);
   }

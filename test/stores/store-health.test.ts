@@ -4,14 +4,19 @@ import { CHANNEL_NAMES } from '../../src/observability/channels.js';
 import { OUTAGE_QUIET_MS, OUTAGE_REMINDER_MS } from '../../src/stores/outage.js';
 import { StoreHealth } from '../../src/stores/store-health.js';
 import { freezePerformanceNow } from '../helpers/clock.js';
-import { captureLogs } from '../helpers/logs.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
 
-const MESSAGES = { TEST_STORE_UNAVAILABLE: 'down', TEST_STORE_STILL_UNAVAILABLE: 'still down' };
+const MESSAGES = {
+  TEST_STORE_UNAVAILABLE: 'down',
+  TEST_STORE_STILL_UNAVAILABLE: 'still down',
+  TEST_STORE_EVICTION: 'may evict',
+};
 const CODES = {
   storeName: 'test',
   unavailable: 'TEST_STORE_UNAVAILABLE',
   stillUnavailable: 'TEST_STORE_STILL_UNAVAILABLE',
   recovered: 'TEST_STORE_RECOVERED',
+  eviction: 'TEST_STORE_EVICTION',
 } as const;
 
 describe('StoreHealth', () => {
@@ -36,7 +41,7 @@ describe('StoreHealth', () => {
 
   it("writes an outage's start, reminder and end with the middleware's codes, each with its fields in order", () => {
     const logs = captureLogs();
-    outage(new StoreHealth(new CodedWarnings(MESSAGES, () => logs.logger), CODES));
+    outage(new StoreHealth({}, new CodedWarnings(MESSAGES, () => logs.logger), CODES));
     // The line's own fields, in order, without those pino adds (time, pid, hostname).
     const fields = ({
       level,
@@ -85,11 +90,11 @@ describe('StoreHealth', () => {
     const listener = (message: unknown) => messages.push(message);
     subscribe(CHANNEL_NAMES.store, listener);
     try {
-      const warnings = new CodedWarnings(MESSAGES, () => false);
-      outage(new StoreHealth(warnings, CODES));
-      expect(messages).toEqual([]);
       class SomeStore {}
-      outage(new StoreHealth(warnings, CODES, { store: new SomeStore(), failOpen: false }));
+      const warnings = new CodedWarnings(MESSAGES, () => false);
+      outage(new StoreHealth(new SomeStore(), warnings, CODES));
+      expect(messages).toEqual([]);
+      outage(new StoreHealth(new SomeStore(), warnings, CODES, { failOpen: false }));
       expect(messages).toEqual([
         {
           state: 'unavailable',
@@ -108,5 +113,34 @@ describe('StoreHealth', () => {
     } finally {
       unsubscribe(CHANNEL_NAMES.store, listener);
     }
+  });
+
+  it('asks the store about eviction once, at its first answer, and warns once with the policy', async () => {
+    const logs = captureLogs();
+    const asked: string[] = [];
+    const store = {
+      evictionPolicy: () => {
+        asked.push('asked');
+        return Promise.resolve('allkeys-lru');
+      },
+    };
+    const health = new StoreHealth(store, new CodedWarnings(MESSAGES, () => logs.logger), CODES);
+    health.failed(new Error('down'));
+    expect(asked).toEqual([]);
+    health.answered();
+    health.answered();
+    await flushed();
+    expect(asked).toEqual(['asked']);
+    expect(
+      logs.lines.map(({ level, code, maxmemoryPolicy, msg }) => [
+        level,
+        code,
+        maxmemoryPolicy,
+        msg,
+      ]),
+    ).toEqual([
+      [40, 'TEST_STORE_UNAVAILABLE', undefined, 'down'],
+      [40, 'TEST_STORE_EVICTION', 'allkeys-lru', 'may evict'],
+    ]);
   });
 });
