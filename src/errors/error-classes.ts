@@ -9,7 +9,7 @@ import { describeValue } from '../options/describe-value.js';
 import type { ErrorStatusOf } from '../catalog/catalog.js';
 import type { DefaultEntry } from '../catalog/default-entries.js';
 import type { ApiError } from './api-error.js';
-import { defineErrorClass, type ImpliedParts } from './define-error-class.js';
+import { defineErrorClass, type ErrorClassParts, type ImpliedParts } from './define-error-class.js';
 
 /** One field that failed validation, for a 422. Name it by JSON Pointer (RFC 6901) or by field name. */
 export interface ValidationIssue {
@@ -32,6 +32,12 @@ const proxyChallengeHeader = ({ challenge }: { challenge?: Challenge | readonly 
 
 const retryAfterHeader = (retryAfter: RetryAfter | undefined) =>
   retryAfter === undefined ? undefined : { 'Retry-After': formatRetryAfter(retryAfter) };
+
+/** A class whose one own option is `retryAfter`, which sets `Retry-After` when given (413, 429). */
+const RETRY_AFTER_PARTS: ErrorClassParts<{ retryAfter?: RetryAfter }> = {
+  options: { retryAfter: 'optional' },
+  imply: ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
+};
 
 export const BadRequestError = defineErrorClass(400, 'BadRequestError');
 export type BadRequestError = ApiError<400>;
@@ -127,13 +133,10 @@ export const PreconditionFailedError = defineErrorClass(412, 'PreconditionFailed
 export type PreconditionFailedError = ApiError<412>;
 
 /** 413. `retryAfter` when the condition is temporary (RFC 9110 §15.5.14); without it, retrying will not help. */
-export const PayloadTooLargeError = defineErrorClass<413, { retryAfter?: RetryAfter }>(
+export const PayloadTooLargeError = defineErrorClass(
   413,
   'PayloadTooLargeError',
-  {
-    options: { retryAfter: 'optional' },
-    imply: ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
-  },
+  RETRY_AFTER_PARTS,
 );
 export type PayloadTooLargeError = ApiError<413>;
 
@@ -248,13 +251,10 @@ export const PreconditionRequiredError = defineErrorClass(428, 'PreconditionRequ
 export type PreconditionRequiredError = ApiError<428>;
 
 /** 429. `retryAfter` (seconds or a Date) sets `Retry-After`. */
-export const TooManyRequestsError = defineErrorClass<429, { retryAfter?: RetryAfter }>(
+export const TooManyRequestsError = defineErrorClass(
   429,
   'TooManyRequestsError',
-  {
-    options: { retryAfter: 'optional' },
-    imply: ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
-  },
+  RETRY_AFTER_PARTS,
 );
 export type TooManyRequestsError = ApiError<429>;
 
