@@ -14,7 +14,7 @@ import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
-import { StoreHealth } from '../stores/store-health.js';
+import { STORE_DOWN_RETRY_AFTER_SECONDS, StoreHealth } from '../stores/store-health.js';
 import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
 import { requestFingerprint } from './fingerprint.js';
@@ -29,8 +29,6 @@ import { replay, ResponseRecorder } from './recorded-response.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
 import { LockWarnings, type LockWarningCode } from './warnings.js';
 
-/** How long a client is asked to wait when the store is down and `failOpen` is false. */
-const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 /**
  * How many leases a request whose client went away is still renewed for:
  * its handler may well be running (nothing stops it), and a lock let go

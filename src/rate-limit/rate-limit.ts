@@ -26,7 +26,7 @@ import { describeValue } from '../options/describe-value.js';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { addressKey } from '../clients/client-key.js';
 import { Deadlines } from '../stores/deadlines.js';
-import { StoreHealth } from '../stores/store-health.js';
+import { STORE_DOWN_RETRY_AFTER_SECONDS, StoreHealth } from '../stores/store-health.js';
 import { DenyCache } from './deny-cache.js';
 import {
   MAX_LIMIT,
@@ -45,9 +45,6 @@ import {
 import { Warnings, type WarningCode } from './warnings.js';
 import { rateLimitChannel, type RateLimitMessage } from '../observability/channels.js';
 import { summarizeError } from '../logging/summarize-error.js';
-
-/** How long a client is asked to wait when the store is down and `failOpen` is false. */
-const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 
 // Stores already serving a limiter, to warn when one is shared.
 const storesInUse = new WeakSet<RateLimitStore>();

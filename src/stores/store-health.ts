@@ -5,6 +5,14 @@ import { checkEvictionPolicy } from './eviction-policy.js';
 import { OUTAGE_QUIET_MS, StoreOutage, type EndedOutage } from './outage.js';
 import { withRedisErrorHint } from './redis-error-hint.js';
 
+/**
+ * How long a client is asked to wait (`Retry-After`) when its request is
+ * answered 503 because the store failed (`failOpen: false`), by
+ * `rateLimit()` and `operationLock()` alike: each request asks the store
+ * again, whatever the outage's lines say, so the wait is short.
+ */
+export const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
+
 /** The codes a middleware tells its store's health with. */
 export interface StoreHealthCodes<Code extends string> {
   /** The store's name in the lines: `rate-limit` says "The rate-limit store answers again…". */
