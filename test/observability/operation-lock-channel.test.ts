@@ -1,9 +1,11 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import request from 'supertest';
 import { CHANNEL_NAMES, MemoryLockStore, type OperationLockMessage } from '../../src/index.js';
-import { fakeClock } from '../helpers/clock.js';
+import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
+import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { sleep } from '../helpers/event-loop.js';
+import { captureLogs, flushed } from '../helpers/logs.js';
 
 describe('the operation-lock channel', () => {
   const messages: OperationLockMessage[] = [];
@@ -78,5 +80,47 @@ describe('the operation-lock channel', () => {
     const [expired] = messages.filter((m) => m.outcome === 'expired');
     expect(expired!.req).toBe(messages[0]!.req); // the first request's: the one that lost
     store.shutdown();
+  });
+});
+
+describe("operationLock's store outages", () => {
+  it('are logged as they start and end, and not published on the store channel, which tells rateLimit’s only', async () => {
+    const clock = freezePerformanceNow();
+    const published: unknown[] = [];
+    const listener = (message: unknown) => published.push(message);
+    subscribe(CHANNEL_NAMES.store, listener);
+    const store = new MemoryLockStore({ now: fakeClock().now });
+    const acquire = store.acquire.bind(store);
+    let failing = true;
+    store.acquire = (...args) => {
+      if (failing) throw new Error('connection refused');
+      return acquire(...args);
+    };
+    const gate = new Gate();
+    gate.open();
+    const logs = captureLogs();
+    const app = lockedApp({ store, failOpen: true, logger: logs.logger }, gate);
+    let keys = 0;
+    const order = () =>
+      request(app)
+        .post('/orders')
+        .set('Idempotency-Key', `"order-${(keys += 1)}"`)
+        .send({});
+    try {
+      await order();
+      failing = false;
+      clock.advance(OUTAGE_QUIET_MS);
+      await order();
+      await flushed();
+      expect(logs.lines.map(({ code }) => code)).toEqual([
+        'OPERATION_LOCK_STORE_UNAVAILABLE',
+        'OPERATION_LOCK_STORE_RECOVERED',
+      ]);
+      expect(published).toEqual([]);
+    } finally {
+      unsubscribe(CHANNEL_NAMES.store, listener);
+      clock.restore();
+      store.shutdown();
+    }
   });
 });
