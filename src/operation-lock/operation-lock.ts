@@ -181,7 +181,8 @@ class OperationLock {
   constructor(config: OperationLockConfiguration) {
     this.#config = config;
     this.#warnings = new LockWarnings(config.logger);
-    // The store channel tells `rateLimit()`'s outages only: no `failOpen` to publish with.
+    // No `failOpen` given, so nothing is published: the store channel tells `rateLimit()`'s
+    // outages only (README, Observability); the lock's are logged.
     this.#storeHealth = new StoreHealth(config.store, this.#warnings, {
       storeName: 'operation-lock',
       unavailable: 'OPERATION_LOCK_STORE_UNAVAILABLE',

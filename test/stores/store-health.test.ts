@@ -85,7 +85,7 @@ describe('StoreHealth', () => {
     ]);
   });
 
-  it('publishes the start and the end on the store channel only when given a source', () => {
+  it('publishes the start and the end on the store channel only when given the failOpen its messages carry', () => {
     const messages: unknown[] = [];
     const listener = (message: unknown) => messages.push(message);
     subscribe(CHANNEL_NAMES.store, listener);
