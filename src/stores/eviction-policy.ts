@@ -24,13 +24,18 @@ export function readEvictionPolicy(reply: unknown): string | undefined {
   return policy === 'noeviction' ? undefined : policy;
 }
 
+/** A store that may say whether its backend evicts keys (`RateLimitStore.evictionPolicy`, `OperationLockStore.evictionPolicy`). */
+export interface EvictionPolicySource {
+  evictionPolicy?(): Promise<string | undefined>;
+}
+
 /**
  * Asks `store` for its eviction policy, in the background (nothing waits
  * for it), and hands a policy to `warn`. A store without the method, one
  * that throws or rejects, or answers anything but a string, warns nothing.
  */
 export function checkEvictionPolicy(
-  store: { evictionPolicy?(): Promise<string | undefined> },
+  store: EvictionPolicySource,
   warn: (policy: string) => void,
 ): void {
   if (typeof store.evictionPolicy !== 'function') return;

@@ -1,7 +1,7 @@
 import type { CodedWarnings } from '../logging/coded-warnings.js';
 import { summarizeError } from '../logging/summarize-error.js';
 import { storeChannel, type StoreMessage } from '../observability/channels.js';
-import { checkEvictionPolicy } from './eviction-policy.js';
+import { checkEvictionPolicy, type EvictionPolicySource } from './eviction-policy.js';
 import { OUTAGE_QUIET_MS, StoreOutage, type EndedOutage } from './outage.js';
 import { withRedisErrorHint } from './redis-error-hint.js';
 
@@ -27,11 +27,6 @@ export interface StoreHealthCodes<Code extends string> {
   readonly eviction: Code;
 }
 
-/** What a store may say of its backend (see `RateLimitStore.evictionPolicy`). */
-export interface WatchedStore {
-  evictionPolicy?(): Promise<string | undefined>;
-}
-
 /**
  * What a middleware tells of its store, as `rateLimit()` and
  * `operationLock()` both do. Its outages (see `StoreOutage`): a line as an
@@ -50,7 +45,7 @@ export class StoreHealth<Code extends string> {
   #evictionChecked = false;
 
   constructor(
-    private readonly store: WatchedStore,
+    private readonly store: EvictionPolicySource,
     private readonly warnings: CodedWarnings<Code>,
     private readonly codes: StoreHealthCodes<Code>,
     /** Given for a middleware whose outages the store channel tells: the `failOpen` its messages carry. */
