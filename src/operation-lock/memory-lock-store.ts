@@ -30,6 +30,8 @@ interface Lock {
   fingerprint: string;
   /** When the lease runs out. */
   until: number;
+  /** How long the lease was given: never more is left (see `bounded`). */
+  ms: number;
 }
 
 interface Done {
@@ -38,6 +40,8 @@ interface Done {
   fingerprint: string;
   response: string;
   until: number;
+  /** How long the record is kept: never more is left (see `bounded`). */
+  ms: number;
   bytes: number;
 }
 
@@ -99,6 +103,7 @@ export class MemoryLockStore implements OperationLockStore {
     const now = this.#clock();
     const lock = this.#locks.get(stored);
     if (lock !== undefined) {
+      bounded(lock, now);
       if (lock.until > now) {
         return { state: 'running', fingerprint: lock.fingerprint, leaseMs: lock.until - now };
       }
@@ -106,13 +111,14 @@ export class MemoryLockStore implements OperationLockStore {
     }
     const done = this.#done.get(stored);
     if (done !== undefined) {
+      bounded(done, now);
       if (done.until > now) {
         return { state: 'done', fingerprint: done.fingerprint, response: done.response };
       }
       this.#forget(stored, done);
     }
     this.#makeRoom(0, now);
-    this.#locks.set(stored, { token, fingerprint, until: now + leaseMs });
+    this.#locks.set(stored, { token, fingerprint, until: now + leaseMs, ms: leaseMs });
     this.#arm();
     return ACQUIRED;
   }
@@ -133,6 +139,7 @@ export class MemoryLockStore implements OperationLockStore {
         fingerprint: lock.fingerprint,
         response,
         until: now + replayMs,
+        ms: replayMs,
         bytes,
       });
       this.#bytes += bytes;
@@ -156,6 +163,7 @@ export class MemoryLockStore implements OperationLockStore {
     const lock = this.#held(stored, token, now);
     if (lock === undefined) return false;
     lock.until = now + leaseMs;
+    lock.ms = leaseMs;
     this.#locks.delete(stored);
     this.#locks.set(stored, lock);
     return true;
@@ -248,4 +256,14 @@ export class MemoryLockStore implements OperationLockStore {
       this.#timer = undefined;
     }
   }
+}
+
+/**
+ * More left of a lease or record than it was given means the clock stepped
+ * back (a `now` that is a wall clock, as Redis's `TIME` is): it then ends one
+ * length from now, as the Redis store's acquire decides, so that a dead
+ * owner holds its key one lease of the new clock, not the step on top.
+ */
+function bounded(entry: { until: number; ms: number }, now: number): void {
+  if (entry.until - now > entry.ms) entry.until = now + entry.ms;
 }

@@ -34,7 +34,8 @@ const FROM_NODE_IDEMPOTENCY: Readonly<Record<string, string>> = {
 /*
  * One hash per key: `s` ('r' running, 'd' done), `t` the owner's token while
  * running, `f` the fingerprint, `x` when the lease or record runs out (ms of
- * the script's clock), `r` the stored response once done. Each script
+ * the script's clock), `l` how long that lease or record was given (ms),
+ * `r` the stored response once done. Each script
  * touches that one key, so every call is one round trip to one Redis Cluster
  * slot. `x` is the truth; Redis's own expiry only frees the memory, and with
  * a clock other than Redis's it comes a minute later, so that a key never
@@ -56,9 +57,18 @@ local held = rec[1] == 'r' and rec[2] == ARGV[1] and tonumber(rec[3]) > now`;
 
 const BODIES = {
   // ARGV: token, fingerprint, leaseMs. Replies 0 acquired, {1, fingerprint, leaseMs} running, {2, fingerprint, response} done.
-  acquire: `local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'x', 'r')
+  acquire: `local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'x', 'r', 'l')
 if rec[1] then
   local left = tonumber(rec[3]) - now
+  local length = tonumber(rec[5])
+  if left > 0 and length and left > length then
+    -- More left than was given: the clock stepped back (TIME is Redis's wall clock). The
+    -- lease or record ends one length from now, so that a dead owner holds the key for one
+    -- lease of the new clock, not the step on top.
+    left = length
+    redis.call('HSET', KEYS[1], 'x', string.format('%.0f', now + length))
+    redis.call('PEXPIRE', KEYS[1], length + PAD)
+  end
   if left > 0 then
     if rec[1] == 'r' then return {1, rec[2], left} end
     return {2, rec[2], rec[4]}
@@ -66,7 +76,7 @@ if rec[1] then
   redis.call('DEL', KEYS[1])
 end
 local lease = tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], 's', 'r', 't', ARGV[1], 'f', ARGV[2], 'x', string.format('%.0f', now + lease))
+redis.call('HSET', KEYS[1], 's', 'r', 't', ARGV[1], 'f', ARGV[2], 'x', string.format('%.0f', now + lease), 'l', lease)
 redis.call('PEXPIRE', KEYS[1], lease + PAD)
 return 0`,
   // ARGV: token, response, replayMs.
@@ -77,7 +87,7 @@ if not held then
   return 0
 end
 local keep = tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], 's', 'd', 'r', ARGV[2], 'x', string.format('%.0f', now + keep))
+redis.call('HSET', KEYS[1], 's', 'd', 'r', ARGV[2], 'x', string.format('%.0f', now + keep), 'l', keep)
 redis.call('PEXPIRE', KEYS[1], keep + PAD)
 return 1`,
   // ARGV: token.
@@ -89,7 +99,7 @@ return 1`,
   renew: `${HELD}
 if not held then return 0 end
 local lease = tonumber(ARGV[2])
-redis.call('HSET', KEYS[1], 'x', string.format('%.0f', now + lease))
+redis.call('HSET', KEYS[1], 'x', string.format('%.0f', now + lease), 'l', lease)
 redis.call('PEXPIRE', KEYS[1], lease + PAD)
 return 1`,
 } as const;

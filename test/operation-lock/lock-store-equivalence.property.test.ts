@@ -3,7 +3,7 @@
  * (`MemoryLockStore`) and in Lua (`RedisLockStore`). This property test
  * drives both with the same random sequences of acquire, complete, release
  * and renew calls (keys, owner tokens, fingerprints, leases, lifetimes and
- * clock steps), on one controlled clock, and demands the same answer from
+ * clock steps, forward and back), on one controlled clock, and demands the same answer from
  * both to every call. Changing either side alone makes it fail.
  *
  * Redis runs for real (REDIS_URL); the Redis store reads the controlled
@@ -30,6 +30,9 @@ const operationArb = fc.record({
     { weight: 3, arbitrary: fc.integer({ min: 0, max: 60 }) },
     { weight: 1, arbitrary: fc.double({ min: 0, max: 100, noNaN: true }) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 6000 }) },
+    // A clock that steps back (Redis's TIME is its host's wall clock): a little, or an hour.
+    { weight: 1, arbitrary: fc.integer({ min: -6000, max: 0 }) },
+    { weight: 1, arbitrary: fc.constant(-3_600_000) },
   ),
 });
 
