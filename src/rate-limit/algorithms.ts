@@ -17,6 +17,18 @@ export const STATE_SIZE: Readonly<Record<Algorithm, number>> = {
   'sliding-window': 3, // aligned window start, previous count, current count
 };
 
+/**
+ * Which number of a window's state is a time the clock has passed when it
+ * was written (GCRA's reckoning time, a window's start): a stored one ahead
+ * of the clock says that the clock stepped back, and the stores then set the
+ * key's clock forward to it (see `KEY_CLOCK` in stores/redis-script.ts).
+ */
+export const STATE_TIME: Readonly<Record<Algorithm, number>> = {
+  gcra: 1,
+  'fixed-window': 0,
+  'sliding-window': 0,
+};
+
 /** One window of a policy: `limit` requests per `windowMs`. */
 export interface RateLimitWindow {
   readonly limit: number;
@@ -103,8 +115,8 @@ const gcra: Evaluate = (
   verdict,
 ) => {
   const at = state[offset + 1]!;
-  // A clock that steps back pays back nothing and keeps the later time: the debt is paid
-  // back from then on, so the waits it gives add the time until then (`gap`).
+  // The stores' key clock never stands behind the time stored (see `STATE_TIME`), so `gap`
+  // is 0 there; kept so that the function stands on its own for any clock.
   const elapsed = now > at ? now - at : 0;
   const gap = at > now ? at - now : 0;
   const debt = Math.max(0, state[offset]! - elapsed);
@@ -193,8 +205,8 @@ const slidingWindow: Evaluate = (
   let previousCount = 0;
   let currentCount = 0;
   const stored = state[offset]!;
-  // A clock that stepped back finds a later window stored: time stands at its start until
-  // the clock comes back to it (`gap`), so its counts still count, and the waits say so.
+  // A later window stored: time stands at its start until the clock comes to it (`gap`). The
+  // stores' key clock never stands behind it (see `STATE_TIME`); kept for any clock.
   const gap = stored > current ? stored - now : 0;
   if (gap > 0) current = stored;
   if (stored === current) {

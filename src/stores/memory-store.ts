@@ -2,6 +2,7 @@ import { currentClock } from '../time/clock.js';
 import {
   EVALUATE,
   STATE_SIZE,
+  STATE_TIME,
   refundWindow,
   wholeMs,
   type WindowVerdict,
@@ -59,6 +60,13 @@ export class MemoryStore implements RateLimitStore {
   #lastKey: string | undefined;
   readonly #freeSlots: number[] = [];
   readonly #blocks = new Map<string, Block>();
+  /**
+   * Each key's clock offset, for the keys whose clock has one: a `now` that
+   * steps back (see `#keyTime`). Empty with the default, monotonic clock.
+   */
+  readonly #offsets = new Map<string, number>();
+  /** The offset the last `#keyTime` grew the key's to, to be kept by a call that writes. */
+  #grownOffset: number | undefined;
   #policy: RateLimitPolicy | undefined;
   #stride = 0;
   #capacity = 0;
@@ -107,8 +115,10 @@ export class MemoryStore implements RateLimitStore {
     // Armed by the first key, disarmed by the sweep that forgets the last (see `#sweep`).
     if (this.#timer === undefined) this.#arm();
     const key = storedKey(clientKey);
-    const now = this.#now();
     const block = this.#blocks.get(key);
+    const now = this.#keyTime(key, this.#slots.get(key), block);
+    // Every consume writes the key's clock once it grew, refusals included, as RedisStore does.
+    if (this.#grownOffset !== undefined) this.#offsets.set(key, this.#grownOffset);
     if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
     const base = this.#slotFor(key) * this.#stride;
     const decision = this.#decide(base, cost, now);
@@ -126,14 +136,48 @@ export class MemoryStore implements RateLimitStore {
     this.#usable();
     this.#setLimit(limit);
     const key = storedKey(clientKey);
-    const now = this.#now();
     const block = this.#blocks.get(key);
-    if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
     const slot = this.#slots.get(key);
+    // A peek reads the key's clock and writes nothing, not even a grown offset.
+    const now = this.#keyTime(key, slot, block);
+    if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
     if (slot === undefined) return undefined;
     const decision = this.#decide(slot * this.#stride, 0, now);
     // A key whose every window is as good as none is unknown, as if the sweep had forgotten it.
     return this.#empty ? undefined : decision;
+  }
+
+  /**
+   * The key's clock: the store's plus the offset the key keeps. When the
+   * key's state holds a time ahead of it (a window's start, GCRA's reckoning
+   * time, a block's start, the first of its counted refusals), the clock
+   * stepped back, and the offset grows so that the key's clock stands there
+   * (in `#grownOffset`, for the caller to keep): it never runs faster than
+   * real time, and never stands still for the step, so that waits are the
+   * policy's own. The default clock is monotonic, so this is for a `now`
+   * that is not; RedisStore decides alike on Redis's wall clock (see
+   * `KEY_CLOCK` in redis-script.ts).
+   */
+  #keyTime(key: string, slot: number | undefined, block: Block | undefined): number {
+    const policy = this.#policy!;
+    const now = this.#now();
+    let anchor = -Infinity;
+    if (slot !== undefined) {
+      const base = slot * this.#stride;
+      const size = STATE_SIZE[policy.algorithm];
+      for (let i = STATE_TIME[policy.algorithm]; i < this.#stride; i += size) {
+        anchor = Math.max(anchor, this.#state[base + i]!);
+      }
+    }
+    if (block !== undefined && policy.block !== undefined) {
+      anchor = Math.max(anchor, block.until - policy.block.durationMs);
+      if (block.refusals > 0) anchor = Math.max(anchor, block.since);
+    }
+    const offset = this.#offsets.get(key) ?? 0;
+    this.#grownOffset = undefined;
+    if (anchor <= now + offset) return now + offset;
+    this.#grownOffset = anchor - now;
+    return now + this.#grownOffset;
   }
 
   /**
@@ -197,9 +241,11 @@ export class MemoryStore implements RateLimitStore {
   refund(key: string, cost: number, limit?: number, chargedAt?: number): void {
     const policy = this.#usable();
     this.#setLimit(limit);
-    const slot = this.#slots.get(storedKey(key));
+    const stored = storedKey(key);
+    const slot = this.#slots.get(stored);
     if (slot === undefined) return;
-    const now = this.#now();
+    const now = this.#keyTime(stored, slot, this.#blocks.get(stored));
+    if (this.#grownOffset !== undefined) this.#offsets.set(stored, this.#grownOffset);
     const base = slot * this.#stride;
     const size = STATE_SIZE[policy.algorithm];
     policy.windows.forEach((window, index) =>
@@ -230,6 +276,7 @@ export class MemoryStore implements RateLimitStore {
     const slot = this.#slots.get(key);
     if (slot !== undefined) this.#release(key, slot);
     this.#blocks.delete(key);
+    this.#offsets.delete(key);
   }
 
   shutdown(): void {
@@ -241,6 +288,7 @@ export class MemoryStore implements RateLimitStore {
     // A store used again after shutdown must not hand old counts to new keys.
     this.#state.fill(0);
     this.#blocks.clear();
+    this.#offsets.clear();
   }
 
   /** How many keys the store holds now. */
@@ -283,6 +331,8 @@ export class MemoryStore implements RateLimitStore {
 
   #release(key: string, slot: number): void {
     this.#slots.delete(key);
+    // The key's clock goes with the last of its state, as a Redis key's does.
+    if (!this.#blocks.has(key)) this.#offsets.delete(key);
     if (key === this.#lastKey) this.#lastKey = undefined;
     this.#state.fill(0, slot * this.#stride, (slot + 1) * this.#stride);
     this.#freeSlots.push(slot);
@@ -302,7 +352,7 @@ export class MemoryStore implements RateLimitStore {
     if (policy === undefined) return 0;
     if (block === undefined || now - block.since > policy.withinMs) {
       if (block === undefined && this.#blocks.size >= this.#maxKeys) {
-        this.#blocks.delete(this.#blocks.keys().next().value as string);
+        this.#forgetBlock(this.#blocks.keys().next().value as string);
       }
       block = { refusals: 0, since: now, until: 0 };
       this.#blocks.set(key, block);
@@ -330,15 +380,16 @@ export class MemoryStore implements RateLimitStore {
   #sweep(): void {
     const policy = this.#policy;
     if (policy === undefined) return;
-    const now = this.#now();
+    const storeNow = this.#now();
+    const keyNow = (key: string) => storeNow + (this.#offsets.get(key) ?? 0);
     let budget = SWEEP_BUDGET;
     for (const [key, slot] of this.#slots) {
-      if (budget-- === 0 || !this.#isIdle(slot, now, policy)) break;
+      if (budget-- === 0 || !this.#isIdle(slot, keyNow(key), policy)) break;
       this.#release(key, slot);
     }
     for (const [key, block] of this.#blocks) {
-      if (block.until <= now && now - block.since > policy.block!.withinMs)
-        this.#blocks.delete(key);
+      const now = keyNow(key);
+      if (block.until <= now && now - block.since > policy.block!.withinMs) this.#forgetBlock(key);
     }
     if (this.#slots.size === 0) this.#shrink();
     if (this.#slots.size === 0 && this.#blocks.size === 0) {
@@ -359,6 +410,11 @@ export class MemoryStore implements RateLimitStore {
     if (this.#capacity <= initial) return;
     this.#state = new Float64Array(initial * this.#stride);
     this.#capacity = initial;
+  }
+
+  #forgetBlock(key: string): void {
+    this.#blocks.delete(key);
+    if (!this.#slots.has(key)) this.#offsets.delete(key);
   }
 
   #isIdle(slot: number, now: number, policy: RateLimitPolicy): boolean {

@@ -13,7 +13,8 @@ import type { RateLimitPolicy } from './store.js';
  * `wholeMs` rounds them, so that both stores report the same numbers.
  *
  * KEYS[1]: the key's state, one string of numbers: its counts, then, for a
- * policy that blocks, its block record (refusals, since, blocked until). One
+ * policy that blocks, its block record (refusals, since, blocked until), then
+ * the key's clock offset once it has one (see `KEY_CLOCK`). One
  * key a call: on Redis Cluster a call on two keys would be refused
  * (`TRYAGAIN`) while their slot is being moved and only one of them has gone.
  * ARGV[1]: the cost; ARGV[2]: the time, with the `argument` clock; then the
@@ -22,11 +23,16 @@ import type { RateLimitPolicy } from './store.js';
  * { allowed, window, remaining, resetMs, retryAfterMs, blockedMs } when not.
  */
 
-/** Per algorithm: how many numbers a window keeps, and the Lua that decides one window. */
-const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> = {
+/**
+ * Per algorithm: how many numbers a window keeps, which of them (from 1) is a
+ * time the clock has passed (as `STATE_TIME` in algorithms.ts), and the Lua
+ * that decides one window.
+ */
+const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; time: number; lua: string }>> = {
   // In: s1 = debt (ms of the window owed), s2 = time it was reckoned at. Out: ok, left, reset, wait, idle, n1, n2.
   gcra: {
     size: 2,
+    time: 2,
     lua: `
     local elapsed, gap = 0, 0
     if now > s2 then elapsed = now - s2 end
@@ -50,6 +56,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
   // In: s1 = aligned window start, s2 = previous count, s3 = current count.
   'sliding-window': {
     size: 3,
+    time: 1,
     lua: `
     local current_start = floor(now / w) * w
     local previous, current, gap = 0, 0, 0
@@ -79,6 +86,7 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
   // In: s1 = window start, s2 = count.
   'fixed-window': {
     size: 2,
+    time: 1,
     lua: `
     local start, count = s1, s2
     if count == 0 or now - start >= w then start, count = now, 0 end
@@ -94,6 +102,29 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> =
 
 /** Marks the block record after a key's counts: no number, so that no layout of counts reads as one. */
 const RECORD_MARK = 'b';
+/** Marks the key's clock offset, last: stored only once it is not 0. */
+const CLOCK_MARK = 'c';
+
+/**
+ * The key's clock. `TIME` is Redis's host's wall clock, which an NTP step, a
+ * restored snapshot or a failover to a replica whose clock is behind sets
+ * back; stored times then lie ahead of it, and a key stayed refused or
+ * blocked for the step on top of its policy. So each key runs on its own
+ * clock, Redis's plus an offset it keeps: when the key's state holds a time
+ * that clock has not reached (`anchor`: the latest of the times its windows
+ * and block record say have passed), the offset grows so that the key's
+ * clock stands there, and it runs on from there at Redis's pace. It never
+ * runs faster than real time, so no limit is exceeded; nor does it stand
+ * still for the step, so waits are the policy's own on the new clock, and
+ * so is `Retry-After` (RFC 9110 §10.2.3: when to come back). Charges are
+ * reported on the key's clock, so refunds compare like with like. A consume
+ * or refund that grew the offset writes it, refusals included (else the
+ * key's clock would stand still until the next write); a peek writes
+ * nothing. `MemoryStore` does the same (see `keyTime` there).
+ */
+const KEY_CLOCK = `local raw_now = now
+now = raw_now + off
+if anchor > now then off, moved = anchor - raw_now, true; now = raw_now + off end`;
 
 /** Where the scripts read the time: Redis's `TIME`, shared by every instance, or ARGV[2]. */
 export type ScriptClock = 'redis' | 'argument';
@@ -155,7 +186,7 @@ function decisionScript(
 ): string {
   const { algorithm, windows: policyWindows, block } = policy;
   const writes = mode === 'consume';
-  const { size, lua } = WINDOW_LOGIC[algorithm];
+  const { size, time, lua } = WINDOW_LOGIC[algorithm];
   const windows = policyWindows.length;
   const count = size * windows;
   const names = (prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
@@ -190,31 +221,52 @@ end`;
   const record = block ? ['refusals', 'since', 'blocked_until'] : [];
   const format = (names: string[], marked: boolean) =>
     `'${names.map(() => '%.17g').join(' ')}${marked ? ` ${RECORD_MARK} %.17g %.17g %.17g` : ''}'`;
+  // The key's clock offset, appended once it is not 0 (state of an older version has none).
+  const clockMark = `(off ~= 0 and string.format(' ${CLOCK_MARK} %.17g', off) or '')`;
+  const anchors = Array.from({ length: windows }, (_, w) => values[w * size + time - 1]!);
   // The counts, then the rest (Lua allows 32 captures: 10 windows of 3 numbers and the rest).
   // Anchored: state of another layout (an older version, other windows) reads as none; a
   // record is read under a policy that blocks, and skipped under one that no longer does.
   const parse = `local ${values.join(', ')} = ${values.map(() => '0').join(', ')}
-${block ? 'local refusals, since, blocked_until, has_record = 0, now, 0, false' : ''}
+${block ? 'local refusals, since, blocked_until, has_record = 0, 0, 0, false' : ''}
+local off, anchor, moved = 0, -math.huge, false
 local stored = redis.call('GET', KEYS[1])
 if stored then
   local ${values.map((v) => `t${v}`).join(', ')}, rest = string.match(stored, '^${values.map(() => '(%S+)').join(' ')}(.*)$')
-  local a, b, c = nil, nil, nil
-  if rest and rest ~= '' then a, b, c = string.match(rest, '^ ${RECORD_MARK} (%S+) (%S+) (%S+)$') end
-  if rest == '' or a then
-    ${values.map((v) => `${v} = tonumber(t${v}) or 0`).join('\n    ')}
-    ${block ? 'if a then refusals, since, blocked_until, has_record = tonumber(a), tonumber(b), tonumber(c), true end' : ''}
+  local a, b, c, d = nil, nil, nil, nil
+  if rest and rest ~= '' then
+    a, b, c, d = string.match(rest, '^ ${RECORD_MARK} (%S+) (%S+) (%S+) ${CLOCK_MARK} (%S+)$')
+    if not a then a, b, c = string.match(rest, '^ ${RECORD_MARK} (%S+) (%S+) (%S+)$') end
+    if not a then d = string.match(rest, '^ ${CLOCK_MARK} (%S+)$') end
   end
-end`;
+  if rest == '' or a or d then
+    ${values.map((v) => `${v} = tonumber(t${v}) or 0`).join('\n    ')}
+    off = tonumber(d) or 0
+    anchor = max(${anchors.join(', ')})
+    ${
+      block
+        ? `if a then refusals, since, blocked_until, has_record = tonumber(a), tonumber(b), tonumber(c), true end
+    -- A block began its duration before its end; refusals are counted from \`since\` on.
+    if has_record then
+      anchor = max(anchor, blocked_until - ${block.durationMs})
+      if refusals > 0 then anchor = max(anchor, since) end
+    end`
+        : ''
+    }
+  end
+end
+${KEY_CLOCK}
+${block ? 'if not has_record then since = now end' : ''}`;
   // The record's own lifetime: while it blocks, and while its refusals still count.
   const recordPx = block
     ? `max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)) + TTL_PAD`
     : '';
-  const setCounts = `redis.call('SET', KEYS[1], string.format(${format(values, false)}, ${outs.join(', ')}), 'PX', ceil(ttl) + TTL_PAD)`;
+  const setCounts = `redis.call('SET', KEYS[1], string.format(${format(values, false)}, ${outs.join(', ')}) .. ${clockMark}, 'PX', ceil(ttl) + TTL_PAD)`;
   const store = !writes
     ? ''
     : block
       ? `if has_record then
-    redis.call('SET', KEYS[1], string.format(${format(values, true)}, ${[...outs, ...record].join(', ')}),
+    redis.call('SET', KEYS[1], string.format(${format(values, true)}, ${[...outs, ...record].join(', ')}) .. ${clockMark},
       'PX', max(ceil(ttl) + TTL_PAD, ${recordPx}))
   else
     ${setCounts}
@@ -222,8 +274,21 @@ end`;
       : setCounts;
   // A key whose every window is as good as none is unknown, whether or not Redis has expired it yet.
   const unknownKey = writes ? '' : 'if not known then return false end';
+  // The key as read, with its grown clock offset, for a call that writes nothing else.
+  const keepClock = !writes
+    ? ''
+    : `if moved then
+  redis.call('SET', KEYS[1], string.format(${format(values, false)}, ${values.join(', ')})${
+    block
+      ? ` .. (has_record and string.format(' ${RECORD_MARK} %.17g %.17g %.17g', ${record.join(', ')}) or '')`
+      : ''
+  } .. ${clockMark}, 'KEEPTTL')
+end`;
   const blocked = block
-    ? `if has_record and blocked_until > now then return { 0, 0, 0, 0, 0, max(0, ceil(blocked_until - now - EPS_MS)) } end`
+    ? `if has_record and blocked_until > now then
+  ${keepClock}
+  return { 0, 0, 0, 0, 0, max(0, ceil(blocked_until - now - EPS_MS)) }
+end`
     : '';
   // A refusal spends nothing: the counts are written back as read, their expiry kept.
   const countRefusal =
@@ -234,9 +299,9 @@ if refusals >= ${block.after} then
   blocked_until = now + ${block.durationMs}
   refusals, since, blocked_ms = 0, blocked_until, ${block.durationMs}
 end
-redis.call('SET', KEYS[1], string.format(${format(values, true)}, ${[...values, ...record].join(', ')}),
+redis.call('SET', KEYS[1], string.format(${format(values, true)}, ${[...values, ...record].join(', ')}) .. ${clockMark},
   'PX', max(${recordPx}, redis.call('PTTL', KEYS[1])))`
-      : '';
+      : keepClock;
   return `${prelude(clock)}
 ${parse}
 ${blocked}
@@ -262,8 +327,8 @@ return { 0, chosen, remaining, max(1, ceil(chosen_reset - EPS_MS)), max(1, ceil(
  * charge still holds (see `refundWindow`).
  */
 export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
-  const { algorithm, windows } = policy;
-  const { size } = WINDOW_LOGIC[algorithm];
+  const { algorithm, windows, block } = policy;
+  const { size, time } = WINDOW_LOGIC[algorithm];
   const give = {
     gcra: `local at = state[o + 1]
     local elapsed = 0
@@ -296,13 +361,27 @@ export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redi
 local charged_at = tonumber(ARGV[${chargedAtArgument}])
 local stored = redis.call('GET', KEYS[1])
 if not stored then return 0 end
--- The block record, if any, is written back as read.
-local counts, record = string.match(stored, '^(.-)( ${RECORD_MARK} %S+ %S+ %S+)$')
-if not counts then counts, record = stored, '' end
+-- The key's clock offset, then the block record, if any, written back as read.
+local rest, d = string.match(stored, '^(.-) ${CLOCK_MARK} (%S+)$')
+if not rest then rest = stored end
+local off, anchor, moved = tonumber(d) or 0, -math.huge, false
+local counts, record = string.match(rest, '^(.-)( ${RECORD_MARK} %S+ %S+ %S+)$')
+if not counts then counts, record = rest, '' end
 local state = {}
 for value in string.gmatch(counts, '%S+') do state[#state + 1] = tonumber(value) end
 -- State of another layout (an older version of this library) is left to expire.
 if #state ~= ${size * windows.length} then return 0 end
+for o = ${time}, #state, ${size} do anchor = max(anchor, state[o]) end
+${
+  block
+    ? `local refusals, since, blocked_until = string.match(record, '^ ${RECORD_MARK} (%S+) (%S+) (%S+)$')
+if refusals then
+  anchor = max(anchor, tonumber(blocked_until) - ${block.durationMs})
+  if tonumber(refusals) > 0 then anchor = max(anchor, tonumber(since)) end
+end`
+    : ''
+}
+${KEY_CLOCK}
 ${windows
   .map(
     ({ windowMs }, index) => `do
@@ -313,7 +392,7 @@ end`,
   .join('\n')}
 local parts = {}
 for i = 1, #state do parts[i] = string.format('%.17g', state[i]) end
-redis.call('SET', KEYS[1], table.concat(parts, ' ') .. record, 'KEEPTTL')
+redis.call('SET', KEYS[1], table.concat(parts, ' ') .. record .. (off ~= 0 and string.format(' ${CLOCK_MARK} %.17g', off) or ''), 'KEEPTTL')
 return 1
 `;
 }
