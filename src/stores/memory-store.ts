@@ -119,6 +119,7 @@ export class MemoryStore implements RateLimitStore {
     const now = this.#keyTime(key, this.#slots.get(key), block);
     // Every consume writes the key's clock once it grew, refusals included, as RedisStore does.
     if (this.#grownOffset !== undefined) this.#offsets.set(key, this.#grownOffset);
+    if (block !== undefined) boundBlock(block, now, this.#policy!.block!.durationMs);
     if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
     const base = this.#slotFor(key) * this.#stride;
     const decision = this.#decide(base, cost, now);
@@ -140,7 +141,10 @@ export class MemoryStore implements RateLimitStore {
     const slot = this.#slots.get(key);
     // A peek reads the key's clock and writes nothing, not even a grown offset.
     const now = this.#keyTime(key, slot, block);
-    if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
+    if (block !== undefined && block.until > now) {
+      // As `boundBlock` would set it.
+      return blocked(wholeMs(Math.min(block.until - now, this.#policy!.block!.durationMs)));
+    }
     if (slot === undefined) return undefined;
     const decision = this.#decide(slot * this.#stride, 0, now);
     // A key whose every window is as good as none is unknown, as if the sweep had forgotten it.
@@ -150,7 +154,7 @@ export class MemoryStore implements RateLimitStore {
   /**
    * The key's clock: the store's plus the offset the key keeps. When the
    * key's state holds a time ahead of it (a window's start, GCRA's reckoning
-   * time, a block's start, the first of its counted refusals), the clock
+   * time, the first of its counted refusals), the clock
    * stepped back, and the offset grows so that the key's clock stands there
    * (in `#grownOffset`, for the caller to keep): it never runs faster than
    * real time, and never stands still for the step, so that waits are the
@@ -169,10 +173,8 @@ export class MemoryStore implements RateLimitStore {
         anchor = Math.max(anchor, this.#state[base + i]!);
       }
     }
-    if (block !== undefined && policy.block !== undefined) {
-      anchor = Math.max(anchor, block.until - policy.block.durationMs);
-      if (block.refusals > 0) anchor = Math.max(anchor, block.since);
-    }
+    // A block's end is none (see `boundBlock`).
+    if (block !== undefined && block.refusals > 0) anchor = Math.max(anchor, block.since);
     const offset = this.#offsets.get(key) ?? 0;
     this.#grownOffset = undefined;
     if (anchor <= now + offset) return now + offset;
@@ -440,6 +442,19 @@ export function checkOneWindow(policy: RateLimitPolicy): PolicyWindow {
     );
   }
   return policy.windows[0]!;
+}
+
+/**
+ * A block with more left than the policy's duration (the clock stepped back,
+ * or the duration was shortened since) begins again now, for that duration,
+ * as RedisStore decides (see `BLOCK_BOUND` in redis-script.ts): its start,
+ * its end less the duration, is no time that came, so it sets no key's clock.
+ */
+function boundBlock(block: Block, now: number, durationMs: number): void {
+  if (block.until - now <= durationMs) return;
+  block.refusals = 0;
+  block.until = now + durationMs;
+  block.since = block.until;
 }
 
 function blocked(blockedMs: number): RateLimitDecision {

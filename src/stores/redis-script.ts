@@ -112,7 +112,8 @@ const CLOCK_MARK = 'c';
  * blocked for the step on top of its policy. So each key runs on its own
  * clock, Redis's plus an offset it keeps: when the key's state holds a time
  * that clock has not reached (`anchor`: the latest of the times its windows
- * and block record say have passed), the offset grows so that the key's
+ * and its counted refusals say have passed; see `BLOCK_BOUND` for a block's
+ * end), the offset grows so that the key's
  * clock stands there, and it runs on from there at Redis's pace. It never
  * runs faster than real time, so no limit is exceeded; nor does it stand
  * still for the step, so waits are the policy's own on the new clock, and
@@ -125,6 +126,21 @@ const CLOCK_MARK = 'c';
 const KEY_CLOCK = `local raw_now = now
 now = raw_now + off
 if anchor > now then off, moved = anchor - raw_now, true; now = raw_now + off end`;
+
+/**
+ * A block's end is no anchor of the key's clock: it was set one duration
+ * ahead, and that duration may since have been shortened (a new deploy), so
+ * that its start, the end less today's duration, could lie ahead of any time
+ * that came, and set the key's clock ahead: what its windows hold would then
+ * count for less. Instead, a block with more left than the policy's
+ * duration (the clock stepped back, or the duration was shortened) begins
+ * again now, for that duration, as the lock store bounds a lease by its
+ * length. A key without a record counts refusals from now.
+ */
+const BLOCK_BOUND = (durationMs: number) => `if not has_record then since = now
+elseif blocked_until - now > ${durationMs} then
+  refusals, since, blocked_until, moved = 0, now + ${durationMs}, now + ${durationMs}, true
+end`;
 
 /** Where the scripts read the time: Redis's `TIME`, shared by every instance, or ARGV[2]. */
 export type ScriptClock = 'redis' | 'argument';
@@ -246,17 +262,14 @@ if stored then
     ${
       block
         ? `if a then refusals, since, blocked_until, has_record = tonumber(a), tonumber(b), tonumber(c), true end
-    -- A block began its duration before its end; refusals are counted from \`since\` on.
-    if has_record then
-      anchor = max(anchor, blocked_until - ${block.durationMs})
-      if refusals > 0 then anchor = max(anchor, since) end
-    end`
+    -- Refusals are counted from \`since\` on, a time that had come when it was written.
+    if has_record and refusals > 0 then anchor = max(anchor, since) end`
         : ''
     }
   end
 end
 ${KEY_CLOCK}
-${block ? 'if not has_record then since = now end' : ''}`;
+${block ? BLOCK_BOUND(block.durationMs) : ''}`;
   // The record's own lifetime: while it blocks, and while its refusals still count.
   const recordPx = block
     ? `max(1, ceil(max(blocked_until, since + ${block.withinMs}) - now)) + TTL_PAD`
@@ -374,11 +387,8 @@ if #state ~= ${size * windows.length} then return 0 end
 for o = ${time}, #state, ${size} do anchor = max(anchor, state[o]) end
 ${
   block
-    ? `local refusals, since, blocked_until = string.match(record, '^ ${RECORD_MARK} (%S+) (%S+) (%S+)$')
-if refusals then
-  anchor = max(anchor, tonumber(blocked_until) - ${block.durationMs})
-  if tonumber(refusals) > 0 then anchor = max(anchor, tonumber(since)) end
-end`
+    ? `local refusals, since = string.match(record, '^ ${RECORD_MARK} (%S+) (%S+) %S+$')
+if refusals and tonumber(refusals) > 0 then anchor = max(anchor, tonumber(since)) end`
     : ''
 }
 ${KEY_CLOCK}

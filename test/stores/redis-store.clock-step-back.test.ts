@@ -139,3 +139,42 @@ describeWithRedis('RedisStore after Redis’s clock stepped back an hour', () =>
     expect((await store.consume('k', 1)).allowed).toBe(false);
   });
 });
+
+describeWithRedis('RedisStore’s key clock without a step back', () => {
+  let connection: Awaited<ReturnType<typeof connectClient>>;
+  beforeAll(async () => {
+    connection = await connectClient('ioredis');
+  });
+  afterAll(async () => {
+    await connection.close();
+  });
+
+  it('a block shortened by a new deploy sets no key’s clock ahead: what was spent in the window still counts', async () => {
+    // A rolling deploy shortens the block from an hour to 10 minutes while a key is blocked;
+    // the clock never steps. The window's count must still hold for the rest of its hour.
+    const clock = { now: 1_700_000_000_000 };
+    const prefix = uniquePrefix();
+    const windows = [{ limit: 2, windowMs: HOUR_MS, name: 'w' }];
+    const store = (durationMs: number) => {
+      const made = new RedisStore({ client: connection.client, prefix, now: () => clock.now });
+      made.init({
+        algorithm: 'fixed-window',
+        windows,
+        block: { after: 1, withinMs: HOUR_MS, durationMs },
+      });
+      return made;
+    };
+    const before = store(HOUR_MS);
+    expect((await before.consume('k', 1)).allowed).toBe(true);
+    expect((await before.consume('k', 1)).allowed).toBe(true);
+    expect((await before.consume('k', 1)).blockedMs).toBe(HOUR_MS);
+    clock.now += 60_000;
+    const after = store(600_000);
+    const blocked = await after.consume('k', 1);
+    expect(blocked.blockedMs).toBeGreaterThan(0);
+    expect(blocked.blockedMs).toBeLessThanOrEqual(600_000);
+    clock.now += blocked.blockedMs;
+    // 11 minutes into the window of an hour whose 2 were spent: refused, not a new quota.
+    expect((await after.consume('k', 1)).allowed).toBe(false);
+  });
+});
