@@ -19,9 +19,10 @@ export interface MemoryStoreOptions {
    */
   maxKeys?: number;
   /**
-   * A monotonic clock in milliseconds. Defaults to `performance.now`, as it
-   * stood when the store was made (see README, Fake timers in your tests);
-   * tests pass their own.
+   * A clock in milliseconds. Defaults to `performance.now`, as it stood when
+   * the store was made (see README, Fake timers in your tests), which is
+   * monotonic; tests pass their own, which may step back as Redis's `TIME`
+   * does (each key then keeps its own clock, as in RedisStore).
    */
   now?: () => number;
 }
@@ -61,12 +62,16 @@ export class MemoryStore implements RateLimitStore {
   readonly #freeSlots: number[] = [];
   readonly #blocks = new Map<string, Block>();
   /**
+   * The clock is the default, monotonic one: no stored time ever lies ahead
+   * of it, so each key's clock is the store's, and a request skips
+   * `#keyTime` (its lookups and its loop over the windows).
+   */
+  readonly #steady: boolean;
+  /**
    * Each key's clock offset, for the keys whose clock has one: a `now` that
-   * steps back (see `#keyTime`). Empty with the default, monotonic clock.
+   * steps back (see `#keyTime`). Always empty when `#steady`.
    */
   readonly #offsets = new Map<string, number>();
-  /** The offset the last `#keyTime` grew the key's to, to be kept by a call that writes. */
-  #grownOffset: number | undefined;
   #policy: RateLimitPolicy | undefined;
   #stride = 0;
   #capacity = 0;
@@ -97,7 +102,9 @@ export class MemoryStore implements RateLimitStore {
       min: 1,
       max: MAX_KEYS,
     });
-    this.#now = parseFunction(FACTORY, 'now', options.now) ?? this.#clock.now;
+    const now = parseFunction(FACTORY, 'now', options.now);
+    this.#steady = now === undefined;
+    this.#now = now ?? this.#clock.now;
   }
 
   init(policy: RateLimitPolicy): void {
@@ -116,10 +123,7 @@ export class MemoryStore implements RateLimitStore {
     if (this.#timer === undefined) this.#arm();
     const key = storedKey(clientKey);
     const block = this.#blocks.get(key);
-    const now = this.#keyTime(key, this.#slots.get(key), block);
-    // Every consume writes the key's clock once it grew, refusals included, as RedisStore does.
-    if (this.#grownOffset !== undefined) this.#offsets.set(key, this.#grownOffset);
-    if (block !== undefined) boundBlock(block, now, this.#policy!.block!.durationMs);
+    const now = this.#steady ? this.#now() : this.#consumeTime(key, block);
     if (block !== undefined && block.until > now) return blocked(wholeMs(block.until - now));
     const base = this.#slotFor(key) * this.#stride;
     const decision = this.#decide(base, cost, now);
@@ -140,7 +144,7 @@ export class MemoryStore implements RateLimitStore {
     const block = this.#blocks.get(key);
     const slot = this.#slots.get(key);
     // A peek reads the key's clock and writes nothing, not even a grown offset.
-    const now = this.#keyTime(key, slot, block);
+    const now = this.#steady ? this.#now() : this.#keyTime(key, slot, block, false);
     if (block !== undefined && block.until > now) {
       // As `boundBlock` would set it.
       return blocked(wholeMs(Math.min(block.until - now, this.#policy!.block!.durationMs)));
@@ -156,13 +160,13 @@ export class MemoryStore implements RateLimitStore {
    * key's state holds a time ahead of it (a window's start, GCRA's reckoning
    * time, the first of its counted refusals), the clock
    * stepped back, and the offset grows so that the key's clock stands there
-   * (in `#grownOffset`, for the caller to keep): it never runs faster than
+   * (kept if `keep`, by a call that writes): it never runs faster than
    * real time, and never stands still for the step, so that waits are the
    * policy's own. The default clock is monotonic, so this is for a `now`
    * that is not; RedisStore decides alike on Redis's wall clock (see
    * `KEY_CLOCK` in redis-script.ts).
    */
-  #keyTime(key: string, slot: number | undefined, block: Block | undefined): number {
+  #keyTime(key: string, slot: number | undefined, block: Block | undefined, keep: boolean): number {
     const policy = this.#policy!;
     const now = this.#now();
     let anchor = -Infinity;
@@ -176,10 +180,20 @@ export class MemoryStore implements RateLimitStore {
     // A block's end is none (see `boundBlock`).
     if (block !== undefined && block.refusals > 0) anchor = Math.max(anchor, block.since);
     const offset = this.#offsets.get(key) ?? 0;
-    this.#grownOffset = undefined;
     if (anchor <= now + offset) return now + offset;
-    this.#grownOffset = anchor - now;
-    return now + this.#grownOffset;
+    const grown = anchor - now;
+    if (keep) this.#offsets.set(key, grown);
+    return now + grown;
+  }
+
+  /**
+   * The key's clock for a consume, which writes its grown offset, refusals
+   * included, as RedisStore does, and bounds its block (see `boundBlock`).
+   */
+  #consumeTime(key: string, block: Block | undefined): number {
+    const now = this.#keyTime(key, this.#slots.get(key), block, true);
+    if (block !== undefined) boundBlock(block, now, this.#policy!.block!.durationMs);
+    return now;
   }
 
   /**
@@ -246,8 +260,9 @@ export class MemoryStore implements RateLimitStore {
     const stored = storedKey(key);
     const slot = this.#slots.get(stored);
     if (slot === undefined) return;
-    const now = this.#keyTime(stored, slot, this.#blocks.get(stored));
-    if (this.#grownOffset !== undefined) this.#offsets.set(stored, this.#grownOffset);
+    const now = this.#steady
+      ? this.#now()
+      : this.#keyTime(stored, slot, this.#blocks.get(stored), true);
     const base = slot * this.#stride;
     const size = STATE_SIZE[policy.algorithm];
     policy.windows.forEach((window, index) =>
@@ -334,7 +349,7 @@ export class MemoryStore implements RateLimitStore {
   #release(key: string, slot: number): void {
     this.#slots.delete(key);
     // The key's clock goes with the last of its state, as a Redis key's does.
-    if (!this.#blocks.has(key)) this.#offsets.delete(key);
+    if (this.#offsets.size > 0 && !this.#blocks.has(key)) this.#offsets.delete(key);
     if (key === this.#lastKey) this.#lastKey = undefined;
     this.#state.fill(0, slot * this.#stride, (slot + 1) * this.#stride);
     this.#freeSlots.push(slot);
@@ -383,7 +398,8 @@ export class MemoryStore implements RateLimitStore {
     const policy = this.#policy;
     if (policy === undefined) return;
     const storeNow = this.#now();
-    const keyNow = (key: string) => storeNow + (this.#offsets.get(key) ?? 0);
+    const keyNow = (key: string) =>
+      this.#offsets.size === 0 ? storeNow : storeNow + (this.#offsets.get(key) ?? 0);
     let budget = SWEEP_BUDGET;
     for (const [key, slot] of this.#slots) {
       if (budget-- === 0 || !this.#isIdle(slot, keyNow(key), policy)) break;
@@ -416,7 +432,7 @@ export class MemoryStore implements RateLimitStore {
 
   #forgetBlock(key: string): void {
     this.#blocks.delete(key);
-    if (!this.#slots.has(key)) this.#offsets.delete(key);
+    if (this.#offsets.size > 0 && !this.#slots.has(key)) this.#offsets.delete(key);
   }
 
   #isIdle(slot: number, now: number, policy: RateLimitPolicy): boolean {
