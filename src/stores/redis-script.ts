@@ -1,4 +1,4 @@
-import type { Algorithm } from '../rate-limit/algorithms.js';
+import { STATE_TIME, type Algorithm } from '../rate-limit/algorithms.js';
 import type { RateLimitPolicy } from './store.js';
 
 /**
@@ -23,16 +23,11 @@ import type { RateLimitPolicy } from './store.js';
  * { allowed, window, remaining, resetMs, retryAfterMs, blockedMs } when not.
  */
 
-/**
- * Per algorithm: how many numbers a window keeps, which of them (from 1) is a
- * time the clock has passed (as `STATE_TIME` in algorithms.ts), and the Lua
- * that decides one window.
- */
-const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; time: number; lua: string }>> = {
+/** Per algorithm: how many numbers a window keeps, and the Lua that decides one window. */
+const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; lua: string }>> = {
   // In: s1 = debt (ms of the window owed), s2 = time it was reckoned at. Out: ok, left, reset, wait, idle, n1, n2.
   gcra: {
     size: 2,
-    time: 2,
     lua: `
     local elapsed, gap = 0, 0
     if now > s2 then elapsed = now - s2 end
@@ -56,7 +51,6 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; time: number; lua
   // In: s1 = aligned window start, s2 = previous count, s3 = current count.
   'sliding-window': {
     size: 3,
-    time: 1,
     lua: `
     local current_start = floor(now / w) * w
     local previous, current, gap = 0, 0, 0
@@ -86,7 +80,6 @@ const WINDOW_LOGIC: Readonly<Record<Algorithm, { size: number; time: number; lua
   // In: s1 = window start, s2 = count.
   'fixed-window': {
     size: 2,
-    time: 1,
     lua: `
     local start, count = s1, s2
     if count == 0 or now - start >= w then start, count = now, 0 end
@@ -202,7 +195,8 @@ function decisionScript(
 ): string {
   const { algorithm, windows: policyWindows, block } = policy;
   const writes = mode === 'consume';
-  const { size, time, lua } = WINDOW_LOGIC[algorithm];
+  const { size, lua } = WINDOW_LOGIC[algorithm];
+  const time = STATE_TIME[algorithm];
   const windows = policyWindows.length;
   const count = size * windows;
   const names = (prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
@@ -239,7 +233,7 @@ end`;
     `'${names.map(() => '%.17g').join(' ')}${marked ? ` ${RECORD_MARK} %.17g %.17g %.17g` : ''}'`;
   // The key's clock offset, appended once it is not 0 (state of an older version has none).
   const clockMark = `(off ~= 0 and string.format(' ${CLOCK_MARK} %.17g', off) or '')`;
-  const anchors = Array.from({ length: windows }, (_, w) => values[w * size + time - 1]!);
+  const anchors = Array.from({ length: windows }, (_, w) => values[w * size + time]!);
   // The counts, then the rest (Lua allows 32 captures: 10 windows of 3 numbers and the rest).
   // Anchored: state of another layout (an older version, other windows) reads as none; a
   // record is read under a policy that blocks, and skipped under one that no longer does.
@@ -341,7 +335,8 @@ return { 0, chosen, remaining, max(1, ceil(chosen_reset - EPS_MS)), max(1, ceil(
  */
 export function refundScript(policy: RateLimitPolicy, clock: ScriptClock = 'redis'): string {
   const { algorithm, windows, block } = policy;
-  const { size, time } = WINDOW_LOGIC[algorithm];
+  const { size } = WINDOW_LOGIC[algorithm];
+  const time = STATE_TIME[algorithm] + 1; // Lua counts from 1
   const give = {
     gcra: `local at = state[o + 1]
     local elapsed = 0
