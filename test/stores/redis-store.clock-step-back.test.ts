@@ -160,13 +160,14 @@ describeWithRedis('RedisStore’s key clock without a step back', () => {
       made.init({
         algorithm: 'fixed-window',
         windows,
-        block: { after: 1, withinMs: HOUR_MS, durationMs },
+        block: { after: 2, withinMs: HOUR_MS, durationMs },
       });
       return made;
     };
     const before = store(HOUR_MS);
     expect((await before.consume('k', 1)).allowed).toBe(true);
     expect((await before.consume('k', 1)).allowed).toBe(true);
+    expect((await before.consume('k', 1)).blockedMs).toBe(0);
     expect((await before.consume('k', 1)).blockedMs).toBe(HOUR_MS);
     clock.now += 60_000;
     const after = store(600_000);
@@ -174,7 +175,10 @@ describeWithRedis('RedisStore’s key clock without a step back', () => {
     expect(blocked.blockedMs).toBeGreaterThan(0);
     expect(blocked.blockedMs).toBeLessThanOrEqual(600_000);
     clock.now += blocked.blockedMs;
-    // 11 minutes into the window of an hour whose 2 were spent: refused, not a new quota.
+    // 11 minutes into the window of an hour whose 2 were spent: refused, not a new quota, and
+    // the refusals counted since start no later than the shortened block's end.
+    expect((await after.consume('k', 1)).allowed).toBe(false);
+    clock.now += 1000;
     expect((await after.consume('k', 1)).allowed).toBe(false);
   });
 });
