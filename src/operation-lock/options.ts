@@ -35,8 +35,10 @@ export interface OperationLockOptions {
   /**
    * Who sends the request, so that two clients' identical keys never meet.
    * Defaults to the client key of `rateLimit()`: `req.ip` (the socket's
-   * address when `trust proxy` is off), IPv6 grouped by /56. Return `''` to
-   * share keys between clients.
+   * address when `trust proxy` is off), IPv6 grouped by /56, so that clients
+   * behind one address (a NAT, a proxy) share their keys, and one's recorded
+   * response may be replayed to another: with authenticated users, return
+   * the user's id. Return `''` to share keys between clients.
    */
   client?: (req: Request) => string;
   /**
