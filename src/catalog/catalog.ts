@@ -34,6 +34,7 @@ const ENTRY_FIELDS = optionNames<CatalogEntry>()([
   'description',
   'headers',
 ]);
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(ENTRY_FIELDS);
 
 /**
  * A validated, indexed set of catalog entries. Build one with
@@ -174,10 +175,19 @@ function phraseEntry(status: number): CatalogEntry {
   return entry;
 }
 
-/** A frozen copy of an entry (its `headers` too); a value that is no object as it is, for `validateEntry` to refuse. */
+/**
+ * A frozen copy of an entry (its `headers` too), without the fields given as
+ * `undefined`, which are absent: `{ subCode: undefined }` makes the same
+ * entry as `{}`, not one that has a `subCode` key. A value that is no
+ * object as it is, for `validateEntry` to refuse.
+ */
 function frozenCopy<Entry extends CatalogEntry>(entry: Entry): Entry {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
-  const copy = { ...entry } as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  // A name that is no field stays, even undefined, for `validateEntry` to refuse.
+  for (const [name, value] of Object.entries(entry)) {
+    if (value !== undefined || !KNOWN_FIELDS.has(name)) copy[name] = value;
+  }
   if (Array.isArray(entry.headers)) copy.headers = Object.freeze([...entry.headers]);
   return Object.freeze(copy) as Entry;
 }
