@@ -46,7 +46,7 @@ const OPTION_NAMES = optionNames<LoadSheddingOptions>()([
   'sampleIntervalMs',
 ]);
 
-interface LoadSheddingConfiguration {
+export interface LoadSheddingConfiguration {
   readonly maxEventLoopDelayMs: number;
   readonly maxHeapUsedBytes: number | undefined;
   readonly retryAfter: number;
@@ -164,7 +164,7 @@ class OverloadSampler {
   }
 }
 
-function parseLoadSheddingOptions(options: LoadSheddingOptions): LoadSheddingConfiguration {
+export function parseLoadSheddingOptions(options: LoadSheddingOptions): LoadSheddingConfiguration {
   checkOptionsObject(FACTORY, options, '{ maxEventLoopDelayMs: 200 }');
   checkOptionNames(FACTORY, options, OPTION_NAMES);
   const retryAfter = options.retryAfter ?? DEFAULT_LOAD_SHEDDING_RETRY_AFTER;

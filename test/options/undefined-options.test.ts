@@ -40,6 +40,7 @@ import {
   type DeprecatedLinks,
   type DeprecatedOptions,
   type ErrorHandlerOptions,
+  type LoadSheddingOptions,
   type MaintenanceOptions,
   type MemoryLockStoreOptions,
   type MemoryStoreOptions,
@@ -57,6 +58,7 @@ import {
 } from '../../src/index.js';
 import { optionNamesOf } from '../../src/errors/define-error-class.js';
 import { parseOptions } from '../../src/handler/options.js';
+import { parseLoadSheddingOptions } from '../../src/middleware/load-shedding.js';
 import { parseOperationLockOptions } from '../../src/operation-lock/options.js';
 import { parseRateLimitOptions } from '../../src/rate-limit/options.js';
 import { createApp } from '../helpers/app.js';
@@ -205,6 +207,17 @@ describe('an option given as undefined is an option not given', () => {
   it('operationLock(): the same configuration', () => {
     expect(effective(parseOperationLockOptions({ ...OPERATION_LOCK }))).toEqual(
       effective(parseOperationLockOptions({})),
+    );
+  });
+
+  it('loadShedding(): the same configuration', () => {
+    const none = allUndefined<LoadSheddingOptions>()([
+      'maxHeapUsedBytes',
+      'retryAfter',
+      'sampleIntervalMs',
+    ]);
+    expect(parseLoadSheddingOptions({ maxEventLoopDelayMs: 200, ...none })).toEqual(
+      parseLoadSheddingOptions({ maxEventLoopDelayMs: 200 }),
     );
   });
 
