@@ -11,6 +11,7 @@
  * .../dist/esm/docs/openapi-headers.js"), which `exports` then forbids.
  * Once, in the express5 project: it reads the sources, not Express.
  */
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 
@@ -136,6 +137,161 @@ describe('the error constructors under exactOptionalPropertyTypes', () => {
       '  createError(new Error(), detail, undefined),',
       '];',
     ].join('\n');
+    expect(typeErrors(code, { exactOptionalPropertyTypes: true })).toEqual([]);
+  }, 60_000);
+});
+
+/**
+ * A consumer under `exactOptionalPropertyTypes` forwards its own optional
+ * configuration (`errorHandler({ logger: config.logger })`): each factory
+ * takes an undefined option as absent at run time (test/options/undefined-options.test.ts),
+ * so each optional property of its options says `| undefined`, as @types/node's do.
+ */
+describe('the options under exactOptionalPropertyTypes', () => {
+  it('take undefined for every optional option of every factory and constructor', () => {
+    const code = `
+      import express, { type Response } from 'express';
+      import {
+        ApiError, ConflictError, ForbiddenError, MemoryLockStore, MemoryStore, NotFoundError,
+        PayloadTooLargeError, ProxyAuthenticationRequiredError, RangeNotSatisfiableError,
+        RedisLockStore, RedisStore, ServiceUnavailableError, TooManyRequestsError,
+        UnauthorizedError, UnavailableForLegalReasonsError, UnprocessableEntityError,
+        UnsupportedMediaTypeError, assertProblemMatchesCatalog, bearerChallenge, createError,
+        created, defaultCatalog, defineCatalog, defineErrorClass, deprecated, errorHandler,
+        loadShedding, maintenance, markRefusal, methodNotAllowed, operationLock, pinoHttpOptions,
+        rateLimit, renderResponseCodes, responseCodesPage, toOpenApi,
+        type Logger, type ProblemResponse, type RedisClient, type SubCodeOf,
+      } from '../src/index.js';
+
+      declare const client: RedisClient;
+      declare const res: Response;
+      declare const response: ProblemResponse;
+      declare const config: { logger?: Logger | undefined; subCode?: SubCodeOf<404> | undefined };
+      const app = express();
+
+      export const errors = [
+        new ApiError(404, undefined, {
+          subCode: undefined, headers: undefined, cause: undefined, expose: undefined, extensions: undefined,
+        }),
+        new NotFoundError('x', { subCode: config.subCode }),
+        new NotFoundError({
+          subCode: undefined, headers: undefined, cause: undefined, expose: undefined, extensions: undefined,
+        }),
+        new UnauthorizedError({ challenge: undefined }),
+        new ForbiddenError({ retryAfter: undefined, challenge: undefined }),
+        new ProxyAuthenticationRequiredError({ challenge: undefined }),
+        new ConflictError({ location: undefined, retryAfter: undefined }),
+        new PayloadTooLargeError({ retryAfter: undefined }),
+        new UnsupportedMediaTypeError({ accept: undefined }),
+        new RangeNotSatisfiableError({ completeLength: undefined }),
+        new UnprocessableEntityError({ errors: [{ detail: 'x', pointer: undefined, field: undefined }] }),
+        new TooManyRequestsError({ retryAfter: undefined }),
+        new UnavailableForLegalReasonsError({ blockedBy: undefined }),
+        new ServiceUnavailableError({ retryAfter: undefined }),
+        createError(404, { subCode: undefined, expose: undefined }),
+        createError(new Error(), 'x', { cause: undefined, headers: undefined }),
+        markRefusal(new Error(), { key: undefined }),
+      ];
+      export const TeapotError = defineErrorClass(418, 'TeapotError', { options: undefined, imply: undefined });
+      export const TaggedError = defineErrorClass<418, { tag?: string | undefined }>(418, 'TaggedError', {
+        options: { tag: 'optional' },
+        imply: () => ({ headers: undefined, extensions: undefined }),
+      });
+      export const catalog = defineCatalog([
+        { status: 404, name: 'NOT_FOUND', title: 'Not Found', description: 'x', subCode: undefined, headers: undefined },
+      ]);
+      export const challenge = bearerChallenge({
+        realm: undefined, scope: undefined, error: undefined, errorDescription: undefined, errorUri: undefined,
+      });
+      export const middleware: unknown[] = [
+        errorHandler({ logger: config.logger }),
+        errorHandler({
+          catalog: undefined, mappings: undefined, logger: undefined, logLevels: undefined,
+          refusals: { level: undefined, intervalMs: undefined }, subCodeHeader: undefined,
+          requestIdHeader: undefined, defaultChallenge: { scheme: 'Bearer', params: undefined },
+          problemType: undefined, typeBaseUri: undefined, debug: undefined,
+        }),
+        errorHandler({ refusals: undefined, defaultChallenge: undefined }),
+        rateLimit({ limit: 5, windowMs: 1000, name: undefined }),
+        rateLimit({
+          limit: 5, windowMs: 1000, windows: undefined, algorithm: undefined, name: undefined,
+          key: undefined, ipv6Subnet: undefined, cost: undefined, skip: undefined, detail: undefined,
+          requestPropertyName: undefined, countOnly: undefined, block: undefined, store: undefined,
+          failOpen: undefined, storeTimeoutMs: undefined, denyCache: { maxKeys: undefined },
+          legacyHeaders: undefined, standardHeaders: undefined, logger: undefined,
+        }),
+        rateLimit({
+          windows: [{ limit: 5, windowMs: 1000, name: undefined }], limit: undefined, windowMs: undefined,
+          denyCache: undefined, store: new MemoryStore({ maxKeys: undefined, now: undefined }),
+        }),
+        rateLimit({ limit: 5, windowMs: 1000, store: new RedisStore({ client, prefix: undefined, now: undefined }) }),
+        operationLock({
+          header: undefined, key: undefined, client: undefined, fingerprint: undefined, required: undefined,
+          docsUrl: undefined, replay: undefined, record: undefined, replayHeaders: undefined,
+          maxBodyBytes: undefined, lockTtlMs: undefined, replayTtlMs: undefined, retryAfter: undefined,
+          waitMs: undefined, store: undefined, failOpen: undefined, storeTimeoutMs: undefined, logger: undefined,
+        }),
+        operationLock({ store: new MemoryLockStore({ maxEntries: undefined, maxBytes: undefined, now: undefined }) }),
+        operationLock({ store: new RedisLockStore({ client, prefix: undefined, now: undefined }) }),
+        methodNotAllowed(app, { cacheSize: undefined }),
+        maintenance({ enabled: true, retryAfter: undefined, allow: undefined, detail: undefined }),
+        loadShedding({
+          maxEventLoopDelayMs: 200, maxHeapUsedBytes: undefined, retryAfter: undefined, sampleIntervalMs: undefined,
+        }),
+        deprecated({ since: '2025-01-01', sunset: undefined, link: undefined, now: undefined }),
+        deprecated({ since: undefined, sunset: '2026-01-01', link: { deprecation: undefined, sunset: 'https://example.com' } }),
+        responseCodesPage(defaultCatalog, { typeBaseUri: undefined, title: undefined }),
+      ];
+      export const docs = [
+        renderResponseCodes(defaultCatalog, { format: 'html', typeBaseUri: undefined, title: undefined }),
+        toOpenApi(defaultCatalog, { typeBaseUri: undefined, title: undefined, version: undefined }),
+        assertProblemMatchesCatalog(response, defaultCatalog, { typeBaseUri: undefined }),
+        pinoHttpOptions({ requestIdHeader: undefined, customLogLevel: undefined }),
+        created(res, '/orders/1', undefined, { globalId: undefined }),
+      ];
+    `;
+    expect(typeErrors(code, { exactOptionalPropertyTypes: true })).toEqual([]);
+  }, 60_000);
+
+  it('say | undefined on each optional property of every options type the root exports', () => {
+    // Every `…Options` the root exports, so that a new one is checked too, and the shapes
+    // options hold or a constructor takes that are not named so.
+    const exported = [
+      ...new Set(readFileSync(join(SRC, 'index.ts'), 'utf8').match(/\b[A-Z]\w*Options\b/g)),
+    ];
+    const shapes = [
+      ...exported,
+      'ValidationIssue',
+      'Challenge',
+      'ImpliedParts',
+      'ErrorClassParts<object>',
+      'DeprecatedLinks',
+      'CatalogEntry',
+      'Refusal',
+      "NonNullable<ErrorHandlerOptions['refusals']>",
+      "Extract<RateLimitSharedOptions['denyCache'], object>",
+      "Extract<DeprecatedOptions['link'], object>",
+    ];
+    const names = [
+      ...new Set(shapes.flatMap((shape) => shape.match(/\b[A-Z]\w+\b/g) ?? [])),
+    ].filter((name) => !['NonNullable', 'Extract'].includes(name));
+    const code = [
+      `import type { CreateErrorArgs, ErrorClassStatus, ${names.join(', ')} } from '../src/index.js';`,
+      // The optional properties of T, of each member of a union.
+      'type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T];',
+      'type Optional<T> = T extends unknown ? Pick<T, OptionalKeys<T>> : never;',
+      'type AllUndefined<T> = T extends unknown ? { [K in OptionalKeys<T>]: undefined } : never;',
+      'declare function allUndefined<T>(): AllUndefined<T>;',
+      ...shapes.map(
+        (shape, index) =>
+          `export const shape${index}: Optional<${shape}> = allUndefined<${shape}>();`,
+      ),
+      // Each error class's options, its own (a 403's `retryAfter`) and ApiError's.
+      'type ClassOptions<S extends ErrorClassStatus> = Extract<CreateErrorArgs<S>, { length: 1 }>[0];',
+      'export const classes: { [S in ErrorClassStatus]: Optional<ClassOptions<S>> } =',
+      '  {} as { [S in ErrorClassStatus]: AllUndefined<ClassOptions<S>> };',
+    ].join('\n');
+    expect(exported.length).toBeGreaterThan(20);
     expect(typeErrors(code, { exactOptionalPropertyTypes: true })).toEqual([]);
   }, 60_000);
 });

@@ -28,7 +28,7 @@ export interface ProblemResponse {
 
 export interface ContractOptions {
   /** As given to `errorHandler({ typeBaseUri })`. Defaults to none (`about:blank`). */
-  typeBaseUri?: string;
+  typeBaseUri?: string | undefined;
 }
 
 /** Thrown by `assertProblemMatchesCatalog`: every way the response departs from the catalog. */

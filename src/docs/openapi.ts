@@ -12,11 +12,11 @@ import { checkCatalog } from './render-response-codes.js';
 
 export interface ToOpenApiOptions {
   /** As given to `errorHandler({ typeBaseUri })`: each problem type's `type` and `title` follow it. Defaults to none (`about:blank`). */
-  typeBaseUri?: string;
+  typeBaseUri?: string | undefined;
   /** `info.title` of the document. Defaults to `Response codes`. */
-  title?: string;
+  title?: string | undefined;
   /** `info.version` of the document. Defaults to `1`. */
-  version?: string;
+  version?: string | undefined;
 }
 
 type Schema = Record<string, unknown>;

@@ -61,9 +61,9 @@ export interface RenderResponseCodesOptions {
    * the examples' `type` is then each code's anchor on it. Defaults to none
    * (`about:blank`).
    */
-  typeBaseUri?: string;
+  typeBaseUri?: string | undefined;
   /** The page's heading. Defaults to `Response codes`. */
-  title?: string;
+  title?: string | undefined;
 }
 
 const FACTORY = 'renderResponseCodes()';

@@ -17,9 +17,9 @@ import {
 
 export interface ResponseCodesPageOptions {
   /** The URI the page is served at, as given to `errorHandler({ typeBaseUri })`. Defaults to none. */
-  typeBaseUri?: string;
+  typeBaseUri?: string | undefined;
   /** The page's heading. Defaults to `Response codes`. */
-  title?: string;
+  title?: string | undefined;
 }
 
 interface Representation {

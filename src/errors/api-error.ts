@@ -14,15 +14,15 @@ export type ErrorHeaders = Readonly<Record<string, string>>;
 /** Options every error class takes. */
 export interface ApiErrorOptions<Status extends number = number> {
   /** A sub-code of the error's status from the catalog, e.g. `'401.24'`. */
-  subCode?: SubCodeOf<Status>;
+  subCode?: SubCodeOf<Status> | undefined;
   /** Extra response headers. They override the headers the error builds itself. */
-  headers?: Readonly<Record<string, string | number>>;
+  headers?: Readonly<Record<string, string | number>> | undefined;
   /** The error that caused this one; logged, never sent. */
   cause?: unknown;
   /** Whether `detail` may be sent to the client. Defaults to `true` below 500, `false` from 500. */
-  expose?: boolean;
+  expose?: boolean | undefined;
   /** Extension members for the problem body (RFC 9457 §3.2). They cannot replace standard members. */
-  extensions?: Readonly<Record<string, unknown>>;
+  extensions?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The headers of every error made without any: one frozen object, not one each. */

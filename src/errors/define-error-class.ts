@@ -12,8 +12,8 @@ import {
 
 /** What a class's own options add to the error: headers and body members. */
 export interface ImpliedParts {
-  headers?: Record<string, string>;
-  extensions?: Record<string, unknown>;
+  headers?: Record<string, string> | undefined;
+  extensions?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -33,9 +33,9 @@ export type ErrorClassParts<Own extends object> = {
    * were checked; a `TypeError` or `RangeError` it throws becomes an option
    * error of the class.
    */
-  readonly imply?: (options: Own) => ImpliedParts;
+  readonly imply?: ((options: Own) => ImpliedParts) | undefined;
 } & ([keyof Own] extends [never]
-  ? { readonly options?: Readonly<Record<string, never>> }
+  ? { readonly options?: Readonly<Record<string, never>> | undefined }
   : {
       /** Every own option: `{ allow: 'required' }`. Other names than these and `ApiError`'s are refused. */
       readonly options: OwnOptionKinds<Own>;

@@ -14,9 +14,9 @@ import { defineErrorClass, type ErrorClassParts, type ImpliedParts } from './def
 /** One field that failed validation, for a 422. Name it by JSON Pointer (RFC 6901) or by field name. */
 export interface ValidationIssue {
   /** JSON Pointer to the offending member of the body, e.g. `/user/email`. */
-  readonly pointer?: string;
+  readonly pointer?: string | undefined;
   /** The name of the offending field or query parameter. */
-  readonly field?: string;
+  readonly field?: string | undefined;
   /** What is wrong with it. */
   readonly detail: string;
 }
@@ -24,17 +24,20 @@ export interface ValidationIssue {
 /** The default wait of a 503: the vendor pages ask clients to wait at least two minutes. */
 export const DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER = 120;
 
-const challengeHeader = ({ challenge }: { challenge?: Challenge | readonly Challenge[] }) =>
+/** The `challenge` option of a 401, a 403 and a 407. */
+type ChallengeOption = { challenge?: Challenge | readonly Challenge[] | undefined };
+
+const challengeHeader = ({ challenge }: ChallengeOption) =>
   challenge === undefined ? undefined : { 'WWW-Authenticate': formatChallenges(challenge) };
 
-const proxyChallengeHeader = ({ challenge }: { challenge?: Challenge | readonly Challenge[] }) =>
+const proxyChallengeHeader = ({ challenge }: ChallengeOption) =>
   challenge === undefined ? undefined : { 'Proxy-Authenticate': formatChallenges(challenge) };
 
 const retryAfterHeader = (retryAfter: RetryAfter | undefined) =>
   retryAfter === undefined ? undefined : { 'Retry-After': formatRetryAfter(retryAfter) };
 
 /** A class whose one own option is `retryAfter`, which sets `Retry-After` when given (413, 429). */
-const RETRY_AFTER_PARTS: ErrorClassParts<{ retryAfter?: RetryAfter }> = {
+const RETRY_AFTER_PARTS: ErrorClassParts<{ retryAfter?: RetryAfter | undefined }> = {
   options: { retryAfter: 'optional' },
   imply: ({ retryAfter }) => ({ headers: retryAfterHeader(retryAfter) }),
 };
@@ -43,10 +46,7 @@ export const BadRequestError = defineErrorClass(400, 'BadRequestError');
 export type BadRequestError = ApiError<400>;
 
 /** 401. `challenge` builds `WWW-Authenticate`; without one, `errorHandler` sends its default challenge. */
-export const UnauthorizedError = defineErrorClass<
-  401,
-  { challenge?: Challenge | readonly Challenge[] }
->(401, 'UnauthorizedError', {
+export const UnauthorizedError = defineErrorClass<401, ChallengeOption>(401, 'UnauthorizedError', {
   options: { challenge: 'optional' },
   imply: (options) => ({ headers: challengeHeader(options) }),
 });
@@ -58,7 +58,7 @@ export type PaymentRequiredError = ApiError<402>;
 /** 403. `retryAfter` for a temporary denial (403.30); `challenge` for Bearer `insufficient_scope` (RFC 6750 §3.1). */
 export const ForbiddenError = defineErrorClass<
   403,
-  { retryAfter?: RetryAfter; challenge?: Challenge | readonly Challenge[] }
+  { retryAfter?: RetryAfter | undefined } & ChallengeOption
 >(403, 'ForbiddenError', {
   options: { retryAfter: 'optional', challenge: 'optional' },
   imply: (options): ImpliedParts => ({
@@ -85,13 +85,14 @@ export const NotAcceptableError = defineErrorClass(406, 'NotAcceptableError');
 export type NotAcceptableError = ApiError<406>;
 
 /** 407. `challenge` builds `Proxy-Authenticate`; without one, `errorHandler` sends its default challenge. */
-export const ProxyAuthenticationRequiredError = defineErrorClass<
+export const ProxyAuthenticationRequiredError = defineErrorClass<407, ChallengeOption>(
   407,
-  { challenge?: Challenge | readonly Challenge[] }
->(407, 'ProxyAuthenticationRequiredError', {
-  options: { challenge: 'optional' },
-  imply: (options) => ({ headers: proxyChallengeHeader(options) }),
-});
+  'ProxyAuthenticationRequiredError',
+  {
+    options: { challenge: 'optional' },
+    imply: (options) => ({ headers: proxyChallengeHeader(options) }),
+  },
+);
 export type ProxyAuthenticationRequiredError = ApiError<407>;
 
 /**
@@ -108,19 +109,18 @@ export type RequestTimeoutError = ApiError<408>;
  * "already exists"; `retryAfter` says when a conflict that passes (a
  * duplicate request still in progress, 409.1) may be over.
  */
-export const ConflictError = defineErrorClass<409, { location?: string; retryAfter?: RetryAfter }>(
+export const ConflictError = defineErrorClass<
   409,
-  'ConflictError',
-  {
-    options: { location: 'optional', retryAfter: 'optional' },
-    imply: ({ location, retryAfter }): ImpliedParts => ({
-      headers: {
-        ...(location === undefined ? undefined : { Location: formatLocation(location) }),
-        ...retryAfterHeader(retryAfter),
-      },
-    }),
-  },
-);
+  { location?: string | undefined; retryAfter?: RetryAfter | undefined }
+>(409, 'ConflictError', {
+  options: { location: 'optional', retryAfter: 'optional' },
+  imply: ({ location, retryAfter }): ImpliedParts => ({
+    headers: {
+      ...(location === undefined ? undefined : { Location: formatLocation(location) }),
+      ...retryAfterHeader(retryAfter),
+    },
+  }),
+});
 export type ConflictError = ApiError<409>;
 
 export const GoneError = defineErrorClass(410, 'GoneError');
@@ -144,16 +144,15 @@ export const URITooLongError = defineErrorClass(414, 'URITooLongError');
 export type URITooLongError = ApiError<414>;
 
 /** 415. `accept` lists the media types the resource does accept; sent as the `accept` member. */
-export const UnsupportedMediaTypeError = defineErrorClass<415, { accept?: readonly string[] }>(
+export const UnsupportedMediaTypeError = defineErrorClass<
   415,
-  'UnsupportedMediaTypeError',
-  {
-    options: { accept: 'optional' },
-    imply: ({ accept }) => ({
-      extensions: accept === undefined ? undefined : { accept: mediaTypes(accept) },
-    }),
-  },
-);
+  { accept?: readonly string[] | undefined }
+>(415, 'UnsupportedMediaTypeError', {
+  options: { accept: 'optional' },
+  imply: ({ accept }) => ({
+    extensions: accept === undefined ? undefined : { accept: mediaTypes(accept) },
+  }),
+});
 export type UnsupportedMediaTypeError = ApiError<415>;
 
 /** A copy of `accept`, an array of media types: a string would be spread into its characters. */
@@ -171,19 +170,18 @@ function mediaTypes(accept: unknown): string[] {
  * builds `Content-Range` in its unsatisfied-range form (RFC 9110 §15.5.17
  * asks for it).
  */
-export const RangeNotSatisfiableError = defineErrorClass<416, { completeLength?: number }>(
+export const RangeNotSatisfiableError = defineErrorClass<
   416,
-  'RangeNotSatisfiableError',
-  {
-    options: { completeLength: 'optional' },
-    imply: ({ completeLength }) => ({
-      headers:
-        completeLength === undefined
-          ? undefined
-          : { 'Content-Range': formatUnsatisfiedRange(completeLength) },
-    }),
-  },
-);
+  { completeLength?: number | undefined }
+>(416, 'RangeNotSatisfiableError', {
+  options: { completeLength: 'optional' },
+  imply: ({ completeLength }) => ({
+    headers:
+      completeLength === undefined
+        ? undefined
+        : { 'Content-Range': formatUnsatisfiedRange(completeLength) },
+  }),
+});
 export type RangeNotSatisfiableError = ApiError<416>;
 
 export const ExpectationFailedError = defineErrorClass(417, 'ExpectationFailedError');
@@ -198,7 +196,7 @@ export type MisdirectedRequestError = ApiError<421>;
 /** 422. `errors` lists each field that failed validation; sent as the `errors` member. */
 export const UnprocessableEntityError = defineErrorClass<
   422,
-  { errors?: readonly ValidationIssue[] }
+  { errors?: readonly ValidationIssue[] | undefined }
 >(422, 'UnprocessableEntityError', {
   options: { errors: 'optional' },
   imply: ({ errors }) => {
@@ -268,19 +266,18 @@ export type RequestHeaderFieldsTooLargeError = ApiError<431>;
  * 451. `blockedBy`, a URI identifying who implements the block (not who
  * demanded it), builds `Link: <uri>; rel="blocked-by"` (RFC 7725 §4).
  */
-export const UnavailableForLegalReasonsError = defineErrorClass<451, { blockedBy?: string }>(
+export const UnavailableForLegalReasonsError = defineErrorClass<
   451,
-  'UnavailableForLegalReasonsError',
-  {
-    options: { blockedBy: 'optional' },
-    imply: ({ blockedBy }) => ({
-      headers:
-        blockedBy === undefined
-          ? undefined
-          : { Link: formatLink([{ href: blockedBy, rel: 'blocked-by' }], '`blockedBy`') },
-    }),
-  },
-);
+  { blockedBy?: string | undefined }
+>(451, 'UnavailableForLegalReasonsError', {
+  options: { blockedBy: 'optional' },
+  imply: ({ blockedBy }) => ({
+    headers:
+      blockedBy === undefined
+        ? undefined
+        : { Link: formatLink([{ href: blockedBy, rel: 'blocked-by' }], '`blockedBy`') },
+  }),
+});
 export type UnavailableForLegalReasonsError = ApiError<451>;
 
 export const InternalServerError = defineErrorClass(500, 'InternalServerError');
@@ -293,16 +290,15 @@ export const BadGatewayError = defineErrorClass(502, 'BadGatewayError');
 export type BadGatewayError = ApiError<502>;
 
 /** 503. `Retry-After` defaults to 120 seconds. */
-export const ServiceUnavailableError = defineErrorClass<503, { retryAfter?: RetryAfter }>(
+export const ServiceUnavailableError = defineErrorClass<
   503,
-  'ServiceUnavailableError',
-  {
-    options: { retryAfter: 'optional' },
-    imply: ({ retryAfter = DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER }) => ({
-      headers: retryAfterHeader(retryAfter),
-    }),
-  },
-);
+  { retryAfter?: RetryAfter | undefined }
+>(503, 'ServiceUnavailableError', {
+  options: { retryAfter: 'optional' },
+  imply: ({ retryAfter = DEFAULT_SERVICE_UNAVAILABLE_RETRY_AFTER }) => ({
+    headers: retryAfterHeader(retryAfter),
+  }),
+});
 export type ServiceUnavailableError = ApiError<503>;
 
 export const GatewayTimeoutError = defineErrorClass(504, 'GatewayTimeoutError');

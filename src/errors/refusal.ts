@@ -9,7 +9,7 @@ const REFUSAL = Symbol.for('express-api-errors.refusal');
 /** What is known of a refusal: the client it refused, when there is one. */
 export interface Refusal {
   /** The client's key (the limiter's key), so that each client's refusals are logged apart. */
-  readonly key?: string;
+  readonly key?: string | undefined;
 }
 
 /**

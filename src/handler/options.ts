@@ -70,16 +70,16 @@ export type ErrorMappings<Matched extends readonly unknown[]> = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ErrorHandlerOptions<Matched extends readonly unknown[] = any[]> {
   /** The codes to answer with. Defaults to `defaultCatalog`. */
-  catalog?: Catalog;
+  catalog?: Catalog | undefined;
   /** Domain errors to map, tried in order before anything else. Defaults to none. */
-  mappings?: ErrorMappings<Matched>;
+  mappings?: ErrorMappings<Matched> | undefined;
   /**
    * Where to log. Defaults to `req.log` when pino-http is mounted, else a pino
    * logger writing to stdout. `false` logs nothing.
    */
-  logger?: Logger | false;
+  logger?: Logger | false | undefined;
   /** Log level per status, e.g. `{ 404: 'info' }`. Defaults to `error` for 5xx and `warn` for 4xx. */
-  logLevels?: Readonly<Record<number, LogLevel>>;
+  logLevels?: Readonly<Record<number, LogLevel>> | undefined;
   /**
    * How deliberate refusals are logged: 429s, 403.30 blocks, maintenance and
    * load-shedding 503s. They are the library working, not faults: by
@@ -88,22 +88,22 @@ export interface ErrorHandlerOptions<Matched extends readonly unknown[] = any[]>
    * the count of the refusals left out since the previous one; `0` logs
    * every refusal. A `logLevels` entry for the status wins over `level`.
    */
-  refusals?: { level?: LogLevel; intervalMs?: number };
+  refusals?: { level?: LogLevel | undefined; intervalMs?: number | undefined } | undefined;
   /** The header that carries the sub-code. Defaults to `X-Status-Sub-Code`; `false` sends none. */
-  subCodeHeader?: string | false;
+  subCodeHeader?: string | false | undefined;
   /** The header that carries the request id, read from the request and echoed. Defaults to `X-Request-Id`; `false` neither reads nor sends it. */
-  requestIdHeader?: string | false;
+  requestIdHeader?: string | false | undefined;
   /**
    * The challenge of a 401 (in `WWW-Authenticate`) or a 407 (in
    * `Proxy-Authenticate`) that has none of its own. Defaults to `Bearer realm="api"`.
    */
-  defaultChallenge?: Challenge | readonly Challenge[];
+  defaultChallenge?: Challenge | readonly Challenge[] | undefined;
   /**
    * The `type` URI of a problem (RFC 9457 §3.1.1). Defaults to `about:blank`,
    * with the status phrase as title; with your own URIs the title is the
    * sub-code's title.
    */
-  problemType?: (entry: CatalogEntry) => string;
+  problemType?: ((entry: CatalogEntry) => string) | undefined;
   /**
    * The URI of your response-codes page (see `responseCodesPage()`), to make
    * each problem's `type` that code's anchor on it, e.g.
@@ -111,12 +111,12 @@ export interface ErrorHandlerOptions<Matched extends readonly unknown[] = any[]>
    * entry's title. Defaults to none (`about:blank`). Give this or
    * `problemType`, not both.
    */
-  typeBaseUri?: string;
+  typeBaseUri?: string | undefined;
   /**
    * Send the real message and stack of 5xx errors. Defaults to `false`.
    * For local development only: it exposes internals.
    */
-  debug?: boolean;
+  debug?: boolean | undefined;
 }
 
 /** The resolved, validated form of the options, built once. */

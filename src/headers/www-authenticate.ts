@@ -9,18 +9,18 @@ export interface Challenge {
   /** The auth-scheme, e.g. `Bearer`, `Basic` or `Signature`. */
   readonly scheme: string;
   /** auth-params; each value is sent as a quoted-string. */
-  readonly params?: Readonly<Record<string, string>>;
+  readonly params?: Readonly<Record<string, string>> | undefined;
 }
 
 /** RFC 6750 §3: the error codes a Bearer challenge may carry. */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
 export interface BearerChallengeOptions {
-  realm?: string;
-  scope?: string;
-  error?: BearerErrorCode;
-  errorDescription?: string;
-  errorUri?: string;
+  realm?: string | undefined;
+  scope?: string | undefined;
+  error?: BearerErrorCode | undefined;
+  errorDescription?: string | undefined;
+  errorUri?: string | undefined;
 }
 
 // RFC 6750 §3: scope, error and error_description are limited to printable

@@ -18,9 +18,9 @@ import {
 /** The URLs of `link` in its object form, one per relation. */
 export interface DeprecatedLinks {
   /** Sent as `Link: <url>; rel="deprecation"` (RFC 9745 §3). */
-  deprecation?: string;
+  deprecation?: string | undefined;
   /** Sent as `Link: <url>; rel="sunset"` (RFC 8594 §6). */
-  sunset?: string;
+  sunset?: string | undefined;
 }
 
 /** Options of `deprecated()`. */
@@ -30,20 +30,20 @@ export interface DeprecatedOptions {
    * (RFC 9745). RFC 9745 requires a date, so without one no `Deprecation`
    * field is sent. May be in the future, to announce a deprecation ahead.
    */
-  since?: Date | string;
+  since?: Date | string | undefined;
   /**
    * When the resource stops answering: sent as `Sunset` (RFC 8594). From
    * then on the route answers `410 Gone`. Must not be before `since`.
    */
-  sunset?: Date | string;
+  sunset?: Date | string | undefined;
   /**
    * Where humans can read about it: a URL sent as
    * `Link: <url>; rel="deprecation"`, or one URL per relation,
    * `{ deprecation?, sunset? }` (`rel="sunset"` is RFC 8594 §6's).
    */
-  link?: string | DeprecatedLinks;
+  link?: string | DeprecatedLinks | undefined;
   /** The clock, in milliseconds since the epoch. Defaults to `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 const FACTORY = 'deprecated()';

@@ -20,11 +20,11 @@ export interface LoadSheddingOptions {
   /** Shed load while the longest event-loop stall of the last sample interval exceeds this many milliseconds. */
   maxEventLoopDelayMs: number;
   /** Also shed load while the V8 heap in use exceeds this many bytes. Defaults to no heap limit. */
-  maxHeapUsedBytes?: number;
+  maxHeapUsedBytes?: number | undefined;
   /** `Retry-After` of a shed request, in seconds. Defaults to 10. */
-  retryAfter?: number;
+  retryAfter?: number | undefined;
   /** How often the process is sampled, in milliseconds. Defaults to 500. */
-  sampleIntervalMs?: number;
+  sampleIntervalMs?: number | undefined;
 }
 
 /** The middleware, and `close()` to stop its sampling (it then lets every request through). */

@@ -20,15 +20,15 @@ export interface MaintenanceOptions {
    * `Retry-After`: seconds, or the Date maintenance ends (counted down per
    * request; `0` once it has passed). Defaults to 120 seconds.
    */
-  retryAfter?: RetryAfter;
+  retryAfter?: RetryAfter | undefined;
   /**
    * Requests that pass during maintenance, compared with `req.path` (relative
    * to where the middleware is mounted). Defaults to `DEFAULT_MAINTENANCE_ALLOW`:
    * `/health`, `/healthz`, `/livez`, `/ready` and `/readyz`. `[]` lets nothing through.
    */
-  allow?: readonly MaintenanceAllowRule[];
+  allow?: readonly MaintenanceAllowRule[] | undefined;
   /** The problem's `detail`. Defaults to `The service is down for maintenance.` */
-  detail?: string;
+  detail?: string | undefined;
 }
 
 /** The health-check paths that pass by default, so that orchestrators do not restart a server in maintenance. */

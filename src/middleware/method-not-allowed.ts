@@ -18,7 +18,7 @@ export interface MethodNotAllowedOptions {
    * (least recently used are dropped); `0` matches every request afresh.
    * Defaults to 1,000.
    */
-  cacheSize?: number;
+  cacheSize?: number | undefined;
 }
 
 interface MethodNotAllowedConfiguration {

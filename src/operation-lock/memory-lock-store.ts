@@ -11,18 +11,18 @@ import {
 
 export interface MemoryLockStoreOptions {
   /** The most keys kept, locks and records together. Defaults to 100,000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /**
    * The most bytes of stored responses (and their keys and fingerprints)
    * kept; beyond it the oldest records are forgotten. Defaults to 64 MiB.
    */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /**
    * A monotonic clock in milliseconds. Defaults to `performance.now`, as it
    * stood when the store was made (see README, Fake timers in your tests);
    * tests pass their own.
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 interface Lock {

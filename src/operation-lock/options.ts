@@ -24,14 +24,14 @@ import { DEFAULT_REPLAY_HEADERS, NEVER_REPLAYED } from './recorded-response.js';
 /** The options of `operationLock()`. All are optional. */
 export interface OperationLockOptions {
   /** The request header that carries the key. Defaults to `Idempotency-Key`. */
-  header?: string;
+  header?: string | undefined;
   /**
    * The operation's key, derived from anything (a user id and a body field,
    * a webhook's event id), or `undefined` for a request that has none.
    * Defaults to the `header`, parsed as an RFC 8941 string (a malformed one
    * is a 400.11). The lock key always adds `client` and the route to it.
    */
-  key?: (req: Request) => string | undefined;
+  key?: ((req: Request) => string | undefined) | undefined;
   /**
    * Who sends the request, so that two clients' identical keys never meet.
    * Defaults to the client key of `rateLimit()`: `req.ip` (the socket's
@@ -40,7 +40,7 @@ export interface OperationLockOptions {
    * response may be replayed to another: with authenticated users, return
    * the user's id. Return `''` to share keys between clients.
    */
-  client?: (req: Request) => string;
+  client?: ((req: Request) => string) | undefined;
   /**
    * The payload fingerprint: a request that reuses a key with another
    * fingerprint gets 422.10. Defaults to a SHA-256 of the body with its
@@ -49,61 +49,61 @@ export interface OperationLockOptions {
    * the bytes of those in memory); the method and the route are part of
    * the lock key already.
    */
-  fingerprint?: (req: Request) => string;
+  fingerprint?: ((req: Request) => string) | undefined;
   /**
    * Whether a request without a key is refused (400.10). Defaults to
    * `false`: it runs unlocked. Requests with a safe method (GET, HEAD,
    * OPTIONS, QUERY…) are never refused, nor locked.
    */
-  required?: boolean;
+  required?: boolean | undefined;
   /** Documentation of the key, sent as `Link: <…>; rel="describedby"` with a 400.10. Defaults to none. */
-  docsUrl?: string;
+  docsUrl?: string | undefined;
   /**
    * Whether a completed request's response is recorded and sent again
    * (`Idempotent-Replayed: true`) to a retry with the same key. Defaults to
    * `false`: the lock only keeps duplicates from running at the same time.
    */
-  replay?: boolean;
+  replay?: boolean | undefined;
   /**
    * Which responses are recorded for replay: by default those below 500
    * but 408, 425, 429 and any 4xx with `Retry-After` (these are usually
    * transient, so their key is released and a retry runs again); `'all'`
    * records every response, as Stripe does; a function decides per response.
    */
-  record?: 'all' | ((req: Request, res: Response) => boolean);
+  record?: 'all' | ((req: Request, res: Response) => boolean) | undefined;
   /**
    * The response headers a replay repeats (case-insensitive). Defaults to
    * `Content-Type`, `Content-Language`, `Content-Location`, `Location`,
    * `ETag`, `Last-Modified`, `Link`, `Retry-After`, `X-Status-Sub-Code` and
    * `X-Global-Identifier`. `Set-Cookie` and the hop-by-hop fields are refused.
    */
-  replayHeaders?: readonly string[];
+  replayHeaders?: readonly string[] | undefined;
   /** The largest body recorded for replay, in bytes; a larger one runs normally, unrecorded. Defaults to 1 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** The lease of a running request, renewed while it runs. Defaults to 30,000 ms. */
-  lockTtlMs?: number;
+  lockTtlMs?: number | undefined;
   /** How long a completed request's record is kept for replay and fingerprint checks. Defaults to 24 hours. */
-  replayTtlMs?: number;
+  replayTtlMs?: number | undefined;
   /** The `Retry-After` of a 409.1, in seconds. Defaults to 1. */
-  retryAfter?: number;
+  retryAfter?: number | undefined;
   /**
    * How long a duplicate waits for the request in progress to finish, then
    * gets its replayed response (or runs, if the first released its key);
    * past it, 409.1. Defaults to 0: answer 409.1 at once.
    */
-  waitMs?: number;
+  waitMs?: number | undefined;
   /** Where locks and records live. Defaults to a new `MemoryLockStore`; use `RedisLockStore` for several instances. */
-  store?: OperationLockStore;
+  store?: OperationLockStore | undefined;
   /**
    * When the store fails: `true` runs the request without the lock and warns
    * once per outage; `false` answers 503 with `Retry-After`. Defaults to
    * `false`: a lock that fails open can run a payment twice.
    */
-  failOpen?: boolean;
+  failOpen?: boolean | undefined;
   /** How long to wait for the store before treating it as failed. Defaults to 500 ms. */
-  storeTimeoutMs?: number;
+  storeTimeoutMs?: number | undefined;
   /** Where warnings go. Defaults to a pino logger to stdout; `false` silences them. */
-  logger?: Logger | false;
+  logger?: Logger | false | undefined;
 }
 
 export interface OperationLockConfiguration {

@@ -21,7 +21,7 @@ import {
 
 export interface RedisLockStoreOptions extends RedisStoreBaseOptions {
   /** Prepended to every key. Defaults to `oplock:`. Give each `operationLock()` its own. */
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 const FACTORY = 'new RedisLockStore()';

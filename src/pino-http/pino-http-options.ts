@@ -20,7 +20,7 @@ export interface PinoHttpRecipeOptions {
    * The request id header, the same as `errorHandler`'s `requestIdHeader`.
    * Defaults to `X-Request-Id`.
    */
-  requestIdHeader?: string;
+  requestIdHeader?: string | undefined;
   /**
    * The level of pino-http's line for a request `errorHandler` did not
    * answer and log (for one it did, the handler's line is the only one).
@@ -28,7 +28,7 @@ export interface PinoHttpRecipeOptions {
    * `info` otherwise (`error` if the request failed under a success status). Use this rather than pino-http's
    * `useLevel`, which pino-http refuses beside `customLogLevel`.
    */
-  customLogLevel?: CustomLogLevel;
+  customLogLevel?: CustomLogLevel | undefined;
 }
 
 /** Options to spread into `pinoHttp({ ... })`. */

@@ -31,7 +31,7 @@ export interface WindowOptions {
   limit: number;
   windowMs: number;
   /** The policy name in the IETF fields. Defaults to e.g. `15-in-1s`. */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** One window (`limit` per `windowMs`) or several (`windows`): one of the two is required. */
@@ -60,32 +60,32 @@ export type RateLimitOptions = RateLimitSharedOptions &
 /** The options of `rateLimit()` other than its windows. */
 export interface RateLimitSharedOptions {
   /** Defaults to `gcra`: exact, no burst at window edges. */
-  algorithm?: Algorithm;
+  algorithm?: Algorithm | undefined;
   /** Prefix of the default window names in the IETF fields. */
-  name?: string;
+  name?: string | undefined;
   /**
    * The client's key, or a promise of it. Defaults to its IP as Express
    * reports it (`req.ip`), IPv6 grouped by `ipv6Subnet`. A key that is not a
    * string, or a function that throws or rejects, fails the request (500).
    */
-  key?: (req: Request) => string | PromiseLike<string>;
+  key?: ((req: Request) => string | PromiseLike<string>) | undefined;
   /** The prefix length IPv6 addresses are grouped by in the default key. Defaults to 56; `false` keeps whole addresses. */
-  ipv6Subnet?: number | false;
+  ipv6Subnet?: number | false | undefined;
   /**
    * How much a request costs, or a promise of it: a whole number. Defaults
    * to 1. A request costing more than remains is refused and spends nothing;
    * one costing more than a whole limit gets 413.1.
    */
-  cost?: (req: Request) => number | PromiseLike<number>;
+  cost?: ((req: Request) => number | PromiseLike<number>) | undefined;
   /** Requests that are not limited at all: `true` (or a promise of it) skips. Defaults to none. */
-  skip?: (req: Request) => boolean | PromiseLike<boolean>;
+  skip?: ((req: Request) => boolean | PromiseLike<boolean>) | undefined;
   /**
    * The `detail` of a 429: a string, or a function of the request and its
    * `RateLimitInfo`. Defaults to e.g. `Rate limit of 15 requests per 1 s exceeded.`
    */
-  detail?: string | ((req: Request, info: RateLimitInfo) => string);
+  detail?: string | ((req: Request, info: RateLimitInfo) => string) | undefined;
   /** Where the decision is put on the request. Defaults to `rateLimit` (`req.rateLimit`). */
-  requestPropertyName?: string;
+  requestPropertyName?: string | undefined;
   /**
    * Count only some requests, decided by the response its handler ended:
    * `'failures'` (status 400 and above, for login brute-force protection),
@@ -95,28 +95,31 @@ export interface RateLimitSharedOptions {
    * counting every request.
    */
   countOnly?:
-    'failures' | 'successes' | ((req: Request, res: Response) => boolean | PromiseLike<boolean>);
+    | 'failures'
+    | 'successes'
+    | ((req: Request, res: Response) => boolean | PromiseLike<boolean>)
+    | undefined;
   /** Deny a key for a while (403.30) once it was refused `after` times within `withinMs`. Defaults to never. */
-  block?: BlockPolicy;
+  block?: BlockPolicy | undefined;
   /** Where counts live. Defaults to a new `MemoryStore`; use `RedisStore` for several instances. */
-  store?: RateLimitStore;
+  store?: RateLimitStore | undefined;
   /** When the store fails: `true` lets the request through and warns; `false` answers 503. Defaults to `true`. */
-  failOpen?: boolean;
+  failOpen?: boolean | undefined;
   /** How long to wait for the store before treating it as failed. Defaults to 500 ms. */
-  storeTimeoutMs?: number;
+  storeTimeoutMs?: number | undefined;
   /**
    * Refuse a client the store refused until its wait ends, here, without
    * asking the store again (see the README). `{ maxKeys }` bounds the
    * clients kept (10,000 by default). Defaults to on, and to off for a store
    * that says `inProcess` (as `MemoryStore` does), which has no round trip to save.
    */
-  denyCache?: boolean | { maxKeys?: number };
+  denyCache?: boolean | { maxKeys?: number | undefined } | undefined;
   /** Send `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (seconds). Defaults to `true`. */
-  legacyHeaders?: boolean;
+  legacyHeaders?: boolean | undefined;
   /** Send the IETF `RateLimit` and `RateLimit-Policy` fields (`'draft-10'`). Defaults to `false`. */
-  standardHeaders?: 'draft-10' | false;
+  standardHeaders?: 'draft-10' | false | undefined;
   /** Where warnings go. Defaults to a pino logger to stdout; `false` silences them. */
-  logger?: Logger | false;
+  logger?: Logger | false | undefined;
 }
 
 /** Which requests count: asked of a finished response; a cut-off one counts unless `cutOffCounts` is false. */

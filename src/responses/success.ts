@@ -6,7 +6,7 @@ import { checkOptionsObject, parseWith } from '../options/parse.js';
 
 export interface CreatedOptions {
   /** The global identifier of the new resource, sent as `X-Global-Identifier`. Defaults to none. */
-  globalId?: string;
+  globalId?: string | undefined;
 }
 
 const CREATED = 'created()';

@@ -17,14 +17,14 @@ export interface MemoryStoreOptions {
    * The most keys kept. Beyond it the least recently used key is forgotten,
    * so a flood of new keys cannot grow memory without bound. Defaults to 1,000,000.
    */
-  maxKeys?: number;
+  maxKeys?: number | undefined;
   /**
    * A clock in milliseconds. Defaults to `performance.now`, as it stood when
    * the store was made (see README, Fake timers in your tests), which is
    * monotonic; tests pass their own, which may step back as Redis's `TIME`
    * does (each key then keeps its own clock, as in RedisStore).
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

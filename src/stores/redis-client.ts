@@ -145,13 +145,13 @@ export interface RedisStoreBaseOptions {
   /** The client to use. The store never connects, disconnects or configures it. */
   client: RedisClient;
   /** Prepended to every key. */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * A clock in milliseconds, read for each call and sent to the scripts in
    * place of Redis's `TIME`. For tests that control time. Defaults to
    * Redis's clock, which every app instance shares: leave it so in production.
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

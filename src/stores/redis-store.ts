@@ -16,7 +16,7 @@ import { optionNames } from '../options/option-names.js';
 
 export interface RedisStoreOptions extends RedisStoreBaseOptions {
   /** Prepended to every key. Defaults to `rl:`. Give each limiter its own. */
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 const FACTORY = 'new RedisStore()';

@@ -1,7 +1,9 @@
 /**
  * An option given as `undefined` is an option not given: a consumer that
  * forwards its own optional configuration (`errorHandler({ logger:
- * config.logger })`) gets the defaults. Each factory here is given every
+ * config.logger })`) gets the defaults, as the types say (`| undefined` on
+ * every optional option; test/public-types.express5.test.ts compiles that
+ * under `exactOptionalPropertyTypes`). Each factory here is given every
  * optional option as `undefined` and compared with the same call without
  * them: its parsed configuration where it has a parse function, else what
  * it answers.
