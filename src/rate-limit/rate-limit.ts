@@ -48,8 +48,8 @@ import { summarizeError } from '../logging/summarize-error.js';
 
 // Stores already serving a limiter, to warn when one is shared.
 const storesInUse = new WeakSet<RateLimitStore>();
-/** The key spaces of the stores given to limiters so far (see `RateLimitStore.keySpace`), and their policies. */
-const keySpacesInUse = new Map<string, string>();
+/** The key spaces of the stores given to limiters so far (see `RateLimitStore.keySpace`), and every policy each was given. */
+const keySpacesInUse = new Map<string, Set<string>>();
 
 /**
  * Whether another limiter already keeps its counts where `store` does under
@@ -66,9 +66,12 @@ function isStoreInUse(store: RateLimitStore, policy: RateLimitPolicy): boolean {
   storesInUse.add(store);
   if (typeof keySpace !== 'string') return inUse;
   const signature = JSON.stringify(policy);
-  const earlier = keySpacesInUse.get(keySpace);
-  keySpacesInUse.set(keySpace, signature);
-  return inUse || (earlier !== undefined && earlier !== signature);
+  let policies = keySpacesInUse.get(keySpace);
+  if (policies === undefined) keySpacesInUse.set(keySpace, (policies = new Set()));
+  // Every earlier policy, not the last one only: a limiter under the first still writes there.
+  const other = policies.size > (policies.has(signature) ? 1 : 0);
+  policies.add(signature);
+  return inUse || other;
 }
 
 /** The middleware `rateLimit()` returns, with express-rate-limit's `resetKey` and `getKey`. */

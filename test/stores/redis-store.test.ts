@@ -464,6 +464,21 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     expect(lines).toEqual([]);
   });
 
+  it('warns a third limiter on a prefix under the second’s policy, which is not the first’s', async () => {
+    const { logger, lines } = captureLogs();
+    const prefix = uniquePrefix();
+    const store = () => new RedisStore({ client: connection.client, prefix });
+    rateLimit({ limit: 100, windowMs: 60_000, logger, store: store() });
+    rateLimit({ limit: 5, windowMs: 900_000, logger, store: store() });
+    // The first limiter still writes there: the third overwrites its counts as the second does.
+    rateLimit({ limit: 5, windowMs: 900_000, logger, store: store() });
+    await flushed();
+    expect(lines.map((l) => l.code)).toEqual([
+      'RATE_LIMIT_STORE_SHARED',
+      'RATE_LIMIT_STORE_SHARED',
+    ]);
+  });
+
   it('does not warn for one prefix on two clients, which may reach two servers', async () => {
     const { logger, lines } = captureLogs();
     const prefix = uniquePrefix();
