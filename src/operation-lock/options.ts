@@ -33,12 +33,12 @@ export interface OperationLockOptions {
    */
   key?: ((req: Request) => string | undefined) | undefined;
   /**
-   * Who sends the request, so that two clients' identical keys never meet.
+   * Who sends the request, so that the identical keys of two clients it tells apart never meet.
    * Defaults to the client key of `rateLimit()`: `req.ip` (the socket's
    * address when `trust proxy` is off), IPv6 grouped by /56, so that clients
    * behind one address (a NAT, a proxy) share their keys, and one's recorded
    * response may be replayed to another: with authenticated users, return
-   * the user's id. Return `''` to share keys between clients.
+   * the user's id, as a string. Return `''` to share keys between clients.
    */
   client?: ((req: Request) => string) | undefined;
   /**
