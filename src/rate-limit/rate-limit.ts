@@ -65,7 +65,11 @@ function isStoreInUse(store: RateLimitStore, policy: RateLimitPolicy): boolean {
   const inUse = storesInUse.has(store);
   storesInUse.add(store);
   if (typeof keySpace !== 'string') return inUse;
-  const signature = JSON.stringify(policy);
+  // What decides the stored state: a window's `name` only labels its headers.
+  const signature = JSON.stringify({
+    ...policy,
+    windows: policy.windows.map(({ limit, windowMs }) => [limit, windowMs]),
+  });
   let policies = keySpacesInUse.get(keySpace);
   if (policies === undefined) keySpacesInUse.set(keySpace, (policies = new Set()));
   // Every earlier policy, not the last one only: a limiter under the first still writes there.

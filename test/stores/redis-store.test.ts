@@ -464,6 +464,16 @@ describeWithRedis.each<ClientKind>(['ioredis', 'node-redis'])('RedisStore with %
     expect(lines).toEqual([]);
   });
 
+  it('does not warn for one prefix under windows that differ by name only, which labels headers', async () => {
+    const { logger, lines } = captureLogs();
+    const prefix = uniquePrefix();
+    const store = () => new RedisStore({ client: connection.client, prefix });
+    rateLimit({ windows: [{ limit: 5, windowMs: 1000, name: 'burst' }], logger, store: store() });
+    rateLimit({ windows: [{ limit: 5, windowMs: 1000, name: 'api' }], logger, store: store() });
+    await flushed();
+    expect(lines).toEqual([]);
+  });
+
   it('warns a third limiter on a prefix under the second’s policy, which is not the first’s', async () => {
     const { logger, lines } = captureLogs();
     const prefix = uniquePrefix();
