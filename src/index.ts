@@ -113,6 +113,7 @@ export type {
 
 // Duplicate requests: operation lock and Idempotency-Key replay
 export { operationLock } from './operation-lock/operation-lock.js';
+export type { OperationLockMiddleware } from './operation-lock/operation-lock.js';
 export type { OperationLockOptions } from './operation-lock/options.js';
 export type { LockAcquisition, OperationLockStore } from './operation-lock/lock-store.js';
 export { MemoryLockStore } from './operation-lock/memory-lock-store.js';

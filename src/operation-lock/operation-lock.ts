@@ -73,13 +73,35 @@ const SAFE_METHODS: ReadonlySet<string> = new Set([
 export function operationLock(
   options: OperationLockOptions = {},
   ...extra: never[]
-): RequestHandler {
+): OperationLockMiddleware {
   checkNotCalledAsMiddleware('operationLock()', [options, ...extra], 'app.use(operationLock())');
   const lock = new OperationLock(parseOperationLockOptions(options));
-  return function operationLockMiddleware(req, res, next) {
+  const middleware: RequestHandler = function operationLockMiddleware(req, res, next) {
     lock.handle(req, res, next);
   };
+  return Object.assign(middleware, { onIdle: () => lock.onIdle() });
 }
+
+/** The middleware `operationLock()` returns, and the promise a shutdown awaits before closing its store. */
+export type OperationLockMiddleware = RequestHandler & {
+  /**
+   * Resolves once no request this middleware took a key for is in flight:
+   * each has been answered without the lock (409.1, 422.10, a replay, a
+   * 503), or ran and had its response recorded or its lock released, or
+   * was given up by the middleware's own rules (a lease found lost, a
+   * record given up on, a store call past `storeTimeoutMs`, a handler still
+   * running `LEASES_AFTER_CLOSE` leases after its client left). Record
+   * retries and the release of a lock granted after its request gave up
+   * are waited for too. At once when nothing is in flight. Like p-queue's
+   * `onIdle()`, it counts requests that arrive after the call as well, and
+   * resolves the first time none is left: a server closed first (as
+   * `server.close()` does) lets no more in. It never rejects; a handler that
+   * never ends, or a store that never answers, keeps it pending, so a
+   * shutdown bounds the wait by its own timeout, then closes the store's
+   * client: a lock taken then is left to its lease.
+   */
+  onIdle(): Promise<void>;
+};
 
 /** A request's lock key (client, route and key) and the fingerprint of its payload. */
 interface Operation {
@@ -119,6 +141,8 @@ interface Attempt {
   renewing: boolean;
   /** What its response sends, once it runs under the lock. */
   recorder: ResponseRecorder | undefined;
+  /** Whether it no longer counts for `onIdle()` (see `#settled`). */
+  settled: boolean;
   readonly req: Request;
   readonly res: Response;
   readonly next: NextFunction;
@@ -177,6 +201,14 @@ class OperationLock {
   /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
   readonly #tokenPrefix = randomUUID();
   #tokens = 0;
+  /**
+   * The requests with a key not settled yet, and the acquisitions and late
+   * releases the store has not answered: a counter rather than a promise
+   * per request, so that `onIdle()` costs the hot path two additions.
+   */
+  #busy = 0;
+  /** What `onIdle()` handed out while `#busy` was above 0; one for every caller. */
+  #idle: Deferred<void> | undefined;
 
   constructor(config: OperationLockConfiguration) {
     this.#config = config;
@@ -220,13 +252,35 @@ class OperationLock {
       recordBytes: undefined,
       closedAt: 0,
       recorder: undefined,
+      settled: false,
       lost: false,
       renewing: false,
       req,
       res,
       next,
     };
+    this.#busy += 1;
     this.#acquire(attempt);
+  }
+
+  onIdle(): Promise<void> {
+    if (this.#busy === 0) return Promise.resolve();
+    return (this.#idle ??= defer<void>()).promise;
+  }
+
+  #leave(): void {
+    this.#busy -= 1;
+    if (this.#busy !== 0 || this.#idle === undefined) return;
+    const idle = this.#idle;
+    this.#idle = undefined;
+    idle.resolve();
+  }
+
+  /** The request no longer holds, nor waits for, the lock: once only, whichever way it ends. */
+  #settled(attempt: Attempt): void {
+    if (attempt.settled) return;
+    attempt.settled = true;
+    this.#leave();
   }
 
   #token(): string {
@@ -302,20 +356,28 @@ class OperationLock {
     const pending = this.#deadlines.track(attempt, this.#acquisitionTimedOut);
     const { key } = attempt.operation;
     const { token } = attempt;
+    // Counted until it answers, past its deadline too: a lock it grants late is released then.
+    this.#busy += 1;
     answer.then(
       (found) => {
         const waiting = pending.settle();
-        if (waiting === undefined) return this.#releaseLate(found, key, token);
+        if (waiting === undefined) {
+          this.#releaseLate(found, key, token);
+          return this.#leave();
+        }
         // Outside Express's reach: a throw here would be an unhandled rejection.
         try {
           this.#decide(found, waiting);
         } catch (error) {
+          if (waiting.recorder === undefined) this.#settled(waiting);
           waiting.next(error);
         }
+        this.#leave();
       },
       (error: unknown) => {
         const waiting = pending.settle();
         if (waiting !== undefined) this.#acquireFailed(error, waiting);
+        this.#leave();
       },
     );
   }
@@ -347,15 +409,18 @@ class OperationLock {
       return this.#run(attempt);
     }
     if (found.fingerprint !== operation.fingerprint) {
+      this.#settled(attempt);
       publish('mismatch', attempt);
       return next(keyReused(this.#config.headerTitle));
     }
     if (found.state === 'done') {
+      this.#settled(attempt);
       publish('replayed', attempt);
       return this.#replay(found.response, attempt);
     }
     const left = attempt.waitUntil - this.#clock.now();
     if (left <= 0) {
+      this.#settled(attempt);
       attempt.abandoned?.abort();
       publish('conflict', attempt);
       return next(inProgress(this.#config, operation.client));
@@ -365,6 +430,7 @@ class OperationLock {
     this.#waitForChange(operation.key, Math.min(left, found.leaseMs), attempt).then(() => {
       // The client went away while waiting: nobody is left to answer.
       if (!attempt.abandoned!.signal.aborted) this.#acquire(attempt);
+      else this.#settled(attempt);
     });
   }
 
@@ -380,14 +446,23 @@ class OperationLock {
     // answer is not waited for.
     try {
       const released = this.#config.store.release(key, token);
-      if (isThenable(released))
-        released.then(undefined, (error: unknown) => this.#storeHealth.failed(error));
+      if (isThenable(released)) {
+        this.#busy += 1;
+        released.then(
+          () => this.#leave(),
+          (error: unknown) => {
+            this.#storeHealth.failed(error);
+            this.#leave();
+          },
+        );
+      }
     } catch (error) {
       this.#storeHealth.failed(error);
     }
   }
 
   #acquireFailed(error: unknown, attempt: Attempt): void {
+    this.#settled(attempt);
     attempt.abandoned?.abort();
     this.#storeFailed(error, attempt.next);
   }
@@ -504,6 +579,7 @@ class OperationLock {
   #recorded(held: unknown, attempt: Attempt): void {
     this.#stopRetrying(attempt);
     this.#lostUnless(held, attempt);
+    this.#settled(attempt);
   }
 
   /**
@@ -541,12 +617,14 @@ class OperationLock {
   #notRecorded(error: unknown, attempt: Attempt): void {
     this.#stopRetrying(attempt);
     this.#warnings.recordFailed(error);
+    this.#settled(attempt);
   }
 
   /** Not asked again (it may still land), but a store call that timed out, as any other. */
   readonly #recordTimedOut = (attempt: Attempt): void => {
     this.#stopRetrying(attempt);
     this.#storeHealth.failed(this.#timeout());
+    this.#settled(attempt);
   };
 
   readonly #stopRetrying = (attempt: Attempt): void => {
@@ -561,6 +639,7 @@ class OperationLock {
       this.#settle(this.#config.store.release(operation.key, token), attempt);
     } catch (error) {
       this.#storeHealth.failed(error);
+      this.#settled(attempt);
     }
   }
 
@@ -579,22 +658,33 @@ class OperationLock {
    * as failed, as every store call that times out is.
    */
   #settle(answer: boolean | PromiseLike<boolean>, attempt: Attempt): void {
-    if (!isThenable(answer)) return this.#lostUnless(answer, attempt);
+    if (!isThenable(answer)) {
+      this.#lostUnless(answer, attempt);
+      return this.#settled(attempt);
+    }
     const pending = this.#deadlines.track(attempt, this.#settleTimedOut);
     answer.then(
       (held) => {
         const waiting = pending.settle();
-        if (waiting !== undefined) this.#lostUnless(held, waiting);
+        if (waiting === undefined) return;
+        this.#lostUnless(held, waiting);
+        this.#settled(waiting);
       },
       (error: unknown) => {
         // After its deadline, the call was counted failed already (`#settleTimedOut`).
-        if (pending.settle() !== undefined) this.#storeHealth.failed(error);
+        const waiting = pending.settle();
+        if (waiting === undefined) return;
+        this.#storeHealth.failed(error);
+        this.#settled(waiting);
       },
     );
   }
 
   /** A release that timed out is a failed store call: it starts or counts in an outage. */
-  readonly #settleTimedOut = (): void => this.#storeHealth.failed(this.#timeout());
+  readonly #settleTimedOut = (attempt: Attempt): void => {
+    this.#storeHealth.failed(this.#timeout());
+    this.#settled(attempt);
+  };
 
   #lostUnless(held: unknown, attempt: Attempt): void {
     this.#storeHealth.answered();
@@ -620,7 +710,7 @@ class OperationLock {
       this.#clock.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
     ) {
       this.#renewals.delete(hold); // its lease now runs out, and the key is free
-      return;
+      return this.#settled(hold);
     }
     if (hold.renewing) return;
     hold.renewing = true;
@@ -635,6 +725,8 @@ class OperationLock {
         }
         this.#renewals.delete(hold);
         this.#leaseLost(hold);
+        // Not its lock any more: what its handler sends is not recorded, and nothing is to release.
+        this.#settled(hold);
       },
       (error: unknown) => {
         hold.renewing = false;
