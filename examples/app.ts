@@ -39,6 +39,11 @@ export interface ExampleAppOptions {
   /** Where `POST /users` keeps its Idempotency-Key locks and records. Defaults to a new `MemoryLockStore`. */
   lockStore?: OperationLockStore;
   /**
+   * The Idempotency-Key lock of `POST /users`, for a server that awaits its
+   * `onIdle()` at shutdown. Defaults to `operationLock({ replay: true, store: lockStore, logger })`.
+   */
+  usersLock?: RequestHandler;
+  /**
    * What `POST /users` waits for once the user is stored, as a call to a
    * mail service would. Defaults to nothing; `server.ts` waits half a
    * second, so that a duplicate can arrive while the first still runs.
@@ -102,7 +107,8 @@ export function createExampleApp(options: ExampleAppOptions = {}): Express {
     res.json(openApi);
   });
   // A retried POST /users with the same Idempotency-Key gets the first response again, not a second user.
-  app.use(usersRouter(store, operationLock({ replay: true, store: lockStore, logger }), welcome));
+  const usersLock = config.usersLock ?? operationLock({ replay: true, store: lockStore, logger });
+  app.use(usersRouter(store, usersLock, welcome));
   app.use(exportsRouter());
   app.use(bearerRouter({ store, secret: jwtSecret, now }));
   app.get('/signed/ping', requireSignature({ apps, now }), signedPing);
@@ -150,6 +156,7 @@ interface ExampleConfig {
   readonly welcome: (user: User) => Promise<void>;
   readonly maintenance: boolean | (() => boolean);
   readonly loadShedding: RequestHandler | undefined;
+  readonly usersLock: RequestHandler | undefined;
   readonly publicUrl: string;
   readonly typeBaseUri: string;
 }
@@ -165,6 +172,7 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     welcome = async () => undefined,
     maintenance = false,
     loadShedding,
+    usersLock,
     publicUrl = 'http://localhost:3000',
   } = options;
   if (typeof now !== 'function') {
@@ -186,6 +194,9 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
   if (loadShedding !== undefined && typeof loadShedding !== 'function') {
     throw new TypeError('`loadShedding` must be a middleware, e.g. loadShedding({ ... })');
   }
+  if (usersLock !== undefined && typeof usersLock !== 'function') {
+    throw new TypeError('`usersLock` must be a middleware, e.g. operationLock({ ... })');
+  }
   if (typeof publicUrl !== 'string' || !/^https?:\/\/[^/]+$/.test(publicUrl)) {
     throw new TypeError('`publicUrl` must be an origin such as http://localhost:3000');
   }
@@ -199,6 +210,7 @@ function parseOptions(options: ExampleAppOptions): ExampleConfig {
     welcome,
     maintenance,
     loadShedding,
+    usersLock,
     publicUrl,
     typeBaseUri: `${publicUrl}/docs/errors`,
   };

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import {
   handleExpectations,
   loadShedding,
+  operationLock,
   RedisLockStore,
   RedisStore,
   type OperationLockStore,
@@ -19,8 +20,11 @@ const port = Number(process.env.PORT ?? 3000);
 const redisUrl = process.env.REDIS_URL || undefined;
 /** How long each sign-up waits, as a call to a mail service would (its tests make it longer). */
 const welcomeDelayMs = Number(process.env.WELCOME_DELAY_MS || 500);
-/** How long the requests in flight may take to finish once SIGTERM or SIGINT came. */
-const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * How long the requests in flight may take to finish once SIGTERM or SIGINT came, and then
+ * how long the handlers of those cut may take to record their responses (its tests shorten it).
+ */
+const SHUTDOWN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000);
 
 // With REDIS_URL, every instance of the server shares its rate-limit counts and its
 // Idempotency-Key locks through Redis.
@@ -36,6 +40,9 @@ if (redisUrl) {
   rateLimitStores = (limiter) => new RedisStore({ client, prefix: `example:${limiter}:` });
   lockStore = new RedisLockStore({ client, prefix: 'example:users-lock:' });
 }
+
+// Its onIdle() is awaited at shutdown, before Redis is closed under it.
+const usersLock = operationLock({ replay: true, store: lockStore });
 
 // MAINTENANCE=1 starts the server in maintenance; SIGUSR2 toggles it without a restart.
 let inMaintenance = process.env.MAINTENANCE === '1';
@@ -54,6 +61,7 @@ const server = createServer().listen(port, () => {
     jwtSecret: process.env.JWT_SECRET,
     rateLimitStores,
     lockStore,
+    usersLock,
     // As a mail service would: long enough for a duplicate POST /users to arrive meanwhile.
     welcome: () => new Promise((resolve) => setTimeout(resolve, welcomeDelayMs)),
     maintenance: () => inMaintenance,
@@ -79,16 +87,34 @@ const server = createServer().listen(port, () => {
 server.on('close', () => shedder.close());
 
 // SIGTERM (from kill, npm, a container runtime) or SIGINT (Ctrl-C): stop accepting, let the
-// requests in flight finish, close Redis, then exit 0 (1 if a request had to be cut).
+// requests in flight finish, let the Idempotency-Key lock record their responses, close Redis,
+// then exit 0 (1 if a request had to be cut, or its handler outlasted the wait).
 const shutDown = gracefulShutdown(server, {
   timeoutMs: SHUTDOWN_TIMEOUT_MS,
   cleanup: async () => {
+    // A handler whose connection was cut still runs: Redis closed under it would leave its key
+    // locked for the rest of its lease (409.1 to every retry) and its response unrecorded.
+    const idle = await settledWithin(usersLock.onIdle(), SHUTDOWN_TIMEOUT_MS);
     // QUIT lets the commands already sent finish; with Redis unreachable it would wait for
     // every reconnection attempt, so the client is dropped instead.
     if (redis?.status === 'ready') await redis.quit();
     else redis?.disconnect();
+    if (!idle) {
+      throw new Error(
+        `POST /users handlers still ran after ${SHUTDOWN_TIMEOUT_MS} ms: their keys are left to their leases.`,
+      );
+    }
   },
 });
+
+/** Whether `promise` settled within `ms`. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([promise.then(() => true as const), late]);
+  clearTimeout(timer);
+  return settled;
+}
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
