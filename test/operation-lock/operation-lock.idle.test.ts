@@ -69,6 +69,34 @@ describe('operationLock().onIdle()', () => {
     await idle;
     expect([(await first).status, (await second).status]).toEqual([201, 201]);
   });
+
+  it('waits for a lock the store grants after storeTimeoutMs, and its release', async () => {
+    const inner = new MemoryLockStore();
+    let grant!: () => void;
+    const granted = new Promise<void>((resolve) => (grant = resolve));
+    let asked: Parameters<OperationLockStore['acquire']> | undefined;
+    const late: OperationLockStore = {
+      acquire: async (...args) => {
+        asked = args;
+        await granted;
+        return inner.acquire(...args);
+      },
+      release: (...args) => inner.release(...args),
+      renew: (...args) => inner.renew(...args),
+      complete: (...args) => inner.complete(...args),
+    };
+    const lock = operationLock({ store: late, storeTimeoutMs: 20, logger: false });
+    const gate = new Gate();
+    gate.open();
+    expect((await order(orderApp(lock, gate))).status).toBe(503);
+    const idle = lock.onIdle();
+    expect(await settledYet(idle)).toBe(false);
+    grant();
+    await idle;
+    // Released: the key is free for its retry.
+    const [key, , fingerprint] = asked!;
+    expect(inner.acquire(key, 'a-retry', fingerprint, 30_000)).toEqual({ state: 'acquired' });
+  });
 });
 
 // Two app instances on one Redis, as behind a load balancer: the first shuts down.
