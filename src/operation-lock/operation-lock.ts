@@ -365,6 +365,9 @@ class OperationLock {
           this.#releaseLate(found, key, token);
           return this.#leave();
         }
+        // The acquisition stops counting first: the request counts on until it settles, and a
+        // throw below (from `next`) cannot leave the count held.
+        this.#leave();
         // Outside Express's reach: a throw here would be an unhandled rejection.
         try {
           this.#decide(found, waiting);
@@ -372,7 +375,6 @@ class OperationLock {
           if (waiting.recorder === undefined) this.#settled(waiting);
           waiting.next(error);
         }
-        this.#leave();
       },
       (error: unknown) => {
         const waiting = pending.settle();
