@@ -14,45 +14,24 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
+import { repositoryCompilerOptions, typeErrorsOf } from './helpers/type-errors.js';
 
 const ROOT = join(__dirname, '..');
 const SRC = join(ROOT, 'src');
 
 /** The repository's compiler options, with `overrides`. */
-function compilerOptions(overrides: ts.CompilerOptions = {}): ts.CompilerOptions {
-  const { config } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) =>
-    ts.sys.readFile(path),
-  );
-  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-  return { ...options, ...overrides, noEmit: true };
-}
-
 /**
  * The TypeScript errors in `code`, a module of its own in test/ that imports
  * the sources, under the repository's compiler options and `overrides`.
  * Only the errors of `code` count: the sources are compiled under the
  * repository's own options in `npm run typecheck`.
  */
-function typeErrors(code: string, overrides: ts.CompilerOptions): string[] {
-  const file = join(ROOT, 'test/public-types-consumer.ts');
-  const options = { ...compilerOptions(overrides), rootDir: ROOT };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) =>
-    name === file
-      ? ts.createSourceFile(name, code, version)
-      : getSourceFile.call(host, name, version, ...rest);
-  host.fileExists = (name) => name === file || fileExists.call(host, name);
-  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
-  const program = ts.createProgram([file], options, host);
-  return ts
-    .getPreEmitDiagnostics(program, program.getSourceFile(file))
-    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-}
+const typeErrors = (code: string, overrides: ts.CompilerOptions): string[] =>
+  typeErrorsOf('test/public-types-consumer.ts', code, { overrides, onlyCode: true });
 
 /** `name @ file` of each interface or class that the exports of src/index.ts reach without exporting it. */
 function unexportedReachedTypes(): string[] {
-  const program = ts.createProgram([join(SRC, 'index.ts')], compilerOptions());
+  const program = ts.createProgram([join(SRC, 'index.ts')], repositoryCompilerOptions());
   const checker = program.getTypeChecker();
   const index = program.getSourceFile(join(SRC, 'index.ts'));
   const module = index && checker.getSymbolAtLocation(index);
