@@ -14,6 +14,7 @@ export const scenarioLoaders: Readonly<Record<string, () => Promise<Scenario>>> 
   'rate-limit-redis': async () => (await import('./rate-limit-redis.js')).scenario,
   'rate-limit-redis-cluster': async () => (await import('./rate-limit-redis-cluster.js')).scenario,
   regression: async () => (await import('./regression.js')).scenario,
+  'regression-lock': async () => (await import('./regression-lock.js')).scenario,
   'redis-batching': async () => (await import('./redis-batching.js')).scenario,
   refusals: async () => (await import('./refusals.js')).scenario,
   'refusals-redis': async () => (await import('./refusals-redis.js')).scenario,

@@ -19,9 +19,7 @@ import { MemoryStorageAdapter } from '@node-idempotency/storage-adapter-memory';
 import { RedisStorageAdapter } from '@node-idempotency/storage-adapter-redis';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis4';
-import { loadBuild } from '../library.js';
-
-const { RedisLockStore, operationLock } = loadBuild();
+import { loadBuild, type Library } from '../library.js';
 
 const ROUTE = '/orders';
 const REPLAY_TTL_MS = 60_000;
@@ -46,10 +44,12 @@ function appWith(lock?: RequestHandler): Express {
 
 export const bareExpress = (): Express => appWith();
 
-export const oursMemory = (): Express =>
+/** Ours on the default memory store, from this build or another (the regression scenario's). */
+export const oursMemory = ({ operationLock }: Library = loadBuild()): Express =>
   appWith(operationLock({ replay: true, replayTtlMs: REPLAY_TTL_MS, logger: false }));
 
 export async function oursRedisIoredis(): Promise<Express> {
+  const { RedisLockStore, operationLock } = loadBuild();
   const client = new Redis(redisUrl());
   client.on('error', () => undefined);
   const store = new RedisLockStore({ client, prefix: prefix('ours-ioredis') });
@@ -61,11 +61,14 @@ export async function oursRedisIoredis(): Promise<Express> {
  * (newer node-redis majors cost more CPU per command, which would measure
  * the clients rather than the locks).
  */
-export async function oursRedisNodeRedis(): Promise<Express> {
+export async function oursRedisNodeRedis(
+  { RedisLockStore, operationLock }: Library = loadBuild(),
+  name = 'ours-node-redis',
+): Promise<Express> {
   const client = createClient({ url: redisUrl() });
   client.on('error', () => undefined);
   await client.connect();
-  const store = new RedisLockStore({ client, prefix: prefix('ours-node-redis') });
+  const store = new RedisLockStore({ client, prefix: prefix(name) });
   return appWith(operationLock({ replay: true, replayTtlMs: REPLAY_TTL_MS, store, logger: false }));
 }
 

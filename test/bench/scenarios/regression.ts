@@ -9,6 +9,9 @@
  *
  *     git worktree add /tmp/base ebe4263 && ln -s "$PWD/node_modules" /tmp/base/node_modules
  *     BENCH_BASE=/tmp/base npm run bench -- --scenario regression --no-memory
+ *
+ * `regression-lock` does the same for `operationLock`, whose protected
+ * route takes another request (a POST).
  */
 import express, { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
@@ -19,7 +22,7 @@ import { LIMIT, WINDOW_MS } from './limiter-apps.js';
 
 const ROUTE = '/items/:id';
 
-function library(build: 'this' | 'base'): Library {
+export function library(build: 'this' | 'base'): Library {
   return build === 'this' ? loadBuild() : loadBuild(baseCheckout());
 }
 
