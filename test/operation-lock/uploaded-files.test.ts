@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,9 +33,16 @@ const inMemory = (fieldname: string, originalname: string, bytes: string) => ({
   size: bytes.length,
 });
 
+/** A request as multer leaves it: multipart, with `fields` (its `file` or `files`) beside. */
+const multipart = (fields: object): IncomingMessage =>
+  Object.assign(
+    { headers: { 'content-type': 'multipart/form-data; boundary=----x' } },
+    fields,
+  ) as unknown as IncomingMessage;
+
 describe('uploadedFiles', () => {
   it('describes a file in memory by its field, name, type, size and the SHA-256 of its bytes', () => {
-    expect(uploadedFiles({ file: inMemory('file', 'c.txt', 'abc') })).toEqual([
+    expect(uploadedFiles(multipart({ file: inMemory('file', 'c.txt', 'abc') }))).toEqual([
       {
         fieldname: 'file',
         originalname: 'c.txt',
@@ -56,14 +64,14 @@ describe('uploadedFiles', () => {
       path: '/tmp/0f3c9a…',
       size: 3,
     };
-    expect(uploadedFiles({ file: onDisk })).toEqual([
+    expect(uploadedFiles(multipart({ file: onDisk }))).toEqual([
       { fieldname: 'file', originalname: 'c.txt', mimetype: 'text/plain', size: 3 },
     ]);
   });
 
   it('lists the files of an array in their order, and of a record by field in sorted order', () => {
     const [a, b, c] = ['a', 'b', 'c'].map((name) => inMemory(name, `${name}.txt`, name));
-    const names = (req: object) => uploadedFiles(req).map((file) => file.originalname);
+    const names = (req: object) => uploadedFiles(multipart(req)).map((file) => file.originalname);
     expect(names({ files: [c, a] })).toEqual(['c.txt', 'a.txt']);
     expect(names({ files: { c: [c], a: [a, b] } })).toEqual(['a.txt', 'b.txt', 'c.txt']);
   });
@@ -81,7 +89,26 @@ describe('uploadedFiles', () => {
       { file: 'c.txt', files: [null, 1, 'x', { originalname: 'c.txt' }] },
     ],
   ])('finds no files in %s', (_label, req) => {
+    expect(uploadedFiles(multipart(req))).toEqual([]);
+  });
+
+  it.each([
+    ['a JSON request', 'application/json'],
+    ['a request without a body type', undefined],
+  ])('finds no files in %s, which multer does not read, whatever it carries', (_label, type) => {
+    const req = {
+      headers: type === undefined ? {} : { 'content-type': type },
+      file: inMemory('file', 'c.txt', 'abc'),
+    } as unknown as IncomingMessage;
     expect(uploadedFiles(req)).toEqual([]);
+  });
+
+  it('reads the files of a multipart type written in any case', () => {
+    const req = {
+      headers: { 'content-type': 'Multipart/Form-Data; boundary=x' },
+      file: inMemory('file', 'c.txt', 'abc'),
+    } as unknown as IncomingMessage;
+    expect(uploadedFiles(req)).toHaveLength(1);
   });
 });
 
@@ -94,7 +121,7 @@ describe('requestFingerprint with uploaded files', () => {
   });
 
   it('tells apart the same body with and without a file, and files that differ in any part', () => {
-    const file = uploadedFiles({ file: inMemory('file', 'c.txt', 'abc') })[0]!;
+    const file = uploadedFiles(multipart({ file: inMemory('file', 'c.txt', 'abc') }))[0]!;
     const prints = [
       [],
       [file],
