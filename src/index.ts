@@ -91,7 +91,7 @@ export type {
   RateLimitSharedOptions,
   WindowOptions,
 } from './rate-limit/options.js';
-export type { Algorithm } from './rate-limit/algorithms.js';
+export type { Algorithm } from './stores/algorithms.js';
 export { MemoryStore } from './stores/memory-store.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export { RedisStore } from './stores/redis-store.js';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { RateLimitWindow } from '../rate-limit/algorithms.js';
+import type { RateLimitWindow } from '../stores/algorithms.js';
 import type { PolicyWindow, RateLimitDecision } from '../stores/store.js';
 import { describeValue } from '../options/describe-value.js';
 

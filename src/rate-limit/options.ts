@@ -10,7 +10,7 @@ import type {
   RateLimitPolicy,
   RateLimitStore,
 } from '../stores/store.js';
-import { ALGORITHMS, type Algorithm } from './algorithms.js';
+import { ALGORITHMS, type Algorithm } from '../stores/algorithms.js';
 import type { RateLimitInfo } from './rate-limit-info.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError, type OptionErrorCode } from '../options/option-error.js';

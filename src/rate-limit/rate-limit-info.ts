@@ -1,5 +1,5 @@
 import type { RateLimitDecision } from '../stores/store.js';
-import type { RateLimitWindow } from './algorithms.js';
+import type { RateLimitWindow } from '../stores/algorithms.js';
 
 /**
  * What a limiter tells the rest of the request about its decision, as

@@ -21,7 +21,7 @@ import type {
   RateLimitPolicy,
   RateLimitStore,
 } from '../stores/store.js';
-import type { RateLimitWindow } from './algorithms.js';
+import type { RateLimitWindow } from '../stores/algorithms.js';
 import { describeValue } from '../options/describe-value.js';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { addressKey } from '../clients/client-key.js';

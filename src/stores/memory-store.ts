@@ -6,7 +6,7 @@ import {
   refundWindow,
   wholeMs,
   type WindowVerdict,
-} from '../rate-limit/algorithms.js';
+} from './algorithms.js';
 import type { PolicyWindow, RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { storedKey } from './stored-key.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';

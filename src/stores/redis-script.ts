@@ -1,4 +1,4 @@
-import { STATE_TIME, type Algorithm } from '../rate-limit/algorithms.js';
+import { STATE_TIME, type Algorithm } from './algorithms.js';
 import type { RateLimitPolicy } from './store.js';
 
 /**
@@ -8,7 +8,7 @@ import type { RateLimitPolicy } from './store.js';
  * only what it needs. Each decision is one script run, so it
  * is atomic across every app instance, and uses Redis's clock (`TIME`), so
  * instances with skewed clocks agree. The arithmetic mirrors
- * `rate-limit/algorithms.ts`; state is stored with `%.17g`, which keeps
+ * `algorithms.ts`; state is stored with `%.17g`, which keeps
  * doubles exact. Durations are returned as whole milliseconds, rounded as
  * `wholeMs` rounds them, so that both stores report the same numbers.
  *

@@ -1,4 +1,4 @@
-import type { Algorithm, RateLimitWindow } from '../rate-limit/algorithms.js';
+import type { Algorithm, RateLimitWindow } from './algorithms.js';
 
 /** A window of a policy, with the name it has in `RateLimit-Policy`. */
 export interface PolicyWindow extends RateLimitWindow {

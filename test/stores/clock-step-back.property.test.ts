@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { MemoryStore, type RateLimitPolicy } from '../../src/index.js';
-import { ALGORITHMS, type Algorithm } from '../../src/rate-limit/algorithms.js';
+import { ALGORITHMS, type Algorithm } from '../../src/stores/algorithms.js';
 
 const RUNS = Number(process.env.STORE_EQUIVALENCE_RUNS ?? 200);
 

@@ -1,6 +1,6 @@
 import { setTimeout as realSleep } from 'node:timers/promises';
 import { MemoryStore, type RateLimitPolicy } from '../../src/index.js';
-import type { Algorithm } from '../../src/rate-limit/algorithms.js';
+import type { Algorithm } from '../../src/stores/algorithms.js';
 import type { OptionErrorCode } from '../../src/options/option-error.js';
 import { fakeClock } from '../helpers/clock.js';
 import { expectOptionError } from '../helpers/option-error.js';

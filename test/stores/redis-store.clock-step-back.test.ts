@@ -11,7 +11,7 @@
 import express from 'express';
 import request from 'supertest';
 import { RedisStore, errorHandler, rateLimit, type RateLimitOptions } from '../../src/index.js';
-import type { Algorithm } from '../../src/rate-limit/algorithms.js';
+import type { Algorithm } from '../../src/stores/algorithms.js';
 import { connectClient, describeWithRedis, uniquePrefix } from '../helpers/redis.js';
 
 const HOUR_MS = 3_600_000;

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { MAX_DURATION_MS } from '../../src/options/parse.js';
 import { MAX_LIMIT, MAX_WINDOWS } from '../../src/rate-limit/options.js';
 import { RedisStore, errorHandler, rateLimit, type RateLimitPolicy } from '../../src/index.js';
-import type { Algorithm } from '../../src/rate-limit/algorithms.js';
+import type { Algorithm } from '../../src/stores/algorithms.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { expectOptionError } from '../helpers/option-error.js';
 import {

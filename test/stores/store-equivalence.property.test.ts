@@ -18,7 +18,7 @@ import {
   type RateLimitDecision,
   type RateLimitPolicy,
 } from '../../src/index.js';
-import { ALGORITHMS, type Algorithm } from '../../src/rate-limit/algorithms.js';
+import { ALGORITHMS, type Algorithm } from '../../src/stores/algorithms.js';
 import { rateLimitValues } from '../../src/headers/rate-limit.js';
 import { connectClient, describeWithRedis, uniquePrefix } from '../helpers/redis.js';
 

@@ -2,7 +2,8 @@
  * The rate-limit algorithms, as pure functions over a slot of numbers, so
  * that the memory store keeps each key's state in one typed array. The
  * Redis store runs the same arithmetic in Lua (see `redis-script.ts`).
- * All times are milliseconds on the store's clock.
+ * All times are milliseconds on the store's clock. They live with the
+ * stores, which run them; a limiter only chooses one by name.
  */
 
 /** `gcra` (the default), `sliding-window` or `fixed-window`. */
