@@ -1,7 +1,24 @@
 import type { ServerResponse } from 'node:http';
-import type { RateLimitWindow } from '../stores/algorithms.js';
-import type { PolicyWindow, RateLimitDecision } from '../stores/store.js';
 import { describeValue } from '../options/describe-value.js';
+
+// The shapes below are what the fields show of a store's policy and decision (`PolicyWindow`,
+// `RateLimitDecision` in stores/store.ts), declared here so that headers/, which errors/ and
+// everything above build on, does not depend on the stores.
+
+/** One item of `RateLimit-Policy`: a window of a policy, with its name. */
+export interface RateLimitPolicyItem {
+  readonly name: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** What the rate-limit fields show of a decision. */
+export interface RateLimitOutcome {
+  readonly allowed: boolean;
+  readonly remaining: number;
+  readonly resetMs: number;
+  readonly retryAfterMs: number;
+}
 
 /** Whole seconds, rounded up, and at least 1: a client told 0 would retry while still limited. */
 export function toRetrySeconds(ms: number): number {
@@ -30,7 +47,7 @@ export function formatPolicyName(name: string): string {
  * `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers-10 §4): one item
  * per window, `"name";q=<quota>;w=<window in seconds>`. Built once per limiter.
  */
-export function formatRateLimitPolicy(windows: readonly PolicyWindow[]): string {
+export function formatRateLimitPolicy(windows: readonly RateLimitPolicyItem[]): string {
   return windows
     .map(
       ({ name, limit, windowMs }) =>
@@ -67,8 +84,8 @@ export interface XRateLimitValues {
  * again (allowed) or until the request would pass (refused, as `Retry-After`).
  */
 export function rateLimitValues(
-  decision: RateLimitDecision,
-  window: RateLimitWindow,
+  decision: RateLimitOutcome,
+  window: { readonly limit: number },
 ): XRateLimitValues {
   return {
     limit: window.limit,
