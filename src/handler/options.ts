@@ -11,6 +11,7 @@ import { problemTypeUri } from '../catalog/anchor.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import type { ApiError } from '../errors/api-error.js';
 import { bearerChallenge, formatChallenges, type Challenge } from '../headers/www-authenticate.js';
+import { parseFieldName } from '../headers/field-name.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionError } from '../options/option-error.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
@@ -19,7 +20,6 @@ import {
   checkOptionsObject,
   parseBaseUri,
   parseBoolean,
-  parseFieldName,
   parseFunction,
   parseLogger,
   parseWholeNumber,

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { getDefaultLogger, type Logger } from '../logging/logger.js';
+import { parseFieldName } from '../headers/field-name.js';
 import { isToken } from '../headers/field-value.js';
 import { formatLink } from '../headers/link.js';
 import { formatRetryAfter } from '../headers/retry-after.js';
@@ -10,7 +11,6 @@ import {
   checkOptionsObject,
   parseBoolean,
   parseDuration,
-  parseFieldName,
   parseFunction,
   parseLogger,
   parseWholeNumber,
