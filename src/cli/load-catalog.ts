@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Catalog, defaultCatalog, isCatalog } from '../catalog/catalog.js';
 import type { CatalogEntry } from '../catalog/catalog-entry.js';
 import { describeValue } from '../options/describe-value.js';
+import { isThenable } from '../util/is-thenable.js';
 
 /** A catalog that cannot be read or is not valid, with a one-line reason. */
 export class CatalogLoadError extends Error {}
@@ -101,7 +102,7 @@ function asCatalog({ value, name }: Exported): Catalog {
   if (value === undefined && name === 'its default export') {
     throw new Error('it exports no `catalog` and no default export');
   }
-  if (typeof (value as { then?: unknown } | null)?.then === 'function') {
+  if (isThenable(value)) {
     throw new Error(
       `${name} is a promise: export the catalog itself, awaiting it at the top of the module if need be`,
     );

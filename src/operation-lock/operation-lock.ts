@@ -17,6 +17,7 @@ import { Deadlines } from '../stores/deadlines.js';
 import { STORE_DOWN_RETRY_AFTER_SECONDS, StoreHealth } from '../stores/store-health.js';
 import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
+import { isThenable } from '../util/is-thenable.js';
 import { requestFingerprint } from './fingerprint.js';
 import { uploadedFiles } from './uploaded-files.js';
 import type { LockAcquisition } from './lock-store.js';
@@ -940,8 +941,4 @@ function sleep(ms: number, signal: AbortSignal, clock: Clock): Promise<void> {
     const timer = clock.setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

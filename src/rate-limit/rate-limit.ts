@@ -45,6 +45,7 @@ import {
 import { Warnings, type WarningCode } from './warnings.js';
 import { rateLimitChannel, type RateLimitMessage } from '../observability/channels.js';
 import { summarizeError } from '../logging/summarize-error.js';
+import { isThenable } from '../util/is-thenable.js';
 
 // Stores already serving a limiter, to warn when one is shared.
 const storesInUse = new WeakSet<RateLimitStore>();
@@ -630,10 +631,6 @@ function neverAllowed(cost: number, window: RateLimitWindow): PayloadTooLargeErr
     `This request costs ${cost}, more than the whole rate limit of ${describeWindow(window)}: it can never be allowed. Split it into smaller requests.`,
     { subCode: '413.1' },
   );
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** Whether a store's answer has the shape the limiter relies on; anything else is a store failure. */
