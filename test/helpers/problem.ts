@@ -10,9 +10,14 @@ const EXPECTED_TITLES: Record<number, [title: string, code: string]> = {
   403: ['Forbidden', 'FORBIDDEN'],
   413: ['Content Too Large', 'PAYLOAD_TOO_LARGE'],
   415: ['Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE'],
+  404: ['Not Found', 'NOT_FOUND'],
+  409: ['Conflict', 'CONFLICT'],
+  410: ['Gone', 'GONE'],
   416: ['Range Not Satisfiable', 'RANGE_NOT_SATISFIABLE'],
+  422: ['Unprocessable Content', 'UNPROCESSABLE_ENTITY'],
   429: ['Too Many Requests', 'TOO_MANY_REQUESTS'],
   500: ['Internal Server Error', 'INTERNAL_SERVER_ERROR'],
+  503: ['Service Unavailable', 'SERVICE_UNAVAILABLE'],
 };
 
 /** The problem body expected for `status` with `detail` at `instance`, as `problemOf` gives it. */
