@@ -1,15 +1,17 @@
 /**
- * Dependencies between the folders of src/ point one way (STYLE.md): two
- * folders that import each other, directly or through others, are one
- * concept or need a third, lower module. Type-only imports count: they are
- * dependencies of the design even when no code is emitted for them.
- * src/index.ts is the root and may import anything.
+ * Dependencies between the folders of src/ point one way: two folders that
+ * import each other, directly or through others, are one concept or need a
+ * third, lower module. Type-only imports count: they are dependencies of the
+ * design even when no code is emitted for them. src/index.ts is the root and
+ * may import anything. The rule and the order of the folders, bottom up, are
+ * in the README's Development section, which this test reads.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 const SRC = resolve(__dirname, '../src');
+const README = resolve(__dirname, '../README.md');
 
 /** Relative module specifiers of a source text: imports, re-exports, `import()` (in types too), `require`. */
 function relativeSpecifiers(text: string): string[] {
@@ -29,7 +31,7 @@ function folderOf(path: string): string {
 interface FolderImport {
   readonly from: string;
   readonly to: string;
-  /** One import that makes the dependency, e.g. `stores/store.ts imports ../rate-limit/algorithms.js`. */
+  /** One import that makes the dependency, e.g. `rate-limit/options.ts imports ../stores/store.js`. */
   readonly example: string;
 }
 
@@ -92,11 +94,42 @@ function folderCycles(imports: readonly FolderImport[]): string[] {
   return [...cycles.values()];
 }
 
+/**
+ * The steps of the README's order of the folders, bottom up ("`util/`;
+ * `time/`, `logging/`; …"): a folder may import from its own step and those
+ * before it.
+ */
+function readmeOrder(readme: string): string[][] {
+  const list = /The order runs, bottom up[^:]*: (.*?`)\. /.exec(readme)?.[1];
+  if (list === undefined) throw new Error('README.md states no order of the folders of src/');
+  return list
+    .split(';')
+    .map((step) => [...step.matchAll(/`([a-z-]+)\/`/g)].map(([, name]) => name!));
+}
+
 describe('the folders of src/', () => {
   const imports = folderImports();
 
   it('depend on each other one way only: no folder reaches itself through the folders it imports', () => {
     expect(folderCycles(imports)).toEqual([]);
+  });
+
+  it("import only from their own step of the README's order or those before it", () => {
+    const order = readmeOrder(readFileSync(README, 'utf8'));
+    const step = new Map(order.flatMap((names, index) => names.map((name) => [name, index])));
+    const upward = imports
+      .filter(({ from, to }) => to !== '' && step.get(to)! > step.get(from)!)
+      .map(({ example }) => example);
+    expect(upward).toEqual([]);
+  });
+
+  it("are each named once in the README's order", () => {
+    const named = readmeOrder(readFileSync(README, 'utf8')).flat().sort();
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map(({ name }) => name)
+      .sort();
+    expect(named).toEqual(folders);
   });
 
   it('never import src/index.ts or another file at the root, which re-exports from them', () => {
