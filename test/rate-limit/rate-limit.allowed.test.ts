@@ -4,7 +4,7 @@ import { parseList } from 'structured-headers';
 import request from 'supertest';
 import { MemoryStore, rateLimit } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
-import { clockedApp, hit } from './clocked-app.js';
+import { clockedApp, hit } from '../helpers/limited-app.js';
 
 describe('rateLimit: allowed requests', () => {
   it('sends X-Rate-Limit-Limit, -Remaining and -Reset in seconds', async () => {

@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { MemoryStore, errorHandler, rateLimit } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
-import { clockedApp } from './clocked-app.js';
+import { clockedApp } from '../helpers/limited-app.js';
 
 describe('rateLimit: the client key', () => {
   it('limits each IP on its own, honouring trust proxy', async () => {

@@ -12,7 +12,7 @@ import { fakeClock } from '../helpers/clock.js';
 import { sleep } from '../helpers/event-loop.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { serve } from '../helpers/server.js';
-import { clockedApp } from './clocked-app.js';
+import { clockedApp } from '../helpers/limited-app.js';
 
 describe('rateLimit: counting only failures', () => {
   it('counts failed logins only, so successes never lock a user out', async () => {

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { MemoryStore, errorHandler, rateLimit } from '../../src/index.js';
 import { fakeClock } from '../helpers/clock.js';
 import { expectedProblem, problemOf } from '../helpers/problem.js';
-import { clockedApp, hit } from './clocked-app.js';
+import { clockedApp, hit } from '../helpers/limited-app.js';
 
 describe('rateLimit: requests that can never pass', () => {
   it('answers 413.1 without Retry-After to a request costing more than the whole limit, spending nothing', async () => {

@@ -11,7 +11,7 @@ import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
 import { requestTracker } from '../helpers/heap.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
-import { clockedApp, hit } from './clocked-app.js';
+import { clockedApp, hit } from '../helpers/limited-app.js';
 
 describe('rateLimit: store failures', () => {
   const failing = (error: () => never | Promise<never>): RateLimitStore => ({

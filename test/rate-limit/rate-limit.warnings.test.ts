@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { MemoryStore, rateLimit, type RateLimitOptions } from '../../src/index.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
-import { hit } from './clocked-app.js';
+import { hit } from '../helpers/limited-app.js';
 
 describe('rateLimit: warnings', () => {
   function appWith(setup: (app: express.Express) => void, options: Partial<RateLimitOptions> = {}) {
