@@ -2,18 +2,24 @@
  * Property-based tests of `errorHandler` after a handler began a response
  * (framing, caching and other fields, a status message) and then failed:
  * the replies are read off the socket, where a conflict in framing would
- * show (./throw-server.ts, route `/abandon/<id>`).
+ * show (../helpers/throw-server.ts, route `/abandon/<id>`).
  */
 import http from 'node:http';
 import fc from 'fast-check';
 import { ApiError } from '../../src/index.js';
 import { flushed } from '../helpers/logs.js';
 import { rawGet, type RawResponse } from '../helpers/raw-http.js';
-import { expectedFor, type Expected } from './expected-answer.js';
-import { libraryError } from './library-errors.js';
-import { problemFaults } from './problem-faults.js';
-import { PROPERTY_TIMEOUT, RUNS, throwServer, type Abandoned, type Reply } from './throw-server.js';
-import { anyValue, box, errorLike } from './thrown-values.js';
+import { expectedFor, type Expected } from '../helpers/expected-answer.js';
+import { libraryError } from '../helpers/library-errors.js';
+import { problemFaults } from '../helpers/problem-faults.js';
+import {
+  PROPERTY_TIMEOUT,
+  RUNS,
+  throwServer,
+  type Abandoned,
+  type Reply,
+} from '../helpers/throw-server.js';
+import { anyValue, box, errorLike } from '../helpers/thrown-values.js';
 
 const { logs, port, park, expectServerAlive } = throwServer();
 

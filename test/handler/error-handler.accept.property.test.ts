@@ -1,13 +1,13 @@
 /**
  * Property-based tests of `errorHandler` under arbitrary Accept fields: any
- * thrown value is answered as problem+json or json (./throw-server.ts).
+ * thrown value is answered as problem+json or json (../helpers/throw-server.ts).
  */
 import fc from 'fast-check';
-import { expectedFor } from './expected-answer.js';
-import { libraryError } from './library-errors.js';
-import { expectWellFormedProblem } from './problem-faults.js';
-import { PROPERTY_TIMEOUT, RUNS, throwServer } from './throw-server.js';
-import { anyValue } from './thrown-values.js';
+import { expectedFor } from '../helpers/expected-answer.js';
+import { libraryError } from '../helpers/library-errors.js';
+import { expectWellFormedProblem } from '../helpers/problem-faults.js';
+import { PROPERTY_TIMEOUT, RUNS, throwServer } from '../helpers/throw-server.js';
+import { anyValue } from '../helpers/thrown-values.js';
 
 const { throwThrough, expectServerAlive } = throwServer();
 

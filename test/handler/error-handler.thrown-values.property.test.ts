@@ -1,9 +1,9 @@
 /**
  * Property-based tests of `errorHandler` through a real Express app on
- * 127.0.0.1 (./throw-server.ts): thousands of arbitrary thrown values,
+ * 127.0.0.1 (../helpers/throw-server.ts): thousands of arbitrary thrown values,
  * error-like objects, hostile objects and library errors must each become a
- * well-formed RFC 9457 problem response (./problem-faults.ts) with the status
- * and detail the model gives (./expected-answer.ts), and leak neither stacks
+ * well-formed RFC 9457 problem response (../helpers/problem-faults.ts) with the status
+ * and detail the model gives (../helpers/expected-answer.ts), and leak neither stacks
  * nor secrets. Then what Express does before the handler runs, and the bugs
  * the properties found once.
  */
@@ -17,11 +17,11 @@ import {
   errorClasses,
 } from '../../src/index.js';
 import { flushed } from '../helpers/logs.js';
-import { expectedFor } from './expected-answer.js';
-import { libraryError } from './library-errors.js';
-import { expectWellFormedProblem } from './problem-faults.js';
-import { PROPERTY_TIMEOUT, RUNS, TYPE_BASE_URI, throwServer } from './throw-server.js';
-import { anyValue, errorLike, hostile, secret, type Boxed } from './thrown-values.js';
+import { expectedFor } from '../helpers/expected-answer.js';
+import { libraryError } from '../helpers/library-errors.js';
+import { expectWellFormedProblem } from '../helpers/problem-faults.js';
+import { PROPERTY_TIMEOUT, RUNS, TYPE_BASE_URI, throwServer } from '../helpers/throw-server.js';
+import { anyValue, errorLike, hostile, secret, type Boxed } from '../helpers/thrown-values.js';
 
 const { logs, park, request, throwThrough, expectServerAlive } = throwServer();
 

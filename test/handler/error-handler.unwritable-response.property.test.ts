@@ -1,13 +1,13 @@
 /**
  * Property-based tests of `errorHandler` on a response whose `writeHead` or
- * `end` a hooking middleware broke (./throw-server.ts, route `/unwritable/<id>`).
+ * `end` a hooking middleware broke (../helpers/throw-server.ts, route `/unwritable/<id>`).
  */
 import fc from 'fast-check';
 import { flushed } from '../helpers/logs.js';
 import { rawGet } from '../helpers/raw-http.js';
-import { libraryError } from './library-errors.js';
-import { PROPERTY_TIMEOUT, RUNS, throwServer, type Breakage } from './throw-server.js';
-import { anyValue, errorLike, hostile } from './thrown-values.js';
+import { libraryError } from '../helpers/library-errors.js';
+import { PROPERTY_TIMEOUT, RUNS, throwServer, type Breakage } from '../helpers/throw-server.js';
+import { anyValue, errorLike, hostile } from '../helpers/thrown-values.js';
 
 const { logs, port, park, expectServerAlive } = throwServer();
 

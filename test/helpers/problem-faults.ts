@@ -113,9 +113,9 @@ export function problemFaults(
   for (const member of allStrings(shown)) {
     check(!STACK_LINE.test(member), `the body holds a stack trace: ${member}`);
     check(!/SECRET-|CREDENTIAL-|plantedFrame/.test(member), `the body leaks a secret: ${member}`);
-    // The generated values are made in this folder's property tests and their helpers.
+    // The generated values are made in test/handler's property tests and test/helpers' generators.
     check(
-      !/node_modules|test[\\/]handler[\\/]/.test(member),
+      !/node_modules|test[\\/](handler|helpers)[\\/]/.test(member),
       `the body names a source file: ${member}`,
     );
   }

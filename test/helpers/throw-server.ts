@@ -30,9 +30,9 @@
 import http from 'node:http';
 import type { Express, RequestHandler, Response } from 'express';
 import { notFound } from '../../src/index.js';
-import { createApp } from '../helpers/app.js';
-import { captureLogs } from '../helpers/logs.js';
-import { serve } from '../helpers/server.js';
+import { createApp } from './app.js';
+import { captureLogs } from './logs.js';
+import { serve } from './server.js';
 
 // Counts sized so that the property files together stay well under 30 s per Express project.
 export const RUNS = {
