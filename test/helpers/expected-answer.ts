@@ -150,7 +150,7 @@ export function expectedFor(value: unknown): Expected {
 /**
  * Whether a value with an error status is an HTTP client's or an SDK's error
  * about the response it got from another server (written here independently
- * of src/handler/upstream-errors.ts): its status is the upstream's, so it is
+ * of src/errors/upstream-errors.ts): its status is the upstream's, so it is
  * not answered. Reads as src does where a read is conditional (`retryable`,
  * `code` and `time` only beside an own `requestId`): a getter that throws must throw in both.
  */
