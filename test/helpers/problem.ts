@@ -4,21 +4,21 @@ import { fieldValues, type RawResponse } from './raw-http.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The titles and codes of the default catalog's statuses that tests expect. */
-const EXPECTED_TITLES: Record<number, [title: string, code: string]> = {
+const EXPECTED_TITLES = {
   400: ['Bad Request', 'BAD_REQUEST'],
   401: ['Unauthorized', 'UNAUTHORIZED'],
   403: ['Forbidden', 'FORBIDDEN'],
-  413: ['Content Too Large', 'PAYLOAD_TOO_LARGE'],
-  415: ['Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE'],
   404: ['Not Found', 'NOT_FOUND'],
   409: ['Conflict', 'CONFLICT'],
   410: ['Gone', 'GONE'],
+  413: ['Content Too Large', 'PAYLOAD_TOO_LARGE'],
+  415: ['Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE'],
   416: ['Range Not Satisfiable', 'RANGE_NOT_SATISFIABLE'],
   422: ['Unprocessable Content', 'UNPROCESSABLE_ENTITY'],
   429: ['Too Many Requests', 'TOO_MANY_REQUESTS'],
   500: ['Internal Server Error', 'INTERNAL_SERVER_ERROR'],
   503: ['Service Unavailable', 'SERVICE_UNAVAILABLE'],
-};
+} as const satisfies Record<number, readonly [title: string, code: string]>;
 
 /** The problem body expected for `status` with `detail` at `instance`, as `problemOf` gives it. */
 export function expectedProblem(
@@ -26,7 +26,7 @@ export function expectedProblem(
   instance: string,
   detail: string,
 ): Record<string, unknown> {
-  const [title, code] = EXPECTED_TITLES[status]!;
+  const [title, code] = EXPECTED_TITLES[status];
   return { type: 'about:blank', title, status, detail, instance, code };
 }
 
