@@ -1,25 +1,26 @@
 import { operationLockChannel, type OperationLockMessage } from '../observability/channels.js';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import {
-  BadRequestError,
-  ConflictError,
-  ServiceUnavailableError,
-  UnprocessableEntityError,
-} from '../errors/error-classes.js';
-import { markRefusal } from '../errors/refusal.js';
 import { parseIdempotencyKey } from '../headers/idempotency-key.js';
 import { describeValue } from '../options/describe-value.js';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
-import { STORE_DOWN_RETRY_AFTER_SECONDS, StoreHealth } from '../stores/store-health.js';
+import { StoreHealth } from '../stores/store-health.js';
 import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
 import { isThenable } from '../util/is-thenable.js';
 import { requestFingerprint } from './fingerprint.js';
 import { uploadedFiles } from './uploaded-files.js';
+import {
+  inProgress,
+  keyReused,
+  malformedKey,
+  missingKey,
+  storeTimeout,
+  storeUnavailable,
+} from './lock-errors.js';
 import type { LockAcquisition } from './lock-store.js';
 import {
   parseOperationLockOptions,
@@ -295,13 +296,7 @@ class OperationLock {
     const key = config.key ? checkString(config.key(req), 'key', true) : this.#headerKey(req);
     if (key === undefined) {
       if (!config.required) return undefined;
-      throw new BadRequestError(
-        `This request needs ${withArticle(config.headerTitle)} header: a unique value per operation, so that a retry cannot run it twice.`,
-        {
-          subCode: '400.10',
-          headers: config.docsLink === undefined ? undefined : { Link: config.docsLink },
-        },
-      );
+      throw missingKey(config);
     }
     const route = routeOf(req);
     const client = config.client ? checkString(config.client(req), 'client') : defaultClient(req);
@@ -322,9 +317,7 @@ class OperationLock {
       Array.isArray(raw) ? raw.join(', ') : raw,
       this.#config.headerTitle,
     );
-    if (field.problem !== undefined) {
-      throw new BadRequestError(field.problem, { subCode: '400.11' });
-    }
+    if (field.problem !== undefined) throw malformedKey(field.problem);
     return field.key;
   }
 
@@ -747,26 +740,15 @@ class OperationLock {
     }
   }
 
-  /**
-   * A store error is no decision: run without the lock (`failOpen`) or
-   * answer 503. That 503 is a fault, as the limiter's is, not a refusal:
-   * logged at `error` every time, so that an outage that fails requests closed is seen.
-   */
+  /** A store error is no decision: run without the lock (`failOpen`) or answer 503. */
   #storeFailed(error: unknown, next: NextFunction): void {
     this.#storeHealth.failed(error);
     if (this.#config.failOpen) return next();
-    next(
-      new ServiceUnavailableError(
-        'Duplicate-request protection is unavailable, so the request was not run; try again shortly.',
-        { retryAfter: STORE_DOWN_RETRY_AFTER_SECONDS, expose: true },
-      ),
-    );
+    next(storeUnavailable());
   }
 
   #timeout(): Error {
-    return new Error(
-      `The operation-lock store did not answer within ${this.#config.storeTimeoutMs} ms`,
-    );
+    return storeTimeout(this.#config.storeTimeoutMs);
   }
 
   readonly #callTimedOut = ({ reject }: Deferred<unknown>): void => reject(this.#timeout());
@@ -821,23 +803,6 @@ function publish(outcome: OperationLockMessage['outcome'], { operation, req }: A
   operationLockChannel.publish(message);
 }
 
-function inProgress(config: OperationLockConfiguration, client: string): ConflictError {
-  return markRefusal(
-    new ConflictError(
-      `A request with this ${config.headerTitle} is still being processed. Retry after it finishes.`,
-      { subCode: '409.1', retryAfter: config.retryAfter },
-    ),
-    { key: client },
-  );
-}
-
-function keyReused(headerTitle: string): UnprocessableEntityError {
-  return new UnprocessableEntityError(
-    `This ${headerTitle} was already used for a different request. Use a new key for a new operation, or resend the original request unchanged.`,
-    { subCode: '422.10' },
-  );
-}
-
 /**
  * The lock key: the client, the route and the key, the first two
  * length-prefixed so that no two triples meet. The stores keep a long one
@@ -845,11 +810,6 @@ function keyReused(headerTitle: string): UnprocessableEntityError {
  */
 function lockKey(client: string, route: string, key: string): string {
   return `${client.length}:${client}${route.length}:${route}${key}`;
-}
-
-/** `an Idempotency-Key`, `a Request-Key`: a header's name after the article its sound takes, near enough. */
-function withArticle(name: string): string {
-  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /**
