@@ -1,26 +1,15 @@
 import { operationLockChannel, type OperationLockMessage } from '../observability/channels.js';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { parseIdempotencyKey } from '../headers/idempotency-key.js';
 import { describeValue } from '../options/describe-value.js';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
-import { addressKey } from '../clients/client-key.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { StoreHealth } from '../stores/store-health.js';
 import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
 import { isThenable } from '../util/is-thenable.js';
-import { requestFingerprint } from './fingerprint.js';
-import { uploadedFiles } from './uploaded-files.js';
-import {
-  inProgress,
-  keyReused,
-  malformedKey,
-  missingKey,
-  storeTimeout,
-  storeUnavailable,
-} from './lock-errors.js';
+import { inProgress, keyReused, storeTimeout, storeUnavailable } from './lock-errors.js';
 import type { LockAcquisition } from './lock-store.js';
 import {
   parseOperationLockOptions,
@@ -28,6 +17,7 @@ import {
   type OperationLockOptions,
 } from './options.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
+import { requestOperation, type Operation } from './request-operation.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
 import { LockWarnings, type LockWarningCode } from './warnings.js';
 
@@ -104,13 +94,6 @@ export type OperationLockMiddleware = RequestHandler & {
    */
   onIdle(): Promise<void>;
 };
-
-/** A request's lock key (client, route and key) and the fingerprint of its payload. */
-interface Operation {
-  readonly key: string;
-  readonly client: string;
-  readonly fingerprint: string;
-}
 
 /** One request's way to the lock: its token, how long it may wait, and its place in Express. */
 interface Attempt {
@@ -236,7 +219,7 @@ class OperationLock {
     if (SAFE_METHODS.has(req.method)) return next();
     let operation: Operation | undefined;
     try {
-      operation = this.#operation(req);
+      operation = requestOperation(req, this.#config);
     } catch (error) {
       return next(error);
     }
@@ -288,37 +271,6 @@ class OperationLock {
   #token(): string {
     this.#tokens = (this.#tokens + 1) % Number.MAX_SAFE_INTEGER;
     return `${this.#tokenPrefix}.${this.#tokens.toString(36)}`;
-  }
-
-  /** The request's operation, undefined when it has no key and none is required. */
-  #operation(req: Request): Operation | undefined {
-    const config = this.#config;
-    const key = config.key ? checkString(config.key(req), 'key', true) : this.#headerKey(req);
-    if (key === undefined) {
-      if (!config.required) return undefined;
-      throw missingKey(config);
-    }
-    const route = routeOf(req);
-    const client = config.client ? checkString(config.client(req), 'client') : defaultClient(req);
-    const fingerprint = config.fingerprint
-      ? requestFingerprint(
-          pathAsSent(req),
-          req.body,
-          checkString(config.fingerprint(req), 'fingerprint'),
-        )
-      : requestFingerprint(pathAsSent(req), req.body, undefined, uploadedFiles(req));
-    return { key: lockKey(client, route, key), client, fingerprint };
-  }
-
-  #headerKey(req: Request): string | undefined {
-    const raw = req.headers[this.#config.header];
-    if (raw === undefined) return undefined;
-    const field = parseIdempotencyKey(
-      Array.isArray(raw) ? raw.join(', ') : raw,
-      this.#config.headerTitle,
-    );
-    if (field.problem !== undefined) throw malformedKey(field.problem);
-    return field.key;
   }
 
   /**
@@ -801,68 +753,6 @@ function publish(outcome: OperationLockMessage['outcome'], { operation, req }: A
     req,
   };
   operationLockChannel.publish(message);
-}
-
-/**
- * The lock key: the client, the route and the key, the first two
- * length-prefixed so that no two triples meet. The stores keep a long one
- * as its digest (see `storedKey`).
- */
-function lockKey(client: string, route: string, key: string): string {
-  return `${client.length}:${client}${route.length}:${route}${key}`;
-}
-
-/**
- * The method and the route: its path pattern when the lock is mounted on a
- * route, else the path, as Express's default routing matches it (see
- * `routedPath`), so `/API/orders/` is `/api/orders` here too. (Two resources
- * whose paths differ only so, `/users/Bob` and `/users/bob`, then share a
- * lock key; their fingerprints, which hold the path as sent, still tell
- * them apart.)
- */
-function routeOf(req: Request): string {
-  const pattern = (req.route as { path?: unknown } | undefined)?.path;
-  const path = pattern === undefined ? routedPath(req.path) : String(pattern);
-  return `${req.method} ${routedPath(req.baseUrl)}${path}`;
-}
-
-/**
- * A path as Express's default routing matches it: whatever its case, and
- * with or without a trailing slash. The app's own settings are not read: a
- * Router mounted in it has its own, which the request does not tell. Where
- * routing heeds case, two paths that differ only so share a lock key, and
- * their fingerprints still tell them apart.
- */
-function routedPath(path: string): string {
-  const matched = path.toLowerCase();
-  return matched.length > 1 && matched.endsWith('/') ? matched.slice(0, -1) : matched;
-}
-
-/**
- * The request's path as sent, without its query: a retry may sign its URL
- * anew (a timestamp, a signature), and is still the same request.
- */
-function pathAsSent(req: Request): string {
-  const url = req.originalUrl;
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
-/** The client key `rateLimit()` uses by default: `req.ip` as Express reports it, IPv6 by /56. */
-function defaultClient(req: Request): string {
-  const address = req.app.get('trust proxy') ? req.ip : req.socket.remoteAddress;
-  return addressKey(address ?? '', 56);
-}
-
-function checkString(value: unknown, option: string, optional?: boolean): string;
-function checkString(value: unknown, option: string, optional: true): string | undefined;
-function checkString(value: unknown, option: string, optional = false): string | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  if (optional && value === undefined) return undefined;
-  if (option === 'client' && value === '') return value;
-  throw new TypeError(
-    `operationLock \`${option}\` must return a non-empty string${optional ? ' or undefined' : ''}, got ${describeValue(value)}`,
-  );
 }
 
 /** A store's answer in the shape the middleware relies on; anything else is a store failure. */
