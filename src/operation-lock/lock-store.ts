@@ -1,3 +1,5 @@
+import { describeValue } from '../options/describe-value.js';
+
 /**
  * Where `operationLock()` keeps its locks and records. Every store passes the
  * same contract suite (test/operation-lock/lock-store.contract.ts) and the
@@ -89,3 +91,23 @@ export const MAX_LOCK_KEY_LENGTH = 256;
 
 /** The stores' methods, for the check of a `store` option. */
 export const LOCK_STORE_METHODS = ['acquire', 'complete', 'release', 'renew'] as const;
+
+/** Whether a store's answer is a promise to wait for, rather than the answer itself. */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** An `acquire` answer in the shape the middleware relies on; anything else is a store failure. */
+export function checkAcquisition(found: LockAcquisition): LockAcquisition {
+  const { state } = (found ?? {}) as { state?: unknown };
+  if (state === 'acquired') return found;
+  const { fingerprint, leaseMs, response } = found as Record<string, unknown>;
+  if (
+    typeof fingerprint === 'string' &&
+    ((state === 'running' && typeof leaseMs === 'number' && leaseMs >= 0) ||
+      (state === 'done' && typeof response === 'string'))
+  ) {
+    return found;
+  }
+  throw new TypeError(`The store answered acquire() with ${describeValue(found)}`);
+}

@@ -1,7 +1,6 @@
 import { operationLockChannel, type OperationLockMessage } from '../observability/channels.js';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { describeValue } from '../options/describe-value.js';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
@@ -10,7 +9,7 @@ import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
 import { isThenable } from '../util/is-thenable.js';
 import { inProgress, keyReused, storeTimeout, storeUnavailable } from './lock-errors.js';
-import type { LockAcquisition } from './lock-store.js';
+import { checkAcquisition, isThenable, type LockAcquisition } from './lock-store.js';
 import {
   parseOperationLockOptions,
   type OperationLockConfiguration,
@@ -753,21 +752,6 @@ function publish(outcome: OperationLockMessage['outcome'], { operation, req }: A
     req,
   };
   operationLockChannel.publish(message);
-}
-
-/** A store's answer in the shape the middleware relies on; anything else is a store failure. */
-function checkAcquisition(found: LockAcquisition): LockAcquisition {
-  const { state } = (found ?? {}) as { state?: unknown };
-  if (state === 'acquired') return found;
-  const { fingerprint, leaseMs, response } = found as Record<string, unknown>;
-  if (
-    typeof fingerprint === 'string' &&
-    ((state === 'running' && typeof leaseMs === 'number' && leaseMs >= 0) ||
-      (state === 'done' && typeof response === 'string'))
-  ) {
-    return found;
-  }
-  throw new TypeError(`The store answered acquire() with ${describeValue(found)}`);
 }
 
 /** Aborts when the response's connection closes before it is sent (the client gave up). */
