@@ -7,7 +7,7 @@ import { Deadlines } from '../stores/deadlines.js';
 import { StoreHealth } from '../stores/store-health.js';
 import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
-import { isThenable } from '../util/is-thenable.js';
+import { defer, type Deferred } from './deferred.js';
 import { inProgress, keyReused, storeTimeout, storeUnavailable } from './lock-errors.js';
 import { checkAcquisition, isThenable, type LockAcquisition } from './lock-store.js';
 import {
@@ -723,23 +723,6 @@ class OperationLock {
     );
     return deferred.promise;
   }
-}
-
-/** A promise and its settling functions, made in a scope of their own (see `#call`). */
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  readonly resolve: (value: T) => void;
-  readonly reject: (error: Error) => void;
-}
-
-function defer<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((settle, fail) => {
-    resolve = settle;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
 }
 
 /** Tells the operation-lock channel's subscribers about an outcome. */
