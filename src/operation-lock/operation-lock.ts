@@ -8,6 +8,7 @@ import { StoreHealth } from '../stores/store-health.js';
 import { currentClock, type Clock } from '../time/clock.js';
 import { settledOrAfter, timerDelay } from '../time/timers.js';
 import { defer, type Deferred } from './deferred.js';
+import { InFlight } from './in-flight.js';
 import { inProgress, keyReused, storeTimeout, storeUnavailable } from './lock-errors.js';
 import { checkAcquisition, isThenable, type LockAcquisition } from './lock-store.js';
 import {
@@ -125,7 +126,7 @@ interface Attempt {
   renewing: boolean;
   /** What its response sends, once it runs under the lock. */
   recorder: ResponseRecorder | undefined;
-  /** Whether it no longer counts for `onIdle()` (see `#settled`). */
+  /** Whether it no longer counts for `onIdle()` (see `InFlight.settled`). */
   settled: boolean;
   readonly req: Request;
   readonly res: Response;
@@ -185,14 +186,8 @@ class OperationLock {
   /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
   readonly #tokenPrefix = randomUUID();
   #tokens = 0;
-  /**
-   * The requests with a key not settled yet, and the acquisitions and late
-   * releases the store has not answered: a counter rather than a promise
-   * per request, so that `onIdle()` costs the hot path two additions.
-   */
-  #busy = 0;
-  /** What `onIdle()` handed out while `#busy` was above 0; one for every caller. */
-  #idle: Deferred<void> | undefined;
+  /** The requests and store calls `onIdle()` waits for. */
+  readonly #inFlight = new InFlight();
 
   constructor(config: OperationLockConfiguration) {
     this.#config = config;
@@ -243,28 +238,12 @@ class OperationLock {
       res,
       next,
     };
-    this.#busy += 1;
+    this.#inFlight.enter();
     this.#acquire(attempt);
   }
 
   onIdle(): Promise<void> {
-    if (this.#busy === 0) return Promise.resolve();
-    return (this.#idle ??= defer<void>()).promise;
-  }
-
-  #leave(): void {
-    this.#busy -= 1;
-    if (this.#busy !== 0 || this.#idle === undefined) return;
-    const idle = this.#idle;
-    this.#idle = undefined;
-    idle.resolve();
-  }
-
-  /** The request no longer holds, nor waits for, the lock: once only, whichever way it ends. */
-  #settled(attempt: Attempt): void {
-    if (attempt.settled) return;
-    attempt.settled = true;
-    this.#leave();
+    return this.#inFlight.onIdle();
   }
 
   #token(): string {
@@ -302,29 +281,29 @@ class OperationLock {
     const { key } = attempt.operation;
     const { token } = attempt;
     // Counted until it answers, past its deadline too: a lock it grants late is released then.
-    this.#busy += 1;
+    this.#inFlight.enter();
     answer.then(
       (found) => {
         const waiting = pending.settle();
         if (waiting === undefined) {
           this.#releaseLate(found, key, token);
-          return this.#leave();
+          return this.#inFlight.leave();
         }
         // The acquisition stops counting first: the request counts on until it settles, and a
         // throw below (from `next`) cannot leave the count held.
-        this.#leave();
+        this.#inFlight.leave();
         // Outside Express's reach: a throw here would be an unhandled rejection.
         try {
           this.#decide(found, waiting);
         } catch (error) {
-          if (waiting.recorder === undefined) this.#settled(waiting);
+          if (waiting.recorder === undefined) this.#inFlight.settled(waiting);
           waiting.next(error);
         }
       },
       (error: unknown) => {
         const waiting = pending.settle();
         if (waiting !== undefined) this.#acquireFailed(error, waiting);
-        this.#leave();
+        this.#inFlight.leave();
       },
     );
   }
@@ -356,18 +335,18 @@ class OperationLock {
       return this.#run(attempt);
     }
     if (found.fingerprint !== operation.fingerprint) {
-      this.#settled(attempt);
+      this.#inFlight.settled(attempt);
       publish('mismatch', attempt);
       return next(keyReused(this.#config.headerTitle));
     }
     if (found.state === 'done') {
-      this.#settled(attempt);
+      this.#inFlight.settled(attempt);
       publish('replayed', attempt);
       return this.#replay(found.response, attempt);
     }
     const left = attempt.waitUntil - this.#clock.now();
     if (left <= 0) {
-      this.#settled(attempt);
+      this.#inFlight.settled(attempt);
       attempt.abandoned?.abort();
       publish('conflict', attempt);
       return next(inProgress(this.#config, operation.client));
@@ -377,7 +356,7 @@ class OperationLock {
     this.#waitForChange(operation.key, Math.min(left, found.leaseMs), attempt).then(() => {
       // The client went away while waiting: nobody is left to answer.
       if (!attempt.abandoned!.signal.aborted) this.#acquire(attempt);
-      else this.#settled(attempt);
+      else this.#inFlight.settled(attempt);
     });
   }
 
@@ -394,12 +373,12 @@ class OperationLock {
     try {
       const released = this.#config.store.release(key, token);
       if (isThenable(released)) {
-        this.#busy += 1;
+        this.#inFlight.enter();
         released.then(
-          () => this.#leave(),
+          () => this.#inFlight.leave(),
           (error: unknown) => {
             this.#storeHealth.failed(error);
-            this.#leave();
+            this.#inFlight.leave();
           },
         );
       }
@@ -409,7 +388,7 @@ class OperationLock {
   }
 
   #acquireFailed(error: unknown, attempt: Attempt): void {
-    this.#settled(attempt);
+    this.#inFlight.settled(attempt);
     attempt.abandoned?.abort();
     this.#storeFailed(error, attempt.next);
   }
@@ -526,7 +505,7 @@ class OperationLock {
   #recorded(held: unknown, attempt: Attempt): void {
     this.#stopRetrying(attempt);
     this.#lostUnless(held, attempt);
-    this.#settled(attempt);
+    this.#inFlight.settled(attempt);
   }
 
   /**
@@ -564,14 +543,14 @@ class OperationLock {
   #notRecorded(error: unknown, attempt: Attempt): void {
     this.#stopRetrying(attempt);
     this.#warnings.recordFailed(error);
-    this.#settled(attempt);
+    this.#inFlight.settled(attempt);
   }
 
   /** Not asked again (it may still land), but a store call that timed out, as any other. */
   readonly #recordTimedOut = (attempt: Attempt): void => {
     this.#stopRetrying(attempt);
     this.#storeHealth.failed(this.#timeout());
-    this.#settled(attempt);
+    this.#inFlight.settled(attempt);
   };
 
   readonly #stopRetrying = (attempt: Attempt): void => {
@@ -586,7 +565,7 @@ class OperationLock {
       this.#settle(this.#config.store.release(operation.key, token), attempt);
     } catch (error) {
       this.#storeHealth.failed(error);
-      this.#settled(attempt);
+      this.#inFlight.settled(attempt);
     }
   }
 
@@ -607,7 +586,7 @@ class OperationLock {
   #settle(answer: boolean | PromiseLike<boolean>, attempt: Attempt): void {
     if (!isThenable(answer)) {
       this.#lostUnless(answer, attempt);
-      return this.#settled(attempt);
+      return this.#inFlight.settled(attempt);
     }
     const pending = this.#deadlines.track(attempt, this.#settleTimedOut);
     answer.then(
@@ -615,14 +594,14 @@ class OperationLock {
         const waiting = pending.settle();
         if (waiting === undefined) return;
         this.#lostUnless(held, waiting);
-        this.#settled(waiting);
+        this.#inFlight.settled(waiting);
       },
       (error: unknown) => {
         // After its deadline, the call was counted failed already (`#settleTimedOut`).
         const waiting = pending.settle();
         if (waiting === undefined) return;
         this.#storeHealth.failed(error);
-        this.#settled(waiting);
+        this.#inFlight.settled(waiting);
       },
     );
   }
@@ -630,7 +609,7 @@ class OperationLock {
   /** A release that timed out is a failed store call: it starts or counts in an outage. */
   readonly #settleTimedOut = (attempt: Attempt): void => {
     this.#storeHealth.failed(this.#timeout());
-    this.#settled(attempt);
+    this.#inFlight.settled(attempt);
   };
 
   #lostUnless(held: unknown, attempt: Attempt): void {
@@ -657,7 +636,7 @@ class OperationLock {
       this.#clock.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
     ) {
       this.#renewals.delete(hold); // its lease now runs out, and the key is free
-      return this.#settled(hold);
+      return this.#inFlight.settled(hold);
     }
     if (hold.renewing) return;
     hold.renewing = true;
@@ -673,7 +652,7 @@ class OperationLock {
         this.#renewals.delete(hold);
         this.#leaseLost(hold);
         // Not its lock any more: what its handler sends is not recorded, and nothing is to release.
-        this.#settled(hold);
+        this.#inFlight.settled(hold);
       },
       (error: unknown) => {
         hold.renewing = false;
