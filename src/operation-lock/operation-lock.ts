@@ -6,7 +6,7 @@ import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { StoreHealth } from '../stores/store-health.js';
 import { currentClock, type Clock } from '../time/clock.js';
-import { settledOrAfter, timerDelay } from '../time/timers.js';
+import { timerDelay } from '../time/timers.js';
 import type { Attempt } from './attempt.js';
 import { defer, type Deferred } from './deferred.js';
 import { InFlight } from './in-flight.js';
@@ -20,6 +20,7 @@ import {
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { requestOperation, type Operation } from './request-operation.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
+import { abortOnClose, waitForChange } from './wait-for-change.js';
 import { LockWarnings, type LockWarningCode } from './warnings.js';
 
 /**
@@ -30,9 +31,6 @@ import { LockWarnings, type LockWarningCode } from './warnings.js';
  * for ever.
  */
 const LEASES_AFTER_CLOSE = 10;
-/** A duplicate that waits on a store that cannot notify polls it: from 20 ms, doubling, to 250 ms. */
-const FIRST_POLL_MS = 20;
-const MAX_POLL_MS = 250;
 /**
  * The methods defined as safe: GET, HEAD, OPTIONS and TRACE (RFC 9110
  * §9.2.1), PROPFIND (RFC 4918 §9.1), REPORT (RFC 3253 §3.6), SEARCH
@@ -316,7 +314,7 @@ class OperationLock {
     }
     attempt.abandoned ??= abortOnClose(attempt.res);
     // Waking at the end of the lease too: a crashed owner's lock is then free.
-    this.#waitForChange(operation.key, Math.min(left, found.leaseMs), attempt).then(() => {
+    waitForChange(attempt, Math.min(left, found.leaseMs), this.#config, this.#clock).then(() => {
       // The client went away while waiting: nobody is left to answer.
       if (!attempt.abandoned!.signal.aborted) this.#acquire(attempt);
       else this.#inFlight.settled(attempt);
@@ -354,25 +352,6 @@ class OperationLock {
     this.#inFlight.settled(attempt);
     attempt.abandoned?.abort();
     this.#storeFailed(error, attempt.next);
-  }
-
-  /** Resolves when the key may have changed: the store's notice, or a poll with backoff. */
-  #waitForChange(key: string, ms: number, attempt: Attempt): Promise<void> {
-    const { store } = this.#config;
-    const signal = attempt.abandoned!.signal;
-    const round = attempt.round++;
-    if (typeof store.waitForChange === 'function') {
-      try {
-        const notice = store.waitForChange(key, Math.max(1, ms), signal).catch(() => undefined);
-        // A store whose notice never comes must not keep the request waiting for good; the
-        // guard goes once the notice comes, so that a woken duplicate leaves no timer behind.
-        return settledOrAfter(notice, Math.max(1, ms) + this.#config.storeTimeoutMs, this.#clock);
-      } catch {
-        // A store whose notice fails is polled instead.
-      }
-    }
-    const pollMs = Math.max(1, Math.min(ms, FIRST_POLL_MS * 2 ** round, MAX_POLL_MS));
-    return sleep(pollMs, signal, this.#clock);
   }
 
   /**
@@ -677,27 +656,4 @@ function publish(outcome: OperationLockMessage['outcome'], { operation, req }: A
     req,
   };
   operationLockChannel.publish(message);
-}
-
-/** Aborts when the response's connection closes before it is sent (the client gave up). */
-function abortOnClose(res: Response): AbortController {
-  const controller = new AbortController();
-  const onClose = () => controller.abort();
-  res.once('close', onClose);
-  controller.signal.addEventListener('abort', () => res.off('close', onClose), { once: true });
-  return controller;
-}
-
-/** Resolves after `ms` on `clock`, or as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal, clock: Clock): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clock.clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = clock.setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
