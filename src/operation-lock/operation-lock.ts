@@ -1,4 +1,3 @@
-import { operationLockChannel, type OperationLockMessage } from '../observability/channels.js';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { checkNotCalledAsMiddleware } from '../options/parse.js';
@@ -17,6 +16,7 @@ import {
   type OperationLockConfiguration,
   type OperationLockOptions,
 } from './options.js';
+import { publishOutcome, tellLeaseLost } from './outcomes.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { requestOperation, type Operation } from './request-operation.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
@@ -292,24 +292,24 @@ class OperationLock {
       attempt.abandoned?.abort();
     }
     if (found.state === 'acquired') {
-      publish('acquired', attempt);
+      publishOutcome('acquired', attempt);
       return this.#run(attempt);
     }
     if (found.fingerprint !== operation.fingerprint) {
       this.#inFlight.settled(attempt);
-      publish('mismatch', attempt);
+      publishOutcome('mismatch', attempt);
       return next(keyReused(this.#config.headerTitle));
     }
     if (found.state === 'done') {
       this.#inFlight.settled(attempt);
-      publish('replayed', attempt);
+      publishOutcome('replayed', attempt);
       return this.#replay(found.response, attempt);
     }
     const left = attempt.waitUntil - this.#clock.now();
     if (left <= 0) {
       this.#inFlight.settled(attempt);
       attempt.abandoned?.abort();
-      publish('conflict', attempt);
+      publishOutcome('conflict', attempt);
       return next(inProgress(this.#config, operation.client));
     }
     attempt.abandoned ??= abortOnClose(attempt.res);
@@ -556,15 +556,7 @@ class OperationLock {
 
   #lostUnless(held: unknown, attempt: Attempt): void {
     this.#storeHealth.answered();
-    if (held !== true) this.#leaseLost(attempt);
-  }
-
-  /** Tells of a lease found lost, once per request: a retry may have run beside it. */
-  #leaseLost(attempt: Attempt): void {
-    if (attempt.lost) return;
-    attempt.lost = true;
-    publish('expired', attempt);
-    this.#warnings.leaseLost();
+    if (held !== true) tellLeaseLost(attempt, this.#warnings);
   }
 
   /** Extends the lease of one running request; a lease found lost is no longer renewed. */
@@ -592,7 +584,7 @@ class OperationLock {
           return;
         }
         this.#renewals.delete(hold);
-        this.#leaseLost(hold);
+        tellLeaseLost(hold, this.#warnings);
         // Not its lock any more: what its handler sends is not recorded, and nothing is to release.
         this.#inFlight.settled(hold);
       },
@@ -644,16 +636,4 @@ class OperationLock {
     );
     return deferred.promise;
   }
-}
-
-/** Tells the operation-lock channel's subscribers about an outcome. */
-function publish(outcome: OperationLockMessage['outcome'], { operation, req }: Attempt): void {
-  if (!operationLockChannel.hasSubscribers) return;
-  const message: OperationLockMessage = {
-    outcome,
-    key: operation.key,
-    client: operation.client,
-    req,
-  };
-  operationLockChannel.publish(message);
 }
