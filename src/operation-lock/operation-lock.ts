@@ -18,6 +18,7 @@ import {
 } from './options.js';
 import { publishOutcome, tellLeaseLost } from './outcomes.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
+import { Releases } from './release.js';
 import { requestOperation, type Operation } from './request-operation.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
 import { abortOnClose, waitForChange } from './wait-for-change.js';
@@ -140,6 +141,7 @@ class OperationLock {
   readonly #warnings: LockWarnings;
   readonly #deadlines: Deadlines;
   readonly #renewals: Renewals;
+  readonly #releases: Releases;
   /** The store's outages, told as they start, go on and end, and whether its Redis may evict keys. */
   readonly #storeHealth: StoreHealth<LockWarningCode>;
   /** The responses waiting for the store to record them (see `#recordFailed`). */
@@ -163,6 +165,13 @@ class OperationLock {
       eviction: 'OPERATION_LOCK_STORE_EVICTION',
     });
     this.#deadlines = new Deadlines(config.storeTimeoutMs);
+    this.#releases = new Releases(
+      config,
+      this.#deadlines,
+      this.#storeHealth,
+      this.#warnings,
+      this.#inFlight,
+    );
     this.#renewals = new Renewals(
       this.#clock,
       Math.max(1, Math.floor(config.lockTtlMs / 3)),
@@ -247,7 +256,7 @@ class OperationLock {
       (found) => {
         const waiting = pending.settle();
         if (waiting === undefined) {
-          this.#releaseLate(found, key, token);
+          this.#releases.releaseLate(found, key, token);
           return this.#inFlight.leave();
         }
         // The acquisition stops counting first: the request counts on until it settles, and a
@@ -321,33 +330,6 @@ class OperationLock {
     });
   }
 
-  /**
-   * A lock taken after the request gave up on the store (503, or run
-   * unlocked with `failOpen`) has nobody to renew or release it: it is
-   * released at once, or it would refuse the key's retries until its lease
-   * ran out.
-   */
-  #releaseLate(found: LockAcquisition, key: string, token: string): void {
-    if ((found as { state?: unknown } | undefined)?.state !== 'acquired') return;
-    // Nothing ran under this lock: a lease that ran out meanwhile is no loss, and the
-    // answer is not waited for.
-    try {
-      const released = this.#config.store.release(key, token);
-      if (isThenable(released)) {
-        this.#inFlight.enter();
-        released.then(
-          () => this.#inFlight.leave(),
-          (error: unknown) => {
-            this.#storeHealth.failed(error);
-            this.#inFlight.leave();
-          },
-        );
-      }
-    } catch (error) {
-      this.#storeHealth.failed(error);
-    }
-  }
-
   #acquireFailed(error: unknown, attempt: Attempt): void {
     this.#inFlight.settled(attempt);
     attempt.abandoned?.abort();
@@ -393,7 +375,7 @@ class OperationLock {
   #endCutShort(attempt: Attempt, recorder: ResponseRecorder): void {
     recorder.ended = true;
     this.#renewals.delete(attempt);
-    this.#release(attempt);
+    this.#releases.release(attempt);
   }
 
   #end(attempt: Attempt, recorder: ResponseRecorder): void {
@@ -412,7 +394,7 @@ class OperationLock {
     } catch (error) {
       this.#storeHealth.failed(error);
     }
-    this.#release(attempt);
+    this.#releases.release(attempt);
   }
 
   /**
@@ -501,16 +483,6 @@ class OperationLock {
     attempt.recordBytes = undefined;
   };
 
-  #release(attempt: Attempt): void {
-    const { operation, token } = attempt;
-    try {
-      this.#settle(this.#config.store.release(operation.key, token), attempt);
-    } catch (error) {
-      this.#storeHealth.failed(error);
-      this.#inFlight.settled(attempt);
-    }
-  }
-
   #records(req: Request, res: Response): boolean {
     try {
       return this.#config.record(req, res) === true;
@@ -518,41 +490,6 @@ class OperationLock {
       return false; // Not recorded: a retry runs again, the safe side for a broken policy.
     }
   }
-
-  /**
-   * Releases; a store that fails leaves the lease to expire by itself.
-   * Nobody waits for the answer: the deadline lets go of the request when
-   * the store hangs (an answer after it is not read), and counts the call
-   * as failed, as every store call that times out is.
-   */
-  #settle(answer: boolean | PromiseLike<boolean>, attempt: Attempt): void {
-    if (!isThenable(answer)) {
-      this.#lostUnless(answer, attempt);
-      return this.#inFlight.settled(attempt);
-    }
-    const pending = this.#deadlines.track(attempt, this.#settleTimedOut);
-    answer.then(
-      (held) => {
-        const waiting = pending.settle();
-        if (waiting === undefined) return;
-        this.#lostUnless(held, waiting);
-        this.#inFlight.settled(waiting);
-      },
-      (error: unknown) => {
-        // After its deadline, the call was counted failed already (`#settleTimedOut`).
-        const waiting = pending.settle();
-        if (waiting === undefined) return;
-        this.#storeHealth.failed(error);
-        this.#inFlight.settled(waiting);
-      },
-    );
-  }
-
-  /** A release that timed out is a failed store call: it starts or counts in an outage. */
-  readonly #settleTimedOut = (attempt: Attempt): void => {
-    this.#storeHealth.failed(this.#timeout());
-    this.#inFlight.settled(attempt);
-  };
 
   #lostUnless(held: unknown, attempt: Attempt): void {
     this.#storeHealth.answered();
