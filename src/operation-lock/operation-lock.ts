@@ -20,7 +20,7 @@ import { publishOutcome, tellLeaseLost } from './outcomes.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { Releases } from './release.js';
 import { requestOperation, type Operation } from './request-operation.js';
-import { RecordRetries, recordRetryDelay } from './record-retries.js';
+import { Recording } from './recording.js';
 import { abortOnClose, waitForChange } from './wait-for-change.js';
 import { LockWarnings, type LockWarningCode } from './warnings.js';
 
@@ -142,10 +142,9 @@ class OperationLock {
   readonly #deadlines: Deadlines;
   readonly #renewals: Renewals;
   readonly #releases: Releases;
+  readonly #recording: Recording;
   /** The store's outages, told as they start, go on and end, and whether its Redis may evict keys. */
   readonly #storeHealth: StoreHealth<LockWarningCode>;
-  /** The responses waiting for the store to record them (see `#recordFailed`). */
-  readonly #recordRetries = new RecordRetries();
   /** Tokens are this middleware's random id and a counter: unique, and cheaper than a UUID each. */
   readonly #tokenPrefix = randomUUID();
   #tokens = 0;
@@ -167,6 +166,14 @@ class OperationLock {
     this.#deadlines = new Deadlines(config.storeTimeoutMs);
     this.#releases = new Releases(
       config,
+      this.#deadlines,
+      this.#storeHealth,
+      this.#warnings,
+      this.#inFlight,
+    );
+    this.#recording = new Recording(
+      config,
+      this.#clock,
       this.#deadlines,
       this.#storeHealth,
       this.#warnings,
@@ -378,6 +385,11 @@ class OperationLock {
     this.#releases.release(attempt);
   }
 
+  /**
+   * The handler ended its response: it needs no more renewals, and its
+   * response is recorded for replay, when `replay` is on, `record` wants it
+   * and it was sent whole; else its key is released.
+   */
   #end(attempt: Attempt, recorder: ResponseRecorder): void {
     this.#renewals.delete(attempt);
     const { replay, replayHeaders } = this.#config;
@@ -385,7 +397,7 @@ class OperationLock {
     try {
       if (replay && this.#records(req, res)) {
         if (recorder.recordable)
-          return this.#record(attempt, recorder.serialize(res, replayHeaders));
+          return this.#recording.record(attempt, recorder.serialize(res, replayHeaders));
         this.#warnings.warnOnce('OPERATION_LOCK_NOT_RECORDED', {
           reason: 'streamed-or-too-large',
           status: res.statusCode,
@@ -397,103 +409,12 @@ class OperationLock {
     this.#releases.release(attempt);
   }
 
-  /**
-   * Records the response for replay. A store that fails to is asked again
-   * (see `#recordFailed`); one that does not answer within `storeTimeoutMs`
-   * is not: its call may still land, and a second would then be refused.
-   */
-  #record(attempt: Attempt, response: string): void {
-    const { store, replayTtlMs } = this.#config;
-    const { operation, token } = attempt;
-    let answer: boolean | PromiseLike<boolean>;
-    try {
-      answer = store.complete(operation.key, token, response, replayTtlMs);
-    } catch (error) {
-      return this.#recordFailed(error, attempt, response);
-    }
-    if (!isThenable(answer)) return this.#recorded(answer, attempt);
-    const pending = this.#deadlines.track(attempt, this.#recordTimedOut);
-    answer.then(
-      (held) => {
-        const waiting = pending.settle();
-        if (waiting !== undefined) this.#recorded(held, waiting);
-      },
-      (error: unknown) => {
-        // After its deadline, the call was counted failed already (`#recordTimedOut`).
-        const waiting = pending.settle();
-        if (waiting !== undefined) this.#recordFailed(error, waiting, response);
-      },
-    );
-  }
-
-  #recorded(held: unknown, attempt: Attempt): void {
-    this.#stopRetrying(attempt);
-    this.#lostUnless(held, attempt);
-    this.#inFlight.settled(attempt);
-  }
-
-  /**
-   * The store failed to record the response (under `maxmemory`, Redis
-   * refuses the write; a connection drops): the client has its response,
-   * and without a record its retry would find the key running until the
-   * lease ran out, then run the operation again. So it is asked again, with
-   * backoff, while the request's lease lasts: its token still holds the
-   * lock, and `complete` is compare-and-set on it, so a retry can never
-   * overwrite a later owner's lock or record. At most `MAX_RECORDS_WAITING`
-   * responses and `MAX_RECORD_BYTES_WAITING` wait at once.
-   */
-  #recordFailed(error: unknown, attempt: Attempt, response: string): void {
-    this.#storeHealth.failed(error);
-    attempt.recordFailures += 1;
-    const wait = recordRetryDelay(attempt.recordFailures);
-    if (attempt.recordBytes === undefined) {
-      const bytes = RecordRetries.bytesOf(response, attempt.req);
-      if (!this.#recordRetries.admit(bytes)) return this.#notRecorded(error, attempt);
-      attempt.recordBytes = bytes;
-    }
-    if (this.#clock.now() + wait >= attempt.leaseUntil) return this.#notRecorded(error, attempt);
-    this.#clock.setTimeout(() => this.#record(attempt, response), wait).unref();
-  }
-
-  /**
-   * Gives up on recording, and says so: a retry after the lease runs the
-   * operation again. The key is left to its lease, not released. A release
-   * would let a retry run the operation again at once, where the lease
-   * keeps it at 409.1 for the rest of the lease; a complete that timed out
-   * may yet land meanwhile, and a retry then gets the replay; and releasing
-   * is one more call to a store that is failing. Given up at the lease's
-   * end, nothing is left to release anyway.
-   */
-  #notRecorded(error: unknown, attempt: Attempt): void {
-    this.#stopRetrying(attempt);
-    this.#warnings.recordFailed(error);
-    this.#inFlight.settled(attempt);
-  }
-
-  /** Not asked again (it may still land), but a store call that timed out, as any other. */
-  readonly #recordTimedOut = (attempt: Attempt): void => {
-    this.#stopRetrying(attempt);
-    this.#storeHealth.failed(this.#timeout());
-    this.#inFlight.settled(attempt);
-  };
-
-  readonly #stopRetrying = (attempt: Attempt): void => {
-    if (attempt.recordBytes === undefined) return;
-    this.#recordRetries.leave(attempt.recordBytes);
-    attempt.recordBytes = undefined;
-  };
-
   #records(req: Request, res: Response): boolean {
     try {
       return this.#config.record(req, res) === true;
     } catch {
       return false; // Not recorded: a retry runs again, the safe side for a broken policy.
     }
-  }
-
-  #lostUnless(held: unknown, attempt: Attempt): void {
-    this.#storeHealth.answered();
-    if (held !== true) tellLeaseLost(attempt, this.#warnings);
   }
 
   /** Extends the lease of one running request; a lease found lost is no longer renewed. */
