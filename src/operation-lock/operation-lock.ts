@@ -9,6 +9,7 @@ import { timerDelay } from '../time/timers.js';
 import type { Attempt } from './attempt.js';
 import { defer, type Deferred } from './deferred.js';
 import { InFlight } from './in-flight.js';
+import type { LockContext } from './lock-context.js';
 import { inProgress, keyReused, storeTimeout, storeUnavailable } from './lock-errors.js';
 import { checkAcquisition, isThenable, type LockAcquisition } from './lock-store.js';
 import {
@@ -164,21 +165,16 @@ class OperationLock {
       eviction: 'OPERATION_LOCK_STORE_EVICTION',
     });
     this.#deadlines = new Deadlines(config.storeTimeoutMs);
-    this.#releases = new Releases(
+    const context: LockContext = {
       config,
-      this.#deadlines,
-      this.#storeHealth,
-      this.#warnings,
-      this.#inFlight,
-    );
-    this.#recording = new Recording(
-      config,
-      this.#clock,
-      this.#deadlines,
-      this.#storeHealth,
-      this.#warnings,
-      this.#inFlight,
-    );
+      clock: this.#clock,
+      deadlines: this.#deadlines,
+      storeHealth: this.#storeHealth,
+      warnings: this.#warnings,
+      inFlight: this.#inFlight,
+    };
+    this.#releases = new Releases(context);
+    this.#recording = new Recording(context);
     this.#renewals = new Renewals(
       this.#clock,
       Math.max(1, Math.floor(config.lockTtlMs / 3)),

@@ -3,6 +3,7 @@ import type { StoreHealth } from '../stores/store-health.js';
 import type { Clock } from '../time/clock.js';
 import type { Attempt } from './attempt.js';
 import type { InFlight } from './in-flight.js';
+import type { LockContext } from './lock-context.js';
 import { storeTimeout } from './lock-errors.js';
 import { isThenable } from './lock-store.js';
 import type { OperationLockConfiguration } from './options.js';
@@ -20,14 +21,21 @@ export class Recording {
   /** The responses waiting for the store to record them (see `#failed`). */
   readonly #retries = new RecordRetries();
 
-  constructor(
-    private readonly config: OperationLockConfiguration,
-    private readonly clock: Clock,
-    private readonly deadlines: Deadlines,
-    private readonly storeHealth: StoreHealth<LockWarningCode>,
-    private readonly warnings: LockWarnings,
-    private readonly inFlight: InFlight,
-  ) {}
+  readonly #config: OperationLockConfiguration;
+  readonly #clock: Clock;
+  readonly #deadlines: Deadlines;
+  readonly #storeHealth: StoreHealth<LockWarningCode>;
+  readonly #warnings: LockWarnings;
+  readonly #inFlight: InFlight;
+
+  constructor({ config, clock, deadlines, storeHealth, warnings, inFlight }: LockContext) {
+    this.#config = config;
+    this.#clock = clock;
+    this.#deadlines = deadlines;
+    this.#storeHealth = storeHealth;
+    this.#warnings = warnings;
+    this.#inFlight = inFlight;
+  }
 
   /**
    * Records the response for replay. A store that fails to is asked again
@@ -35,7 +43,7 @@ export class Recording {
    * not: its call may still land, and a second would then be refused.
    */
   record(attempt: Attempt, response: string): void {
-    const { store, replayTtlMs } = this.config;
+    const { store, replayTtlMs } = this.#config;
     const { operation, token } = attempt;
     let answer: boolean | PromiseLike<boolean>;
     try {
@@ -44,7 +52,7 @@ export class Recording {
       return this.#failed(error, attempt, response);
     }
     if (!isThenable(answer)) return this.#recorded(answer, attempt);
-    const pending = this.deadlines.track(attempt, this.#timedOut);
+    const pending = this.#deadlines.track(attempt, this.#timedOut);
     answer.then(
       (held) => {
         const waiting = pending.settle();
@@ -61,9 +69,9 @@ export class Recording {
   /** The store answered: recorded, or refused because the lease was lost. */
   #recorded(held: unknown, attempt: Attempt): void {
     this.#stopRetrying(attempt);
-    this.storeHealth.answered();
-    if (held !== true) tellLeaseLost(attempt, this.warnings);
-    this.inFlight.settled(attempt);
+    this.#storeHealth.answered();
+    if (held !== true) tellLeaseLost(attempt, this.#warnings);
+    this.#inFlight.settled(attempt);
   }
 
   /**
@@ -77,7 +85,7 @@ export class Recording {
    * responses and `MAX_RECORD_BYTES_WAITING` wait at once.
    */
   #failed(error: unknown, attempt: Attempt, response: string): void {
-    this.storeHealth.failed(error);
+    this.#storeHealth.failed(error);
     attempt.recordFailures += 1;
     const wait = recordRetryDelay(attempt.recordFailures);
     if (attempt.recordBytes === undefined) {
@@ -85,8 +93,8 @@ export class Recording {
       if (!this.#retries.admit(bytes)) return this.#notRecorded(error, attempt);
       attempt.recordBytes = bytes;
     }
-    if (this.clock.now() + wait >= attempt.leaseUntil) return this.#notRecorded(error, attempt);
-    this.clock.setTimeout(() => this.record(attempt, response), wait).unref();
+    if (this.#clock.now() + wait >= attempt.leaseUntil) return this.#notRecorded(error, attempt);
+    this.#clock.setTimeout(() => this.record(attempt, response), wait).unref();
   }
 
   /**
@@ -100,15 +108,15 @@ export class Recording {
    */
   #notRecorded(error: unknown, attempt: Attempt): void {
     this.#stopRetrying(attempt);
-    this.warnings.recordFailed(error);
-    this.inFlight.settled(attempt);
+    this.#warnings.recordFailed(error);
+    this.#inFlight.settled(attempt);
   }
 
   /** Not asked again (it may still land), but a store call that timed out, as any other. */
   readonly #timedOut = (attempt: Attempt): void => {
     this.#stopRetrying(attempt);
-    this.storeHealth.failed(storeTimeout(this.config.storeTimeoutMs));
-    this.inFlight.settled(attempt);
+    this.#storeHealth.failed(storeTimeout(this.#config.storeTimeoutMs));
+    this.#inFlight.settled(attempt);
   };
 
   #stopRetrying(attempt: Attempt): void {

@@ -2,9 +2,9 @@ import type { Deadlines } from '../stores/deadlines.js';
 import type { StoreHealth } from '../stores/store-health.js';
 import type { Attempt } from './attempt.js';
 import type { InFlight } from './in-flight.js';
+import type { LockContext } from './lock-context.js';
 import { storeTimeout } from './lock-errors.js';
 import { isThenable, type LockAcquisition, type OperationLockStore } from './lock-store.js';
-import type { OperationLockConfiguration } from './options.js';
 import { tellLeaseLost } from './outcomes.js';
 import type { LockWarningCode, LockWarnings } from './warnings.js';
 
@@ -17,16 +17,18 @@ import type { LockWarningCode, LockWarnings } from './warnings.js';
 export class Releases {
   readonly #store: OperationLockStore;
   readonly #storeTimeoutMs: number;
+  readonly #deadlines: Deadlines;
+  readonly #storeHealth: StoreHealth<LockWarningCode>;
+  readonly #warnings: LockWarnings;
+  readonly #inFlight: InFlight;
 
-  constructor(
-    config: OperationLockConfiguration,
-    private readonly deadlines: Deadlines,
-    private readonly storeHealth: StoreHealth<LockWarningCode>,
-    private readonly warnings: LockWarnings,
-    private readonly inFlight: InFlight,
-  ) {
+  constructor({ config, deadlines, storeHealth, warnings, inFlight }: LockContext) {
     this.#store = config.store;
     this.#storeTimeoutMs = config.storeTimeoutMs;
+    this.#deadlines = deadlines;
+    this.#storeHealth = storeHealth;
+    this.#warnings = warnings;
+    this.#inFlight = inFlight;
   }
 
   /** Releases the request's lock, and settles the request. */
@@ -35,8 +37,8 @@ export class Releases {
     try {
       this.#settle(this.#store.release(operation.key, token), attempt);
     } catch (error) {
-      this.storeHealth.failed(error);
-      this.inFlight.settled(attempt);
+      this.#storeHealth.failed(error);
+      this.#inFlight.settled(attempt);
     }
   }
 
@@ -53,17 +55,17 @@ export class Releases {
     try {
       const released = this.#store.release(key, token);
       if (isThenable(released)) {
-        this.inFlight.enter();
+        this.#inFlight.enter();
         released.then(
-          () => this.inFlight.leave(),
+          () => this.#inFlight.leave(),
           (error: unknown) => {
-            this.storeHealth.failed(error);
-            this.inFlight.leave();
+            this.#storeHealth.failed(error);
+            this.#inFlight.leave();
           },
         );
       }
     } catch (error) {
-      this.storeHealth.failed(error);
+      this.#storeHealth.failed(error);
     }
   }
 
@@ -75,34 +77,34 @@ export class Releases {
   #settle(answer: boolean | PromiseLike<boolean>, attempt: Attempt): void {
     if (!isThenable(answer)) {
       this.#lostUnless(answer, attempt);
-      return this.inFlight.settled(attempt);
+      return this.#inFlight.settled(attempt);
     }
-    const pending = this.deadlines.track(attempt, this.#settleTimedOut);
+    const pending = this.#deadlines.track(attempt, this.#settleTimedOut);
     answer.then(
       (held) => {
         const waiting = pending.settle();
         if (waiting === undefined) return;
         this.#lostUnless(held, waiting);
-        this.inFlight.settled(waiting);
+        this.#inFlight.settled(waiting);
       },
       (error: unknown) => {
         // After its deadline, the call was counted failed already (`#settleTimedOut`).
         const waiting = pending.settle();
         if (waiting === undefined) return;
-        this.storeHealth.failed(error);
-        this.inFlight.settled(waiting);
+        this.#storeHealth.failed(error);
+        this.#inFlight.settled(waiting);
       },
     );
   }
 
   /** A release that timed out is a failed store call: it starts or counts in an outage. */
   readonly #settleTimedOut = (attempt: Attempt): void => {
-    this.storeHealth.failed(storeTimeout(this.#storeTimeoutMs));
-    this.inFlight.settled(attempt);
+    this.#storeHealth.failed(storeTimeout(this.#storeTimeoutMs));
+    this.#inFlight.settled(attempt);
   };
 
   #lostUnless(held: unknown, attempt: Attempt): void {
-    this.storeHealth.answered();
-    if (held !== true) tellLeaseLost(attempt, this.warnings);
+    this.#storeHealth.answered();
+    if (held !== true) tellLeaseLost(attempt, this.#warnings);
   }
 }
