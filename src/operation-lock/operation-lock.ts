@@ -4,10 +4,8 @@ import { checkNotCalledAsMiddleware } from '../options/parse.js';
 import { wasCutShort } from '../responses/cut-short.js';
 import { Deadlines } from '../stores/deadlines.js';
 import { StoreHealth } from '../stores/store-health.js';
-import { currentClock, type Clock } from '../time/clock.js';
-import { timerDelay } from '../time/timers.js';
+import { currentClock } from '../time/clock.js';
 import type { Attempt } from './attempt.js';
-import { defer, type Deferred } from './deferred.js';
 import { InFlight } from './in-flight.js';
 import type { LockContext } from './lock-context.js';
 import { inProgress, keyReused, storeTimeout, storeUnavailable } from './lock-errors.js';
@@ -17,22 +15,15 @@ import {
   type OperationLockConfiguration,
   type OperationLockOptions,
 } from './options.js';
-import { publishOutcome, tellLeaseLost } from './outcomes.js';
+import { publishOutcome } from './outcomes.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
 import { Releases } from './release.js';
 import { requestOperation, type Operation } from './request-operation.js';
 import { Recording } from './recording.js';
+import { Renewals } from './renewals.js';
 import { abortOnClose, waitForChange } from './wait-for-change.js';
 import { LockWarnings, type LockWarningCode } from './warnings.js';
 
-/**
- * How many leases a request whose client went away is still renewed for:
- * its handler may well be running (nothing stops it), and a lock let go
- * under it would let the client's retry run beside it; but a handler that
- * never ends its response must not hold its key, or its place in memory,
- * for ever.
- */
-const LEASES_AFTER_CLOSE = 10;
 /**
  * The methods defined as safe: GET, HEAD, OPTIONS and TRACE (RFC 9110
  * §9.2.1), PROPFIND (RFC 4918 §9.1), REPORT (RFC 3253 §3.6), SEARCH
@@ -96,45 +87,6 @@ export type OperationLockMiddleware = RequestHandler & {
   onIdle(): Promise<void>;
 };
 
-/**
- * Renews the leases of running requests: one unref'd timer for them all,
- * ticking every third of a lease, rather than a timer per request. A lock
- * taken just after a tick is renewed at the second tick at the latest,
- * within two thirds of its lease; every third after that.
- */
-class Renewals {
-  readonly #holds = new Set<Attempt>();
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly everyMs: number,
-    private readonly renew: (hold: Attempt) => void,
-  ) {}
-
-  add(hold: Attempt): void {
-    this.#holds.add(hold);
-    if (this.#timer === undefined) {
-      this.#timer = this.clock.setInterval(() => this.#tick(), timerDelay(this.everyMs));
-      this.#timer.unref();
-    }
-  }
-
-  delete(hold: Attempt): void {
-    this.#holds.delete(hold);
-  }
-
-  #tick(): void {
-    if (this.#holds.size === 0) {
-      this.clock.clearInterval(this.#timer);
-      this.#timer = undefined;
-      return;
-    }
-    const due = this.clock.now() - this.everyMs / 2;
-    for (const hold of this.#holds) if (hold.since <= due) this.renew(hold);
-  }
-}
-
 class OperationLock {
   readonly #config: OperationLockConfiguration;
   /** The clock of the requests' times, and of its timers (see `currentClock`). */
@@ -175,11 +127,7 @@ class OperationLock {
     };
     this.#releases = new Releases(context);
     this.#recording = new Recording(context);
-    this.#renewals = new Renewals(
-      this.#clock,
-      Math.max(1, Math.floor(config.lockTtlMs / 3)),
-      (hold) => this.#renew(hold),
-    );
+    this.#renewals = new Renewals(context, (hold, recorder) => this.#endCutShort(hold, recorder));
   }
 
   handle(req: Request, res: Response, next: NextFunction): void {
@@ -282,7 +230,7 @@ class OperationLock {
   }
 
   readonly #acquisitionTimedOut = (attempt: Attempt): void =>
-    this.#acquireFailed(this.#timeout(), attempt);
+    this.#acquireFailed(storeTimeout(this.#config.storeTimeoutMs), attempt);
 
   /**
    * Runs under the lock, or answers from what holds it: 422.10 for another
@@ -413,42 +361,6 @@ class OperationLock {
     }
   }
 
-  /** Extends the lease of one running request; a lease found lost is no longer renewed. */
-  #renew(hold: Attempt): void {
-    const { store, lockTtlMs } = this.#config;
-    if (hold.closedAt !== 0 && hold.recorder !== undefined && wasCutShort(hold.res)) {
-      return this.#endCutShort(hold, hold.recorder);
-    }
-    if (
-      hold.closedAt !== 0 &&
-      this.#clock.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
-    ) {
-      this.#renewals.delete(hold); // its lease now runs out, and the key is free
-      return this.#inFlight.settled(hold);
-    }
-    if (hold.renewing) return;
-    hold.renewing = true;
-    const askedAt = this.#clock.now();
-    this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
-      (held) => {
-        hold.renewing = false;
-        this.#storeHealth.answered();
-        if (held === true) {
-          hold.leaseUntil = askedAt + lockTtlMs;
-          return;
-        }
-        this.#renewals.delete(hold);
-        tellLeaseLost(hold, this.#warnings);
-        // Not its lock any more: what its handler sends is not recorded, and nothing is to release.
-        this.#inFlight.settled(hold);
-      },
-      (error: unknown) => {
-        hold.renewing = false;
-        this.#storeHealth.failed(error);
-      },
-    );
-  }
-
   #replay(stored: string, { res, next }: Attempt): void {
     try {
       replay(res, stored);
@@ -463,31 +375,5 @@ class OperationLock {
     this.#storeHealth.failed(error);
     if (this.#config.failOpen) return next();
     next(storeUnavailable());
-  }
-
-  #timeout(): Error {
-    return storeTimeout(this.#config.storeTimeoutMs);
-  }
-
-  readonly #callTimedOut = ({ reject }: Deferred<unknown>): void => reject(this.#timeout());
-
-  /** Calls the store; an answer later than `storeTimeoutMs` is a failure (and is then ignored). */
-  #call<T>(invoke: () => T | PromiseLike<T>): Promise<T> {
-    let answer: T | PromiseLike<T>;
-    try {
-      answer = invoke();
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    if (!isThenable(answer)) return Promise.resolve(answer);
-    // The callbacks reach the caller only through `pending`, let go of at the deadline: a
-    // store that never answers must not keep the request that waited for it.
-    const deferred = defer<T>();
-    const pending = this.#deadlines.track(deferred as Deferred<unknown>, this.#callTimedOut);
-    answer.then(
-      (value) => pending.settle()?.resolve(value),
-      (error: unknown) => pending.settle()?.reject(error as Error),
-    );
-    return deferred.promise;
   }
 }
