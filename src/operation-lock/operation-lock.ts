@@ -272,9 +272,14 @@ class OperationLock {
       publishOutcome('conflict', attempt);
       return next(inProgress(this.#config, operation.client));
     }
-    attempt.abandoned ??= abortOnClose(attempt.res);
     // Waking at the end of the lease too: a crashed owner's lock is then free.
-    waitForChange(attempt, Math.min(left, found.leaseMs), this.#config, this.#clock).then(() => {
+    this.#waitThenAcquire(attempt, Math.min(left, found.leaseMs));
+  }
+
+  /** Waits up to `ms` for the request this one duplicates to end, then asks for the lock again. */
+  #waitThenAcquire(attempt: Attempt, ms: number): void {
+    attempt.abandoned ??= abortOnClose(attempt.res);
+    waitForChange(attempt, ms, this.#config, this.#clock).then(() => {
       // The client went away while waiting: nobody is left to answer.
       if (!attempt.abandoned!.signal.aborted) this.#acquire(attempt);
       else this.#inFlight.settled(attempt);
