@@ -32,6 +32,20 @@ export function keyReusedProblem(instance: string): Record<string, unknown> {
   };
 }
 
+/** The problem body of a 409.1 (a request with the key still in progress) at `instance`, as `problemOf` gives it. */
+export function inProgressProblem(instance: string): Record<string, unknown> {
+  return {
+    type: 'about:blank',
+    title: 'Conflict',
+    status: 409,
+    detail:
+      'A request with this Idempotency-Key is still being processed. Retry after it finishes.',
+    instance,
+    code: 'DUPLICATE_REQUEST_IN_PROGRESS',
+    subCode: '409.1',
+  };
+}
+
 /** A handler that can be held in progress until the test lets it go. */
 export class Gate {
   #open = false;

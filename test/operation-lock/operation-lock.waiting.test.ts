@@ -1,0 +1,96 @@
+import { request as httpRequest } from 'node:http';
+import request from 'supertest';
+import type { OperationLockOptions, OperationLockStore } from '../../src/index.js';
+import { Gate, inProgressProblem } from '../helpers/lock-app.js';
+import { KEY, lockStores, useLockStore } from '../helpers/lock-stores.js';
+import { problemOf } from '../helpers/problem.js';
+import { serve } from '../helpers/server.js';
+import { sleep } from '../helpers/event-loop.js';
+
+const IN_PROGRESS = inProgressProblem('/orders');
+
+describe.each(lockStores())('operationLock on %s', (_name, makeStore) => {
+  let store: OperationLockStore;
+  let gate: Gate;
+  const { app, order } = useLockStore(makeStore, (made) => ({ store, gate } = made));
+
+  describe('waiting', () => {
+    it('stops waiting, and asks the store nothing more, once the waiting client goes away', async () => {
+      let acquires = 0;
+      const acquire = store.acquire.bind(store);
+      store.acquire = (...args) => {
+        acquires++;
+        return acquire(...args);
+      };
+      const target = app({ replay: true, waitMs: 60_000 });
+      const server = await serve(target);
+      try {
+        const first = order(target).then((res) => res);
+        await gate.entered();
+        const waiting = httpRequest(`${server.url}/orders`, {
+          method: 'POST',
+          headers: { 'Idempotency-Key': KEY, 'Content-Type': 'application/json' },
+        });
+        waiting.on('error', () => undefined);
+        waiting.end(JSON.stringify({ item: 'book' }));
+        // The waiting duplicate has asked once and found the first running.
+        for (let attempt = 0; acquires < 2 && attempt < 200; attempt++) {
+          await sleep(10);
+        }
+        waiting.destroy();
+        await sleep(100);
+        const asked = acquires;
+        gate.open();
+        expect((await first).status).toBe(201);
+        // Had it still waited, the first one's completion would have woken it to ask again.
+        await sleep(300);
+        expect(acquires).toBe(asked);
+        expect(gate.runs).toBe(1);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('lets a duplicate wait for the first to finish, then replays its response', async () => {
+      const target = app({ replay: true, waitMs: 10_000 });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      const waiting = order(target).then((res) => res);
+      await sleep(30);
+      gate.open();
+      const [a, b] = await Promise.all([first, waiting]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(b.text).toBe(a.text);
+      expect(b.headers['idempotent-replayed']).toBe('true');
+      expect(gate.runs).toBe(1);
+    });
+
+    it.each<[string, boolean, Partial<OperationLockOptions>]>([
+      ['and the first still runs', false, {}],
+      ['even if the store’s notice never comes', true, { storeTimeoutMs: 20 }],
+    ])('answers 409.1 once the wait is over %s', async (_case, noticeNeverComes, options) => {
+      if (noticeNeverComes) store.waitForChange = () => new Promise<void>(() => undefined);
+      const target = app({ replay: true, waitMs: 40, ...options });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      const waited = await order(target);
+      expect(waited.status).toBe(409);
+      expect(problemOf(waited)).toEqual(IN_PROGRESS);
+      gate.open();
+      await first;
+    });
+
+    it('runs a waiting duplicate itself when the first released its key (a 5xx)', async () => {
+      const target = app({ replay: true, waitMs: 10_000 });
+      const fail = () => request(target).post('/fail').set('Idempotency-Key', KEY).send({});
+      const first = fail().then((res) => res);
+      await gate.entered();
+      const waiting = fail().then((res) => res);
+      await sleep(30);
+      gate.open();
+      expect((await first).status).toBe(500);
+      expect((await waiting).status).toBe(500);
+      expect(gate.runs).toBe(2);
+    });
+  });
+});
