@@ -7,8 +7,7 @@ import type { LockWarningCode, LockWarnings } from './warnings.js';
 
 /**
  * What the steps of one `operationLock()` share: made once, with the
- * middleware, and handed to each part of it (release, recording,
- * renewals), which keeps what it uses.
+ * middleware, and kept by each part of it (release, recording, renewals).
  */
 export interface LockContext {
   readonly config: OperationLockConfiguration;

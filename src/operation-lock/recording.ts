@@ -1,15 +1,9 @@
-import type { Deadlines } from '../stores/deadlines.js';
-import type { StoreHealth } from '../stores/store-health.js';
-import type { Clock } from '../time/clock.js';
 import type { Attempt } from './attempt.js';
-import type { InFlight } from './in-flight.js';
 import type { LockContext } from './lock-context.js';
 import { storeTimeout } from './lock-errors.js';
 import { isThenable } from './lock-store.js';
-import type { OperationLockConfiguration } from './options.js';
 import { tellLeaseLost } from './outcomes.js';
 import { RecordRetries, recordRetryDelay } from './record-retries.js';
-import type { LockWarningCode, LockWarnings } from './warnings.js';
 
 /**
  * Records responses for replay in the store (its `complete`), and asks it
@@ -21,20 +15,10 @@ export class Recording {
   /** The responses waiting for the store to record them (see `#failed`). */
   readonly #retries = new RecordRetries();
 
-  readonly #config: OperationLockConfiguration;
-  readonly #clock: Clock;
-  readonly #deadlines: Deadlines;
-  readonly #storeHealth: StoreHealth<LockWarningCode>;
-  readonly #warnings: LockWarnings;
-  readonly #inFlight: InFlight;
+  readonly #lock: LockContext;
 
-  constructor({ config, clock, deadlines, storeHealth, warnings, inFlight }: LockContext) {
-    this.#config = config;
-    this.#clock = clock;
-    this.#deadlines = deadlines;
-    this.#storeHealth = storeHealth;
-    this.#warnings = warnings;
-    this.#inFlight = inFlight;
+  constructor(lock: LockContext) {
+    this.#lock = lock;
   }
 
   /**
@@ -43,7 +27,7 @@ export class Recording {
    * not: its call may still land, and a second would then be refused.
    */
   record(attempt: Attempt, response: string): void {
-    const { store, replayTtlMs } = this.#config;
+    const { store, replayTtlMs } = this.#lock.config;
     const { operation, token } = attempt;
     let answer: boolean | PromiseLike<boolean>;
     try {
@@ -52,7 +36,7 @@ export class Recording {
       return this.#failed(error, attempt, response);
     }
     if (!isThenable(answer)) return this.#recorded(answer, attempt);
-    const pending = this.#deadlines.track(attempt, this.#timedOut);
+    const pending = this.#lock.deadlines.track(attempt, this.#timedOut);
     answer.then(
       (held) => {
         const waiting = pending.settle();
@@ -69,9 +53,9 @@ export class Recording {
   /** The store answered: recorded, or refused because the lease was lost. */
   #recorded(held: unknown, attempt: Attempt): void {
     this.#stopRetrying(attempt);
-    this.#storeHealth.answered();
-    if (held !== true) tellLeaseLost(attempt, this.#warnings);
-    this.#inFlight.settled(attempt);
+    this.#lock.storeHealth.answered();
+    if (held !== true) tellLeaseLost(attempt, this.#lock.warnings);
+    this.#lock.inFlight.settled(attempt);
   }
 
   /**
@@ -85,7 +69,7 @@ export class Recording {
    * responses and `MAX_RECORD_BYTES_WAITING` wait at once.
    */
   #failed(error: unknown, attempt: Attempt, response: string): void {
-    this.#storeHealth.failed(error);
+    this.#lock.storeHealth.failed(error);
     attempt.recordFailures += 1;
     const wait = recordRetryDelay(attempt.recordFailures);
     if (attempt.recordBytes === undefined) {
@@ -93,8 +77,9 @@ export class Recording {
       if (!this.#retries.admit(bytes)) return this.#notRecorded(error, attempt);
       attempt.recordBytes = bytes;
     }
-    if (this.#clock.now() + wait >= attempt.leaseUntil) return this.#notRecorded(error, attempt);
-    this.#clock.setTimeout(() => this.record(attempt, response), wait).unref();
+    if (this.#lock.clock.now() + wait >= attempt.leaseUntil)
+      return this.#notRecorded(error, attempt);
+    this.#lock.clock.setTimeout(() => this.record(attempt, response), wait).unref();
   }
 
   /**
@@ -108,15 +93,15 @@ export class Recording {
    */
   #notRecorded(error: unknown, attempt: Attempt): void {
     this.#stopRetrying(attempt);
-    this.#warnings.recordFailed(error);
-    this.#inFlight.settled(attempt);
+    this.#lock.warnings.recordFailed(error);
+    this.#lock.inFlight.settled(attempt);
   }
 
   /** Not asked again (it may still land), but a store call that timed out, as any other. */
   readonly #timedOut = (attempt: Attempt): void => {
     this.#stopRetrying(attempt);
-    this.#storeHealth.failed(storeTimeout(this.#config.storeTimeoutMs));
-    this.#inFlight.settled(attempt);
+    this.#lock.storeHealth.failed(storeTimeout(this.#lock.config.storeTimeoutMs));
+    this.#lock.inFlight.settled(attempt);
   };
 
   #stopRetrying(attempt: Attempt): void {

@@ -1,12 +1,8 @@
-import type { Deadlines } from '../stores/deadlines.js';
-import type { StoreHealth } from '../stores/store-health.js';
 import type { Attempt } from './attempt.js';
-import type { InFlight } from './in-flight.js';
 import type { LockContext } from './lock-context.js';
 import { storeTimeout } from './lock-errors.js';
-import { isThenable, type LockAcquisition, type OperationLockStore } from './lock-store.js';
+import { isThenable, type LockAcquisition } from './lock-store.js';
 import { tellLeaseLost } from './outcomes.js';
-import type { LockWarningCode, LockWarnings } from './warnings.js';
 
 /**
  * Lets go of locks: a request's, once its response ended unrecorded or its
@@ -15,30 +11,20 @@ import type { LockWarningCode, LockWarnings } from './warnings.js';
  * middleware.
  */
 export class Releases {
-  readonly #store: OperationLockStore;
-  readonly #storeTimeoutMs: number;
-  readonly #deadlines: Deadlines;
-  readonly #storeHealth: StoreHealth<LockWarningCode>;
-  readonly #warnings: LockWarnings;
-  readonly #inFlight: InFlight;
+  readonly #lock: LockContext;
 
-  constructor({ config, deadlines, storeHealth, warnings, inFlight }: LockContext) {
-    this.#store = config.store;
-    this.#storeTimeoutMs = config.storeTimeoutMs;
-    this.#deadlines = deadlines;
-    this.#storeHealth = storeHealth;
-    this.#warnings = warnings;
-    this.#inFlight = inFlight;
+  constructor(lock: LockContext) {
+    this.#lock = lock;
   }
 
   /** Releases the request's lock, and settles the request. */
   release(attempt: Attempt): void {
     const { operation, token } = attempt;
     try {
-      this.#settle(this.#store.release(operation.key, token), attempt);
+      this.#settle(this.#lock.config.store.release(operation.key, token), attempt);
     } catch (error) {
-      this.#storeHealth.failed(error);
-      this.#inFlight.settled(attempt);
+      this.#lock.storeHealth.failed(error);
+      this.#lock.inFlight.settled(attempt);
     }
   }
 
@@ -53,19 +39,19 @@ export class Releases {
     // Nothing ran under this lock: a lease that ran out meanwhile is no loss, and the
     // answer is not waited for.
     try {
-      const released = this.#store.release(key, token);
+      const released = this.#lock.config.store.release(key, token);
       if (isThenable(released)) {
-        this.#inFlight.enter();
+        this.#lock.inFlight.enter();
         released.then(
-          () => this.#inFlight.leave(),
+          () => this.#lock.inFlight.leave(),
           (error: unknown) => {
-            this.#storeHealth.failed(error);
-            this.#inFlight.leave();
+            this.#lock.storeHealth.failed(error);
+            this.#lock.inFlight.leave();
           },
         );
       }
     } catch (error) {
-      this.#storeHealth.failed(error);
+      this.#lock.storeHealth.failed(error);
     }
   }
 
@@ -77,34 +63,34 @@ export class Releases {
   #settle(answer: boolean | PromiseLike<boolean>, attempt: Attempt): void {
     if (!isThenable(answer)) {
       this.#lostUnless(answer, attempt);
-      return this.#inFlight.settled(attempt);
+      return this.#lock.inFlight.settled(attempt);
     }
-    const pending = this.#deadlines.track(attempt, this.#settleTimedOut);
+    const pending = this.#lock.deadlines.track(attempt, this.#settleTimedOut);
     answer.then(
       (held) => {
         const waiting = pending.settle();
         if (waiting === undefined) return;
         this.#lostUnless(held, waiting);
-        this.#inFlight.settled(waiting);
+        this.#lock.inFlight.settled(waiting);
       },
       (error: unknown) => {
         // After its deadline, the call was counted failed already (`#settleTimedOut`).
         const waiting = pending.settle();
         if (waiting === undefined) return;
-        this.#storeHealth.failed(error);
-        this.#inFlight.settled(waiting);
+        this.#lock.storeHealth.failed(error);
+        this.#lock.inFlight.settled(waiting);
       },
     );
   }
 
   /** A release that timed out is a failed store call: it starts or counts in an outage. */
   readonly #settleTimedOut = (attempt: Attempt): void => {
-    this.#storeHealth.failed(storeTimeout(this.#storeTimeoutMs));
-    this.#inFlight.settled(attempt);
+    this.#lock.storeHealth.failed(storeTimeout(this.#lock.config.storeTimeoutMs));
+    this.#lock.inFlight.settled(attempt);
   };
 
   #lostUnless(held: unknown, attempt: Attempt): void {
-    this.#storeHealth.answered();
-    if (held !== true) tellLeaseLost(attempt, this.#warnings);
+    this.#lock.storeHealth.answered();
+    if (held !== true) tellLeaseLost(attempt, this.#lock.warnings);
   }
 }

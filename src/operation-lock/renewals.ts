@@ -1,18 +1,12 @@
-import type { Deadlines } from '../stores/deadlines.js';
-import type { StoreHealth } from '../stores/store-health.js';
 import { wasCutShort } from '../responses/cut-short.js';
-import type { Clock } from '../time/clock.js';
 import { timerDelay } from '../time/timers.js';
 import type { Attempt } from './attempt.js';
 import { defer, type Deferred } from './deferred.js';
-import type { InFlight } from './in-flight.js';
 import type { LockContext } from './lock-context.js';
 import { storeTimeout } from './lock-errors.js';
 import { isThenable } from './lock-store.js';
-import type { OperationLockConfiguration } from './options.js';
 import { tellLeaseLost } from './outcomes.js';
 import type { ResponseRecorder } from './recorded-response.js';
-import type { LockWarningCode, LockWarnings } from './warnings.js';
 
 /**
  * How many leases a request whose client went away is still renewed for:
@@ -36,33 +30,20 @@ export class Renewals {
   readonly #holds = new Set<Attempt>();
   #timer: NodeJS.Timeout | undefined;
   readonly #everyMs: number;
-  readonly #config: OperationLockConfiguration;
-  readonly #clock: Clock;
-  readonly #deadlines: Deadlines;
-  readonly #storeHealth: StoreHealth<LockWarningCode>;
-  readonly #warnings: LockWarnings;
-  readonly #inFlight: InFlight;
+  readonly #lock: LockContext;
   /** Lets go of a request whose handler failed after sending its headers (see `#renew`). */
   readonly #endCutShort: (hold: Attempt, recorder: ResponseRecorder) => void;
 
-  constructor(
-    { config, clock, deadlines, storeHealth, warnings, inFlight }: LockContext,
-    endCutShort: (hold: Attempt, recorder: ResponseRecorder) => void,
-  ) {
-    this.#everyMs = Math.max(1, Math.floor(config.lockTtlMs / 3));
-    this.#config = config;
-    this.#clock = clock;
-    this.#deadlines = deadlines;
-    this.#storeHealth = storeHealth;
-    this.#warnings = warnings;
-    this.#inFlight = inFlight;
+  constructor(lock: LockContext, endCutShort: (hold: Attempt, recorder: ResponseRecorder) => void) {
+    this.#everyMs = Math.max(1, Math.floor(lock.config.lockTtlMs / 3));
+    this.#lock = lock;
     this.#endCutShort = endCutShort;
   }
 
   add(hold: Attempt): void {
     this.#holds.add(hold);
     if (this.#timer === undefined) {
-      this.#timer = this.#clock.setInterval(() => this.#tick(), timerDelay(this.#everyMs));
+      this.#timer = this.#lock.clock.setInterval(() => this.#tick(), timerDelay(this.#everyMs));
       this.#timer.unref();
     }
   }
@@ -73,52 +54,52 @@ export class Renewals {
 
   #tick(): void {
     if (this.#holds.size === 0) {
-      this.#clock.clearInterval(this.#timer);
+      this.#lock.clock.clearInterval(this.#timer);
       this.#timer = undefined;
       return;
     }
-    const due = this.#clock.now() - this.#everyMs / 2;
+    const due = this.#lock.clock.now() - this.#everyMs / 2;
     for (const hold of this.#holds) if (hold.since <= due) this.#renew(hold);
   }
 
   /** Extends the lease of one running request; a lease found lost is no longer renewed. */
   #renew(hold: Attempt): void {
-    const { store, lockTtlMs } = this.#config;
+    const { store, lockTtlMs } = this.#lock.config;
     if (hold.closedAt !== 0 && hold.recorder !== undefined && wasCutShort(hold.res)) {
       return this.#endCutShort(hold, hold.recorder);
     }
     if (
       hold.closedAt !== 0 &&
-      this.#clock.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
+      this.#lock.clock.now() - hold.closedAt >= LEASES_AFTER_CLOSE * lockTtlMs
     ) {
       this.delete(hold); // its lease now runs out, and the key is free
-      return this.#inFlight.settled(hold);
+      return this.#lock.inFlight.settled(hold);
     }
     if (hold.renewing) return;
     hold.renewing = true;
-    const askedAt = this.#clock.now();
+    const askedAt = this.#lock.clock.now();
     this.#call(() => store.renew(hold.operation.key, hold.token, lockTtlMs)).then(
       (held) => {
         hold.renewing = false;
-        this.#storeHealth.answered();
+        this.#lock.storeHealth.answered();
         if (held === true) {
           hold.leaseUntil = askedAt + lockTtlMs;
           return;
         }
         this.delete(hold);
-        tellLeaseLost(hold, this.#warnings);
+        tellLeaseLost(hold, this.#lock.warnings);
         // Not its lock any more: what its handler sends is not recorded, and nothing is to release.
-        this.#inFlight.settled(hold);
+        this.#lock.inFlight.settled(hold);
       },
       (error: unknown) => {
         hold.renewing = false;
-        this.#storeHealth.failed(error);
+        this.#lock.storeHealth.failed(error);
       },
     );
   }
 
   readonly #callTimedOut = ({ reject }: Deferred<unknown>): void =>
-    reject(storeTimeout(this.#config.storeTimeoutMs));
+    reject(storeTimeout(this.#lock.config.storeTimeoutMs));
 
   /** Calls the store; an answer later than `storeTimeoutMs` is a failure (and is then ignored). */
   #call<T>(invoke: () => T | PromiseLike<T>): Promise<T> {
@@ -132,7 +113,7 @@ export class Renewals {
     // The callbacks reach the caller only through `pending`, let go of at the deadline: a
     // store that never answers must not keep the request that waited for it.
     const deferred = defer<T>();
-    const pending = this.#deadlines.track(deferred as Deferred<unknown>, this.#callTimedOut);
+    const pending = this.#lock.deadlines.track(deferred as Deferred<unknown>, this.#callTimedOut);
     answer.then(
       (value) => pending.settle()?.resolve(value),
       (error: unknown) => pending.settle()?.reject(error as Error),
