@@ -92,11 +92,6 @@ export const MAX_LOCK_KEY_LENGTH = 256;
 /** The stores' methods, for the check of a `store` option. */
 export const LOCK_STORE_METHODS = ['acquire', 'complete', 'release', 'renew'] as const;
 
-/** Whether a store's answer is a promise to wait for, rather than the answer itself. */
-export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
 /** An `acquire` answer in the shape the middleware relies on; anything else is a store failure. */
 export function checkAcquisition(found: LockAcquisition): LockAcquisition {
   const { state } = (found ?? {}) as { state?: unknown };

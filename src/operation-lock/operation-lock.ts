@@ -9,7 +9,8 @@ import type { Attempt } from './attempt.js';
 import { InFlight } from './in-flight.js';
 import type { LockContext } from './lock-context.js';
 import { inProgress, keyReused, storeTimeout, storeUnavailable } from './lock-errors.js';
-import { checkAcquisition, isThenable, type LockAcquisition } from './lock-store.js';
+import { isThenable } from '../util/is-thenable.js';
+import { checkAcquisition, type LockAcquisition } from './lock-store.js';
 import {
   parseOperationLockOptions,
   type OperationLockConfiguration,

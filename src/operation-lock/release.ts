@@ -1,7 +1,8 @@
 import type { Attempt } from './attempt.js';
 import type { LockContext } from './lock-context.js';
 import { storeTimeout } from './lock-errors.js';
-import { isThenable, type LockAcquisition } from './lock-store.js';
+import { isThenable } from '../util/is-thenable.js';
+import type { LockAcquisition } from './lock-store.js';
 import { tellLeaseLost } from './outcomes.js';
 
 /**

@@ -4,7 +4,7 @@ import type { Attempt } from './attempt.js';
 import { defer, type Deferred } from './deferred.js';
 import type { LockContext } from './lock-context.js';
 import { storeTimeout } from './lock-errors.js';
-import { isThenable } from './lock-store.js';
+import { isThenable } from '../util/is-thenable.js';
 import { tellLeaseLost } from './outcomes.js';
 import type { ResponseRecorder } from './recorded-response.js';
 

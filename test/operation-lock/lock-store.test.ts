@@ -1,8 +1,4 @@
-import {
-  checkAcquisition,
-  isThenable,
-  type LockAcquisition,
-} from '../../src/operation-lock/lock-store.js';
+import { checkAcquisition, type LockAcquisition } from '../../src/operation-lock/lock-store.js';
 
 describe('checkAcquisition', () => {
   it.each<[string, unknown]>([
@@ -38,13 +34,5 @@ describe('checkAcquisition', () => {
 
   it('refuses no answer at all', () => {
     expect(() => checkAcquisition(undefined as unknown as LockAcquisition)).toThrow(TypeError);
-  });
-});
-
-describe('isThenable', () => {
-  it('tells a promise, or anything with a then method, from a synchronous answer', () => {
-    expect(isThenable(Promise.resolve(true))).toBe(true);
-    expect(isThenable({ then: () => undefined })).toBe(true);
-    expect([true, false, null, undefined, { state: 'acquired' }].some(isThenable)).toBe(false);
   });
 });
