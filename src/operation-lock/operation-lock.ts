@@ -317,8 +317,9 @@ class OperationLock {
     // `on`, not `once`: `close` comes once, and `once` would wrap the listener.
     res.on('close', () => {
       if (recorder.ended || attempt.closedAt !== 0) return;
-      if (wasCutShort(res)) this.#endCutShort(attempt, recorder);
-      else attempt.closedAt = this.#clock.now();
+      if (wasCutShort(res)) return this.#endCutShort(attempt, recorder);
+      attempt.closedAt = this.#clock.now();
+      recorder.clientLeft(res);
     });
     attempt.next();
   }

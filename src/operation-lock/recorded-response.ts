@@ -79,21 +79,17 @@ export class ResponseRecorder {
    * `record` false no body is kept.
    */
   constructor(res: Response, maxBodyBytes: number, record: boolean, onEnd: () => void) {
-    const { end, write } = res;
+    const { end } = res;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const recorder = this;
     // A body written in parts is streamed. Node's own `write` sends the headers, which is
     // how `end` tells; a `write` that middleware mounted before the lock put on the
     // response may not: compression() passes each part to zlib, which sends later, and
-    // `end`'s chunk alone was recorded as the whole body. Only such a `write` is wrapped:
-    // each property added to a response Express gave its prototype costs V8 a hidden class
-    // of its own (about 2 µs a request, measured).
-    if (Object.hasOwn(res, 'write')) {
-      res.write = function (this: Response, ...args: unknown[]) {
-        if (!recorder.ended) recorder.#streamed = true;
-        return (write as (...a: unknown[]) => boolean).apply(this, args);
-      } as Response['write'];
-    }
+    // `end`'s chunk alone was recorded as the whole body. Nor does Node's once the client
+    // has gone (see `clientLeft`). Only those are wrapped: each property added to a response
+    // Express gave its prototype costs V8 a hidden class of its own (about 2 µs a request,
+    // measured).
+    if (Object.hasOwn(res, 'write') || res.destroyed) this.#watchWrites(res);
     // A part written through Node's `write`, or through one taken before this one (middleware
     // mounted earlier that writes for itself), has sent the headers by `end`. One whose
     // headers `writeHead` wrote but did not send yet is whole in `end`'s chunk.
@@ -117,6 +113,27 @@ export class ResponseRecorder {
       }
       return (end as (...a: unknown[]) => Response).call(this, chunk, encoding, callback);
     } as Response['end'];
+  }
+
+  /**
+   * The client went away before the response ended. Node's `write` then sends
+   * nothing, headers included, so `end` could no longer tell a body written
+   * in parts from a whole one, and would record its last part as the body:
+   * from now on every `write` is watched.
+   */
+  clientLeft(res: Response): void {
+    this.#watchWrites(res);
+  }
+
+  /** Wraps `res.write`, so that a part written before `end` marks the body streamed. */
+  #watchWrites(res: Response): void {
+    const { write } = res;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const recorder = this;
+    res.write = function (this: Response, ...args: unknown[]) {
+      if (!recorder.ended) recorder.#streamed = true;
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as Response['write'];
   }
 
   get recordable(): boolean {

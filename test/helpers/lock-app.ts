@@ -229,13 +229,14 @@ export function lockedApp(options: OperationLockOptions, gate = new Gate()): Exp
 }
 
 /**
- * Serves `app` and sends it `POST /orders` with `key`, from a client that
- * will go away: `abort()` closes the connection and resolves once the
- * server has seen the response close; `close()` stops the server.
+ * Serves `app` and sends it `POST /orders` (or `path`) with `key`, from a
+ * client that will go away: `abort()` closes the connection and resolves
+ * once the server has seen the response close; `close()` stops the server.
  */
 export async function abandonedOrder(
   app: Express,
   key: string,
+  path = '/orders',
 ): Promise<{ abort(): Promise<void>; close(): Promise<void> }> {
   let seeClose!: () => void;
   const closed = new Promise<void>((resolve) => (seeClose = resolve));
@@ -246,7 +247,7 @@ export async function abandonedOrder(
   });
   outer.use(app);
   const server = await serve(outer);
-  const sent = httpRequest(`${server.url}/orders`, {
+  const sent = httpRequest(`${server.url}${path}`, {
     method: 'POST',
     headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
   });

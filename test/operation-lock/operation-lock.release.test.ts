@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
+import type { OperationLockStore } from '../../src/index.js';
 import { abandonedOrder, Gate } from '../helpers/lock-app.js';
 import { KEY, lockStores, useLockStore, type LockClock } from '../helpers/lock-stores.js';
 import { problemOf } from '../helpers/problem.js';
@@ -9,7 +10,8 @@ import { sleep } from '../helpers/event-loop.js';
 describe.each(lockStores())('operationLock on %s', (_name, makeStore) => {
   let clock: LockClock;
   let gate: Gate;
-  const { app, order } = useLockStore(makeStore, (made) => ({ clock, gate } = made));
+  let store: OperationLockStore;
+  const { app, order } = useLockStore(makeStore, (made) => ({ clock, gate, store } = made));
 
   describe('release', () => {
     it('releases the key when the response finishes: without replay, a retry runs again', async () => {
@@ -115,6 +117,77 @@ describe.each(lockStores())('operationLock on %s', (_name, makeStore) => {
         expect(gate.runs).toBe(1);
       } finally {
         gate.open();
+        await first.close();
+      }
+    });
+
+    it('does not record a body its handler writes in parts after its client went away: the retry runs it again, whole', async () => {
+      const target = app({ replay: true });
+      const first = await abandonedOrder(target, KEY, '/stream');
+      try {
+        await gate.entered();
+        await first.abort(); // Node's `write` now sends nothing, not even the headers
+        gate.open(); // the handler writes 'part 1, ', then ends with 'part 2'
+        const stream = () =>
+          request(target).post('/stream').set('Idempotency-Key', KEY).send({ item: 'book' });
+        let retry = await stream();
+        for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
+          await sleep(10);
+          retry = await stream();
+        }
+        expect([retry.status, retry.headers['idempotent-replayed'], retry.text]).toEqual([
+          200,
+          undefined,
+          'part 1, part 2',
+        ]);
+        expect(gate.runs).toBe(2);
+      } finally {
+        gate.open();
+        await first.close();
+      }
+    });
+
+    it('does not record a body written in parts by a handler whose client went away while the lock was being taken', async () => {
+      let asked!: () => void;
+      const asking = new Promise<void>((resolve) => (asked = resolve));
+      let clientGone!: () => void;
+      const gone = new Promise<void>((resolve) => (clientGone = resolve));
+      let acquires = 0;
+      // The first request's lock is granted only once its client has gone.
+      const slowToGrant: OperationLockStore = {
+        acquire: async (...args) => {
+          if (++acquires === 1) {
+            asked();
+            await gone;
+          }
+          return store.acquire(...args);
+        },
+        complete: (...args) => store.complete(...args),
+        release: (...args) => store.release(...args),
+        renew: (...args) => store.renew(...args),
+      };
+      const target = app({ replay: true, store: slowToGrant });
+      gate.open();
+      const first = await abandonedOrder(target, KEY, '/stream');
+      try {
+        await asking;
+        await first.abort();
+        clientGone();
+        await gate.entered();
+        const stream = () =>
+          request(target).post('/stream').set('Idempotency-Key', KEY).send({ item: 'book' });
+        let retry = await stream();
+        for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
+          await sleep(10);
+          retry = await stream();
+        }
+        expect([retry.status, retry.headers['idempotent-replayed'], retry.text]).toEqual([
+          200,
+          undefined,
+          'part 1, part 2',
+        ]);
+        expect(gate.runs).toBe(2);
+      } finally {
         await first.close();
       }
     });
