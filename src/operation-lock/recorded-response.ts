@@ -93,12 +93,23 @@ export class ResponseRecorder {
     // A part written through Node's `write`, or through one taken before this one (middleware
     // mounted earlier that writes for itself), has sent the headers by `end`. One whose
     // headers `writeHead` wrote but did not send yet is whole in `end`'s chunk.
-    res.end = function (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
+    const recordingEnd = function (
+      this: Response,
+      chunk?: unknown,
+      encoding?: unknown,
+      callback?: unknown,
+    ) {
       if (!recorder.ended) {
         recorder.ended = true;
         try {
           const { _header: head, _headerSent: sent } = this as HeaderState;
           if (sent ?? this.headersSent) {
+            recorder.#streamed = true;
+          } else if (this.destroyed && this.end !== recordingEnd) {
+            // Its client gone, Node's `write` sends nothing, headers included. Middleware mounted
+            // after the lock that took `end` from it may have written parts through a `write` it
+            // took before `clientLeft` could watch it: express-session writes all of a body but
+            // its last byte, saves the session, then ends with that byte here.
             recorder.#streamed = true;
           } else if (record) {
             if (typeof head === 'string') recorder.#head = head;
@@ -113,6 +124,7 @@ export class ResponseRecorder {
       }
       return (end as (...a: unknown[]) => Response).call(this, chunk, encoding, callback);
     } as Response['end'];
+    res.end = recordingEnd;
   }
 
   /**

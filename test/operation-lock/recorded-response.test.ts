@@ -6,6 +6,8 @@ import compression from 'compression';
 import express, { type Express, type RequestHandler } from 'express';
 import request from 'supertest';
 import { errorHandler, operationLock } from '../../src/index.js';
+import { sleep } from '../helpers/event-loop.js';
+import { abandonedOrder, Gate } from '../helpers/lock-app.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 
 const KEY = '"order-7f3a"';
@@ -103,5 +105,57 @@ describe('operationLock beside compression()', () => {
         msg: 'A response was not recorded for replay: its body was written in parts (res.write: a stream, res.sendFile, or middleware mounted after operationLock that writes the body itself, such as compression or express-session: mount those before it), or it is larger than `maxBodyBytes`. The request ran normally and its key was released, so a retry runs it again.',
       }),
     ]);
+  });
+});
+
+/**
+ * What express-session does at `res.end` when it must save the session (index.js, `writetop`
+ * and `writeend`; it is not a dependency here): with the `write` and `end` it took when it was
+ * mounted, it writes all of a body of known length but its last byte, saves the session
+ * (asynchronously, as its MemoryStore does), then ends with that byte.
+ */
+const savesSessionAtEnd: RequestHandler = (_req, res, next) => {
+  const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+  const end = res.end.bind(res) as (chunk?: unknown) => typeof res;
+  res.end = function (chunk?: unknown) {
+    const length = Number(res.getHeader('Content-Length'));
+    if (!Buffer.isBuffer(chunk) || !(length > 0)) return end(chunk);
+    write(chunk.subarray(0, -1));
+    setImmediate(() => end(chunk.subarray(-1)));
+    return res;
+  } as typeof res.end;
+  next();
+};
+
+describe('operationLock before middleware that writes the body itself', () => {
+  it('records nothing of a response whose client went away: the retry runs again, whole', async () => {
+    const gate = new Gate();
+    const app = express();
+    app.use(express.json());
+    app.use(operationLock({ replay: true, logger: false }), savesSessionAtEnd);
+    app.post('/orders', (_req, res, next) => {
+      gate.pass().then((run) => res.status(201).type('text/plain').send(`order ${run}`), next);
+    });
+    const first = await abandonedOrder(app, KEY);
+    try {
+      await gate.entered();
+      await first.abort(); // Node's `write` now sends nothing, not even the headers
+      gate.open();
+      const order = () =>
+        request(app).post('/orders').set('Idempotency-Key', KEY).send({ item: 'book' });
+      let retry = await order();
+      for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
+        await sleep(10);
+        retry = await order();
+      }
+      expect([retry.status, retry.headers['idempotent-replayed'], retry.text]).toEqual([
+        201,
+        undefined,
+        'order 2',
+      ]);
+    } finally {
+      gate.open();
+      await first.close();
+    }
   });
 });
