@@ -18,7 +18,7 @@ import {
 } from './options.js';
 import { publishOutcome } from './outcomes.js';
 import { replay, ResponseRecorder } from './recorded-response.js';
-import { Releases } from './release.js';
+import { Releases } from './releases.js';
 import { requestOperation, type Operation } from './request-operation.js';
 import { Recording } from './recording.js';
 import { Renewals } from './renewals.js';
