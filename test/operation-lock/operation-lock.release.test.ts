@@ -121,6 +121,18 @@ describe.each(lockStores())('operationLock on %s', (_name, makeStore) => {
       }
     });
 
+    /** The client's retry of `/stream`, asked again while the first request holds the key (409). */
+    async function retriedStream(target: Parameters<typeof request>[0]) {
+      const stream = () =>
+        request(target).post('/stream').set('Idempotency-Key', KEY).send({ item: 'book' });
+      let retry = await stream();
+      for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
+        await sleep(10);
+        retry = await stream();
+      }
+      return retry;
+    }
+
     it('does not record a body its handler writes in parts after its client went away: the retry runs it again, whole', async () => {
       const target = app({ replay: true });
       const first = await abandonedOrder(target, KEY, '/stream');
@@ -128,13 +140,7 @@ describe.each(lockStores())('operationLock on %s', (_name, makeStore) => {
         await gate.entered();
         await first.abort(); // Node's `write` now sends nothing, not even the headers
         gate.open(); // the handler writes 'part 1, ', then ends with 'part 2'
-        const stream = () =>
-          request(target).post('/stream').set('Idempotency-Key', KEY).send({ item: 'book' });
-        let retry = await stream();
-        for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
-          await sleep(10);
-          retry = await stream();
-        }
+        const retry = await retriedStream(target);
         expect([retry.status, retry.headers['idempotent-replayed'], retry.text]).toEqual([
           200,
           undefined,
@@ -174,13 +180,7 @@ describe.each(lockStores())('operationLock on %s', (_name, makeStore) => {
         await first.abort();
         clientGone();
         await gate.entered();
-        const stream = () =>
-          request(target).post('/stream').set('Idempotency-Key', KEY).send({ item: 'book' });
-        let retry = await stream();
-        for (let attempt = 0; retry.status === 409 && attempt < 200; attempt++) {
-          await sleep(10);
-          retry = await stream();
-        }
+        const retry = await retriedStream(target);
         expect([retry.status, retry.headers['idempotent-replayed'], retry.text]).toEqual([
           200,
           undefined,
