@@ -337,11 +337,22 @@ describe('MemoryStore bounds', () => {
       { limit: 5, windowMs: 2000 },
     ]);
     // V8 frees the backing stores of collected array buffers in the background: an earlier
-    // test's, counted in `before`, once made the flood seem to grow 4.9 MB. A real wait lets it.
-    const bytes = async () => {
+    // test's, counted in `before`, once made the flood seem to grow 4.9 MB, and under CI load
+    // shrink by 205 MB (freed after a 50 ms wait). Read until two readings 50 ms apart agree
+    // within 1 MB (at most 3 s of real time).
+    const reading = () => {
       collectGarbage();
-      await realSleep(50);
       return heapBytes() + process.memoryUsage().arrayBuffers;
+    };
+    const bytes = async () => {
+      let last = reading();
+      for (let attempt = 0; attempt < 60; attempt++) {
+        await realSleep(50);
+        const now = reading();
+        if (Math.abs(now - last) < 1_000_000) return now;
+        last = now;
+      }
+      return last;
     };
     const before = await bytes();
     // 200,000 keys of six numbers: 9.6 MB of state, and the list of free slots once swept.
