@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import type { UploadedFile } from './uploaded-files.js';
 
 /**
@@ -24,25 +25,43 @@ export function requestFingerprint(
   files: readonly UploadedFile[] = [],
 ): string {
   // Length-prefixed, so that no target and payload run into each other.
-  const hash = createHash('sha256').update(`${target.length}:${target}`);
-  if (custom !== undefined) hash.update('c').update(custom);
-  else if (files.length === 0) updateWithBody(hash, body);
+  const prefix = `${target.length}:${target}`;
+  if (custom !== undefined) return digestOf(`${prefix}c${custom}`);
+  if (files.length === 0 && !Buffer.isBuffer(body)) return digestOf(prefix + bodyText(body));
+  const hash = crypto.createHash('sha256').update(prefix);
+  if (files.length === 0) updateWithBody(hash, body);
   else {
     // The body's own digest, of fixed length, so that a text body cannot run into the files.
-    const bodyHash = createHash('sha256');
+    const bodyHash = crypto.createHash('sha256');
     updateWithBody(bodyHash, body);
     hash.update('f').update(bodyHash.digest()).update(canonicalJson(files));
   }
   return hash.digest('base64url');
 }
 
+/**
+ * The SHA-256 of `text` in base64url: in one call where Node has one
+ * (`crypto.hash`, Node 20.12), a third of the CPU of a Hash object fed in
+ * parts, and the same digest, the parts being the text's in order (each
+ * follows an ASCII tag, so no surrogate pair is split between two parts).
+ */
+const digestOf: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'base64url')
+    : (text) => crypto.createHash('sha256').update(text).digest('base64url');
+
+/** The body as `updateWithBody` feeds it, tag first, for a body that is not a Buffer. */
+function bodyText(body: unknown): string {
+  if (body === undefined || body === null || isEmptyObject(body)) return 'e';
+  if (typeof body === 'string') return `s${body}`;
+  return `j${canonicalJson(body)}`;
+}
+
 /** Feeds `hash` the body, tagged with its kind: none, a Buffer, a string or JSON. */
 function updateWithBody(hash: Hash, body: unknown): void {
   // The Buffer first: `isEmptyObject` would walk its every byte as a key (6 s for 16 MiB).
   if (Buffer.isBuffer(body)) hash.update('b').update(body);
-  else if (body === undefined || body === null || isEmptyObject(body)) hash.update('e');
-  else if (typeof body === 'string') hash.update('s').update(body);
-  else hash.update('j').update(canonicalJson(body));
+  else hash.update(bodyText(body));
 }
 
 /** `{}` as express.json() leaves it without a body (Express 4), or as a client sends it. */

@@ -140,6 +140,27 @@ describe('requestFingerprint', () => {
     expect(requestFingerprint(target, body, custom)).toBe(expected);
   });
 
+  it('gives every target and payload the digest of its parts fed one by one, lone surrogates too', () => {
+    // The parts as requestFingerprint always fed them to a Hash, an independent model of the one
+    // string it now hashes at once.
+    const streamed = (target: string, tag: string, payload: string): string =>
+      createHash('sha256')
+        .update(`${target.length}:${target}`)
+        .update(tag)
+        .update(payload)
+        .digest('base64url');
+    const text = fc.string({ unit: 'binary' }); // any UTF-16 code units, lone surrogates included
+    fc.assert(
+      fc.property(text, text, text, (target, body, custom) => {
+        expect(requestFingerprint(target, body)).toBe(streamed(target, 's', body));
+        expect(requestFingerprint(target, undefined, custom)).toBe(streamed(target, 'c', custom));
+        expect(requestFingerprint(target, { body })).toBe(
+          streamed(target, 'j', JSON.stringify({ body })),
+        );
+      }),
+    );
+  });
+
   it('gives no body, null and an empty object the same fingerprint', () => {
     const prints = [undefined, null, {}].map((body) => requestFingerprint('/orders', body));
     expect(new Set(prints).size).toBe(1);
