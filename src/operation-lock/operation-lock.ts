@@ -214,12 +214,10 @@ class OperationLock {
         // The acquisition stops counting first: the request counts on until it settles, and a
         // throw below (from `next`) cannot leave the count held.
         this.#inFlight.leave();
-        // Outside Express's reach: a throw here would be an unhandled rejection.
         try {
           this.#decide(found, waiting);
         } catch (error) {
-          if (waiting.recorder === undefined) this.#inFlight.settled(waiting);
-          waiting.next(error);
+          this.#thrownOutsideExpress(error, waiting);
         }
       },
       (error: unknown) => {
@@ -282,9 +280,26 @@ class OperationLock {
     attempt.abandoned ??= abortOnClose(attempt.res);
     waitForChange(attempt, ms, this.#config, this.#clock).then(() => {
       // The client went away while waiting: nobody is left to answer.
-      if (!attempt.abandoned!.signal.aborted) this.#acquire(attempt);
-      else this.#inFlight.settled(attempt);
+      if (attempt.abandoned!.signal.aborted) return this.#inFlight.settled(attempt);
+      // A synchronous store is answered here, so `next` runs the handler in this callback.
+      try {
+        this.#acquire(attempt);
+      } catch (error) {
+        this.#thrownOutsideExpress(error, attempt);
+      }
     });
+  }
+
+  /**
+   * A throw in a promise callback, out of Express's reach: from `next`, or
+   * from what `next` ran when Express does not catch it (middleware that
+   * calls the lock itself). Passed on as Express passes a handler's throw,
+   * where it would be an unhandled rejection and the request would hang; a
+   * request that took the lock settles when its response ends.
+   */
+  #thrownOutsideExpress(error: unknown, attempt: Attempt): void {
+    if (attempt.recorder === undefined) this.#inFlight.settled(attempt);
+    attempt.next(error);
   }
 
   #acquireFailed(error: unknown, attempt: Attempt): void {

@@ -1,6 +1,12 @@
 import { request as httpRequest } from 'node:http';
+import express from 'express';
 import request from 'supertest';
-import type { OperationLockOptions, OperationLockStore } from '../../src/index.js';
+import {
+  errorHandler,
+  operationLock,
+  type OperationLockOptions,
+  type OperationLockStore,
+} from '../../src/index.js';
 import { Gate, inProgressProblem } from '../helpers/lock-app.js';
 import { KEY, lockStores, useLockStore } from '../helpers/lock-stores.js';
 import { problemOf } from '../helpers/problem.js';
@@ -91,6 +97,32 @@ describe.each(lockStores())('operationLock on %s', (_name, makeStore) => {
       expect((await first).status).toBe(500);
       expect((await waiting).status).toBe(500);
       expect(gate.runs).toBe(2);
+    });
+
+    it('passes on a throw from the handler a waiting duplicate runs, when Express cannot catch it', async () => {
+      // Middleware that calls the lock itself: the handler it runs in `next` is not on Express's
+      // stack once the duplicate's wait ends, so nothing but the lock can catch its throw.
+      const lock = operationLock({ store, waitMs: 10_000, storeTimeoutMs: 10_000, logger: false });
+      const target = express();
+      target.post('/orders', (req, res, next) => {
+        lock(req, res, (error?: unknown) => {
+          if (error !== undefined) return next(error);
+          if (gate.runs > 0) throw new Error('The handler broke');
+          // The first fails: its key is released and the waiting duplicate runs.
+          void gate.pass().then(() => res.status(500).end());
+        });
+      });
+      target.use(errorHandler({ logger: false }));
+      const send = () => request(target).post('/orders').set('Idempotency-Key', KEY);
+      const first = send().then((res) => res);
+      await gate.entered();
+      const waiting = send().then((res) => res);
+      await sleep(30);
+      gate.open();
+      expect((await first).status).toBe(500);
+      const thrown = await waiting;
+      expect([thrown.status, problemOf(thrown).title]).toEqual([500, 'Internal Server Error']);
+      await lock.onIdle();
     });
   });
 });
