@@ -204,7 +204,9 @@ class OperationLock {
     const { token } = attempt;
     // Counted until it answers, past its deadline too: a lock it grants late is released then.
     this.#inFlight.enter();
-    answer.then(
+    // Through a native promise (a store's own is passed as it is): a thenable's `then` may
+    // throw, and that is the store's failure, not a throw out of this call.
+    Promise.resolve(answer).then(
       (found) => {
         const waiting = pending.settle();
         if (waiting === undefined) {

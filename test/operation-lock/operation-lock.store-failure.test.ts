@@ -4,6 +4,7 @@ import {
   MemoryLockStore,
   errorHandler,
   operationLock,
+  type LockAcquisition,
   type OperationLockOptions,
   type OperationLockStore,
 } from '../../src/index.js';
@@ -224,5 +225,46 @@ describe('operationLock when its store fails', () => {
       .set('Idempotency-Key', KEY)
       .send({});
     expect(res.status).toBe(503);
+  });
+
+  it.each([
+    ['first answer', 1],
+    ['answer to a duplicate that waited', 3],
+  ])('treats a %s whose then() throws as a store failure, at once', async (_case, broken) => {
+    const inner = new MemoryLockStore();
+    let acquires = 0;
+    const store: OperationLockStore = {
+      acquire: (...args) =>
+        ++acquires === broken
+          ? // A promise-like answer, as a store on another promise library may give.
+            ({
+              then() {
+                throw new Error('connection lost');
+              },
+            } as unknown as Promise<LockAcquisition>)
+          : inner.acquire(...args),
+      complete: (...args) => inner.complete(...args),
+      release: (...args) => inner.release(...args),
+      renew: (...args) => inner.renew(...args),
+      waitForChange: (...args) => inner.waitForChange(...args),
+    };
+    const gate = new Gate();
+    // A deadline past the test's timeout: the answer must not wait for it.
+    const app = lockedApp({ store, waitMs: 10_000, storeTimeoutMs: 10_000 }, gate);
+    const send = () => request(app).post('/fail').set('Idempotency-Key', KEY).send({});
+    let first: Promise<request.Response> | undefined;
+    if (broken > 1) {
+      // The first fails and releases its key: the duplicate waiting for it asks again.
+      first = send().then((res) => res);
+      await gate.entered();
+    }
+    const answered = send().then((res) => res);
+    await sleep(30);
+    gate.open();
+    if (first !== undefined) expect((await first).status).toBe(500);
+    const res = await answered;
+    expect([res.status, res.headers['retry-after']]).toEqual([503, '5']);
+    expect(acquires).toBe(broken);
+    inner.shutdown();
   });
 });
