@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Clock } from '../time/clock.js';
 import { settledOrAfter } from '../time/timers.js';
+import { isThenable } from '../util/is-thenable.js';
 import type { Attempt } from './attempt.js';
 import type { OperationLockConfiguration } from './options.js';
 
@@ -24,14 +25,20 @@ export function waitForChange(
   const round = attempt.round++;
   if (typeof store.waitForChange === 'function') {
     try {
-      const notice = store
-        .waitForChange(attempt.operation.key, Math.max(1, ms), signal)
-        .catch(() => undefined);
-      // A store whose notice never comes must not keep the request waiting for good; the
-      // guard goes once the notice comes, so that a woken duplicate leaves no timer behind.
-      return settledOrAfter(notice, Math.max(1, ms) + config.storeTimeoutMs, clock);
+      const notice = store.waitForChange(attempt.operation.key, Math.max(1, ms), signal);
+      // Any promise-like counts, through a native promise (its `then` may throw); one that
+      // rejects ends the wait as one that resolves does. A store whose notice never comes must
+      // not keep the request waiting for good; the guard goes once the notice comes, so that a
+      // woken duplicate leaves no timer behind.
+      if (isThenable(notice)) {
+        return settledOrAfter(
+          Promise.resolve(notice),
+          Math.max(1, ms) + config.storeTimeoutMs,
+          clock,
+        );
+      }
     } catch {
-      // A store whose notice fails is polled instead.
+      // A store whose notice throws is polled, as one whose notice is no promise.
     }
   }
   return sleep(pollDelay(ms, round), signal, clock);

@@ -97,6 +97,50 @@ describe('waitForChange', () => {
     expect(await resolvedAfter(woken, 20)).toBe(true);
   });
 
+  it('polls a store whose notice is no promise, though it has a catch() (it never rejects)', async () => {
+    const config = parseOperationLockOptions({
+      store: {
+        ...polled,
+        // Not a promise: its `catch` answers nothing a wait could go on.
+        waitForChange: () => ({ catch: () => undefined }) as unknown as Promise<void>,
+      },
+    });
+    const woken = waitForChange(waiting(), 10_000, config, currentClock());
+    expect(await resolvedAfter(woken, 19)).toBe(false);
+    expect(await resolvedAfter(woken, 1)).toBe(true);
+  });
+
+  it('wakes at the notice of a promise-like store answer without catch()', async () => {
+    let notify: (() => void) | undefined;
+    const notice: PromiseLike<void> = {
+      then(resolve) {
+        notify = () => resolve?.();
+        return notice as PromiseLike<never>;
+      },
+    };
+    const config = parseOperationLockOptions({
+      store: { ...polled, waitForChange: () => notice as Promise<void> },
+    });
+    const woken = waitForChange(waiting(), 10_000, config, currentClock());
+    // Not polled: still waiting well past the first poll.
+    expect(await resolvedAfter(woken, 1000)).toBe(false);
+    notify!();
+    expect(await resolvedAfter(woken, 0)).toBe(true);
+  });
+
+  it('ends the wait at once when the notice’s then() throws, as when it rejects', async () => {
+    const notice = {
+      then() {
+        throw new Error('connection lost');
+      },
+    };
+    const config = parseOperationLockOptions({
+      store: { ...polled, waitForChange: () => notice as unknown as Promise<void> },
+    });
+    const woken = waitForChange(waiting(), 10_000, config, currentClock());
+    expect(await resolvedAfter(woken, 0)).toBe(true);
+  });
+
   it('stops polling as the waiting client goes away', async () => {
     const attempt = waiting();
     const config = parseOperationLockOptions({ store: polled });
