@@ -94,9 +94,11 @@ export const LOCK_STORE_METHODS = ['acquire', 'complete', 'release', 'renew'] as
 
 /** An `acquire` answer in the shape the middleware relies on; anything else is a store failure. */
 export function checkAcquisition(found: LockAcquisition): LockAcquisition {
-  const { state } = (found ?? {}) as { state?: unknown };
+  // Destructuring undefined or null would throw its own TypeError, which says nothing of the store.
+  const fields: Record<string, unknown> = typeof found === 'object' && found !== null ? found : {};
+  const { state } = fields;
   if (state === 'acquired') return found;
-  const { fingerprint, leaseMs, response } = found as Record<string, unknown>;
+  const { fingerprint, leaseMs, response } = fields;
   if (
     typeof fingerprint === 'string' &&
     ((state === 'running' && typeof leaseMs === 'number' && leaseMs >= 0) ||

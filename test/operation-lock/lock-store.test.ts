@@ -1,3 +1,4 @@
+import { describeValue } from '../../src/options/describe-value.js';
 import { checkAcquisition, type LockAcquisition } from '../../src/operation-lock/lock-store.js';
 
 describe('checkAcquisition', () => {
@@ -32,7 +33,9 @@ describe('checkAcquisition', () => {
     );
   });
 
-  it('refuses no answer at all', () => {
-    expect(() => checkAcquisition(undefined as unknown as LockAcquisition)).toThrow(TypeError);
+  it.each([undefined, null])('refuses %p, saying what it got', (answer) => {
+    expect(() => checkAcquisition(answer as unknown as LockAcquisition)).toThrow(
+      new TypeError(`The store answered acquire() with ${describeValue(answer)}`),
+    );
   });
 });

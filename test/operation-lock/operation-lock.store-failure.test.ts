@@ -227,6 +227,29 @@ describe('operationLock when its store fails', () => {
     expect(res.status).toBe(503);
   });
 
+  it.each([undefined, null])(
+    'answers 503 to a store that answers acquire() with %p, and logs what it answered',
+    async (answer) => {
+      const logs = captureLogs();
+      const odd = { ...failing, acquire: () => answer } as unknown as OperationLockStore;
+      const res = await request(lockedApp({ store: odd, logger: logs.logger }))
+        .post('/orders')
+        .set('Idempotency-Key', KEY)
+        .send({});
+      expect(res.status).toBe(503);
+      await flushed();
+      expect(logs.lines.map(({ code, err }) => ({ code, err }))).toEqual([
+        {
+          code: 'OPERATION_LOCK_STORE_UNAVAILABLE',
+          err: expect.objectContaining({
+            type: 'TypeError',
+            message: `The store answered acquire() with ${String(answer)}`,
+          }),
+        },
+      ]);
+    },
+  );
+
   it.each([
     ['first answer', 1],
     ['answer to a duplicate that waited', 3],
