@@ -1,5 +1,5 @@
+import { storedKey } from '../clients/stored-key.js';
 import { currentClock } from '../time/clock.js';
-import { storedKey } from '../stores/stored-key.js';
 
 /** Clients whose refusals are timed apart; past it, the rest share one entry, so memory stays bounded. */
 export const MAX_REFUSAL_KEYS = 10_000;

@@ -1,4 +1,4 @@
-import { storedKey } from '../stores/stored-key.js';
+import { storedKey } from '../clients/stored-key.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction, parseWholeNumber } from '../options/parse.js';
 import { currentClock } from '../time/clock.js';

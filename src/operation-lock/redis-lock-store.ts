@@ -7,7 +7,7 @@ import {
   type RedisScript,
   type SendCommand,
 } from '../stores/redis-client.js';
-import { storedKey } from '../stores/stored-key.js';
+import { storedKey } from '../clients/stored-key.js';
 import { evictionPolicy } from '../stores/eviction-policy.js';
 import { describeValue } from '../options/describe-value.js';
 import { optionNames } from '../options/option-names.js';

@@ -1,5 +1,5 @@
 import type { RateLimitDecision } from '../stores/store.js';
-import { storedKey } from '../stores/stored-key.js';
+import { storedKey } from '../clients/stored-key.js';
 import { currentClock } from '../time/clock.js';
 
 /**

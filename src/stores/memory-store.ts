@@ -1,3 +1,4 @@
+import { storedKey } from '../clients/stored-key.js';
 import { currentClock } from '../time/clock.js';
 import {
   EVALUATE,
@@ -8,7 +9,6 @@ import {
   type WindowVerdict,
 } from './algorithms.js';
 import type { PolicyWindow, RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
-import { storedKey } from './stored-key.js';
 import { checkOptionNames, optionNames } from '../options/option-names.js';
 import { checkOptionsObject, parseFunction, parseWholeNumber } from '../options/parse.js';
 

@@ -1,7 +1,7 @@
+import { storedKey } from '../clients/stored-key.js';
 import { consumeScript, peekScript, refundScript, type ScriptClock } from './redis-script.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './store.js';
 import { checkOneWindow } from './memory-store.js';
-import { storedKey } from './stored-key.js';
 import { evictionPolicy } from './eviction-policy.js';
 import {
   hashTag,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_STORED_KEY_LENGTH, storedKey } from '../../src/stores/stored-key.js';
+import { MAX_STORED_KEY_LENGTH, storedKey } from '../../src/clients/stored-key.js';
 
 const DIGEST = /^#[A-Za-z0-9_-]{43}$/;
 
