@@ -45,8 +45,8 @@ export interface OperationLockStore {
   /**
    * Optional: resolves when `key` may have changed (completed, released) or
    * after `ms`, whichever is first; `signal` cancels the wait. A store
-   * without it is polled; one that has not answered `storeTimeoutMs` after
-   * `ms` is no longer waited for.
+   * without it is polled, and so is a wait whose notice rejects; one that
+   * has not answered `storeTimeoutMs` after `ms` is no longer waited for.
    */
   waitForChange?(key: string, ms: number, signal: AbortSignal): Promise<void>;
   /** Releases timers the store opened itself; never the caller's connections. */

@@ -26,16 +26,16 @@ export function waitForChange(
   if (typeof store.waitForChange === 'function') {
     try {
       const notice = store.waitForChange(attempt.operation.key, Math.max(1, ms), signal);
-      // Any promise-like counts, through a native promise (its `then` may throw); one that
-      // rejects ends the wait as one that resolves does. A store whose notice never comes must
-      // not keep the request waiting for good; the guard goes once the notice comes, so that a
-      // woken duplicate leaves no timer behind.
+      // Any promise-like counts, through a native promise (its `then` may throw). One that
+      // rejects tells nothing of the key, so this wait is polled: ended at once, it would have
+      // the duplicate ask the store again in a tight loop until `waitMs` runs out. A store whose
+      // notice never comes must not keep the request waiting for good; the guard goes once the
+      // notice comes, so that a woken duplicate leaves no timer behind.
       if (isThenable(notice)) {
-        return settledOrAfter(
-          Promise.resolve(notice),
-          Math.max(1, ms) + config.storeTimeoutMs,
-          clock,
+        const noticeOrPoll = Promise.resolve(notice).then(undefined, () =>
+          sleep(pollDelay(ms, round), signal, clock),
         );
+        return settledOrAfter(noticeOrPoll, Math.max(1, ms) + config.storeTimeoutMs, clock);
       }
     } catch {
       // A store whose notice throws is polled, as one whose notice is no promise.

@@ -86,6 +86,28 @@ describe.each(lockStores())('operationLock on %s', (_name, makeStore) => {
       await first;
     });
 
+    it('polls the store, rather than asking it again at once, while its notice rejects', async () => {
+      let acquires = 0;
+      const acquire = store.acquire.bind(store);
+      store.acquire = (...args) => {
+        acquires++;
+        return acquire(...args);
+      };
+      store.waitForChange = () => Promise.reject(new Error('no notices just now'));
+      const target = app({ replay: true, waitMs: 300 });
+      const first = order(target).then((res) => res);
+      await gate.entered();
+      const asked = acquires;
+      const waited = await order(target);
+      expect(waited.status).toBe(409);
+      // Its first ask, then one after each poll of 20, 40, 80 and 160 ms (fewer when a timer is
+      // late); a wait that ended at once asked thousands of times in the 300 ms.
+      expect(acquires - asked).toBeGreaterThanOrEqual(2);
+      expect(acquires - asked).toBeLessThanOrEqual(6);
+      gate.open();
+      expect((await first).status).toBe(201);
+    });
+
     it('runs a waiting duplicate itself when the first released its key (a 5xx)', async () => {
       const target = app({ replay: true, waitMs: 10_000 });
       const fail = () => request(target).post('/fail').set('Idempotency-Key', KEY).send({});

@@ -128,16 +128,39 @@ describe('waitForChange', () => {
     expect(await resolvedAfter(woken, 0)).toBe(true);
   });
 
-  it('ends the wait at once when the notice’s then() throws, as when it rejects', async () => {
-    const notice = {
-      then() {
-        throw new Error('connection lost');
-      },
-    };
+  it.each<[string, () => PromiseLike<void>]>([
+    ['rejects', () => Promise.reject(new Error('connection lost'))],
+    [
+      'has a then() that throws',
+      () => ({
+        then() {
+          throw new Error('connection lost');
+        },
+      }),
+    ],
+  ])('polls in place of a notice that %s, backing off round by round', async (_case, notice) => {
+    // Ended at once, the wait would have the duplicate ask the store again in a tight loop.
+    const attempt = waiting();
     const config = parseOperationLockOptions({
-      store: { ...polled, waitForChange: () => notice as unknown as Promise<void> },
+      store: { ...polled, waitForChange: notice as () => Promise<void> },
     });
-    const woken = waitForChange(waiting(), 10_000, config, currentClock());
+    const clock = currentClock();
+    const first = waitForChange(attempt, 10_000, config, clock);
+    expect(await resolvedAfter(first, 19)).toBe(false);
+    expect(await resolvedAfter(first, 1)).toBe(true);
+    const second = waitForChange(attempt, 10_000, config, clock);
+    expect(await resolvedAfter(second, 39)).toBe(false);
+    expect(await resolvedAfter(second, 1)).toBe(true);
+  });
+
+  it('ends the poll after a rejected notice as the waiting client goes away', async () => {
+    const attempt = waiting();
+    const config = parseOperationLockOptions({
+      store: { ...polled, waitForChange: () => Promise.reject(new Error('aborted')) },
+    });
+    const woken = waitForChange(attempt, 10_000, config, currentClock());
+    expect(await resolvedAfter(woken, 5)).toBe(false);
+    attempt.abandoned!.abort();
     expect(await resolvedAfter(woken, 0)).toBe(true);
   });
 
