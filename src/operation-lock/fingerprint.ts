@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto';
-import type { Hash } from 'node:crypto';
 import type { UploadedFile } from './uploaded-files.js';
 
 /**
@@ -27,6 +26,7 @@ export function requestFingerprint(
   // Length-prefixed, so that no target and payload run into each other.
   const prefix = `${target.length}:${target}`;
   if (custom !== undefined) return digestOf(`${prefix}c${custom}`);
+  // A raw body is fed as it is: joined to a string it would be copied, and decoded.
   if (files.length === 0 && !Buffer.isBuffer(body)) return digestOf(prefix + bodyText(body));
   const hash = crypto.createHash('sha256').update(prefix);
   if (files.length === 0) updateWithBody(hash, body);
@@ -58,7 +58,7 @@ function bodyText(body: unknown): string {
 }
 
 /** Feeds `hash` the body, tagged with its kind: none, a Buffer, a string or JSON. */
-function updateWithBody(hash: Hash, body: unknown): void {
+function updateWithBody(hash: crypto.Hash, body: unknown): void {
   // The Buffer first: `isEmptyObject` would walk its every byte as a key (6 s for 16 MiB).
   if (Buffer.isBuffer(body)) hash.update('b').update(body);
   else hash.update(bodyText(body));

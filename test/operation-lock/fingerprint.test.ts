@@ -161,6 +161,48 @@ describe('requestFingerprint', () => {
     );
   });
 
+  it('gives a form with an uploaded file the fingerprint it always had', () => {
+    // Checked by hand: SHA-256 of `10:/documents`, `f`, the body's own SHA-256 (of its tag and
+    // JSON) as bytes, then the files' canonical JSON.
+    const body = Object.assign(Object.create(null) as object, { title: 'contract' });
+    const files = [
+      {
+        fieldname: 'scan',
+        originalname: 'a.pdf',
+        mimetype: 'application/pdf',
+        size: 3,
+        sha256: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg',
+      },
+    ];
+    expect(requestFingerprint('/documents', body, undefined, files)).toBe(
+      'xEIvH4w52_G7YeqaS_mGm0ymKM4MPRFLSWRsHk7QIsU',
+    );
+  });
+
+  it('gives the same fingerprints where Node has no crypto.hash (before Node 20.12)', () => {
+    const nodeCrypto = jest.requireActual<Record<string, unknown>>('node:crypto');
+    const hash = nodeCrypto.hash;
+    delete nodeCrypto.hash;
+    try {
+      let older: typeof requestFingerprint | undefined;
+      jest.isolateModules(() => {
+        ({ requestFingerprint: older } = jest.requireActual<{
+          requestFingerprint: typeof requestFingerprint;
+        }>('../../src/operation-lock/fingerprint.js'));
+      });
+      for (const [body, custom] of [
+        [undefined, undefined],
+        [{ b: [1, 'x'], a: { d: null } }, undefined],
+        ['plain \ud800 text', undefined],
+        [{ a: 1 }, 'custom'],
+      ] as const) {
+        expect(older!('/orders', body, custom)).toBe(requestFingerprint('/orders', body, custom));
+      }
+    } finally {
+      nodeCrypto.hash = hash;
+    }
+  });
+
   it('gives no body, null and an empty object the same fingerprint', () => {
     const prints = [undefined, null, {}].map((body) => requestFingerprint('/orders', body));
     expect(new Set(prints).size).toBe(1);
