@@ -268,7 +268,10 @@ class Limiter {
    */
   private awaitDecision(decision: PromiseLike<RateLimitDecision>, waiting: Waiting): void {
     const pending = this.deadlines.track(waiting, this.storeTimedOut);
-    decision.then(
+    // Through a native promise (a store's own is passed as it is): a thenable's `then` may
+    // throw, before or after it calls back, and that is the store's failure (or, after an
+    // answer, nothing), never a throw into Express beside the answer.
+    Promise.resolve(decision).then(
       (settled) => {
         const answered = pending.settle();
         if (answered === undefined) return;

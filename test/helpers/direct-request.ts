@@ -52,3 +52,25 @@ export function outcomeOf(
     });
   });
 }
+
+/**
+ * Runs `middleware` for a request and records, for as long as the test
+ * waits, every way it passes the request on: `'next'`, the status of an
+ * error it passes to `next` (500 without one), or `threw: <message>` for a
+ * throw, which Express would pass on as a 500. A middleware passes a
+ * request on once: a second entry is a second answer.
+ */
+export function passesOf(
+  middleware: RequestHandler,
+  { req, res }: { req: Request; res: Response },
+): ('next' | number | string)[] {
+  const passes: ('next' | number | string)[] = [];
+  try {
+    void middleware(req, res, (error?: unknown) => {
+      passes.push(error === undefined ? 'next' : ((error as { status?: number }).status ?? 500));
+    });
+  } catch (error) {
+    passes.push(`threw: ${(error as Error).message}`);
+  }
+  return passes;
+}

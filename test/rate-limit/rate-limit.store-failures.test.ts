@@ -8,6 +8,8 @@ import {
 } from '../../src/index.js';
 import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
+import { directRequest, passesOf } from '../helpers/direct-request.js';
+import { sleep } from '../helpers/event-loop.js';
 import { requestTracker } from '../helpers/heap.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
 import { problemOf } from '../helpers/problem.js';
@@ -272,5 +274,111 @@ describe('rateLimit: what a store or a cost function gets wrong', () => {
   it('answers 500 to a cost that is not a whole number', async () => {
     const { app } = clockedApp({ cost: () => 0.5 });
     expect((await request(app).get('/')).status).toBe(500);
+  });
+});
+
+describe("rateLimit: a store's promise-like answer whose then() misbehaves", () => {
+  const allowed = {
+    allowed: true,
+    window: 0,
+    remaining: 1,
+    resetMs: 60_000,
+    retryAfterMs: 0,
+    blockedMs: 0,
+  };
+  const refused = { ...allowed, allowed: false, remaining: 0, retryAfterMs: 2000 };
+  type Then = (resolve: (value: unknown) => void, reject: (error: unknown) => void) => void;
+  const throws: Then = () => {
+    throw new Error('connection lost');
+  };
+  const rejectsThenThrows: Then = (_resolve, reject) => {
+    reject(new Error('ECONNRESET'));
+    throw new Error('connection lost');
+  };
+  const answersThenThrows =
+    (decision: object): Then =>
+    (resolve) => {
+      resolve(decision);
+      throw new Error('connection lost');
+    };
+
+  /** A store on another promise library, whose every answer is a thenable calling `then`; and its calls. */
+  const thenableStore = (then: Then) => {
+    const store = {
+      consumed: 0,
+      init: () => undefined,
+      consume: () => {
+        store.consumed += 1;
+        return { then } as unknown as Promise<never>;
+      },
+      refund: () => undefined,
+      reset: () => undefined,
+    };
+    return store;
+  };
+
+  /** A limiter on `store` whose store deadline passes in 50 ms, and what it logged. */
+  const limiterOn = (store: RateLimitStore, failOpen = true) => {
+    const { logger, lines } = captureLogs();
+    const limiter = rateLimit({
+      limit: 2,
+      windowMs: 60_000,
+      logger,
+      store,
+      failOpen,
+      storeTimeoutMs: 50,
+    });
+    /** The codes logged so far, each with its error's message. */
+    const logged = async () => {
+      await flushed();
+      return lines.map(({ code, err }) => [
+        code,
+        (err as { message: string } | undefined)?.message,
+      ]);
+    };
+    return { limiter, logged };
+  };
+
+  it.each<[string, boolean, Then, (string | number)[], [string, string][]]>([
+    ['throws', true, throws, ['next'], [['RATE_LIMIT_STORE_UNAVAILABLE', 'connection lost']]],
+    ['throws', false, throws, [503], [['RATE_LIMIT_STORE_UNAVAILABLE', 'connection lost']]],
+    [
+      'rejects, then throws',
+      true,
+      rejectsThenThrows,
+      ['next'],
+      [['RATE_LIMIT_STORE_UNAVAILABLE', 'ECONNRESET']],
+    ],
+    [
+      'rejects, then throws',
+      false,
+      rejectsThenThrows,
+      [503],
+      [['RATE_LIMIT_STORE_UNAVAILABLE', 'ECONNRESET']],
+    ],
+    ['answers, then throws', false, answersThenThrows(allowed), ['next'], []],
+  ])(
+    'passes the request on once when then() %s (failOpen: %s), and not again at the store deadline',
+    async (_case, failOpen, then, passed, codes) => {
+      const { limiter, logged } = limiterOn(thenableStore(then), failOpen);
+      const passes = passesOf(limiter, directRequest(express()));
+      await sleep(150);
+      expect(passes).toEqual(passed);
+      expect(await logged()).toEqual(codes);
+    },
+  );
+
+  it('keeps a refusal answered by a then() that throws after it, and refuses from it the next time', async () => {
+    const store = thenableStore(answersThenThrows(refused));
+    const { limiter, logged } = limiterOn(store);
+    const app = express();
+    const first = passesOf(limiter, directRequest(app));
+    await sleep(10);
+    const second = passesOf(limiter, directRequest(app));
+    await sleep(150);
+    expect([first, second]).toEqual([[429], [429]]);
+    // The second came from the deny cache, without asking the store.
+    expect(store.consumed).toBe(1);
+    expect(await logged()).toEqual([]);
   });
 });
