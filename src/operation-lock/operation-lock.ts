@@ -182,14 +182,18 @@ class OperationLock {
     const { store, lockTtlMs } = this.#config;
     const { operation } = attempt;
     let answer: LockAcquisition | PromiseLike<LockAcquisition>;
+    let later: boolean;
     attempt.askedAt = this.#clock.now();
     try {
       answer = store.acquire(operation.key, attempt.token, operation.fingerprint, lockTtlMs);
+      // Inside the try: reading a promise-like answer's `then` may throw (a getter), and that
+      // is the store's failure too.
+      later = isThenable(answer);
     } catch (error) {
       return this.#acquireFailed(error, attempt);
     }
-    if (!isThenable(answer)) return this.#decide(answer, attempt);
-    this.#awaitAcquisition(answer, attempt);
+    if (!later) return this.#decide(answer as LockAcquisition, attempt);
+    this.#awaitAcquisition(answer as PromiseLike<LockAcquisition>, attempt);
   }
 
   /**

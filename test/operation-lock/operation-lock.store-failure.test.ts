@@ -8,6 +8,7 @@ import {
   type OperationLockOptions,
   type OperationLockStore,
 } from '../../src/index.js';
+import { brokenThenable, THENABLE_FAULTS } from '../helpers/broken-thenable.js';
 import { requestTracker } from '../helpers/heap.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
 import { KEY } from '../helpers/lock-stores.js';
@@ -250,22 +251,17 @@ describe('operationLock when its store fails', () => {
     },
   );
 
-  it.each([
-    ['first answer', 1],
-    ['answer to a duplicate that waited', 3],
-  ])('treats a %s whose then() throws as a store failure, at once', async (_case, broken) => {
+  it.each(
+    THENABLE_FAULTS.flatMap((fault) => [
+      ['first answer', fault, 1] as const,
+      ['answer to a duplicate that waited', fault, 3] as const,
+    ]),
+  )('treats the %s whose %s as a store failure, at once', async (_case, fault, broken) => {
     const inner = new MemoryLockStore();
     let acquires = 0;
     const store: OperationLockStore = {
       acquire: (...args) =>
-        ++acquires === broken
-          ? // A promise-like answer, as a store on another promise library may give.
-            ({
-              then() {
-                throw new Error('connection lost');
-              },
-            } as unknown as Promise<LockAcquisition>)
-          : inner.acquire(...args),
+        ++acquires === broken ? brokenThenable<LockAcquisition>(fault) : inner.acquire(...args),
       complete: (...args) => inner.complete(...args),
       release: (...args) => inner.release(...args),
       renew: (...args) => inner.renew(...args),
