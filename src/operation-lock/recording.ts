@@ -30,14 +30,20 @@ export class Recording {
     const { store, replayTtlMs } = this.#lock.config;
     const { operation, token } = attempt;
     let answer: boolean | PromiseLike<boolean>;
+    let later: boolean;
     try {
       answer = store.complete(operation.key, token, response, replayTtlMs);
+      // Inside the try: reading a promise-like answer's `then` may throw (a getter).
+      later = isThenable(answer);
     } catch (error) {
       return this.#failed(error, attempt, response);
     }
-    if (!isThenable(answer)) return this.#recorded(answer, attempt);
+    if (!later) return this.#recorded(answer, attempt);
     const pending = this.#lock.deadlines.track(attempt, this.#timedOut);
-    answer.then(
+    // Through a native promise (a store's own is passed as it is): a promise-like answer's
+    // `then` may throw, and that is a failed record, asked again, not a throw out of the
+    // response's end or out of a retry's timer.
+    Promise.resolve(answer).then(
       (held) => {
         const waiting = pending.settle();
         if (waiting !== undefined) this.#recorded(held, waiting);

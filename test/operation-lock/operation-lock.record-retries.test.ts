@@ -7,6 +7,7 @@ import {
   type OperationLockStore,
 } from '../../src/index.js';
 import { MAX_RECORD_BYTES_WAITING } from '../../src/operation-lock/record-retries.js';
+import { brokenThenable, THENABLE_FAULTS } from '../helpers/broken-thenable.js';
 import { fakeClock, freezePerformanceNow, shiftPerformanceNow } from '../helpers/clock.js';
 import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 import { Gate, lockedApp } from '../helpers/lock-app.js';
@@ -86,6 +87,45 @@ describe('operationLock when its store fails to record a response', () => {
     await flushed();
     expect(logs.lines.map(({ code }) => code)).toEqual(['OPERATION_LOCK_STORE_UNAVAILABLE']);
   });
+
+  it.each(
+    THENABLE_FAULTS.flatMap((fault) => [
+      ['at first', fault, 1] as const,
+      ['a retry', fault, 2] as const,
+    ]),
+  )(
+    'asks again when complete() answers %s with a promise-like whose %s, so that a retry is replayed and the handler runs once',
+    async (_case, fault, broken) => {
+      const inner = new MemoryLockStore();
+      let completes = 0;
+      const store: OperationLockStore = {
+        acquire: (...args) => inner.acquire(...args),
+        complete: (...args) => {
+          completes += 1;
+          // Before it, a failure as usual (a rejection): the broken answer comes to a retry.
+          if (completes < broken) return Promise.reject(new Error(OOM));
+          return completes === broken ? brokenThenable<boolean>(fault) : inner.complete(...args);
+        },
+        release: (...args) => inner.release(...args),
+        renew: (...args) => inner.renew(...args),
+      };
+      const { logs, gate, order } = appWith(store);
+      const first = await order();
+      expect(first.status).toBe(201);
+      // The retries come 50 ms, then 100 ms, after the failures.
+      for (let waited = 0; completes <= broken && waited < 1000; waited += 10) await sleep(10);
+      const retry = await order();
+      expect([retry.status, retry.headers['idempotent-replayed'], retry.body]).toEqual([
+        201,
+        'true',
+        first.body,
+      ]);
+      expect([gate.runs, completes]).toEqual([1, broken + 1]);
+      await flushed();
+      expect(logs.lines.map(({ code }) => code)).toEqual(['OPERATION_LOCK_STORE_UNAVAILABLE']);
+      inner.shutdown();
+    },
+  );
 
   it('reads a refused retry as recorded when the failed call had landed (a connection dropped after Redis ran it), not as a lost lease', async () => {
     const inner = new MemoryLockStore();
@@ -227,6 +267,50 @@ describe('operationLock when its store fails to record a response', () => {
       expect((await send('"first"')).status).toBe(201);
       // Past the deadline and the extra time a late timer may give (50 ms at most), well before the rejection.
       await sleep(700);
+      // 30 s later, an answer ends the outage and tells how many calls failed in it.
+      const clock = shiftPerformanceNow();
+      try {
+        clock.advance(OUTAGE_QUIET_MS);
+        expect((await send('"second"')).status).toBe(201);
+      } finally {
+        clock.restore();
+      }
+      await flushed();
+      expect(logs.lines.map(({ code, failedCalls }) => ({ code, failedCalls }))).toEqual([
+        { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', failedCalls: undefined },
+        { code: 'OPERATION_LOCK_STORE_RECOVERED', failedCalls: 1 },
+      ]);
+      inner.shutdown();
+    },
+  );
+
+  it.each<[string, boolean, 'complete' | 'release']>([['a record', true, 'complete']])(
+    'counts %s whose then() throws as one failed call, not once more at its deadline',
+    async (_case, replay, broken) => {
+      performanceClock.restore(); // the store's deadline runs on the real clock
+      const inner = new MemoryLockStore();
+      const calls = { complete: 0, release: 0 };
+      const store: OperationLockStore = {
+        acquire: (...args) => inner.acquire(...args),
+        complete: (...args) =>
+          ++calls.complete === 1 && broken === 'complete'
+            ? brokenThenable<boolean>('then() throws')
+            : inner.complete(...args),
+        release: (...args) =>
+          ++calls.release === 1 && broken === 'release'
+            ? brokenThenable<boolean>('then() throws')
+            : inner.release(...args),
+        renew: (...args) => inner.renew(...args),
+      };
+      const logs = captureLogs();
+      const gate = new Gate();
+      gate.open();
+      const app = lockedApp({ store, replay, storeTimeoutMs: 50, logger: logs.logger }, gate);
+      const send = (key: string) =>
+        request(app).post('/orders').set('Idempotency-Key', key).send({});
+      expect((await send('"first"')).status).toBe(201);
+      // Past the deadline and the extra time a late timer may give (50 ms at most).
+      await sleep(200);
       // 30 s later, an answer ends the outage and tells how many calls failed in it.
       const clock = shiftPerformanceNow();
       try {
