@@ -43,7 +43,9 @@ export class Releases {
       const released = this.#lock.config.store.release(key, token);
       if (isThenable(released)) {
         this.#lock.inFlight.enter();
-        released.then(
+        // Through a native promise: a promise-like answer's `then` may throw, and the count
+        // entered above must be left all the same.
+        Promise.resolve(released).then(
           () => this.#lock.inFlight.leave(),
           (error: unknown) => {
             this.#lock.storeHealth.failed(error);
@@ -67,7 +69,9 @@ export class Releases {
       return this.#lock.inFlight.settled(attempt);
     }
     const pending = this.#lock.deadlines.track(attempt, this.#settleTimedOut);
-    answer.then(
+    // Through a native promise: a promise-like answer's `then` may throw, and that is a failed
+    // release, counted once, not once more as a timeout at the deadline tracked above.
+    Promise.resolve(answer).then(
       (held) => {
         const waiting = pending.settle();
         if (waiting === undefined) return;

@@ -284,7 +284,10 @@ describe('operationLock when its store fails to record a response', () => {
     },
   );
 
-  it.each<[string, boolean, 'complete' | 'release']>([['a record', true, 'complete']])(
+  it.each<[string, boolean, 'complete' | 'release']>([
+    ['a record', true, 'complete'],
+    ['a release', false, 'release'],
+  ])(
     'counts %s whose then() throws as one failed call, not once more at its deadline',
     async (_case, replay, broken) => {
       performanceClock.restore(); // the store's deadline runs on the real clock

@@ -287,3 +287,48 @@ describe('operationLock when its store fails', () => {
     inner.shutdown();
   });
 });
+
+describe("operationLock when its store's promise-like answer to release throws", () => {
+  /** A memory lock store (`inner`) behind every method that `broken` does not replace. */
+  function storeOver(broken: Partial<OperationLockStore>) {
+    const inner = new MemoryLockStore();
+    const store: OperationLockStore = {
+      acquire: (...args) => inner.acquire(...args),
+      complete: (...args) => inner.complete(...args),
+      release: (...args) => inner.release(...args),
+      renew: (...args) => inner.renew(...args),
+      ...broken,
+    };
+    return { inner, store };
+  }
+
+  it('lets onIdle() resolve once the release of a lock granted late has a then() that throws', async () => {
+    let grant: (() => void) | undefined;
+    let releases = 0;
+    const { inner, store } = storeOver({
+      acquire: (...args) =>
+        new Promise((resolve) => {
+          grant = () => resolve(inner.acquire(...args));
+        }),
+      release: () => {
+        releases += 1;
+        return brokenThenable<boolean>('then() throws');
+      },
+    });
+    const lock = operationLock({ store, storeTimeoutMs: 20, logger: false });
+    const app = express();
+    app.post('/orders', lock, (_req, res) => {
+      res.status(201).end();
+    });
+    app.use(errorHandler({ logger: false }));
+    const res = await request(app).post('/orders').set('Idempotency-Key', KEY).send({});
+    expect(res.status).toBe(503);
+    grant!();
+    const idle = await Promise.race([
+      lock.onIdle().then(() => 'idle'),
+      sleep(1000).then(() => 'still pending'),
+    ]);
+    expect([idle, releases]).toEqual(['idle', 1]);
+    inner.shutdown();
+  });
+});
