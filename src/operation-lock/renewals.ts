@@ -106,15 +106,18 @@ export class Renewals {
     let answer: T | PromiseLike<T>;
     try {
       answer = invoke();
+      // Inside the try: reading a promise-like answer's `then` may throw (a getter).
+      if (!isThenable(answer)) return Promise.resolve(answer);
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    if (!isThenable(answer)) return Promise.resolve(answer);
     // The callbacks reach the caller only through `pending`, let go of at the deadline: a
     // store that never answers must not keep the request that waited for it.
     const deferred = defer<T>();
     const pending = this.#lock.deadlines.track(deferred as Deferred<unknown>, this.#callTimedOut);
-    answer.then(
+    // Through a native promise (a store's own is passed as it is): a promise-like answer's
+    // `then` may throw, and that is a failed renewal, not a throw out of the renewal timer.
+    Promise.resolve(answer).then(
       (value) => pending.settle()?.resolve(value),
       (error: unknown) => pending.settle()?.reject(error as Error),
     );

@@ -288,7 +288,7 @@ describe('operationLock when its store fails', () => {
   });
 });
 
-describe("operationLock when its store's promise-like answer to release throws", () => {
+describe("operationLock when its store's promise-like answer to release or renew throws", () => {
   /** A memory lock store (`inner`) behind every method that `broken` does not replace. */
   function storeOver(broken: Partial<OperationLockStore>) {
     const inner = new MemoryLockStore();
@@ -331,4 +331,37 @@ describe("operationLock when its store's promise-like answer to release throws",
     expect([idle, releases]).toEqual(['idle', 1]);
     inner.shutdown();
   });
+
+  it.each(THENABLE_FAULTS)(
+    'counts a renewal whose %s as a failed store call, and renews again',
+    async (fault) => {
+      let renewals = 0;
+      const { inner, store } = storeOver({
+        renew: (...args) =>
+          ++renewals === 1 ? brokenThenable<boolean>(fault) : inner.renew(...args),
+      });
+      const logs = captureLogs();
+      const gate = new Gate();
+      // A renewal every 100 ms while the handler is held.
+      const app = lockedApp(
+        { store, lockTtlMs: 300, storeTimeoutMs: 10_000, logger: logs.logger },
+        gate,
+      );
+      const sent = request(app)
+        .post('/orders')
+        .set('Idempotency-Key', KEY)
+        .send({})
+        .then((res) => res);
+      await gate.entered();
+      for (let waited = 0; renewals < 2 && waited < 2000; waited += 10) await sleep(10);
+      gate.open();
+      expect((await sent).status).toBe(201);
+      expect(renewals).toBeGreaterThan(1);
+      await flushed();
+      expect(
+        logs.lines.map(({ code, err }) => [code, (err as { message?: string }).message]),
+      ).toEqual([['OPERATION_LOCK_STORE_UNAVAILABLE', 'connection lost']]);
+      inner.shutdown();
+    },
+  );
 });
