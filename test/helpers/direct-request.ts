@@ -39,38 +39,34 @@ export function directRequest(
 }
 
 /**
- * Runs `middleware` for a request: resolves with `'next'` when it passes
- * the request on, or with the status of the error it passes to `next`.
+ * How middleware passed a request on: `'next'`, the status of the error it
+ * passed to `next` (500 without one), or `threw: <message>` for a throw,
+ * which Express would pass on as a 500.
+ */
+export type Pass = 'next' | number | `threw: ${string}`;
+
+/**
+ * Runs `middleware` for a request: resolves with the first way it passes
+ * the request on. Each way it does, for as long as the test waits, is also
+ * pushed to `passes`: a middleware passes a request on once, so a second
+ * entry is a second answer.
  */
 export function outcomeOf(
   middleware: RequestHandler,
   { req, res }: { req: Request; res: Response },
-): Promise<'next' | number> {
+  passes: Pass[] = [],
+): Promise<Pass> {
   return new Promise((resolve) => {
-    void middleware(req, res, (error?: unknown) => {
-      resolve(error === undefined ? 'next' : ((error as { status: number }).status ?? 500));
-    });
+    const passed = (pass: Pass) => {
+      passes.push(pass);
+      resolve(pass);
+    };
+    try {
+      void middleware(req, res, (error?: unknown) => {
+        passed(error === undefined ? 'next' : ((error as { status?: number }).status ?? 500));
+      });
+    } catch (error) {
+      passed(`threw: ${(error as Error).message}`);
+    }
   });
-}
-
-/**
- * Runs `middleware` for a request and records, for as long as the test
- * waits, every way it passes the request on: `'next'`, the status of an
- * error it passes to `next` (500 without one), or `threw: <message>` for a
- * throw, which Express would pass on as a 500. A middleware passes a
- * request on once: a second entry is a second answer.
- */
-export function passesOf(
-  middleware: RequestHandler,
-  { req, res }: { req: Request; res: Response },
-): ('next' | number | string)[] {
-  const passes: ('next' | number | string)[] = [];
-  try {
-    void middleware(req, res, (error?: unknown) => {
-      passes.push(error === undefined ? 'next' : ((error as { status?: number }).status ?? 500));
-    });
-  } catch (error) {
-    passes.push(`threw: ${(error as Error).message}`);
-  }
-  return passes;
 }

@@ -8,7 +8,7 @@ import {
 } from '../../src/index.js';
 import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
 import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
-import { directRequest, passesOf } from '../helpers/direct-request.js';
+import { directRequest, outcomeOf, type Pass } from '../helpers/direct-request.js';
 import { sleep } from '../helpers/event-loop.js';
 import { requestTracker } from '../helpers/heap.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
@@ -339,7 +339,7 @@ describe("rateLimit: a store's promise-like answer whose then() misbehaves", () 
     return { limiter, logged };
   };
 
-  it.each<[string, boolean, Then, (string | number)[], [string, string][]]>([
+  it.each<[string, boolean, Then, Pass[], [string, string][]]>([
     ['throws', true, throws, ['next'], [['RATE_LIMIT_STORE_UNAVAILABLE', 'connection lost']]],
     ['throws', false, throws, [503], [['RATE_LIMIT_STORE_UNAVAILABLE', 'connection lost']]],
     [
@@ -361,7 +361,8 @@ describe("rateLimit: a store's promise-like answer whose then() misbehaves", () 
     'passes the request on once when then() %s (failOpen: %s), and not again at the store deadline',
     async (_case, failOpen, then, passed, codes) => {
       const { limiter, logged } = limiterOn(thenableStore(then), failOpen);
-      const passes = passesOf(limiter, directRequest(express()));
+      const passes: Pass[] = [];
+      void outcomeOf(limiter, directRequest(express()), passes);
       await sleep(150);
       expect(passes).toEqual(passed);
       expect(await logged()).toEqual(codes);
@@ -372,9 +373,11 @@ describe("rateLimit: a store's promise-like answer whose then() misbehaves", () 
     const store = thenableStore(answersThenThrows(refused));
     const { limiter, logged } = limiterOn(store);
     const app = express();
-    const first = passesOf(limiter, directRequest(app));
+    const first: Pass[] = [];
+    void outcomeOf(limiter, directRequest(app), first);
     await sleep(10);
-    const second = passesOf(limiter, directRequest(app));
+    const second: Pass[] = [];
+    void outcomeOf(limiter, directRequest(app), second);
     await sleep(150);
     expect([first, second]).toEqual([[429], [429]]);
     // The second came from the deny cache, without asking the store.
