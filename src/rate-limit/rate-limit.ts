@@ -250,14 +250,21 @@ class Limiter {
     const denied = this.denyCache?.refusalFor(key, cost, limit);
     if (denied !== undefined) return this.apply(denied, charge, req, res, next, false);
     let decision: RateLimitDecision | PromiseLike<RateLimitDecision>;
+    let later: boolean;
     try {
       decision = config.store.consume(key, cost, limit);
+      // Any thenable counts, not only native promises (stores may use another library). Told
+      // inside the try: reading a promise-like answer's `then` may throw (a getter), and that
+      // is the store's failure too.
+      later = isThenable(decision);
     } catch (error) {
       return this.storeFailed(error, next);
     }
-    // Any thenable counts, not only native promises (stores may use another library).
-    if (isThenable(decision)) this.awaitDecision(decision, { charge, req, res, next });
-    else this.apply(decision, charge, req, res, next, true);
+    if (later) {
+      this.awaitDecision(decision as PromiseLike<RateLimitDecision>, { charge, req, res, next });
+    } else {
+      this.apply(decision as RateLimitDecision, charge, req, res, next, true);
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   type RateLimitStore,
 } from '../../src/index.js';
 import { OUTAGE_QUIET_MS } from '../../src/stores/outage.js';
+import { brokenThenable } from '../helpers/broken-thenable.js';
 import { fakeClock, freezePerformanceNow } from '../helpers/clock.js';
 import { directRequest, outcomeOf, type Pass } from '../helpers/direct-request.js';
 import { sleep } from '../helpers/event-loop.js';
@@ -366,6 +367,27 @@ describe("rateLimit: a store's promise-like answer whose then() misbehaves", () 
       await sleep(150);
       expect(passes).toEqual(passed);
       expect(await logged()).toEqual(codes);
+    },
+  );
+
+  it.each<[boolean, Pass]>([
+    [true, 'next'],
+    [false, 503],
+  ])(
+    'passes the request on once when reading then throws (a getter; failOpen: %s), as a store failure',
+    async (failOpen, passed) => {
+      const store: RateLimitStore = {
+        init: () => undefined,
+        consume: () => brokenThenable('then getter throws'),
+        refund: () => undefined,
+        reset: () => undefined,
+      };
+      const { limiter, logged } = limiterOn(store, failOpen);
+      const passes: Pass[] = [];
+      void outcomeOf(limiter, directRequest(express()), passes);
+      await sleep(150);
+      expect(passes).toEqual([passed]);
+      expect(await logged()).toEqual([['RATE_LIMIT_STORE_UNAVAILABLE', 'connection lost']]);
     },
   );
 
