@@ -12,24 +12,26 @@ import { rateLimit as expressRateLimit } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { RedisStore as RateLimitRedisStore } from 'rate-limit-redis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { loadBuild } from '../library.js';
+import { loadBuild, type Library } from '../library.js';
 
 import { devNullLogger } from './error-apps.js';
 
-const { RedisStore, errorHandler, rateLimit } = loadBuild();
+const thisBuild = loadBuild();
+const { RedisStore, rateLimit } = thisBuild;
 
 const ROUTE = '/items/:id';
 const LIMIT = 1;
 const WINDOW_MS = 3_600_000;
 const CLIENT = 'flooding-client';
 
-function appWith(limiter: RequestHandler, answeredByUs = false): Express {
+/** An app behind `limiter`; its refusals answered by `answeredBy`'s errorHandler, if given. */
+function appWith(limiter: RequestHandler, answeredBy?: Library): Express {
   const app = express();
   app.use(limiter);
   app.get(ROUTE, (req, res) => {
     res.json({ id: req.params.id });
   });
-  if (answeredByUs) app.use(errorHandler({ logger: devNullLogger() }));
+  if (answeredBy) app.use(answeredBy.errorHandler({ logger: devNullLogger() }));
   return app;
 }
 
@@ -41,9 +43,12 @@ function redisClient(): Redis {
 
 const prefix = (name: string): string => `bench:refusal:${name}:${process.pid}:`;
 
-/** Ours on the memory store, answered by errorHandler. */
-export const oursMemory = (): Express =>
-  appWith(rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, key: () => CLIENT, logger: false }), true);
+/** Ours on the memory store, answered by errorHandler; from this build or another (the regression scenario's). */
+export const oursMemory = (build: Library = thisBuild): Express =>
+  appWith(
+    build.rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, key: () => CLIENT, logger: false }),
+    build,
+  );
 
 /** express-rate-limit on its memory store, its default 429 handler, keyed as ours is. */
 export const expressRateLimitMemory = (): Express =>
@@ -70,7 +75,7 @@ export const oursRedis =
         denyCache,
         store: new RedisStore({ client: redisClient(), prefix: prefix(`ours-${denyCache}`) }),
       }),
-      true,
+      thisBuild,
     );
 
 export function expressRateLimitRedis(): Express {

@@ -19,6 +19,7 @@ import { baseCheckout, loadBuild, type Library } from '../library.js';
 import type { Scenario } from '../scenario.js';
 import { devNullLogger } from './error-apps.js';
 import { LIMIT, WINDOW_MS } from './limiter-apps.js';
+import { oursMemory as refusingApp } from './refusal-apps.js';
 
 const ROUTE = '/items/:id';
 
@@ -67,34 +68,45 @@ const paths = [
   {
     path: 'error',
     status: 404,
+    warmupStatuses: [],
     make: failingApp,
     what: 'a route throwing NotFoundError, answered by errorHandler (pino to /dev/null)',
   },
   {
     path: 'memory',
     status: 200,
+    warmupStatuses: [],
     make: memoryLimited,
     what: 'an allowed request through rateLimit on MemoryStore',
   },
   {
     path: 'redis',
     status: 200,
+    warmupStatuses: [],
     make: redisLimited,
     what: 'an allowed request through rateLimit on RedisStore (ioredis)',
+  },
+  {
+    path: 'refusal',
+    status: 429,
+    warmupStatuses: [200], // the one request allowed, spent in the warm-up
+    make: refusingApp,
+    what: "a refused request: rateLimit on MemoryStore, one client over its limit, answered by errorHandler (the refusals scenario's app)",
   },
 ] as const;
 
 export const scenario: Scenario = {
   name: 'regression',
   description:
-    'This build against an earlier one (BENCH_BASE), both from their CommonJS builds, on the error path and the limiter in memory and on Redis. Each path has its own route answer, so compare each pair only.',
-  // The error apps answer 404 and the limited apps 200 on the same path.
+    'This build against an earlier one (BENCH_BASE), both from their CommonJS builds, on the error path, the limiter in memory and on Redis, and a refusal. Each path has its own route answer, so compare each pair only.',
+  // The error apps answer 404, the limited apps 200 and the refusing apps 429 on the same path.
   request: { method: 'GET', path: '/items/42' },
-  variants: paths.flatMap(({ path, status, make, what }) =>
+  variants: paths.flatMap(({ path, status, warmupStatuses, make, what }) =>
     (['this', 'base'] as const).map((build) => ({
       name: `${build}-${path}`,
       description: `${build === 'this' ? 'This build' : 'The earlier build'}: ${what}.`,
       expectedStatus: status,
+      warmupStatuses,
       createApp: () => make(library(build)),
     })),
   ),
