@@ -520,12 +520,16 @@ class Limiter {
     // Cut off, its status is whatever the handler had set so far (200 by default): not an answer.
     if (!res.writableEnded) return this.refundUnless(cutOffCounts, charge, chargedAt);
     let answer: unknown;
+    let later: boolean;
     try {
       answer = counts(req, res);
+      // Inside the try: reading a promise-like answer's `then` may throw (a getter), which
+      // here would throw out of the response's `close` listener and end the process.
+      later = isThenable(answer);
     } catch (error) {
       return this.countOnlyFailed({ err: summarizeError(error, false) });
     }
-    if (!isThenable(answer)) return this.refundUnless(answer, charge, chargedAt);
+    if (!later) return this.refundUnless(answer, charge, chargedAt);
     // Through a native promise: a thenable's `then` may throw or call back twice.
     Promise.resolve(answer).then(
       (settled) => this.refundUnless(settled, charge, chargedAt),

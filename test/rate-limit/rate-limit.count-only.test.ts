@@ -8,6 +8,7 @@ import {
   type RateLimitOptions,
   type RateLimitStore,
 } from '../../src/index.js';
+import { brokenThenable, THENABLE_FAULTS } from '../helpers/broken-thenable.js';
 import { fakeClock } from '../helpers/clock.js';
 import { sleep } from '../helpers/event-loop.js';
 import { captureLogs, flushed } from '../helpers/logs.js';
@@ -189,24 +190,24 @@ describe('rateLimit: counting only failures', () => {
     expect(await cutOffThenAsk('successes', slow)).toBe(200);
   });
 
-  it('counts a request whose predicate answers with a thenable that throws, without crashing', async () => {
-    const { logger, lines } = captureLogs();
-    const { app } = clockedApp({
-      limit: 1,
-      algorithm: 'fixed-window',
-      logger,
-      countOnly: () =>
-        ({
-          then() {
-            throw new Error('broken thenable');
-          },
-        }) as unknown as Promise<boolean>,
-    });
-    expect((await request(app).get('/')).status).toBe(200);
-    expect((await request(app).get('/')).status).toBe(429);
-    await flushed();
-    expect(lines.map((line) => line.code)).toEqual(['RATE_LIMIT_COUNT_ONLY_FAILED']);
-  });
+  it.each(THENABLE_FAULTS)(
+    'counts a request whose predicate answers with a promise-like whose %s, without crashing',
+    async (fault) => {
+      const { logger, lines } = captureLogs();
+      const { app } = clockedApp({
+        limit: 1,
+        algorithm: 'fixed-window',
+        logger,
+        countOnly: () => brokenThenable<boolean>(fault, new Error('broken thenable')),
+      });
+      expect((await request(app).get('/')).status).toBe(200);
+      expect((await request(app).get('/')).status).toBe(429);
+      await flushed();
+      expect(lines.map(({ code, err }) => [code, (err as { message?: string }).message])).toEqual([
+        ['RATE_LIMIT_COUNT_ONLY_FAILED', 'broken thenable'],
+      ]);
+    },
+  );
 
   it('accepts a predicate on the response', async () => {
     const { app } = clockedApp({
