@@ -286,6 +286,32 @@ describe('operationLock when its store fails', () => {
     expect(acquires).toBe(broken);
     inner.shutdown();
   });
+
+  it.each(THENABLE_FAULTS)(
+    'lets onIdle() resolve after a first answer whose %s was answered 503',
+    async (fault) => {
+      const inner = new MemoryLockStore();
+      const store: OperationLockStore = {
+        acquire: () => brokenThenable<LockAcquisition>(fault),
+        complete: (...args) => inner.complete(...args),
+        release: (...args) => inner.release(...args),
+        renew: (...args) => inner.renew(...args),
+      };
+      const lock = operationLock({ store, logger: false });
+      const app = express();
+      app.post('/orders', lock, (_req, res) => {
+        res.status(201).end();
+      });
+      app.use(errorHandler({ logger: false }));
+      const res = await request(app).post('/orders').set('Idempotency-Key', KEY).send({});
+      const idle = await Promise.race([
+        lock.onIdle().then(() => 'idle'),
+        sleep(1000).then(() => 'still pending'),
+      ]);
+      expect([res.status, idle]).toEqual([503, 'idle']);
+      inner.shutdown();
+    },
+  );
 });
 
 describe("operationLock when its store's promise-like answer to release or renew throws", () => {
