@@ -366,7 +366,9 @@ describe('MemoryStore bounds', () => {
     // Counted as before.
     expect(store.consume('key-0', 1)).toMatchObject({ allowed: true, remaining: 0 });
     store.shutdown();
-  });
+    // Three waits for a steady heap, each of up to 60 collections and sleeps: under a loaded
+    // full run that is more than jest's 5 s (a fresh full run timed out once).
+  }, 30_000);
 
   it.each([
     [1_000_000_000, 1000],
