@@ -258,28 +258,9 @@ describe('operationLock when its store fails to record a response', () => {
           fails === 'release' ? late() : Promise.resolve(inner.release(...args)),
         renew: async (...args) => inner.renew(...args),
       };
-      const logs = captureLogs();
-      const gate = new Gate();
-      gate.open();
-      const app = lockedApp({ store, replay, storeTimeoutMs: 50, logger: logs.logger }, gate);
-      const send = (key: string) =>
-        request(app).post('/orders').set('Idempotency-Key', key).send({});
-      expect((await send('"first"')).status).toBe(201);
-      // Past the deadline and the extra time a late timer may give (50 ms at most), well before the rejection.
-      await sleep(700);
-      // 30 s later, an answer ends the outage and tells how many calls failed in it.
-      const clock = shiftPerformanceNow();
-      try {
-        clock.advance(OUTAGE_QUIET_MS);
-        expect((await send('"second"')).status).toBe(201);
-      } finally {
-        clock.restore();
-      }
-      await flushed();
-      expect(logs.lines.map(({ code, failedCalls }) => ({ code, failedCalls }))).toEqual([
-        { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', failedCalls: undefined },
-        { code: 'OPERATION_LOCK_STORE_RECOVERED', failedCalls: 1 },
-      ]);
+      // Past the deadline and the extra time a late timer may give (50 ms at most), well before
+      // the rejection.
+      await expectOneFailedCall(store, replay, 700);
       inner.shutdown();
     },
   );
@@ -305,28 +286,8 @@ describe('operationLock when its store fails to record a response', () => {
             : inner.release(...args),
         renew: (...args) => inner.renew(...args),
       };
-      const logs = captureLogs();
-      const gate = new Gate();
-      gate.open();
-      const app = lockedApp({ store, replay, storeTimeoutMs: 50, logger: logs.logger }, gate);
-      const send = (key: string) =>
-        request(app).post('/orders').set('Idempotency-Key', key).send({});
-      expect((await send('"first"')).status).toBe(201);
       // Past the deadline and the extra time a late timer may give (50 ms at most).
-      await sleep(200);
-      // 30 s later, an answer ends the outage and tells how many calls failed in it.
-      const clock = shiftPerformanceNow();
-      try {
-        clock.advance(OUTAGE_QUIET_MS);
-        expect((await send('"second"')).status).toBe(201);
-      } finally {
-        clock.restore();
-      }
-      await flushed();
-      expect(logs.lines.map(({ code, failedCalls }) => ({ code, failedCalls }))).toEqual([
-        { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', failedCalls: undefined },
-        { code: 'OPERATION_LOCK_STORE_RECOVERED', failedCalls: 1 },
-      ]);
+      await expectOneFailedCall(store, replay, 200);
       inner.shutdown();
     },
   );
@@ -373,3 +334,35 @@ describe('operationLock when its store fails to record a response', () => {
     },
   );
 });
+
+/**
+ * Sends a request whose record or release fails once, waits `waitMs`, then
+ * sends another 30 s later: the outage is told once and its recovery counts
+ * one failed call.
+ */
+async function expectOneFailedCall(
+  store: OperationLockStore,
+  replay: boolean,
+  waitMs: number,
+): Promise<void> {
+  const logs = captureLogs();
+  const gate = new Gate();
+  gate.open();
+  const app = lockedApp({ store, replay, storeTimeoutMs: 50, logger: logs.logger }, gate);
+  const send = (key: string) => request(app).post('/orders').set('Idempotency-Key', key).send({});
+  expect((await send('"first"')).status).toBe(201);
+  await sleep(waitMs);
+  // 30 s later, an answer ends the outage and tells how many calls failed in it.
+  const clock = shiftPerformanceNow();
+  try {
+    clock.advance(OUTAGE_QUIET_MS);
+    expect((await send('"second"')).status).toBe(201);
+  } finally {
+    clock.restore();
+  }
+  await flushed();
+  expect(logs.lines.map(({ code, failedCalls }) => ({ code, failedCalls }))).toEqual([
+    { code: 'OPERATION_LOCK_STORE_UNAVAILABLE', failedCalls: undefined },
+    { code: 'OPERATION_LOCK_STORE_RECOVERED', failedCalls: 1 },
+  ]);
+}
