@@ -63,7 +63,8 @@ describe('errorHandler: what it maps, in order', () => {
       }),
     ).get('/throw');
     expect(res.status).toBe(503);
-    expect(res.text).not.toContain('4242');
+    // Not '4242' alone: the body's random request id holds it about once in 2,300 runs.
+    expect(res.text).not.toContain('card');
   });
 
   it('uses the first matching mapping, before ApiErrors themselves', async () => {
